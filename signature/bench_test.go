@@ -1,0 +1,26 @@
+package signature_test
+
+import (
+	"testing"
+
+	"github.com/clbcheck/clbcheck/signature"
+)
+
+func BenchmarkSignV1(b *testing.B) {
+	params := clbV1Params()
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = signature.SignV1("POST", "testsecret", params)
+	}
+}
+
+func BenchmarkVerifyV3(b *testing.B) {
+	r, body := signedFormRequest(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		ok, _, err := signature.VerifyV3(r, body, "testsecret")
+		if err != nil || !ok {
+			b.Fatalf("verification failed: ok=%v err=%v", ok, err)
+		}
+	}
+}
