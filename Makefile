@@ -1,0 +1,27 @@
+# clbcheck: `make run` runs the harness against the embedded emulator; `make test` runs the tests.
+GO       ?= go
+FUZZTIME ?= 30s
+OUT      ?= out
+
+.PHONY: run test test-race fuzz bench lint build tools
+
+build:
+	$(GO) build -o bin/clbcheck ./cmd/clbcheck
+
+run: build
+	./bin/clbcheck run --target emulator --out $(OUT)
+
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+fuzz:
+	./fuzz/run.sh $(FUZZTIME)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+lint:
+	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
+	$(GO) vet ./...
+	./.ci/lint-spec

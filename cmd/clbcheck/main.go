@@ -1,0 +1,62 @@
+// Command clbcheck checks implementations of CreateLoadBalancerHTTPSListener against its
+// documented contract. Run `clbcheck help` for the list of commands.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// Exit statuses shared by every command.
+const (
+	exitOK          = 0 // every contract held / the command did its job
+	exitFailures    = 1 // contract failures
+	exitUsage       = 2 // usage or configuration error
+	exitUnreachable = 3 // the target could not be reached, or the run was aborted
+)
+
+// command is one subcommand. Each lives in its own file and registers itself in init.
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) int
+}
+
+var commands = map[string]command{}
+
+func register(c command) { commands[c.name] = c }
+
+func main() { os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr)) }
+
+func dispatch(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		return exitOK
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "clbcheck: unknown command %q; run 'clbcheck help' to list the commands\n", args[0])
+		return exitUsage
+	}
+	return c.run(args[1:], stdout, stderr)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "clbcheck: contract tests and fuzzing for Slb CreateLoadBalancerHTTPSListener")
+	fmt.Fprintln(w, "\nUsage: clbcheck <command> [flags]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'clbcheck <command> -h' for the flags of a command.")
+}
+
+// joinLines is a small helper for multi-line help texts.
+func joinLines(lines ...string) string { return strings.Join(lines, "\n") }

@@ -1,0 +1,621 @@
+package spec
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+type builder struct {
+	doc *openapi3.T
+	s   *Spec
+}
+
+func (b *builder) build() error {
+	s := b.s
+	s.Title = b.doc.Info.Title
+	s.APIVersion = b.doc.Info.Version
+	steps := []func() error{b.wire, b.outcomes, b.operations, b.rules, b.catalogue, b.misc, b.resolveOutcomes, b.crossCheck, b.checkNames}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *builder) wire() error {
+	var w struct {
+		Wire
+		TimestampWindow string `json:"timestampWindow"`
+		NonceWindow     string `json:"nonceWindow"`
+	}
+	if ok, err := ext(b.doc.Extensions, "x-wire", &w); !ok || err != nil {
+		return &LoadError{Code: ErrCodeBadExtension, Where: "x-wire", Msg: "missing or malformed", Err: err}
+	}
+	b.s.Wire = w.Wire
+	var err error
+	if b.s.Wire.TimestampWindow, err = time.ParseDuration(w.TimestampWindow); err != nil {
+		return &LoadError{Code: ErrCodeBadExtension, Where: "x-wire.timestampWindow", Msg: "not a duration", Err: err}
+	}
+	if b.s.Wire.NonceWindow, err = time.ParseDuration(w.NonceWindow); err != nil {
+		return &LoadError{Code: ErrCodeBadExtension, Where: "x-wire.nonceWindow", Msg: "not a duration", Err: err}
+	}
+	if _, err := regexp.Compile(w.IntegerPattern); err != nil || w.IntegerPattern == "" {
+		return &LoadError{Code: ErrCodeBadExtension, Where: "x-wire.integerPattern", Msg: "not a Go regular expression", Err: err}
+	}
+	return nil
+}
+
+func (b *builder) outcomes() error {
+	m := map[Kind]Outcome{}
+	if ok, err := ext(b.doc.Extensions, "x-violation-outcomes", &m); !ok || err != nil {
+		return &LoadError{Code: ErrCodeBadExtension, Where: "x-violation-outcomes", Msg: "missing or malformed", Err: err}
+	}
+	for _, k := range []Kind{KindRequired, KindType, KindRule, KindDuplicate, KindUnknown, KindListIndex} {
+		if _, ok := m[k]; !ok {
+			return loadErr(ErrCodeBadExtension, "x-violation-outcomes", "no default outcome for %q", k)
+		}
+	}
+	for k, o := range m {
+		o.Basis = Inferred
+		m[k] = o
+	}
+	b.s.ViolationOutcomes = m
+	return nil
+}
+
+func (b *builder) operations() error {
+	under, _ := b.doc.Extensions["x-operation-under-test"].(string)
+	for _, path := range b.doc.Paths.InMatchingOrder() {
+		item := b.doc.Paths.Value(path)
+		for _, method := range []string{"GET", "POST"} {
+			op := item.GetOperation(method)
+			if op == nil {
+				continue
+			}
+			action, _ := op.Extensions["x-rpc-action"].(string)
+			if action == "" {
+				return loadErr(ErrCodeBadExtension, path+" "+method, "operation has no x-rpc-action")
+			}
+			if _, dup := op.Extensions["x-rpc-same-as"]; dup || b.s.byAction[action] != nil {
+				continue
+			}
+			o, err := b.operation(action, path, method, item, op)
+			if err != nil {
+				return err
+			}
+			o.UnderTest = action == under
+			if o.UnderTest {
+				b.s.UnderTest = o
+			}
+			b.s.Operations = append(b.s.Operations, o)
+			b.s.byAction[action] = o
+		}
+	}
+	if b.s.UnderTest == nil {
+		return loadErr(ErrCodeNoOperation, "x-operation-under-test", "no operation has Action %q", under)
+	}
+	return nil
+}
+
+func (b *builder) operation(action, path, method string, item *openapi3.PathItem, op *openapi3.Operation) (*Operation, error) {
+	o := &Operation{Action: action, Summary: op.Summary, byName: map[string]*Parameter{}, openapi: op, method: method, path: path}
+	if len(op.Tags) > 0 {
+		o.Tag = op.Tags[0]
+	}
+	params := append(openapi3.Parameters{}, item.Parameters...)
+	params = append(params, op.Parameters...)
+	for _, ref := range params {
+		p, err := b.parameter(ref.Value, action)
+		if err != nil {
+			return nil, err
+		}
+		if p.Name == ParamAction || p.Name == ParamVersion {
+			continue
+		}
+		o.Parameters = append(o.Parameters, p)
+		o.byName[p.Name] = p
+	}
+	if r, ok := op.Extensions["x-ram"]; ok {
+		var ram RAM
+		if _, err := ext(map[string]any{"r": r}, "r", &ram); err != nil {
+			return nil, &LoadError{Code: ErrCodeBadExtension, Where: action + ".x-ram", Msg: "malformed", Err: err}
+		}
+		o.RAM = &ram
+	}
+	if resp := op.Responses.Value("200"); resp != nil && resp.Value != nil {
+		if mt := resp.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
+			for _, name := range sortedKeys(mt.Schema.Value.Properties) {
+				t := ""
+				if v := mt.Schema.Value.Properties[name].Value; v != nil && v.Type != nil && len(*v.Type) > 0 {
+					t = (*v.Type)[0]
+				}
+				o.Response = append(o.Response, Field{Name: name, Type: t})
+			}
+		}
+	}
+	return o, nil
+}
+
+func (b *builder) parameter(pv *openapi3.Parameter, action string) (*Parameter, error) {
+	where := action + "." + pv.Name
+	p := &Parameter{Name: pv.Name, Path: pv.Name, Required: pv.Required, Description: strings.TrimSpace(pv.Description), Source: SourceSeed}
+	if src, ok := pv.Extensions["x-source"].(string); ok {
+		p.Source = Source(src)
+	}
+	p.Common, _ = pv.Extensions["x-common"].(bool)
+	p.CommaList, _ = pv.Extensions["x-comma-list"].(bool)
+	p.EnumExtendedBy, _ = pv.Extensions["x-enum-extended-by"].(string)
+	p.Note, _ = pv.Extensions["x-note"].(string)
+	if pv.Example != nil {
+		p.Example = fmt.Sprint(pv.Example)
+	}
+	var err error
+	if _, err = ext(pv.Extensions, "x-also-seen", &p.AlsoSeen); err != nil {
+		return nil, &LoadError{Code: ErrCodeBadExtension, Where: where + ".x-also-seen", Msg: "malformed", Err: err}
+	}
+	if _, err = ext(pv.Extensions, "x-list-values", &p.ListValues); err != nil {
+		return nil, &LoadError{Code: ErrCodeBadExtension, Where: where + ".x-list-values", Msg: "malformed", Err: err}
+	}
+	var inferred []string
+	if _, err = ext(pv.Extensions, "x-inferred", &inferred); err != nil {
+		return nil, &LoadError{Code: ErrCodeBadExtension, Where: where + ".x-inferred", Msg: "malformed", Err: err}
+	}
+	if pv.Schema == nil || pv.Schema.Value == nil {
+		return nil, loadErr(ErrCodeBadExtension, where, "parameter has no schema")
+	}
+	sch := pv.Schema.Value
+	codes := map[string]string{}
+	if _, err = ext(pv.Extensions, "x-violation-codes", &codes); err != nil {
+		return nil, &LoadError{Code: ErrCodeBadExtension, Where: where + ".x-violation-codes", Msg: "malformed", Err: err}
+	}
+	if err := b.fill(p, sch, pv.Extensions, inferred, codes, where); err != nil {
+		return nil, err
+	}
+	p.RequiredBasis = Documented
+	if contains(inferred, "required") {
+		p.RequiredBasis = Inferred
+	}
+	if sch.Type.Is("array") {
+		if err := b.list(p, sch, pv.Extensions, inferred, codes, where); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// fill reads a schema's constraints into p. exts holds the extensions that carry extra rules
+// (on the parameter for top-level parameters, on the property schema for list fields).
+func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, inferred []string, codes map[string]string, where string) error {
+	if sch.Type != nil && len(*sch.Type) > 0 {
+		p.Type = (*sch.Type)[0]
+	}
+	if sch.Default != nil {
+		d := fmt.Sprint(sch.Default)
+		p.Default = &d
+	}
+	basis := func(k string) Basis {
+		if contains(inferred, k) {
+			return Inferred
+		}
+		return Documented
+	}
+	add := func(k Kind, c Constraint) {
+		c.Kind = k
+		c.Basis = basis(string(k))
+		c.Outcome = Outcome{Code: codes[string(k)]} // resolved later
+		p.Constraints = append(p.Constraints, c)
+	}
+	if p.Type == "integer" {
+		add(KindType, Constraint{Pattern: b.s.Wire.IntegerPattern})
+		p.Constraints[len(p.Constraints)-1].Basis = Documented
+	}
+	if sch.Min != nil {
+		add(KindMinimum, Constraint{Int: int64(*sch.Min)})
+	}
+	if sch.Max != nil {
+		add(KindMaximum, Constraint{Int: int64(math.Min(*sch.Max, math.MaxInt64))})
+	}
+	if sch.MinLength > 0 {
+		add(KindMinLength, Constraint{Int: int64(sch.MinLength)})
+	}
+	if sch.MaxLength != nil {
+		add(KindMaxLength, Constraint{Int: int64(*sch.MaxLength)})
+	}
+	if len(sch.Enum) > 0 {
+		vals := make([]string, len(sch.Enum))
+		for i, v := range sch.Enum {
+			vals[i] = fmt.Sprint(v)
+		}
+		add(KindEnum, Constraint{Values: vals})
+	}
+	if sch.Pattern != "" {
+		re, err := regexp.Compile(sch.Pattern)
+		if err != nil {
+			return &LoadError{Code: ErrCodeBadExtension, Where: where + ".pattern", Msg: "Go cannot compile the pattern", Err: err}
+		}
+		add(KindPattern, Constraint{Pattern: sch.Pattern, re: re})
+	}
+	for _, k := range []Kind{KindForbiddenValues, KindForbiddenPrefixes, KindForbiddenSubstrings} {
+		var vals []string
+		if ok, err := ext(exts, string(k), &vals); err != nil {
+			return &LoadError{Code: ErrCodeBadExtension, Where: where + "." + string(k), Msg: "malformed", Err: err}
+		} else if ok {
+			add(k, Constraint{Values: vals})
+		}
+	}
+	for k := range codes {
+		if k == "required" || k == string(KindMaxItems) {
+			continue
+		}
+		if _, ok := p.Constraint(Kind(k)); !ok {
+			return loadErr(ErrCodeUnknownName, where+".x-violation-codes", "a code is given for %q but the parameter has no such constraint", k)
+		}
+	}
+	p.intPattern = regexp.MustCompile(b.s.Wire.IntegerPattern)
+	for i := range p.Constraints {
+		if p.Constraints[i].Kind == KindType {
+			p.Constraints[i].re = p.intPattern
+		}
+	}
+	if c := codes["required"]; c != "" {
+		p.RequiredResult = Outcome{Code: c}
+	}
+	return nil
+}
+
+func (b *builder) list(p *Parameter, sch *openapi3.Schema, exts map[string]any, inferred []string, codes map[string]string, where string) error {
+	var lx struct {
+		Format     string `json:"format"`
+		FirstIndex int    `json:"firstIndex"`
+	}
+	if ok, err := ext(exts, "x-rpc-list", &lx); !ok || err != nil || !strings.Contains(lx.Format, "{n}") || !strings.Contains(lx.Format, "{field}") {
+		return &LoadError{Code: ErrCodeBadExtension, Where: where + ".x-rpc-list", Msg: "an array parameter needs x-rpc-list with {n} and {field} in its format", Err: err}
+	}
+	l := &List{Format: lx.Format, FirstIndex: lx.FirstIndex}
+	quoted := regexp.QuoteMeta(lx.Format)
+	quoted = strings.Replace(quoted, `\{n\}`, `([^.]*)`, 1)
+	quoted = strings.Replace(quoted, `\{field\}`, `(.*)`, 1)
+	l.re = regexp.MustCompile("^" + quoted + "$")
+	if sch.MaxItems != nil {
+		l.MaxItems = int(*sch.MaxItems)
+		c := Constraint{Kind: KindMaxItems, Int: int64(*sch.MaxItems), Basis: Documented, Outcome: Outcome{Code: codes[string(KindMaxItems)]}}
+		if contains(inferred, string(KindMaxItems)) {
+			c.Basis = Inferred
+		}
+		p.Constraints = append(p.Constraints, c)
+	}
+	if sch.Items == nil || sch.Items.Value == nil {
+		return loadErr(ErrCodeBadExtension, where, "list parameter without item schema")
+	}
+	item := sch.Items.Value
+	for _, name := range sortedKeys(item.Properties) {
+		prop := item.Properties[name].Value
+		f := &Parameter{Name: name, Path: p.Name + "." + name, Required: contains(item.Required, name), Source: p.Source}
+		fcodes := map[string]string{}
+		if _, err := ext(prop.Extensions, "x-violation-codes", &fcodes); err != nil {
+			return &LoadError{Code: ErrCodeBadExtension, Where: where + "." + name + ".x-violation-codes", Msg: "malformed", Err: err}
+		}
+		if err := b.fill(f, prop, prop.Extensions, inferred, fcodes, where+"."+name); err != nil {
+			return err
+		}
+		f.RequiredBasis = p.RequiredBasis
+		l.Fields = append(l.Fields, f)
+	}
+	// Keep the fields in the order the description's item schema lists them in required first.
+	p.List = l
+	return nil
+}
+
+func (b *builder) rules() error {
+	if ok, err := ext(b.doc.Extensions, "x-rules", &b.s.Rules); !ok || err != nil {
+		return &LoadError{Code: ErrCodeBadExtension, Where: "x-rules", Msg: "missing or malformed", Err: err}
+	}
+	seen := map[string]bool{}
+	for _, r := range b.s.Rules {
+		if r.ID == "" || seen[r.ID] {
+			return loadErr(ErrCodeBadExtension, "x-rules", "rule id %q is empty or repeated", r.ID)
+		}
+		seen[r.ID] = true
+		switch r.Kind {
+		case RuleRequires, RuleOneOf, RuleExclusive, RuleUniqueValue, RuleDistinct, RuleEffectiveOnlyWhen:
+		default:
+			return loadErr(ErrCodeBadExtension, "x-rules."+r.ID, "unknown rule kind %q", r.Kind)
+		}
+	}
+	return nil
+}
+
+func (b *builder) catalogue() error {
+	if ok, err := ext(b.doc.Extensions, "x-errors", &b.s.Errors); !ok || err != nil {
+		return &LoadError{Code: ErrCodeBadExtension, Where: "x-errors", Msg: "missing or malformed", Err: err}
+	}
+	if ok, err := ext(b.doc.Extensions, "x-gateway-errors", &b.s.GatewayErrors); !ok || err != nil {
+		return &LoadError{Code: ErrCodeBadExtension, Where: "x-gateway-errors", Msg: "missing or malformed", Err: err}
+	}
+	for i := range b.s.GatewayErrors {
+		b.s.GatewayErrors[i].Gateway = true
+	}
+	for _, list := range [][]ErrorCode{b.s.Errors, b.s.GatewayErrors} {
+		for _, e := range list {
+			if e.Code == "" || e.Status < 400 || e.Status > 599 {
+				return loadErr(ErrCodeBadExtension, "x-errors", "entry %q needs a code and a 4xx/5xx status", e.Code)
+			}
+			if _, dup := b.s.errors[e.Code]; dup {
+				return loadErr(ErrCodeBadExtension, "x-errors", "code %q is listed twice", e.Code)
+			}
+			b.s.errors[e.Code] = e
+		}
+	}
+	return nil
+}
+
+func (b *builder) misc() error {
+	states := map[string]State{}
+	if ok, err := ext(b.doc.Extensions, "x-states", &states); !ok || err != nil {
+		return &LoadError{Code: ErrCodeBadExtension, Where: "x-states", Msg: "missing or malformed", Err: err}
+	}
+	for _, name := range sortedKeys(states) {
+		st := states[name]
+		st.Name = name
+		b.s.States = append(b.s.States, st)
+	}
+	scen := map[string]Scenario{}
+	if ok, err := ext(b.doc.Extensions, "x-scenarios", &scen); !ok || err != nil {
+		return &LoadError{Code: ErrCodeBadExtension, Where: "x-scenarios", Msg: "missing or malformed", Err: err}
+	}
+	for _, name := range sortedKeys(scen) {
+		sc := scen[name]
+		sc.Name = name
+		if sc.Setting == "duration" {
+			if _, err := time.ParseDuration(sc.Default); err != nil {
+				return &LoadError{Code: ErrCodeBadExtension, Where: "x-scenarios." + name, Msg: "default is not a duration", Err: err}
+			}
+		}
+		b.s.Scenarios = append(b.s.Scenarios, sc)
+	}
+	quotas := map[string]Quota{}
+	if ok, err := ext(b.doc.Extensions, "x-quotas", &quotas); !ok || err != nil {
+		return &LoadError{Code: ErrCodeBadExtension, Where: "x-quotas", Msg: "missing or malformed", Err: err}
+	}
+	for _, name := range sortedKeys(quotas) {
+		q := quotas[name]
+		q.Name = name
+		b.s.Quotas = append(b.s.Quotas, q)
+	}
+	return nil
+}
+
+// outcomeFor builds the expectation for a code named by the description, or the kind's default.
+func (b *builder) outcomeFor(code string, k Kind, basis Basis, where string) (Outcome, error) {
+	if code == "" {
+		o := b.s.defaultOutcome(k)
+		return o, nil
+	}
+	e, ok := b.s.errors[code]
+	if !ok {
+		return Outcome{}, loadErr(ErrCodeUnknownName, where, "code %q is not in x-errors or x-gateway-errors", code)
+	}
+	o := e.Outcome()
+	if basis == Inferred {
+		o.Basis = Inferred
+	}
+	return o, nil
+}
+
+func (b *builder) resolveOutcomes() error {
+	resolve := func(p *Parameter, where string) error {
+		for i := range p.Constraints {
+			c := &p.Constraints[i]
+			o, err := b.outcomeFor(c.Outcome.Code, c.Kind, c.Basis, where+"."+string(c.Kind))
+			if err != nil {
+				return err
+			}
+			c.Outcome = o
+		}
+		o, err := b.outcomeFor(p.RequiredResult.Code, KindRequired, p.RequiredBasis, where+".required")
+		if err != nil {
+			return err
+		}
+		p.RequiredResult = o
+		return nil
+	}
+	for _, op := range b.s.Operations {
+		for _, p := range op.Parameters {
+			if err := resolve(p, op.Action+"."+p.Name); err != nil {
+				return err
+			}
+			if p.List != nil {
+				for _, f := range p.List.Fields {
+					if err := resolve(f, op.Action+"."+f.Path); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	for i := range b.s.Rules {
+		r := &b.s.Rules[i]
+		o, err := b.outcomeFor(r.Code, KindRule, r.Basis, "x-rules."+r.ID)
+		if err != nil {
+			return err
+		}
+		r.Outcome = o
+	}
+	return nil
+}
+
+// crossCheck makes sure every name a rule, trigger or scenario uses exists.
+func (b *builder) crossCheck() error {
+	op := b.s.UnderTest
+	known := func(name string) bool {
+		if op.Param(name) != nil {
+			return true
+		}
+		base, field, ok := strings.Cut(name, ".")
+		return ok && op.Param(base) != nil && op.Param(base).List != nil && op.Param(base).List.Field(field) != nil
+	}
+	for _, r := range b.s.Rules {
+		names := append(append(append([]string{}, r.Require...), r.Params...), r.List)
+		for _, c := range r.When {
+			names = append(names, c.Param)
+		}
+		for _, n := range names {
+			if n != "" && !known(n) {
+				return loadErr(ErrCodeUnknownName, "x-rules."+r.ID, "names parameter %q, which the operation does not have", n)
+			}
+		}
+	}
+	states := map[string]bool{}
+	for _, st := range b.s.States {
+		states[st.Name] = true
+		for _, p := range st.Params {
+			if !known(p) {
+				return loadErr(ErrCodeUnknownName, "x-states."+st.Name, "names parameter %q, which the operation does not have", p)
+			}
+		}
+	}
+	for _, e := range b.s.Errors {
+		t := e.Trigger
+		where := "x-errors." + e.Code
+		switch t.Kind {
+		case TriggerParameter:
+			p := b.lookup(t.Parameter)
+			if p == nil {
+				return loadErr(ErrCodeUnknownName, where, "trigger names parameter %q, which the operation does not have", t.Parameter)
+			}
+			for _, k := range t.Violations {
+				if k == KindRequired || k == KindMaxItems {
+					continue
+				}
+				if _, ok := p.Constraint(k); !ok {
+					return loadErr(ErrCodeUnknownName, where, "trigger names constraint %q, which %s does not have", k, t.Parameter)
+				}
+			}
+		case TriggerRule:
+			if _, ok := b.s.Rule(t.Rule); !ok {
+				return loadErr(ErrCodeUnknownName, where, "trigger names rule %q, which x-rules does not have", t.Rule)
+			}
+		case TriggerState, TriggerScenario:
+			if !states[t.State] {
+				return loadErr(ErrCodeUnknownName, where, "trigger names state %q, which x-states does not have", t.State)
+			}
+			if t.Kind == TriggerScenario {
+				if _, ok := b.s.Scenario(t.Scenario); !ok {
+					return loadErr(ErrCodeUnknownName, where, "trigger names scenario %q, which x-scenarios does not have", t.Scenario)
+				}
+			}
+		case TriggerQuota:
+			if _, ok := b.s.Quota(t.Quota); !ok {
+				return loadErr(ErrCodeUnknownName, where, "trigger names quota %q, which x-quotas does not have", t.Quota)
+			}
+		case TriggerUnreachable:
+			if strings.TrimSpace(t.Reason) == "" {
+				return loadErr(ErrCodeBadExtension, where, "an unreachable code needs a written reason")
+			}
+		default:
+			return loadErr(ErrCodeBadExtension, where, "unknown trigger kind %q", t.Kind)
+		}
+		if t.State != "" && !states[t.State] {
+			return loadErr(ErrCodeUnknownName, where, "trigger names state %q, which x-states does not have", t.State)
+		}
+	}
+	for _, sc := range b.s.Scenarios {
+		if !states[sc.State] {
+			return loadErr(ErrCodeUnknownName, "x-scenarios."+sc.Name, "names state %q, which x-states does not have", sc.State)
+		}
+		for _, p := range sc.Parameters {
+			if !known(p) {
+				return loadErr(ErrCodeUnknownName, "x-scenarios."+sc.Name, "names parameter %q, which the operation does not have", p)
+			}
+		}
+	}
+	for _, q := range b.s.Quotas {
+		for _, c := range []string{q.Code, q.MultiACLCode} {
+			if _, ok := b.s.errors[c]; c != "" && !ok {
+				return loadErr(ErrCodeUnknownName, "x-quotas."+q.Name, "code %q is not in x-errors", c)
+			}
+		}
+	}
+	return nil
+}
+
+// lookup finds a parameter of the operation under test by path ("Tag.Key" for a list field).
+func (b *builder) lookup(path string) *Parameter { return b.s.UnderTest.Lookup(path) }
+
+// Lookup finds a parameter by path: a wire name, or "List.Field" for a list field.
+func (o *Operation) Lookup(path string) *Parameter {
+	if p := o.Param(path); p != nil {
+		return p
+	}
+	base, field, ok := strings.Cut(path, ".")
+	if !ok || o.Param(base) == nil || o.Param(base).List == nil {
+		return nil
+	}
+	return o.Param(base).List.Field(field)
+}
+
+func (b *builder) checkNames() error {
+	for _, a := range requiredActions {
+		if b.s.byAction[a] == nil {
+			return loadErr(ErrCodeMissingName, "paths", "Go code relies on operation %q, which the description lacks", a)
+		}
+	}
+	params := map[string]bool{}
+	fields := map[string]bool{}
+	for _, op := range b.s.Operations {
+		for _, p := range op.Parameters {
+			params[p.Name] = true
+		}
+		for _, f := range op.Response {
+			fields[f.Name] = true
+		}
+	}
+	params[ParamAction], params[ParamVersion] = true, true
+	for _, p := range requiredParams {
+		if !params[p] {
+			return loadErr(ErrCodeMissingName, "parameters", "Go code relies on parameter %q, which the description lacks", p)
+		}
+	}
+	for _, name := range sortedKeys(b.doc.Components.Schemas) {
+		collectFields(b.doc.Components.Schemas[name].Value, fields, 0)
+	}
+	for _, f := range requiredFields {
+		if !fields[f] {
+			return loadErr(ErrCodeMissingName, "responses", "Go code relies on response field %q, which the description lacks", f)
+		}
+	}
+	for list, fs := range requiredListFields {
+		p := b.s.UnderTest.Param(list)
+		for _, f := range fs {
+			if p == nil || p.List == nil || p.List.Field(f) == nil {
+				return loadErr(ErrCodeMissingName, "parameters."+list, "Go code relies on list field %q, which the description lacks", f)
+			}
+		}
+	}
+	for _, c := range requiredCommon {
+		if !contains(b.s.Wire.CommonParameters, c) {
+			return loadErr(ErrCodeMissingName, "x-wire.commonParameters", "Go code relies on common parameter %q, which the description lacks", c)
+		}
+	}
+	return nil
+}
+
+// collectFields records every property name of a schema, nested objects and array items too.
+func collectFields(sch *openapi3.Schema, into map[string]bool, depth int) {
+	if sch == nil || depth > 8 {
+		return
+	}
+	for name, ref := range sch.Properties {
+		into[name] = true
+		collectFields(ref.Value, into, depth+1)
+	}
+	if sch.Items != nil {
+		collectFields(sch.Items.Value, into, depth+1)
+	}
+}

@@ -1,0 +1,316 @@
+package spec
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Violation is the first rule a request breaks, with the answer the description expects.
+type Violation struct {
+	Param   string  `json:"param,omitempty"` // wire name or list path ("Tag.Key")
+	Wire    string  `json:"wire,omitempty"`  // the wire name as sent ("Tag.3.Key")
+	Kind    Kind    `json:"kind"`
+	Rule    string  `json:"rule,omitempty"`
+	Value   string  `json:"value,omitempty"`
+	Detail  string  `json:"detail"`
+	Outcome Outcome `json:"outcome"`
+}
+
+func (v *Violation) Error() string { return v.Detail }
+
+// Check reports the first constraint a single wire value breaks, or "" when it follows them
+// all. It does not look at Required (absence is the request's business) nor at lists.
+func (p *Parameter) Check(value string) (Kind, string) {
+	var n int64
+	for _, k := range checkOrder {
+		c, ok := p.Constraint(k)
+		if !ok {
+			continue
+		}
+		switch k {
+		case KindType:
+			if !c.re.MatchString(value) {
+				return k, fmt.Sprintf("%s must be a decimal integer, got %q", p.Path, value)
+			}
+			v, err := strconv.ParseInt(value, 10, 64)
+			if err != nil {
+				return k, fmt.Sprintf("%s is not a representable integer: %q", p.Path, value)
+			}
+			n = v
+		case KindForbiddenValues:
+			if contains(c.Values, value) {
+				return k, fmt.Sprintf("%s may not be %q", p.Path, value)
+			}
+		case KindEnum:
+			if !contains(c.Values, value) {
+				return k, fmt.Sprintf("%s must be one of %s, got %q", p.Path, strings.Join(c.Values, ", "), value)
+			}
+		case KindMinLength:
+			if int64(runeLen(value)) < c.Int {
+				return k, fmt.Sprintf("%s must have at least %d characters, got %d", p.Path, c.Int, runeLen(value))
+			}
+		case KindMaxLength:
+			if int64(runeLen(value)) > c.Int {
+				return k, fmt.Sprintf("%s may have at most %d characters, got %d", p.Path, c.Int, runeLen(value))
+			}
+		case KindPattern:
+			if !c.re.MatchString(value) {
+				return k, fmt.Sprintf("%s does not match %s: %q", p.Path, c.Pattern, value)
+			}
+		case KindForbiddenPrefixes:
+			for _, pre := range c.Values {
+				if strings.HasPrefix(strings.ToLower(value), strings.ToLower(pre)) {
+					return k, fmt.Sprintf("%s may not start with %q", p.Path, pre)
+				}
+			}
+		case KindForbiddenSubstrings:
+			for _, sub := range c.Values {
+				if strings.Contains(strings.ToLower(value), strings.ToLower(sub)) {
+					return k, fmt.Sprintf("%s may not contain %q", p.Path, sub)
+				}
+			}
+		case KindMinimum:
+			if n < c.Int {
+				return k, fmt.Sprintf("%s must be at least %d, got %d", p.Path, c.Int, n)
+			}
+		case KindMaximum:
+			if n > c.Int {
+				return k, fmt.Sprintf("%s may be at most %d, got %d", p.Path, c.Int, n)
+			}
+		}
+	}
+	return "", ""
+}
+
+func runeLen(s string) int { return len([]rune(s)) }
+
+// Item is one entry of a flattened list as sent.
+type Item struct {
+	Index  int
+	Fields map[string]string
+}
+
+// Items reads a list parameter's entries from a request, sorted by index. Names whose index is
+// not a plain decimal get Index -1.
+func (l *List) Items(values url.Values) []Item {
+	byIndex := map[int]*Item{}
+	var bad []Item
+	for name, vs := range values {
+		n, field, ok := l.ParseWireName(name)
+		if !ok || len(vs) == 0 {
+			continue
+		}
+		if n < 0 {
+			bad = append(bad, Item{Index: -1, Fields: map[string]string{field: vs[0]}})
+			continue
+		}
+		it := byIndex[n]
+		if it == nil {
+			it = &Item{Index: n, Fields: map[string]string{}}
+			byIndex[n] = it
+		}
+		it.Fields[field] = vs[0]
+	}
+	out := append([]Item{}, bad...)
+	idx := make([]int, 0, len(byIndex))
+	for n := range byIndex {
+		idx = append(idx, n)
+	}
+	sort.Ints(idx)
+	for _, n := range idx {
+		out = append(out, *byIndex[n])
+	}
+	return out
+}
+
+// Present reports whether a parameter (or any entry of a list parameter) is in the request.
+func (o *Operation) Present(values url.Values, name string) bool {
+	p := o.Param(name)
+	if p != nil && p.List != nil {
+		return len(p.List.Items(values)) > 0
+	}
+	_, ok := values[name]
+	return ok
+}
+
+// Getter returns a lookup of first values suitable for Condition.Holds.
+func Getter(values url.Values) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		vs, ok := values[name]
+		if !ok || len(vs) == 0 {
+			return "", false
+		}
+		return vs[0], true
+	}
+}
+
+// Validate checks a request's business parameters against every constraint and rule of the
+// operation that can be judged without state, and returns the first violation in the
+// service's order (duplicates, missing parameters, values in description order, lists,
+// rules), or nil. Common parameters and unknown parameters are not judged here.
+func (s *Spec) Validate(o *Operation, values url.Values) *Violation {
+	// Duplicates: one name with different values.
+	names := make([]string, 0, len(values))
+	for name := range values {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		vs := values[name]
+		for _, v := range vs[1:] {
+			if v != vs[0] {
+				return &Violation{Param: name, Wire: name, Kind: KindDuplicate, Value: v,
+					Detail:  fmt.Sprintf("%s is given more than once with different values", name),
+					Outcome: s.WireOutcome(KindDuplicate)}
+			}
+		}
+	}
+	get := Getter(values)
+	for _, p := range o.Parameters {
+		if !p.Required || p.Common {
+			continue
+		}
+		if v, ok := get(p.Name); !ok || v == "" {
+			return &Violation{Param: p.Name, Wire: p.Name, Kind: KindRequired,
+				Detail: fmt.Sprintf("%s is required", p.Name), Outcome: p.RequiredResult}
+		}
+	}
+	for _, p := range o.Parameters {
+		if p.Common {
+			continue
+		}
+		if p.List != nil {
+			if v := s.validateList(p, values); v != nil {
+				return v
+			}
+			continue
+		}
+		v, ok := get(p.Name)
+		if !ok {
+			continue
+		}
+		if k, detail := p.Check(v); k != "" {
+			return &Violation{Param: p.Name, Wire: p.Name, Kind: k, Value: v, Detail: detail, Outcome: s.ParamOutcome(p, k)}
+		}
+	}
+	for _, r := range s.rulesFor(o) {
+		if v := s.checkRule(o, r, values); v != nil {
+			return v
+		}
+	}
+	return nil
+}
+
+func (s *Spec) rulesFor(o *Operation) []Rule {
+	if !o.UnderTest {
+		return nil
+	}
+	return s.Rules
+}
+
+func (s *Spec) validateList(p *Parameter, values url.Values) *Violation {
+	l := p.List
+	items := l.Items(values)
+	for i, it := range items {
+		want := l.FirstIndex + i
+		if it.Index != want {
+			wire := l.WireName(it.Index, "")
+			if it.Index < 0 {
+				wire = p.Name + ".?"
+			}
+			return &Violation{Param: p.Name, Wire: wire, Kind: KindListIndex,
+				Detail:  fmt.Sprintf("%s entries must be numbered from %d without gaps; found index %d where %d was expected", p.Name, l.FirstIndex, it.Index, want),
+				Outcome: s.WireOutcome(KindListIndex)}
+		}
+	}
+	if l.MaxItems > 0 && len(items) > l.MaxItems {
+		return &Violation{Param: p.Name, Wire: l.WireName(len(items), ""), Kind: KindMaxItems,
+			Detail:  fmt.Sprintf("%s allows at most %d entries, got %d", p.Name, l.MaxItems, len(items)),
+			Outcome: s.ParamOutcome(p, KindMaxItems)}
+	}
+	for _, it := range items {
+		for _, f := range l.Fields {
+			v, ok := it.Fields[f.Name]
+			if f.Required && (!ok || v == "") {
+				return &Violation{Param: f.Path, Wire: l.WireName(it.Index, f.Name), Kind: KindRequired,
+					Detail: fmt.Sprintf("%s is required in entry %d", f.Path, it.Index), Outcome: f.RequiredResult}
+			}
+			if !ok {
+				continue
+			}
+			if k, detail := f.Check(v); k != "" {
+				return &Violation{Param: f.Path, Wire: l.WireName(it.Index, f.Name), Kind: k, Value: v, Detail: detail, Outcome: s.ParamOutcome(f, k)}
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Spec) checkRule(o *Operation, r Rule, values url.Values) *Violation {
+	get := Getter(values)
+	fail := func(detail string) *Violation {
+		return &Violation{Kind: KindRule, Rule: r.ID, Detail: detail, Outcome: r.Outcome}
+	}
+	switch r.Kind {
+	case RuleRequires:
+		if !r.Premise(get) {
+			return nil
+		}
+		for _, name := range r.Require {
+			if !o.Present(values, name) {
+				v := fail(fmt.Sprintf("%s is required here: %s", name, r.Description))
+				v.Param = name
+				return v
+			}
+		}
+	case RuleOneOf:
+		for _, name := range r.Params {
+			if o.Present(values, name) {
+				return nil
+			}
+		}
+		return fail(fmt.Sprintf("one of %s is required", strings.Join(r.Params, ", ")))
+	case RuleExclusive:
+		var given []string
+		for _, name := range r.Params {
+			if o.Present(values, name) {
+				given = append(given, name)
+			}
+		}
+		if len(given) > 1 {
+			return fail(fmt.Sprintf("%s cannot be combined", strings.Join(given, " and ")))
+		}
+	case RuleUniqueValue:
+		p := o.Param(r.List)
+		f := p.List.Field(r.Field)
+		seen := map[string]int{}
+		for _, it := range p.List.Items(values) {
+			v, ok := it.Fields[r.Field]
+			if !ok && f.Default != nil {
+				v = *f.Default
+			}
+			seen[v]++
+			if seen[v] > 1 {
+				return fail(fmt.Sprintf("more than one %s entry has %s %q", r.List, r.Field, v))
+			}
+		}
+	case RuleDistinct:
+		seen := map[string]string{}
+		for _, name := range r.Params {
+			v, ok := get(name)
+			if !ok {
+				continue
+			}
+			if other, dup := seen[v]; dup {
+				vi := fail(fmt.Sprintf("%s and %s have the same value %q", other, name, v))
+				vi.Param = name
+				return vi
+			}
+			seen[v] = name
+		}
+	}
+	return nil
+}

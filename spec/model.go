@@ -1,0 +1,437 @@
+package spec
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Basis says where an expectation comes from.
+type Basis string
+
+// Bases of an expectation.
+const (
+	Documented Basis = "documented" // stated by the seed reference page (or the gateway docs)
+	Inferred   Basis = "inferred"   // read from other sources or from the code's message
+)
+
+// Source says which document introduced a parameter.
+type Source string
+
+// Sources of a parameter.
+const (
+	SourceSeed   Source = "seed"
+	SourceBeyond Source = "beyond"
+)
+
+// Kind names one constraint, or one wire-level irregularity, that a value can break.
+type Kind string
+
+// Constraint kinds. The schema keywords keep their OpenAPI spelling.
+const (
+	KindRequired            Kind = "required"
+	KindType                Kind = "type"
+	KindMinimum             Kind = "minimum"
+	KindMaximum             Kind = "maximum"
+	KindMinLength           Kind = "minLength"
+	KindMaxLength           Kind = "maxLength"
+	KindEnum                Kind = "enum"
+	KindPattern             Kind = "pattern"
+	KindForbiddenPrefixes   Kind = "x-forbidden-prefixes"
+	KindForbiddenSubstrings Kind = "x-forbidden-substrings"
+	KindForbiddenValues     Kind = "x-forbidden-values"
+	KindMaxItems            Kind = "maxItems"
+	KindListIndex           Kind = "list-index"
+	KindDuplicate           Kind = "duplicate"
+	KindUnknown             Kind = "unknown"
+	KindRule                Kind = "rule"
+)
+
+// checkOrder is the order in which a single value's constraints are tested; the first one
+// broken decides the answer.
+var checkOrder = []Kind{
+	KindType, KindForbiddenValues, KindEnum, KindMinLength, KindMaxLength, KindPattern,
+	KindForbiddenPrefixes, KindForbiddenSubstrings, KindMinimum, KindMaximum,
+}
+
+// Outcome is an expected answer: success, or an error code with its HTTP status.
+// Accept widens an inferred expectation to a class of codes ("InvalidParameter.*" style
+// patterns with a trailing star); a documented expectation accepts its Code only.
+type Outcome struct {
+	Success       bool     `json:"success,omitempty"`
+	Code          string   `json:"code,omitempty"`
+	Status        int      `json:"status,omitempty"`
+	Basis         Basis    `json:"basis"`
+	Accept        []string `json:"accept,omitempty"`
+	AcceptStatus  []int    `json:"acceptStatus,omitempty"`
+	AcceptSuccess bool     `json:"acceptSuccess,omitempty"`
+}
+
+// Exact reports whether an answer is exactly the expected one.
+func (o Outcome) Exact(status int, code string) bool {
+	if o.Success {
+		return status >= 200 && status < 300 && code == ""
+	}
+	return status == o.Status && code == o.Code
+}
+
+// Acceptable reports whether an answer falls in the expected class: the exact answer, one of
+// the accepted codes with the expected (or an accepted) status, or success where allowed.
+func (o Outcome) Acceptable(status int, code string) bool {
+	if o.Exact(status, code) {
+		return true
+	}
+	ok2xx := status >= 200 && status < 300
+	if ok2xx {
+		return code == "" && (o.Success || o.AcceptSuccess)
+	}
+	if code == "" {
+		return false
+	}
+	statusOK := status == o.Status || (o.Success && status >= 400 && status < 500)
+	for _, s := range o.AcceptStatus {
+		statusOK = statusOK || s == status
+	}
+	if !statusOK {
+		return false
+	}
+	for _, a := range o.Accept {
+		if MatchCode(a, code) {
+			return true
+		}
+	}
+	return false
+}
+
+// String renders an outcome for people: "success" or "400 InvalidParameter".
+func (o Outcome) String() string {
+	if o.Success {
+		return "success"
+	}
+	return strings.TrimSpace(itoa(o.Status) + " " + o.Code)
+}
+
+// MatchCode matches an error code against a pattern that may end in '*'.
+func MatchCode(pattern, code string) bool {
+	if p, ok := strings.CutSuffix(pattern, "*"); ok {
+		return strings.HasPrefix(code, p)
+	}
+	return pattern == code
+}
+
+// Constraint is one rule a single wire value must follow.
+type Constraint struct {
+	Kind    Kind     `json:"kind"`
+	Int     int64    `json:"int,omitempty"`     // minimum, maximum, minLength, maxLength, maxItems
+	Values  []string `json:"values,omitempty"`  // enum and x-forbidden-* lists
+	Pattern string   `json:"pattern,omitempty"` // pattern
+	Basis   Basis    `json:"basis"`
+	Outcome Outcome  `json:"outcome"`
+	re      *regexp.Regexp
+}
+
+// Parameter is one request parameter, or one field of a list item.
+type Parameter struct {
+	Name           string       `json:"name"`
+	Path           string       `json:"path"` // "Tag.Key" for list fields, else Name
+	Type           string       `json:"type"` // string, integer or array
+	Required       bool         `json:"required"`
+	RequiredBasis  Basis        `json:"requiredBasis,omitempty"`
+	RequiredResult Outcome      `json:"requiredOutcome"`
+	Common         bool         `json:"common,omitempty"`
+	Source         Source       `json:"source"`
+	Description    string       `json:"description,omitempty"`
+	Example        string       `json:"example,omitempty"`
+	Default        *string      `json:"default,omitempty"`
+	Constraints    []Constraint `json:"constraints,omitempty"`
+	AlsoSeen       []string     `json:"alsoSeen,omitempty"`
+	Note           string       `json:"note,omitempty"`
+	EnumExtendedBy string       `json:"enumExtendedBy,omitempty"`
+	CommaList      bool         `json:"commaList,omitempty"`
+	ListValues     []string     `json:"listValues,omitempty"`
+	List           *List        `json:"list,omitempty"`
+	intPattern     *regexp.Regexp
+}
+
+// Constraint returns the parameter's constraint of a kind.
+func (p *Parameter) Constraint(k Kind) (Constraint, bool) {
+	for _, c := range p.Constraints {
+		if c.Kind == k {
+			return c, true
+		}
+	}
+	return Constraint{}, false
+}
+
+// Enum returns the enum values, or nil.
+func (p *Parameter) Enum() []string {
+	if c, ok := p.Constraint(KindEnum); ok {
+		return c.Values
+	}
+	return nil
+}
+
+// IsInteger reports whether the parameter carries a decimal integer on the wire.
+func (p *Parameter) IsInteger() bool { return p.Type == "integer" }
+
+// List describes how a list parameter is flattened on the wire.
+type List struct {
+	Format     string       `json:"format"` // e.g. "Tag.{n}.{field}"
+	FirstIndex int          `json:"firstIndex"`
+	MaxItems   int          `json:"maxItems"`
+	Fields     []*Parameter `json:"fields"`
+	re         *regexp.Regexp
+}
+
+// WireName is the flattened name of field of item n.
+func (l *List) WireName(n int, field string) string {
+	return strings.NewReplacer("{n}", itoa(n), "{field}", field).Replace(l.Format)
+}
+
+// Field returns a field by name.
+func (l *List) Field(name string) *Parameter {
+	for _, f := range l.Fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// ParseWireName splits a flattened name into index and field; ok is false when the name does
+// not belong to the list. An index that is not a plain decimal gives ok with n = -1.
+func (l *List) ParseWireName(name string) (n int, field string, ok bool) {
+	m := l.re.FindStringSubmatch(name)
+	if m == nil {
+		return 0, "", false
+	}
+	n = -1
+	if v, err := atoiStrict(m[1]); err == nil {
+		n = v
+	}
+	return n, m[2], true
+}
+
+// Condition is one clause of a rule's premise.
+type Condition struct {
+	Param   string `json:"param"`
+	Equals  string `json:"equals,omitempty"`
+	Absent  bool   `json:"absent,omitempty"`
+	Present bool   `json:"present,omitempty"`
+}
+
+// Holds evaluates the clause against a parameter lookup.
+func (c Condition) Holds(get func(string) (string, bool)) bool {
+	v, ok := get(c.Param)
+	switch {
+	case c.Absent:
+		return !ok
+	case c.Present:
+		return ok
+	default:
+		return ok && v == c.Equals
+	}
+}
+
+// Rule kinds.
+const (
+	RuleRequires          = "requires"            // when all When hold, every Require must be present
+	RuleOneOf             = "one-of"              // at least one of Params must be present
+	RuleExclusive         = "exclusive"           // at most one of Params may be present
+	RuleUniqueValue       = "unique-value"        // at most one item of List may have Field set (or defaulted)
+	RuleDistinct          = "distinct"            // present Params must have pairwise different values
+	RuleEffectiveOnlyWhen = "effective-only-when" // Params are accepted but only matter when When holds
+)
+
+// Rule is a conditional or cross-parameter rule.
+type Rule struct {
+	ID          string      `json:"id"`
+	Kind        string      `json:"kind"`
+	Description string      `json:"description"`
+	Basis       Basis       `json:"basis"`
+	When        []Condition `json:"when,omitempty"`
+	Require     []string    `json:"require,omitempty"`
+	Params      []string    `json:"params,omitempty"`
+	List        string      `json:"list,omitempty"`
+	Field       string      `json:"field,omitempty"`
+	Code        string      `json:"code,omitempty"`
+	Outcome     Outcome     `json:"outcome"`
+}
+
+// Premise reports whether all When clauses hold.
+func (r Rule) Premise(get func(string) (string, bool)) bool {
+	for _, c := range r.When {
+		if !c.Holds(get) {
+			return false
+		}
+	}
+	return true
+}
+
+// Trigger says what reaches an error code.
+type Trigger struct {
+	Kind       string `json:"kind"` // parameter, rule, state, scenario, quota, gateway, unreachable
+	Parameter  string `json:"parameter,omitempty"`
+	Violations []Kind `json:"violations,omitempty"`
+	Rule       string `json:"rule,omitempty"`
+	State      string `json:"state,omitempty"`
+	Scenario   string `json:"scenario,omitempty"`
+	Quota      string `json:"quota,omitempty"`
+	MultiACL   bool   `json:"multiAcl,omitempty"`
+	Basis      Basis  `json:"basis,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+}
+
+// Trigger kinds.
+const (
+	TriggerParameter   = "parameter"
+	TriggerRule        = "rule"
+	TriggerState       = "state"
+	TriggerScenario    = "scenario"
+	TriggerQuota       = "quota"
+	TriggerGateway     = "gateway"
+	TriggerUnreachable = "unreachable"
+)
+
+// ErrorCode is one error answer of the operation or of the gateway.
+type ErrorCode struct {
+	Code         string   `json:"code"`
+	Status       int      `json:"status"`
+	Message      string   `json:"message"`
+	Documented   bool     `json:"documented"`
+	Gateway      bool     `json:"gateway,omitempty"`
+	Accept       []string `json:"accept,omitempty"`
+	AcceptStatus []int    `json:"acceptStatus,omitempty"`
+	Trigger      Trigger  `json:"trigger"`
+}
+
+// Outcome is the expectation this error code stands for.
+func (e ErrorCode) Outcome() Outcome {
+	o := Outcome{Code: e.Code, Status: e.Status, Basis: Documented, Accept: e.Accept, AcceptStatus: e.AcceptStatus}
+	if !e.Documented {
+		o.Basis = Inferred
+	}
+	if len(o.Accept) == 0 {
+		o.Accept = []string{e.Code}
+	}
+	return o
+}
+
+// State is a named condition of the service's state that some error needs.
+type State struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Params      []string `json:"params,omitempty"`
+	Equals      string   `json:"equals,omitempty"`
+}
+
+// Scenario is a provider-side condition an emulator offers as a setting.
+type Scenario struct {
+	Name       string   `json:"name"`
+	Setting    string   `json:"setting"` // zone, region or duration
+	Default    string   `json:"default"`
+	State      string   `json:"state"`
+	Parameters []string `json:"parameters,omitempty"`
+}
+
+// Duration parses Default of a duration scenario.
+func (s Scenario) Duration() time.Duration {
+	d, _ := time.ParseDuration(s.Default)
+	return d
+}
+
+// Quota is a limit of the service with its default value and the code answered past it.
+type Quota struct {
+	Name         string `json:"name"`
+	Default      int    `json:"default"`
+	Code         string `json:"code"`
+	MultiACLCode string `json:"multiAclCode,omitempty"`
+}
+
+// Wire holds the conventions of the RPC wire form.
+type Wire struct {
+	Path             string            `json:"path"`
+	Methods          []string          `json:"methods"`
+	BodyContentType  string            `json:"bodyContentType"`
+	ActionHeader     string            `json:"actionHeader"`
+	VersionHeader    string            `json:"versionHeader"`
+	IntegerPattern   string            `json:"integerPattern"`
+	Formats          []string          `json:"formats"`
+	ContentTypes     map[string]string `json:"contentTypes"`
+	HostID           string            `json:"hostId"`
+	TimestampWindow  time.Duration     `json:"timestampWindow"`
+	NonceWindow      time.Duration     `json:"nonceWindow"`
+	CommonParameters []string          `json:"commonParameters"`
+	EmptyValue       string            `json:"emptyValue"`
+	Duplicate        string            `json:"duplicateParameter"`
+	Unknown          string            `json:"unknownParameter"`
+}
+
+// RAMResource is one resource type the RAM action applies to.
+type RAMResource struct {
+	Type      string `json:"type"`
+	ARN       string `json:"arn"`
+	Parameter string `json:"parameter"`
+}
+
+// RAM is the authorization an operation needs.
+type RAM struct {
+	Action        string        `json:"action"`
+	AccessLevel   string        `json:"accessLevel"`
+	Resources     []RAMResource `json:"resources"`
+	ConditionKeys []string      `json:"conditionKeys"`
+	Note          string        `json:"note,omitempty"`
+}
+
+// Field is one property of a response body.
+type Field struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// Operation is one RPC action.
+type Operation struct {
+	Action     string       `json:"action"`
+	Tag        string       `json:"tag"`
+	Summary    string       `json:"summary"`
+	UnderTest  bool         `json:"underTest,omitempty"`
+	Parameters []*Parameter `json:"parameters"`
+	Response   []Field      `json:"response"`
+	RAM        *RAM         `json:"ram,omitempty"`
+	byName     map[string]*Parameter
+	openapi    *openapi3.Operation
+	method     string
+	path       string
+}
+
+// Param returns a parameter by wire name (list parameters by their base name), or nil.
+func (o *Operation) Param(name string) *Parameter { return o.byName[name] }
+
+// OpenAPI returns the kin-openapi operation, its method and path, for request and response
+// validation. Callers must not modify it.
+func (o *Operation) OpenAPI() (*openapi3.Operation, string, string) {
+	return o.openapi, o.method, o.path
+}
+
+// Lists returns the list parameters.
+func (o *Operation) Lists() []*Parameter {
+	var out []*Parameter
+	for _, p := range o.Parameters {
+		if p.List != nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ResponseField returns the type of a response field, or "".
+func (o *Operation) ResponseField(name string) string {
+	for _, f := range o.Response {
+		if f.Name == name {
+			return f.Type
+		}
+	}
+	return ""
+}

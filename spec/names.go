@@ -1,0 +1,156 @@
+package spec
+
+// The names below are the only place Go code spells parameter, operation and field names of
+// the service. The loader checks that each one occurs in the description (see checkNames), so a
+// renamed parameter breaks the load instead of silently breaking a package.
+
+// Operation names (the Action parameter).
+const (
+	ActionCreateHTTPSListener     = "CreateLoadBalancerHTTPSListener"
+	ActionCreateLoadBalancer      = "CreateLoadBalancer"
+	ActionDescribeLoadBalancer    = "DescribeLoadBalancerAttribute"
+	ActionDeleteLoadBalancer      = "DeleteLoadBalancer"
+	ActionUploadServerCertificate = "UploadServerCertificate"
+	ActionUploadCACertificate     = "UploadCACertificate"
+	ActionCreateACL               = "CreateAccessControlList"
+	ActionAddACLEntry             = "AddAccessControlListEntry"
+	ActionCreateVServerGroup      = "CreateVServerGroup"
+	ActionCreateMasterSlaveGroup  = "CreateMasterSlaveServerGroup"
+	ActionCreateTLSCipherPolicy   = "CreateTLSCipherPolicy"
+	ActionStartListener           = "StartLoadBalancerListener"
+	ActionStopListener            = "StopLoadBalancerListener"
+	ActionDeleteListener          = "DeleteLoadBalancerListener"
+	ActionDescribeHTTPSListener   = "DescribeLoadBalancerHTTPSListenerAttribute"
+	ActionDescribeListeners       = "DescribeLoadBalancerListeners"
+)
+
+// Common (gateway) parameters.
+const (
+	ParamAction           = "Action"
+	ParamVersion          = "Version"
+	ParamFormat           = "Format"
+	ParamAccessKeyID      = "AccessKeyId"
+	ParamSignature        = "Signature"
+	ParamSignatureMethod  = "SignatureMethod"
+	ParamSignatureVersion = "SignatureVersion"
+	ParamSignatureNonce   = "SignatureNonce"
+	ParamTimestamp        = "Timestamp"
+	ParamSecurityToken    = "SecurityToken"
+)
+
+// Parameters of the operation under test that Go code needs by name (everything else is
+// handled generically from the description).
+const (
+	ParamRegionID            = "RegionId"
+	ParamLoadBalancerID      = "LoadBalancerId"
+	ParamListenerPort        = "ListenerPort"
+	ParamBandwidth           = "Bandwidth"
+	ParamBackendServerPort   = "BackendServerPort"
+	ParamHealthCheck         = "HealthCheck"
+	ParamServerCertificateID = "ServerCertificateId"
+	ParamCACertificateID     = "CACertificateId"
+	ParamVServerGroupID      = "VServerGroupId"
+	ParamACLID               = "AclId"
+	ParamACLStatus           = "AclStatus"
+	ParamACLType             = "AclType"
+	ParamTLSCipherPolicy     = "TLSCipherPolicy"
+	ParamTag                 = "Tag"
+	ParamServerCertificate   = "ServerCertificate" // the list form on the listener; the PEM on upload
+	FieldCertificateID       = "CertificateId"
+	FieldBindingType         = "BindingType"
+	FieldStandardType        = "StandardType"
+	FieldTagKey              = "Key"
+	FieldTagValue            = "Value"
+)
+
+// Parameters of the neighbouring operations.
+const (
+	ParamAddressType               = "AddressType"
+	ParamAddressIPVersion          = "AddressIPVersion"
+	ParamLoadBalancerSpec          = "LoadBalancerSpec"
+	ParamMasterZoneID              = "MasterZoneId"
+	ParamLoadBalancerName          = "LoadBalancerName"
+	ParamPrivateKey                = "PrivateKey"
+	ParamServerCertificateName     = "ServerCertificateName"
+	ParamCACertificate             = "CACertificate"
+	ParamCACertificateName         = "CACertificateName"
+	ParamACLName                   = "AclName"
+	ParamACLEntries                = "AclEntrys"
+	ParamVServerGroupName          = "VServerGroupName"
+	ParamBackendServers            = "BackendServers"
+	ParamMasterSlaveGroupName      = "MasterSlaveServerGroupName"
+	ParamMasterSlaveBackendServers = "MasterSlaveBackendServers"
+	ParamPolicyName                = "Name"
+	ParamListenerProtocol          = "ListenerProtocol"
+	ParamMaxResults                = "MaxResults"
+	ParamNextToken                 = "NextToken"
+	ParamTLSVersions               = "TLSVersions"
+	ParamCiphers                   = "Ciphers"
+)
+
+// Response fields.
+const (
+	FieldRequestID                = "RequestId"
+	FieldCode                     = "Code"
+	FieldMessage                  = "Message"
+	FieldHostID                   = "HostId"
+	FieldRecommend                = "Recommend"
+	FieldAccessDeniedDetail       = "AccessDeniedDetail"
+	FieldStatus                   = "Status"
+	FieldLoadBalancerID           = "LoadBalancerId"
+	FieldServerCertificateID      = "ServerCertificateId"
+	FieldCACertificateID          = "CACertificateId"
+	FieldACLID                    = "AclId"
+	FieldVServerGroupID           = "VServerGroupId"
+	FieldMasterSlaveServerGroupID = "MasterSlaveServerGroupId"
+	FieldTLSCipherPolicyID        = "TLSCipherPolicyId"
+	FieldListeners                = "Listeners"
+	FieldAddressIPVersion         = "AddressIPVersion"
+	FieldListenerPort             = "ListenerPort"
+	FieldListenerProtocol         = "ListenerProtocol"
+)
+
+// Listener states as the Describe operations report them.
+const (
+	StatusStopped  = "stopped"
+	StatusStarting = "starting"
+	StatusRunning  = "running"
+)
+
+// requiredActions and requiredParams are checked against the description at load time.
+var requiredActions = []string{
+	ActionCreateHTTPSListener, ActionCreateLoadBalancer, ActionDescribeLoadBalancer,
+	ActionDeleteLoadBalancer, ActionUploadServerCertificate, ActionUploadCACertificate,
+	ActionCreateACL, ActionAddACLEntry, ActionCreateVServerGroup, ActionCreateMasterSlaveGroup,
+	ActionCreateTLSCipherPolicy, ActionStartListener, ActionStopListener, ActionDeleteListener,
+	ActionDescribeHTTPSListener, ActionDescribeListeners,
+}
+
+var requiredParams = []string{
+	ParamAction, ParamVersion, ParamRegionID, ParamLoadBalancerID, ParamListenerPort,
+	ParamBandwidth, ParamBackendServerPort, ParamHealthCheck, ParamServerCertificateID,
+	ParamCACertificateID, ParamVServerGroupID, ParamACLID, ParamACLStatus, ParamACLType,
+	ParamTLSCipherPolicy, ParamTag, ParamServerCertificate, ParamAddressType,
+	ParamAddressIPVersion, ParamLoadBalancerSpec, ParamMasterZoneID, ParamLoadBalancerName,
+	ParamPrivateKey, ParamServerCertificateName, ParamCACertificate, ParamCACertificateName,
+	ParamACLName, ParamACLEntries, ParamVServerGroupName, ParamBackendServers,
+	ParamMasterSlaveGroupName, ParamMasterSlaveBackendServers, ParamPolicyName,
+	ParamListenerProtocol, ParamMaxResults, ParamNextToken, ParamTLSVersions, ParamCiphers,
+}
+
+var requiredFields = []string{
+	FieldRequestID, FieldCode, FieldMessage, FieldHostID, FieldRecommend, FieldAccessDeniedDetail,
+	FieldStatus, FieldLoadBalancerID, FieldServerCertificateID, FieldCACertificateID, FieldACLID,
+	FieldVServerGroupID, FieldMasterSlaveServerGroupID, FieldTLSCipherPolicyID, FieldListeners,
+	FieldAddressIPVersion, FieldListenerPort, FieldListenerProtocol,
+}
+
+var requiredListFields = map[string][]string{
+	ParamTag:               {FieldTagKey, FieldTagValue},
+	ParamServerCertificate: {FieldCertificateID, FieldBindingType, FieldStandardType},
+}
+
+var requiredCommon = []string{
+	ParamFormat, ParamAccessKeyID, ParamSignature, ParamSignatureMethod, ParamSignatureVersion,
+	ParamSignatureNonce, ParamTimestamp, ParamSecurityToken,
+}
