@@ -152,6 +152,7 @@ func (b *builder) parameter(pv *openapi3.Parameter, action string) (*Parameter, 
 	p.CommaList, _ = pv.Extensions["x-comma-list"].(bool)
 	p.EnumExtendedBy, _ = pv.Extensions["x-enum-extended-by"].(string)
 	p.Note, _ = pv.Extensions["x-note"].(string)
+	p.Reference, _ = pv.Extensions["x-reference"].(string)
 	if pv.Example != nil {
 		p.Example = fmt.Sprint(pv.Example)
 	}
@@ -297,6 +298,7 @@ func (b *builder) list(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 	for _, name := range sortedKeys(item.Properties) {
 		prop := item.Properties[name].Value
 		f := &Parameter{Name: name, Path: p.Name + "." + name, Required: contains(item.Required, name), Source: p.Source}
+		f.Reference, _ = prop.Extensions["x-reference"].(string)
 		fcodes := map[string]string{}
 		if _, err := ext(prop.Extensions, "x-violation-codes", &fcodes); err != nil {
 			return &LoadError{Code: ErrCodeBadExtension, Where: where + "." + name + ".x-violation-codes", Msg: "malformed", Err: err}

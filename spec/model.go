@@ -149,6 +149,7 @@ type Parameter struct {
 	AlsoSeen       []string     `json:"alsoSeen,omitempty"`
 	Note           string       `json:"note,omitempty"`
 	EnumExtendedBy string       `json:"enumExtendedBy,omitempty"`
+	Reference      string       `json:"reference,omitempty"` // kind of resource the value names (x-reference)
 	CommaList      bool         `json:"commaList,omitempty"`
 	ListValues     []string     `json:"listValues,omitempty"`
 	List           *List        `json:"list,omitempty"`
