@@ -1,0 +1,381 @@
+package reports
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/clbcheck/clbcheck/contracts"
+)
+
+// ToolName is the name every report gives for the tool when the run's Meta leaves it empty.
+const ToolName = "clbcheck"
+
+// SpecPath is the description every finding points at, relative to the repository root.
+const SpecPath = "spec/openapi.yaml"
+
+// outcomeCheck names the pseudo-check used when a case failed or warned without any single
+// check carrying that verdict (the case verdict itself is then the finding).
+const outcomeCheck = "outcome"
+
+// maxSkipExamples bounds how many case ids are kept per skip reason.
+const maxSkipExamples = 3
+
+// skipGroup aggregates skipped cases that share a reason, so skips cost constant memory.
+type skipGroup struct {
+	Reason   string   `json:"reason"`
+	Count    int      `json:"count"`
+	Examples []string `json:"examples"`
+}
+
+// tally counts outcomes, for a whole run or one category.
+type tally struct {
+	Cases, Passed, Failed, Skipped, Warnings int
+	Seconds                                  float64
+}
+
+func (t *tally) add(r contracts.CaseResult) {
+	t.Cases++
+	t.Seconds += r.DurationMS / 1000
+	switch r.Verdict {
+	case contracts.Fail:
+		t.Failed++
+	case contracts.Skip:
+		t.Skipped++
+	case contracts.Warn:
+		t.Warnings++
+	default:
+		t.Passed++
+	}
+}
+
+// collector is the state every writer shares: the run's Meta, counts, and only the cases that
+// need to be shown in detail (failures and warnings). Passing cases are counted and dropped.
+type collector struct {
+	meta     contracts.Meta
+	begun    bool
+	ended    bool
+	counts   tally
+	failures []contracts.CaseResult
+	warnings []contracts.CaseResult
+	skips    map[string]*skipGroup
+}
+
+func (c *collector) begin(m contracts.Meta) error {
+	if c.begun {
+		return fmt.Errorf("reports: Begin called twice")
+	}
+	c.begun = true
+	c.meta = m
+	return nil
+}
+
+func (c *collector) add(r contracts.CaseResult) error {
+	if c.ended {
+		return fmt.Errorf("reports: Case %q after End", r.ID)
+	}
+	c.counts.add(r)
+	switch r.Verdict {
+	case contracts.Fail:
+		c.failures = append(c.failures, r)
+	case contracts.Warn:
+		c.warnings = append(c.warnings, r)
+	case contracts.Skip:
+		if c.skips == nil {
+			c.skips = map[string]*skipGroup{}
+		}
+		reason := r.SkipReason
+		if reason == "" {
+			reason = "no reason given"
+		}
+		g := c.skips[reason]
+		if g == nil {
+			g = &skipGroup{Reason: reason}
+			c.skips[reason] = g
+		}
+		g.Count++
+		if len(g.Examples) < maxSkipExamples {
+			g.Examples = append(g.Examples, r.ID)
+		}
+	}
+	return nil
+}
+
+func (c *collector) end() error {
+	if c.ended {
+		return fmt.Errorf("reports: End called twice")
+	}
+	c.ended = true
+	return nil
+}
+
+// skipList returns the skip reasons, most frequent first.
+func (c *collector) skipList() []skipGroup {
+	out := make([]skipGroup, 0, len(c.skips))
+	for _, g := range c.skips {
+		out = append(out, *g)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Reason < out[j].Reason
+	})
+	return out
+}
+
+// tool and version as shown in reports.
+func (c *collector) tool() string {
+	if c.meta.Tool != "" {
+		return c.meta.Tool
+	}
+	return ToolName
+}
+
+// summary fills what the runner's Summary leaves empty from the Meta and from the counts this
+// writer made itself, so a report stays meaningful when a caller passes a partial Summary.
+func (c *collector) summary(s contracts.Summary) contracts.Summary {
+	return reconcile(s, c.meta, c.counts)
+}
+
+func reconcile(s contracts.Summary, m contracts.Meta, t tally) contracts.Summary {
+	if s.Target == "" {
+		s.Target = m.Target
+	}
+	if s.Profile == "" {
+		s.Profile = m.Profile
+	}
+	if s.Seed == 0 {
+		s.Seed = m.Seed
+	}
+	if s.Started.IsZero() {
+		s.Started = m.Started
+	}
+	if s.DurationS == 0 && s.Duration != 0 {
+		s.DurationS = s.Duration.Seconds()
+	}
+	if s.Duration == 0 && s.DurationS != 0 {
+		s.Duration = time.Duration(s.DurationS * float64(time.Second))
+	}
+	if s.Cases == 0 && t.Cases > 0 {
+		s.Cases, s.Passed, s.Failed, s.Skipped, s.Warnings = t.Cases, t.Passed, t.Failed, t.Skipped, t.Warnings
+	}
+	return s
+}
+
+// passed says whether a run counts as a success: nothing failed and it was not aborted.
+func passed(s contracts.Summary) bool { return s.Failed == 0 && !s.Aborted }
+
+// findings returns the checks of a case that carry the given verdict. A case whose verdict is
+// not explained by any check yields one pseudo-check built from the case itself.
+func findings(r contracts.CaseResult, v contracts.Verdict) []contracts.CheckResult {
+	var out []contracts.CheckResult
+	for _, ch := range r.Checks {
+		if ch.Verdict == v {
+			out = append(out, ch)
+		}
+	}
+	if len(out) == 0 && v == contracts.Warn {
+		// A warning may also be a failed check whose severity is "warning".
+		for _, ch := range r.Checks {
+			if ch.Verdict == contracts.Fail && ch.Severity == contracts.SeverityWarning {
+				out = append(out, ch)
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, contracts.CheckResult{
+			Check: outcomeCheck, Verdict: v, Expected: r.Expected, Actual: r.Actual,
+			Message: "the case outcome did not match its expectation",
+		})
+	}
+	for i := range out {
+		if out[i].Expected == "" {
+			out[i].Expected = r.Expected
+		}
+		if out[i].Actual == "" {
+			out[i].Actual = r.Actual
+		}
+	}
+	return out
+}
+
+// findingVerdict is the verdict a shown case is listed under.
+func findingVerdict(r contracts.CaseResult) contracts.Verdict {
+	if r.Verdict == contracts.Warn {
+		return contracts.Warn
+	}
+	return contracts.Fail
+}
+
+// FailingChecks returns the sorted names of the checks that failed on a case ("outcome" when the
+// case failed without a failing check).
+func FailingChecks(r contracts.CaseResult) []string {
+	var names []string
+	for _, f := range findings(r, findingVerdict(r)) {
+		names = append(names, f.Check)
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// FailureKey is the stable identity of a failure across runs: the case id and the names of the
+// checks that failed on it. Two runs that fail the same case for the same checks share the key,
+// whatever the response bodies, request ids or timings were.
+func FailureKey(r contracts.CaseResult) string {
+	return r.ID + "#" + strings.Join(FailingChecks(r), ",")
+}
+
+// Cause names what a case changed, which is how failures of one check are grouped: the broken
+// parameter and constraint kind ("ListenerPort maximum"), or the rule, state or auth mode
+// ("rule cookie-required"). Cases that broke nothing are grouped by scenario.
+func Cause(r contracts.CaseResult) string {
+	b := r.Broken
+	if b == nil {
+		if r.Scenario != "" {
+			return "scenario " + r.Scenario
+		}
+		return "category " + r.Category
+	}
+	if b.Param != "" && b.Kind != "rule" {
+		return b.Param + " " + b.Kind
+	}
+	if b.Rule != "" {
+		return b.Kind + " " + b.Rule
+	}
+	if b.Param != "" {
+		return b.Param + " " + b.Kind
+	}
+	return b.Kind
+}
+
+// entry is one case listed under a group, with the finding of that group's check.
+type entry struct {
+	Case    contracts.CaseResult
+	Finding contracts.CheckResult
+}
+
+// causeGroup gathers the cases of one check that share a cause, smallest reproducer first.
+type causeGroup struct {
+	Cause   string
+	Entries []entry
+}
+
+// checkGroup gathers the findings of one check.
+type checkGroup struct {
+	Check  string
+	Cases  int
+	Causes []causeGroup
+}
+
+// group sorts cases into checks and then causes. Within a cause, cases are ordered by size and
+// then id, so the smallest reproducer comes first. Checks and causes are sorted by name, which
+// keeps every report deterministic whatever order the cases arrived in.
+func group(cases []contracts.CaseResult) []checkGroup {
+	byCheck := map[string]map[string][]entry{}
+	for _, r := range cases {
+		for _, f := range findings(r, findingVerdict(r)) {
+			causes := byCheck[f.Check]
+			if causes == nil {
+				causes = map[string][]entry{}
+				byCheck[f.Check] = causes
+			}
+			cause := Cause(r)
+			causes[cause] = append(causes[cause], entry{Case: r, Finding: f})
+		}
+	}
+	out := make([]checkGroup, 0, len(byCheck))
+	for check, causes := range byCheck {
+		g := checkGroup{Check: check}
+		for cause, es := range causes {
+			slices.SortFunc(es, func(a, b entry) int {
+				return cmp.Or(cmp.Compare(a.Case.Size, b.Case.Size), cmp.Compare(a.Case.ID, b.Case.ID))
+			})
+			g.Cases += len(es)
+			g.Causes = append(g.Causes, causeGroup{Cause: cause, Entries: es})
+		}
+		slices.SortFunc(g.Causes, func(a, b causeGroup) int { return cmp.Compare(a.Cause, b.Cause) })
+		out = append(out, g)
+	}
+	slices.SortFunc(out, func(a, b checkGroup) int { return cmp.Compare(a.Check, b.Check) })
+	return out
+}
+
+// sortCases orders cases for a flat list the same way group does: by first failing check,
+// cause, size and id.
+func sortCases(cases []contracts.CaseResult) {
+	slices.SortStableFunc(cases, func(a, b contracts.CaseResult) int {
+		return cmp.Or(
+			cmp.Compare(strings.Join(FailingChecks(a), ","), strings.Join(FailingChecks(b), ",")),
+			cmp.Compare(Cause(a), Cause(b)),
+			cmp.Compare(a.Size, b.Size),
+			cmp.Compare(a.ID, b.ID),
+		)
+	})
+}
+
+// codeTotals counts documented codes, and those reached and asserted.
+func codeTotals(cov contracts.Coverage) (documented, reached, asserted int) {
+	for _, c := range cov.Codes {
+		if !c.Documented {
+			continue
+		}
+		documented++
+		if c.Reached {
+			reached++
+		}
+		if c.Asserted {
+			asserted++
+		}
+	}
+	return
+}
+
+// sortedCodes returns the code coverage sorted by status and then code.
+func sortedCodes(cov contracts.Coverage) []contracts.CodeCoverage {
+	out := slices.Clone(cov.Codes)
+	slices.SortStableFunc(out, func(a, b contracts.CodeCoverage) int {
+		return cmp.Or(cmp.Compare(a.Status, b.Status), cmp.Compare(a.Code, b.Code))
+	})
+	return out
+}
+
+// brokenText describes what a negative case sent, in one line.
+func brokenText(b *contracts.BrokenRule) string {
+	if b == nil {
+		return ""
+	}
+	var parts []string
+	name := b.Param
+	if b.Wire != "" && b.Wire != b.Param {
+		name = b.Wire
+	}
+	if name != "" {
+		parts = append(parts, "param "+name)
+	}
+	parts = append(parts, "kind "+b.Kind)
+	if b.Rule != "" {
+		parts = append(parts, "rule "+b.Rule)
+	}
+	if b.Original != "" {
+		parts = append(parts, fmt.Sprintf("original %q", b.Original))
+	}
+	if b.Param != "" || b.Sent != "" {
+		parts = append(parts, fmt.Sprintf("sent %q", b.Sent))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// plural returns "1 case" or "2 cases".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// seconds formats a duration in seconds with millisecond precision.
+func seconds(s float64) string { return fmt.Sprintf("%.3f", s) }

@@ -1,0 +1,355 @@
+package reports
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/clbcheck/clbcheck/contracts"
+)
+
+// JSONSchemaVersion is the version of the JSON report layout. It grows when a field changes
+// meaning; added fields do not change it.
+const JSONSchemaVersion = 1
+
+// JSONReport is the document the JSON writer produces and ReadJSON returns. It holds the run's
+// description, counts, every failure and warning in full, skips aggregated by reason, and
+// coverage. Passing cases are only counted.
+type JSONReport struct {
+	Tool          string         `json:"tool"`
+	Version       string         `json:"version"`
+	SchemaVersion int            `json:"schemaVersion"`
+	Meta          contracts.Meta `json:"meta"`
+	Summary       JSONSummary    `json:"summary"`
+	Failures      []JSONFailure  `json:"failures"`
+	Warnings      []JSONFailure  `json:"warnings"`
+	Skips         []SkipReason   `json:"skips"`
+	Coverage      JSONCoverage   `json:"coverage"`
+}
+
+// JSONSummary is the run's Summary with the verdict and the number of failure groups.
+type JSONSummary struct {
+	Result        string `json:"result"` // "pass" or "fail"
+	FailureGroups int    `json:"failureGroups"`
+	contracts.Summary
+}
+
+// JSONFailure is one failing (or warning) case in full, with its stable key, the names of the
+// checks that failed and the cause it is grouped under.
+type JSONFailure struct {
+	Key          string   `json:"key"`
+	FailedChecks []string `json:"failedChecks"`
+	Cause        string   `json:"cause"`
+	contracts.CaseResult
+}
+
+// SkipReason counts the skipped cases that share a reason, with a few of their ids.
+type SkipReason = skipGroup
+
+// JSONCoverage is the run's Coverage with totals over documented error codes.
+type JSONCoverage struct {
+	Documented int `json:"documentedCodes"`
+	Reached    int `json:"reachedCodes"`
+	Asserted   int `json:"assertedCodes"`
+	contracts.Coverage
+}
+
+// Find returns the failing or warning case with the given id, for `clbcheck replay FILE#CASE`.
+func (r *JSONReport) Find(id string) (contracts.CaseResult, bool) {
+	for _, list := range [][]JSONFailure{r.Failures, r.Warnings} {
+		for _, f := range list {
+			if f.ID == id {
+				return f.CaseResult, true
+			}
+		}
+	}
+	return contracts.CaseResult{}, false
+}
+
+// FailureCases returns the failing cases as the runner reported them.
+func (r *JSONReport) FailureCases() []contracts.CaseResult {
+	out := make([]contracts.CaseResult, len(r.Failures))
+	for i, f := range r.Failures {
+		out[i] = f.CaseResult
+	}
+	return out
+}
+
+// JSON writes the JSON report at End. Only failures and warnings are held until then.
+type JSON struct {
+	w   io.Writer
+	col collector
+}
+
+// NewJSON returns a reporter that writes the JSON report to w.
+func NewJSON(w io.Writer) contracts.Reporter { return &JSON{w: w} }
+
+// Begin records the run's description.
+func (j *JSON) Begin(m contracts.Meta) error { return j.col.begin(m) }
+
+// Case counts a case and keeps it only if it failed or warned.
+func (j *JSON) Case(r contracts.CaseResult) error { return j.col.add(r) }
+
+// End writes the document.
+func (j *JSON) End(sum contracts.Summary, cov contracts.Coverage) error {
+	if err := j.col.end(); err != nil {
+		return err
+	}
+	rep := &JSONReport{
+		Tool:          j.col.tool(),
+		Version:       j.col.meta.Version,
+		SchemaVersion: JSONSchemaVersion,
+		Meta:          j.col.meta,
+		Summary:       JSONSummary{Summary: j.col.summary(sum)},
+		Failures:      toJSONFailures(j.col.failures),
+		Warnings:      toJSONFailures(j.col.warnings),
+		Skips:         j.col.skipList(),
+		Coverage:      JSONCoverage{Coverage: cov},
+	}
+	rep.finish()
+	enc := json.NewEncoder(j.w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(rep)
+}
+
+// finish recomputes the derived fields and normalises empty lists, so that a document written
+// fresh and one produced by Merge look the same.
+func (r *JSONReport) finish() {
+	if r.Tool == "" {
+		r.Tool = ToolName
+	}
+	if r.SchemaVersion == 0 {
+		r.SchemaVersion = JSONSchemaVersion
+	}
+	r.Summary.Result = "pass"
+	if !passed(r.Summary.Summary) {
+		r.Summary.Result = "fail"
+	}
+	r.Summary.FailureGroups = countCauses(group(r.FailureCases()))
+	r.Coverage.Documented, r.Coverage.Reached, r.Coverage.Asserted = codeTotals(r.Coverage.Coverage)
+	if r.Failures == nil {
+		r.Failures = []JSONFailure{}
+	}
+	if r.Warnings == nil {
+		r.Warnings = []JSONFailure{}
+	}
+	if r.Skips == nil {
+		r.Skips = []SkipReason{}
+	}
+	if r.Meta.Checks == nil {
+		r.Meta.Checks = []string{}
+	}
+	if r.Coverage.Codes == nil {
+		r.Coverage.Codes = []contracts.CodeCoverage{}
+	}
+	if r.Coverage.Params == nil {
+		r.Coverage.Params = []contracts.ParamCoverage{}
+	}
+	if r.Coverage.Rules == nil {
+		r.Coverage.Rules = []contracts.ParamCoverage{}
+	}
+}
+
+func toJSONFailures(cases []contracts.CaseResult) []JSONFailure {
+	cases = slices.Clone(cases)
+	sortCases(cases)
+	out := make([]JSONFailure, len(cases))
+	for i, c := range cases {
+		out[i] = JSONFailure{Key: FailureKey(c), FailedChecks: FailingChecks(c), Cause: Cause(c), CaseResult: c}
+	}
+	return out
+}
+
+// ReadJSON reads a report written by the JSON writer (or by Merge).
+func ReadJSON(r io.Reader) (*JSONReport, error) {
+	var rep JSONReport
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&rep); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("reading JSON report: the file is empty")
+		}
+		return nil, fmt.Errorf("reading JSON report: %w", err)
+	}
+	if rep.Tool == "" || rep.SchemaVersion == 0 {
+		return nil, fmt.Errorf("reading JSON report: not a clbcheck report (no tool or schemaVersion field)")
+	}
+	if rep.SchemaVersion > JSONSchemaVersion {
+		return nil, fmt.Errorf("reading JSON report: layout version %d is newer than this build understands (%d); upgrade clbcheck",
+			rep.SchemaVersion, JSONSchemaVersion)
+	}
+	rep.Summary.Summary = reconcile(rep.Summary.Summary, rep.Meta, tally{})
+	for i := range rep.Failures {
+		if rep.Failures[i].Key == "" {
+			rep.Failures[i].Key = FailureKey(rep.Failures[i].CaseResult)
+		}
+	}
+	rep.finish()
+	return &rep, nil
+}
+
+// NewFailures returns the failures of current that baseline does not have, matched by
+// FailureKey (case id and failing checks). With a nil baseline every failure is new. This is what
+// `--baseline` fails on: a known failure does not fail the run again.
+func NewFailures(current, baseline *JSONReport) []contracts.CaseResult {
+	if current == nil {
+		return nil
+	}
+	known := map[string]bool{}
+	if baseline != nil {
+		for _, f := range baseline.Failures {
+			known[FailureKey(f.CaseResult)] = true
+		}
+	}
+	var out []contracts.CaseResult
+	for _, f := range current.Failures {
+		if !known[FailureKey(f.CaseResult)] {
+			out = append(out, f.CaseResult)
+		}
+	}
+	return out
+}
+
+// Merge combines the reports of shards of one run: counts are summed, the duration is the
+// longest shard's (shards run side by side), failures and warnings are the union by FailureKey,
+// skip reasons are summed, and coverage is OR-ed for codes (reached, asserted) and summed for
+// the number of cases per parameter and rule. Tool, version and meta come from the first report.
+func Merge(reports ...*JSONReport) *JSONReport {
+	out := &JSONReport{}
+	first := true
+	seenFail, seenWarn := map[string]bool{}, map[string]bool{}
+	skips := map[string]*SkipReason{}
+	var skipOrder []string
+	codeIdx := map[string]int{}
+	paramIdx, ruleIdx := map[[2]string]int{}, map[[2]string]int{}
+	var causes []string
+	for _, r := range reports {
+		if r == nil {
+			continue
+		}
+		if first {
+			out.Tool, out.Version, out.Meta = r.Tool, r.Version, r.Meta
+			out.Meta.Checks = slices.Clone(r.Meta.Checks)
+			out.Summary.Target, out.Summary.Profile, out.Summary.Seed = r.Summary.Target, r.Summary.Profile, r.Summary.Seed
+			first = false
+		}
+		s := &out.Summary.Summary
+		in := r.Summary.Summary
+		s.Cases += in.Cases
+		s.Passed += in.Passed
+		s.Failed += in.Failed
+		s.Skipped += in.Skipped
+		s.Warnings += in.Warnings
+		s.DurationS = max(s.DurationS, in.DurationS)
+		if !in.Started.IsZero() && (s.Started.IsZero() || in.Started.Before(s.Started)) {
+			s.Started = in.Started
+		}
+		if in.Aborted {
+			s.Aborted = true
+			if in.AbortCause != "" && !slices.Contains(causes, in.AbortCause) {
+				causes = append(causes, in.AbortCause)
+			}
+		}
+		for _, c := range r.Meta.Checks {
+			if !slices.Contains(out.Meta.Checks, c) {
+				out.Meta.Checks = append(out.Meta.Checks, c)
+			}
+		}
+		for _, f := range r.Failures {
+			if k := FailureKey(f.CaseResult); !seenFail[k] {
+				seenFail[k] = true
+				out.Failures = append(out.Failures, f)
+			}
+		}
+		for _, f := range r.Warnings {
+			if k := FailureKey(f.CaseResult); !seenWarn[k] {
+				seenWarn[k] = true
+				out.Warnings = append(out.Warnings, f)
+			}
+		}
+		for _, sk := range r.Skips {
+			g := skips[sk.Reason]
+			if g == nil {
+				g = &SkipReason{Reason: sk.Reason}
+				skips[sk.Reason] = g
+				skipOrder = append(skipOrder, sk.Reason)
+			}
+			g.Count += sk.Count
+			for _, id := range sk.Examples {
+				if len(g.Examples) < maxSkipExamples && !slices.Contains(g.Examples, id) {
+					g.Examples = append(g.Examples, id)
+				}
+			}
+		}
+		cov := &out.Coverage.Coverage
+		for _, c := range r.Coverage.Codes {
+			i, ok := codeIdx[c.Code]
+			if !ok {
+				codeIdx[c.Code] = len(cov.Codes)
+				cov.Codes = append(cov.Codes, c)
+				continue
+			}
+			m := &cov.Codes[i]
+			m.Documented = m.Documented || c.Documented
+			m.Gateway = m.Gateway || c.Gateway
+			m.Reached = m.Reached || c.Reached
+			m.Asserted = m.Asserted || c.Asserted
+			m.Expected += c.Expected
+			if m.Trigger == "" {
+				m.Trigger = c.Trigger
+			}
+			if m.Status == 0 {
+				m.Status = c.Status
+			}
+			if m.Reason == "" {
+				m.Reason = c.Reason
+			}
+		}
+		cov.Params = sumParams(cov.Params, r.Coverage.Params, paramIdx)
+		cov.Rules = sumParams(cov.Rules, r.Coverage.Rules, ruleIdx)
+	}
+	for i := range out.Coverage.Codes {
+		if out.Coverage.Codes[i].Reached {
+			out.Coverage.Codes[i].Reason = "" // a reason for not reaching no longer applies
+		}
+	}
+	out.Summary.AbortCause = strings.Join(causes, "; ")
+	for _, reason := range skipOrder {
+		out.Skips = append(out.Skips, *skips[reason])
+	}
+	slices.SortStableFunc(out.Skips, func(a, b SkipReason) int { return b.Count - a.Count })
+	sortJSONFailures(out.Failures)
+	sortJSONFailures(out.Warnings)
+	out.finish()
+	return out
+}
+
+func sumParams(dst, src []contracts.ParamCoverage, idx map[[2]string]int) []contracts.ParamCoverage {
+	for _, p := range src {
+		k := [2]string{p.Param, p.Kind}
+		if i, ok := idx[k]; ok {
+			dst[i].Cases += p.Cases
+			dst[i].Fails += p.Fails
+			continue
+		}
+		idx[k] = len(dst)
+		dst = append(dst, p)
+	}
+	return dst
+}
+
+func sortJSONFailures(fs []JSONFailure) {
+	cases := make([]contracts.CaseResult, len(fs))
+	byKey := make(map[string]JSONFailure, len(fs))
+	for i, f := range fs {
+		cases[i] = f.CaseResult
+		byKey[FailureKey(f.CaseResult)] = f
+	}
+	sortCases(cases)
+	for i, c := range cases {
+		fs[i] = byKey[FailureKey(c)]
+	}
+}
