@@ -55,13 +55,14 @@ func (t *tally) add(r contracts.CaseResult) {
 // collector is the state every writer shares: the run's Meta, counts, and only the cases that
 // need to be shown in detail (failures and warnings). Passing cases are counted and dropped.
 type collector struct {
-	meta     contracts.Meta
-	begun    bool
-	ended    bool
-	counts   tally
-	failures []contracts.CaseResult
-	warnings []contracts.CaseResult
-	skips    map[string]*skipGroup
+	meta      contracts.Meta
+	begun     bool
+	ended     bool
+	counts    tally
+	failures  []contracts.CaseResult
+	warnings  []contracts.CaseResult
+	skips     map[string]*skipGroup
+	countOnly bool // count failures and warnings without keeping them
 }
 
 func (c *collector) begin(m contracts.Meta) error {
@@ -80,9 +81,13 @@ func (c *collector) add(r contracts.CaseResult) error {
 	c.counts.add(r)
 	switch r.Verdict {
 	case contracts.Fail:
-		c.failures = append(c.failures, r)
+		if !c.countOnly {
+			c.failures = append(c.failures, r)
+		}
 	case contracts.Warn:
-		c.warnings = append(c.warnings, r)
+		if !c.countOnly {
+			c.warnings = append(c.warnings, r)
+		}
 	case contracts.Skip:
 		if c.skips == nil {
 			c.skips = map[string]*skipGroup{}

@@ -1,0 +1,232 @@
+package reports
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/clbcheck/clbcheck/contracts"
+)
+
+// JUnit writes JUnit XML for CI systems: one testsuite per category, one testcase per case
+// (name = case id, classname = clbcheck.<category>). A failure carries the failing checks, the
+// expected and actual outcome and the reproduction; a skip carries its reason; a warning is a
+// passing testcase with the warning in system-out. Each case is encoded when it arrives, so only
+// its small XML element is held until End, not the case itself.
+type JUnit struct {
+	w      io.Writer
+	col    collector
+	suites map[string]*junitSuite
+}
+
+type junitSuite struct {
+	name  string
+	t     tally
+	cases []junitItem
+}
+
+type junitItem struct {
+	id  string
+	xml []byte
+}
+
+// NewJUnit returns a reporter that writes JUnit XML to w.
+func NewJUnit(w io.Writer) contracts.Reporter {
+	return &JUnit{w: w, col: collector{countOnly: true}, suites: map[string]*junitSuite{}}
+}
+
+type junitCase struct {
+	XMLName   xml.Name      `xml:"testcase"`
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitMessage `xml:"failure,omitempty"`
+	Error     *junitMessage `xml:"error,omitempty"`
+	Skipped   *junitMessage `xml:"skipped,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+// Begin records the run's description.
+func (j *JUnit) Begin(m contracts.Meta) error { return j.col.begin(m) }
+
+// Case encodes the case's testcase element into its category's suite.
+func (j *JUnit) Case(r contracts.CaseResult) error {
+	if err := j.col.add(r); err != nil {
+		return err
+	}
+	cat := r.Category
+	if cat == "" {
+		cat = "uncategorised"
+	}
+	s := j.suites[cat]
+	if s == nil {
+		s = &junitSuite{name: cat}
+		j.suites[cat] = s
+	}
+	s.t.add(r)
+	tc := junitCase{Name: r.ID, Classname: ToolName + "." + cat, Time: seconds(r.DurationMS / 1000)}
+	switch r.Verdict {
+	case contracts.Fail:
+		fs := findings(r, contracts.Fail)
+		tc.Failure = &junitMessage{Message: junitHeadline(fs), Type: fs[0].Check, Text: caseDetails(r, fs)}
+	case contracts.Skip:
+		tc.Skipped = &junitMessage{Message: r.SkipReason}
+	case contracts.Warn:
+		fs := findings(r, contracts.Warn)
+		tc.SystemOut = "WARNING " + junitHeadline(fs) + "\n" + caseDetails(r, fs)
+	}
+	b, err := xml.MarshalIndent(tc, "    ", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding JUnit testcase %q: %w", r.ID, err)
+	}
+	s.cases = append(s.cases, junitItem{id: r.ID, xml: b})
+	return nil
+}
+
+// End writes the document, suites sorted by category and testcases by id.
+func (j *JUnit) End(sum contracts.Summary, _ contracts.Coverage) error {
+	if err := j.col.end(); err != nil {
+		return err
+	}
+	s := j.col.summary(sum)
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	errorsN := 0
+	if s.Aborted {
+		errorsN = 1
+	}
+	fmt.Fprintf(&buf, "<testsuites name=%s tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%s\">\n",
+		attr(j.col.tool()), s.Cases+errorsN, s.Failed, errorsN, s.Skipped, seconds(s.DurationS))
+	props := j.properties(s)
+	names := make([]string, 0, len(j.suites))
+	for n := range j.suites {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		su := j.suites[n]
+		j.openSuite(&buf, n, su.t, 0, props)
+		slices.SortStableFunc(su.cases, func(a, b junitItem) int { return cmp.Compare(a.id, b.id) })
+		for _, c := range su.cases {
+			buf.Write(c.xml)
+			buf.WriteByte('\n')
+		}
+		buf.WriteString("  </testsuite>\n")
+	}
+	if s.Aborted {
+		// An aborted run shows as an error, so CI never reads a partial run as a green one.
+		j.openSuite(&buf, "run", tally{Cases: 1}, 1, props)
+		tc := junitCase{Name: "run", Classname: ToolName + ".run", Time: seconds(s.DurationS),
+			Error: &junitMessage{Message: "the run was aborted: " + s.AbortCause, Type: "aborted"}}
+		b, err := xml.MarshalIndent(tc, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		buf.Write(b)
+		buf.WriteString("\n  </testsuite>\n")
+	}
+	buf.WriteString("</testsuites>\n")
+	_, err := j.w.Write(buf.Bytes())
+	return err
+}
+
+func (j *JUnit) openSuite(buf *bytes.Buffer, name string, t tally, errorsN int, props []junitProperty) {
+	fmt.Fprintf(buf, "  <testsuite name=%s tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%s\"",
+		attr(name), t.Cases, t.Failed, errorsN, t.Skipped, seconds(t.Seconds))
+	if !j.col.meta.Started.IsZero() {
+		fmt.Fprintf(buf, " timestamp=%s", attr(j.col.meta.Started.UTC().Format("2006-01-02T15:04:05")))
+	}
+	buf.WriteString(">\n    <properties>\n")
+	for _, p := range props {
+		fmt.Fprintf(buf, "      <property name=%s value=%s/>\n", attr(p.Name), attr(p.Value))
+	}
+	buf.WriteString("    </properties>\n")
+}
+
+func (j *JUnit) properties(s contracts.Summary) []junitProperty {
+	m := j.col.meta
+	props := []junitProperty{
+		{"seed", strconv.FormatInt(s.Seed, 10)},
+		{"target", s.Target},
+		{"profile", s.Profile},
+		{"tool", j.col.tool()},
+	}
+	if m.Version != "" {
+		props = append(props, junitProperty{"version", m.Version})
+	}
+	if len(m.Checks) > 0 {
+		props = append(props, junitProperty{"checks", strings.Join(m.Checks, ",")})
+	}
+	return props
+}
+
+// attr returns s as a quoted, escaped XML attribute value.
+func attr(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	_ = xml.EscapeText(&b, []byte(s))
+	b.WriteByte('"')
+	return b.String()
+}
+
+// junitHeadline is a one-line message naming the failing checks and the first mismatch.
+func junitHeadline(fs []contracts.CheckResult) string {
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = f.Check
+	}
+	f := fs[0]
+	return oneLine(fmt.Sprintf("%s: expected %s, got %s", strings.Join(names, ", "), f.Expected, f.Actual))
+}
+
+// caseDetails is the multi-line body shared by JUnit, SARIF and Markdown: what the case sent,
+// each finding with expected and actual, and how to reproduce it.
+func caseDetails(r contracts.CaseResult, fs []contracts.CheckResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "case: %s (scenario %s, category %s, size %d, seed %d)\n", r.ID, r.Scenario, r.Category, r.Size, r.Seed)
+	if t := brokenText(r.Broken); t != "" {
+		fmt.Fprintf(&b, "broke: %s\n", t)
+	}
+	for _, f := range fs {
+		fmt.Fprintf(&b, "check %s: expected %s, actual %s", f.Check, oneLine(f.Expected), oneLine(f.Actual))
+		if f.Message != "" {
+			fmt.Fprintf(&b, " (%s)", oneLine(f.Message))
+		}
+		b.WriteByte('\n')
+	}
+	if r.Basis != "" {
+		fmt.Fprintf(&b, "basis: %s\n", r.Basis)
+	}
+	if e := r.Exchange; e != nil {
+		fmt.Fprintf(&b, "exchange: %s %s -> %d %s", e.Method, e.URL, e.Status, e.Code)
+		if e.RequestID != "" {
+			fmt.Fprintf(&b, " (request %s)", e.RequestID)
+		}
+		b.WriteByte('\n')
+	}
+	if r.Repro != nil {
+		if r.Repro.Replay != "" {
+			fmt.Fprintf(&b, "replay: %s\n", r.Repro.Replay)
+		}
+		if r.Repro.Curl != "" {
+			fmt.Fprintf(&b, "curl: %s\n", r.Repro.Curl)
+		}
+	}
+	return b.String()
+}
