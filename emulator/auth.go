@@ -1,0 +1,425 @@
+package emulator
+
+import (
+	"errors"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/clbcheck/clbcheck/signature"
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// caller is the authenticated principal of a request.
+type caller struct {
+	accountID string
+	user      *User // nil for the account's root
+	keyID     string
+}
+
+type keyEntry struct {
+	account *Account
+	user    *User
+	key     AccessKey
+}
+
+// indexKeys maps access key ids to their owners.
+func indexKeys(cfg *Config) map[string]keyEntry {
+	m := map[string]keyEntry{}
+	for i := range cfg.Accounts {
+		a := &cfg.Accounts[i]
+		for _, k := range a.Keys {
+			m[k.ID] = keyEntry{account: a, key: k}
+		}
+		for j := range a.Users {
+			u := &a.Users[j]
+			for _, k := range u.Keys {
+				m[k.ID] = keyEntry{account: a, user: u, key: k}
+			}
+		}
+	}
+	return m
+}
+
+// authenticate checks the request's signature, timestamp, nonce and security token and sets
+// req.caller. V3 is recognised by its Authorization header; everything else is V1.
+//
+// Missing pieces are answered as follows: no AccessKeyId (and no Authorization header) is
+// MissingParameter, as are a missing Timestamp or SignatureNonce; a key id with an absent or
+// empty Signature, an unknown SignatureMethod/SignatureVersion, or an Authorization header
+// that cannot be parsed is IncompleteSignature.
+func (e *Emulator) authenticate(req *request) *apiError {
+	if e.cfg.NoAuth {
+		if len(e.cfg.Accounts) == 0 {
+			return e.gatewayError("unknown-access-key", "no account is configured")
+		}
+		req.caller = &caller{accountID: e.cfg.Accounts[0].ID}
+		// A known key still selects its owner, so cross-account tests work without signing.
+		id := req.value(spec.ParamAccessKeyID)
+		if a, err := signature.ParseAuthorizationV3(req.http.Header.Get(signature.HeaderAuthorization)); err == nil && id == "" {
+			id = a.AccessKeyID
+		}
+		if ent, ok := e.keys[id]; ok {
+			req.caller = &caller{accountID: ent.account.ID, user: ent.user, keyID: id}
+		}
+		return nil
+	}
+	hr := req.http
+	if auth := hr.Header.Get(signature.HeaderAuthorization); auth != "" && req.value(spec.ParamSignature) == "" {
+		return e.authV3(req, auth)
+	}
+	return e.authV1(req)
+}
+
+func (e *Emulator) authV1(req *request) *apiError {
+	keyID, ok := req.get(spec.ParamAccessKeyID)
+	if !ok || keyID == "" {
+		return e.gatewayError("missing-parameter", spec.ParamAccessKeyID+" is required")
+	}
+	ent, aerr := e.lookupKey(keyID)
+	if aerr != nil {
+		return aerr
+	}
+	if sig := req.value(spec.ParamSignature); sig == "" {
+		return e.incomplete(spec.ParamSignature+" is missing", signature.StringToSignV1(req.http.Method, req.values))
+	}
+	if m, ok := req.get(spec.ParamSignatureMethod); ok && m != signature.SignatureMethodV1 {
+		return e.incomplete(spec.ParamSignatureMethod+" must be "+signature.SignatureMethodV1, signature.StringToSignV1(req.http.Method, req.values))
+	}
+	if v, ok := req.get(spec.ParamSignatureVersion); ok && v != signature.SignatureVersionV1 {
+		return e.incomplete(spec.ParamSignatureVersion+" must be "+signature.SignatureVersionV1, signature.StringToSignV1(req.http.Method, req.values))
+	}
+	ts, ok := req.get(spec.ParamTimestamp)
+	if !ok || ts == "" {
+		return e.gatewayError("missing-parameter", spec.ParamTimestamp+" is required")
+	}
+	nonce, ok := req.get(spec.ParamSignatureNonce)
+	if !ok || nonce == "" {
+		return e.gatewayError("missing-parameter", spec.ParamSignatureNonce+" is required")
+	}
+	if aerr := e.checkTime(ts); aerr != nil {
+		return aerr
+	}
+	good, sts := signature.VerifyV1(req.http.Method, req.values, ent.key.Secret)
+	if !good {
+		return e.mismatch(sts)
+	}
+	if aerr := e.checkToken(ent, req.value(spec.ParamSecurityToken)); aerr != nil {
+		return aerr
+	}
+	if aerr := e.useNonce(keyID, nonce); aerr != nil {
+		return aerr
+	}
+	req.caller = &caller{accountID: ent.account.ID, user: ent.user, keyID: keyID}
+	return nil
+}
+
+func (e *Emulator) authV3(req *request, header string) *apiError {
+	a, err := signature.ParseAuthorizationV3(header)
+	if err != nil {
+		return e.incomplete("the Authorization header is malformed: "+err.Error(), "")
+	}
+	ent, aerr := e.lookupKey(a.AccessKeyID)
+	if aerr != nil {
+		return aerr
+	}
+	hr := req.http
+	date := hr.Header.Get(signature.HeaderDate)
+	if date == "" {
+		return e.gatewayError("missing-parameter", signature.HeaderDate+" is required")
+	}
+	nonce := hr.Header.Get(signature.HeaderNonce)
+	if nonce == "" {
+		return e.gatewayError("missing-parameter", signature.HeaderNonce+" is required")
+	}
+	if aerr := e.checkTime(date); aerr != nil {
+		return aerr
+	}
+	if h := hr.Header.Get(signature.HeaderContentSHA256); h != "" && h != signature.HexSHA256(req.body) {
+		return e.mismatch("the x-acs-content-sha256 header does not match the body")
+	}
+	good, sts, verr := signature.VerifyV3(hr, req.body, ent.key.Secret)
+	if verr != nil {
+		return e.incomplete(verr.Error(), "")
+	}
+	if !good {
+		return e.mismatch(sts)
+	}
+	if aerr := e.checkToken(ent, hr.Header.Get(signature.HeaderSecurityToken)); aerr != nil {
+		return aerr
+	}
+	if aerr := e.useNonce(a.AccessKeyID, nonce); aerr != nil {
+		return aerr
+	}
+	req.caller = &caller{accountID: ent.account.ID, user: ent.user, keyID: a.AccessKeyID}
+	return nil
+}
+
+func (e *Emulator) lookupKey(id string) (keyEntry, *apiError) {
+	ent, ok := e.keys[id]
+	if !ok {
+		return keyEntry{}, e.gatewayError("unknown-access-key", "")
+	}
+	if ent.key.Disabled {
+		return keyEntry{}, e.gatewayError("disabled-access-key", "")
+	}
+	return ent, nil
+}
+
+// incomplete is IncompleteSignature, with the server's string to sign appended when known.
+func (e *Emulator) incomplete(detail, sts string) *apiError {
+	ae := e.gatewayError("missing-signature", "")
+	ae.Recommend = detail
+	if sts != "" {
+		ae.Message += " server string to sign is:" + sts
+	}
+	return ae
+}
+
+// mismatch is SignatureDoesNotMatch; like the real gateway, the message ends with the string
+// the server signed so that clients can compare it with theirs.
+func (e *Emulator) mismatch(sts string) *apiError {
+	ae := e.gatewayError("bad-signature", "")
+	ae.Message += " server string to sign is:" + sts
+	return ae
+}
+
+func (e *Emulator) checkTime(ts string) *apiError {
+	err := signature.CheckTimestamp(ts, e.now(), e.spec.Wire.TimestampWindow)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, signature.ErrTimestampExpired):
+		return e.gatewayError("stale-timestamp", "")
+	default:
+		return e.gatewayError("invalid-parameter", "the timestamp must look like "+signature.TimestampLayout)
+	}
+}
+
+// checkToken: a security token, when sent, must be one issued for the key. The catalogue has
+// no code for a wrong token; the emulator answers InvalidSecurityToken.Mismatch (local).
+func (e *Emulator) checkToken(ent keyEntry, token string) *apiError {
+	if token == "" || contains(ent.key.Tokens, token) {
+		return nil
+	}
+	return localError(http.StatusBadRequest, "InvalidSecurityToken.Mismatch", "The security token does not belong to this access key.")
+}
+
+func (e *Emulator) useNonce(keyID, nonce string) *apiError {
+	if !e.nonces.use(keyID+"\x00"+nonce, e.now(), e.spec.Wire.NonceWindow) {
+		return e.gatewayError("nonce-replayed", "")
+	}
+	return nil
+}
+
+// nonceCache remembers nonces for a window. Entries expire in arrival order, and the cache
+// never holds more than max entries (the oldest go first), so memory stays bounded under any
+// load; a replay older than the window fails the timestamp check anyway.
+type nonceCache struct {
+	mu    sync.Mutex
+	seen  map[string]time.Time
+	queue []nonceEntry
+	head  int
+	max   int
+}
+
+type nonceEntry struct {
+	key     string
+	expires time.Time
+}
+
+func newNonceCache(max int) *nonceCache {
+	if max <= 0 {
+		max = defaultMaxNonces
+	}
+	return &nonceCache{seen: map[string]time.Time{}, max: max}
+}
+
+// use records key and reports whether it was fresh.
+func (c *nonceCache) use(key string, now time.Time, window time.Duration) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for c.head < len(c.queue) {
+		ent := c.queue[c.head]
+		if now.Before(ent.expires) && len(c.seen) < c.max {
+			break
+		}
+		if exp, ok := c.seen[ent.key]; ok && exp.Equal(ent.expires) {
+			delete(c.seen, ent.key)
+		}
+		c.queue[c.head] = nonceEntry{}
+		c.head++
+	}
+	if c.head > 1024 && c.head*2 > len(c.queue) {
+		c.queue = append([]nonceEntry(nil), c.queue[c.head:]...)
+		c.head = 0
+	}
+	if exp, ok := c.seen[key]; ok && now.Before(exp) {
+		return false
+	}
+	exp := now.Add(window)
+	c.seen[key] = exp
+	c.queue = append(c.queue, nonceEntry{key: key, expires: exp})
+	return true
+}
+
+func (c *nonceCache) size() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.seen)
+}
+
+// limiter is a token bucket per access key.
+type limiter struct {
+	mu      sync.Mutex
+	rate    float64
+	burst   float64
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func (l *limiter) allow(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	if !ok {
+		if len(l.buckets) > 100000 {
+			l.buckets = map[string]*bucket{}
+		}
+		b = &bucket{tokens: l.burst, last: now}
+		l.buckets[key] = b
+	}
+	b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// authorize applies the RAM policies of a RAM user. The root of an account may do anything.
+// For the operation under test every resource of its x-ram description (built from the
+// request's parameters) must be allowed by some statement and denied by none. For the other
+// operations, which the description gives no RAM data for, a RAM user is allowed unless a
+// statement explicitly denies the action.
+func (e *Emulator) authorize(req *request, op *spec.Operation) *apiError {
+	c := req.caller
+	if c == nil || c.user == nil {
+		return nil
+	}
+	action := ramActionPrefix + op.Action
+	var resources []string
+	strict := op.RAM != nil
+	if op.RAM != nil {
+		action = op.RAM.Action
+		for _, r := range op.RAM.Resources {
+			v, ok := req.get(r.Parameter)
+			if !ok || v == "" {
+				continue
+			}
+			for _, id := range strings.Split(v, ",") {
+				resources = append(resources, expandARN(r.ARN, req.region, c.accountID, strings.TrimSpace(id)))
+			}
+		}
+	}
+	if len(resources) == 0 {
+		resources = []string{"*"}
+	}
+	allowed := true
+	for _, res := range resources {
+		allow, deny := false, false
+		for _, p := range c.user.Policies {
+			for _, st := range p.Statement {
+				if !matchAny(st.Action, action, true) || !matchAny(st.Resource, res, false) {
+					continue
+				}
+				if st.Effect == effectDeny {
+					deny = true
+				} else if st.Effect == effectAllow {
+					allow = true
+				}
+			}
+		}
+		if deny {
+			return e.denied(req, action, noPermissionTypeExplicit)
+		}
+		if strict && !allow {
+			allowed = false
+		}
+	}
+	if !allowed {
+		return e.denied(req, action, noPermissionTypeImplicit)
+	}
+	return nil
+}
+
+var placeholder = regexp.MustCompile(`\{[^}]*\}`)
+
+// expandARN fills an ARN template: {regionId} and {accountId} by name, the remaining
+// placeholder with the resource id.
+func expandARN(tmpl, region, account, id string) string {
+	s := strings.ReplaceAll(tmpl, "{regionId}", region)
+	s = strings.ReplaceAll(s, "{accountId}", account)
+	return placeholder.ReplaceAllLiteralString(s, id)
+}
+
+func matchAny(patterns []string, s string, fold bool) bool {
+	for _, p := range patterns {
+		if fold {
+			if wildcard(strings.ToLower(p), strings.ToLower(s)) {
+				return true
+			}
+		} else if wildcard(p, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// wildcard matches s against a pattern where '*' stands for any run of characters and '?'
+// for one character.
+func wildcard(p, s string) bool {
+	pi, si, star, mark := 0, 0, -1, 0
+	for si < len(s) {
+		switch {
+		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
+			pi++
+			si++
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, si
+			pi++
+		case star >= 0:
+			pi = star + 1
+			mark++
+			si = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
+
+func (e *Emulator) denied(req *request, action, kind string) *apiError {
+	ae := e.gatewayError("ram-denied", "")
+	ae.Recommend = "the RAM policies of user " + req.caller.user.Name + " do not allow " + action
+	ae.Denied = map[string]string{
+		"AuthAction":               action,
+		"AuthPrincipalType":        "SubUser",
+		"AuthPrincipalOwnerId":     req.caller.accountID,
+		"AuthPrincipalDisplayName": req.caller.user.Name,
+		"PolicyType":               "AccountLevelIdentityBasedPolicy",
+		"NoPermissionType":         kind,
+		"EncodedDiagnosticMessage": "",
+	}
+	return ae
+}

@@ -1,0 +1,348 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/clbcheck/clbcheck/signature"
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// Config says who may call the emulator, how the provider-side scenarios are set and which
+// faults it injects. The zero value is not useful: start from DefaultConfig and change what a
+// test needs. Config is plain data (JSON tags) so that a file can seed it; Now is the only
+// field that a file cannot set.
+type Config struct {
+	// Region is the region assumed when a request carries no RegionId.
+	Region string `json:"region"`
+	// HostID is reported in every error body.
+	HostID string `json:"hostId,omitempty"`
+	// Accounts are the tenants. Every resource belongs to one account and one region.
+	Accounts []Account `json:"accounts"`
+	// NoAuth turns signature checking off: a request acts as the owner of the AccessKeyId it
+	// names when that key is configured, else as the first account's root.
+	NoAuth bool `json:"noAuth,omitempty"`
+	// Scenarios maps a scenario name of the description (x-scenarios) to its setting: a zone
+	// name, a region name or a Go duration. Missing names take the description's default.
+	Scenarios map[string]string `json:"scenarios,omitempty"`
+	// Quotas maps a quota name of the description (x-quotas) to its limit. Missing names take
+	// the description's default.
+	Quotas map[string]int `json:"quotas,omitempty"`
+	// Faults are the knobs for client-resilience tests; all off when zero.
+	Faults Faults `json:"faults,omitempty"`
+	// StateFile, when set, is loaded at start and rewritten after every change.
+	StateFile string `json:"stateFile,omitempty"`
+	// MaxNonces bounds the replay cache; 0 means 1<<20 entries.
+	MaxNonces int `json:"maxNonces,omitempty"`
+	// Now is the clock. nil means time.Now.
+	Now func() time.Time `json:"-"`
+}
+
+// Faults are injected failures, each off by default.
+type Faults struct {
+	// RateLimit is the number of requests per second allowed per access key (a token bucket
+	// of RateBurst tokens); past it the answer is Throttling.User. 0 disables it.
+	RateLimit float64 `json:"rateLimit,omitempty"`
+	RateBurst int     `json:"rateBurst,omitempty"`
+	// Latency is added before every answer.
+	Latency time.Duration `json:"latency,omitempty"`
+	// ServerErrorRate is the probability (0..1) of answering InternalError or
+	// ServiceUnavailable instead of handling the request.
+	ServerErrorRate float64 `json:"serverErrorRate,omitempty"`
+	// DropRate is the probability (0..1) of closing the connection without an answer.
+	DropRate float64 `json:"dropRate,omitempty"`
+	// Seed seeds the random draws of the two rates above.
+	Seed uint64 `json:"seed,omitempty"`
+}
+
+// Account is a tenant with its own access keys and RAM users.
+type Account struct {
+	// Name is a handle for tests and the command line ("primary", "secondary").
+	Name string `json:"name"`
+	// ID is the account (owner) id used in resource ARNs.
+	ID    string      `json:"id"`
+	Keys  []AccessKey `json:"keys"`
+	Users []User      `json:"users,omitempty"`
+}
+
+// AccessKey is a key pair. Tokens are STS security tokens issued for this key: a request
+// that carries a SecurityToken must carry one of them.
+type AccessKey struct {
+	ID       string   `json:"id"`
+	Secret   string   `json:"secret"`
+	Tokens   []string `json:"tokens,omitempty"`
+	Disabled bool     `json:"disabled,omitempty"`
+}
+
+// User is a RAM user of an account, with its own keys and policies.
+type User struct {
+	Name     string      `json:"name"`
+	Keys     []AccessKey `json:"keys"`
+	Policies []Policy    `json:"policies,omitempty"`
+}
+
+// Policy is a RAM policy document.
+type Policy struct {
+	Version   string      `json:"Version"`
+	Statement []Statement `json:"Statement"`
+}
+
+// Statement is one statement of a policy. Action and Resource accept a string or a list.
+type Statement struct {
+	Effect   string     `json:"Effect"`
+	Action   StringList `json:"Action"`
+	Resource StringList `json:"Resource"`
+}
+
+// StringList decodes from a JSON string or a list of strings.
+type StringList []string
+
+// UnmarshalJSON accepts "x" as well as ["x","y"].
+func (l *StringList) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*l = StringList{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return fmt.Errorf("expected a string or a list of strings: %w", err)
+	}
+	*l = many
+	return nil
+}
+
+// Principal is a set of credentials the emulator accepts, with who they stand for.
+type Principal struct {
+	Name        string                `json:"name"`
+	AccountID   string                `json:"accountId"`
+	UserName    string                `json:"userName,omitempty"` // empty for the account's root
+	Credentials signature.Credentials `json:"credentials"`
+}
+
+// Well-known principal names of DefaultConfig.
+const (
+	PrincipalPrimary   = "primary"    // root key of the primary account
+	PrincipalSecondary = "secondary"  // root key of the second account
+	PrincipalDenied    = "ram-denied" // RAM user of the primary account denied the operation under test
+	PrincipalSTS       = "primary-sts"
+)
+
+// The fixed keys of DefaultConfig. They are made up for local use with the emulator and are
+// not, and never were, credentials of any real account.
+const (
+	DefaultPrimaryAccountID  = "1000000000000001"
+	DefaultPrimaryKeyID      = "LTAIemulatorPrimary0001"
+	DefaultPrimarySecret     = "emulator-primary-secret-for-local-use-only"
+	DefaultSecondaryAcctID   = "1000000000000002"
+	DefaultSecondaryKeyID    = "LTAIemulatorSecondary02"
+	DefaultSecondarySecret   = "emulator-secondary-secret-for-local-use-only"
+	DefaultDeniedUserName    = PrincipalDenied
+	DefaultDeniedKeyID       = "LTAIemulatorRamDenied03"
+	DefaultDeniedSecret      = "emulator-ram-user-secret-for-local-use-only"
+	DefaultSTSToken          = "emulator-sts-token-for-local-use-only"
+	DefaultRegion            = "cn-hangzhou"
+	defaultMaxNonces         = 1 << 20
+	ramActionPrefix          = "slb:"
+	ramPolicyVersion         = "1"
+	effectAllow, effectDeny  = "Allow", "Deny"
+	noPermissionTypeImplicit = "ImplicitDeny"
+	noPermissionTypeExplicit = "ExplicitDeny"
+)
+
+// DefaultConfig returns the configuration the harness and the command use by default: region
+// cn-hangzhou, a primary and a secondary account with one key pair each, a RAM user of the
+// primary account whose policy explicitly denies the operation under test and allows the
+// rest, an STS token for the primary key, and the description's scenario and quota defaults.
+func DefaultConfig() Config {
+	s := spec.MustDefault()
+	cfg := Config{
+		Region: DefaultRegion,
+		HostID: s.Wire.HostID,
+		Accounts: []Account{
+			{
+				Name: PrincipalPrimary, ID: DefaultPrimaryAccountID,
+				Keys: []AccessKey{{ID: DefaultPrimaryKeyID, Secret: DefaultPrimarySecret, Tokens: []string{DefaultSTSToken}}},
+				Users: []User{{
+					Name: DefaultDeniedUserName,
+					Keys: []AccessKey{{ID: DefaultDeniedKeyID, Secret: DefaultDeniedSecret}},
+					Policies: []Policy{{Version: ramPolicyVersion, Statement: []Statement{
+						{Effect: effectDeny, Action: StringList{s.UnderTest.RAM.Action}, Resource: StringList{"*"}},
+						{Effect: effectAllow, Action: StringList{ramActionPrefix + "*"}, Resource: StringList{"*"}},
+					}}},
+				}},
+			},
+			{
+				Name: PrincipalSecondary, ID: DefaultSecondaryAcctID,
+				Keys: []AccessKey{{ID: DefaultSecondaryKeyID, Secret: DefaultSecondarySecret}},
+			},
+		},
+		Scenarios: map[string]string{},
+		Quotas:    map[string]int{},
+	}
+	for _, sc := range s.Scenarios {
+		cfg.Scenarios[sc.Name] = sc.Default
+	}
+	for _, q := range s.Quotas {
+		cfg.Quotas[q.Name] = q.Default
+	}
+	return cfg
+}
+
+// ParseConfig reads a JSON configuration on top of DefaultConfig: fields present in the
+// document replace the defaults (lists wholesale, maps key by key).
+func ParseConfig(data []byte) (Config, error) {
+	cfg := DefaultConfig()
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		return Config{}, fmt.Errorf("emulator: configuration is not valid: %w", err)
+	}
+	if err := cfg.Check(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// Check reports configuration mistakes: duplicate key ids, empty secrets, unknown scenario
+// or quota names, unparsable durations.
+func (c Config) Check() error {
+	s := spec.MustDefault()
+	seen := map[string]bool{}
+	addKey := func(owner string, k AccessKey) error {
+		if k.ID == "" || k.Secret == "" {
+			return fmt.Errorf("emulator: %s has a key without id or secret", owner)
+		}
+		if seen[k.ID] {
+			return fmt.Errorf("emulator: access key id %q is configured twice", k.ID)
+		}
+		seen[k.ID] = true
+		return nil
+	}
+	ids := map[string]bool{}
+	for _, a := range c.Accounts {
+		if a.ID == "" || ids[a.ID] {
+			return fmt.Errorf("emulator: account %q needs a unique id", a.Name)
+		}
+		ids[a.ID] = true
+		for _, k := range a.Keys {
+			if err := addKey("account "+a.Name, k); err != nil {
+				return err
+			}
+		}
+		for _, u := range a.Users {
+			for _, k := range u.Keys {
+				if err := addKey("user "+u.Name, k); err != nil {
+					return err
+				}
+			}
+			for _, p := range u.Policies {
+				for _, st := range p.Statement {
+					if st.Effect != effectAllow && st.Effect != effectDeny {
+						return fmt.Errorf("emulator: user %s: policy effect must be Allow or Deny, got %q", u.Name, st.Effect)
+					}
+				}
+			}
+		}
+	}
+	for name, v := range c.Scenarios {
+		sc, ok := s.Scenario(name)
+		if !ok {
+			return fmt.Errorf("emulator: unknown scenario %q", name)
+		}
+		if sc.Setting == "duration" {
+			if _, err := time.ParseDuration(v); err != nil {
+				return fmt.Errorf("emulator: scenario %s: %w", name, err)
+			}
+		}
+	}
+	for name, v := range c.Quotas {
+		if _, ok := s.Quota(name); !ok {
+			return fmt.Errorf("emulator: unknown quota %q", name)
+		}
+		if v < 0 {
+			return fmt.Errorf("emulator: quota %s may not be negative", name)
+		}
+	}
+	return nil
+}
+
+// Principals lists every credential set the configuration accepts: each account key (named
+// after the account, with "-2", "-3"... for further keys), each RAM user key (named after the
+// user), and for each STS token the key with that token (the account name plus "-sts").
+func (c Config) Principals() []Principal {
+	var out []Principal
+	for _, a := range c.Accounts {
+		for i, k := range a.Keys {
+			name := a.Name
+			if i > 0 {
+				name = fmt.Sprintf("%s-%d", a.Name, i+1)
+			}
+			out = append(out, Principal{Name: name, AccountID: a.ID, Credentials: signature.Credentials{AccessKeyID: k.ID, AccessKeySecret: k.Secret}})
+			for j, t := range k.Tokens {
+				tn := name + "-sts"
+				if j > 0 {
+					tn = fmt.Sprintf("%s-sts-%d", name, j+1)
+				}
+				out = append(out, Principal{Name: tn, AccountID: a.ID, Credentials: signature.Credentials{AccessKeyID: k.ID, AccessKeySecret: k.Secret, SecurityToken: t}})
+			}
+		}
+		for _, u := range a.Users {
+			for i, k := range u.Keys {
+				name := u.Name
+				if i > 0 {
+					name = fmt.Sprintf("%s-%d", u.Name, i+1)
+				}
+				out = append(out, Principal{Name: name, AccountID: a.ID, UserName: u.Name, Credentials: signature.Credentials{AccessKeyID: k.ID, AccessKeySecret: k.Secret}})
+			}
+		}
+	}
+	return out
+}
+
+// Principal returns the credentials of a named principal (see Principals). DefaultConfig
+// offers PrincipalPrimary, PrincipalSecondary, PrincipalDenied and PrincipalSTS.
+func (c Config) Principal(name string) (Principal, bool) {
+	for _, p := range c.Principals() {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Principal{}, false
+}
+
+// MustPrincipal is Principal for tests: it panics when the name is unknown.
+func (c Config) MustPrincipal(name string) Principal {
+	p, ok := c.Principal(name)
+	if !ok {
+		panic("emulator: no principal named " + name)
+	}
+	return p
+}
+
+func (c Config) scenario(name string) string {
+	if v, ok := c.Scenarios[name]; ok {
+		return v
+	}
+	if sc, ok := spec.MustDefault().Scenario(name); ok {
+		return sc.Default
+	}
+	return ""
+}
+
+func (c Config) scenarioDuration(name string) time.Duration {
+	d, _ := time.ParseDuration(c.scenario(name))
+	return d
+}
+
+func (c Config) quota(name string) int {
+	if v, ok := c.Quotas[name]; ok {
+		return v
+	}
+	if q, ok := spec.MustDefault().Quota(name); ok {
+		return q.Default
+	}
+	return 0
+}

@@ -1,0 +1,446 @@
+package emulator
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// createCtx carries what the state checks of CreateLoadBalancerHTTPSListener look at.
+type createCtx struct {
+	e      *Emulator
+	req    *request
+	region *RegionState
+	lb     *LoadBalancer
+	port   int
+	certs  []string // server certificate ids: ServerCertificateId or the list entries
+	acls   []string // AclId split at commas
+}
+
+// stateCheck is one row of the state table: the description names the state (x-states) or
+// the quota (x-quotas); check returns nil when the request passes, else the arguments that
+// fill the %s of the code's message (possibly none) and a detail for Recommend.
+type stateCheck struct {
+	state string // a state of x-states, or "" for a quota row
+	quota string // a quota of x-quotas
+	check func(c *createCtx) *hit
+}
+
+type hit struct {
+	args   []string
+	detail string
+	multi  bool // a quota reached through several ACLs (the quota's multi-ACL code)
+}
+
+func hitf(format string, a ...any) *hit { return &hit{detail: fmt.Sprintf(format, a...)} }
+
+// createChecks is the order in which the state of the service is consulted. Each row is
+// named after the description's state or quota; the code, status and message come from the
+// catalogue entry whose trigger names it.
+var createChecks = []stateCheck{
+	{state: "load-balancer-not-found", check: checkLoadBalancer},
+	{state: "zone-out-of-resources", check: zoneScenario("zone-out-of-resources")},
+	{state: "layer4-only-instance", check: zoneScenario("layer4-only-instance")},
+	{state: "tcpssl-only-instance", check: zoneScenario("tcpssl-only-instance")},
+	{state: "spec-protocol-mismatch", check: zoneScenario("spec-protocol-mismatch")},
+	{state: "region-lacks-parameter", check: checkRegionParameters},
+	{state: "listener-pending", check: checkPending},
+	{state: "port-in-use", check: checkPortInUse},
+	{quota: "listeners-per-load-balancer", check: checkListenerQuota},
+	{state: "shared-tls-policy", check: checkSharedTLS},
+	{state: "shared-mutual-auth", check: checkSharedMutual},
+	{state: "ipv6-forwarding-header", check: checkIPv6Forwarding},
+	{state: "foreign-certificate", check: checkForeignCertificate},
+	{state: "certificate-not-found", check: checkCertificateExists},
+	{state: "certificate-kind-mismatch", check: checkCertificateKinds},
+	{state: "cn-certificate", check: checkCnCertificate},
+	{state: "ca-certificate-not-found", check: checkCAExists},
+	{state: "server-group-not-found", check: checkGroupExists},
+	{state: "master-slave-group", check: checkMasterSlave},
+	{state: "tls-policy-not-found", check: checkPolicyExists},
+	{state: "tls-policy-configuring", check: checkPolicyConfiguring},
+	{quota: "listeners-per-tls-policy", check: checkPolicyQuota},
+	{state: "acl-not-found", check: checkACLExists},
+	{state: "acl-ip-version-mismatch", check: checkACLVersion},
+	{quota: "acls-per-listener", check: checkACLCount},
+	{state: "acl-duplicate-entry", check: checkACLDuplicates},
+	{quota: "acl-entries-per-listener", check: checkACLEntries},
+	{quota: "listeners-per-acl", check: checkACLListeners},
+}
+
+// CheckedStates lists the states and quotas the emulator checks for the operation under test,
+// in order (for tests and documentation).
+func CheckedStates() []string {
+	out := make([]string, 0, len(createChecks))
+	for _, c := range createChecks {
+		if c.state != "" {
+			out = append(out, c.state)
+		} else {
+			out = append(out, c.quota)
+		}
+	}
+	return out
+}
+
+func (e *Emulator) createListener(req *request, op *spec.Operation) (map[string]any, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	port, _ := strconv.Atoi(req.value(spec.ParamListenerPort))
+	c := &createCtx{e: e, req: req, port: port, region: e.state.region(req.caller.accountID, req.region, false)}
+	if c.region != nil {
+		c.lb = c.region.LoadBalancers[req.value(spec.ParamLoadBalancerID)]
+	}
+	if id, ok := req.get(spec.ParamServerCertificateID); ok {
+		c.certs = append(c.certs, id)
+	}
+	list := op.Param(spec.ParamServerCertificate).List
+	items := list.Items(req.values)
+	for _, it := range items {
+		c.certs = append(c.certs, it.Fields[spec.FieldCertificateID])
+	}
+	if v, ok := req.get(spec.ParamACLID); ok {
+		for _, id := range strings.Split(v, ",") {
+			if id = strings.TrimSpace(id); id != "" && !contains(c.acls, id) {
+				c.acls = append(c.acls, id)
+			}
+		}
+	}
+	for _, row := range createChecks {
+		h := row.check(c)
+		if h == nil {
+			continue
+		}
+		return nil, e.checkError(row, h)
+	}
+
+	// Every check passed: build the listener.
+	l := &Listener{Port: port, Protocol: "https", Attributes: map[string]string{}, ACLIDs: c.acls, Created: e.now()}
+	for _, p := range op.Parameters {
+		if p.List != nil || p.Common {
+			continue
+		}
+		if v, ok := req.get(p.Name); ok {
+			l.Attributes[p.Name] = v
+		} else if p.Default != nil {
+			l.Attributes[p.Name] = *p.Default
+		}
+	}
+	// An IPv6 instance cannot carry X-Forwarded-For (checkIPv6Forwarding); its default is off.
+	if c.lb.IPVersion == "ipv6" {
+		if _, sent := req.get(paramXForwardedFor); !sent {
+			l.Attributes[paramXForwardedFor] = "off"
+		}
+	}
+	delete(l.Attributes, spec.ParamRegionID)
+	for _, it := range items {
+		ref := CertRef{CertificateID: it.Fields[spec.FieldCertificateID], BindingType: it.Fields[spec.FieldBindingType], StandardType: it.Fields[spec.FieldStandardType]}
+		if f := list.Field(spec.FieldBindingType); ref.BindingType == "" && f.Default != nil {
+			ref.BindingType = *f.Default
+		}
+		if f := list.Field(spec.FieldStandardType); ref.StandardType == "" && f.Default != nil {
+			ref.StandardType = *f.Default
+		}
+		l.Certificates = append(l.Certificates, ref)
+		if _, ok := l.Attributes[spec.ParamServerCertificateID]; !ok {
+			l.Attributes[spec.ParamServerCertificateID] = ref.CertificateID
+		}
+	}
+	if id, ok := req.get(spec.ParamServerCertificateID); ok {
+		st := ""
+		if cert := c.region.Certificates[id]; cert != nil {
+			st = cert.StandardType
+		}
+		l.Certificates = append(l.Certificates, CertRef{CertificateID: id, BindingType: "Server", StandardType: st})
+	}
+	for _, it := range op.Param(spec.ParamTag).List.Items(req.values) {
+		l.Tags = append(l.Tags, Tag{Key: it.Fields[spec.FieldTagKey], Value: it.Fields[spec.FieldTagValue]})
+	}
+	c.lb.Listeners[port] = l
+	if err := e.persist(); err != nil {
+		delete(c.lb.Listeners, port)
+		return nil, e.gatewayError("internal-error", err.Error())
+	}
+	return map[string]any{}, nil
+}
+
+// checkError finds the catalogue entry of a row and fills its message.
+func (e *Emulator) checkError(row stateCheck, h *hit) *apiError {
+	code := ""
+	if row.quota != "" {
+		q, _ := e.spec.Quota(row.quota)
+		code = q.Code
+		if h.multi && q.MultiACLCode != "" {
+			code = q.MultiACLCode
+		}
+	} else if ec, ok := e.spec.StateError(row.state); ok {
+		code = ec.Code
+	}
+	if code == "" {
+		return e.gatewayError("internal-error", "no catalogue entry for "+row.state+row.quota)
+	}
+	ae := e.codeError(code, h.detail, h.args...)
+	return ae
+}
+
+func checkLoadBalancer(c *createCtx) *hit {
+	if c.lb == nil {
+		return hitf("no load balancer %s in region %s of this account", c.req.value(spec.ParamLoadBalancerID), c.req.region)
+	}
+	return nil
+}
+
+// zoneScenario: instances created in the scenario's zone (MasterZoneId) have its limitation.
+func zoneScenario(name string) func(c *createCtx) *hit {
+	return func(c *createCtx) *hit {
+		if zone := c.e.cfg.scenario(name); zone != "" && c.lb.Zone == zone {
+			return hitf("instance %s is in zone %s (scenario %s)", c.lb.ID, zone, name)
+		}
+		return nil
+	}
+}
+
+func checkRegionParameters(c *createCtx) *hit {
+	const name = "region-lacks-parameter"
+	sc, _ := c.e.spec.Scenario(name)
+	if region := c.e.cfg.scenario(name); region == "" || c.req.region != region {
+		return nil
+	}
+	for _, p := range sc.Parameters {
+		if _, ok := c.req.get(p); ok {
+			return &hit{args: []string{p}, detail: fmt.Sprintf("region %s does not offer %s (scenario %s)", c.req.region, p, name)}
+		}
+	}
+	return nil
+}
+
+func checkPending(c *createCtx) *hit {
+	if l := c.lb.Listeners[c.port]; l != nil && c.e.status(l) == spec.StatusStarting {
+		return hitf("the listener on port %d is still starting", c.port)
+	}
+	return nil
+}
+
+func checkPortInUse(c *createCtx) *hit {
+	if l := c.lb.Listeners[c.port]; l != nil {
+		return hitf("instance %s already has a %s listener on port %d", c.lb.ID, l.Protocol, c.port)
+	}
+	return nil
+}
+
+func checkListenerQuota(c *createCtx) *hit {
+	if limit := c.e.cfg.quota("listeners-per-load-balancer"); len(c.lb.Listeners) >= limit {
+		return hitf("instance %s already has %d listeners (quota %d)", c.lb.ID, len(c.lb.Listeners), limit)
+	}
+	return nil
+}
+
+func checkSharedTLS(c *createCtx) *hit {
+	if _, ok := c.req.get(spec.ParamTLSCipherPolicy); ok && c.lb.shared() {
+		return &hit{args: []string{spec.ParamTLSCipherPolicy}, detail: "a shared-performance instance takes no TLS cipher policy"}
+	}
+	return nil
+}
+
+func checkSharedMutual(c *createCtx) *hit {
+	if _, ok := c.req.get(spec.ParamCACertificateID); ok && c.lb.shared() {
+		return hitf("a shared-performance instance cannot authenticate clients")
+	}
+	return nil
+}
+
+func checkIPv6Forwarding(c *createCtx) *hit {
+	if c.lb.IPVersion == "ipv6" && c.req.value(paramXForwardedFor) == "on" {
+		return hitf("instance %s has an IPv6 address", c.lb.ID)
+	}
+	return nil
+}
+
+func checkForeignCertificate(c *createCtx) *hit {
+	for _, id := range c.certs {
+		if c.region.Certificates[id] != nil {
+			continue
+		}
+		if owner, _, cert := c.e.state.certificateOwner(id); cert != nil && owner != c.req.caller.accountID {
+			return hitf("certificate %s belongs to another account", id)
+		}
+	}
+	return nil
+}
+
+func checkCertificateExists(c *createCtx) *hit {
+	for _, id := range c.certs {
+		if c.region.Certificates[id] == nil {
+			return hitf("no certificate %s in region %s", id, c.req.region)
+		}
+	}
+	return nil
+}
+
+func checkCertificateKinds(c *createCtx) *hit {
+	for _, id := range c.certs {
+		if c.region.Certificates[id].CA {
+			return hitf("%s is a CA certificate, not a server certificate", id)
+		}
+	}
+	if id, ok := c.req.get(spec.ParamCACertificateID); ok {
+		if cert := c.region.Certificates[id]; cert != nil && !cert.CA {
+			return hitf("%s is a server certificate, not a CA certificate", id)
+		}
+	}
+	return nil
+}
+
+func checkCnCertificate(c *createCtx) *hit {
+	for _, id := range c.certs {
+		if c.region.Certificates[id].StandardType == standardCN {
+			return hitf("certificate %s was uploaded with StandardType %s", id, standardCN)
+		}
+	}
+	return nil
+}
+
+func checkCAExists(c *createCtx) *hit {
+	if id, ok := c.req.get(spec.ParamCACertificateID); ok && c.region.Certificates[id] == nil {
+		return hitf("no CA certificate %s in region %s", id, c.req.region)
+	}
+	return nil
+}
+
+func checkGroupExists(c *createCtx) *hit {
+	if id, ok := c.req.get(spec.ParamVServerGroupID); ok && c.lb.Groups[id] == nil {
+		return hitf("instance %s has no server group %s", c.lb.ID, id)
+	}
+	return nil
+}
+
+func checkMasterSlave(c *createCtx) *hit {
+	if id, ok := c.req.get(spec.ParamVServerGroupID); ok && c.lb.Groups[id].MasterSlave {
+		return hitf("%s is a master-slave server group", id)
+	}
+	return nil
+}
+
+// checkPolicyExists is a safety net: validate already refused unknown policy names (the
+// enum check, whose code is this state's). It only fires if a custom policy vanished
+// between the two steps.
+func checkPolicyExists(c *createCtx) *hit {
+	v, ok := c.req.get(spec.ParamTLSCipherPolicy)
+	if !ok || c.e.builtinPolicy(v) || c.region.TLSPolicies[v] != nil {
+		return nil
+	}
+	return hitf("no TLS cipher policy %s", v)
+}
+
+func checkPolicyConfiguring(c *createCtx) *hit {
+	v, _ := c.req.get(spec.ParamTLSCipherPolicy)
+	if p := c.region.TLSPolicies[v]; p != nil && c.e.now().Before(p.Created.Add(c.e.cfg.scenarioDuration("tls-policy-configuring-time"))) {
+		return hitf("TLS cipher policy %s is still being configured", v)
+	}
+	return nil
+}
+
+func checkPolicyQuota(c *createCtx) *hit {
+	v, ok := c.req.get(spec.ParamTLSCipherPolicy)
+	if !ok || c.region.TLSPolicies[v] == nil {
+		return nil
+	}
+	n := 0
+	c.eachListener(func(_ *LoadBalancer, l *Listener) {
+		if l.Attributes[spec.ParamTLSCipherPolicy] == v {
+			n++
+		}
+	})
+	if limit := c.e.cfg.quota("listeners-per-tls-policy"); n >= limit {
+		return hitf("TLS cipher policy %s already serves %d listeners (quota %d)", v, n, limit)
+	}
+	return nil
+}
+
+func checkACLExists(c *createCtx) *hit {
+	for _, id := range c.acls {
+		if c.region.ACLs[id] == nil {
+			return hitf("no ACL %s in region %s", id, c.req.region)
+		}
+	}
+	return nil
+}
+
+func checkACLVersion(c *createCtx) *hit {
+	for _, id := range c.acls {
+		if a := c.region.ACLs[id]; a.IPVersion != c.lb.IPVersion {
+			return hitf("ACL %s is %s, instance %s is %s", id, a.IPVersion, c.lb.ID, c.lb.IPVersion)
+		}
+	}
+	return nil
+}
+
+func checkACLCount(c *createCtx) *hit {
+	if limit := c.e.cfg.quota("acls-per-listener"); len(c.acls) > limit {
+		return hitf("%d ACLs given, at most %d may be attached to a listener", len(c.acls), limit)
+	}
+	return nil
+}
+
+func checkACLDuplicates(c *createCtx) *hit {
+	holder := map[string]string{}
+	for _, id := range c.acls {
+		for _, ent := range c.region.ACLs[id].Entries {
+			if other, dup := holder[ent.Entry]; dup && other != id {
+				return &hit{
+					args:   []string{fmt.Sprintf("The entry %s is in both %s and %s", ent.Entry, other, id), "An entry may appear in only one of the ACLs of a listener"},
+					detail: fmt.Sprintf("ACLs %s and %s share entry %s", other, id, ent.Entry),
+				}
+			}
+			holder[ent.Entry] = id
+		}
+	}
+	return nil
+}
+
+func checkACLEntries(c *createCtx) *hit {
+	n := 0
+	for _, id := range c.acls {
+		n += len(c.region.ACLs[id].Entries)
+	}
+	if limit := c.e.cfg.quota("acl-entries-per-listener"); n > limit {
+		return hitf("the ACLs given hold %d entries together, at most %d are allowed", n, limit)
+	}
+	return nil
+}
+
+func checkACLListeners(c *createCtx) *hit {
+	limit := c.e.cfg.quota("listeners-per-acl")
+	for _, id := range c.acls {
+		n := 0
+		c.eachListener(func(_ *LoadBalancer, l *Listener) {
+			if contains(l.ACLIDs, id) {
+				n++
+			}
+		})
+		if n >= limit {
+			return &hit{multi: len(c.acls) > 1, detail: fmt.Sprintf("ACL %s is already attached to %d listeners (quota %d)", id, n, limit)}
+		}
+	}
+	return nil
+}
+
+func (c *createCtx) eachListener(f func(*LoadBalancer, *Listener)) {
+	for _, lbID := range sortedKeys(c.region.LoadBalancers) {
+		lb := c.region.LoadBalancers[lbID]
+		ports := make([]int, 0, len(lb.Listeners))
+		for p := range lb.Listeners {
+			ports = append(ports, p)
+		}
+		sort.Ints(ports)
+		for _, p := range ports {
+			f(lb, lb.Listeners[p])
+		}
+	}
+}
+
+func (e *Emulator) builtinPolicy(name string) bool {
+	return contains(e.spec.UnderTest.Param(spec.ParamTLSCipherPolicy).Enum(), name)
+}

@@ -1,0 +1,69 @@
+// Package emulator is an in-memory stand-in for the CLB (Slb 2014-05-15) RPC endpoint,
+// serving CreateLoadBalancerHTTPSListener and the neighbouring operations the harness needs to
+// build and observe state. Any client can talk to it: the harness in-process (it is an
+// http.Handler), the official SDKs and curl over HTTP (see `clbcheck emulator`).
+//
+// Everything it knows about the operation comes from package spec: parameters and their
+// constraints, rules, the error catalogue with each code's trigger, states, scenarios,
+// quotas and wire conventions. The only other project package it imports is signature.
+//
+// # Layers (in the order a request crosses them)
+//
+//  1. Faults (emulator.go: ServeHTTP, drop): injected latency, dropped connections and 5xx
+//     answers, all off unless Config.Faults says otherwise.
+//  2. Wire decoding (wire.go: decode; emulator.go: serve): path and method (the gateway's
+//     answers otherwise), query and form body merged, Format (JSON or XML, any case), routing
+//     on Action or the x-acs-action header, Version or x-acs-version.
+//  3. Authentication (auth.go: authenticate, authV1, authV3): signature V1 or V3 checked with
+//     package signature, timestamp window, nonce replay (nonceCache, bounded and expiring),
+//     STS tokens, then the per-key rate limit (limiter).
+//  4. Authorization (auth.go: authorize): RAM policies of RAM users, with the operation's
+//     x-ram resources, wildcards, and explicit Deny winning (NoPermission with
+//     AccessDeniedDetail).
+//  5. Static validation (emulator.go: validate): spec.Validate for every operation, with the
+//     enum of TLSCipherPolicy extended by the caller's custom policy ids.
+//  6. State model (state.go, ops.go, create.go): accounts > regions > load balancers,
+//     certificates, ACLs and TLS policies; listeners with their attributes and a status
+//     computed from timestamps (stopped, starting, running). The state checks of the operation
+//     under test are one table, createChecks, whose rows are named after the description's
+//     states and quotas. One mutex covers each request's check-and-change, so two creates on
+//     one port never both succeed and a refused request changes nothing.
+//  7. Error mapping (wire.go: gatewayError, codeError, writeError): code, status and message
+//     from the catalogue, %s filled in, every field a string; success bodies never have a
+//     Code.
+//
+// # Persistence
+//
+// With Config.StateFile the state is loaded at start (ErrCorruptState for a file that does not
+// decode) and rewritten after every change through a temporary file, fsync and rename.
+//
+// # Configuration and credentials
+//
+// DefaultConfig gives a region, two accounts, a RAM user denied the operation under test and
+// an STS token; Config.Principal and Config.Principals hand their credentials to clients. The
+// keys are fixed, made-up strings for local use only. ParseConfig reads a JSON configuration
+// on top of the defaults.
+//
+// # Authentication answers
+//
+// A request with neither AccessKeyId nor an Authorization header gets MissingParameter, as
+// does one without Timestamp or SignatureNonce (x-acs-date, x-acs-signature-nonce for V3). A
+// known key with no Signature, a foreign SignatureMethod or SignatureVersion, or a V3
+// Authorization header that cannot be parsed or lists an absent header gets
+// IncompleteSignature. A wrong signature gets SignatureDoesNotMatch whose message ends with
+// " server string to sign is:" and the server's string.
+//
+// # Codes outside the description's catalogue
+//
+// The neighbouring operations and a few gateway conditions have errors the description does
+// not list; the emulator answers them with these codes (status 400): CertificateFormatError,
+// KeyFormatError, CertificateNotMatchPrivateKey (UploadServerCertificate and
+// UploadCACertificate), AclExistSameName, AclEntryExist (ACL operations), ListenerNotExist and
+// ServiceIsConfiguring (listener operations), InvalidSecurityToken.Mismatch (a security token
+// not issued for the key).
+//
+// # RAM for operations other than the one under test
+//
+// The description gives RAM data (x-ram) only for the operation under test. For the others, a
+// RAM user is allowed unless one of its statements explicitly denies slb:<Action>.
+package emulator

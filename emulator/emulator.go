@@ -1,0 +1,290 @@
+package emulator
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// Emulator answers the RPC requests of the service. It is an http.Handler and safe for
+// concurrent use.
+type Emulator struct {
+	cfg    Config
+	spec   *spec.Spec
+	keys   map[string]keyEntry
+	nonces *nonceCache
+	limit  *limiter
+
+	faultMu sync.Mutex
+	rng     *rand.Rand
+
+	mu    sync.Mutex // guards state; held for the whole check-and-change of a request
+	state *State
+
+	ops map[string]opFunc
+}
+
+type opFunc func(req *request, op *spec.Operation) (map[string]any, *apiError)
+
+// New builds an emulator from a configuration. When cfg.StateFile is set, the state is loaded
+// from it (a missing file starts empty; a corrupt one is an error wrapping ErrCorruptState).
+func New(cfg Config) (*Emulator, error) {
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
+	s, err := spec.Default()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Region == "" {
+		cfg.Region = DefaultRegion
+	}
+	if cfg.HostID == "" {
+		cfg.HostID = s.Wire.HostID
+	}
+	e := &Emulator{
+		cfg:    cfg,
+		spec:   s,
+		keys:   indexKeys(&cfg),
+		nonces: newNonceCache(cfg.MaxNonces),
+		rng:    rand.New(rand.NewPCG(cfg.Faults.Seed, cfg.Faults.Seed^0x5851f42d4c957f2d)),
+		state:  newState(),
+	}
+	// indexKeys keeps pointers into e.cfg, not into the caller's copy.
+	e.keys = indexKeys(&e.cfg)
+	if f := cfg.Faults; f.RateLimit > 0 {
+		burst := f.RateBurst
+		if burst < 1 {
+			burst = 1
+		}
+		e.limit = &limiter{rate: f.RateLimit, burst: float64(burst), buckets: map[string]*bucket{}}
+	}
+	if cfg.StateFile != "" {
+		st, err := loadState(cfg.StateFile)
+		if err != nil {
+			return nil, err
+		}
+		e.state = st
+	}
+	e.ops = e.operations()
+	for _, op := range s.Operations {
+		if e.ops[op.Action] == nil {
+			return nil, fmt.Errorf("emulator: the description lists %s, which the emulator does not serve", op.Action)
+		}
+	}
+	return e, nil
+}
+
+// MustNew is New for tests and examples; it panics on error.
+func MustNew(cfg Config) *Emulator {
+	e, err := New(cfg)
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+// Config returns the configuration in force (credentials included).
+func (e *Emulator) Config() Config { return e.cfg }
+
+// Handler returns the emulator as an http.Handler.
+func (e *Emulator) Handler() http.Handler { return e }
+
+// NonceCacheSize is the number of nonces currently remembered (for memory tests).
+func (e *Emulator) NonceCacheSize() int { return e.nonces.size() }
+
+func (e *Emulator) now() time.Time { return e.cfg.Now() }
+
+// ServeHTTP runs a request through the layers: faults, wire decoding, routing, authentication,
+// throttling, RAM, static validation, then the operation (state checks and changes).
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
+	req := &request{http: hr, id: newRequestID(), format: formatJSON}
+	defer func() {
+		if v := recover(); v != nil {
+			// A last resort: no input should get here, and tests look for this text.
+			_ = debug.Stack()
+			e.writeError(w, req, e.gatewayError("internal-error", fmt.Sprintf("emulator fault: %v", v)))
+		}
+	}()
+	if d := e.cfg.Faults.Latency; d > 0 {
+		select {
+		case <-time.After(d):
+		case <-hr.Context().Done():
+			return
+		}
+	}
+	if e.drop(w) {
+		return
+	}
+	if ae := e.serve(w, hr, req); ae != nil {
+		e.writeError(w, req, ae)
+	}
+}
+
+// drop closes the connection without an answer, with the configured probability.
+func (e *Emulator) drop(w http.ResponseWriter) bool {
+	if e.cfg.Faults.DropRate <= 0 || !e.draw(e.cfg.Faults.DropRate) {
+		return false
+	}
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		// In-process recorders cannot be hijacked; a bare 502 without body is the closest.
+		w.WriteHeader(http.StatusBadGateway)
+		return true
+	}
+	conn, _, err := hj.Hijack()
+	if err == nil {
+		_ = conn.Close()
+	}
+	return true
+}
+
+func (e *Emulator) draw(p float64) bool {
+	e.faultMu.Lock()
+	defer e.faultMu.Unlock()
+	return e.rng.Float64() < p
+}
+
+func (e *Emulator) serve(w http.ResponseWriter, hr *http.Request, req *request) *apiError {
+	if hr.URL.Path != e.spec.Wire.Path && hr.URL.Path != "" {
+		return e.gatewayError("unknown-action", "the only path is "+e.spec.Wire.Path)
+	}
+	if !contains(e.spec.Wire.Methods, hr.Method) {
+		return e.gatewayError("bad-method", "")
+	}
+	if ae := e.decode(w, hr, req); ae != nil {
+		return ae
+	}
+	if f, ok := req.get(spec.ParamFormat); ok {
+		switch strings.ToUpper(f) {
+		case formatJSON:
+		case formatXML:
+			req.format = formatXML
+		default:
+			return e.gatewayError("invalid-parameter", spec.ParamFormat+" must be JSON or XML")
+		}
+	}
+	req.action, _ = req.get(spec.ParamAction)
+	if req.action == "" {
+		req.action = hr.Header.Get(e.spec.Wire.ActionHeader)
+	}
+	req.version, _ = req.get(spec.ParamVersion)
+	if req.version == "" {
+		req.version = hr.Header.Get(e.spec.Wire.VersionHeader)
+	}
+	if req.action == "" {
+		return e.gatewayError("missing-parameter", spec.ParamAction+" is required")
+	}
+	if req.version == "" {
+		return e.gatewayError("missing-parameter", spec.ParamVersion+" is required")
+	}
+	op := e.spec.Operation(req.action)
+	if op == nil {
+		return e.gatewayError("unknown-action", "")
+	}
+	if req.version != e.spec.APIVersion {
+		return e.gatewayError("unknown-version", "")
+	}
+	if e.cfg.Faults.ServerErrorRate > 0 && e.draw(e.cfg.Faults.ServerErrorRate) {
+		if e.draw(0.5) {
+			return e.gatewayError("internal-error", "injected fault")
+		}
+		return e.gatewayError("unavailable", "injected fault")
+	}
+	req.region = e.cfg.Region
+	if r, ok := req.get(spec.ParamRegionID); ok && r != "" {
+		req.region = r
+	}
+	if ae := e.authenticate(req); ae != nil {
+		return ae
+	}
+	if e.limit != nil && !e.limit.allow(req.caller.keyID, e.now()) {
+		return e.gatewayError("throttled", "")
+	}
+	if ae := e.authorize(req, op); ae != nil {
+		return ae
+	}
+	if ae := e.validate(req, op); ae != nil {
+		return ae
+	}
+	out, ae := e.ops[op.Action](req, op)
+	if ae != nil {
+		return ae
+	}
+	e.writeOK(w, req, out)
+	return nil
+}
+
+// validate runs the description's stateless checks. A value outside an enum that the
+// description says may be extended (TLSCipherPolicy: the id of a custom policy of the
+// caller) is accepted when the extension holds, and the rest of the request is checked.
+func (e *Emulator) validate(req *request, op *spec.Operation) *apiError {
+	values := req.values
+	for range 4 {
+		v := e.spec.Validate(op, values)
+		if v == nil {
+			return nil
+		}
+		if v.Kind == spec.KindEnum {
+			if p := op.Param(v.Param); p != nil && p.EnumExtendedBy != "" && e.enumExtension(req, v.Value) {
+				values = cloneWithout(values, v.Param)
+				continue
+			}
+		}
+		return e.violation(v)
+	}
+	return nil
+}
+
+func cloneWithout(values map[string][]string, name string) map[string][]string {
+	out := make(map[string][]string, len(values))
+	for k, v := range values {
+		if k != name {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// enumExtension reports whether a value names a custom TLS policy of the caller.
+func (e *Emulator) enumExtension(req *request, value string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r := e.state.region(req.caller.accountID, req.region, false)
+	return r != nil && r.TLSPolicies[value] != nil
+}
+
+// violation turns a broken constraint into its answer: the expected code with the catalogue's
+// status and message (each %s filled with what went wrong).
+func (e *Emulator) violation(v *spec.Violation) *apiError {
+	code, status := v.Outcome.Code, v.Outcome.Status
+	if code == "" {
+		code, status = "InvalidParameter", http.StatusBadRequest
+	}
+	ec, ok := e.spec.Error(code)
+	msg := v.Detail
+	if ok {
+		status = ec.Status
+		switch {
+		case strings.Contains(ec.Message, "%s"):
+			msg = fillMessage(ec.Message, v.Detail)
+		case ec.Gateway:
+			msg = strings.TrimSuffix(ec.Message, ".") + ": " + v.Detail
+		default:
+			msg = ec.Message
+		}
+	}
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	return &apiError{Status: status, Code: code, Message: msg, Recommend: v.Detail}
+}

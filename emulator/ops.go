@@ -1,0 +1,617 @@
+package emulator
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"net/netip"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// Values the neighbouring operations store or compare.
+const (
+	standardCN            = "cn"
+	standardInternational = "International"
+	ipv4, ipv6            = "ipv4", "ipv6"
+	protocolHTTPS         = "https"
+	addressInternet       = "internet"
+	timeLayout            = "2006-01-02T15:04:05Z"
+)
+
+// UploadServerCertificate's StandardType has the same wire name as the list field of the
+// listener's ServerCertificate entries.
+const paramStandardType = spec.FieldStandardType
+
+func (e *Emulator) operations() map[string]opFunc {
+	return map[string]opFunc{
+		spec.ActionCreateHTTPSListener:     e.createListener,
+		spec.ActionCreateLoadBalancer:      e.createLoadBalancer,
+		spec.ActionDescribeLoadBalancer:    e.describeLoadBalancer,
+		spec.ActionDeleteLoadBalancer:      e.deleteLoadBalancer,
+		spec.ActionUploadServerCertificate: e.uploadServerCertificate,
+		spec.ActionUploadCACertificate:     e.uploadCACertificate,
+		spec.ActionCreateACL:               e.createACL,
+		spec.ActionAddACLEntry:             e.addACLEntry,
+		spec.ActionCreateVServerGroup:      e.createGroup(false),
+		spec.ActionCreateMasterSlaveGroup:  e.createGroup(true),
+		spec.ActionCreateTLSCipherPolicy:   e.createTLSPolicy,
+		spec.ActionStartListener:           e.startListener,
+		spec.ActionStopListener:            e.stopListener,
+		spec.ActionDeleteListener:          e.deleteListener,
+		spec.ActionDescribeHTTPSListener:   e.describeListener,
+		spec.ActionDescribeListeners:       e.describeListeners,
+	}
+}
+
+// persist writes the state file, when one is configured. Callers hold e.mu.
+func (e *Emulator) persist() error {
+	if e.cfg.StateFile == "" {
+		return nil
+	}
+	return saveState(e.cfg.StateFile, e.state)
+}
+
+// status is a listener's status now: a started listener reports starting until the
+// configured delay has passed.
+func (e *Emulator) status(l *Listener) string {
+	switch {
+	case !l.Running:
+		return spec.StatusStopped
+	case e.now().Before(l.PendingUntil):
+		return spec.StatusStarting
+	default:
+		return spec.StatusRunning
+	}
+}
+
+// commit persists a change, undoing it when the file cannot be written.
+func (e *Emulator) commit(undo func()) *apiError {
+	if err := e.persist(); err != nil {
+		undo()
+		return e.gatewayError("internal-error", err.Error())
+	}
+	return nil
+}
+
+func (e *Emulator) lbNotFound(id string) *apiError {
+	ec, _ := e.spec.StateError("load-balancer-not-found")
+	return e.codeError(ec.Code, "no load balancer "+id+" in this account and region")
+}
+
+// loadBalancer finds an instance of the caller. Callers hold e.mu.
+func (e *Emulator) loadBalancer(req *request) (*RegionState, *LoadBalancer, *apiError) {
+	id := req.value(spec.ParamLoadBalancerID)
+	r := e.state.region(req.caller.accountID, req.region, false)
+	if r == nil || r.LoadBalancers[id] == nil {
+		return nil, nil, e.lbNotFound(id)
+	}
+	return r, r.LoadBalancers[id], nil
+}
+
+func (e *Emulator) createLoadBalancer(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r := e.state.region(req.caller.accountID, req.region, true)
+	lb := &LoadBalancer{
+		ID:          e.state.nextID("lb-"),
+		Name:        req.value(spec.ParamLoadBalancerName),
+		AddressType: orDefault(req.value(spec.ParamAddressType), addressInternet),
+		IPVersion:   orDefault(req.value(spec.ParamAddressIPVersion), ipv4),
+		Spec:        req.value(spec.ParamLoadBalancerSpec),
+		Zone:        orDefault(req.value(spec.ParamMasterZoneID), req.region+"-a"),
+		Created:     e.now(),
+		Listeners:   map[int]*Listener{},
+		Groups:      map[string]*ServerGroup{},
+	}
+	n := e.state.Seq
+	if lb.IPVersion == ipv6 {
+		lb.Address = fmt.Sprintf("2001:db8::%x", n&0xffff)
+	} else {
+		lb.Address = fmt.Sprintf("192.0.2.%d", n%250+1)
+	}
+	if lb.Name == "" {
+		lb.Name = "auto_named_slb"
+	}
+	r.LoadBalancers[lb.ID] = lb
+	if ae := e.commit(func() { delete(r.LoadBalancers, lb.ID) }); ae != nil {
+		return nil, ae
+	}
+	networkType := "classic"
+	if req.value(paramVpcID) != "" {
+		networkType = "vpc"
+	}
+	return map[string]any{
+		spec.FieldLoadBalancerID:   lb.ID,
+		"Address":                  lb.Address,
+		"NetworkType":              networkType,
+		spec.FieldAddressIPVersion: lb.IPVersion,
+		paramVpcID:                 req.value(paramVpcID),
+		paramVSwitchID:             req.value(paramVSwitchID),
+		spec.ParamLoadBalancerName: lb.Name,
+	}, nil
+}
+
+func orDefault(v, d string) string {
+	if v == "" {
+		return d
+	}
+	return v
+}
+
+func (e *Emulator) describeLoadBalancer(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, lb, ae := e.loadBalancer(req)
+	if ae != nil {
+		return nil, ae
+	}
+	ports := []any{}
+	pairs := []any{}
+	for _, p := range sortedPorts(lb) {
+		ports = append(ports, p)
+		pairs = append(pairs, map[string]any{spec.FieldListenerPort: p, spec.FieldListenerProtocol: lb.Listeners[p].Protocol})
+	}
+	return map[string]any{
+		spec.FieldLoadBalancerID:   lb.ID,
+		spec.ParamLoadBalancerName: lb.Name,
+		"LoadBalancerStatus":       "active",
+		spec.ParamAddressType:      lb.AddressType,
+		spec.ParamAddressIPVersion: lb.IPVersion,
+		spec.ParamLoadBalancerSpec: lb.Spec,
+		spec.ParamMasterZoneID:     lb.Zone,
+		spec.ParamRegionID:         req.region,
+		"Address":                  lb.Address,
+		"CreateTime":               lb.Created.UTC().Format(timeLayout),
+		"ListenerPorts":            map[string]any{spec.FieldListenerPort: ports},
+		"ListenerPortsAndProtocol": map[string]any{"ListenerPortAndProtocol": pairs},
+	}, nil
+}
+
+func sortedPorts(lb *LoadBalancer) []int {
+	ports := make([]int, 0, len(lb.Listeners))
+	for p := range lb.Listeners {
+		ports = append(ports, p)
+	}
+	sort.Ints(ports)
+	return ports
+}
+
+func (e *Emulator) deleteLoadBalancer(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r, lb, ae := e.loadBalancer(req)
+	if ae != nil {
+		return nil, ae
+	}
+	delete(r.LoadBalancers, lb.ID)
+	if ae := e.commit(func() { r.LoadBalancers[lb.ID] = lb }); ae != nil {
+		return nil, ae
+	}
+	return map[string]any{}, nil
+}
+
+func parseCertificate(data string) (*x509.Certificate, bool) {
+	block, _ := pem.Decode([]byte(strings.TrimSpace(data)))
+	if block == nil || block.Type != "CERTIFICATE" {
+		return nil, false
+	}
+	c, err := x509.ParseCertificate(block.Bytes)
+	return c, err == nil
+}
+
+func parsePrivateKey(data string) (crypto.PrivateKey, bool) {
+	block, _ := pem.Decode([]byte(strings.TrimSpace(data)))
+	if block == nil {
+		return nil, false
+	}
+	if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
+		return k, true
+	}
+	if k, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
+		return k, true
+	}
+	if k, err := x509.ParseECPrivateKey(block.Bytes); err == nil {
+		return k, true
+	}
+	return nil, false
+}
+
+// keyMatches reports whether the certificate's public key belongs to the private key.
+func keyMatches(cert *x509.Certificate, key crypto.PrivateKey) bool {
+	type publicKeyer interface{ Public() crypto.PublicKey }
+	pk, ok := key.(publicKeyer)
+	if !ok {
+		return false
+	}
+	type equaler interface{ Equal(crypto.PublicKey) bool }
+	switch pub := pk.Public().(type) {
+	case *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey:
+		eq, ok := pub.(equaler)
+		return ok && eq.Equal(cert.PublicKey)
+	}
+	return false
+}
+
+func fingerprint(cert *x509.Certificate) string {
+	sum := sha1.Sum(cert.Raw)
+	h := hex.EncodeToString(sum[:])
+	parts := make([]string, 0, len(h)/2)
+	for i := 0; i < len(h); i += 2 {
+		parts = append(parts, h[i:i+2])
+	}
+	return strings.Join(parts, ":")
+}
+
+func (e *Emulator) uploadServerCertificate(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+	cert, ok := parseCertificate(req.value(spec.ParamServerCertificate))
+	if !ok {
+		return nil, localError(http.StatusBadRequest, "CertificateFormatError", "The certificate is not a PEM-encoded X.509 certificate.")
+	}
+	key, ok := parsePrivateKey(req.value(spec.ParamPrivateKey))
+	if !ok {
+		return nil, localError(http.StatusBadRequest, "KeyFormatError", "The private key is not a PEM-encoded RSA, EC or Ed25519 key.")
+	}
+	if !keyMatches(cert, key) {
+		return nil, localError(http.StatusBadRequest, "CertificateNotMatchPrivateKey", "The certificate does not match the private key.")
+	}
+	return e.storeCertificate(req, cert, false, req.value(spec.ParamServerCertificateName), orDefault(req.value(paramStandardType), standardInternational))
+}
+
+func (e *Emulator) uploadCACertificate(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+	cert, ok := parseCertificate(req.value(spec.ParamCACertificate))
+	if !ok {
+		return nil, localError(http.StatusBadRequest, "CertificateFormatError", "The CA certificate is not a PEM-encoded X.509 certificate.")
+	}
+	return e.storeCertificate(req, cert, true, req.value(spec.ParamCACertificateName), standardInternational)
+}
+
+func (e *Emulator) storeCertificate(req *request, cert *x509.Certificate, ca bool, name, standard string) (map[string]any, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r := e.state.region(req.caller.accountID, req.region, true)
+	c := &Certificate{
+		ID: e.state.nextID(req.caller.accountID + "-" + req.region + "-"), Name: name, CA: ca, StandardType: standard,
+		Fingerprint: fingerprint(cert), CommonName: cert.Subject.CommonName, Expires: cert.NotAfter.UTC(), Created: e.now().UTC(),
+		PEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})),
+	}
+	r.Certificates[c.ID] = c
+	if ae := e.commit(func() { delete(r.Certificates, c.ID) }); ae != nil {
+		return nil, ae
+	}
+	if ca {
+		return map[string]any{
+			spec.FieldCACertificateID: c.ID, spec.ParamCACertificateName: c.Name, "Fingerprint": c.Fingerprint,
+			"CommonName": c.CommonName, "ExpireTime": c.Expires.Format(timeLayout),
+		}, nil
+	}
+	return map[string]any{
+		spec.FieldServerCertificateID: c.ID, spec.ParamServerCertificateName: c.Name, "Fingerprint": c.Fingerprint,
+		"CommonName": c.CommonName, "ExpireTime": c.Expires.Format(timeLayout), "CreateTime": c.Created.Format(timeLayout),
+	}, nil
+}
+
+func (e *Emulator) createACL(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r := e.state.region(req.caller.accountID, req.region, true)
+	name := req.value(spec.ParamACLName)
+	for _, a := range r.ACLs {
+		if a.Name == name {
+			return nil, localError(http.StatusBadRequest, "AclExistSameName", "An ACL with this name already exists in the region.")
+		}
+	}
+	a := &ACL{ID: e.state.nextID("acl-"), Name: name, IPVersion: orDefault(req.value(spec.ParamAddressIPVersion), ipv4), Entries: []ACLEntry{}}
+	r.ACLs[a.ID] = a
+	if ae := e.commit(func() { delete(r.ACLs, a.ID) }); ae != nil {
+		return nil, ae
+	}
+	return map[string]any{spec.FieldACLID: a.ID}, nil
+}
+
+func (e *Emulator) addACLEntry(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+	var raw []struct {
+		Entry   string `json:"entry"`
+		Comment string `json:"comment"`
+	}
+	if err := json.Unmarshal([]byte(req.value(spec.ParamACLEntries)), &raw); err != nil || len(raw) == 0 {
+		return nil, e.gatewayError("invalid-parameter", spec.ParamACLEntries+" must be a JSON list of {\"entry\":CIDR,\"comment\":text}")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r := e.state.region(req.caller.accountID, req.region, false)
+	id := req.value(spec.ParamACLID)
+	if r == nil || r.ACLs[id] == nil {
+		ec, _ := e.spec.StateError("acl-not-found")
+		return nil, e.codeError(ec.Code, "no ACL "+id)
+	}
+	a := r.ACLs[id]
+	added := make([]ACLEntry, 0, len(raw))
+	for _, it := range raw {
+		p, err := netip.ParsePrefix(strings.TrimSpace(it.Entry))
+		if err != nil {
+			if addr, aerr := netip.ParseAddr(strings.TrimSpace(it.Entry)); aerr == nil {
+				p, err = addr.Prefix(addr.BitLen())
+			}
+		}
+		if err != nil {
+			return nil, e.gatewayError("invalid-parameter", fmt.Sprintf("%q is not an IP address or CIDR block", it.Entry))
+		}
+		if (a.IPVersion == ipv6) != p.Addr().Is6() {
+			return nil, e.gatewayError("invalid-parameter", fmt.Sprintf("entry %s does not match the ACL's IP version %s", it.Entry, a.IPVersion))
+		}
+		ent := ACLEntry{Entry: p.Masked().String(), Comment: it.Comment}
+		for _, old := range append(append([]ACLEntry{}, a.Entries...), added...) {
+			if old.Entry == ent.Entry {
+				return nil, localError(http.StatusBadRequest, "AclEntryExist", "The entry "+ent.Entry+" is already in the ACL.")
+			}
+		}
+		added = append(added, ent)
+	}
+	before := a.Entries
+	a.Entries = append(append([]ACLEntry{}, a.Entries...), added...)
+	if ae := e.commit(func() { a.Entries = before }); ae != nil {
+		return nil, ae
+	}
+	return map[string]any{}, nil
+}
+
+func (e *Emulator) createGroup(masterSlave bool) opFunc {
+	return func(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		_, lb, ae := e.loadBalancer(req)
+		if ae != nil {
+			return nil, ae
+		}
+		g := &ServerGroup{ID: e.state.nextID("rsp-"), MasterSlave: masterSlave}
+		field := spec.FieldVServerGroupID
+		if masterSlave {
+			g.Name, g.Backends = req.value(spec.ParamMasterSlaveGroupName), req.value(spec.ParamMasterSlaveBackendServers)
+			field = spec.FieldMasterSlaveServerGroupID
+		} else {
+			g.Name, g.Backends = req.value(spec.ParamVServerGroupName), req.value(spec.ParamBackendServers)
+		}
+		if g.Backends != "" && !json.Valid([]byte(g.Backends)) {
+			return nil, e.gatewayError("invalid-parameter", "the backend servers must be a JSON list")
+		}
+		lb.Groups[g.ID] = g
+		if ae := e.commit(func() { delete(lb.Groups, g.ID) }); ae != nil {
+			return nil, ae
+		}
+		return map[string]any{field: g.ID}, nil
+	}
+}
+
+// indexed collects Name.1, Name.2, ... (and a plain Name) in index order.
+func indexed(req *request, name string) []string {
+	type item struct {
+		n int
+		v string
+	}
+	var items []item
+	for k, vs := range req.values {
+		rest, ok := strings.CutPrefix(k, name+".")
+		if !ok || len(vs) == 0 {
+			continue
+		}
+		if n, err := strconv.Atoi(rest); err == nil {
+			items = append(items, item{n, vs[0]})
+		}
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].n < items[j].n })
+	var out []string
+	if v, ok := req.get(name); ok && v != "" {
+		out = append(out, strings.Split(v, ",")...)
+	}
+	for _, it := range items {
+		out = append(out, it.v)
+	}
+	return out
+}
+
+func (e *Emulator) createTLSPolicy(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r := e.state.region(req.caller.accountID, req.region, true)
+	p := &TLSPolicy{
+		ID: e.state.nextID("tls-"), Name: req.value(spec.ParamPolicyName),
+		Versions: indexed(req, spec.ParamTLSVersions), Ciphers: indexed(req, spec.ParamCiphers), Created: e.now(),
+	}
+	r.TLSPolicies[p.ID] = p
+	if ae := e.commit(func() { delete(r.TLSPolicies, p.ID) }); ae != nil {
+		return nil, ae
+	}
+	return map[string]any{spec.FieldTLSCipherPolicyID: p.ID}, nil
+}
+
+// listener finds the listener a Start/Stop/Delete/Describe request names. Callers hold e.mu.
+func (e *Emulator) listener(req *request) (*LoadBalancer, *Listener, *apiError) {
+	_, lb, ae := e.loadBalancer(req)
+	if ae != nil {
+		return nil, nil, ae
+	}
+	port, _ := strconv.Atoi(req.value(spec.ParamListenerPort))
+	l := lb.Listeners[port]
+	if l == nil || (req.value(spec.ParamListenerProtocol) != "" && req.value(spec.ParamListenerProtocol) != l.Protocol) {
+		return nil, nil, localError(http.StatusBadRequest, "ListenerNotExist", fmt.Sprintf("The instance has no such listener on port %d.", port))
+	}
+	return lb, l, nil
+}
+
+// busy is the answer for a change to a listener that is still starting.
+func (e *Emulator) busy() *apiError {
+	return localError(http.StatusBadRequest, "ServiceIsConfiguring", "A previous configuration of the listener is still being applied; retry later.")
+}
+
+func (e *Emulator) startListener(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, l, ae := e.listener(req)
+	if ae != nil {
+		return nil, ae
+	}
+	if e.status(l) != spec.StatusStopped {
+		if e.status(l) == spec.StatusStarting {
+			return nil, e.busy()
+		}
+		return map[string]any{}, nil
+	}
+	was, until := l.Running, l.PendingUntil
+	l.Running, l.PendingUntil = true, e.now().Add(e.cfg.scenarioDuration("listener-start-delay"))
+	if ae := e.commit(func() { l.Running, l.PendingUntil = was, until }); ae != nil {
+		return nil, ae
+	}
+	return map[string]any{}, nil
+}
+
+func (e *Emulator) stopListener(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, l, ae := e.listener(req)
+	if ae != nil {
+		return nil, ae
+	}
+	if e.status(l) == spec.StatusStarting {
+		return nil, e.busy()
+	}
+	was, until := l.Running, l.PendingUntil
+	l.Running, l.PendingUntil = false, time.Time{}
+	if ae := e.commit(func() { l.Running, l.PendingUntil = was, until }); ae != nil {
+		return nil, ae
+	}
+	return map[string]any{}, nil
+}
+
+func (e *Emulator) deleteListener(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	lb, l, ae := e.listener(req)
+	if ae != nil {
+		return nil, ae
+	}
+	if e.status(l) == spec.StatusStarting {
+		return nil, e.busy()
+	}
+	delete(lb.Listeners, l.Port)
+	if ae := e.commit(func() { lb.Listeners[l.Port] = l }); ae != nil {
+		return nil, ae
+	}
+	return map[string]any{}, nil
+}
+
+// attributes renders a listener as DescribeLoadBalancerHTTPSListenerAttribute returns it:
+// every stored attribute under its create parameter name (integers as numbers), then the
+// status and the lists.
+func (e *Emulator) attributes(l *Listener) map[string]any {
+	op := e.spec.UnderTest
+	out := map[string]any{}
+	for name, v := range l.Attributes {
+		if p := op.Param(name); p != nil && p.IsInteger() {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				out[name] = n
+				continue
+			}
+		}
+		out[name] = v
+	}
+	out[spec.ParamListenerPort] = l.Port
+	out[spec.FieldStatus] = e.status(l)
+	acls := append([]string{}, l.ACLIDs...)
+	out["AclIds"] = map[string]any{spec.ParamACLID: acls}
+	certs := []any{}
+	for _, c := range l.Certificates {
+		certs = append(certs, map[string]any{spec.FieldCertificateID: c.CertificateID, spec.FieldBindingType: c.BindingType, spec.FieldStandardType: c.StandardType})
+	}
+	out["ServerCertificates"] = map[string]any{spec.ParamServerCertificate: certs}
+	tags := []any{}
+	for _, t := range l.Tags {
+		tags = append(tags, map[string]any{"TagKey": t.Key, "TagValue": t.Value})
+	}
+	out["Tags"] = map[string]any{spec.ParamTag: tags}
+	out["Rules"] = map[string]any{"Rule": []any{}}
+	out["DomainExtensions"] = map[string]any{"DomainExtension": []any{}}
+	return out
+}
+
+func (e *Emulator) describeListener(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, l, ae := e.listener(req)
+	if ae != nil {
+		return nil, ae
+	}
+	return e.attributes(l), nil
+}
+
+func (e *Emulator) describeListeners(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r := e.state.region(req.caller.accountID, req.region, false)
+	ids := indexed(req, spec.ParamLoadBalancerID)
+	port := req.value(spec.ParamListenerPort)
+	proto := req.value(spec.ParamListenerProtocol)
+	var all []any
+	if r != nil {
+		if len(ids) == 0 {
+			ids = sortedKeys(r.LoadBalancers)
+		}
+		for _, id := range ids {
+			lb := r.LoadBalancers[id]
+			if lb == nil {
+				continue
+			}
+			for _, p := range sortedPorts(lb) {
+				l := lb.Listeners[p]
+				if (port != "" && port != strconv.Itoa(p)) || (proto != "" && proto != l.Protocol) {
+					continue
+				}
+				a := l.Attributes
+				item := map[string]any{
+					spec.FieldLoadBalancerID: lb.ID, spec.FieldListenerPort: p, spec.FieldListenerProtocol: l.Protocol,
+					spec.FieldStatus: e.status(l), spec.ParamACLID: strings.Join(l.ACLIDs, ","),
+					spec.ParamACLStatus: a[spec.ParamACLStatus], spec.ParamACLType: a[spec.ParamACLType],
+					paramScheduler: a[paramScheduler], paramDescription: a[paramDescription], spec.ParamVServerGroupID: a[spec.ParamVServerGroupID],
+					"HTTPSListenerConfig": e.attributes(l),
+				}
+				for _, name := range []string{spec.ParamBandwidth, spec.ParamBackendServerPort} {
+					if n, err := strconv.Atoi(a[name]); err == nil {
+						item[name] = n
+					}
+				}
+				all = append(all, item)
+			}
+		}
+	}
+	max := 20
+	if v, err := strconv.Atoi(req.value(spec.ParamMaxResults)); err == nil && v > 0 {
+		max = v
+	}
+	start := 0
+	if tok := req.value(spec.ParamNextToken); tok != "" {
+		n, err := strconv.Atoi(tok)
+		if err != nil || n < 0 || n > len(all) {
+			return nil, e.gatewayError("invalid-parameter", spec.ParamNextToken+" is not a token this emulator issued")
+		}
+		start = n
+	}
+	end := min(start+max, len(all))
+	page := append([]any{}, all[start:end]...)
+	next := ""
+	if end < len(all) {
+		next = strconv.Itoa(end)
+	}
+	return map[string]any{spec.FieldListeners: page, spec.ParamNextToken: next, spec.ParamMaxResults: max, "TotalCount": len(all)}, nil
+}

@@ -1,0 +1,312 @@
+package emulator
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// maxBody bounds the request body the emulator reads.
+const maxBody = 1 << 20
+
+// Format names as they travel in the Format parameter (compared case-insensitively).
+const (
+	formatJSON = "JSON"
+	formatXML  = "XML"
+)
+
+// request is a decoded RPC request.
+type request struct {
+	http    *http.Request
+	body    []byte
+	values  url.Values // query and form merged
+	action  string
+	version string
+	format  string
+	id      string // RequestId of the answer
+	region  string
+	caller  *caller
+}
+
+// get returns the first value of a parameter and whether it was sent.
+func (r *request) get(name string) (string, bool) {
+	vs, ok := r.values[name]
+	if !ok || len(vs) == 0 {
+		return "", false
+	}
+	return vs[0], true
+}
+
+func (r *request) value(name string) string {
+	v, _ := r.get(name)
+	return v
+}
+
+// apiError is an error answer.
+type apiError struct {
+	Status    int
+	Code      string
+	Message   string
+	Recommend string
+	Denied    map[string]string // AccessDeniedDetail, for RAM denials
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message) }
+
+// newRequestID returns an upper-case UUID-shaped id.
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := strings.ToUpper(hex.EncodeToString(b[:]))
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// decode reads the query and the form body of r and merges them. A value given in both with
+// the same content is kept once, so that Validate's duplicate check only sees real conflicts.
+func (e *Emulator) decode(w http.ResponseWriter, hr *http.Request, req *request) *apiError {
+	req.values = url.Values{}
+	q, qerr := url.ParseQuery(hr.URL.RawQuery)
+	merge(req.values, q)
+	if hr.Body != nil {
+		body, err := io.ReadAll(http.MaxBytesReader(w, hr.Body, maxBody))
+		if err != nil {
+			return e.gatewayError("invalid-parameter", "the request body is larger than the emulator accepts or could not be read")
+		}
+		req.body = body
+		ct, _, _ := mime.ParseMediaType(hr.Header.Get("Content-Type"))
+		if len(body) > 0 && (ct == e.spec.Wire.BodyContentType || ct == "") {
+			f, ferr := url.ParseQuery(string(body))
+			merge(req.values, f)
+			if ferr != nil && qerr == nil {
+				qerr = ferr
+			}
+		}
+	}
+	if qerr != nil {
+		return e.gatewayError("invalid-parameter", "the query or form body is not valid URL encoding: "+qerr.Error())
+	}
+	return nil
+}
+
+func merge(dst, src url.Values) {
+	for k, vs := range src {
+		for _, v := range vs {
+			if !contains(dst[k], v) {
+				dst[k] = append(dst[k], v)
+			}
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// gatewayError builds the answer for a gateway state of the description's catalogue.
+func (e *Emulator) gatewayError(state, detail string) *apiError {
+	ec, ok := e.spec.GatewayError(state)
+	if !ok {
+		// Every state named in this package exists in the catalogue; the tests check it.
+		return &apiError{Status: http.StatusInternalServerError, Code: "InternalError", Message: "unknown gateway state " + state}
+	}
+	msg := ec.Message
+	if detail != "" {
+		msg = strings.TrimSuffix(msg, ".") + ": " + detail
+	}
+	return &apiError{Status: ec.Status, Code: ec.Code, Message: msg, Recommend: detail}
+}
+
+// codeError builds the answer for an error code of the catalogue, filling each %s of its
+// message with the next argument.
+func (e *Emulator) codeError(code, detail string, args ...string) *apiError {
+	ec, ok := e.spec.Error(code)
+	if !ok {
+		return &apiError{Status: http.StatusInternalServerError, Code: "InternalError", Message: "code missing from the catalogue: " + code}
+	}
+	return &apiError{Status: ec.Status, Code: ec.Code, Message: fillMessage(ec.Message, args...), Recommend: detail}
+}
+
+// fillMessage replaces each %s of a catalogue message with the next argument (or the last
+// one when they run out).
+func fillMessage(msg string, args ...string) string {
+	if !strings.Contains(msg, "%s") {
+		return msg
+	}
+	var b strings.Builder
+	i := 0
+	for {
+		before, after, found := strings.Cut(msg, "%s")
+		b.WriteString(before)
+		if !found {
+			break
+		}
+		arg := ""
+		if len(args) > 0 {
+			arg = args[min(i, len(args)-1)]
+		}
+		b.WriteString(strings.TrimSuffix(arg, "."))
+		i++
+		msg = after
+	}
+	return b.String()
+}
+
+// localError is an answer for a condition the description's catalogue does not cover (the
+// neighbouring operations' own errors). Each code used is listed in doc.go.
+func localError(status int, code, msg string) *apiError {
+	return &apiError{Status: status, Code: code, Message: msg}
+}
+
+// writeError renders an error answer in the request's format.
+func (e *Emulator) writeError(w http.ResponseWriter, req *request, ae *apiError) {
+	body := orderedMap{
+		{spec.FieldRequestID, req.id},
+		{spec.FieldHostID, e.cfg.HostID},
+		{spec.FieldCode, ae.Code},
+		{spec.FieldMessage, ae.Message},
+		{spec.FieldRecommend, ae.Recommend},
+	}
+	if ae.Denied != nil {
+		body = append(body, kv{spec.FieldAccessDeniedDetail, ae.Denied})
+	}
+	e.write(w, req, ae.Status, "Error", body)
+}
+
+// writeOK renders a success answer: the fields of out plus RequestId, never a Code.
+func (e *Emulator) writeOK(w http.ResponseWriter, req *request, out map[string]any) {
+	body := orderedMap{{spec.FieldRequestID, req.id}}
+	keys := make([]string, 0, len(out))
+	for k := range out {
+		if k != spec.FieldRequestID && k != spec.FieldCode {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		body = append(body, kv{k, out[k]})
+	}
+	e.write(w, req, http.StatusOK, req.action+"Response", body)
+}
+
+func (e *Emulator) write(w http.ResponseWriter, req *request, status int, xmlRoot string, body orderedMap) {
+	var buf bytes.Buffer
+	ct := e.spec.Wire.ContentTypes[formatJSON]
+	if req.format == formatXML {
+		ct = e.spec.Wire.ContentTypes[formatXML]
+		buf.WriteString(xml.Header)
+		writeXML(&buf, xmlRoot, body)
+	} else {
+		_ = json.NewEncoder(&buf).Encode(body)
+	}
+	h := w.Header()
+	h.Set("Content-Type", ct)
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("x-acs-request-id", req.id)
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// kv and orderedMap keep the top-level fields of an answer in a stable, readable order.
+type kv struct {
+	k string
+	v any
+}
+
+type orderedMap []kv
+
+func (m orderedMap) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, p := range m {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(p.k)
+		v, err := json.Marshal(p.v)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// writeXML renders a value as XML: maps become child elements (keys sorted), a list under
+// key K becomes repeated <K> elements, scalars become text.
+func writeXML(b *bytes.Buffer, name string, v any) {
+	switch t := v.(type) {
+	case orderedMap:
+		open(b, name)
+		for _, p := range t {
+			writeXML(b, p.k, p.v)
+		}
+		closeTag(b, name)
+	case map[string]any:
+		open(b, name)
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			writeXML(b, k, t[k])
+		}
+		closeTag(b, name)
+	case map[string]string:
+		m := make(map[string]any, len(t))
+		for k, s := range t {
+			m[k] = s
+		}
+		writeXML(b, name, m)
+	case []any:
+		for _, item := range t {
+			writeXML(b, name, item)
+		}
+	case []string:
+		for _, item := range t {
+			writeXML(b, name, item)
+		}
+	case []map[string]any:
+		for _, item := range t {
+			writeXML(b, name, item)
+		}
+	default:
+		open(b, name)
+		_ = xml.EscapeText(b, []byte(fmt.Sprint(t)))
+		closeTag(b, name)
+	}
+}
+
+func open(b *bytes.Buffer, name string) {
+	b.WriteByte('<')
+	b.WriteString(name)
+	b.WriteByte('>')
+}
+
+func closeTag(b *bytes.Buffer, name string) {
+	b.WriteString("</")
+	b.WriteString(name)
+	b.WriteByte('>')
+}
