@@ -1,0 +1,239 @@
+package generators
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// Category groups cases in reports.
+type Category string
+
+// Case categories.
+const (
+	Positive Category = "positive" // valid requests, boundary values included
+	Negative Category = "negative" // one constraint or rule broken
+	Wire     Category = "wire"     // encoding games, duplicates, unknown parameters
+	Stateful Category = "state"    // needs resources in a given state
+	Security Category = "security" // signatures, replay, keys, RAM, accounts
+	Random   Category = "random"   // drawn by gopter from a seed
+)
+
+// Auth says how a case is signed and by whom.
+type Auth string
+
+// Authentication modes. The zero value signs with V1 as the primary principal.
+const (
+	AuthV1             Auth = ""
+	AuthV3             Auth = "v3"
+	AuthUnsigned       Auth = "unsigned"
+	AuthBadSignature   Auth = "bad-signature"
+	AuthReplayedNonce  Auth = "replayed-nonce"
+	AuthStaleTimestamp Auth = "stale-timestamp"
+	AuthUnknownKey     Auth = "unknown-key"
+	AuthSTS            Auth = "sts"
+)
+
+// Principals a case may act as. A target that lacks one makes the case skip.
+const (
+	PrincipalPrimary    = "primary"
+	PrincipalSecond     = "second"     // another account
+	PrincipalRestricted = "restricted" // a RAM user the policy denies
+)
+
+// Fixture slots: names of resources a case refers to. A target provisions each slot once per
+// run (or reads it from a fixtures file); a slot it cannot provide makes the case skip.
+const (
+	SlotPort        = "port"         // a free listener port, allocated per case
+	SlotLB          = "lb"           // guaranteed-performance IPv4 instance
+	SlotLBShared    = "lb.shared"    // shared-performance instance
+	SlotLBIPv6      = "lb.ipv6"      // guaranteed-performance IPv6 instance
+	SlotCert        = "cert.server"  // server certificate of the primary account
+	SlotCertCA      = "cert.ca"      // CA certificate of the primary account
+	SlotCertForeign = "cert.foreign" // server certificate of the second account
+	SlotCertCN      = "cert.cn"      // server certificate of the national-crypto kind
+	SlotACL         = "acl.ipv4"     // IPv4 ACL with entries
+	SlotACLIPv6     = "acl.ipv6"     // IPv6 ACL
+	SlotACLDupA     = "acl.dup.a"    // two IPv4 ACLs sharing an entry
+	SlotACLDupB     = "acl.dup.b"
+	SlotVGroup      = "vgroup" // VServer group on SlotLB
+	SlotMSGroup     = "msgroup"
+	// SlotZonePrefix + scenario name: an instance in the scenario's zone.
+	SlotZonePrefix = "lb.zone:"
+	// SlotRegionPrefix + scenario name: an instance in the scenario's region.
+	SlotRegionPrefix = "lb.region:"
+	// SlotLocalPrefix marks a resource created by the case's own setup, bound for that case only.
+	SlotLocalPrefix = "local:"
+)
+
+// Param is one name=value pair as it will be sent. When Ref is set, the id of that fixture slot
+// replaces Value at send time. Raw values are written to the wire without percent-encoding.
+type Param struct {
+	Name  string `json:"name"`
+	Value string `json:"value,omitempty"`
+	Ref   string `json:"ref,omitempty"`
+	Raw   bool   `json:"raw,omitempty"`
+}
+
+// Call is a request a stateful case makes before its own; it must succeed. Bind stores the
+// value of response field Field under the local slot name Bind.
+type Call struct {
+	Action string  `json:"action"`
+	Params []Param `json:"params"`
+	Bind   string  `json:"bind,omitempty"`
+	Field  string  `json:"field,omitempty"`
+	// Principal overrides the case's principal for this call.
+	Principal string `json:"principal,omitempty"`
+	// After is a pause before the call (to let an asynchronous state settle).
+	After time.Duration `json:"after,omitempty"`
+}
+
+// Broken records the one thing a negative case breaks.
+type Broken struct {
+	Param    string    `json:"param,omitempty"`
+	Wire     string    `json:"wire,omitempty"`
+	Kind     spec.Kind `json:"kind"`
+	Rule     string    `json:"rule,omitempty"`
+	State    string    `json:"state,omitempty"`
+	Original string    `json:"original,omitempty"`
+	Sent     string    `json:"sent,omitempty"`
+}
+
+// Case is one request to the operation under test, with everything needed to send it and the
+// outcome the description expects.
+type Case struct {
+	ID        string        `json:"id"`
+	Scenario  string        `json:"scenario"`
+	Category  Category      `json:"category"`
+	Action    string        `json:"action"`
+	Version   string        `json:"version,omitempty"` // overrides the API version sent
+	Params    []Param       `json:"params"`
+	Method    string        `json:"method"`              // GET or POST
+	Placement string        `json:"placement,omitempty"` // query (default), form, split
+	Format    string        `json:"format,omitempty"`    // JSON (default) or XML
+	Auth      Auth          `json:"auth,omitempty"`
+	Principal string        `json:"principal,omitempty"`
+	Broken    *Broken       `json:"broken,omitempty"`
+	Expect    spec.Outcome  `json:"expect"`
+	Setup     []Call        `json:"setup,omitempty"`
+	Wait      time.Duration `json:"wait,omitempty"`    // pause after setup (asynchronous states)
+	Static    bool          `json:"static,omitempty"`  // Confirm can check the violation on the wire
+	Repeat    bool          `json:"repeat,omitempty"`  // send twice; the second answer is judged (port conflict)
+	NoState   bool          `json:"noState,omitempty"` // do not read the listener back
+	Seed      int64         `json:"seed,omitempty"`
+}
+
+// Needs lists the fixture slots the case refers to (setup and principal included).
+func (c Case) Needs() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(ps []Param) {
+		for _, p := range ps {
+			for _, ref := range SplitRef(p.Ref) {
+				if ref != SlotPort && !strings.HasPrefix(ref, SlotLocalPrefix) && !seen[ref] {
+					seen[ref] = true
+					out = append(out, ref)
+				}
+			}
+		}
+	}
+	add(c.Params)
+	for _, s := range c.Setup {
+		add(s.Params)
+	}
+	return out
+}
+
+// Size is the number of parameters sent; reports show smaller reproducers first.
+func (c Case) Size() int { return len(c.Params) }
+
+// Get returns the first value of a parameter in the case.
+func (c Case) Get(name string) (Param, bool) {
+	for _, p := range c.Params {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Param{}, false
+}
+
+// Values resolves the case's parameters into wire values with resolve for references.
+func Values(ps []Param, resolve func(ref string) string) url.Values {
+	v := url.Values{}
+	for _, p := range ps {
+		val := p.Value
+		if p.Ref != "" {
+			val = resolve(p.Ref)
+		}
+		v.Add(p.Name, val)
+	}
+	return v
+}
+
+// with returns a copy of ps where name has value (added if absent).
+func with(ps []Param, name, value string) []Param {
+	out := make([]Param, 0, len(ps)+1)
+	done := false
+	for _, p := range ps {
+		if p.Name == name {
+			if !done {
+				out = append(out, Param{Name: name, Value: value})
+				done = true
+			}
+			continue
+		}
+		out = append(out, p)
+	}
+	if !done {
+		out = append(out, Param{Name: name, Value: value})
+	}
+	return out
+}
+
+// withRef is with for a reference.
+func withRef(ps []Param, name, ref string) []Param {
+	out := with(ps, name, "")
+	for i := range out {
+		if out[i].Name == name {
+			out[i] = Param{Name: name, Ref: ref}
+		}
+	}
+	return out
+}
+
+// without returns a copy of ps without name.
+func without(ps []Param, names ...string) []Param {
+	out := make([]Param, 0, len(ps))
+	for _, p := range ps {
+		drop := false
+		for _, n := range names {
+			drop = drop || p.Name == n
+		}
+		if !drop {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func has(ps []Param, name string) bool {
+	for _, p := range ps {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// SplitRef splits a reference naming several slots ("a,b": their ids joined by commas).
+func SplitRef(ref string) []string {
+	if ref == "" {
+		return nil
+	}
+	return strings.Split(ref, ",")
+}
+
+// JoinRefs builds a reference to several slots.
+func JoinRefs(refs ...string) string { return strings.Join(refs, ",") }

@@ -1,0 +1,602 @@
+package generators
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// Options tune what Enumerate produces. Zero values take the description's defaults.
+type Options struct {
+	// Quotas overrides quota values by name (x-quotas); a target whose quotas differ says so.
+	Quotas map[string]int
+	// Scenarios overrides scenario values (zone or region names, durations) by name.
+	Scenarios map[string]string
+}
+
+func (o Options) quota(s *spec.Spec, name string) int {
+	if v, ok := o.Quotas[name]; ok {
+		return v
+	}
+	q, _ := s.Quota(name)
+	return q.Default
+}
+
+func (o Options) scenario(s *spec.Spec, name string) string {
+	if v, ok := o.Scenarios[name]; ok {
+		return v
+	}
+	sc, _ := s.Scenario(name)
+	return sc.Default
+}
+
+// refSlots maps a parameter's x-reference to the fixture slot a valid request uses.
+var refSlots = map[string]string{
+	"load-balancer":      SlotLB,
+	"server-certificate": SlotCert,
+	"ca-certificate":     SlotCertCA,
+	"vserver-group":      SlotVGroup,
+	"acl":                SlotACL,
+}
+
+// validParam returns a valid Param for p: a reference, an allocated port, or a value.
+func validParam(p *spec.Parameter) (Param, bool) {
+	if p.Name == spec.ParamListenerPort {
+		return Param{Name: p.Name, Ref: SlotPort}, true
+	}
+	if slot, ok := refSlots[p.Reference]; ok {
+		return Param{Name: p.Name, Ref: slot}, true
+	}
+	v, ok := ValidValue(p)
+	return Param{Name: p.Name, Value: v}, ok
+}
+
+// placeholder resolves references to values that pass static checks, for Validate.
+func placeholder(ref string) string {
+	if ref == SlotPort {
+		return "443"
+	}
+	return "ref-" + strings.NewReplacer(":", "-", ".", "-").Replace(ref)
+}
+
+// Base is the smallest valid request: every required parameter plus what the rules demand.
+func Base(s *spec.Spec) []Param {
+	var ps []Param
+	for _, p := range s.UnderTest.Parameters {
+		if p.Required && !p.Common {
+			if vp, ok := validParam(p); ok {
+				ps = append(ps, vp)
+			}
+		}
+	}
+	return Repair(s, ps, "")
+}
+
+// Repair adds or removes parameters until no rule of the description is broken, touching
+// keep only when nothing else helps. It gives up after a few rounds (a description whose rules
+// contradict each other) and returns what it has.
+func Repair(s *spec.Spec, ps []Param, keep string) []Param {
+	op := s.UnderTest
+	for round := 0; round < 8; round++ {
+		v := s.Validate(op, Values(ps, placeholder))
+		if v == nil || v.Kind != spec.KindRule {
+			return ps
+		}
+		r, _ := s.Rule(v.Rule)
+		switch r.Kind {
+		case spec.RuleRequires:
+			if p := op.Param(v.Param); p != nil {
+				if vp, ok := validParam(p); ok {
+					ps = append(ps, vp)
+				}
+			}
+		case spec.RuleOneOf:
+			if p := op.Param(r.Params[0]); p != nil {
+				if vp, ok := validParam(p); ok {
+					ps = append(ps, vp)
+				}
+			}
+		case spec.RuleExclusive:
+			for _, name := range r.Params {
+				if name != keep {
+					ps = dropParam(s, ps, name)
+					if keep == "" {
+						break
+					}
+				}
+			}
+		case spec.RuleDistinct:
+			for i, name := range r.Params {
+				for j := range ps {
+					if ps[j].Name == name {
+						ps[j].Value = fmt.Sprintf("%s%d", strings.TrimRight(ps[j].Value, "0123456789"), i+1)
+					}
+				}
+			}
+		case spec.RuleUniqueValue:
+			l := op.Param(r.List).List
+			ps = dropParam(s, ps, r.List)
+			ps = append(ps, listItem(l, 1)...)
+		default:
+			return ps
+		}
+	}
+	return ps
+}
+
+// dropParam removes a parameter, or every entry of a list parameter.
+func dropParam(s *spec.Spec, ps []Param, name string) []Param {
+	p := s.UnderTest.Param(name)
+	if p == nil || p.List == nil {
+		return without(ps, name)
+	}
+	out := ps[:0:0]
+	for _, x := range ps {
+		if _, _, ok := p.List.ParseWireName(x.Name); !ok {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// listItem returns the fields of entry n of a list with valid values (required fields and
+// fields with a reference or an obvious value).
+func listItem(l *spec.List, n int) []Param {
+	var out []Param
+	for _, f := range l.Fields {
+		if !f.Required {
+			continue
+		}
+		name := l.WireName(n, f.Name)
+		if slot, ok := refSlots[f.Reference]; ok {
+			out = append(out, Param{Name: name, Ref: slot})
+			continue
+		}
+		v, _ := ValidValue(f)
+		if f.Name == spec.FieldTagKey {
+			v = fmt.Sprintf("key%d", n)
+		}
+		out = append(out, Param{Name: name, Value: v})
+	}
+	return out
+}
+
+// builder accumulates cases with unique ids.
+type builder struct {
+	s     *spec.Spec
+	cases []Case
+	ids   map[string]int
+}
+
+func (b *builder) add(c Case) {
+	if c.Action == "" {
+		c.Action = b.s.UnderTest.Action
+	}
+	if c.Method == "" {
+		c.Method = "POST"
+	}
+	id := c.ID
+	b.ids[id]++
+	if n := b.ids[id]; n > 1 {
+		id = fmt.Sprintf("%s#%d", id, n)
+	}
+	c.ID = id
+	b.cases = append(b.cases, c)
+}
+
+func success() spec.Outcome { return spec.Outcome{Success: true, Basis: spec.Documented} }
+
+func short(v string) string {
+	r := []rune(v)
+	if len(r) > 24 {
+		return string(r[:24]) + fmt.Sprintf("…(%d)", len(r))
+	}
+	if v == "" {
+		return "empty"
+	}
+	return v
+}
+
+// Enumerate returns the deterministic catalogue of cases derived from the description:
+// positive boundary cases, one case per constraint violation at its boundary, rule cases
+// both ways, list and wire cases, state cases and security cases. The order is stable.
+func Enumerate(s *spec.Spec, opt Options) []Case {
+	b := &builder{s: s, ids: map[string]int{}}
+	base := Base(s)
+	b.add(Case{ID: "positive/base", Scenario: "VALID_MINIMAL", Category: Positive, Params: base, Expect: success(), Static: true})
+	b.params(base)
+	b.lists(base)
+	b.rules(base)
+	b.wire(base)
+	b.states(base, opt)
+	b.security(base)
+	return b.cases
+}
+
+func (b *builder) params(base []Param) {
+	s := b.s
+	for _, p := range s.UnderTest.Parameters {
+		if p.Common || p.List != nil {
+			continue
+		}
+		vp, ok := validParam(p)
+		if !ok {
+			continue
+		}
+		with0 := Repair(s, replace(base, vp), p.Name)
+		if refOf(p) == "" {
+			for _, v := range ValidBoundaries(p) {
+				ps := Repair(s, replace(base, Param{Name: p.Name, Value: v.Value}), p.Name)
+				b.add(Case{ID: fmt.Sprintf("positive/%s/%s/%s", p.Name, v.Scenario, short(v.Value)), Scenario: v.Scenario,
+					Category: Positive, Params: ps, Expect: success(), Static: true})
+			}
+		} else if !has(base, p.Name) {
+			b.add(Case{ID: fmt.Sprintf("positive/%s/REFERENCE", p.Name), Scenario: "VALID_REFERENCE",
+				Category: Positive, Params: with0, Expect: success(), Static: true})
+		}
+		original := vp.Value
+		if vp.Ref != "" {
+			original = "<" + vp.Ref + ">"
+		}
+		for _, v := range Violations(p) {
+			ps := replace(with0, Param{Name: p.Name, Value: v.Value})
+			kind := v.Kind
+			if p.Required && v.Value == "" {
+				kind = spec.KindRequired
+			}
+			b.add(Case{ID: fmt.Sprintf("negative/%s/%s/%s", p.Name, v.Scenario, short(v.Value)), Scenario: v.Scenario,
+				Category: Negative, Params: ps, Static: true, Expect: s.ParamOutcome(p, kind),
+				Broken: &Broken{Param: p.Path, Wire: p.Name, Kind: kind, Original: original, Sent: v.Value}})
+		}
+		if p.Required {
+			b.add(Case{ID: fmt.Sprintf("negative/%s/MISSING_REQUIRED", p.Name), Scenario: "MISSING_REQUIRED",
+				Category: Negative, Params: without(base, p.Name), Static: true, Expect: p.RequiredResult,
+				Broken: &Broken{Param: p.Path, Wire: p.Name, Kind: spec.KindRequired, Original: original}})
+		}
+	}
+}
+
+// Ref is a small helper so that generators can tell reference parameters apart.
+func refOf(p *spec.Parameter) string {
+	if p.Name == spec.ParamListenerPort {
+		return SlotPort
+	}
+	return refSlots[p.Reference]
+}
+
+func replace(ps []Param, p Param) []Param {
+	if p.Ref != "" {
+		return withRef(ps, p.Name, p.Ref)
+	}
+	return with(ps, p.Name, p.Value)
+}
+
+func (b *builder) lists(base []Param) {
+	s := b.s
+	for _, lp := range s.UnderTest.Lists() {
+		l := lp.List
+		// The list form may exclude other parameters (an exclusive rule); drop them.
+		start := base
+		for _, r := range s.Rules {
+			if r.Kind == spec.RuleExclusive && contains(r.Params, lp.Name) {
+				for _, other := range r.Params {
+					if other != lp.Name {
+						start = dropParam(s, start, other)
+					}
+				}
+			}
+		}
+		items := func(n int) []Param {
+			ps := append([]Param{}, start...)
+			for i := l.FirstIndex; i < l.FirstIndex+n; i++ {
+				ps = append(ps, listItem(l, i)...)
+			}
+			return ps
+		}
+		uniq := b.uniqueRule(lp.Name)
+		maxOK := l.MaxItems
+		if uniq {
+			maxOK = 1
+		}
+		b.add(Case{ID: fmt.Sprintf("positive/%s/ONE_ITEM", lp.Name), Scenario: "LIST_ONE_ITEM", Category: Positive, Params: items(1), Expect: success(), Static: true})
+		if maxOK > 1 {
+			b.add(Case{ID: fmt.Sprintf("positive/%s/MAX_ITEMS", lp.Name), Scenario: "LIST_AT_MAX_ITEMS", Category: Positive, Params: items(maxOK), Expect: success(), Static: true})
+		}
+		if l.MaxItems > 0 {
+			b.add(Case{ID: fmt.Sprintf("negative/%s/TOO_MANY_ITEMS", lp.Name), Scenario: "LIST_ABOVE_MAX_ITEMS", Category: Negative,
+				Params: items(l.MaxItems + 1), Static: true, Expect: s.ParamOutcome(lp, spec.KindMaxItems),
+				Broken: &Broken{Param: lp.Name, Wire: l.WireName(l.MaxItems+l.FirstIndex, "*"), Kind: spec.KindMaxItems, Sent: fmt.Sprint(l.MaxItems + 1)}})
+		}
+		// An index gap, and an index below the first.
+		one := listItem(l, l.FirstIndex)
+		gap := append(append([]Param{}, start...), one...)
+		gap = append(gap, listItem(l, l.FirstIndex+2)...)
+		if uniq {
+			gap = append(append([]Param{}, start...), listItem(l, l.FirstIndex+1)...)
+		}
+		b.add(Case{ID: fmt.Sprintf("wire/%s/INDEX_GAP", lp.Name), Scenario: "LIST_INDEX_GAP", Category: Wire, Params: gap, Static: true,
+			Expect: s.WireOutcome(spec.KindListIndex), Broken: &Broken{Param: lp.Name, Kind: spec.KindListIndex, Sent: "gap"}})
+		zero := append(append([]Param{}, start...), listItem(l, l.FirstIndex-1)...)
+		b.add(Case{ID: fmt.Sprintf("wire/%s/INDEX_ZERO", lp.Name), Scenario: "LIST_INDEX_BELOW_FIRST", Category: Wire, Params: zero, Static: true,
+			Expect: s.WireOutcome(spec.KindListIndex), Broken: &Broken{Param: lp.Name, Kind: spec.KindListIndex, Sent: fmt.Sprint(l.FirstIndex - 1)}})
+		for _, f := range l.Fields {
+			wire := l.WireName(l.FirstIndex, f.Name)
+			if f.Required {
+				ps := append([]Param{}, start...)
+				for _, x := range one {
+					if x.Name != wire {
+						ps = append(ps, x)
+					}
+				}
+				for _, other := range l.Fields {
+					if !other.Required {
+						if v, ok := ValidValue(other); ok {
+							ps = append(ps, Param{Name: l.WireName(l.FirstIndex, other.Name), Value: v})
+						}
+						break
+					}
+				}
+				b.add(Case{ID: fmt.Sprintf("negative/%s/MISSING_REQUIRED", f.Path), Scenario: "MISSING_REQUIRED", Category: Negative, Params: ps, Static: true,
+					Expect: f.RequiredResult, Broken: &Broken{Param: f.Path, Wire: wire, Kind: spec.KindRequired}})
+			}
+			if refOf(f) == "" {
+				for _, v := range ValidBoundaries(f) {
+					ps := append(append([]Param{}, start...), one...)
+					ps = with(ps, wire, v.Value)
+					b.add(Case{ID: fmt.Sprintf("positive/%s/%s/%s", f.Path, v.Scenario, short(v.Value)), Scenario: v.Scenario, Category: Positive, Params: ps, Expect: success(), Static: true})
+				}
+			}
+			orig, _ := ValidValue(f)
+			for _, v := range Violations(f) {
+				ps := append(append([]Param{}, start...), one...)
+				ps = with(ps, wire, v.Value)
+				kind := v.Kind
+				if f.Required && v.Value == "" {
+					kind = spec.KindRequired
+				}
+				b.add(Case{ID: fmt.Sprintf("negative/%s/%s/%s", f.Path, v.Scenario, short(v.Value)), Scenario: v.Scenario, Category: Negative, Params: ps, Static: true,
+					Expect: s.ParamOutcome(f, kind), Broken: &Broken{Param: f.Path, Wire: wire, Kind: kind, Original: orig, Sent: v.Value}})
+			}
+		}
+	}
+}
+
+func (b *builder) uniqueRule(list string) bool {
+	for _, r := range b.s.Rules {
+		if r.Kind == spec.RuleUniqueValue && r.List == list {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// premiseParams makes a rule's premise true (or false) on top of ps.
+func (b *builder) premise(ps []Param, r spec.Rule, hold bool) ([]Param, bool) {
+	op := b.s.UnderTest
+	for i, c := range r.When {
+		p := op.Param(c.Param)
+		if p == nil {
+			return nil, false
+		}
+		// To make the premise false it is enough to falsify the first clause.
+		flip := !hold && i == 0
+		switch {
+		case c.Absent && !flip, c.Present && flip:
+			ps = dropParam(b.s, ps, c.Param)
+		case c.Absent && flip, c.Present && !flip:
+			vp, ok := validParam(p)
+			if !ok {
+				return nil, false
+			}
+			ps = replace(ps, vp)
+		case !flip:
+			ps = with(ps, c.Param, c.Equals)
+		default:
+			other := ""
+			for _, e := range p.Enum() {
+				if e != c.Equals {
+					other = e
+					break
+				}
+			}
+			if other == "" {
+				ps = without(ps, c.Param)
+			} else {
+				ps = with(ps, c.Param, other)
+			}
+		}
+	}
+	return ps, true
+}
+
+func (b *builder) rules(base []Param) {
+	s := b.s
+	op := s.UnderTest
+	for _, r := range s.Rules {
+		brk := func(ps []Param, scn, detail string) {
+			b.add(Case{ID: fmt.Sprintf("negative/rule/%s/%s", r.ID, detail), Scenario: scn, Category: Negative, Params: ps, Static: true,
+				Expect: r.Outcome, Broken: &Broken{Kind: spec.KindRule, Rule: r.ID, Param: strings.Join(append(append([]string{}, r.Require...), r.Params...), ",")}})
+		}
+		ok := func(ps []Param, scn, detail string) {
+			b.add(Case{ID: fmt.Sprintf("positive/rule/%s/%s", r.ID, detail), Scenario: scn, Category: Positive, Params: ps, Expect: success(), Static: true})
+		}
+		switch r.Kind {
+		case spec.RuleRequires:
+			held, okp := b.premise(base, r, true)
+			if !okp {
+				continue
+			}
+			held = Repair(s, held, "")
+			ok(held, "RULE_SATISFIED", "satisfied")
+			for _, req := range r.Require {
+				brk(dropParam(s, held, req), "RULE_REQUIREMENT_MISSING", "missing-"+req)
+				if falsified, okf := b.premise(held, r, false); okf {
+					ps := Repair(s, dropParam(s, falsified, req), req)
+					if !has(ps, req) {
+						ok(ps, "RULE_PREMISE_FALSE", "premise-false-without-"+req)
+					}
+				}
+			}
+		case spec.RuleOneOf:
+			ps := base
+			for _, name := range r.Params {
+				ps = dropParam(s, ps, name)
+			}
+			brk(ps, "RULE_NONE_OF", "none")
+		case spec.RuleExclusive:
+			ps := base
+			for _, name := range r.Params {
+				p := op.Param(name)
+				if p.List != nil {
+					ps = append(ps, listItem(p.List, p.List.FirstIndex)...)
+				} else if vp, okv := validParam(p); okv {
+					ps = replace(ps, vp)
+				}
+			}
+			brk(ps, "RULE_BOTH_GIVEN", "all")
+		case spec.RuleUniqueValue:
+			p := op.Param(r.List)
+			ps := dropParam(s, base, spec.ParamServerCertificateID)
+			for _, rr := range s.Rules {
+				if rr.Kind == spec.RuleExclusive && contains(rr.Params, r.List) {
+					for _, other := range rr.Params {
+						if other != r.List {
+							ps = dropParam(s, ps, other)
+						}
+					}
+				}
+			}
+			ps = append(append(ps, listItem(p.List, p.List.FirstIndex)...), listItem(p.List, p.List.FirstIndex+1)...)
+			brk(ps, "RULE_VALUE_REPEATED", "two-"+r.Field)
+		case spec.RuleDistinct:
+			ps := base
+			var names []string
+			for i, name := range r.Params {
+				p := op.Param(name)
+				if v, okv := Fill(p, 6); okv {
+					ps = with(ps, name, fmt.Sprintf("%s%d", v[:5], i))
+					names = append(names, name)
+				}
+			}
+			ok(ps, "RULE_SATISFIED", "all-different")
+			if len(names) >= 2 {
+				same, _ := Param{}, false
+				_ = same
+				v, _ := Fill(op.Param(names[0]), 6)
+				dup := with(with(ps, names[0], v), names[len(names)-1], v)
+				brk(dup, "RULE_VALUES_EQUAL", "same-value")
+			}
+		case spec.RuleEffectiveOnlyWhen:
+			for _, hold := range []bool{true, false} {
+				ps, okp := b.premise(base, r, hold)
+				if !okp {
+					continue
+				}
+				for _, name := range r.Params {
+					if p := op.Param(name); p != nil {
+						if vp, okv := validParam(p); okv {
+							ps = replace(ps, vp)
+						}
+					}
+				}
+				ps = Repair(s, ps, "")
+				ok(ps, "RULE_SETTINGS_GIVEN", fmt.Sprintf("premise-%v", hold))
+			}
+		}
+	}
+}
+
+func (b *builder) wire(base []Param) {
+	s := b.s
+	// Duplicated parameter: same value is fine; different values are refused.
+	var enumP *spec.Parameter
+	for _, p := range s.UnderTest.Parameters {
+		if p.Required && len(p.Enum()) > 1 && !p.Common {
+			enumP = p
+			break
+		}
+	}
+	if enumP != nil {
+		cur, _ := Param{}, false
+		_ = cur
+		v0 := ""
+		for _, p := range base {
+			if p.Name == enumP.Name {
+				v0 = p.Value
+			}
+		}
+		other := enumP.Enum()[0]
+		if other == v0 {
+			other = enumP.Enum()[1]
+		}
+		b.add(Case{ID: "wire/DUPLICATE_SAME_VALUE", Scenario: "DUPLICATE_PARAMETER_SAME_VALUE", Category: Wire, Static: true,
+			Params: append(append([]Param{}, base...), Param{Name: enumP.Name, Value: v0}), Expect: success()})
+		b.add(Case{ID: "wire/DUPLICATE_DIFFERENT_VALUES", Scenario: "DUPLICATE_PARAMETER", Category: Wire, Static: true,
+			Params: append(append([]Param{}, base...), Param{Name: enumP.Name, Value: other}), Expect: s.WireOutcome(spec.KindDuplicate),
+			Broken: &Broken{Param: enumP.Name, Wire: enumP.Name, Kind: spec.KindDuplicate, Original: v0, Sent: other}})
+		// The same value, percent-encoded by hand: equivalent on the wire.
+		enc := ""
+		for _, c := range []byte(v0) {
+			enc += fmt.Sprintf("%%%02X", c)
+		}
+		b.add(Case{ID: "wire/PERCENT_ENCODED_VALUE", Scenario: "PERCENT_ENCODED", Category: Wire, Static: true,
+			Params: append(without(base, enumP.Name), Param{Name: enumP.Name, Value: enc, Raw: true}), Expect: success()})
+		dbl := strings.ReplaceAll(enc, "%", "%25")
+		b.add(Case{ID: "wire/DOUBLE_ENCODED_VALUE", Scenario: "DOUBLE_ENCODED", Category: Wire, Static: true,
+			Params: append(without(base, enumP.Name), Param{Name: enumP.Name, Value: dbl, Raw: true}), Expect: s.ParamOutcome(enumP, spec.KindEnum),
+			Broken: &Broken{Param: enumP.Name, Wire: enumP.Name, Kind: spec.KindEnum, Original: v0, Sent: enc}})
+		// Parameter names are case-sensitive: a lower-cased name is an unknown parameter, and
+		// the real one is then missing.
+		b.add(Case{ID: "wire/NAME_WRONG_CASE", Scenario: "NAME_WRONG_CASE", Category: Wire, Static: true,
+			Params: append(without(base, enumP.Name), Param{Name: strings.ToLower(enumP.Name), Value: v0}), Expect: enumP.RequiredResult,
+			Broken: &Broken{Param: enumP.Name, Wire: strings.ToLower(enumP.Name), Kind: spec.KindRequired, Original: v0}})
+	}
+	b.add(Case{ID: "wire/UNKNOWN_PARAMETER", Scenario: "UNKNOWN_PARAMETER", Category: Wire, Static: true,
+		Params: append(append([]Param{}, base...), Param{Name: "ClbcheckUnknownParameter", Value: "1"}), Expect: s.WireOutcome(spec.KindUnknown)})
+	// A space sent as '+' in a parameter whose pattern refuses spaces.
+	for _, p := range s.UnderTest.Parameters {
+		if c, ok := p.Constraint(spec.KindPattern); ok && !strings.Contains(c.Pattern, " ") && p.Type == "string" && refOf(p) == "" && len(p.Enum()) == 0 {
+			if k, _ := p.Check("ab cd"); k == spec.KindPattern {
+				b.add(Case{ID: "wire/PLUS_AS_SPACE/" + p.Name, Scenario: "PLUS_AS_SPACE", Category: Wire, Static: true,
+					Params: append(append([]Param{}, base...), Param{Name: p.Name, Value: "ab+cd", Raw: true}), Expect: s.ParamOutcome(p, spec.KindPattern),
+					Broken: &Broken{Param: p.Path, Wire: p.Name, Kind: spec.KindPattern, Sent: "ab cd"}})
+				break
+			}
+		}
+	}
+	// The same valid request in every transport the service accepts.
+	for _, v := range []struct{ id, method, placement, format string }{
+		{"GET_QUERY", "GET", "query", ""}, {"POST_FORM", "POST", "form", ""}, {"POST_SPLIT", "POST", "split", ""},
+		{"FORMAT_XML", "POST", "query", "XML"}, {"FORMAT_LOWERCASE_JSON", "POST", "query", "json"},
+	} {
+		b.add(Case{ID: "wire/TRANSPORT/" + v.id, Scenario: "TRANSPORT_" + v.id, Category: Wire, Static: true, Params: base,
+			Method: v.method, Placement: v.placement, Format: v.format, Expect: success()})
+	}
+	// A documented error in XML.
+	for _, p := range s.UnderTest.Parameters {
+		if c, ok := p.Constraint(spec.KindMaximum); ok && c.Outcome.Basis == spec.Documented && c.Outcome.Code != "" && !p.Required {
+			ps := Repair(s, with(base, p.Name, fmt.Sprint(c.Int+1)), p.Name)
+			b.add(Case{ID: "wire/TRANSPORT/FORMAT_XML_ERROR", Scenario: "TRANSPORT_FORMAT_XML_ERROR", Category: Wire, Static: true, Params: ps,
+				Format: "XML", Expect: c.Outcome, Broken: &Broken{Param: p.Name, Wire: p.Name, Kind: spec.KindMaximum, Sent: fmt.Sprint(c.Int + 1)}})
+			break
+		}
+	}
+}
+
+// sortedCases orders cases by id (used by tests and sharding).
+func sortedCases(cs []Case) []Case {
+	out := append([]Case{}, cs...)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}

@@ -1,0 +1,49 @@
+package generators_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+func resolve(ps []generators.Param) url.Values {
+	v := url.Values{}
+	for _, p := range ps {
+		val := p.Value
+		if p.Ref != "" {
+			var parts []string
+			for _, r := range generators.SplitRef(p.Ref) {
+				parts = append(parts, generators.Placeholder(r))
+			}
+			val = strings.Join(parts, ",")
+		}
+		if p.Raw {
+			d, err := url.QueryUnescape(val)
+			if err == nil {
+				val = d
+			}
+		}
+		v.Add(p.Name, val)
+	}
+	return v
+}
+
+// Every static case breaks on the wire exactly what it claims (or nothing, if positive).
+func TestEnumerateCasesConfirmOnTheWire(t *testing.T) {
+	s := spec.MustDefault()
+	cases := generators.Enumerate(s, generators.Options{})
+	require.NotEmpty(t, cases)
+	ids := map[string]bool{}
+	for _, c := range cases {
+		require.False(t, ids[c.ID], "duplicate id %s", c.ID)
+		ids[c.ID] = true
+		assert.NoError(t, generators.Confirm(s, c, resolve(c.Params)), c.ID)
+	}
+	t.Logf("%d cases", len(cases))
+}

@@ -1,0 +1,335 @@
+package generators
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// Values used where a case needs an id that names nothing.
+const (
+	missingLB     = "lb-clbcheckmissing000000"
+	missingCert   = "clbcheck-missing-certificate"
+	missingCA     = "clbcheck-missing-ca-certificate"
+	missingACL    = "acl-clbcheckmissing000000"
+	missingVGroup = "rsp-clbcheckmissing0000"
+)
+
+// stateRecipe adapts the base request (and adds setup) so that exactly one state holds.
+type stateRecipe func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case
+
+// stateRecipes maps the description's state names (x-states) to how a case reaches them.
+var stateRecipes = map[string]stateRecipe{
+	"load-balancer-not-found": paramRecipe(spec.ParamLoadBalancerID, Param{Value: missingLB}),
+	"certificate-not-found":   paramRecipe(spec.ParamServerCertificateID, Param{Value: missingCert}),
+	"ca-certificate-not-found": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+		return []Case{stateCase(b, e, with(base, spec.ParamCACertificateID, missingCA))}
+	},
+	"foreign-certificate":       paramRecipe(spec.ParamServerCertificateID, Param{Ref: SlotCertForeign}),
+	"certificate-kind-mismatch": kindMismatch,
+	"cn-certificate":            paramRecipe(spec.ParamServerCertificateID, Param{Ref: SlotCertCN}),
+	"acl-not-found":             aclRecipe(Param{Value: missingACL}),
+	"acl-ip-version-mismatch":   aclRecipe(Param{Ref: SlotACLIPv6}),
+	"acl-duplicate-entry":       aclRecipe(Param{Ref: JoinRefs(SlotACLDupA, SlotACLDupB)}),
+	"master-slave-group": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+		ps := withRef(without(base, spec.ParamBackendServerPort), spec.ParamVServerGroupID, SlotMSGroup)
+		return []Case{stateCase(b, e, ps)}
+	},
+	"server-group-not-found": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+		return []Case{stateCase(b, e, with(base, spec.ParamVServerGroupID, missingVGroup))}
+	},
+	"port-in-use": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+		c := stateCase(b, e, base)
+		c.Setup = []Call{{Action: b.s.UnderTest.Action, Params: base}}
+		return []Case{c}
+	},
+	"listener-pending": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+		c := stateCase(b, e, base)
+		c.Setup = []Call{{Action: b.s.UnderTest.Action, Params: base}, {Action: spec.ActionStartListener, Params: listenerKey(base)}}
+		return []Case{c}
+	},
+	"ipv6-forwarding-header": stateParamsRecipe(SlotLBIPv6),
+	"shared-tls-policy":      stateParamsRecipe(SlotLBShared),
+	"shared-mutual-auth":     stateParamsRecipe(SlotLBShared),
+	"tls-policy-configuring": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+		c := stateCase(b, e, withRef(base, spec.ParamTLSCipherPolicy, SlotLocalPrefix+"policy"))
+		c.Setup = []Call{policyCall("policy")}
+		return []Case{c}
+	},
+	"layer4-only-instance":   zoneRecipe,
+	"tcpssl-only-instance":   zoneRecipe,
+	"spec-protocol-mismatch": zoneRecipe,
+	"zone-out-of-resources":  zoneRecipe,
+	"region-lacks-parameter": func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
+		sc, _ := b.s.Scenario(e.Trigger.Scenario)
+		var out []Case
+		for _, name := range sc.Parameters {
+			p := b.s.UnderTest.Param(name)
+			vp, ok := validParam(p)
+			if !ok {
+				continue
+			}
+			ps := withRef(base, spec.ParamLoadBalancerID, SlotRegionPrefix+sc.Name)
+			ps = with(ps, spec.ParamRegionID, opt.scenario(b.s, sc.Name))
+			ps = replace(ps, vp)
+			c := stateCase(b, e, ps)
+			c.ID += "/" + name
+			out = append(out, c)
+		}
+		return out
+	},
+}
+
+func paramRecipe(name string, p Param) stateRecipe {
+	return func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+		p.Name = name
+		return []Case{stateCase(b, e, replace(base, p))}
+	}
+}
+
+// stateParamsRecipe puts the request on an instance slot and sets the state's parameters to
+// their state value (x-states params/equals) or to a valid value.
+func stateParamsRecipe(lbSlot string) stateRecipe {
+	return func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+		st, _ := b.s.State(e.Trigger.State)
+		ps := withRef(base, spec.ParamLoadBalancerID, lbSlot)
+		for _, name := range st.Params {
+			p := b.s.UnderTest.Param(name)
+			if st.Equals != "" {
+				ps = with(ps, name, st.Equals)
+			} else if vp, ok := validParam(p); ok {
+				if vp.Ref == "" && len(p.Enum()) > 1 {
+					vp.Value = p.Enum()[len(p.Enum())-1]
+				}
+				ps = replace(ps, vp)
+			}
+		}
+		return []Case{stateCase(b, e, ps)}
+	}
+}
+
+func kindMismatch(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+	a := stateCase(b, e, withRef(base, spec.ParamServerCertificateID, SlotCertCA))
+	a.ID += "/ca-as-server"
+	c := stateCase(b, e, withRef(base, spec.ParamCACertificateID, SlotCert))
+	c.ID += "/server-as-ca"
+	return []Case{a, c}
+}
+
+func aclRecipe(acl Param) stateRecipe {
+	return func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+		acl.Name = spec.ParamACLID
+		return []Case{stateCase(b, e, aclOn(b, base, acl))}
+	}
+}
+
+// aclOn switches access control on with the given ACL parameter.
+func aclOn(b *builder, base []Param, acl Param) []Param {
+	ps := replace(base, acl)
+	ps = with(ps, spec.ParamACLStatus, "on")
+	if t := b.s.UnderTest.Param(spec.ParamACLType); t != nil && len(t.Enum()) > 0 {
+		ps = with(ps, spec.ParamACLType, t.Enum()[0])
+	}
+	return ps
+}
+
+func zoneRecipe(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+	return []Case{stateCase(b, e, withRef(base, spec.ParamLoadBalancerID, SlotZonePrefix+e.Trigger.Scenario))}
+}
+
+// listenerKey is the part of a request that names a listener.
+func listenerKey(ps []Param) []Param {
+	var out []Param
+	for _, p := range ps {
+		if p.Name == spec.ParamLoadBalancerID || p.Name == spec.ParamListenerPort || p.Name == spec.ParamRegionID {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func policyCall(bind string) Call {
+	return Call{Action: spec.ActionCreateTLSCipherPolicy, Bind: SlotLocalPrefix + bind, Field: spec.FieldTLSCipherPolicyID,
+		Params: []Param{{Name: spec.ParamPolicyName, Value: "clbcheck-" + bind},
+			{Name: spec.ParamTLSVersions + ".1", Value: "TLSv1.2"}, {Name: spec.ParamCiphers + ".1", Value: "ECDHE-RSA-AES128-GCM-SHA256"}}}
+}
+
+func lbCall(bind string) Call {
+	return Call{Action: spec.ActionCreateLoadBalancer, Bind: SlotLocalPrefix + bind, Field: spec.FieldLoadBalancerID,
+		Params: []Param{{Name: spec.ParamLoadBalancerSpec, Value: "slb.s2.small"}, {Name: spec.ParamLoadBalancerName, Value: "clbcheck-" + bind}}}
+}
+
+func aclCall(bind string) Call {
+	return Call{Action: spec.ActionCreateACL, Bind: SlotLocalPrefix + bind, Field: spec.FieldACLID,
+		Params: []Param{{Name: spec.ParamACLName, Value: "clbcheck-" + bind}, {Name: spec.ParamAddressIPVersion, Value: "ipv4"}}}
+}
+
+// fillListeners adds setup calls creating n listeners spread over fresh instances, each
+// instance kept below perLB listeners; extra parameters are applied to every listener.
+func fillListeners(b *builder, base []Param, n, perLB int, prefix string, extra func([]Param) []Param) ([]Call, string) {
+	if perLB < 2 {
+		perLB = 2
+	}
+	var calls []Call
+	lbIdx := 0
+	lb := ""
+	for i := 0; i < n; i++ {
+		if i%(perLB-1) == 0 {
+			lbIdx++
+			lb = fmt.Sprintf("%s-lb%d", prefix, lbIdx)
+			calls = append(calls, lbCall(lb))
+		}
+		ps := withRef(base, spec.ParamLoadBalancerID, SlotLocalPrefix+lb)
+		ps = with(ps, spec.ParamListenerPort, fmt.Sprint(1000+i))
+		if extra != nil {
+			ps = extra(ps)
+		}
+		calls = append(calls, Call{Action: b.s.UnderTest.Action, Params: ps})
+	}
+	last := fmt.Sprintf("%s-lb%d", prefix, lbIdx+1)
+	calls = append(calls, lbCall(last))
+	return calls, SlotLocalPrefix + last
+}
+
+// quotaRecipes builds the setup that brings a quota to its limit, then the case that passes it.
+var quotaRecipes = map[string]func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case{
+	"listeners-per-load-balancer": func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
+		n := opt.quota(b.s, e.Trigger.Quota)
+		setup := []Call{lbCall("full")}
+		for i := 0; i < n; i++ {
+			ps := withRef(base, spec.ParamLoadBalancerID, SlotLocalPrefix+"full")
+			setup = append(setup, Call{Action: b.s.UnderTest.Action, Params: with(ps, spec.ParamListenerPort, fmt.Sprint(1000+i))})
+		}
+		c := stateCase(b, e, withRef(base, spec.ParamLoadBalancerID, SlotLocalPrefix+"full"))
+		c.Setup = setup
+		return []Case{c}
+	},
+	"listeners-per-acl": func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
+		n := opt.quota(b.s, e.Trigger.Quota)
+		perLB := opt.quota(b.s, "listeners-per-load-balancer")
+		setup := []Call{aclCall("shared"), aclCall("other")}
+		acl := Param{Ref: SlotLocalPrefix + "shared"}
+		calls, last := fillListeners(b, base, n, perLB, "acl", func(ps []Param) []Param { return aclOn(b, ps, acl) })
+		setup = append(setup, calls...)
+		main := withRef(base, spec.ParamLoadBalancerID, last)
+		if e.Trigger.MultiACL {
+			acl = Param{Ref: JoinRefs(SlotLocalPrefix+"shared", SlotLocalPrefix+"other")}
+		}
+		c := stateCase(b, e, aclOn(b, main, acl))
+		c.Setup = setup
+		return []Case{c}
+	},
+	"acls-per-listener": func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
+		n := opt.quota(b.s, e.Trigger.Quota)
+		var setup []Call
+		var refs []string
+		for i := 0; i <= n; i++ {
+			name := fmt.Sprintf("many%d", i)
+			setup = append(setup, aclCall(name))
+			refs = append(refs, SlotLocalPrefix+name)
+		}
+		c := stateCase(b, e, aclOn(b, base, Param{Ref: JoinRefs(refs...)}))
+		c.Setup = setup
+		return []Case{c}
+	},
+	"acl-entries-per-listener": func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
+		n := opt.quota(b.s, e.Trigger.Quota)
+		half := n/2 + 1
+		var setup []Call
+		for a := 1; a <= 2; a++ {
+			name := fmt.Sprintf("entries%d", a)
+			setup = append(setup, aclCall(name))
+			for start := 0; start < half; start += 20 {
+				var entries []map[string]string
+				for i := start; i < half && i < start+20; i++ {
+					entries = append(entries, map[string]string{"entry": fmt.Sprintf("10.%d.%d.%d/32", a, i/250, i%250+1), "comment": "clbcheck"})
+				}
+				raw, _ := json.Marshal(entries)
+				setup = append(setup, Call{Action: spec.ActionAddACLEntry, Params: []Param{{Name: spec.ParamACLID, Ref: SlotLocalPrefix + name}, {Name: spec.ParamACLEntries, Value: string(raw)}}})
+			}
+		}
+		c := stateCase(b, e, aclOn(b, base, Param{Ref: JoinRefs(SlotLocalPrefix+"entries1", SlotLocalPrefix+"entries2")}))
+		c.Setup = setup
+		return []Case{c}
+	},
+	"listeners-per-tls-policy": func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
+		n := opt.quota(b.s, e.Trigger.Quota)
+		perLB := opt.quota(b.s, "listeners-per-load-balancer")
+		wait := durationOf(b.s, opt, "tls-policy-configuring-time")
+		setup := []Call{policyCall("busy")}
+		calls, last := fillListeners(b, base, n, perLB, "policy", func(ps []Param) []Param {
+			return withRef(ps, spec.ParamTLSCipherPolicy, SlotLocalPrefix+"busy")
+		})
+		if len(calls) > 0 {
+			calls[0].After = wait
+		}
+		setup = append(setup, calls...)
+		c := stateCase(b, e, withRef(withRef(base, spec.ParamLoadBalancerID, last), spec.ParamTLSCipherPolicy, SlotLocalPrefix+"busy"))
+		c.Setup = setup
+		return []Case{c}
+	},
+}
+
+func durationOf(s *spec.Spec, opt Options, scenario string) time.Duration {
+	sc, _ := s.Scenario(scenario)
+	if v, ok := opt.Scenarios[scenario]; ok {
+		sc.Default = v
+	}
+	return sc.Duration() + 300*time.Millisecond
+}
+
+// stateCase builds a case expecting an error code reached through state.
+func stateCase(b *builder, e spec.ErrorCode, ps []Param) Case {
+	o := e.Outcome()
+	if e.Trigger.Basis == spec.Inferred {
+		o.Basis = spec.Inferred
+	}
+	name := e.Trigger.State
+	if name == "" {
+		name = e.Trigger.Quota
+	}
+	return Case{ID: fmt.Sprintf("state/%s/%s", e.Code, name), Scenario: "STATE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")),
+		Category: Stateful, Params: ps, Expect: o, Broken: &Broken{Kind: "state", State: name, Rule: e.Trigger.Quota}}
+}
+
+// states adds one case (or a few) per error code reached through state, scenario or quota.
+func (b *builder) states(base []Param, opt Options) {
+	for _, e := range b.s.Errors {
+		var cs []Case
+		switch e.Trigger.Kind {
+		case spec.TriggerState, spec.TriggerScenario:
+			if r, ok := stateRecipes[e.Trigger.State]; ok {
+				cs = r(b, base, e, opt)
+			}
+		case spec.TriggerQuota:
+			if r, ok := quotaRecipes[e.Trigger.Quota]; ok {
+				cs = r(b, base, e, opt)
+			}
+		}
+		for _, c := range cs {
+			b.add(c)
+		}
+	}
+}
+
+// StateCoverage lists the state, scenario and quota triggers of the description that have no
+// recipe here: a test keeps it empty, so a new state in the description needs a recipe.
+func StateCoverage(s *spec.Spec) []string {
+	var missing []string
+	for _, e := range s.Errors {
+		switch e.Trigger.Kind {
+		case spec.TriggerState, spec.TriggerScenario:
+			if _, ok := stateRecipes[e.Trigger.State]; !ok {
+				missing = append(missing, e.Code+" ("+e.Trigger.State+")")
+			}
+		case spec.TriggerQuota:
+			if _, ok := quotaRecipes[e.Trigger.Quota]; !ok {
+				missing = append(missing, e.Code+" ("+e.Trigger.Quota+")")
+			}
+		}
+	}
+	return missing
+}
