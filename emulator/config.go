@@ -1,9 +1,9 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/clbcheck/clbcheck/signature"
@@ -191,14 +191,46 @@ func DefaultConfig() Config {
 	return cfg
 }
 
-// ParseConfig reads a JSON configuration on top of DefaultConfig: fields present in the
-// document replace the defaults (lists wholesale, maps key by key).
+// ParseConfig reads a JSON configuration on top of DefaultConfig: top-level fields present in
+// the document replace the defaults (accounts as a whole list), while scenarios and quotas
+// are merged name by name.
 func ParseConfig(data []byte) (Config, error) {
-	cfg := DefaultConfig()
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	var over Config
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cfg); err != nil {
+	if err := dec.Decode(&over); err != nil {
 		return Config{}, fmt.Errorf("emulator: configuration is not valid: %w", err)
+	}
+	var present map[string]json.RawMessage
+	if err := json.Unmarshal(data, &present); err != nil {
+		return Config{}, fmt.Errorf("emulator: configuration is not valid: %w", err)
+	}
+	cfg := DefaultConfig()
+	for key := range present {
+		switch key {
+		case "region":
+			cfg.Region = over.Region
+		case "hostId":
+			cfg.HostID = over.HostID
+		case "accounts":
+			cfg.Accounts = over.Accounts
+		case "noAuth":
+			cfg.NoAuth = over.NoAuth
+		case "scenarios":
+			for k, v := range over.Scenarios {
+				cfg.Scenarios[k] = v
+			}
+		case "quotas":
+			for k, v := range over.Quotas {
+				cfg.Quotas[k] = v
+			}
+		case "faults":
+			cfg.Faults = over.Faults
+		case "stateFile":
+			cfg.StateFile = over.StateFile
+		case "maxNonces":
+			cfg.MaxNonces = over.MaxNonces
+		}
 	}
 	if err := cfg.Check(); err != nil {
 		return Config{}, err

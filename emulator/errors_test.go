@@ -270,17 +270,17 @@ func TestStateTableNamesDescriptionStates(t *testing.T) {
 func TestRules(t *testing.T) {
 	s := spec.MustDefault()
 	breakers := map[string][]string{
-		"sticky-session-type-required":           {"StickySession", "on"},
-		"cookie-timeout-required":                {"StickySession", "on", "StickySessionType", "insert"},
-		"cookie-required":                        {"StickySession", "on", "StickySessionType", "server"},
-		"acl-id-required":                        {spec.ParamACLStatus, "on", spec.ParamACLType, "white"},
-		"acl-type-required":                      {spec.ParamACLStatus, "on", spec.ParamACLID, "acl-x"},
-		"backend-port-required":                  {spec.ParamBackendServerPort, ""},
-		"health-check-domain-required":           {pHCHttpVersion, "http1.1"},
-		"server-certificate-required":            {spec.ParamServerCertificateID, ""},
-		"single-server-certificate-form":         {"ServerCertificate.1.CertificateId", "x"},
-		"one-server-binding":                     {spec.ParamServerCertificateID, "", "ServerCertificate.1.CertificateId", "x", "ServerCertificate.2.CertificateId", "y"},
-		"client-cert-aliases-distinct":           {pSubjectDNAlias, "H", pIssuerDNAlias, "H"},
+		"sticky-session-type-required":            {"StickySession", "on"},
+		"cookie-timeout-required":                 {"StickySession", "on", "StickySessionType", "insert"},
+		"cookie-required":                         {"StickySession", "on", "StickySessionType", "server"},
+		"acl-id-required":                         {spec.ParamACLStatus, "on", spec.ParamACLType, "white"},
+		"acl-type-required":                       {spec.ParamACLStatus, "on", spec.ParamACLID, "acl-x"},
+		"backend-port-required":                   {spec.ParamBackendServerPort, ""},
+		"health-check-domain-required":            {pHCHttpVersion, "http1.1"},
+		"server-certificate-required":             {spec.ParamServerCertificateID, ""},
+		"single-server-certificate-form":          {"ServerCertificate.1.CertificateId", "x"},
+		"one-server-binding":                      {spec.ParamServerCertificateID, "", "ServerCertificate.1.CertificateId", "x", "ServerCertificate.2.CertificateId", "y"},
+		"client-cert-aliases-distinct":            {pSubjectDNAlias, "H", pIssuerDNAlias, "H"},
 		"health-check-settings-need-health-check": nil,
 	}
 	e := newEnv(t)
