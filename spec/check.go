@@ -160,6 +160,9 @@ func (s *Spec) Validate(o *Operation, values url.Values) *Violation {
 	sort.Strings(names)
 	for _, name := range names {
 		vs := values[name]
+		if len(vs) < 2 {
+			continue // nothing to compare; an empty slice must not panic here
+		}
 		for _, v := range vs[1:] {
 			if v != vs[0] {
 				return &Violation{Param: name, Wire: name, Kind: KindDuplicate, Value: v,
