@@ -378,3 +378,37 @@ func (c Config) quota(name string) int {
 	}
 	return 0
 }
+
+// UnmarshalJSON reads Faults, accepting the latency as a Go duration string ("150ms") as
+// well as a number of nanoseconds.
+func (f *Faults) UnmarshalJSON(b []byte) error {
+	type plain Faults
+	var aux struct {
+		plain
+		Latency json.RawMessage `json:"latency,omitempty"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&aux); err != nil {
+		return err
+	}
+	*f = Faults(aux.plain)
+	if len(aux.Latency) == 0 {
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(aux.Latency, &s); err == nil {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("faults.latency: %w", err)
+		}
+		f.Latency = d
+		return nil
+	}
+	var n int64
+	if err := json.Unmarshal(aux.Latency, &n); err != nil {
+		return fmt.Errorf("faults.latency: expected a duration such as \"150ms\": %w", err)
+	}
+	f.Latency = time.Duration(n)
+	return nil
+}

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/clbcheck/clbcheck/emulator"
+)
+
+func init() {
+	register(command{
+		name:    "emulator",
+		summary: "serve the CLB emulator over HTTP (loopback by default)",
+		run:     runEmulator,
+	})
+}
+
+func runEmulator(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:8080", "address to serve on (host:port; port 0 picks a free one)")
+	stateFile := fs.String("state", "", "keep the emulator's state in this file across restarts")
+	configFile := fs.String("config", "", "JSON or YAML file with accounts, RAM users, scenarios, quotas and faults")
+	noAuth := fs.Bool("no-auth", false, "accept requests without checking signatures (local use only)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, joinLines(
+			"Usage: clbcheck emulator [flags]",
+			"",
+			"Serves an emulator of the CLB (Slb 2014-05-15) API for CreateLoadBalancerHTTPSListener and",
+			"its neighbouring operations. It prints the address and the credentials it accepts, and runs",
+			"until interrupted (SIGINT or SIGTERM).",
+			"",
+			"Flags:"))
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "clbcheck emulator: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
+		return exitUsage
+	}
+
+	cfg := emulator.DefaultConfig()
+	if *configFile != "" {
+		var err error
+		if cfg, err = readEmulatorConfig(*configFile); err != nil {
+			fmt.Fprintf(stderr, "clbcheck emulator: %v\n", err)
+			return exitUsage
+		}
+	}
+	if *stateFile != "" {
+		cfg.StateFile = *stateFile
+	}
+	if *noAuth {
+		cfg.NoAuth = true
+	}
+	em, err := emulator.New(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "clbcheck emulator: %v\n", err)
+		return exitUsage
+	}
+
+	host, _, err := net.SplitHostPort(*listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "clbcheck emulator: --listen %q is not host:port: %v\n", *listen, err)
+		return exitUsage
+	}
+	if !isLoopback(host) {
+		fmt.Fprintf(stderr, "clbcheck emulator: WARNING: binding to %s, not a loopback address; anyone who can reach it can use the emulator and its well-known keys\n", *listen)
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "clbcheck emulator: cannot listen on %s: %v\n", *listen, err)
+		return exitUnreachable
+	}
+	printBanner(stdout, stderr, ln.Addr().String(), em.Config())
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv := &http.Server{Handler: em, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		fmt.Fprintf(stderr, "clbcheck emulator: server stopped: %v\n", err)
+		return exitUnreachable
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stderr, "clbcheck emulator: shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		fmt.Fprintf(stderr, "clbcheck emulator: shutdown: %v\n", err)
+	}
+	return exitOK
+}
+
+// readEmulatorConfig reads a JSON or YAML configuration (YAML is turned into JSON first, so
+// both share the field names of emulator.Config).
+func readEmulatorConfig(path string) (emulator.Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return emulator.Config{}, err
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext == ".yaml" || ext == ".yml" || (ext != ".json" && !json.Valid(data)) {
+		var doc any
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			return emulator.Config{}, fmt.Errorf("%s: not valid YAML: %w", path, err)
+		}
+		if data, err = json.Marshal(doc); err != nil {
+			return emulator.Config{}, fmt.Errorf("%s: cannot be read as a configuration: %w", path, err)
+		}
+	}
+	cfg, err := emulator.ParseConfig(data)
+	if err != nil {
+		return emulator.Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func printBanner(stdout, stderr io.Writer, addr string, cfg emulator.Config) {
+	fmt.Fprintf(stdout, "clbcheck emulator listening on http://%s\n", addr)
+	fmt.Fprintf(stdout, "region %s; endpoint for SDKs: %s\n", cfg.Region, addr)
+	if cfg.StateFile != "" {
+		fmt.Fprintf(stdout, "state file: %s\n", cfg.StateFile)
+	}
+	if cfg.NoAuth {
+		fmt.Fprintln(stderr, "clbcheck emulator: WARNING: --no-auth is on: signatures are NOT checked; every request is accepted as the key it names or as the first account")
+	}
+	fmt.Fprintln(stdout, "credentials accepted (fixed keys for local use only, not real credentials):")
+	for _, p := range cfg.Principals() {
+		who := "account " + p.AccountID
+		if p.UserName != "" {
+			who = "RAM user " + p.UserName + " of account " + p.AccountID
+		}
+		fmt.Fprintf(stdout, "  %-12s %s\n", p.Name, who)
+		fmt.Fprintf(stdout, "    AccessKeyId=%s AccessKeySecret=%s", p.Credentials.AccessKeyID, p.Credentials.AccessKeySecret)
+		if p.Credentials.SecurityToken != "" {
+			fmt.Fprintf(stdout, " SecurityToken=%s", p.Credentials.SecurityToken)
+		}
+		fmt.Fprintln(stdout)
+	}
+}
