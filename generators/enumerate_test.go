@@ -47,3 +47,17 @@ func TestEnumerateCasesConfirmOnTheWire(t *testing.T) {
 	}
 	t.Logf("%d cases", len(cases))
 }
+
+// Random cases are reproducible from their seed and confirm on the wire like the others.
+func TestRandomCasesAreReproducibleAndConfirm(t *testing.T) {
+	s := spec.MustDefault()
+	a := generators.RandomCases(s, 42, 40)
+	b := generators.RandomCases(s, 42, 40)
+	require.Equal(t, a, b)
+	require.GreaterOrEqual(t, len(a), 36)
+	c := generators.RandomCases(s, 43, 40)
+	require.NotEqual(t, a, c)
+	for _, cs := range a {
+		assert.NoError(t, generators.Confirm(s, cs, resolve(cs.Params)), cs.ID)
+	}
+}

@@ -199,6 +199,10 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 	if sch.Default != nil {
 		d := fmt.Sprint(sch.Default)
 		p.Default = &d
+		p.DefaultBasis = Documented
+		if contains(inferred, "default") {
+			p.DefaultBasis = Inferred
+		}
 	}
 	basis := func(k string) Basis {
 		if contains(inferred, k) {

@@ -145,6 +145,7 @@ type Parameter struct {
 	Description    string       `json:"description,omitempty"`
 	Example        string       `json:"example,omitempty"`
 	Default        *string      `json:"default,omitempty"`
+	DefaultBasis   Basis        `json:"defaultBasis,omitempty"`
 	Constraints    []Constraint `json:"constraints,omitempty"`
 	AlsoSeen       []string     `json:"alsoSeen,omitempty"`
 	Note           string       `json:"note,omitempty"`

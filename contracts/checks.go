@@ -1,0 +1,334 @@
+package contracts
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
+)
+
+// Check names. They are stable: configuration files and reports refer to them.
+const (
+	CheckNotServerError   = "not-server-error"
+	CheckStatusDocumented = "status-documented"
+	CheckCodeDocumented   = "code-documented"
+	CheckExpectedOutcome  = "expected-outcome"
+	CheckResponseSchema   = "response-schema"
+	CheckRequestID        = "request-id"
+	CheckContentType      = "content-type"
+	CheckErrorEnvelope    = "error-envelope"
+	CheckListenerCreated  = "listener-created"
+	CheckNoStateChange    = "no-state-change"
+	CheckAuthEnforced     = "auth-enforced"
+)
+
+// CheckInfo describes a registered check.
+type CheckInfo struct {
+	Name        string
+	Description string
+	// Inferred checks judge what the seed page does not state; under the documented profile
+	// their failures are warnings.
+	Inferred bool
+}
+
+// Registry lists every check, in the order they run.
+var Registry = []CheckInfo{
+	{CheckNotServerError, "the answer is not a 5xx unless a 5xx was expected", false},
+	{CheckStatusDocumented, "an error answer's HTTP status is the one documented for its code", false},
+	{CheckCodeDocumented, "an error code is one the operation or the gateway documents", false},
+	{CheckExpectedOutcome, "the answer is the outcome documented (or inferred) for the case", false},
+	{CheckResponseSchema, "the body matches the response schema of the description", false},
+	{CheckRequestID, "every answer carries a RequestId", false},
+	{CheckContentType, "the content type matches the Format asked for", false},
+	{CheckErrorEnvelope, "error fields are strings (official SDKs crash otherwise)", false},
+	{CheckListenerCreated, "a success creates exactly the described listener: stopped, attributes echoed, defaults applied", false},
+	{CheckNoStateChange, "a refused request leaves no listener behind and changes none", false},
+	{CheckAuthEnforced, "unsigned, wrongly signed, replayed, stale, unknown-key, denied and cross-account requests are refused", false},
+}
+
+// CheckConfig switches a check on or off and sets its severity.
+type CheckConfig struct {
+	Enabled  bool
+	Severity Severity
+}
+
+// DefaultChecks returns every check enabled with error severity.
+func DefaultChecks() map[string]CheckConfig {
+	m := map[string]CheckConfig{}
+	for _, c := range Registry {
+		m[c.Name] = CheckConfig{Enabled: true, Severity: SeverityError}
+	}
+	return m
+}
+
+// ParseChecks reads a --checks value: "all", or a comma list of names, each optionally
+// prefixed with "-" (disable) or suffixed with ":warning" / ":error".
+func ParseChecks(spec string) (map[string]CheckConfig, error) {
+	m := DefaultChecks()
+	spec = strings.TrimSpace(spec)
+	if spec == "" || spec == "all" {
+		return m, nil
+	}
+	known := map[string]bool{}
+	for _, c := range Registry {
+		known[c.Name] = true
+	}
+	explicit := !strings.HasPrefix(spec, "-") && !strings.Contains(spec, ",-")
+	if explicit {
+		for k := range m {
+			m[k] = CheckConfig{Enabled: false, Severity: SeverityError}
+		}
+	}
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" || part == "all" {
+			continue
+		}
+		disable := strings.HasPrefix(part, "-")
+		part = strings.TrimPrefix(part, "-")
+		name, sev, _ := strings.Cut(part, ":")
+		if !known[name] {
+			names := make([]string, 0, len(known))
+			for k := range known {
+				names = append(names, k)
+			}
+			sort.Strings(names)
+			return nil, fmt.Errorf("unknown check %q; known checks: %s", name, strings.Join(names, ", "))
+		}
+		cfg := CheckConfig{Enabled: !disable, Severity: SeverityError}
+		switch sev {
+		case "", "error":
+		case "warning", "warn":
+			cfg.Severity = SeverityWarning
+		default:
+			return nil, fmt.Errorf("check %s: severity %q is neither error nor warning", name, sev)
+		}
+		m[name] = cfg
+	}
+	return m, nil
+}
+
+// judgement is what the checks look at for one case.
+type judgement struct {
+	s       *spec.Spec
+	c       generators.Case
+	expect  spec.Outcome
+	resp    *target.Response
+	profile string
+	// state read back after the answer (nil when not read)
+	after      *target.Response
+	before     *target.Response
+	sentParams map[string]string
+}
+
+// result builds a check result, softening inferred failures under the documented profile.
+func (j *judgement) fail(check, msg, expected, actual string, inferred bool) CheckResult {
+	v := Fail
+	if inferred && j.profile == ProfileDocumented {
+		v = Warn
+	}
+	return CheckResult{Check: check, Verdict: v, Message: msg, Expected: expected, Actual: actual}
+}
+
+func pass(check string) CheckResult { return CheckResult{Check: check, Verdict: Pass} }
+
+func actualOf(r *target.Response) string {
+	if r == nil {
+		return "no answer"
+	}
+	if r.Success() {
+		return fmt.Sprintf("%d success", r.Status)
+	}
+	if r.Code == "" {
+		return fmt.Sprintf("%d (no Code)", r.Status)
+	}
+	return fmt.Sprintf("%d %s", r.Status, r.Code)
+}
+
+type checkFunc func(j *judgement) *CheckResult
+
+var checkFuncs = map[string]checkFunc{
+	CheckNotServerError: func(j *judgement) *CheckResult {
+		if j.resp.Status >= 500 && (j.expect.Success || j.expect.Status < 500) {
+			r := j.fail(CheckNotServerError, "the implementation failed with a server error", j.expect.String(), actualOf(j.resp), false)
+			return &r
+		}
+		r := pass(CheckNotServerError)
+		return &r
+	},
+	CheckStatusDocumented: func(j *judgement) *CheckResult {
+		if j.resp.Success() || j.resp.Code == "" {
+			return nil
+		}
+		e, ok := j.s.Error(j.resp.Code)
+		if !ok {
+			return nil
+		}
+		okStatus := e.Status == j.resp.Status
+		for _, st := range e.AcceptStatus {
+			okStatus = okStatus || st == j.resp.Status
+		}
+		if !okStatus {
+			r := j.fail(CheckStatusDocumented, fmt.Sprintf("code %s is documented with status %d", e.Code, e.Status), fmt.Sprint(e.Status), fmt.Sprint(j.resp.Status), !e.Documented)
+			return &r
+		}
+		r := pass(CheckStatusDocumented)
+		return &r
+	},
+	CheckCodeDocumented: func(j *judgement) *CheckResult {
+		if j.resp.Success() {
+			return nil
+		}
+		if j.resp.Code == "" {
+			r := j.fail(CheckCodeDocumented, "an error answer without a Code", "a documented code", actualOf(j.resp), false)
+			return &r
+		}
+		e, ok := j.s.Error(j.resp.Code)
+		if !ok {
+			r := j.fail(CheckCodeDocumented, fmt.Sprintf("code %s is documented neither for the operation nor for the gateway", j.resp.Code), "a documented code", j.resp.Code, true)
+			return &r
+		}
+		if !e.Documented {
+			r := j.fail(CheckCodeDocumented, fmt.Sprintf("code %s is known from other sources, not from the seed page", j.resp.Code), "a documented code", j.resp.Code, true)
+			return &r
+		}
+		r := pass(CheckCodeDocumented)
+		return &r
+	},
+	CheckExpectedOutcome: func(j *judgement) *CheckResult {
+		o := j.expect
+		status, code := j.resp.Status, j.resp.Code
+		if j.resp.Success() {
+			code = ""
+		}
+		if o.Exact(status, code) {
+			r := pass(CheckExpectedOutcome)
+			return &r
+		}
+		what := "the documented outcome"
+		if o.Basis == spec.Inferred {
+			what = "the inferred outcome"
+		}
+		if o.Basis == spec.Inferred && o.Acceptable(status, code) {
+			r := pass(CheckExpectedOutcome)
+			r.Message = "an accepted variant of " + what
+			return &r
+		}
+		r := j.fail(CheckExpectedOutcome, fmt.Sprintf("not %s for %s", what, describe(j.c)), o.String(), actualOf(j.resp), o.Basis == spec.Inferred)
+		return &r
+	},
+	CheckResponseSchema: func(j *judgement) *CheckResult {
+		if j.c.Action != j.s.UnderTest.Action || !strings.Contains(j.resp.ContentType, "json") {
+			return nil
+		}
+		if err := validateResponse(j.s, j.resp); err != nil {
+			r := j.fail(CheckResponseSchema, "the body does not match the described schema: "+firstLine(err.Error()), "a body matching the schema", trim(string(j.resp.Body), 200), false)
+			return &r
+		}
+		r := pass(CheckResponseSchema)
+		return &r
+	},
+	CheckRequestID: func(j *judgement) *CheckResult {
+		if j.resp.RequestID == "" {
+			r := j.fail(CheckRequestID, "the answer carries no RequestId", "a RequestId", trim(string(j.resp.Body), 120), false)
+			return &r
+		}
+		r := pass(CheckRequestID)
+		return &r
+	},
+	CheckContentType: func(j *judgement) *CheckResult {
+		want := "json"
+		if strings.EqualFold(j.c.Format, "XML") {
+			want = "xml"
+		}
+		if !strings.Contains(strings.ToLower(j.resp.ContentType), want) {
+			r := j.fail(CheckContentType, "the content type does not match the Format asked for", want, j.resp.ContentType, false)
+			return &r
+		}
+		r := pass(CheckContentType)
+		return &r
+	},
+	CheckErrorEnvelope: func(j *judgement) *CheckResult {
+		if j.resp.DecodeErr != nil {
+			r := j.fail(CheckErrorEnvelope, "the body cannot be read safely: "+j.resp.DecodeErr.Error(), "a well-formed body with string fields", trim(string(j.resp.Body), 120), false)
+			return &r
+		}
+		if !j.resp.Success() && j.resp.Message == "" {
+			r := j.fail(CheckErrorEnvelope, "an error answer without a Message", "Code and Message", trim(string(j.resp.Body), 120), true)
+			return &r
+		}
+		if j.resp.Success() && j.resp.Code != "" {
+			r := j.fail(CheckErrorEnvelope, "a success body carries a Code field, which some clients treat as an error", "no Code", j.resp.Code, false)
+			return &r
+		}
+		r := pass(CheckErrorEnvelope)
+		return &r
+	},
+	CheckAuthEnforced: func(j *judgement) *CheckResult {
+		if j.c.Category != generators.Security || j.c.Expect.Success {
+			return nil
+		}
+		if j.resp.Success() {
+			r := j.fail(CheckAuthEnforced, "a request that must be refused ("+j.c.Scenario+") was accepted", j.expect.String(), actualOf(j.resp), false)
+			return &r
+		}
+		r := pass(CheckAuthEnforced)
+		return &r
+	},
+}
+
+func describe(c generators.Case) string {
+	if c.Broken == nil {
+		return "a valid request"
+	}
+	b := c.Broken
+	switch {
+	case b.Rule != "" && b.Kind == spec.KindRule:
+		return "rule " + b.Rule
+	case b.State != "":
+		return "state " + b.State
+	case b.Kind == "auth" || b.Kind == "wire":
+		return string(b.Kind) + " " + b.Rule
+	}
+	return fmt.Sprintf("%s of %s", b.Kind, b.Param)
+}
+
+func trim(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return trim(line, 300)
+}
+
+// validateResponse checks a JSON answer of the operation under test against its schema with
+// kin-openapi.
+func validateResponse(s *spec.Spec, r *target.Response) error {
+	op, method, path := s.UnderTest.OpenAPI()
+	pathItem := s.Doc().Paths.Value(path)
+	req, _ := http.NewRequest(method, "http://localhost"+path, nil)
+	route := &routers.Route{Spec: s.Doc(), Path: path, PathItem: pathItem, Method: method, Operation: op}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true}},
+		Status:  r.Status,
+		Header:  http.Header{"Content-Type": []string{"application/json"}},
+		Body:    io.NopCloser(bytes.NewReader(r.Body)),
+		Options: &openapi3filter.Options{IncludeResponseStatus: true},
+	}
+	return openapi3filter.ValidateResponse(context.Background(), in)
+}

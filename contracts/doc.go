@@ -1,0 +1,14 @@
+// Package contracts is the oracle of clbcheck: for every generated case it knows the documented
+// outcome (from package spec), sends the case through a target, and judges the answer with a
+// registry of named, individually configurable checks.
+//
+// Contents:
+//
+//   - result.go: the result model every report writer consumes (CaseResult, Summary, Coverage,
+//     Reporter).
+//   - checks.go: the registry of named checks and their configuration (on/off, severity).
+//   - profile.go: the strict and documented profiles and expectation overrides from a file.
+//   - runner.go: Run and Suite, which generate, send, judge and report, with workers, a rate
+//     limit, a time budget and progress.
+//   - testing.go: Run(t, target, opts) for other projects' go test, one subtest per case.
+package contracts

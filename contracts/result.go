@@ -1,0 +1,151 @@
+package contracts
+
+import (
+	"time"
+)
+
+// Verdict is the judgement of one check, or of one case.
+type Verdict string
+
+// Verdicts, from best to worst.
+const (
+	Pass Verdict = "pass"
+	Skip Verdict = "skip" // the case could not run here (a fixture is missing); never a failure
+	Warn Verdict = "warn" // an inferred expectation was not met under the documented profile
+	Fail Verdict = "fail"
+)
+
+// Severity says what a failed check does to the run.
+type Severity string
+
+// Severities a check can be configured with.
+const (
+	SeverityError   Severity = "error"   // a failure fails the run
+	SeverityWarning Severity = "warning" // a failure is reported as a warning
+)
+
+// CheckResult is the outcome of one named check on one case.
+type CheckResult struct {
+	Check    string   `json:"check"`
+	Verdict  Verdict  `json:"verdict"`
+	Severity Severity `json:"severity,omitempty"`
+	Message  string   `json:"message,omitempty"`
+	Expected string   `json:"expected,omitempty"`
+	Actual   string   `json:"actual,omitempty"`
+}
+
+// BrokenRule records what a negative case changed, as sent on the wire.
+type BrokenRule struct {
+	Param    string `json:"param,omitempty"` // parameter path ("IdleTimeout", "Tag.Key")
+	Kind     string `json:"kind"`            // constraint kind, "rule", "state", "wire", "auth"
+	Rule     string `json:"rule,omitempty"`  // rule id, state name or auth mode
+	Original string `json:"original,omitempty"`
+	Sent     string `json:"sent,omitempty"`
+	Wire     string `json:"wire,omitempty"` // the wire name as sent ("Tag.21.Key")
+}
+
+// Exchange is one HTTP request and its answer, kept for reproduction.
+type Exchange struct {
+	Method      string            `json:"method"`
+	URL         string            `json:"url"`
+	Body        string            `json:"body,omitempty"`
+	Headers     map[string]string `json:"headers,omitempty"`
+	Status      int               `json:"status"`
+	Code        string            `json:"code,omitempty"`
+	RequestID   string            `json:"requestId,omitempty"`
+	ContentType string            `json:"contentType,omitempty"`
+	Response    string            `json:"response,omitempty"` // body, truncated
+	DurationMS  float64           `json:"durationMs"`
+}
+
+// CaseResult is everything known about one case after it ran.
+type CaseResult struct {
+	ID         string        `json:"id"`       // stable name, usable as a subtest name
+	Scenario   string        `json:"scenario"` // e.g. VALUE_ABOVE_MAXIMUM
+	Category   string        `json:"category"` // positive, negative, state, security, wire
+	Broken     *BrokenRule   `json:"broken,omitempty"`
+	Expected   string        `json:"expected"` // "success" or "400 Code"
+	Basis      string        `json:"basis"`    // documented or inferred
+	Actual     string        `json:"actual"`
+	Verdict    Verdict       `json:"verdict"`
+	SkipReason string        `json:"skipReason,omitempty"`
+	Checks     []CheckResult `json:"checks,omitempty"`
+	Exchange   *Exchange     `json:"exchange,omitempty"`
+	Repro      *Repro        `json:"repro,omitempty"`
+	Seed       int64         `json:"seed"`
+	Size       int           `json:"size"` // number of parameters sent; smaller reproducers sort first
+	DurationMS float64       `json:"durationMs"`
+}
+
+// Repro tells how to send a case again.
+type Repro struct {
+	Replay string `json:"replay"` // clbcheck replay command
+	Curl   string `json:"curl"`   // unsigned curl line (a replay re-signs)
+}
+
+// Failed reports whether the case failed.
+func (c CaseResult) Failed() bool { return c.Verdict == Fail }
+
+// Summary counts the cases of a run.
+type Summary struct {
+	Target     string        `json:"target"`
+	Profile    string        `json:"profile"`
+	Seed       int64         `json:"seed"`
+	Started    time.Time     `json:"started"`
+	Duration   time.Duration `json:"-"`
+	DurationS  float64       `json:"durationSeconds"`
+	Cases      int           `json:"cases"`
+	Passed     int           `json:"passed"`
+	Failed     int           `json:"failed"`
+	Skipped    int           `json:"skipped"`
+	Warnings   int           `json:"warnings"`
+	Aborted    bool          `json:"aborted,omitempty"`
+	AbortCause string        `json:"abortCause,omitempty"`
+}
+
+// CodeCoverage says whether a documented error code was reached and asserted.
+type CodeCoverage struct {
+	Code       string `json:"code"`
+	Status     int    `json:"status"`
+	Documented bool   `json:"documented"`
+	Gateway    bool   `json:"gateway,omitempty"`
+	Trigger    string `json:"trigger"`
+	Reached    bool   `json:"reached"`  // some answer carried this code
+	Asserted   bool   `json:"asserted"` // some case expected this code and got it
+	Expected   int    `json:"expected"` // cases that expected it
+	Reason     string `json:"reason,omitempty"`
+}
+
+// ParamCoverage counts the cases that hit one parameter and constraint.
+type ParamCoverage struct {
+	Param string `json:"param"`
+	Kind  string `json:"kind"`
+	Cases int    `json:"cases"`
+	Fails int    `json:"fails"`
+}
+
+// Coverage is what a run exercised.
+type Coverage struct {
+	Codes  []CodeCoverage  `json:"codes"`
+	Params []ParamCoverage `json:"params"`
+	Rules  []ParamCoverage `json:"rules"`
+}
+
+// Reporter consumes the results of a run as they arrive, so that a long run never holds all
+// of them. Begin is called once, Case once per case (from one goroutine), End once.
+type Reporter interface {
+	Begin(meta Meta) error
+	Case(r CaseResult) error
+	End(sum Summary, cov Coverage) error
+}
+
+// Meta describes a run before it starts.
+type Meta struct {
+	Tool    string    `json:"tool"`
+	Version string    `json:"version"`
+	Target  string    `json:"target"`
+	Profile string    `json:"profile"`
+	Seed    int64     `json:"seed"`
+	Started time.Time `json:"started"`
+	Checks  []string  `json:"checks"`
+}

@@ -1,0 +1,713 @@
+package contracts
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/signature"
+	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
+)
+
+// Options configure a run. The zero value runs every case with every check under the
+// documented profile, four workers, no budget.
+type Options struct {
+	Profile   string        // ProfileStrict or ProfileDocumented (default)
+	Seed      int64         // seed of random cases; 0 picks one (printed in the summary)
+	MaxCases  int           // stop after this many cases (0: all)
+	Budget    time.Duration // stop starting cases after this long (0: none)
+	Workers   int           // cases in flight at once (default 4)
+	RateLimit float64       // requests per second across workers (0: unlimited)
+	Random    int           // random (gopter) cases added to the catalogue (default 64; -1: none)
+	Checks    map[string]CheckConfig
+	Overrides *Overrides
+	Fixtures  *target.FixtureFile
+	Reporter  Reporter
+	// Filter keeps only the cases it returns true for.
+	Filter func(generators.Case) bool
+	// Shard K of N (1-based): run only every case whose index mod N is K-1.
+	ShardK, ShardN int
+	// Progress, when set, is called after each case from one goroutine.
+	Progress func(p Progress)
+	// ReportPath is named in reproduction commands (clbcheck replay PATH#CASE).
+	ReportPath string
+	// RunID tags created resources; default random.
+	RunID string
+	// KeepResources skips the final cleanup (debugging only).
+	KeepResources bool
+	// Now is the clock (tests).
+	Now func() time.Time
+}
+
+// Progress is reported after each case.
+type Progress struct {
+	Done, Total, Failed, Skipped, Warnings int
+	Elapsed                                time.Duration
+	Last                                   string
+}
+
+// Prepare returns the cases a run with these options would execute, in order.
+func Prepare(s *spec.Spec, fx *target.Fixtures, opts Options) []generators.Case {
+	cases := generators.Enumerate(s, fx.Options())
+	n := opts.Random
+	if n == 0 {
+		n = 64
+	}
+	if n > 0 {
+		cases = append(cases, generators.RandomCases(s, opts.Seed, n)...)
+	}
+	var out []generators.Case
+	for i, c := range cases {
+		if opts.ShardN > 1 && i%opts.ShardN != opts.ShardK-1 {
+			continue
+		}
+		if opts.Filter != nil && !opts.Filter(c) {
+			continue
+		}
+		out = append(out, c)
+	}
+	if opts.MaxCases > 0 && len(out) > opts.MaxCases {
+		out = out[:opts.MaxCases]
+	}
+	return out
+}
+
+// Execute runs the suite against t and streams every result to opts.Reporter. The error is
+// for runs that could not proceed (the target unreachable, the context cancelled); contract
+// failures are in the summary.
+func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Coverage, error) {
+	s, err := spec.Default()
+	if err != nil {
+		return Summary{}, Coverage{}, err
+	}
+	if opts.Profile == "" {
+		opts.Profile = ProfileDocumented
+	}
+	if opts.Profile != ProfileStrict && opts.Profile != ProfileDocumented {
+		return Summary{}, Coverage{}, fmt.Errorf("unknown profile %q: use %s or %s", opts.Profile, ProfileStrict, ProfileDocumented)
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 4
+	}
+	if opts.Checks == nil {
+		opts.Checks = DefaultChecks()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Seed == 0 {
+		opts.Seed = time.Now().UnixNano() % 1_000_000_000
+	}
+	if opts.RunID == "" {
+		b := make([]byte, 4)
+		_, _ = rand.Read(b)
+		opts.RunID = hex.EncodeToString(b)
+	}
+	fx := target.NewFixtures(t, s, opts.Fixtures, opts.RunID)
+	cases := Prepare(s, fx, opts)
+	started := opts.Now()
+	var checkNames []string
+	for _, c := range Registry {
+		if cfg := opts.Checks[c.Name]; cfg.Enabled {
+			checkNames = append(checkNames, c.Name)
+		}
+	}
+	meta := Meta{Tool: "clbcheck", Version: Version, Target: t.Name(), Profile: opts.Profile, Seed: opts.Seed, Started: started, Checks: checkNames}
+	rep := opts.Reporter
+	if rep == nil {
+		rep = discard{}
+	}
+	if err := rep.Begin(meta); err != nil {
+		return Summary{}, Coverage{}, fmt.Errorf("report: %w", err)
+	}
+	r := &runner{s: s, t: t, fx: fx, opts: opts, limiter: newLimiter(opts.RateLimit)}
+	r.port.Store(20000)
+
+	runCtx := ctx
+	var cancel context.CancelFunc
+	if opts.Budget > 0 {
+		runCtx, cancel = context.WithTimeout(ctx, opts.Budget)
+		defer cancel()
+	}
+	jobs := make(chan generators.Case)
+	results := make(chan CaseResult, opts.Workers)
+	var wg sync.WaitGroup
+	var fatal atomic.Value
+	var unreachable atomic.Int32
+	for w := 0; w < opts.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range jobs {
+				res := r.runCase(ctx, c)
+				if res.unreachable {
+					if unreachable.Add(1) >= 5 {
+						fatal.CompareAndSwap(nil, res.err)
+					}
+				} else {
+					unreachable.Store(0)
+				}
+				results <- res.CaseResult
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, c := range cases {
+			if runCtx.Err() != nil || fatal.Load() != nil {
+				return
+			}
+			select {
+			case jobs <- c:
+			case <-runCtx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+
+	sum := Summary{Target: t.Name(), Profile: opts.Profile, Seed: opts.Seed, Started: started}
+	cov := newCoverage(s)
+	var repErr error
+	for res := range results {
+		sum.Cases++
+		switch res.Verdict {
+		case Pass:
+			sum.Passed++
+		case Fail:
+			sum.Failed++
+		case Skip:
+			sum.Skipped++
+		case Warn:
+			sum.Warnings++
+			sum.Passed++
+		}
+		cov.add(res)
+		if err := rep.Case(res); err != nil && repErr == nil {
+			repErr = err
+		}
+		if opts.Progress != nil {
+			opts.Progress(Progress{Done: sum.Cases, Total: len(cases), Failed: sum.Failed, Skipped: sum.Skipped, Warnings: sum.Warnings, Elapsed: opts.Now().Sub(started), Last: res.ID})
+		}
+	}
+	var runErr error
+	if f := fatal.Load(); f != nil {
+		sum.Aborted = true
+		sum.AbortCause = fmt.Sprint(f)
+		runErr = fmt.Errorf("%w (%v); check the URL and that the implementation is running", target.ErrUnreachable, f)
+	} else if ctx.Err() != nil {
+		sum.Aborted = true
+		sum.AbortCause = "interrupted"
+		runErr = ctx.Err()
+	} else if runCtx.Err() != nil && sum.Cases < len(cases) {
+		sum.AbortCause = fmt.Sprintf("time budget of %s used up after %d of %d cases", opts.Budget, sum.Cases, len(cases))
+	}
+	if !opts.KeepResources {
+		cctx, ccancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		if err := fx.Cleanup(cctx); err != nil && runErr == nil && !sum.Aborted {
+			sum.AbortCause = strings.TrimSpace(sum.AbortCause + "; cleanup incomplete: " + err.Error())
+		}
+		ccancel()
+	}
+	sum.Duration = opts.Now().Sub(started)
+	sum.DurationS = math.Round(sum.Duration.Seconds()*1000) / 1000
+	c := cov.result()
+	if err := rep.End(sum, c); err != nil && repErr == nil {
+		repErr = err
+	}
+	if runErr == nil && repErr != nil {
+		runErr = fmt.Errorf("writing the report failed: %w", repErr)
+	}
+	return sum, c, runErr
+}
+
+// Version of the tool, shown in reports.
+var Version = "0.1.0"
+
+type discard struct{}
+
+func (discard) Begin(Meta) error            { return nil }
+func (discard) Case(CaseResult) error       { return nil }
+func (discard) End(Summary, Coverage) error { return nil }
+
+type runner struct {
+	s       *spec.Spec
+	t       target.Target
+	fx      *target.Fixtures
+	opts    Options
+	limiter *limiter
+	port    atomic.Int64
+}
+
+type caseOutcome struct {
+	CaseResult
+	unreachable bool
+	err         error
+}
+
+// nextPort hands out listener ports for cases, cycling through a high range.
+func (r *runner) nextPort() string {
+	for {
+		p := r.port.Add(1)
+		if p <= 65000 {
+			return fmt.Sprint(p)
+		}
+		r.port.CompareAndSwap(p, 20000)
+	}
+}
+
+type caseEnv struct {
+	binds map[string]string
+	port  string
+}
+
+func (r *runner) resolve(ctx context.Context, env *caseEnv, ref string) (string, error) {
+	var parts []string
+	for _, one := range generators.SplitRef(ref) {
+		switch {
+		case one == generators.SlotPort:
+			parts = append(parts, env.port)
+		case strings.HasPrefix(one, generators.SlotLocalPrefix):
+			v, ok := env.binds[one]
+			if !ok {
+				return "", fmt.Errorf("setup did not produce %s", one)
+			}
+			parts = append(parts, v)
+		default:
+			v, err := r.fx.Resolve(ctx, one)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, ","), nil
+}
+
+func (r *runner) kvs(ctx context.Context, env *caseEnv, ps []generators.Param) ([]target.KV, error) {
+	out := make([]target.KV, 0, len(ps))
+	for _, p := range ps {
+		v := p.Value
+		if p.Ref != "" {
+			var err error
+			if v, err = r.resolve(ctx, env, p.Ref); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, target.KV{Name: p.Name, Value: v, Raw: p.Raw})
+	}
+	return out, nil
+}
+
+func (r *runner) send(ctx context.Context, req target.Request) (*target.Response, error) {
+	if err := r.limiter.wait(ctx); err != nil {
+		return nil, err
+	}
+	return r.t.Send(ctx, req)
+}
+
+func value(kvs []target.KV, name string) string {
+	for _, kv := range kvs {
+		if kv.Name == name {
+			return kv.Value
+		}
+	}
+	return ""
+}
+
+// listenerRef names a listener for the Describe and Delete operations.
+type listenerRef struct {
+	lb, port, region, principal string
+}
+
+func (l listenerRef) params() []target.KV {
+	ps := []target.KV{{Name: spec.ParamLoadBalancerID, Value: l.lb}, {Name: spec.ParamListenerPort, Value: l.port}}
+	if l.region != "" {
+		ps = append(ps, target.KV{Name: spec.ParamRegionID, Value: l.region})
+	}
+	return ps
+}
+
+func (r *runner) describe(ctx context.Context, l listenerRef) (*target.Response, error) {
+	return r.send(ctx, target.Request{Action: spec.ActionDescribeHTTPSListener, Params: l.params(), Principal: l.principal})
+}
+
+func (r *runner) deleteListener(ctx context.Context, l listenerRef) {
+	resp, err := r.send(ctx, target.Request{Action: spec.ActionDeleteListener, Params: l.params(), Principal: l.principal})
+	if err != nil || !resp.Success() {
+		// Leave it to the final cleanup, which deletes the instances.
+		r.fx.Remember(spec.ActionDeleteListener, l.params())
+	}
+}
+
+func (r *runner) runCase(ctx context.Context, c generators.Case) (out caseOutcome) {
+	start := time.Now()
+	res := &out.CaseResult
+	res.ID, res.Scenario, res.Category, res.Seed, res.Size = c.ID, c.Scenario, string(c.Category), c.Seed, c.Size()
+	if c.Broken != nil {
+		res.Broken = &BrokenRule{Param: c.Broken.Param, Kind: string(c.Broken.Kind), Rule: firstNonEmpty(c.Broken.Rule, c.Broken.State), Original: c.Broken.Original, Sent: c.Broken.Sent, Wire: c.Broken.Wire}
+	}
+	expect, skip, overridden := r.opts.Overrides.apply(c)
+	res.Expected, res.Basis = expect.String(), string(expect.Basis)
+	if overridden {
+		res.Basis = "override"
+	}
+	defer func() {
+		res.DurationMS = float64(time.Since(start).Microseconds()) / 1000
+		if p := recover(); p != nil {
+			res.Verdict = Fail
+			res.Checks = append(res.Checks, CheckResult{Check: "harness", Verdict: Fail, Message: fmt.Sprintf("the harness itself failed on this case: %v (please report it)", p)})
+		}
+	}()
+	skipWith := func(reason string) caseOutcome {
+		res.Verdict, res.SkipReason = Skip, reason
+		return out
+	}
+	if skip != "" {
+		return skipWith("expectations file: " + skip)
+	}
+	if c.Principal != "" && !r.t.HasPrincipal(c.Principal) {
+		return skipWith(fmt.Sprintf("the target has no credentials for the %s principal", c.Principal))
+	}
+	env := &caseEnv{binds: map[string]string{}, port: r.nextPort()}
+	for _, slot := range c.Needs() {
+		if _, err := r.fx.Resolve(ctx, slot); err != nil {
+			if errors.Is(err, target.ErrUnreachable) {
+				out.unreachable, out.err = true, err
+			}
+			return skipWith(fmt.Sprintf("fixture %s is not available: %v", slot, err))
+		}
+	}
+	var cleanup []listenerRef
+	defer func() {
+		for _, l := range cleanup {
+			r.deleteListener(context.WithoutCancel(ctx), l)
+		}
+	}()
+	// Setup calls build the state the case needs; each must succeed.
+	for i, call := range c.Setup {
+		if call.After > 0 {
+			select {
+			case <-time.After(call.After):
+			case <-ctx.Done():
+				return skipWith("interrupted during setup")
+			}
+		}
+		kvs, err := r.kvs(ctx, env, call.Params)
+		if err != nil {
+			return skipWith(fmt.Sprintf("setup step %d (%s): %v", i+1, call.Action, err))
+		}
+		principal := firstNonEmpty(call.Principal, c.Principal)
+		resp, err := r.send(ctx, target.Request{Action: call.Action, Params: kvs, Principal: principal})
+		if err != nil {
+			out.unreachable, out.err = errors.Is(err, target.ErrUnreachable), err
+			return skipWith(fmt.Sprintf("setup step %d (%s) could not be sent: %v", i+1, call.Action, err))
+		}
+		if !resp.Success() {
+			msg := fmt.Sprintf("setup step %d (%s) was refused with %s: %s", i+1, call.Action, actualOf(resp), resp.Message)
+			if r.opts.Profile == ProfileStrict {
+				res.Verdict = Fail
+				res.Checks = append(res.Checks, CheckResult{Check: "setup", Verdict: Fail, Message: msg})
+				return out
+			}
+			return skipWith(msg)
+		}
+		if call.Action == spec.ActionCreateLoadBalancer {
+			if id, ok := resp.Fields[spec.FieldLoadBalancerID].(string); ok {
+				r.fx.Remember(spec.ActionDeleteLoadBalancer, []target.KV{{Name: spec.ParamLoadBalancerID, Value: id}})
+			}
+		}
+		if call.Action == r.s.UnderTest.Action {
+			cleanup = append(cleanup, listenerRef{lb: value(kvs, spec.ParamLoadBalancerID), port: value(kvs, spec.ParamListenerPort), region: value(kvs, spec.ParamRegionID), principal: principal})
+		}
+		if call.Bind != "" {
+			v, _ := resp.Fields[call.Field].(string)
+			if v == "" {
+				return skipWith(fmt.Sprintf("setup step %d (%s) answered without %s", i+1, call.Action, call.Field))
+			}
+			env.binds[call.Bind] = v
+		}
+	}
+	if c.Wait > 0 {
+		time.Sleep(c.Wait)
+	}
+	kvs, err := r.kvs(ctx, env, c.Params)
+	if err != nil {
+		return skipWith(fmt.Sprintf("cannot resolve the case's parameters: %v", err))
+	}
+	req := target.Request{Action: c.Action, Version: c.Version, Params: kvs, Method: c.Method, Placement: c.Placement, Format: c.Format, Principal: c.Principal, Auth: c.Auth}
+	lref := listenerRef{lb: value(kvs, spec.ParamLoadBalancerID), port: value(kvs, spec.ParamListenerPort), region: value(kvs, spec.ParamRegionID), principal: c.Principal}
+	portIsOurs := false
+	if p, ok := c.Get(spec.ParamListenerPort); ok && p.Ref == generators.SlotPort {
+		if lb, ok := c.Get(spec.ParamLoadBalancerID); ok && lb.Ref != "" {
+			portIsOurs = true
+		}
+	}
+	var before *target.Response
+	if portIsOurs && len(cleanup) > 0 && r.enabled(CheckNoStateChange) {
+		before, _ = r.describe(ctx, lref)
+	}
+	if c.Auth == generators.AuthReplayedNonce {
+		req.Nonce = signature.NewNonce()
+		req.Time = r.opts.Now()
+		first, err := r.send(ctx, req)
+		if err == nil && first.Success() && portIsOurs {
+			cleanup = append(cleanup, lref)
+		}
+	}
+	resp, err := r.send(ctx, req)
+	if err != nil {
+		if errors.Is(err, target.ErrNoPrincipal) {
+			return skipWith(err.Error())
+		}
+		out.unreachable, out.err = errors.Is(err, target.ErrUnreachable), err
+		if ctx.Err() != nil {
+			return skipWith("interrupted")
+		}
+		res.Verdict = Fail
+		res.Checks = append(res.Checks, CheckResult{Check: CheckNotServerError, Verdict: Fail, Message: "no answer: " + err.Error()})
+		return out
+	}
+	res.Actual = actualOf(resp)
+	res.Exchange = exchangeOf(resp)
+	res.Repro = r.repro(c, resp)
+	// The bytes sent must break exactly what the case claims.
+	sent := target.SentValues(resp.Sent, r.s.Wire.CommonParameters)
+	if err := generators.Confirm(r.s, c, sent); err != nil {
+		res.Checks = append(res.Checks, CheckResult{Check: "case-integrity", Verdict: Fail, Message: "the harness generated a case that does not break what it claims: " + err.Error()})
+	}
+	j := &judgement{s: r.s, c: c, expect: expect, resp: resp, profile: r.opts.Profile}
+	for _, info := range Registry {
+		cfg := r.opts.Checks[info.Name]
+		if !cfg.Enabled {
+			continue
+		}
+		f := checkFuncs[info.Name]
+		if f == nil {
+			continue
+		}
+		if cr := f(j); cr != nil {
+			res.Checks = append(res.Checks, r.severity(*cr, cfg))
+		}
+	}
+	// State: a success created exactly the listener asked for; a refusal changed nothing.
+	if c.Action == r.s.UnderTest.Action && portIsOurs {
+		if resp.Success() {
+			cleanup = append(cleanup, lref)
+			if r.enabled(CheckListenerCreated) && !c.NoState {
+				res.Checks = append(res.Checks, r.severity(r.checkCreated(ctx, c, kvs, lref), r.opts.Checks[CheckListenerCreated]))
+			}
+		} else if r.enabled(CheckNoStateChange) {
+			res.Checks = append(res.Checks, r.severity(r.checkUnchanged(ctx, lref, before, len(cleanup) > 0), r.opts.Checks[CheckNoStateChange]))
+		}
+	}
+	res.Verdict = Pass
+	for _, cr := range res.Checks {
+		switch {
+		case cr.Verdict == Fail:
+			res.Verdict = Fail
+		case cr.Verdict == Warn && res.Verdict == Pass:
+			res.Verdict = Warn
+		}
+	}
+	return out
+}
+
+func (r *runner) enabled(name string) bool { return r.opts.Checks[name].Enabled }
+
+func (r *runner) severity(cr CheckResult, cfg CheckConfig) CheckResult {
+	cr.Severity = cfg.Severity
+	if cr.Verdict == Fail && cfg.Severity == SeverityWarning {
+		cr.Verdict = Warn
+	}
+	return cr
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// checkCreated reads the listener back: it must exist, be stopped, echo what was sent and
+// carry the documented defaults for what was not.
+func (r *runner) checkCreated(ctx context.Context, c generators.Case, kvs []target.KV, l listenerRef) CheckResult {
+	fail := func(msg, exp, act string, inferred bool) CheckResult {
+		v := Fail
+		if inferred && r.opts.Profile == ProfileDocumented {
+			v = Warn
+		}
+		return CheckResult{Check: CheckListenerCreated, Verdict: v, Message: msg, Expected: exp, Actual: act}
+	}
+	d, err := r.describe(ctx, l)
+	if err != nil {
+		return fail("the listener could not be read back: "+err.Error(), "a readable listener", "no answer", false)
+	}
+	if !d.Success() {
+		return fail("the created listener cannot be read back", "the listener", actualOf(d), false)
+	}
+	if st := str(d.Fields[spec.FieldStatus]); st != spec.StatusStopped {
+		return fail("a new listener must be stopped", spec.StatusStopped, st, false)
+	}
+	desc := r.s.Operation(spec.ActionDescribeHTTPSListener)
+	get := func(name string) (string, bool) {
+		for _, kv := range kvs {
+			if kv.Name == name {
+				if kv.Raw {
+					if dv, err := url.QueryUnescape(kv.Value); err == nil {
+						return dv, true
+					}
+				}
+				return kv.Value, true
+			}
+		}
+		return "", false
+	}
+	ignored := map[string]bool{}
+	for _, rule := range r.s.Rules {
+		if rule.Kind == spec.RuleEffectiveOnlyWhen && !rule.Premise(get) {
+			for _, p := range rule.Params {
+				ignored[p] = true
+			}
+		}
+	}
+	var problems []string
+	inferredOnly := true
+	for _, p := range r.s.UnderTest.Parameters {
+		if p.Common || p.List != nil || p.CommaList || desc.ResponseField(p.Name) == "" || ignored[p.Name] {
+			continue
+		}
+		got, present := d.Fields[p.Name]
+		sent, given := get(p.Name)
+		switch {
+		case given:
+			if !present || !sameValue(got, sent) {
+				problems = append(problems, fmt.Sprintf("%s: sent %q, read back %s", p.Name, sent, show(got, present)))
+				inferredOnly = false
+			}
+		case p.Default != nil:
+			if !present || !sameValue(got, *p.Default) {
+				inferredDefault := p.DefaultBasis != spec.Documented
+				problems = append(problems, fmt.Sprintf("%s: default %q expected, read back %s", p.Name, *p.Default, show(got, present)))
+				inferredOnly = inferredOnly && inferredDefault
+			}
+		}
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return fail("the listener read back differs from the request: "+strings.Join(problems, "; "), "attributes as sent, defaults applied", fmt.Sprintf("%d differences", len(problems)), inferredOnly)
+	}
+	return CheckResult{Check: CheckListenerCreated, Verdict: Pass}
+}
+
+func (r *runner) checkUnchanged(ctx context.Context, l listenerRef, before *target.Response, existed bool) CheckResult {
+	after, err := r.describe(ctx, l)
+	if err != nil {
+		return CheckResult{Check: CheckNoStateChange, Verdict: Fail, Message: "state could not be read back: " + err.Error()}
+	}
+	if !existed {
+		if after.Success() {
+			return CheckResult{Check: CheckNoStateChange, Verdict: Fail, Message: "the request was refused but a listener now exists on its port", Expected: "no listener", Actual: "listener " + str(after.Fields[spec.FieldStatus])}
+		}
+		return CheckResult{Check: CheckNoStateChange, Verdict: Pass}
+	}
+	if before == nil || !before.Success() || !after.Success() {
+		return CheckResult{Check: CheckNoStateChange, Verdict: Pass, Message: "no earlier snapshot to compare"}
+	}
+	a, b := comparable(before.Fields), comparable(after.Fields)
+	if a != b {
+		return CheckResult{Check: CheckNoStateChange, Verdict: Fail, Message: "the refused request changed the existing listener", Expected: trim(a, 300), Actual: trim(b, 300)}
+	}
+	return CheckResult{Check: CheckNoStateChange, Verdict: Pass}
+}
+
+// comparable renders a Describe answer without the fields that legitimately change.
+func comparable(m map[string]any) string {
+	cp := map[string]any{}
+	for k, v := range m {
+		if k == spec.FieldRequestID || k == spec.FieldStatus {
+			continue
+		}
+		cp[k] = v
+	}
+	b, _ := json.Marshal(cp)
+	return string(b)
+}
+
+func str(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+func show(v any, present bool) string {
+	if !present {
+		return "nothing"
+	}
+	return fmt.Sprintf("%q", str(v))
+}
+
+func sameValue(got any, want string) bool { return str(got) == want }
+
+func exchangeOf(resp *target.Response) *Exchange {
+	return &Exchange{Method: resp.Sent.Method, URL: resp.Sent.URL, Body: resp.Sent.Body, Headers: resp.Sent.Headers, Status: resp.Status, Code: resp.Code,
+		RequestID: resp.RequestID, ContentType: resp.ContentType, Response: trim(string(resp.Body), 2000), DurationMS: float64(resp.Duration.Microseconds()) / 1000}
+}
+
+// repro builds the replay command and an unsigned curl line for a case.
+func (r *runner) repro(c generators.Case, resp *target.Response) *Repro {
+	report := r.opts.ReportPath
+	if report == "" {
+		report = "REPORT.json"
+	}
+	curl := fmt.Sprintf("curl -sS -X %s '%s'", resp.Sent.Method, stripSignature(resp.Sent.URL))
+	if resp.Sent.Body != "" {
+		curl += fmt.Sprintf(" -H 'Content-Type: application/x-www-form-urlencoded' --data '%s'", stripSignatureBody(resp.Sent.Body))
+	}
+	return &Repro{Replay: fmt.Sprintf("clbcheck replay '%s#%s'", report, c.ID), Curl: curl}
+}
+
+// stripSignature removes the signature parameters from a URL: a replay re-signs, and a
+// reproduction line should not carry a stale signature or a key id.
+func stripSignature(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	u.RawQuery = stripSignatureBody(u.RawQuery)
+	return u.String()
+}
+
+func stripSignatureBody(q string) string {
+	var keep []string
+	for _, pair := range strings.Split(q, "&") {
+		k, _, _ := strings.Cut(pair, "=")
+		switch k {
+		case spec.ParamSignature, spec.ParamSignatureNonce, spec.ParamTimestamp, spec.ParamAccessKeyID, spec.ParamSecurityToken:
+			continue
+		}
+		if pair != "" {
+			keep = append(keep, pair)
+		}
+	}
+	return strings.Join(keep, "&")
+}

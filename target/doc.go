@@ -1,0 +1,15 @@
+// Package target is how a case reaches an implementation: it encodes a request on the RPC wire
+// (query, form body or both), signs it after every mutation (V1 by default, V3 on request, or
+// deliberately wrongly for security cases), sends it, and decodes the answer without trusting it.
+//
+// Contents:
+//
+//   - target.go: the Target interface, Request and Response.
+//   - http.go: HTTP, a target for any HTTP endpoint; in-process use swaps its transport.
+//   - decode.go: tolerant decoding of JSON and XML answers (never panics on hostile bodies).
+//   - fixtures.go: Fixtures, which provisions the resources cases refer to through the standard
+//     operations (or takes their ids from a file) and removes what it created.
+//   - certs.go: self-signed server and CA certificates generated at run time.
+//   - emulator.go: a target backed by the embedded emulator, in-process, no network.
+//   - aliyun.go: the real cloud endpoint, credentials from the standard environment variables.
+package target

@@ -1,0 +1,295 @@
+package target
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// ErrSlotUnavailable means a fixture cannot be provided by this target; cases needing it skip.
+var ErrSlotUnavailable = errors.New("fixture unavailable")
+
+// FixtureFile is the format of --fixtures: ids of existing resources by slot name, and
+// overrides of quota and scenario values for targets configured differently from the
+// description's defaults.
+type FixtureFile struct {
+	Slots     map[string]string `json:"slots"`
+	Quotas    map[string]int    `json:"quotas"`
+	Scenarios map[string]string `json:"scenarios"`
+	// Provision false means: never create resources; slots absent from Slots skip.
+	Provision *bool `json:"provision"`
+}
+
+// ReadFixtureFile reads a fixtures file (JSON).
+func ReadFixtureFile(path string) (*FixtureFile, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read fixtures file: %w", err)
+	}
+	var f FixtureFile
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("fixtures file %s is not valid: %w (expected JSON with slots, quotas, scenarios, provision)", path, err)
+	}
+	return &f, nil
+}
+
+// Fixtures provisions, once per run, the resources cases refer to, and removes what it made.
+type Fixtures struct {
+	t     Target
+	s     *spec.Spec
+	file  *FixtureFile
+	runID string
+
+	mu      sync.Mutex
+	ids     map[string]string
+	errs    map[string]error
+	once    map[string]*sync.Mutex
+	created []created
+	counter atomic.Int64
+}
+
+type created struct {
+	action string // the delete action
+	params []KV
+	region string
+}
+
+// NewFixtures returns a provisioner for t. file may be nil. runID tags names of what it creates.
+func NewFixtures(t Target, s *spec.Spec, file *FixtureFile, runID string) *Fixtures {
+	if file == nil {
+		file = &FixtureFile{}
+	}
+	return &Fixtures{t: t, s: s, file: file, runID: runID, ids: map[string]string{}, errs: map[string]error{}, once: map[string]*sync.Mutex{}}
+}
+
+// Options returns generator options reflecting the fixtures file.
+func (f *Fixtures) Options() generators.Options {
+	return generators.Options{Quotas: f.file.Quotas, Scenarios: f.file.Scenarios}
+}
+
+func (f *Fixtures) provisionAllowed() bool { return f.file.Provision == nil || *f.file.Provision }
+
+// Resolve returns the id of a slot, provisioning it on first use.
+func (f *Fixtures) Resolve(ctx context.Context, slot string) (string, error) {
+	f.mu.Lock()
+	if id, ok := f.file.Slots[slot]; ok {
+		f.mu.Unlock()
+		return id, nil
+	}
+	if id, ok := f.ids[slot]; ok {
+		f.mu.Unlock()
+		return id, nil
+	}
+	if err, ok := f.errs[slot]; ok {
+		f.mu.Unlock()
+		return "", err
+	}
+	lock := f.once[slot]
+	if lock == nil {
+		lock = &sync.Mutex{}
+		f.once[slot] = lock
+	}
+	f.mu.Unlock()
+	lock.Lock()
+	defer lock.Unlock()
+	f.mu.Lock()
+	if id, ok := f.ids[slot]; ok {
+		f.mu.Unlock()
+		return id, nil
+	}
+	if err, ok := f.errs[slot]; ok {
+		f.mu.Unlock()
+		return "", err
+	}
+	f.mu.Unlock()
+	var id string
+	var err error
+	if !f.provisionAllowed() {
+		err = fmt.Errorf("%w: %s is not in the fixtures file and provisioning is off", ErrSlotUnavailable, slot)
+	} else {
+		id, err = f.provision(ctx, slot)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err != nil {
+		if ctx.Err() == nil {
+			f.errs[slot] = err
+		}
+		return "", err
+	}
+	f.ids[slot] = id
+	return id, nil
+}
+
+// Name returns a unique resource name tagged with the run id.
+func (f *Fixtures) Name(kind string) string {
+	return fmt.Sprintf("clbcheck-%s-%s-%d", f.runID, kind, f.counter.Add(1))
+}
+
+// Call sends a neighbouring operation and returns a response field; any error answer is an
+// error naming the operation.
+func (f *Fixtures) Call(ctx context.Context, principal, action string, params []KV, field string) (string, error) {
+	resp, err := f.t.Send(ctx, Request{Action: action, Params: params, Principal: principal})
+	if err != nil {
+		return "", fmt.Errorf("%s failed: %w", action, err)
+	}
+	if !resp.Success() {
+		return "", fmt.Errorf("%s answered %d %s: %s", action, resp.Status, resp.Code, resp.Message)
+	}
+	if field == "" {
+		return "", nil
+	}
+	v, ok := resp.Fields[field].(string)
+	if !ok || v == "" {
+		return "", fmt.Errorf("%s answered without %s", action, field)
+	}
+	if action == spec.ActionCreateLoadBalancer {
+		f.remember(spec.ActionDeleteLoadBalancer, []KV{{Name: spec.ParamLoadBalancerID, Value: v}}, regionOf(params))
+	}
+	return v, nil
+}
+
+func regionOf(params []KV) string {
+	for _, p := range params {
+		if p.Name == spec.ParamRegionID {
+			return p.Value
+		}
+	}
+	return ""
+}
+
+func (f *Fixtures) remember(action string, params []KV, region string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.created = append(f.created, created{action: action, params: params, region: region})
+}
+
+// Remember records a resource to delete at cleanup (used by the runner for setup calls).
+func (f *Fixtures) Remember(action string, params []KV) {
+	f.remember(action, params, regionOf(params))
+}
+
+// Cleanup deletes what the fixtures created, newest first, and reports every failure.
+func (f *Fixtures) Cleanup(ctx context.Context) error {
+	f.mu.Lock()
+	todo := f.created
+	f.created = nil
+	f.mu.Unlock()
+	var errs []error
+	for i := len(todo) - 1; i >= 0; i-- {
+		c := todo[i]
+		ps := c.params
+		if c.region != "" && !hasKV(ps, spec.ParamRegionID) {
+			ps = append(ps, KV{Name: spec.ParamRegionID, Value: c.region})
+		}
+		resp, err := f.t.Send(ctx, Request{Action: c.action, Params: ps})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", c.action, err))
+		} else if !resp.Success() && !strings.Contains(resp.Code, "NotFound") && !strings.Contains(resp.Code, "NotExist") {
+			errs = append(errs, fmt.Errorf("%s answered %s", c.action, resp.Code))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (f *Fixtures) provision(ctx context.Context, slot string) (string, error) {
+	primary := generators.PrincipalPrimary
+	lb := func(extra ...KV) (string, error) {
+		ps := append([]KV{{Name: spec.ParamLoadBalancerName, Value: f.Name("lb")}}, extra...)
+		return f.Call(ctx, primary, spec.ActionCreateLoadBalancer, ps, spec.FieldLoadBalancerID)
+	}
+	guaranteed := KV{Name: spec.ParamLoadBalancerSpec, Value: "slb.s2.small"}
+	upload := func(principal string, extra ...KV) (string, error) {
+		if !f.t.HasPrincipal(principal) {
+			return "", fmt.Errorf("%w: no credentials for the %s principal", ErrSlotUnavailable, principal)
+		}
+		pair, err := NewCertificate(f.Name("cert")+".example.com", false)
+		if err != nil {
+			return "", err
+		}
+		ps := append([]KV{{Name: spec.ParamServerCertificate, Value: pair.CertPEM}, {Name: spec.ParamPrivateKey, Value: pair.KeyPEM},
+			{Name: spec.ParamServerCertificateName, Value: f.Name("cert")}}, extra...)
+		return f.Call(ctx, principal, spec.ActionUploadServerCertificate, ps, spec.FieldServerCertificateID)
+	}
+	acl := func(version string, entries ...string) (string, error) {
+		id, err := f.Call(ctx, primary, spec.ActionCreateACL, []KV{{Name: spec.ParamACLName, Value: f.Name("acl")}, {Name: spec.ParamAddressIPVersion, Value: version}}, spec.FieldACLID)
+		if err != nil || len(entries) == 0 {
+			return id, err
+		}
+		var list []map[string]string
+		for _, e := range entries {
+			list = append(list, map[string]string{"entry": e, "comment": "clbcheck"})
+		}
+		raw, _ := json.Marshal(list)
+		_, err = f.Call(ctx, primary, spec.ActionAddACLEntry, []KV{{Name: spec.ParamACLID, Value: id}, {Name: spec.ParamACLEntries, Value: string(raw)}}, "")
+		return id, err
+	}
+	switch {
+	case slot == generators.SlotLB:
+		return lb(guaranteed, KV{Name: spec.ParamAddressIPVersion, Value: "ipv4"})
+	case slot == generators.SlotLBShared:
+		return lb(KV{Name: spec.ParamAddressIPVersion, Value: "ipv4"})
+	case slot == generators.SlotLBIPv6:
+		return lb(guaranteed, KV{Name: spec.ParamAddressIPVersion, Value: "ipv6"})
+	case strings.HasPrefix(slot, generators.SlotZonePrefix):
+		name := strings.TrimPrefix(slot, generators.SlotZonePrefix)
+		zone := f.scenario(name)
+		if zone == "" {
+			return "", fmt.Errorf("%w: scenario %s has no zone", ErrSlotUnavailable, name)
+		}
+		return lb(guaranteed, KV{Name: spec.ParamMasterZoneID, Value: zone})
+	case strings.HasPrefix(slot, generators.SlotRegionPrefix):
+		name := strings.TrimPrefix(slot, generators.SlotRegionPrefix)
+		region := f.scenario(name)
+		if region == "" {
+			return "", fmt.Errorf("%w: scenario %s has no region", ErrSlotUnavailable, name)
+		}
+		return lb(guaranteed, KV{Name: spec.ParamRegionID, Value: region})
+	case slot == generators.SlotCert:
+		return upload(primary)
+	case slot == generators.SlotCertForeign:
+		return upload(generators.PrincipalSecond)
+	case slot == generators.SlotCertCN:
+		return upload(primary, KV{Name: spec.FieldStandardType, Value: "cn"})
+	case slot == generators.SlotCertCA:
+		pair, err := NewCertificate(f.Name("ca"), true)
+		if err != nil {
+			return "", err
+		}
+		return f.Call(ctx, primary, spec.ActionUploadCACertificate, []KV{{Name: spec.ParamCACertificate, Value: pair.CertPEM}, {Name: spec.ParamCACertificateName, Value: f.Name("ca")}}, spec.FieldCACertificateID)
+	case slot == generators.SlotACL:
+		return acl("ipv4", "192.0.2.0/24")
+	case slot == generators.SlotACLIPv6:
+		return acl("ipv6", "2001:db8::/64")
+	case slot == generators.SlotACLDupA, slot == generators.SlotACLDupB:
+		return acl("ipv4", "198.51.100.7/32")
+	case slot == generators.SlotVGroup, slot == generators.SlotMSGroup:
+		lbID, err := f.Resolve(ctx, generators.SlotLB)
+		if err != nil {
+			return "", err
+		}
+		if slot == generators.SlotVGroup {
+			return f.Call(ctx, primary, spec.ActionCreateVServerGroup, []KV{{Name: spec.ParamLoadBalancerID, Value: lbID}, {Name: spec.ParamVServerGroupName, Value: f.Name("vsg")}}, spec.FieldVServerGroupID)
+		}
+		return f.Call(ctx, primary, spec.ActionCreateMasterSlaveGroup, []KV{{Name: spec.ParamLoadBalancerID, Value: lbID}, {Name: spec.ParamMasterSlaveGroupName, Value: f.Name("msg")}}, spec.FieldMasterSlaveServerGroupID)
+	}
+	return "", fmt.Errorf("%w: unknown fixture slot %q", ErrSlotUnavailable, slot)
+}
+
+func (f *Fixtures) scenario(name string) string {
+	if v, ok := f.file.Scenarios[name]; ok {
+		return v
+	}
+	sc, _ := f.s.Scenario(name)
+	return sc.Default
+}

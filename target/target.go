@@ -1,0 +1,79 @@
+package target
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/clbcheck/clbcheck/generators"
+)
+
+// KV is one parameter as sent. Raw values go on the wire without percent-encoding.
+type KV struct {
+	Name  string
+	Value string
+	Raw   bool
+}
+
+// Request is one call of an RPC operation.
+type Request struct {
+	Action    string
+	Version   string // empty: the description's API version
+	Params    []KV
+	Method    string // GET, POST (default), or anything else for gateway cases
+	Placement string // query (default), form, split
+	Format    string // empty: not sent (JSON)
+	Principal string // empty: primary
+	Auth      generators.Auth
+	Nonce     string    // fixed nonce (replay cases); empty: fresh
+	Time      time.Time // signing time; zero: now
+}
+
+// Response is a decoded answer. Fields are read defensively: a field of the wrong type is
+// reported in DecodeErr, never trusted.
+type Response struct {
+	Status      int
+	Header      http.Header
+	Body        []byte
+	ContentType string
+	Code        string
+	Message     string
+	RequestID   string
+	HostID      string
+	Recommend   string
+	Fields      map[string]any
+	DecodeErr   error
+	Duration    time.Duration
+	Sent        Sent
+}
+
+// Success reports a 2xx answer without an error code.
+func (r *Response) Success() bool { return r.Status >= 200 && r.Status < 300 && r.Code == "" }
+
+// Sent is what went on the wire, for reproduction and for checking the bytes.
+type Sent struct {
+	Method  string
+	URL     string
+	Body    string
+	Headers map[string]string
+}
+
+// Target is an implementation under test.
+type Target interface {
+	// Name describes the target for reports.
+	Name() string
+	// Send performs one request. The error is for transport failures only; any HTTP answer,
+	// an error answer included, is a Response.
+	Send(ctx context.Context, req Request) (*Response, error)
+	// HasPrincipal reports whether the target has credentials for a principal.
+	HasPrincipal(name string) bool
+	// Region is the region requests go to unless a case says otherwise.
+	Region() string
+}
+
+// ErrUnreachable wraps transport failures (connection refused, DNS, TLS, timeouts).
+var ErrUnreachable = errors.New("target unreachable")
+
+// ErrNoPrincipal is returned when a request needs credentials the target does not have.
+var ErrNoPrincipal = errors.New("no credentials for this principal")
