@@ -62,7 +62,11 @@ func (c *Console) End(sum contracts.Summary, cov contracts.Coverage) error {
 		for _, g := range groups {
 			p("\n== check %s: %s\n", g.Check, plural(g.Cases, "case"))
 			for _, cg := range g.Causes {
-				p("\n  -- %s: %s (smallest first)\n", cg.Cause, plural(len(cg.Entries), "case"))
+				order := ""
+				if len(cg.Entries) > 1 {
+					order = " (smallest first)"
+				}
+				p("\n  -- %s: %s%s\n", cg.Cause, plural(len(cg.Entries), "case"), order)
 				for i, e := range cg.Entries {
 					if c.MaxPerCause > 0 && i == c.MaxPerCause {
 						p("     ... and %d more with this cause (see the JSON report)\n", len(cg.Entries)-i)

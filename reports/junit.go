@@ -48,13 +48,18 @@ type junitCase struct {
 	Failure   *junitMessage `xml:"failure,omitempty"`
 	Error     *junitMessage `xml:"error,omitempty"`
 	Skipped   *junitMessage `xml:"skipped,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
+	SystemOut *junitOut     `xml:"system-out,omitempty"`
 }
 
 type junitMessage struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr,omitempty"`
-	Text    string `xml:",chardata"`
+	Text    string `xml:",cdata"`
+}
+
+// junitOut is system-out, kept readable as CDATA.
+type junitOut struct {
+	Text string `xml:",cdata"`
 }
 
 type junitProperty struct {
@@ -84,12 +89,12 @@ func (j *JUnit) Case(r contracts.CaseResult) error {
 	switch r.Verdict {
 	case contracts.Fail:
 		fs := findings(r, contracts.Fail)
-		tc.Failure = &junitMessage{Message: junitHeadline(fs), Type: fs[0].Check, Text: caseDetails(r, fs)}
+		tc.Failure = &junitMessage{Message: junitHeadline(fs), Type: fs[0].Check, Text: xmlSafe(caseDetails(r, fs))}
 	case contracts.Skip:
 		tc.Skipped = &junitMessage{Message: r.SkipReason}
 	case contracts.Warn:
 		fs := findings(r, contracts.Warn)
-		tc.SystemOut = "WARNING " + junitHeadline(fs) + "\n" + caseDetails(r, fs)
+		tc.SystemOut = &junitOut{Text: xmlSafe("WARNING " + junitHeadline(fs) + "\n" + caseDetails(r, fs))}
 	}
 	b, err := xml.MarshalIndent(tc, "    ", "  ")
 	if err != nil {
@@ -176,6 +181,20 @@ func (j *JUnit) properties(s contracts.Summary) []junitProperty {
 	return props
 }
 
+// xmlSafe replaces the characters XML 1.0 cannot carry at all (CDATA sections are not escaped,
+// so a NUL byte in a response body would otherwise make the whole file unreadable).
+func xmlSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return r
+		case r < 0x20, r == 0xFFFE, r == 0xFFFF, r >= 0xD800 && r < 0xE000:
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
+
 // attr returns s as a quoted, escaped XML attribute value.
 func attr(s string) string {
 	var b strings.Builder
@@ -214,7 +233,10 @@ func caseDetails(r contracts.CaseResult, fs []contracts.CheckResult) string {
 		fmt.Fprintf(&b, "basis: %s\n", r.Basis)
 	}
 	if e := r.Exchange; e != nil {
-		fmt.Fprintf(&b, "exchange: %s %s -> %d %s", e.Method, e.URL, e.Status, e.Code)
+		fmt.Fprintf(&b, "exchange: %s %s -> %d", e.Method, e.URL, e.Status)
+		if e.Code != "" {
+			fmt.Fprintf(&b, " %s", e.Code)
+		}
 		if e.RequestID != "" {
 			fmt.Fprintf(&b, " (request %s)", e.RequestID)
 		}

@@ -232,10 +232,11 @@ func (s *SARIF) rule(check string) sarifRule {
 
 func sarifResultFor(r contracts.CaseResult, f contracts.CheckResult, level string, ruleIndex int) sarifResult {
 	var msg strings.Builder
-	fmt.Fprintf(&msg, "Case %s broke check %s: expected %s, got %s.", r.ID, f.Check, oneLine(f.Expected), oneLine(f.Actual))
+	fmt.Fprintf(&msg, "Check %s failed on case %s: expected %s, got %s", f.Check, r.ID, oneLine(f.Expected), oneLine(f.Actual))
 	if f.Message != "" {
-		fmt.Fprintf(&msg, " %s.", strings.TrimSuffix(oneLine(f.Message), "."))
+		fmt.Fprintf(&msg, " (%s)", strings.TrimSuffix(oneLine(f.Message), "."))
 	}
+	msg.WriteString(".")
 	if b := brokenText(r.Broken); b != "" {
 		fmt.Fprintf(&msg, " The case changed %s.", b)
 	}
@@ -278,7 +279,7 @@ func sarifResultFor(r contracts.CaseResult, f contracts.CheckResult, level strin
 			},
 			LogicalLocations: []sarifLogical{{Name: name, FullyQualifiedName: "CreateLoadBalancerHTTPSListener." + name, Kind: kind}},
 		}},
-		PartialFingerprints: map[string]string{"clbcheckFailure/v1": FailureKey(r) + "@" + f.Check},
+		PartialFingerprints: map[string]string{"clbcheckFailure/v1": r.ID + "#" + f.Check},
 		Properties:          props,
 	}
 }
