@@ -249,6 +249,7 @@ type runner struct {
 	opts    Options
 	limiter *limiter
 	port    atomic.Int64
+	uniq    atomic.Int64
 }
 
 type caseOutcome struct {
@@ -305,6 +306,9 @@ func (r *runner) kvs(ctx context.Context, env *caseEnv, ps []generators.Param) (
 			if v, err = r.resolve(ctx, env, p.Ref); err != nil {
 				return nil, err
 			}
+		}
+		if strings.Contains(v, generators.Unique) {
+			v = strings.ReplaceAll(v, generators.Unique, fmt.Sprintf("%s%d", r.opts.RunID, r.uniq.Add(1)))
 		}
 		out = append(out, target.KV{Name: p.Name, Value: v, Raw: p.Raw})
 	}

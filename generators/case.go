@@ -237,3 +237,7 @@ func SplitRef(ref string) []string {
 
 // JoinRefs builds a reference to several slots.
 func JoinRefs(refs ...string) string { return strings.Join(refs, ",") }
+
+// Unique in a parameter value is replaced, at send time, by a string unique to the run and the
+// call, so that names the service wants unique (ACL names) never collide.
+const Unique = "{unique}"

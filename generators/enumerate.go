@@ -221,12 +221,15 @@ func (b *builder) params(base []Param) {
 		if p.Common || p.List != nil {
 			continue
 		}
+		// A routing parameter (RegionId) changes where the request goes, not what it asks:
+		// only its violations are cases.
+		routing := contains(s.Wire.CommonParameters, p.Name)
 		vp, ok := validParam(p)
 		if !ok {
 			continue
 		}
 		with0 := Repair(s, replace(base, vp), p.Name)
-		if refOf(p) == "" {
+		if refOf(p) == "" && !routing {
 			for _, v := range ValidBoundaries(p) {
 				ps := Repair(s, replace(base, Param{Name: p.Name, Value: v.Value}), p.Name)
 				b.add(Case{ID: fmt.Sprintf("positive/%s/%s/%s", p.Name, v.Scenario, short(v.Value)), Scenario: v.Scenario,

@@ -128,6 +128,7 @@ func aclRecipe(acl Param) stateRecipe {
 
 // aclOn switches access control on with the given ACL parameter.
 func aclOn(b *builder, base []Param, acl Param) []Param {
+	acl.Name = spec.ParamACLID
 	ps := replace(base, acl)
 	ps = with(ps, spec.ParamACLStatus, "on")
 	if t := b.s.UnderTest.Param(spec.ParamACLType); t != nil && len(t.Enum()) > 0 {
@@ -153,18 +154,18 @@ func listenerKey(ps []Param) []Param {
 
 func policyCall(bind string) Call {
 	return Call{Action: spec.ActionCreateTLSCipherPolicy, Bind: SlotLocalPrefix + bind, Field: spec.FieldTLSCipherPolicyID,
-		Params: []Param{{Name: spec.ParamPolicyName, Value: "clbcheck-" + bind},
+		Params: []Param{{Name: spec.ParamPolicyName, Value: "clbcheck-" + bind + "-" + Unique},
 			{Name: spec.ParamTLSVersions + ".1", Value: "TLSv1.2"}, {Name: spec.ParamCiphers + ".1", Value: "ECDHE-RSA-AES128-GCM-SHA256"}}}
 }
 
 func lbCall(bind string) Call {
 	return Call{Action: spec.ActionCreateLoadBalancer, Bind: SlotLocalPrefix + bind, Field: spec.FieldLoadBalancerID,
-		Params: []Param{{Name: spec.ParamLoadBalancerSpec, Value: "slb.s2.small"}, {Name: spec.ParamLoadBalancerName, Value: "clbcheck-" + bind}}}
+		Params: []Param{{Name: spec.ParamLoadBalancerSpec, Value: "slb.s2.small"}, {Name: spec.ParamLoadBalancerName, Value: "clbcheck-" + bind + "-" + Unique}}}
 }
 
 func aclCall(bind string) Call {
 	return Call{Action: spec.ActionCreateACL, Bind: SlotLocalPrefix + bind, Field: spec.FieldACLID,
-		Params: []Param{{Name: spec.ParamACLName, Value: "clbcheck-" + bind}, {Name: spec.ParamAddressIPVersion, Value: "ipv4"}}}
+		Params: []Param{{Name: spec.ParamACLName, Value: "clbcheck-" + bind + "-" + Unique}, {Name: spec.ParamAddressIPVersion, Value: "ipv4"}}}
 }
 
 // fillListeners adds setup calls creating n listeners spread over fresh instances, each
