@@ -309,17 +309,28 @@ func group(cases []contracts.CaseResult) []checkGroup {
 	return out
 }
 
-// sortCases orders cases for a flat list the same way group does: by first failing check,
-// cause, size and id.
+// sortCases orders cases for a flat list the same way group does: by failing checks, cause,
+// size and id. The keys are computed once per case, not once per comparison.
 func sortCases(cases []contracts.CaseResult) {
-	slices.SortStableFunc(cases, func(a, b contracts.CaseResult) int {
+	type keyed struct {
+		checks, cause string
+		c             contracts.CaseResult
+	}
+	ks := make([]keyed, len(cases))
+	for i, c := range cases {
+		ks[i] = keyed{strings.Join(FailingChecks(c), ","), Cause(c), c}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
 		return cmp.Or(
-			cmp.Compare(strings.Join(FailingChecks(a), ","), strings.Join(FailingChecks(b), ",")),
-			cmp.Compare(Cause(a), Cause(b)),
-			cmp.Compare(a.Size, b.Size),
-			cmp.Compare(a.ID, b.ID),
+			cmp.Compare(a.checks, b.checks),
+			cmp.Compare(a.cause, b.cause),
+			cmp.Compare(a.c.Size, b.c.Size),
+			cmp.Compare(a.c.ID, b.c.ID),
 		)
 	})
+	for i := range ks {
+		cases[i] = ks[i].c
+	}
 }
 
 // codeTotals counts documented codes, and those reached and asserted.
