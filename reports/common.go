@@ -24,8 +24,9 @@ const outcomeCheck = "outcome"
 // maxSkipExamples bounds how many case ids are kept per skip reason.
 const maxSkipExamples = 3
 
-// skipGroup aggregates skipped cases that share a reason, so skips cost constant memory.
-type skipGroup struct {
+// SkipReason counts the skipped cases that share a reason, with the ids of the first few, so
+// that skips cost constant memory.
+type SkipReason struct {
 	Reason   string   `json:"reason"`
 	Count    int      `json:"count"`
 	Examples []string `json:"examples"`
@@ -61,7 +62,7 @@ type collector struct {
 	counts    tally
 	failures  []contracts.CaseResult
 	warnings  []contracts.CaseResult
-	skips     map[string]*skipGroup
+	skips     map[string]*SkipReason
 	countOnly bool // count failures and warnings without keeping them
 }
 
@@ -90,7 +91,7 @@ func (c *collector) add(r contracts.CaseResult) error {
 		}
 	case contracts.Skip:
 		if c.skips == nil {
-			c.skips = map[string]*skipGroup{}
+			c.skips = map[string]*SkipReason{}
 		}
 		reason := r.SkipReason
 		if reason == "" {
@@ -98,7 +99,7 @@ func (c *collector) add(r contracts.CaseResult) error {
 		}
 		g := c.skips[reason]
 		if g == nil {
-			g = &skipGroup{Reason: reason}
+			g = &SkipReason{Reason: reason}
 			c.skips[reason] = g
 		}
 		g.Count++
@@ -118,8 +119,8 @@ func (c *collector) end() error {
 }
 
 // skipList returns the skip reasons, most frequent first.
-func (c *collector) skipList() []skipGroup {
-	out := make([]skipGroup, 0, len(c.skips))
+func (c *collector) skipList() []SkipReason {
+	out := make([]SkipReason, 0, len(c.skips))
 	for _, g := range c.skips {
 		out = append(out, *g)
 	}
@@ -181,6 +182,19 @@ func findings(r contracts.CaseResult, v contracts.Verdict) []contracts.CheckResu
 	for _, ch := range r.Checks {
 		if ch.Verdict == v {
 			out = append(out, ch)
+		}
+	}
+	if v == contracts.Fail {
+		// A failed case is explained by its error-severity checks; checks configured as
+		// warnings are listed only when nothing else failed.
+		var errs []contracts.CheckResult
+		for _, ch := range out {
+			if ch.Severity != contracts.SeverityWarning {
+				errs = append(errs, ch)
+			}
+		}
+		if len(errs) > 0 {
+			out = errs
 		}
 	}
 	if len(out) == 0 && v == contracts.Warn {

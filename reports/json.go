@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -46,9 +47,6 @@ type JSONFailure struct {
 	contracts.CaseResult
 }
 
-// SkipReason counts the skipped cases that share a reason, with a few of their ids.
-type SkipReason = skipGroup
-
 // JSONCoverage is the run's Coverage with totals over documented error codes.
 type JSONCoverage struct {
 	Documented int `json:"documentedCodes"`
@@ -67,6 +65,30 @@ func (r *JSONReport) Find(id string) (contracts.CaseResult, bool) {
 		}
 	}
 	return contracts.CaseResult{}, false
+}
+
+// LoadCase reads the case named by a reference of the form FILE#CASE (a JSON report and the id
+// of a failing or warning case in it), as `clbcheck replay` takes it.
+func LoadCase(ref string) (contracts.CaseResult, error) {
+	path, id, ok := strings.Cut(ref, "#")
+	if !ok || path == "" || id == "" {
+		return contracts.CaseResult{}, fmt.Errorf("%q is not a case reference: write FILE#CASE, e.g. out/report.json#negative/ListenerPort/maximum", ref)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return contracts.CaseResult{}, fmt.Errorf("cannot read report %s: %w", path, err)
+	}
+	defer f.Close()
+	rep, err := ReadJSON(f)
+	if err != nil {
+		return contracts.CaseResult{}, fmt.Errorf("%s: %w", path, err)
+	}
+	c, found := rep.Find(id)
+	if !found {
+		return contracts.CaseResult{}, fmt.Errorf("case %q is not among the %d failures and %d warnings of %s (passing cases are not kept in reports)",
+			id, len(rep.Failures), len(rep.Warnings), path)
+	}
+	return c, nil
 }
 
 // FailureCases returns the failing cases as the runner reported them.

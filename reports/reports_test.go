@@ -588,3 +588,31 @@ func TestSkipsAreAggregated(t *testing.T) {
 	assert.Len(t, rep.Skips[0].Examples, 3)
 	assert.True(t, slices.IsSorted([]int{rep.Summary.Skipped, 100}))
 }
+
+func TestLoadCase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.json")
+	require.NoError(t, os.WriteFile(path, render(t, func(w *bytes.Buffer) contracts.Reporter { return reports.NewJSON(w) }, fixtureCases()), 0o644))
+
+	c, err := reports.LoadCase(path + "#rule/cookie-required")
+	require.NoError(t, err)
+	assert.Equal(t, fixtureCases()[3], c)
+
+	_, err = reports.LoadCase(path + "#positive/minimal")
+	require.ErrorContains(t, err, "is not among the 3 failures and 1 warnings")
+	_, err = reports.LoadCase(path)
+	require.ErrorContains(t, err, "FILE#CASE")
+	_, err = reports.LoadCase(filepath.Join(t.TempDir(), "missing.json#x"))
+	require.ErrorContains(t, err, "cannot read report")
+}
+
+// A failed case is listed under the checks that fail it; a check configured as a warning that
+// also failed does not form a failure group of its own.
+func TestWarningSeverityChecksDoNotMakeGroups(t *testing.T) {
+	c := fixtureCases()[1]
+	c.Checks = append(c.Checks, contracts.CheckResult{Check: "response_schema", Verdict: contracts.Fail, Severity: contracts.SeverityWarning})
+	assert.Equal(t, []string{"error_code"}, reports.FailingChecks(c))
+	c.Checks = []contracts.CheckResult{{Check: "response_schema", Verdict: contracts.Fail, Severity: contracts.SeverityWarning}}
+	assert.Equal(t, []string{"response_schema"}, reports.FailingChecks(c))
+	c.Checks = nil
+	assert.Equal(t, []string{"outcome"}, reports.FailingChecks(c), "a failure without a failing check is its outcome's")
+}

@@ -144,7 +144,11 @@ func (s *SARIF) End(sum contracts.Summary, _ contracts.Coverage) error {
 		for _, g := range group(list.cases) {
 			for _, cg := range g.Causes {
 				for _, e := range cg.Entries {
-					all = append(all, finding{e.Case, e.Finding, list.level})
+					level := list.level
+					if e.Finding.Severity == contracts.SeverityWarning {
+						level = "warning"
+					}
+					all = append(all, finding{e.Case, e.Finding, level})
 				}
 			}
 		}
