@@ -1,0 +1,218 @@
+package contracts_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/clbcheck/clbcheck/contracts"
+	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/signature"
+	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
+)
+
+// rewrite wraps the faithful emulator and changes its answers after the fact.
+type rewrite struct {
+	h  http.Handler
+	fn func(action string, params url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte)
+}
+
+func (rw rewrite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body := new(bytes.Buffer)
+	if r.Body != nil {
+		_, _ = body.ReadFrom(r.Body)
+	}
+	params, _ := url.ParseQuery(r.URL.RawQuery)
+	if form, err := url.ParseQuery(body.String()); err == nil {
+		for k, v := range form {
+			params[k] = append(params[k], v...)
+		}
+	}
+	r.Body = httpNopCloser{bytes.NewReader(body.Bytes())}
+	rec := httptest.NewRecorder()
+	rw.h.ServeHTTP(rec, r)
+	status, hdr, out := rw.fn(params.Get(spec.ParamAction), params, rec)
+	for k, v := range hdr {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(out)
+}
+
+type httpNopCloser struct{ *bytes.Reader }
+
+func (httpNopCloser) Close() error { return nil }
+
+func runBroken(t *testing.T, fn func(action string, params url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte)) (*collect, contracts.Summary) {
+	t.Helper()
+	cfg := emulator.DefaultConfig()
+	emu, err := emulator.New(cfg)
+	require.NoError(t, err)
+	tg, err := target.NewHandlerTarget(rewrite{h: emu, fn: fn}, cfg, "broken emulator")
+	require.NoError(t, err)
+	rep := &collect{}
+	sum, _, err := contracts.Execute(context.Background(), tg, contracts.Options{Profile: contracts.ProfileStrict, Seed: 3, Reporter: rep, Random: -1})
+	require.NoError(t, err)
+	return rep, sum
+}
+
+// failedChecks counts, per check name, the cases where that check failed.
+func failedChecks(rep *collect) map[string]int {
+	m := map[string]int{}
+	for _, r := range rep.results {
+		for _, c := range r.Checks {
+			if c.Verdict == contracts.Fail {
+				m[c.Check]++
+			}
+		}
+	}
+	return m
+}
+
+func mutateJSON(rec *httptest.ResponseRecorder, f func(m map[string]any)) []byte {
+	var m map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
+		return rec.Body.Bytes()
+	}
+	f(m)
+	out, _ := json.Marshal(m)
+	return out
+}
+
+// Each deliberately broken emulator is caught, and by the check that names the breakage.
+func TestBrokenEmulatorsAreCaughtByTheRightCheck(t *testing.T) {
+	under := spec.MustDefault().UnderTest.Action
+	cases := []struct {
+		name  string
+		check string
+		fn    func(action string, params url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte)
+	}{
+		{"answers lack RequestId", contracts.CheckRequestID, func(a string, _ url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte) {
+			if a != under {
+				return rec.Code, rec.Header(), rec.Body.Bytes()
+			}
+			return rec.Code, rec.Header(), mutateJSON(rec, func(m map[string]any) { delete(m, spec.FieldRequestID) })
+		}},
+		{"documented code replaced by a generic one", contracts.CheckExpectedOutcome, func(a string, _ url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte) {
+			return rec.Code, rec.Header(), mutateJSON(rec, func(m map[string]any) {
+				if m[spec.FieldCode] == "InvalidParameter.IdleTimeout" {
+					m[spec.FieldCode] = "InvalidParameter"
+				}
+			})
+		}},
+		{"client errors answered as 500", contracts.CheckNotServerError, func(a string, _ url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte) {
+			if a == under && rec.Code == 400 {
+				return 500, rec.Header(), rec.Body.Bytes()
+			}
+			return rec.Code, rec.Header(), rec.Body.Bytes()
+		}},
+		{"wrong status for a documented code", contracts.CheckStatusDocumented, func(a string, _ url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte) {
+			if strings.Contains(rec.Body.String(), "Certkey.Forbidden") {
+				return 403, rec.Header(), rec.Body.Bytes()
+			}
+			return rec.Code, rec.Header(), rec.Body.Bytes()
+		}},
+		{"listeners read back as running", contracts.CheckListenerCreated, func(a string, _ url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte) {
+			if a != spec.ActionDescribeHTTPSListener {
+				return rec.Code, rec.Header(), rec.Body.Bytes()
+			}
+			return rec.Code, rec.Header(), mutateJSON(rec, func(m map[string]any) {
+				if m[spec.FieldStatus] == spec.StatusStopped {
+					m[spec.FieldStatus] = spec.StatusRunning
+				}
+			})
+		}},
+		{"plain-text content type", contracts.CheckContentType, func(a string, _ url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte) {
+			h := rec.Header().Clone()
+			if a == under {
+				h.Set("Content-Type", "text/plain")
+			}
+			return rec.Code, h, rec.Body.Bytes()
+		}},
+		{"numeric Code field", contracts.CheckErrorEnvelope, func(a string, _ url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte) {
+			if a != under || rec.Code < 400 {
+				return rec.Code, rec.Header(), rec.Body.Bytes()
+			}
+			return rec.Code, rec.Header(), mutateJSON(rec, func(m map[string]any) { m[spec.FieldRequestID] = 12345 })
+		}},
+		{"a bad signature is accepted", contracts.CheckAuthEnforced, func(a string, p url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte) {
+			if rec.Body.String() != "" && strings.Contains(rec.Body.String(), "SignatureDoesNotMatch") {
+				return 200, http.Header{"Content-Type": []string{"application/json;charset=utf-8"}}, []byte(`{"RequestId":"ACCEPTED-ANYWAY"}`)
+			}
+			return rec.Code, rec.Header(), rec.Body.Bytes()
+		}},
+	}
+	for _, tc := range cases {
+		tc := tc
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			rep, sum := runBroken(t, tc.fn)
+			require.NotZero(t, sum.Failed, "the breakage went unnoticed")
+			assert.NotZero(t, failedChecks(rep)[tc.check], "check %s did not flag it; failed checks: %v", tc.check, failedChecks(rep))
+		})
+	}
+}
+
+// An implementation that says yes to everything (httpmock responder) fails the negative
+// cases, the state read-back and the security cases; cases whose fixtures it cannot provide
+// are skipped with a reason, never failed.
+func TestYesManImplementationIsCaught(t *testing.T) {
+	client := &http.Client{}
+	httpmock.ActivateNonDefault(client)
+	defer httpmock.DeactivateAndReset()
+	httpmock.RegisterResponder("POST", "=~^http://yes\\.test/", func(req *http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(200, `{"RequestId":"5B3E0A6C-0000-4000-8000-000000000001"}`)
+		resp.Header.Set("Content-Type", "application/json;charset=utf-8")
+		return resp, nil
+	})
+	tg, err := target.NewHTTP(target.HTTPConfig{BaseURL: "http://yes.test", Client: client,
+		Credentials: map[string]signature.Credentials{generators.PrincipalPrimary: {AccessKeyID: "id", AccessKeySecret: "secret"}}})
+	require.NoError(t, err)
+	no := false
+	fixtures := &target.FixtureFile{Provision: &no, Slots: map[string]string{generators.SlotLB: "lb-given", generators.SlotCert: "cert-given"}}
+	rep := &collect{}
+	sum, _, err := contracts.Execute(context.Background(), tg, contracts.Options{Profile: contracts.ProfileStrict, Seed: 1, Reporter: rep, Fixtures: fixtures, Random: -1})
+	require.NoError(t, err)
+	checks := failedChecks(rep)
+	assert.NotZero(t, checks[contracts.CheckExpectedOutcome])
+	assert.NotZero(t, checks[contracts.CheckAuthEnforced])
+	assert.NotZero(t, checks[contracts.CheckListenerCreated])
+	assert.NotZero(t, sum.Skipped)
+	for _, r := range rep.results {
+		if r.Verdict == contracts.Skip {
+			assert.NotEmpty(t, r.SkipReason, r.ID)
+		}
+	}
+}
+
+// A target that is not listening aborts the run with ErrUnreachable instead of failing every case.
+func TestUnreachableTargetAborts(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	tg, err := target.NewHTTP(target.HTTPConfig{BaseURL: url, Credentials: map[string]signature.Credentials{generators.PrincipalPrimary: {AccessKeyID: "a", AccessKeySecret: "b"}}})
+	require.NoError(t, err)
+	sum, _, err := contracts.Execute(context.Background(), tg, contracts.Options{Random: -1})
+	require.ErrorIs(t, err, target.ErrUnreachable)
+	assert.True(t, sum.Aborted)
+}
+
+// The library entry point makes one subtest per case.
+func TestRunMakesSubtests(t *testing.T) {
+	tg, err := target.NewEmulator(emulator.DefaultConfig())
+	require.NoError(t, err)
+	sum := contracts.Run(t, tg, contracts.Options{Filter: func(c generators.Case) bool { return strings.HasPrefix(c.ID, "negative/IdleTimeout/") }, Random: -1})
+	require.NotZero(t, sum.Cases)
+	require.Zero(t, sum.Failed)
+}

@@ -1,0 +1,86 @@
+package contracts
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/clbcheck/clbcheck/target"
+)
+
+// Run runs the whole suite against tg inside another project's go test: one subtest per case,
+// named after the case, failing with the checks that did not hold. It returns the summary.
+//
+//	func TestMyImplementation(t *testing.T) {
+//		tg, _ := target.NewHTTP(target.HTTPConfig{BaseURL: srv.URL, Credentials: creds})
+//		contracts.Run(t, tg, contracts.Options{Profile: contracts.ProfileDocumented})
+//	}
+func Run(t *testing.T, tg target.Target, opts Options) Summary {
+	t.Helper()
+	rep := &subtests{t: t, next: opts.Reporter}
+	opts.Reporter = rep
+	sum, _, err := Execute(context.Background(), tg, opts)
+	if err != nil {
+		t.Fatalf("clbcheck: the run could not complete: %v", err)
+	}
+	return sum
+}
+
+// subtests turns each result into a subtest of t (called from Execute's goroutine, which is
+// the test's own, as testing requires).
+type subtests struct {
+	t    *testing.T
+	next Reporter
+}
+
+func (s *subtests) Begin(m Meta) error {
+	s.t.Logf("clbcheck %s against %s, profile %s, seed %d", m.Version, m.Target, m.Profile, m.Seed)
+	if s.next != nil {
+		return s.next.Begin(m)
+	}
+	return nil
+}
+
+func (s *subtests) Case(r CaseResult) error {
+	s.t.Run(r.ID, func(t *testing.T) {
+		switch r.Verdict {
+		case Skip:
+			t.Skip(r.SkipReason)
+		case Fail:
+			t.Error(explain(r))
+		case Warn:
+			t.Log("warning: " + explain(r))
+		}
+	})
+	if s.next != nil {
+		return s.next.Case(r)
+	}
+	return nil
+}
+
+func (s *subtests) End(sum Summary, cov Coverage) error {
+	s.t.Logf("clbcheck: %d cases, %d passed, %d failed, %d skipped, %d warnings (seed %d)", sum.Cases, sum.Passed, sum.Failed, sum.Skipped, sum.Warnings, sum.Seed)
+	if s.next != nil {
+		return s.next.End(sum, cov)
+	}
+	return nil
+}
+
+// explain renders a failed or warned case for a person.
+func explain(r CaseResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "expected %s, got %s", r.Expected, r.Actual)
+	for _, c := range r.Checks {
+		if c.Verdict == Fail || c.Verdict == Warn {
+			fmt.Fprintf(&b, "\n  %s: %s", c.Check, c.Message)
+			if c.Expected != "" || c.Actual != "" {
+				fmt.Fprintf(&b, " (expected %s, got %s)", c.Expected, c.Actual)
+			}
+		}
+	}
+	if r.Repro != nil {
+		fmt.Fprintf(&b, "\n  reproduce: %s\n  curl: %s", r.Repro.Replay, r.Repro.Curl)
+	}
+	return b.String()
+}
