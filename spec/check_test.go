@@ -3,6 +3,7 @@ package spec_test
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -67,6 +68,8 @@ func TestCheckIntegerWireForms(t *testing.T) {
 		"1e3":                  spec.KindType,
 		"01":                   spec.KindType,
 		"00":                   spec.KindType,
+		"-0":                   spec.KindType, // not the canonical form of 0, like "+1" and "01"
+		"-00":                  spec.KindType,
 		"-":                    spec.KindType,
 		"":                     spec.KindType,
 		"１":                    spec.KindType, // a full-width digit
@@ -120,6 +123,26 @@ func TestCheckIntegerBoundsOfEveryParameter(t *testing.T) {
 		})
 	}
 	assert.GreaterOrEqual(t, n, 12)
+}
+
+// The model accepts an integer only in its one canonical decimal spelling, so a value that
+// passes Check is the same string as the number it stands for; a forbidden value (Bandwidth 0)
+// cannot be dodged by spelling it differently.
+func TestCheckAcceptsOnlyCanonicalIntegers(t *testing.T) {
+	_, op := underTest(t)
+	spellings := []string{"0", "-0", "+0", "00", "-00", "1", "+1", "01", "-1", "-01", "10", "010", " 10", "10 ", "1_0", "1,0"}
+	for _, p := range op.Parameters {
+		if !p.IsInteger() {
+			continue
+		}
+		for _, v := range spellings {
+			if k, _ := p.Check(v); k == "" || k != spec.KindType {
+				n, err := strconv.ParseInt(v, 10, 64)
+				require.NoError(t, err, "%s accepted %q as an integer", p.Name, v)
+				assert.Equal(t, strconv.FormatInt(n, 10), v, "%s accepted the non-canonical %q", p.Name, v)
+			}
+		}
+	}
 }
 
 func contains(list []string, s string) bool {
@@ -227,6 +250,7 @@ func TestCheckStrings(t *testing.T) {
 		{"Tag.Value", "x http://y", spec.KindForbiddenSubstrings},
 		// forbidden values, checked before the bounds and the enum
 		{"Bandwidth", "0", spec.KindForbiddenValues},
+		{"Bandwidth", "-0", spec.KindType}, // must not slip past the forbidden 0
 		{"Bandwidth", "-1", ""},
 		{"Bandwidth", "1", ""},
 		{"ServerCertificate.StandardType", "cn", spec.KindForbiddenValues},
