@@ -89,10 +89,8 @@ func (e *Emulator) createListener(req *request, op *spec.Operation) (map[string]
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	port, _ := strconv.Atoi(req.value(spec.ParamListenerPort))
-	c := &createCtx{e: e, req: req, port: port, region: e.state.region(req.caller.accountID, req.region, false)}
-	if c.region != nil {
-		c.lb = c.region.LoadBalancers[req.value(spec.ParamLoadBalancerID)]
-	}
+	c := &createCtx{e: e, req: req, port: port}
+	c.region, c.lb = e.findLB(req, req.value(spec.ParamLoadBalancerID))
 	if id, ok := req.get(spec.ParamServerCertificateID); ok {
 		c.certs = append(c.certs, id)
 	}

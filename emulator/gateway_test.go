@@ -375,3 +375,34 @@ func TestNoAuth(t *testing.T) {
 	assert.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
 	assert.NotEmpty(t, r.str(spec.FieldLoadBalancerID))
 }
+
+// TestRepeatedSameValue sends one parameter twice with the same value: it is read once, and
+// the signature covers both copies as sent.
+func TestRepeatedSameValue(t *testing.T) {
+	e := newEnv(t)
+	c := e.primary()
+	lb, cert := c.createPerfLB(), c.uploadCert("")
+	v := listenerParams(lb, cert)
+	v[spec.ParamHealthCheck] = []string{"off", "off"}
+	r := c.call(spec.ActionCreateHTTPSListener, v)
+	assert.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
+	v = listenerParams(lb, cert, spec.ParamListenerPort, "444")
+	v[spec.ParamHealthCheck] = []string{"off", "on"}
+	r = c.call(spec.ActionCreateHTTPSListener, v)
+	assert.Equal(t, spec.MustDefault().WireOutcome(spec.KindDuplicate).Code, r.code(), "%s", r.Raw)
+}
+
+// TestRegionIdOfAnotherRegion: an instance is found by its id even when RegionId names
+// another region; the instance's region then decides the region scenario.
+func TestRegionIdOfAnotherRegion(t *testing.T) {
+	e := newEnv(t)
+	c := e.primary()
+	lb, cert := c.createPerfLB(), c.uploadCert("")
+	c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamRegionID, "cn-shanghai"))
+	l := e.primary()
+	l.region = limitedRegion
+	llb, lcert := l.createPerfLB(), l.uploadCert("")
+	r := c.call(spec.ActionCreateHTTPSListener, listenerParams(llb, lcert, pEnableHTTP2, "on"))
+	assert.Equal(t, "InvalidParameter.RegionNotSupport", r.code(), "%s", r.Raw)
+	assert.Contains(t, r.str(spec.FieldMessage), pEnableHTTP2)
+}

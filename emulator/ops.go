@@ -94,11 +94,33 @@ func (e *Emulator) lbNotFound(id string) *apiError {
 // loadBalancer finds an instance of the caller. Callers hold e.mu.
 func (e *Emulator) loadBalancer(req *request) (*RegionState, *LoadBalancer, *apiError) {
 	id := req.value(spec.ParamLoadBalancerID)
-	r := e.state.region(req.caller.accountID, req.region, false)
-	if r == nil || r.LoadBalancers[id] == nil {
+	r, lb := e.findLB(req, id)
+	if lb == nil {
 		return nil, nil, e.lbNotFound(id)
 	}
-	return r, r.LoadBalancers[id], nil
+	return r, lb, nil
+}
+
+// findLB looks an instance up by id among the caller's regions, the request's region first.
+// Instance ids are unique, and RegionId is optional on the wire, so a RegionId naming another
+// region does not hide the instance; once found, the request is served in the instance's
+// region (req.region is updated), which is where its certificates, ACLs and policies are
+// looked up and which decides the region scenario. Callers hold e.mu.
+func (e *Emulator) findLB(req *request, id string) (*RegionState, *LoadBalancer) {
+	if r := e.state.region(req.caller.accountID, req.region, false); r != nil && r.LoadBalancers[id] != nil {
+		return r, r.LoadBalancers[id]
+	}
+	acct := e.state.Accounts[req.caller.accountID]
+	if acct == nil {
+		return nil, nil
+	}
+	for _, name := range sortedKeys(acct.Regions) {
+		if r := acct.Regions[name]; r.LoadBalancers[id] != nil {
+			req.region = name
+			return r, r.LoadBalancers[id]
+		}
+	}
+	return nil, nil
 }
 
 func (e *Emulator) createLoadBalancer(req *request, _ *spec.Operation) (map[string]any, *apiError) {

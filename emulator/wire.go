@@ -31,7 +31,8 @@ const (
 type request struct {
 	http    *http.Request
 	body    []byte
-	values  url.Values // query and form merged
+	values  url.Values // query and form merged, a repeated identical value kept once
+	raw     url.Values // query and form merged, every value as sent (what V1 signs)
 	action  string
 	version string
 	format  string
@@ -78,9 +79,10 @@ func newRequestID() string {
 // decode reads the query and the form body of r and merges them. A value given in both with
 // the same content is kept once, so that Validate's duplicate check only sees real conflicts.
 func (e *Emulator) decode(w http.ResponseWriter, hr *http.Request, req *request) *apiError {
-	req.values = url.Values{}
+	req.values, req.raw = url.Values{}, url.Values{}
 	q, qerr := url.ParseQuery(hr.URL.RawQuery)
 	merge(req.values, q)
+	appendAll(req.raw, q)
 	if hr.Body != nil {
 		body, err := io.ReadAll(http.MaxBytesReader(w, hr.Body, maxBody))
 		if err != nil {
@@ -91,6 +93,7 @@ func (e *Emulator) decode(w http.ResponseWriter, hr *http.Request, req *request)
 		if len(body) > 0 && (ct == e.spec.Wire.BodyContentType || ct == "") {
 			f, ferr := url.ParseQuery(string(body))
 			merge(req.values, f)
+			appendAll(req.raw, f)
 			if ferr != nil && qerr == nil {
 				qerr = ferr
 			}
@@ -109,6 +112,12 @@ func merge(dst, src url.Values) {
 				dst[k] = append(dst[k], v)
 			}
 		}
+	}
+}
+
+func appendAll(dst, src url.Values) {
+	for k, vs := range src {
+		dst[k] = append(dst[k], vs...)
 	}
 }
 
