@@ -31,6 +31,7 @@ type Options struct {
 	Workers   int           // cases in flight at once (default 4)
 	RateLimit float64       // requests per second across workers (0: unlimited)
 	Random    int           // random (gopter) cases added to the catalogue (default 64; -1: none)
+	Sequences int           // gopter command sequences of the listener lifecycle (default 10; -1: none)
 	Checks    map[string]CheckConfig
 	Overrides *Overrides
 	Fixtures  *target.FixtureFile
@@ -200,6 +201,24 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 		}
 		if opts.Progress != nil {
 			opts.Progress(Progress{Done: sum.Cases, Total: len(cases), Failed: sum.Failed, Skipped: sum.Skipped, Warnings: sum.Warnings, Elapsed: opts.Now().Sub(started), Last: res.ID})
+		}
+	}
+	if n := opts.Sequences; n >= 0 && fatal.Load() == nil && runCtx.Err() == nil && (opts.Filter == nil || opts.Filter(generators.Case{ID: "state/lifecycle-sequences", Category: generators.Stateful})) && opts.ShardK <= 1 {
+		if n == 0 {
+			n = 10
+		}
+		res := r.runSequences(runCtx, opts.Seed, n)
+		sum.Cases++
+		switch res.Verdict {
+		case Pass:
+			sum.Passed++
+		case Fail:
+			sum.Failed++
+		case Skip:
+			sum.Skipped++
+		}
+		if err := rep.Case(res); err != nil && repErr == nil {
+			repErr = err
 		}
 	}
 	var runErr error

@@ -1,0 +1,76 @@
+package contracts
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/leanovate/gopter"
+	"github.com/leanovate/gopter/commands"
+
+	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
+)
+
+// runSequences checks the listener lifecycle with gopter command sequences against the
+// target: n sequences from seed, each on a fresh instance, shrunk to the shortest failing
+// sequence on failure. It returns one result for the whole property.
+func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult {
+	start := time.Now()
+	res := CaseResult{ID: "state/lifecycle-sequences", Scenario: "STATEFUL_SEQUENCES", Category: string(generators.Stateful), Seed: seed,
+		Expected: "every answer as the model predicts", Basis: string(spec.Documented)}
+	env := &caseEnv{binds: map[string]string{}, port: "0"}
+	exec := func(action string, ps []generators.Param) generators.Answer {
+		kvs, err := r.kvs(ctx, env, ps)
+		if err != nil {
+			return generators.Answer{Err: err}
+		}
+		resp, err := r.send(ctx, target.Request{Action: action, Params: kvs})
+		if err != nil {
+			return generators.Answer{Err: err}
+		}
+		return generators.Answer{Status: resp.Status, Code: resp.Code, Fields: resp.Fields}
+	}
+	var setupErr error
+	newSUT := func() *generators.Lifecycle {
+		id, err := r.fx.Call(ctx, generators.PrincipalPrimary, spec.ActionCreateLoadBalancer,
+			[]target.KV{{Name: spec.ParamLoadBalancerSpec, Value: "slb.s2.small"}, {Name: spec.ParamLoadBalancerName, Value: r.fx.Name("seq")}}, spec.FieldLoadBalancerID)
+		if err != nil && setupErr == nil {
+			setupErr = err
+		}
+		return &generators.Lifecycle{Exec: exec, LB: id}
+	}
+	destroy := func(l *generators.Lifecycle) {
+		if l.LB != "" {
+			_, _ = r.send(context.WithoutCancel(ctx), target.Request{Action: spec.ActionDeleteLoadBalancer, Params: []target.KV{{Name: spec.ParamLoadBalancerID, Value: l.LB}}})
+		}
+	}
+	cmds := generators.LifecycleCommands(r.s, []string{"7001", "7002", "7003"}, newSUT, destroy)
+	params := gopter.DefaultTestParametersWithSeed(seed)
+	params.MinSuccessfulTests = n
+	params.MaxSize = 12
+	out := commands.Prop(cmds).Check(params)
+	res.DurationMS = float64(time.Since(start).Microseconds()) / 1000
+	switch {
+	case setupErr != nil:
+		res.Verdict, res.SkipReason = Skip, "cannot create an instance for the sequences: "+setupErr.Error()
+	case out.Passed():
+		res.Verdict, res.Actual = Pass, fmt.Sprintf("%d sequences as predicted", out.Succeeded)
+	default:
+		res.Verdict = Fail
+		msg := "a sequence of calls did not behave as the model predicts"
+		if out.Error != nil {
+			msg += ": " + out.Error.Error()
+		}
+		var seq []string
+		for _, a := range out.Args {
+			seq = append(seq, fmt.Sprint(a.Arg))
+		}
+		res.Actual = strings.Join(seq, " ")
+		res.Checks = []CheckResult{{Check: CheckListenerCreated, Verdict: Fail, Message: msg + "; shortest failing sequence: " + res.Actual}}
+		res.Size = len(out.Args)
+	}
+	return res
+}

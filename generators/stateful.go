@@ -1,0 +1,221 @@
+package generators
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/leanovate/gopter"
+	"github.com/leanovate/gopter/commands"
+	"github.com/leanovate/gopter/gen"
+
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// Answer is what a stateful command saw.
+type Answer struct {
+	Status int
+	Code   string
+	Fields map[string]any
+	Err    error
+}
+
+func (a Answer) ok() bool { return a.Err == nil && a.Status >= 200 && a.Status < 300 && a.Code == "" }
+
+func (a Answer) String() string {
+	if a.Err != nil {
+		return "error: " + a.Err.Error()
+	}
+	if a.ok() {
+		return fmt.Sprintf("%d", a.Status)
+	}
+	return fmt.Sprintf("%d %s", a.Status, a.Code)
+}
+
+// Exec sends one operation with parameters (references allowed) and returns the answer.
+type Exec func(action string, params []Param) Answer
+
+// Lifecycle is the system under test of a stateful sequence: an instance of its own.
+type Lifecycle struct {
+	Exec Exec
+	LB   string
+}
+
+// lifeModel is the expected state: each port's listener, "stopped" or "started".
+type lifeModel struct {
+	ports map[string]string
+	prev  string // the port's state before the last command ("" when absent)
+}
+
+func (m lifeModel) with(port, st string) lifeModel {
+	n := lifeModel{ports: map[string]string{}, prev: m.ports[port]}
+	for k, v := range m.ports {
+		n.ports[k] = v
+	}
+	if st == "" {
+		delete(n.ports, port)
+	} else {
+		n.ports[port] = st
+	}
+	return n
+}
+
+func (m lifeModel) String() string {
+	var keys []string
+	for k, v := range m.ports {
+		keys = append(keys, k+"="+v)
+	}
+	sort.Strings(keys)
+	return "{" + strings.Join(keys, " ") + "}"
+}
+
+// LifecycleCommands returns gopter commands that create, start, delete and describe listeners
+// on a few ports of a fresh instance, with a model of what each answer must be: a create on a
+// used port is refused with the port-conflict (or pending) code, a new listener reads back
+// stopped, a started one starting or running, a deleted one is gone. newSUT provisions the
+// instance; destroy removes it.
+func LifecycleCommands(s *spec.Spec, ports []string, newSUT func() *Lifecycle, destroy func(*Lifecycle)) *commands.ProtoCommands {
+	conflict := map[string]bool{}
+	for _, st := range []string{"port-in-use", "listener-pending"} {
+		if e, ok := s.StateError(st); ok {
+			conflict[e.Code] = true
+		}
+	}
+	base := Base(s)
+	key := func(l *Lifecycle, port string) []Param {
+		return []Param{{Name: spec.ParamLoadBalancerID, Value: l.LB}, {Name: spec.ParamListenerPort, Value: port}}
+	}
+	post := func(f func(m lifeModel, a Answer) string) func(commands.State, commands.Result) *gopter.PropResult {
+		return func(st commands.State, res commands.Result) *gopter.PropResult {
+			a := res.(Answer)
+			if a.Err != nil || a.Status >= 500 {
+				return &gopter.PropResult{Status: gopter.PropFalse, Error: fmt.Errorf("answer %s", a)}
+			}
+			if msg := f(st.(lifeModel), a); msg != "" {
+				return &gopter.PropResult{Status: gopter.PropFalse, Error: fmt.Errorf("%s (model %s)", msg, st.(lifeModel))}
+			}
+			return &gopter.PropResult{Status: gopter.PropTrue}
+		}
+	}
+	create := func(port string) commands.Command {
+		return &commands.ProtoCommand{
+			Name: "Create(" + port + ")",
+			RunFunc: func(sut commands.SystemUnderTest) commands.Result {
+				l := sut.(*Lifecycle)
+				ps := with(with(base, spec.ParamLoadBalancerID, l.LB), spec.ParamListenerPort, port)
+				return l.Exec(s.UnderTest.Action, ps)
+			},
+			NextStateFunc: func(st commands.State) commands.State {
+				m := st.(lifeModel)
+				if m.ports[port] != "" {
+					return m.with(port, m.ports[port])
+				}
+				return m.with(port, "stopped")
+			},
+			PostConditionFunc: post(func(m lifeModel, a Answer) string {
+				if m.prev == "" && !a.ok() {
+					return "a create on a free port was refused with " + a.String()
+				}
+				if m.prev != "" && (a.ok() || !conflict[a.Code]) {
+					return "a create on a used port answered " + a.String() + ", not a port conflict"
+				}
+				return ""
+			}),
+		}
+	}
+	start := func(port string) commands.Command {
+		return &commands.ProtoCommand{
+			Name: "Start(" + port + ")",
+			RunFunc: func(sut commands.SystemUnderTest) commands.Result {
+				l := sut.(*Lifecycle)
+				return l.Exec(spec.ActionStartListener, key(l, port))
+			},
+			NextStateFunc: func(st commands.State) commands.State {
+				m := st.(lifeModel)
+				if m.ports[port] == "" {
+					return m.with(port, "")
+				}
+				return m.with(port, "started")
+			},
+			PostConditionFunc: post(func(m lifeModel, a Answer) string {
+				if m.prev == "stopped" && !a.ok() {
+					return "starting a stopped listener was refused with " + a.String()
+				}
+				if m.prev == "" && a.ok() {
+					return "starting a listener that does not exist succeeded"
+				}
+				return ""
+			}),
+		}
+	}
+	del := func(port string) commands.Command {
+		return &commands.ProtoCommand{
+			Name: "Delete(" + port + ")",
+			RunFunc: func(sut commands.SystemUnderTest) commands.Result {
+				l := sut.(*Lifecycle)
+				return l.Exec(spec.ActionDeleteListener, key(l, port))
+			},
+			PreConditionFunc: func(st commands.State) bool { return st.(lifeModel).ports[port] != "started" },
+			NextStateFunc:    func(st commands.State) commands.State { return st.(lifeModel).with(port, "") },
+			PostConditionFunc: post(func(m lifeModel, a Answer) string {
+				if m.prev != "" && !a.ok() {
+					return "deleting an existing listener was refused with " + a.String()
+				}
+				if m.prev == "" && a.ok() {
+					return "deleting a listener that does not exist succeeded"
+				}
+				return ""
+			}),
+		}
+	}
+	describe := func(port string) commands.Command {
+		return &commands.ProtoCommand{
+			Name: "Describe(" + port + ")",
+			RunFunc: func(sut commands.SystemUnderTest) commands.Result {
+				l := sut.(*Lifecycle)
+				return l.Exec(spec.ActionDescribeHTTPSListener, key(l, port))
+			},
+			NextStateFunc: func(st commands.State) commands.State { m := st.(lifeModel); return m.with(port, m.ports[port]) },
+			PostConditionFunc: post(func(m lifeModel, a Answer) string {
+				status, _ := a.Fields[spec.FieldStatus].(string)
+				switch m.prev {
+				case "":
+					if a.ok() {
+						return "a listener that should not exist reads back " + status
+					}
+				case "stopped":
+					if !a.ok() || status != spec.StatusStopped {
+						return fmt.Sprintf("a stopped listener reads back %s %q", a, status)
+					}
+				case "started":
+					if !a.ok() || (status != spec.StatusStarting && status != spec.StatusRunning) {
+						return fmt.Sprintf("a started listener reads back %s %q", a, status)
+					}
+				}
+				return ""
+			}),
+		}
+	}
+	portGen := func(f func(string) commands.Command) gopter.Gen {
+		vals := make([]any, len(ports))
+		for i, p := range ports {
+			vals[i] = p
+		}
+		return gen.OneConstOf(vals...).Map(func(p string) commands.Command { return f(p) })
+	}
+	return &commands.ProtoCommands{
+		NewSystemUnderTestFunc: func(commands.State) commands.SystemUnderTest { return newSUT() },
+		DestroySystemUnderTestFunc: func(sut commands.SystemUnderTest) {
+			if l, ok := sut.(*Lifecycle); ok && destroy != nil {
+				destroy(l)
+			}
+		},
+		InitialStateGen: gen.Const(lifeModel{ports: map[string]string{}}),
+		GenCommandFunc: func(commands.State) gopter.Gen {
+			return gen.Weighted([]gen.WeightedGen{
+				{Weight: 4, Gen: portGen(create)}, {Weight: 2, Gen: portGen(start)},
+				{Weight: 3, Gen: portGen(del)}, {Weight: 3, Gen: portGen(describe)},
+			})
+		},
+	}
+}
