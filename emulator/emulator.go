@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -98,6 +99,14 @@ func (e *Emulator) Config() Config { return e.cfg }
 
 // Handler returns the emulator as an http.Handler.
 func (e *Emulator) Handler() http.Handler { return e }
+
+// Snapshot returns the whole state as the JSON a state file holds. Tests compare snapshots to
+// show that a refused request changed nothing.
+func (e *Emulator) Snapshot() ([]byte, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return json.Marshal(e.state)
+}
 
 // NonceCacheSize is the number of nonces currently remembered (for memory tests).
 func (e *Emulator) NonceCacheSize() int { return e.nonces.size() }

@@ -226,6 +226,8 @@ func TestEveryCatalogueCode(t *testing.T) {
 			c := e.primary()
 			params := row.setup(c)
 			before := c.listenerCount()
+			snap, err := e.em.Snapshot()
+			require.NoError(t, err)
 			r := c.call(spec.ActionCreateHTTPSListener, params)
 			assert.Equal(t, ec.Code, r.code(), "%s: %s", row.why, r.Raw)
 			assert.Equal(t, ec.Status, r.Status, "%s", r.Raw)
@@ -236,6 +238,9 @@ func TestEveryCatalogueCode(t *testing.T) {
 			}
 			assert.NotContains(t, r.str(spec.FieldMessage), "%s", "message placeholders are filled")
 			assert.Equal(t, before, c.listenerCount(), "a refused request changes nothing")
+			after, err := e.em.Snapshot()
+			require.NoError(t, err)
+			assert.JSONEq(t, string(snap), string(after), "a refused request changes nothing")
 		})
 	}
 	for code := range errorCases {

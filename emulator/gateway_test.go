@@ -406,3 +406,32 @@ func TestRegionIdOfAnotherRegion(t *testing.T) {
 	assert.Equal(t, "InvalidParameter.RegionNotSupport", r.code(), "%s", r.Raw)
 	assert.Contains(t, r.str(spec.FieldMessage), pEnableHTTP2)
 }
+
+// TestV3JSONBody sends the business parameters as a JSON body, lists as nested arrays.
+func TestV3JSONBody(t *testing.T) {
+	e := newEnv(t)
+	c := e.primary()
+	lb, cert := c.createPerfLB(), c.uploadCert("")
+	body := []byte(`{"LoadBalancerId":"` + lb + `","ListenerPort":443,"Bandwidth":-1,"BackendServerPort":80,"HealthCheck":"off",` +
+		`"ServerCertificateId":"` + cert + `","Tag":[{"Key":"k1","Value":"v1"},{"Key":"k2","Value":"v2"}]}`)
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/", strings.NewReader(string(body)))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(signature.HeaderAction, spec.ActionCreateHTTPSListener)
+	req.Header.Set(signature.HeaderVersion, spec.MustDefault().APIVersion)
+	require.NoError(t, signature.SignV3(req, body, c.creds, e.clock.Now(), ""))
+	r := do(t, req)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
+	d := c.must(spec.ActionDescribeHTTPSListener, listenerRef(lb)).Body
+	assert.Len(t, d["Tags"].(map[string]any)["Tag"], 2)
+}
+
+func TestIncompleteSignatureShowsServerString(t *testing.T) {
+	e := newEnv(t)
+	c := e.primary()
+	v := c.signed(spec.ActionDescribeListeners, nil)
+	v.Del(spec.ParamSignature)
+	r := c.send(v)
+	require.Equal(t, "IncompleteSignature", r.code())
+	assert.True(t, strings.HasSuffix(r.str(spec.FieldMessage), " server string to sign is:"+signature.StringToSignV1(http.MethodPost, v)), r.str(spec.FieldMessage))
+}

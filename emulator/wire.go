@@ -90,13 +90,24 @@ func (e *Emulator) decode(w http.ResponseWriter, hr *http.Request, req *request)
 		}
 		req.body = body
 		ct, _, _ := mime.ParseMediaType(hr.Header.Get("Content-Type"))
-		if len(body) > 0 && (ct == e.spec.Wire.BodyContentType || ct == "") {
+		switch {
+		case len(body) == 0:
+		case ct == e.spec.Wire.BodyContentType || ct == "":
 			f, ferr := url.ParseQuery(string(body))
 			merge(req.values, f)
 			appendAll(req.raw, f)
 			if ferr != nil && qerr == nil {
 				qerr = ferr
 			}
+		case ct == "application/json":
+			// V3 clients may send a JSON body, with lists as nested arrays: flatten it to the
+			// wire names the description uses (Tag.1.Key).
+			f, ferr := flattenJSON(body)
+			if ferr != nil {
+				return e.gatewayError("invalid-parameter", "the JSON body is not an object: "+ferr.Error())
+			}
+			merge(req.values, f)
+			appendAll(req.raw, f)
 		}
 	}
 	if qerr != nil {
@@ -113,6 +124,41 @@ func merge(dst, src url.Values) {
 			}
 		}
 	}
+}
+
+// flattenJSON turns a JSON object into RPC parameters: objects nest with dots, arrays number
+// their items from 1, scalars become their text.
+func flattenJSON(body []byte) (url.Values, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var doc map[string]any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, err
+	}
+	out := url.Values{}
+	var walk func(prefix string, v any, depth int)
+	walk = func(prefix string, v any, depth int) {
+		if depth > 8 {
+			return
+		}
+		switch t := v.(type) {
+		case map[string]any:
+			for k, x := range t {
+				walk(prefix+"."+k, x, depth+1)
+			}
+		case []any:
+			for i, x := range t {
+				walk(prefix+"."+strconv.Itoa(i+1), x, depth+1)
+			}
+		case nil:
+		default:
+			out.Add(prefix, fmt.Sprint(t))
+		}
+	}
+	for k, v := range doc {
+		walk(k, v, 0)
+	}
+	return out, nil
 }
 
 func appendAll(dst, src url.Values) {
