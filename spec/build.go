@@ -333,6 +333,13 @@ func (b *builder) rules() error {
 		default:
 			return loadErr(ErrCodeBadExtension, "x-rules."+r.ID, "unknown rule kind %q", r.Kind)
 		}
+		// A rule without the names its kind reads would never fire, silently.
+		switch {
+		case r.Kind == RuleRequires && (len(r.When) == 0 || len(r.Require) == 0),
+			r.Kind == RuleEffectiveOnlyWhen && (len(r.When) == 0 || len(r.Params) == 0),
+			(r.Kind == RuleOneOf || r.Kind == RuleExclusive || r.Kind == RuleDistinct) && len(r.Params) < 2:
+			return loadErr(ErrCodeBadExtension, "x-rules."+r.ID, "a %s rule lacks the parameters it needs", r.Kind)
+		}
 	}
 	return nil
 }
@@ -474,6 +481,12 @@ func (b *builder) crossCheck() error {
 		for _, n := range names {
 			if n != "" && !known(n) {
 				return loadErr(ErrCodeUnknownName, "x-rules."+r.ID, "names parameter %q, which the operation does not have", n)
+			}
+		}
+		if r.Kind == RuleUniqueValue || r.List != "" || r.Field != "" {
+			// Validate reads the field of every entry; a missing list or field must fail here.
+			if p := op.Param(r.List); p == nil || p.List == nil || p.List.Field(r.Field) == nil {
+				return loadErr(ErrCodeUnknownName, "x-rules."+r.ID, "names list field %q of %q, which the operation does not have", r.Field, r.List)
 			}
 		}
 	}

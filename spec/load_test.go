@@ -156,6 +156,56 @@ func TestParseRefusesBrokenDocuments(t *testing.T) {
 			where: "x-rules.acl-type-required",
 		},
 		{
+			name: "x-rules unique-value names an unknown list field",
+			doc: func(t *testing.T) []byte {
+				return mutated(t, func(d map[string]any) {
+					findEntry(t, d, "x-rules", "id", "one-server-binding")["field"] = "Binding"
+				})
+			},
+			code:  spec.ErrCodeUnknownName,
+			where: "x-rules.one-server-binding",
+		},
+		{
+			name: "x-rules unique-value without a list",
+			doc: func(t *testing.T) []byte {
+				return mutated(t, func(d map[string]any) {
+					delete(findEntry(t, d, "x-rules", "id", "one-server-binding"), "list")
+				})
+			},
+			code:  spec.ErrCodeUnknownName,
+			where: "x-rules.one-server-binding",
+		},
+		{
+			name: "x-rules unique-value on a scalar parameter",
+			doc: func(t *testing.T) []byte {
+				return mutated(t, func(d map[string]any) {
+					findEntry(t, d, "x-rules", "id", "one-server-binding")["list"] = "ServerCertificateId"
+				})
+			},
+			code:  spec.ErrCodeUnknownName,
+			where: "x-rules.one-server-binding",
+		},
+		{
+			name: "x-rules requires rule that requires nothing",
+			doc: func(t *testing.T) []byte {
+				return mutated(t, func(d map[string]any) {
+					delete(findEntry(t, d, "x-rules", "id", "acl-id-required"), "require")
+				})
+			},
+			code:  spec.ErrCodeBadExtension,
+			where: "x-rules.acl-id-required",
+		},
+		{
+			name: "x-rules one-of rule with a single parameter",
+			doc: func(t *testing.T) []byte {
+				return mutated(t, func(d map[string]any) {
+					findEntry(t, d, "x-rules", "id", "server-certificate-required")["params"] = []any{"ServerCertificateId"}
+				})
+			},
+			code:  spec.ErrCodeBadExtension,
+			where: "x-rules.server-certificate-required",
+		},
+		{
 			name: "x-rules entry of an unknown kind",
 			doc: func(t *testing.T) []byte {
 				return mutated(t, func(d map[string]any) {
