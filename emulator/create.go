@@ -151,7 +151,11 @@ func (e *Emulator) createListener(req *request, op *spec.Operation) (map[string]
 		if cert := c.region.Certificates[id]; cert != nil {
 			st = cert.StandardType
 		}
-		l.Certificates = append(l.Certificates, CertRef{CertificateID: id, BindingType: "Server", StandardType: st})
+		ref := CertRef{CertificateID: id, StandardType: st}
+		if f := list.Field(spec.FieldBindingType); f.Default != nil {
+			ref.BindingType = *f.Default
+		}
+		l.Certificates = append(l.Certificates, ref)
 	}
 	for _, it := range op.Param(spec.ParamTag).List.Items(req.values) {
 		l.Tags = append(l.Tags, Tag{Key: it.Fields[spec.FieldTagKey], Value: it.Fields[spec.FieldTagValue]})
