@@ -32,10 +32,26 @@
 //     from the catalogue, %s filled in, every field a string; success bodies never have a
 //     Code.
 //
+// # Regions
+//
+// Resources live in the region of the request that created them. Instance ids are unique, so
+// the listener operations find an instance by id among the caller's regions (the request's
+// region first) and then work in the instance's region: its certificates, ACLs and TLS
+// policies are looked up there, and its region decides the region scenario.
+//
+// # Faults
+//
+// Config.Faults injects latency, 5xx answers (InternalError or ServiceUnavailable, drawn from
+// a seeded generator), dropped connections (the connection is hijacked and closed; a handler
+// that cannot be hijacked, such as httptest.ResponseRecorder, gets a bare 502 instead) and a
+// per-key token-bucket rate limit answered Throttling.User.
+//
 // # Persistence
 //
 // With Config.StateFile the state is loaded at start (ErrCorruptState for a file that does not
 // decode) and rewritten after every change through a temporary file, fsync and rename.
+// Snapshot returns the same JSON. The replay cache is not persisted: after a restart a nonce
+// may be used once more while its timestamp is still in the window.
 //
 // # Configuration and credentials
 //
