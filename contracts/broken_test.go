@@ -56,13 +56,19 @@ func (httpNopCloser) Close() error { return nil }
 
 func runBroken(t *testing.T, fn func(action string, params url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte)) (*collect, contracts.Summary) {
 	t.Helper()
+	return runBrokenOpts(t, fn, contracts.Options{Profile: contracts.ProfileStrict, Seed: 3, Random: -1})
+}
+
+func runBrokenOpts(t *testing.T, fn func(action string, params url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte), opts contracts.Options) (*collect, contracts.Summary) {
+	t.Helper()
 	cfg := emulator.DefaultConfig()
 	emu, err := emulator.New(cfg)
 	require.NoError(t, err)
 	tg, err := target.NewHandlerTarget(rewrite{h: emu, fn: fn}, cfg, "broken emulator")
 	require.NoError(t, err)
 	rep := &collect{}
-	sum, _, err := contracts.Execute(context.Background(), tg, contracts.Options{Profile: contracts.ProfileStrict, Seed: 3, Reporter: rep, Random: -1})
+	opts.Reporter = rep
+	sum, _, err := contracts.Execute(context.Background(), tg, opts)
 	require.NoError(t, err)
 	return rep, sum
 }
@@ -215,4 +221,24 @@ func TestRunMakesSubtests(t *testing.T) {
 	sum := contracts.Run(t, tg, contracts.Options{Filter: func(c generators.Case) bool { return strings.HasPrefix(c.ID, "negative/IdleTimeout/") }, Random: -1})
 	require.NotZero(t, sum.Cases)
 	require.Zero(t, sum.Failed)
+}
+
+// A failing random case is shrunk to a smaller case that still fails the same way.
+func TestFailingRandomCasesAreShrunk(t *testing.T) {
+	rep, _ := runBrokenOpts(t, func(a string, p url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte) {
+		// This implementation wrongly refuses any request carrying the Scheduler parameter.
+		if a == spec.MustDefault().UnderTest.Action && p.Get("Scheduler") != "" && rec.Code == 200 {
+			return 400, rec.Header(), []byte(`{"RequestId":"R","Code":"InvalidParameter","Message":"no"}`)
+		}
+		return rec.Code, rec.Header(), rec.Body.Bytes()
+	}, contracts.Options{Profile: contracts.ProfileStrict, Seed: 11, Random: 60, Sequences: -1,
+		Filter: func(c generators.Case) bool { return c.Category == generators.Random }})
+	shrunk := 0
+	for _, r := range rep.results {
+		if r.Verdict == contracts.Fail && r.ShrunkFrom > 0 {
+			shrunk++
+			assert.Less(t, r.Size, r.ShrunkFrom)
+		}
+	}
+	assert.NotZero(t, shrunk, "no failing random case was shrunk")
 }

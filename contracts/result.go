@@ -73,7 +73,8 @@ type CaseResult struct {
 	Exchange   *Exchange     `json:"exchange,omitempty"`
 	Repro      *Repro        `json:"repro,omitempty"`
 	Seed       int64         `json:"seed"`
-	Size       int           `json:"size"` // number of parameters sent; smaller reproducers sort first
+	Size       int           `json:"size"`                 // number of parameters sent; smaller reproducers sort first
+	ShrunkFrom int           `json:"shrunkFrom,omitempty"` // size before shrinking, for generated cases
 	DurationMS float64       `json:"durationMs"`
 }
 

@@ -153,6 +153,9 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 			defer wg.Done()
 			for c := range jobs {
 				res := r.runCase(ctx, c)
+				if res.Verdict == Fail && c.Shrink != nil {
+					res = r.shrink(ctx, c, res)
+				}
 				if res.unreachable {
 					if unreachable.Add(1) >= 5 {
 						fatal.CompareAndSwap(nil, res.err)
@@ -733,4 +736,41 @@ func stripSignatureBody(q string) string {
 		}
 	}
 	return strings.Join(keep, "&")
+}
+
+// shrink looks for a smaller case of the same class that fails the same checks, greedily,
+// within a bounded number of attempts, and returns the smallest failing result found.
+func (r *runner) shrink(ctx context.Context, c generators.Case, res caseOutcome) caseOutcome {
+	want := failingChecks(res.CaseResult)
+	best, bestRes := c, res
+	next := c.Shrink
+	for tries := 0; tries < 60 && ctx.Err() == nil; tries++ {
+		cand, ok := next()
+		if !ok {
+			break
+		}
+		if cand.Size() > best.Size() {
+			continue
+		}
+		cr := r.runCase(ctx, cand)
+		if cr.Verdict == Fail && failingChecks(cr.CaseResult) == want {
+			best, bestRes = cand, cr
+			next = cand.Shrink
+		}
+	}
+	if best.Size() < c.Size() {
+		bestRes.ShrunkFrom = c.Size()
+	}
+	return bestRes
+}
+
+func failingChecks(r CaseResult) string {
+	var names []string
+	for _, c := range r.Checks {
+		if c.Verdict == Fail {
+			names = append(names, c.Check)
+		}
+	}
+	sort.Strings(names)
+	return strings.Join(names, ",")
 }

@@ -123,6 +123,8 @@ type Case struct {
 	Repeat    bool          `json:"repeat,omitempty"`  // send twice; the second answer is judged (port conflict)
 	NoState   bool          `json:"noState,omitempty"` // do not read the listener back
 	Seed      int64         `json:"seed,omitempty"`
+	// Shrink, for generated cases, yields smaller cases of the same class one at a time.
+	Shrink func() (Case, bool) `json:"-"`
 }
 
 // Needs lists the fixture slots the case refers to (setup and principal included).

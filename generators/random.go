@@ -73,10 +73,24 @@ func ValueGen(p *spec.Parameter) gopter.Gen {
 	return g.SuchThat(valid)
 }
 
-// optional is a parameter that may or may not be sent.
-type optional struct {
-	Present bool
-	Value   string
+// rawValueGen is ValueGen without the final conversion to a string, so that gopter keeps its
+// shrinker (a Map to another type drops it): integers stay int64 until rendered.
+func rawValueGen(p *spec.Parameter) gopter.Gen {
+	if p.IsInteger() && len(p.Enum()) == 0 {
+		lo, hi := intBounds(p)
+		return gen.Int64Range(lo, hi).SuchThat(func(n int64) bool {
+			k, _ := p.Check(strconv.FormatInt(n, 10))
+			return k == ""
+		})
+	}
+	return ValueGen(p)
+}
+
+func render(v any) string {
+	if n, ok := v.(int64); ok {
+		return strconv.FormatInt(n, 10)
+	}
+	return v.(string)
 }
 
 // randomizable lists the optional parameters a random valid request may carry: not common,
@@ -94,15 +108,22 @@ func randomizable(s *spec.Spec) []*spec.Parameter {
 	return out
 }
 
+// RequestGen is a generator of raw choices together with the function that turns a choice into
+// request parameters. Choices keep gopter's shrinkers: a shrunk choice drops optional
+// parameters and moves values towards their simplest form.
+type RequestGen struct {
+	Gen   gopter.Gen
+	Build func(choice any) []Param
+}
+
 // ValidRequestGen generates valid requests: the base request plus a random subset of optional
-// parameters with random valid values and a few tags, repaired so every rule holds. Shrinking
-// drops optional parameters first.
-func ValidRequestGen(s *spec.Spec) gopter.Gen {
+// parameters with random valid values and a few tags, repaired so every rule holds.
+func ValidRequestGen(s *spec.Spec) RequestGen {
 	params := randomizable(s)
 	gens := make([]gopter.Gen, 0, len(params)+1)
 	for _, p := range params {
-		gens = append(gens, gopter.CombineGens(gen.Weighted([]gen.WeightedGen{{Weight: 3, Gen: gen.Const(false)}, {Weight: 1, Gen: gen.Const(true)}}), ValueGen(p)).
-			Map(func(v []any) optional { return optional{Present: v[0].(bool), Value: v[1].(string)} }))
+		// Each optional parameter is a pair (present?, value); false shrinks first.
+		gens = append(gens, gopter.CombineGens(gen.Weighted([]gen.WeightedGen{{Weight: 3, Gen: gen.Const(false)}, {Weight: 1, Gen: gen.Const(true)}}).WithShrinker(boolShrinker), rawValueGen(p)))
 	}
 	tag := s.UnderTest.Param(spec.ParamTag)
 	maxTags := 0
@@ -111,12 +132,13 @@ func ValidRequestGen(s *spec.Spec) gopter.Gen {
 	}
 	gens = append(gens, gen.IntRange(0, maxTags))
 	base := Base(s)
-	return gopter.CombineGens(gens...).Map(func(vals []any) []Param {
+	build := func(choice any) []Param {
+		vals := choice.([]any)
 		ps := append([]Param{}, base...)
 		for i, p := range params {
-			o := vals[i].(optional)
-			if o.Present {
-				ps = with(ps, p.Name, o.Value)
+			pair := vals[i].([]any)
+			if pair[0].(bool) {
+				ps = with(ps, p.Name, render(pair[1]))
 			}
 		}
 		if n := vals[len(vals)-1].(int); n > 0 {
@@ -125,7 +147,19 @@ func ValidRequestGen(s *spec.Spec) gopter.Gen {
 			}
 		}
 		return Repair(s, ps, "")
-	}).SuchThat(func(ps []Param) bool { return s.Validate(s.UnderTest, Values(ps, placeholder)) == nil })
+	}
+	g := gopter.CombineGens(gens...).SuchThat(func(v []any) bool {
+		return s.Validate(s.UnderTest, Values(build(v), placeholder)) == nil
+	})
+	return RequestGen{Gen: g, Build: build}
+}
+
+// boolShrinker shrinks true to false (a parameter present to absent).
+func boolShrinker(v any) gopter.Shrink {
+	if v.(bool) {
+		return gopter.ConcatShrinks(gopter.Shrink(func() (any, bool) { return false, true }).Filter(func(any) bool { return true }))
+	}
+	return gopter.NoShrink
 }
 
 // mutation is one boundary violation applied to a valid request.
@@ -148,12 +182,15 @@ func mutations(s *spec.Spec) []mutation {
 }
 
 // NegativeRequestGen generates requests that break exactly one constraint: a valid request
-// with one boundary violation applied. The sieve re-checks the violation after every shrink,
-// so a shrunk case is still negative and still breaks the same constraint.
-func NegativeRequestGen(s *spec.Spec) gopter.Gen {
+// with one boundary violation applied. Build returns a Case. The sieve re-checks the
+// violation after every shrink, so a shrunk case is still negative and breaks the same
+// constraint.
+func NegativeRequestGen(s *spec.Spec) (gopter.Gen, func(any) Case) {
 	muts := mutations(s)
-	return gopter.CombineGens(ValidRequestGen(s), gen.IntRange(0, len(muts)-1)).Map(func(v []any) Case {
-		ps := v[0].([]Param)
+	valid := ValidRequestGen(s)
+	build := func(choice any) Case {
+		v := choice.([]any)
+		ps := valid.Build(v[0])
 		m := muts[v[1].(int)]
 		kind := m.value.Kind
 		if m.param.Required && m.value.Value == "" {
@@ -162,52 +199,74 @@ func NegativeRequestGen(s *spec.Spec) gopter.Gen {
 		ps = with(ps, m.param.Name, m.value.Value)
 		return Case{Scenario: m.value.Scenario, Category: Random, Params: ps, Static: true,
 			Broken: &Broken{Param: m.param.Path, Wire: m.param.Name, Kind: kind, Sent: m.value.Value}}
-	}).SuchThat(func(c Case) bool {
+	}
+	// The mutation index never shrinks: shrinking must not change which rule is broken.
+	g := gopter.CombineGens(valid.Gen, gen.IntRange(0, len(muts)-1).WithShrinker(gopter.NoShrinker)).SuchThat(func(v []any) bool {
+		c := build(v)
 		viol := s.Validate(s.UnderTest, Values(c.Params, placeholder))
 		return viol != nil && viol.Kind == c.Broken.Kind && viol.Param == c.Broken.Param
 	})
+	return g, build
 }
 
-// sample draws one value from g with the given random source, retrying a few times when a
+// draw samples one result from g with the given random source, retrying a few times when a
 // sieve refuses a draw.
-func sample(g gopter.Gen, rng *rand.Rand) (any, bool) {
+func draw(g gopter.Gen, rng *rand.Rand) (*gopter.GenResult, any, bool) {
 	params := gopter.DefaultGenParameters()
 	params.Rng = rng
 	for try := 0; try < 50; try++ {
-		if v, ok := g(params).Retrieve(); ok {
-			return v, true
+		res := g(params)
+		if v, ok := res.Retrieve(); ok {
+			return res, v, true
 		}
 	}
-	return nil, false
+	return nil, nil, false
 }
 
 // RandomCases draws n cases from the gopter generators with a seed: half valid requests, half
-// single-violation requests. The same seed always gives the same cases.
+// single-violation requests. The same seed always gives the same cases. Each case carries a
+// shrinker (Case.Shrink) that yields smaller cases of the same class: a shrunk negative case
+// still breaks the same constraint of the same parameter.
 func RandomCases(s *spec.Spec, seed int64, n int) []Case {
 	rng := rand.New(rand.NewSource(seed))
-	valid, negative := ValidRequestGen(s), NegativeRequestGen(s)
+	valid := ValidRequestGen(s)
+	negGen, negBuild := NegativeRequestGen(s)
 	var out []Case
 	for i := 0; i < n; i++ {
-		var c Case
-		if i%2 == 0 {
-			v, ok := sample(valid, rng)
-			if !ok {
-				continue
-			}
-			c = Case{Scenario: "RANDOM_VALID", Category: Random, Params: v.([]Param), Static: true, Expect: success()}
-		} else {
-			v, ok := sample(negative, rng)
-			if !ok {
-				continue
-			}
-			c = v.(Case)
-			p := s.UnderTest.Lookup(c.Broken.Param)
-			c.Expect = s.ParamOutcome(p, c.Broken.Kind)
-			c.Scenario = "RANDOM_" + c.Scenario
+		g, build := valid.Gen, func(v any) any { return valid.Build(v) }
+		if i%2 == 1 {
+			g, build = negGen, func(v any) any { return negBuild(v) }
 		}
-		c.Action, c.Method, c.Seed = s.UnderTest.Action, "POST", seed
-		c.ID = fmt.Sprintf("random/%d/%d", seed, i)
-		out = append(out, c)
+		res, v, ok := draw(g, rng)
+		if !ok {
+			continue
+		}
+		id := fmt.Sprintf("random/%d/%d", seed, i)
+		out = append(out, randomCase(s, res, v, build, id, seed))
 	}
 	return out
+}
+
+// randomCase turns a generated value into a case with its expectation and shrinker.
+func randomCase(s *spec.Spec, res *gopter.GenResult, choice any, build func(any) any, id string, seed int64) Case {
+	var c Case
+	switch x := build(choice).(type) {
+	case []Param:
+		c = Case{Scenario: "RANDOM_VALID", Category: Random, Params: x, Static: true, Expect: success()}
+	case Case:
+		c = x
+		p := s.UnderTest.Lookup(c.Broken.Param)
+		c.Expect = s.ParamOutcome(p, c.Broken.Kind)
+		c.Scenario = "RANDOM_" + c.Scenario
+	}
+	c.Action, c.Method, c.Seed, c.ID = s.UnderTest.Action, "POST", seed, id
+	shrink := res.Shrinker(choice).Filter(res.Sieve)
+	c.Shrink = func() (Case, bool) {
+		next, ok := shrink()
+		if !ok {
+			return Case{}, false
+		}
+		return randomCase(s, res, next, build, id, seed), true
+	}
+	return c
 }
