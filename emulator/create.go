@@ -13,8 +13,8 @@ import (
 type createCtx struct {
 	e      *Emulator
 	req    *request
-	region *RegionState
-	lb     *LoadBalancer
+	region *regionState
+	lb     *instance
 	port   int
 	certs  []string // server certificate ids: ServerCertificateId or the list entries
 	acls   []string // AclId split at commas
@@ -32,7 +32,7 @@ type stateCheck struct {
 type hit struct {
 	args   []string
 	detail string
-	multi  bool // a quota reached through several ACLs (the quota's multi-ACL code)
+	multi  bool // a quota reached through several ACLs (the quota's multi-acl code)
 }
 
 func hitf(format string, a ...any) *hit { return &hit{detail: fmt.Sprintf(format, a...)} }
@@ -115,7 +115,7 @@ func (e *Emulator) createListener(req *request, op *spec.Operation) (map[string]
 	}
 
 	// Every check passed: build the listener.
-	l := &Listener{Port: port, Protocol: "https", Attributes: map[string]string{}, ACLIDs: c.acls, Created: e.now()}
+	l := &listener{Port: port, Protocol: "https", Attributes: map[string]string{}, ACLIDs: c.acls, Created: e.now()}
 	for _, p := range op.Parameters {
 		if p.List != nil || p.Common {
 			continue
@@ -134,7 +134,7 @@ func (e *Emulator) createListener(req *request, op *spec.Operation) (map[string]
 	}
 	delete(l.Attributes, spec.ParamRegionID)
 	for _, it := range items {
-		ref := CertRef{CertificateID: it.Fields[spec.FieldCertificateID], BindingType: it.Fields[spec.FieldBindingType], StandardType: it.Fields[spec.FieldStandardType]}
+		ref := certRef{CertificateID: it.Fields[spec.FieldCertificateID], BindingType: it.Fields[spec.FieldBindingType], StandardType: it.Fields[spec.FieldStandardType]}
 		if f := list.Field(spec.FieldBindingType); ref.BindingType == "" && f.Default != nil {
 			ref.BindingType = *f.Default
 		}
@@ -151,14 +151,14 @@ func (e *Emulator) createListener(req *request, op *spec.Operation) (map[string]
 		if cert := c.region.Certificates[id]; cert != nil {
 			st = cert.StandardType
 		}
-		ref := CertRef{CertificateID: id, StandardType: st}
+		ref := certRef{CertificateID: id, StandardType: st}
 		if f := list.Field(spec.FieldBindingType); f.Default != nil {
 			ref.BindingType = *f.Default
 		}
 		l.Certificates = append(l.Certificates, ref)
 	}
 	for _, it := range op.Param(spec.ParamTag).List.Items(req.values) {
-		l.Tags = append(l.Tags, Tag{Key: it.Fields[spec.FieldTagKey], Value: it.Fields[spec.FieldTagValue]})
+		l.Tags = append(l.Tags, tag{Key: it.Fields[spec.FieldTagKey], Value: it.Fields[spec.FieldTagValue]})
 	}
 	c.lb.Listeners[port] = l
 	if err := e.persist(); err != nil {
@@ -350,7 +350,7 @@ func checkPolicyQuota(c *createCtx) *hit {
 		return nil
 	}
 	n := 0
-	c.eachListener(func(_ *LoadBalancer, l *Listener) {
+	c.eachListener(func(_ *instance, l *listener) {
 		if l.Attributes[spec.ParamTLSCipherPolicy] == v {
 			n++
 		}
@@ -417,7 +417,7 @@ func checkACLListeners(c *createCtx) *hit {
 	limit := c.e.cfg.quota("listeners-per-acl")
 	for _, id := range c.acls {
 		n := 0
-		c.eachListener(func(_ *LoadBalancer, l *Listener) {
+		c.eachListener(func(_ *instance, l *listener) {
 			if contains(l.ACLIDs, id) {
 				n++
 			}
@@ -429,7 +429,7 @@ func checkACLListeners(c *createCtx) *hit {
 	return nil
 }
 
-func (c *createCtx) eachListener(f func(*LoadBalancer, *Listener)) {
+func (c *createCtx) eachListener(f func(*instance, *listener)) {
 	for _, lbID := range sortedKeys(c.region.LoadBalancers) {
 		lb := c.region.LoadBalancers[lbID]
 		ports := make([]int, 0, len(lb.Listeners))

@@ -26,7 +26,7 @@ type Emulator struct {
 	rng     *rand.Rand
 
 	mu    sync.Mutex // guards state; held for the whole check-and-change of a request
-	state *State
+	state *persisted
 
 	ops map[string]opFunc
 }

@@ -66,7 +66,7 @@ func (e *Emulator) persist() error {
 
 // status is a listener's status now: a started listener reports starting until the
 // configured delay has passed.
-func (e *Emulator) status(l *Listener) string {
+func (e *Emulator) status(l *listener) string {
 	switch {
 	case !l.Running:
 		return spec.StatusStopped
@@ -92,7 +92,7 @@ func (e *Emulator) lbNotFound(id string) *apiError {
 }
 
 // loadBalancer finds an instance of the caller. Callers hold e.mu.
-func (e *Emulator) loadBalancer(req *request) (*RegionState, *LoadBalancer, *apiError) {
+func (e *Emulator) loadBalancer(req *request) (*regionState, *instance, *apiError) {
 	id := req.value(spec.ParamLoadBalancerID)
 	r, lb := e.findLB(req, id)
 	if lb == nil {
@@ -106,7 +106,7 @@ func (e *Emulator) loadBalancer(req *request) (*RegionState, *LoadBalancer, *api
 // region does not hide the instance; once found, the request is served in the instance's
 // region (req.region is updated), which is where its certificates, ACLs and policies are
 // looked up and which decides the region scenario. Callers hold e.mu.
-func (e *Emulator) findLB(req *request, id string) (*RegionState, *LoadBalancer) {
+func (e *Emulator) findLB(req *request, id string) (*regionState, *instance) {
 	if r := e.state.region(req.caller.accountID, req.region, false); r != nil && r.LoadBalancers[id] != nil {
 		return r, r.LoadBalancers[id]
 	}
@@ -127,7 +127,7 @@ func (e *Emulator) createLoadBalancer(req *request, _ *spec.Operation) (map[stri
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	r := e.state.region(req.caller.accountID, req.region, true)
-	lb := &LoadBalancer{
+	lb := &instance{
 		ID:          e.state.nextID("lb-"),
 		Name:        req.value(spec.ParamLoadBalancerName),
 		AddressType: orDefault(req.value(spec.ParamAddressType), addressInternet),
@@ -135,8 +135,8 @@ func (e *Emulator) createLoadBalancer(req *request, _ *spec.Operation) (map[stri
 		Spec:        req.value(spec.ParamLoadBalancerSpec),
 		Zone:        orDefault(req.value(spec.ParamMasterZoneID), req.region+"-a"),
 		Created:     e.now(),
-		Listeners:   map[int]*Listener{},
-		Groups:      map[string]*ServerGroup{},
+		Listeners:   map[int]*listener{},
+		Groups:      map[string]*serverGroup{},
 	}
 	n := e.state.Seq
 	if lb.IPVersion == ipv6 {
@@ -202,7 +202,7 @@ func (e *Emulator) describeLoadBalancer(req *request, _ *spec.Operation) (map[st
 	}, nil
 }
 
-func sortedPorts(lb *LoadBalancer) []int {
+func sortedPorts(lb *instance) []int {
 	ports := make([]int, 0, len(lb.Listeners))
 	for p := range lb.Listeners {
 		ports = append(ports, p)
@@ -304,7 +304,7 @@ func (e *Emulator) storeCertificate(req *request, cert *x509.Certificate, ca boo
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	r := e.state.region(req.caller.accountID, req.region, true)
-	c := &Certificate{
+	c := &certificate{
 		ID: e.state.nextID(req.caller.accountID + "-" + req.region + "-"), Name: name, CA: ca, StandardType: standard,
 		Fingerprint: fingerprint(cert), CommonName: cert.Subject.CommonName, Expires: cert.NotAfter.UTC(), Created: e.now().UTC(),
 		PEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})),
@@ -335,7 +335,7 @@ func (e *Emulator) createACL(req *request, _ *spec.Operation) (map[string]any, *
 			return nil, localError(http.StatusBadRequest, "AclExistSameName", "An ACL with this name already exists in the region.")
 		}
 	}
-	a := &ACL{ID: e.state.nextID("acl-"), Name: name, IPVersion: orDefault(req.value(spec.ParamAddressIPVersion), ipv4), Entries: []ACLEntry{}}
+	a := &acl{ID: e.state.nextID("acl-"), Name: name, IPVersion: orDefault(req.value(spec.ParamAddressIPVersion), ipv4), Entries: []aclEntry{}}
 	r.ACLs[a.ID] = a
 	if ae := e.commit(func() { delete(r.ACLs, a.ID) }); ae != nil {
 		return nil, ae
@@ -360,7 +360,7 @@ func (e *Emulator) addACLEntry(req *request, _ *spec.Operation) (map[string]any,
 		return nil, e.codeError(ec.Code, "no ACL "+id)
 	}
 	a := r.ACLs[id]
-	added := make([]ACLEntry, 0, len(raw))
+	added := make([]aclEntry, 0, len(raw))
 	for _, it := range raw {
 		p, err := netip.ParsePrefix(strings.TrimSpace(it.Entry))
 		if err != nil {
@@ -374,8 +374,8 @@ func (e *Emulator) addACLEntry(req *request, _ *spec.Operation) (map[string]any,
 		if (a.IPVersion == ipv6) != p.Addr().Is6() {
 			return nil, e.gatewayError("invalid-parameter", fmt.Sprintf("entry %s does not match the ACL's IP version %s", it.Entry, a.IPVersion))
 		}
-		ent := ACLEntry{Entry: p.Masked().String(), Comment: it.Comment}
-		for _, old := range append(append([]ACLEntry{}, a.Entries...), added...) {
+		ent := aclEntry{Entry: p.Masked().String(), Comment: it.Comment}
+		for _, old := range append(append([]aclEntry{}, a.Entries...), added...) {
 			if old.Entry == ent.Entry {
 				return nil, localError(http.StatusBadRequest, "AclEntryExist", "The entry "+ent.Entry+" is already in the ACL.")
 			}
@@ -383,7 +383,7 @@ func (e *Emulator) addACLEntry(req *request, _ *spec.Operation) (map[string]any,
 		added = append(added, ent)
 	}
 	before := a.Entries
-	a.Entries = append(append([]ACLEntry{}, a.Entries...), added...)
+	a.Entries = append(append([]aclEntry{}, a.Entries...), added...)
 	if ae := e.commit(func() { a.Entries = before }); ae != nil {
 		return nil, ae
 	}
@@ -398,7 +398,7 @@ func (e *Emulator) createGroup(masterSlave bool) opFunc {
 		if ae != nil {
 			return nil, ae
 		}
-		g := &ServerGroup{ID: e.state.nextID("rsp-"), MasterSlave: masterSlave}
+		g := &serverGroup{ID: e.state.nextID("rsp-"), MasterSlave: masterSlave}
 		field := spec.FieldVServerGroupID
 		if masterSlave {
 			g.Name, g.Backends = req.value(spec.ParamMasterSlaveGroupName), req.value(spec.ParamMasterSlaveBackendServers)
@@ -448,7 +448,7 @@ func (e *Emulator) createTLSPolicy(req *request, _ *spec.Operation) (map[string]
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	r := e.state.region(req.caller.accountID, req.region, true)
-	p := &TLSPolicy{
+	p := &tlsPolicy{
 		ID: e.state.nextID("tls-"), Name: req.value(spec.ParamPolicyName),
 		Versions: indexed(req, spec.ParamTLSVersions), Ciphers: indexed(req, spec.ParamCiphers), Created: e.now(),
 	}
@@ -460,7 +460,7 @@ func (e *Emulator) createTLSPolicy(req *request, _ *spec.Operation) (map[string]
 }
 
 // listener finds the listener a Start/Stop/Delete/Describe request names. Callers hold e.mu.
-func (e *Emulator) listener(req *request) (*LoadBalancer, *Listener, *apiError) {
+func (e *Emulator) listener(req *request) (*instance, *listener, *apiError) {
 	_, lb, ae := e.loadBalancer(req)
 	if ae != nil {
 		return nil, nil, ae
@@ -537,7 +537,7 @@ func (e *Emulator) deleteListener(req *request, _ *spec.Operation) (map[string]a
 // attributes renders a listener as DescribeLoadBalancerHTTPSListenerAttribute returns it:
 // every stored attribute under its create parameter name (integers as numbers), then the
 // status and the lists.
-func (e *Emulator) attributes(l *Listener) map[string]any {
+func (e *Emulator) attributes(l *listener) map[string]any {
 	op := e.spec.UnderTest
 	out := map[string]any{}
 	for name, v := range l.Attributes {

@@ -13,29 +13,29 @@ import (
 // stateVersion is written into state files; a file of another version is refused.
 const stateVersion = 1
 
-// State is everything the emulator has been asked to create. It is exported only as the
-// shape of the state file; callers observe it through the API.
-type State struct {
+// persisted is everything the emulator has been asked to create, in the shape of the state
+// file (and of Snapshot); callers observe it through the API.
+type persisted struct {
 	Version  int                      `json:"version"`
 	Seq      uint64                   `json:"seq"`
-	Accounts map[string]*AccountState `json:"accounts"`
+	Accounts map[string]*accountState `json:"accounts"`
 }
 
-// AccountState holds one account's resources per region.
-type AccountState struct {
-	Regions map[string]*RegionState `json:"regions"`
+// accountState holds one account's resources per region.
+type accountState struct {
+	Regions map[string]*regionState `json:"regions"`
 }
 
-// RegionState holds the resources of one account in one region.
-type RegionState struct {
-	LoadBalancers map[string]*LoadBalancer `json:"loadBalancers"`
-	Certificates  map[string]*Certificate  `json:"certificates"`
-	ACLs          map[string]*ACL          `json:"acls"`
-	TLSPolicies   map[string]*TLSPolicy    `json:"tlsPolicies"`
+// regionState holds the resources of one account in one region.
+type regionState struct {
+	LoadBalancers map[string]*instance    `json:"loadBalancers"`
+	Certificates  map[string]*certificate `json:"certificates"`
+	ACLs          map[string]*acl         `json:"acls"`
+	TLSPolicies   map[string]*tlsPolicy   `json:"tlsPolicies"`
 }
 
-// LoadBalancer is a CLB instance.
-type LoadBalancer struct {
+// instance is a CLB instance.
+type instance struct {
 	ID          string                  `json:"id"`
 	Name        string                  `json:"name"`
 	AddressType string                  `json:"addressType"`
@@ -44,23 +44,23 @@ type LoadBalancer struct {
 	Zone        string                  `json:"zone"`
 	Address     string                  `json:"address"`
 	Created     time.Time               `json:"created"`
-	Listeners   map[int]*Listener       `json:"listeners"`
-	Groups      map[string]*ServerGroup `json:"groups"`
+	Listeners   map[int]*listener       `json:"listeners"`
+	Groups      map[string]*serverGroup `json:"groups"`
 }
 
 // shared reports whether the instance is of the shared-performance kind.
-func (lb *LoadBalancer) shared() bool { return lb.Spec == "" }
+func (lb *instance) shared() bool { return lb.Spec == "" }
 
-// ServerGroup is a VServer group or a master-slave server group.
-type ServerGroup struct {
+// serverGroup is a VServer group or a master-slave server group.
+type serverGroup struct {
 	ID          string `json:"id"`
 	Name        string `json:"name"`
 	MasterSlave bool   `json:"masterSlave"`
 	Backends    string `json:"backends,omitempty"`
 }
 
-// Certificate is a server or CA certificate.
-type Certificate struct {
+// certificate is a server or CA certificate.
+type certificate struct {
 	ID           string    `json:"id"`
 	Name         string    `json:"name"`
 	CA           bool      `json:"ca"`
@@ -72,22 +72,22 @@ type Certificate struct {
 	PEM          string    `json:"pem"`
 }
 
-// ACL is an access control list.
-type ACL struct {
+// acl is an access control list.
+type acl struct {
 	ID        string     `json:"id"`
 	Name      string     `json:"name"`
 	IPVersion string     `json:"ipVersion"`
-	Entries   []ACLEntry `json:"entries"`
+	Entries   []aclEntry `json:"entries"`
 }
 
-// ACLEntry is one CIDR block of an ACL.
-type ACLEntry struct {
+// aclEntry is one CIDR block of an ACL.
+type aclEntry struct {
 	Entry   string `json:"entry"`
 	Comment string `json:"comment,omitempty"`
 }
 
-// TLSPolicy is a custom TLS cipher policy.
-type TLSPolicy struct {
+// tlsPolicy is a custom TLS cipher policy.
+type tlsPolicy struct {
 	ID       string    `json:"id"`
 	Name     string    `json:"name"`
 	Versions []string  `json:"versions"`
@@ -95,45 +95,45 @@ type TLSPolicy struct {
 	Created  time.Time `json:"created"`
 }
 
-// Listener is an HTTPS listener. Attributes holds every create parameter as sent, with the
+// listener is an HTTPS listener. Attributes holds every create parameter as sent, with the
 // description's defaults for those not sent.
-type Listener struct {
+type listener struct {
 	Port         int               `json:"port"`
 	Protocol     string            `json:"protocol"`
 	Attributes   map[string]string `json:"attributes"`
 	ACLIDs       []string          `json:"aclIds,omitempty"`
-	Certificates []CertRef         `json:"certificates,omitempty"`
-	Tags         []Tag             `json:"tags,omitempty"`
+	Certificates []certRef         `json:"certificates,omitempty"`
+	Tags         []tag             `json:"tags,omitempty"`
 	Running      bool              `json:"running"`
 	PendingUntil time.Time         `json:"pendingUntil,omitempty"`
 	Created      time.Time         `json:"created"`
 }
 
-// CertRef is a certificate bound to a listener.
-type CertRef struct {
+// certRef is a certificate bound to a listener.
+type certRef struct {
 	CertificateID string `json:"certificateId"`
 	BindingType   string `json:"bindingType"`
 	StandardType  string `json:"standardType"`
 }
 
-// Tag is a key-value pair.
-type Tag struct {
+// tag is a key-value pair.
+type tag struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
 }
 
-func newState() *State {
-	return &State{Version: stateVersion, Accounts: map[string]*AccountState{}}
+func newState() *persisted {
+	return &persisted{Version: stateVersion, Accounts: map[string]*accountState{}}
 }
 
 // region returns (creating when asked) an account's region.
-func (s *State) region(account, region string, create bool) *RegionState {
+func (s *persisted) region(account, region string, create bool) *regionState {
 	a := s.Accounts[account]
 	if a == nil {
 		if !create {
 			return nil
 		}
-		a = &AccountState{Regions: map[string]*RegionState{}}
+		a = &accountState{Regions: map[string]*regionState{}}
 		s.Accounts[account] = a
 	}
 	r := a.Regions[region]
@@ -141,20 +141,20 @@ func (s *State) region(account, region string, create bool) *RegionState {
 		if !create {
 			return nil
 		}
-		r = &RegionState{LoadBalancers: map[string]*LoadBalancer{}, Certificates: map[string]*Certificate{}, ACLs: map[string]*ACL{}, TLSPolicies: map[string]*TLSPolicy{}}
+		r = &regionState{LoadBalancers: map[string]*instance{}, Certificates: map[string]*certificate{}, ACLs: map[string]*acl{}, TLSPolicies: map[string]*tlsPolicy{}}
 		a.Regions[region] = r
 	}
 	return r
 }
 
 // nextID returns a new resource id with a prefix; ids are unique across accounts.
-func (s *State) nextID(prefix string) string {
+func (s *persisted) nextID(prefix string) string {
 	s.Seq++
 	return fmt.Sprintf("%s%08x%x", prefix, uint32(s.Seq*0x9e3779b1), s.Seq)
 }
 
 // certificateOwner finds a certificate in any account of any region.
-func (s *State) certificateOwner(id string) (account, region string, c *Certificate) {
+func (s *persisted) certificateOwner(id string) (account, region string, c *certificate) {
 	for _, an := range sortedKeys(s.Accounts) {
 		for _, rn := range sortedKeys(s.Accounts[an].Regions) {
 			if c := s.Accounts[an].Regions[rn].Certificates[id]; c != nil {
@@ -178,7 +178,7 @@ func sortedKeys[V any](m map[string]V) []string {
 var ErrCorruptState = errors.New("emulator: state file is corrupt or truncated")
 
 // loadState reads a state file; a missing file is an empty state.
-func loadState(path string) (*State, error) {
+func loadState(path string) (*persisted, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return newState(), nil
@@ -186,7 +186,7 @@ func loadState(path string) (*State, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emulator: reading state file %s: %w", path, err)
 	}
-	var st State
+	var st persisted
 	if err := json.Unmarshal(data, &st); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v (move it away or delete it to start empty)", ErrCorruptState, path, err)
 	}
@@ -194,7 +194,7 @@ func loadState(path string) (*State, error) {
 		return nil, fmt.Errorf("%w: %s: version %d, this emulator writes version %d", ErrCorruptState, path, st.Version, stateVersion)
 	}
 	if st.Accounts == nil {
-		st.Accounts = map[string]*AccountState{}
+		st.Accounts = map[string]*accountState{}
 	}
 	for _, a := range st.Accounts {
 		if a == nil || a.Regions == nil {
@@ -205,26 +205,26 @@ func loadState(path string) (*State, error) {
 				return nil, fmt.Errorf("%w: %s: an empty region entry", ErrCorruptState, path)
 			}
 			if r.LoadBalancers == nil {
-				r.LoadBalancers = map[string]*LoadBalancer{}
+				r.LoadBalancers = map[string]*instance{}
 			}
 			if r.Certificates == nil {
-				r.Certificates = map[string]*Certificate{}
+				r.Certificates = map[string]*certificate{}
 			}
 			if r.ACLs == nil {
-				r.ACLs = map[string]*ACL{}
+				r.ACLs = map[string]*acl{}
 			}
 			if r.TLSPolicies == nil {
-				r.TLSPolicies = map[string]*TLSPolicy{}
+				r.TLSPolicies = map[string]*tlsPolicy{}
 			}
 			for _, lb := range r.LoadBalancers {
 				if lb == nil {
 					return nil, fmt.Errorf("%w: %s: an empty load balancer entry", ErrCorruptState, path)
 				}
 				if lb.Listeners == nil {
-					lb.Listeners = map[int]*Listener{}
+					lb.Listeners = map[int]*listener{}
 				}
 				if lb.Groups == nil {
-					lb.Groups = map[string]*ServerGroup{}
+					lb.Groups = map[string]*serverGroup{}
 				}
 			}
 		}
@@ -235,7 +235,7 @@ func loadState(path string) (*State, error) {
 // saveState writes the state so that a crash at any moment leaves either the old or the new
 // file: write a temporary file in the same directory, flush it to disk, rename it over the
 // old one, then flush the directory.
-func saveState(path string, st *State) error {
+func saveState(path string, st *persisted) error {
 	data, err := json.MarshalIndent(st, "", " ")
 	if err != nil {
 		return err
