@@ -412,3 +412,19 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 	f.Latency = time.Duration(n)
 	return nil
 }
+
+// clone returns a deep copy, so that an emulator never shares slices or maps with its caller.
+func (c Config) clone() Config {
+	now := c.Now
+	c.Now = nil
+	data, err := json.Marshal(c)
+	if err != nil {
+		panic("emulator: configuration cannot be copied: " + err.Error())
+	}
+	var out Config
+	if err := json.Unmarshal(data, &out); err != nil {
+		panic("emulator: configuration cannot be copied: " + err.Error())
+	}
+	out.Now = now
+	return out
+}

@@ -39,6 +39,7 @@ func New(cfg Config) (*Emulator, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
+	cfg = cfg.clone()
 	s, err := spec.Default()
 	if err != nil {
 		return nil, err
@@ -94,8 +95,8 @@ func MustNew(cfg Config) *Emulator {
 	return e
 }
 
-// Config returns the configuration in force (credentials included).
-func (e *Emulator) Config() Config { return e.cfg }
+// Config returns a copy of the configuration in force (credentials included).
+func (e *Emulator) Config() Config { return e.cfg.clone() }
 
 // Handler returns the emulator as an http.Handler.
 func (e *Emulator) Handler() http.Handler { return e }

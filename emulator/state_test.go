@@ -318,3 +318,15 @@ func BenchmarkHandler(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "requests/s")
 }
+
+// TestConfigIsCopied: changing a configuration after New, or the copy Config returns, does
+// not change what the emulator accepts.
+func TestConfigIsCopied(t *testing.T) {
+	cfg := emulator.DefaultConfig()
+	em := emulator.MustNew(cfg)
+	cfg.Accounts[0].Keys[0].Secret = "changed"
+	got := em.Config()
+	got.Accounts[0].Keys[0].Disabled = true
+	assert.Equal(t, emulator.DefaultPrimarySecret, em.Config().Accounts[0].Keys[0].Secret)
+	assert.False(t, em.Config().Accounts[0].Keys[0].Disabled)
+}
