@@ -62,7 +62,7 @@ func runEmulator(args []string, stdout, stderr io.Writer) int {
 	if *configFile != "" {
 		var err error
 		if cfg, err = readEmulatorConfig(*configFile); err != nil {
-			fmt.Fprintf(stderr, "clbcheck emulator: %v\n", err)
+			fmt.Fprintf(stderr, "clbcheck emulator: %s\n", strings.ReplaceAll(err.Error(), "emulator: ", ""))
 			return exitUsage
 		}
 	}
@@ -74,7 +74,7 @@ func runEmulator(args []string, stdout, stderr io.Writer) int {
 	}
 	em, err := emulator.New(cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "clbcheck emulator: %v\n", err)
+		fmt.Fprintf(stderr, "clbcheck emulator: %s\n", strings.TrimPrefix(err.Error(), "emulator: "))
 		return exitUsage
 	}
 
