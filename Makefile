@@ -3,7 +3,7 @@ GO       ?= go
 FUZZTIME ?= 30s
 OUT      ?= out
 
-.PHONY: run test test-race fuzz bench lint build tools
+.PHONY: run test fuzz bench lint build sdk-conformance
 
 build:
 	$(GO) build -o bin/clbcheck ./cmd/clbcheck
@@ -12,8 +12,15 @@ run: build
 	./bin/clbcheck run --target emulator --out $(OUT)
 
 test:
+	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	$(MAKE) sdk-conformance
+
+# The official SDKs drive the emulator; kept in a nested module so the SDKs stay out of the
+# main module's dependencies.
+sdk-conformance:
+	cd conformance && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
 fuzz:
 	./fuzz/run.sh $(FUZZTIME)
