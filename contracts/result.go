@@ -150,3 +150,19 @@ type Meta struct {
 	Started time.Time `json:"started"`
 	Checks  []string  `json:"checks"`
 }
+
+// count adds one case with verdict v to the summary (a warning also counts as passed).
+func (s *Summary) count(v Verdict) {
+	s.Cases++
+	switch v {
+	case Pass:
+		s.Passed++
+	case Fail:
+		s.Failed++
+	case Skip:
+		s.Skipped++
+	case Warn:
+		s.Warnings++
+		s.Passed++
+	}
+}

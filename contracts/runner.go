@@ -185,23 +185,15 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	sum := Summary{Target: t.Name(), Profile: opts.Profile, Seed: opts.Seed, Started: started}
 	cov := newCoverage(s)
 	var repErr error
-	for res := range results {
-		sum.Cases++
-		switch res.Verdict {
-		case Pass:
-			sum.Passed++
-		case Fail:
-			sum.Failed++
-		case Skip:
-			sum.Skipped++
-		case Warn:
-			sum.Warnings++
-			sum.Passed++
-		}
+	record := func(res CaseResult) {
+		sum.count(res.Verdict)
 		cov.add(res)
 		if err := rep.Case(res); err != nil && repErr == nil {
 			repErr = err
 		}
+	}
+	for res := range results {
+		record(res)
 		if opts.Progress != nil {
 			opts.Progress(Progress{Done: sum.Cases, Total: len(cases), Failed: sum.Failed, Skipped: sum.Skipped, Warnings: sum.Warnings, Elapsed: opts.Now().Sub(started), Last: res.ID})
 		}
@@ -210,19 +202,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 		if n == 0 {
 			n = 10
 		}
-		res := r.runSequences(runCtx, opts.Seed, n)
-		sum.Cases++
-		switch res.Verdict {
-		case Pass:
-			sum.Passed++
-		case Fail:
-			sum.Failed++
-		case Skip:
-			sum.Skipped++
-		}
-		if err := rep.Case(res); err != nil && repErr == nil {
-			repErr = err
-		}
+		record(r.runSequences(runCtx, opts.Seed, n))
 	}
 	var runErr error
 	if f := fatal.Load(); f != nil {
