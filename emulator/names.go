@@ -1,12 +1,12 @@
 package emulator
 
-// Parameter names the emulator needs that spec/names.go does not carry yet. Each is spelled
-// here only; they should move to package spec (asked of its owner), after which these become
-// aliases or disappear.
+import "github.com/clbcheck/clbcheck/spec"
+
+// Short local names for parameters the emulator reads by name; each is spelled in spec/names.go.
 const (
-	paramXForwardedFor = "XForwardedFor" // the create parameter the IPv6 check reads
-	paramScheduler     = "Scheduler"     // echoed by DescribeLoadBalancerListeners
-	paramDescription   = "Description"   // echoed by DescribeLoadBalancerListeners
-	paramVpcID         = "VpcId"         // CreateLoadBalancer, echoed in its answer
-	paramVSwitchID     = "VSwitchId"     // CreateLoadBalancer, echoed in its answer
+	paramXForwardedFor = spec.ParamXForwardedFor // the create parameter the IPv6 check reads
+	paramScheduler     = spec.ParamScheduler     // echoed by DescribeLoadBalancerListeners
+	paramDescription   = spec.ParamDescription   // echoed by DescribeLoadBalancerListeners
+	paramVpcID         = spec.ParamVpcID         // CreateLoadBalancer, echoed in its answer
+	paramVSwitchID     = spec.ParamVSwitchID     // CreateLoadBalancer, echoed in its answer
 )

@@ -55,6 +55,9 @@ const (
 	ParamACLType             = "AclType"
 	ParamTLSCipherPolicy     = "TLSCipherPolicy"
 	ParamTag                 = "Tag"
+	ParamXForwardedFor       = "XForwardedFor"
+	ParamScheduler           = "Scheduler"
+	ParamDescription         = "Description"
 	ParamServerCertificate   = "ServerCertificate" // the list form on the listener; the PEM on upload
 	FieldCertificateID       = "CertificateId"
 	FieldBindingType         = "BindingType"
@@ -66,6 +69,8 @@ const (
 // Parameters of the neighbouring operations.
 const (
 	ParamAddressType               = "AddressType"
+	ParamVpcID                     = "VpcId"
+	ParamVSwitchID                 = "VSwitchId"
 	ParamAddressIPVersion          = "AddressIPVersion"
 	ParamLoadBalancerSpec          = "LoadBalancerSpec"
 	ParamMasterZoneID              = "MasterZoneId"
@@ -131,6 +136,7 @@ var requiredParams = []string{
 	ParamBandwidth, ParamBackendServerPort, ParamHealthCheck, ParamServerCertificateID,
 	ParamCACertificateID, ParamVServerGroupID, ParamACLID, ParamACLStatus, ParamACLType,
 	ParamTLSCipherPolicy, ParamTag, ParamServerCertificate, ParamAddressType,
+	ParamXForwardedFor, ParamScheduler, ParamDescription, ParamVpcID, ParamVSwitchID,
 	ParamAddressIPVersion, ParamLoadBalancerSpec, ParamMasterZoneID, ParamLoadBalancerName,
 	ParamPrivateKey, ParamServerCertificateName, ParamCACertificate, ParamCACertificateName,
 	ParamACLName, ParamACLEntries, ParamVServerGroupName, ParamBackendServers,
