@@ -1,0 +1,369 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/clbcheck/clbcheck/contracts"
+	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/reports"
+	"github.com/clbcheck/clbcheck/signature"
+	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
+)
+
+func init() {
+	register(command{
+		name:    "replay",
+		summary: "send a failing case of a JSON report again, freshly signed (FILE#CASE)",
+		run:     runReplay,
+	})
+}
+
+// signingParams are dropped from a recorded request: the replay signs it anew.
+var signingParams = map[string]bool{
+	spec.ParamSignature: true, spec.ParamSignatureNonce: true, spec.ParamTimestamp: true,
+	spec.ParamAccessKeyID: true, spec.ParamSecurityToken: true, "SignatureMethod": true, "SignatureVersion": true,
+}
+
+// envelopeParams become fields of the request, not parameters.
+var envelopeParams = map[string]bool{spec.ParamAction: true, spec.ParamVersion: true, spec.ParamFormat: true}
+
+func runReplay(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return replayWithContext(ctx, args, stdout, stderr)
+}
+
+func replayWithContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("clbcheck replay", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var tf targetFlags
+	tf.register(fs)
+	principal := fs.String("principal", "", "send as this `principal` (primary, second, restricted); default: the one whose key the recording used, else primary")
+	timeout := fs.Duration("timeout", 30*time.Second, "give up on the answer after this `duration`")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), joinLines(
+			"Usage: clbcheck replay FILE#CASE [flags]",
+			"",
+			"Sends a failing (or warning) case of a JSON report again: the recorded method, URL and",
+			"body, with the signature parameters removed and the request signed anew (fresh",
+			"timestamp and nonce), parameters in the same places (query, form body or both). It",
+			"prints the request, the answer and whether the case still fails as recorded.",
+			"",
+			"The default target is a fresh embedded emulator, which does not hold the resources of",
+			"the original run (load balancers, certificates): ids in the request will not exist",
+			"there. To reproduce a failure of a running implementation, give its --target URL.",
+			"",
+			"Exit status: 0 the answer is now the expected one, 1 it still differs, 2 usage error,",
+			"3 the target could not be reached.",
+			"",
+			"Flags:"))
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "clbcheck replay: give exactly one case reference, FILE#CASE (the report prints one for each failure)")
+		return exitUsage
+	}
+	c, err := reports.LoadCase(pos[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "clbcheck replay: %v\n", err)
+		return exitUsage
+	}
+	if c.Exchange == nil {
+		fmt.Fprintf(stderr, "clbcheck replay: case %s has no recorded request (it failed before an answer came); run it again with clbcheck run\n", c.ID)
+		return exitUsage
+	}
+	tg, err := tf.build()
+	if err != nil {
+		fmt.Fprintf(stderr, "clbcheck replay: %v\n", err)
+		return exitUsage
+	}
+	req, recordedKey, err := requestFromExchange(c)
+	if err != nil {
+		fmt.Fprintf(stderr, "clbcheck replay: %v\n", err)
+		return exitUsage
+	}
+	req.Principal = *principal
+	if req.Principal == "" {
+		req.Principal = principalByKey(tg.creds, recordedKey)
+	}
+	if !tg.HasPrincipal(req.Principal) {
+		fmt.Fprintf(stderr, "clbcheck replay: the target has no credentials for the %s principal\n", req.Principal)
+		return exitUsage
+	}
+
+	fmt.Fprintf(stdout, "case %s (%s)\n", c.ID, c.Scenario)
+	fmt.Fprintf(stdout, "recorded: expected %s, got %s\n", c.Expected, c.Actual)
+	if tg.kind == kindEmulator {
+		fmt.Fprintln(stdout, "note: a fresh embedded emulator lacks the original run's resources; use --target URL to replay against the implementation")
+	}
+	sctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	resp, err := tg.Send(sctx, req)
+	if err != nil {
+		if errors.Is(err, target.ErrNoPrincipal) {
+			fmt.Fprintf(stderr, "clbcheck replay: %v\n", err)
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "clbcheck replay: no answer from %s: %v\n", tg.Name(), err)
+		return exitUnreachable
+	}
+	fmt.Fprintf(stdout, "\nsent to %s as %s:\n", tg.Name(), req.Principal)
+	printSent(stdout, resp.Sent)
+	fmt.Fprintf(stdout, "\nanswer: HTTP %d", resp.Status)
+	if resp.ContentType != "" {
+		fmt.Fprintf(stdout, " (%s)", resp.ContentType)
+	}
+	fmt.Fprintf(stdout, " in %s\n%s\n\n", resp.Duration.Round(time.Microsecond), clip(string(resp.Body), 4000))
+
+	now := answerText(resp)
+	switch {
+	case now == c.Actual:
+		fmt.Fprintf(stdout, "STILL FAILS as recorded: got %s again, expected %s\n", now, c.Expected)
+		return exitFailures
+	case meetsExpectation(c.Expected, resp):
+		fmt.Fprintf(stdout, "NO LONGER FAILS: got %s, the expected %s (recorded: %s)\n", now, c.Expected, c.Actual)
+		return exitOK
+	default:
+		fmt.Fprintf(stdout, "FAILS DIFFERENTLY: got %s, expected %s (recorded: %s)\n", now, c.Expected, c.Actual)
+		return exitFailures
+	}
+}
+
+// answerText renders an answer the way case results record it.
+func answerText(r *target.Response) string {
+	switch {
+	case r.Success():
+		return fmt.Sprintf("%d success", r.Status)
+	case r.Code == "":
+		return fmt.Sprintf("%d (no Code)", r.Status)
+	default:
+		return fmt.Sprintf("%d %s", r.Status, r.Code)
+	}
+}
+
+// meetsExpectation compares an answer with a recorded expectation ("success" or "STATUS CODE").
+func meetsExpectation(expected string, r *target.Response) bool {
+	if expected == "success" {
+		return r.Success()
+	}
+	status, code, _ := strings.Cut(expected, " ")
+	if fmt.Sprint(r.Status) != status {
+		return false
+	}
+	return code == "" || spec.MatchCode(code, r.Code)
+}
+
+type wirePair struct {
+	name, value string // name decoded; value as on the wire
+}
+
+func splitPairs(raw string) []wirePair {
+	var out []wirePair
+	for _, p := range strings.Split(raw, "&") {
+		if p == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(p, "=")
+		if dk, err := url.QueryUnescape(k); err == nil {
+			k = dk
+		}
+		out = append(out, wirePair{k, v})
+	}
+	return out
+}
+
+// kv keeps a wire value byte for byte: re-encoded when encoding reproduces it, raw otherwise.
+func (p wirePair) kv() target.KV {
+	if d, err := url.QueryUnescape(p.value); err == nil && url.QueryEscape(d) == p.value {
+		return target.KV{Name: p.name, Value: d}
+	}
+	return target.KV{Name: p.name, Value: p.value, Raw: true}
+}
+
+// requestFromExchange rebuilds the request of a recorded case without its signature. It
+// returns the AccessKeyId the recording used, to pick the same principal.
+func requestFromExchange(c contracts.CaseResult) (target.Request, string, error) {
+	ex := c.Exchange
+	u, err := url.Parse(ex.URL)
+	if err != nil {
+		return target.Request{}, "", fmt.Errorf("the recorded URL does not parse: %w", err)
+	}
+	req := target.Request{Method: ex.Method}
+	var key string
+	var signed, sts bool
+	var business, inQuery, inBody int
+	add := func(pairs []wirePair, body bool) {
+		for _, p := range pairs {
+			switch {
+			case p.name == spec.ParamAccessKeyID:
+				key = p.kv().Value
+			case p.name == spec.ParamSecurityToken:
+				sts = true
+			case p.name == spec.ParamSignature:
+				signed = true
+			}
+			if signingParams[p.name] {
+				continue
+			}
+			if envelopeParams[p.name] {
+				v := p.kv().Value
+				switch p.name {
+				case spec.ParamAction:
+					req.Action = v
+				case spec.ParamVersion:
+					req.Version = v
+				case spec.ParamFormat:
+					req.Format = v
+				}
+				if body {
+					inBody++
+				} else {
+					inQuery++
+				}
+				continue
+			}
+			business++
+			req.Params = append(req.Params, p.kv())
+			if body {
+				inBody++
+			} else {
+				inQuery++
+			}
+		}
+	}
+	add(splitPairs(u.RawQuery), false)
+	add(splitPairs(ex.Body), true)
+	headers := map[string]string{}
+	for k, v := range ex.Headers {
+		headers[strings.ToLower(k)] = v
+	}
+	v3 := strings.HasPrefix(headers["authorization"], "ACS3")
+	if v3 {
+		req.Auth = generators.AuthV3
+		req.Action = firstNonEmpty(req.Action, headers[strings.ToLower(signature.HeaderAction)])
+		req.Version = firstNonEmpty(req.Version, headers[strings.ToLower(signature.HeaderVersion)])
+		if a, err := signature.ParseAuthorizationV3(headers["authorization"]); err == nil {
+			key = a.AccessKeyID
+		}
+		if headers["x-acs-security-token"] != "" {
+			sts = true
+		}
+	}
+	switch {
+	case inBody == 0:
+		req.Placement = "query"
+	case inQuery == 0:
+		req.Placement = "form"
+	default:
+		req.Placement = "split"
+	}
+	if req.Action == "" {
+		return target.Request{}, "", fmt.Errorf("the recorded request of %s names no Action", c.ID)
+	}
+	switch {
+	case !signed && !v3:
+		req.Auth = generators.AuthUnsigned
+	case sts && !v3:
+		req.Auth = generators.AuthSTS
+	}
+	// Security cases broke the signing on purpose: break it the same way again.
+	if b := c.Broken; b != nil && b.Kind == "auth" {
+		switch generators.Auth(b.Rule) {
+		case generators.AuthBadSignature, generators.AuthStaleTimestamp, generators.AuthUnknownKey, generators.AuthUnsigned:
+			req.Auth = generators.Auth(b.Rule)
+		}
+		if b.Rule == "v3-bad-signature" {
+			req.Auth = generators.AuthV3 + "+" + generators.AuthBadSignature
+		}
+	}
+	return req, key, nil
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// principalByKey finds the principal whose key id the recording used.
+func principalByKey(creds map[string]signature.Credentials, key string) string {
+	if key != "" {
+		names := make([]string, 0, len(creds))
+		for n := range creds {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			if creds[n].AccessKeyID == key {
+				return n
+			}
+		}
+	}
+	return generators.PrincipalPrimary
+}
+
+// printSent shows a request as sent, with the security token hidden.
+func printSent(w io.Writer, s target.Sent) {
+	fmt.Fprintf(w, "  %s %s\n", s.Method, redactToken(s.URL))
+	keys := make([]string, 0, len(s.Headers))
+	for k := range s.Headers {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := s.Headers[k]
+		if strings.EqualFold(k, "x-acs-security-token") {
+			v = "(hidden)"
+		}
+		fmt.Fprintf(w, "  %s: %s\n", k, v)
+	}
+	if s.Body != "" {
+		fmt.Fprintf(w, "\n  %s\n", clip(redactToken(s.Body), 4000))
+	}
+}
+
+func redactToken(s string) string {
+	var out []string
+	prefix := ""
+	if i := strings.IndexByte(s, '?'); i >= 0 {
+		prefix, s = s[:i+1], s[i+1:]
+	} else if strings.Contains(s, "://") {
+		return s
+	}
+	for _, p := range strings.Split(s, "&") {
+		if k, _, _ := strings.Cut(p, "="); k == spec.ParamSecurityToken {
+			p = k + "=(hidden)"
+		}
+		out = append(out, p)
+	}
+	return prefix + strings.Join(out, "&")
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + fmt.Sprintf("... (%d more bytes)", len(s)-n)
+}
