@@ -152,6 +152,12 @@ func TestBrokenEmulatorsAreCaughtByTheRightCheck(t *testing.T) {
 			}
 			return rec.Code, rec.Header(), mutateJSON(rec, func(m map[string]any) { m[spec.FieldRequestID] = 12345 })
 		}},
+		{"a port conflict is answered with success", contracts.CheckSingleWinner, func(a string, _ url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte) {
+			if strings.Contains(rec.Body.String(), "ListenerPortConflict") {
+				return 200, http.Header{"Content-Type": []string{"application/json;charset=utf-8"}}, []byte(`{"RequestId":"BOTH-WON"}`)
+			}
+			return rec.Code, rec.Header(), rec.Body.Bytes()
+		}},
 		{"a bad signature is accepted", contracts.CheckAuthEnforced, func(a string, p url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte) {
 			if rec.Body.String() != "" && strings.Contains(rec.Body.String(), "SignatureDoesNotMatch") {
 				return 200, http.Header{"Content-Type": []string{"application/json;charset=utf-8"}}, []byte(`{"RequestId":"ACCEPTED-ANYWAY"}`)

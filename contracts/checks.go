@@ -30,6 +30,7 @@ const (
 	CheckListenerCreated  = "listener-created"
 	CheckNoStateChange    = "no-state-change"
 	CheckAuthEnforced     = "auth-enforced"
+	CheckSingleWinner     = "single-winner"
 )
 
 // CheckInfo describes a registered check.
@@ -54,6 +55,7 @@ var Registry = []CheckInfo{
 	{CheckListenerCreated, "a success creates exactly the described listener: stopped, attributes echoed, defaults applied", false},
 	{CheckNoStateChange, "a refused request leaves no listener behind and changes none", false},
 	{CheckAuthEnforced, "unsigned, wrongly signed, replayed, stale, unknown-key, denied and cross-account requests are refused", false},
+	{CheckSingleWinner, "of simultaneous creates on one port exactly one succeeds", false},
 }
 
 // CheckConfig switches a check on or off and sets its severity.

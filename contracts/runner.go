@@ -473,7 +473,16 @@ func (r *runner) runCase(ctx context.Context, c generators.Case) (out caseOutcom
 			cleanup = append(cleanup, lref)
 		}
 	}
-	resp, err := r.send(ctx, req)
+	var resp *target.Response
+	var race *CheckResult
+	if c.Concurrent > 1 {
+		resp, race, err = r.race(ctx, req, c.Concurrent)
+		if resp != nil && race != nil && race.Actual != "0" {
+			cleanup = append(cleanup, lref)
+		}
+	} else {
+		resp, err = r.send(ctx, req)
+	}
 	if err != nil {
 		if errors.Is(err, target.ErrNoPrincipal) {
 			return skipWith(err.Error())
@@ -508,8 +517,11 @@ func (r *runner) runCase(ctx context.Context, c generators.Case) (out caseOutcom
 			res.Checks = append(res.Checks, r.severity(*cr, cfg))
 		}
 	}
+	if race != nil && r.enabled(CheckSingleWinner) {
+		res.Checks = append(res.Checks, r.severity(*race, r.opts.Checks[CheckSingleWinner]))
+	}
 	// State: a success created exactly the listener asked for; a refusal changed nothing.
-	if c.Action == r.s.UnderTest.Action && portIsOurs {
+	if c.Action == r.s.UnderTest.Action && portIsOurs && c.Concurrent <= 1 {
 		if resp.Success() {
 			cleanup = append(cleanup, lref)
 			if r.enabled(CheckListenerCreated) && !c.NoState {
@@ -753,4 +765,45 @@ func failingChecks(r CaseResult) string {
 	}
 	sort.Strings(names)
 	return strings.Join(names, ",")
+}
+
+// race sends n copies of one create at the same moment (each signed on its own) and checks
+// that exactly one wins. It returns a refused answer (or the first one when none was refused)
+// for the other checks to judge, and the single-winner verdict.
+func (r *runner) race(ctx context.Context, req target.Request, n int) (*target.Response, *CheckResult, error) {
+	resps := make([]*target.Response, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			resps[i], errs[i] = r.send(ctx, req)
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	winners := 0
+	var refused *target.Response
+	for i := range resps {
+		if errs[i] != nil {
+			return nil, nil, errs[i]
+		}
+		if resps[i].Success() {
+			winners++
+		} else if refused == nil {
+			refused = resps[i]
+		}
+	}
+	check := CheckResult{Check: CheckSingleWinner, Verdict: Pass, Expected: "1", Actual: fmt.Sprint(winners)}
+	if winners != 1 {
+		check.Verdict = Fail
+		check.Message = fmt.Sprintf("%d of %d simultaneous creates on one port succeeded; exactly one must", winners, n)
+	}
+	if refused == nil {
+		refused = resps[0]
+	}
+	return refused, &check, nil
 }

@@ -122,7 +122,9 @@ type Case struct {
 	Static    bool          `json:"static,omitempty"`  // Confirm can check the violation on the wire
 	Repeat    bool          `json:"repeat,omitempty"`  // send twice; the second answer is judged (port conflict)
 	NoState   bool          `json:"noState,omitempty"` // do not read the listener back
-	Seed      int64         `json:"seed,omitempty"`
+	// Concurrent sends this many identical copies at once; exactly one may win.
+	Concurrent int   `json:"concurrent,omitempty"`
+	Seed       int64 `json:"seed,omitempty"`
 	// Shrink, for generated cases, yields smaller cases of the same class one at a time.
 	Shrink func() (Case, bool) `json:"-"`
 }

@@ -44,7 +44,10 @@ var stateRecipes = map[string]stateRecipe{
 	"port-in-use": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
 		c := stateCase(b, e, base)
 		c.Setup = []Call{{Action: b.s.UnderTest.Action, Params: base}}
-		return []Case{c}
+		// The same conflict raced: several creates on one free port at the same moment.
+		race := stateCase(b, e, base)
+		race.ID, race.Scenario, race.Concurrent = race.ID+"/concurrent", "STATE_PORT_RACE", 4
+		return []Case{c, race}
 	},
 	"listener-pending": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
 		c := stateCase(b, e, base)
