@@ -406,6 +406,13 @@ func OpenLedger(path string) (*Ledger, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the ledger: %w", err)
 	}
+	// A line cut short by a crash must not swallow the next one.
+	if raw, err := os.ReadFile(path); err == nil && len(raw) > 0 && raw[len(raw)-1] != '\n' {
+		if _, err := f.Write([]byte{'\n'}); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("cannot write the ledger: %w", err)
+		}
+	}
 	return &Ledger{f: f, path: path, seq: last}, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -154,6 +155,9 @@ func parseShard(s string) (int, int, error) {
 // runWithContext is the run command with a context the caller controls (tests cancel it to
 // stand for Ctrl-C).
 func runWithContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	// The interrupt notice and the progress display write from other goroutines.
+	tty := isTerminal(stderr)
+	stderr = &syncWriter{w: stderr}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "clbcheck run: %v\n", err)
 		var ue usageError
@@ -286,7 +290,7 @@ func runWithContext(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 	}()
 
-	prog := newProgress(stderr, isTerminal(stderr))
+	prog := newProgress(stderr, tty)
 	var current bytes.Buffer
 	chain := []contracts.Reporter{beforeEnd{prog.finish}, fileRep, reports.NewConsole(stdout)}
 	if baseline != nil {
@@ -306,11 +310,15 @@ func runWithContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	if ledger != nil {
 		info("ledger of created resources: %s", ledger.Path())
 	}
+	noticed := make(chan struct{})
 	stopNotice := context.AfterFunc(ctx, func() {
+		defer close(noticed)
 		fmt.Fprintln(stderr, "\nclbcheck run: interrupted; removing what the run created and writing the reports (Ctrl-C again to quit at once)")
 	})
 	sum, _, runErr := contracts.Execute(ctx, tg, opts)
-	stopNotice()
+	if !stopNotice() {
+		<-noticed
+	}
 	filesClosed = true
 	closeErr := closeFiles()
 
@@ -445,4 +453,16 @@ func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
 	}
 	fmt.Fprintf(w, "  removed at the end: load balancers (with their listeners and groups); certificates and ACLs have no\n")
 	fmt.Fprintf(w, "  delete operation in the contract and are listed by `clbcheck cleanup --run %s` for removal by hand\n", opts.RunID)
+}
+
+// syncWriter serialises writes to w.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }

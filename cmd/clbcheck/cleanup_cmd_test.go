@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
+)
+
+// A run that kept its resources (as a killed run would) leaves them in its ledger; cleanup
+// deletes them on the same target and records it, so a second cleanup has nothing to do.
+func TestCleanupRemovesWhatTheLedgerLists(t *testing.T) {
+	srv, _ := emulatorServer(t)
+	dir := t.TempDir()
+	code, _, errOut := cli(t, runArgs("--target", srv.URL, "--out", dir, "--run-id", "left", "--keep-resources")...)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, errOut, "clbcheck cleanup --run left")
+	ledger := filepath.Join(dir, "ledger-left.jsonl")
+	st, err := target.ReadLedger(ledger, "left")
+	require.NoError(t, err)
+	require.NotEmpty(t, st.Pending)
+	lb := st.Pending[0].Params[0].Value
+
+	tg, err := (&targetFlags{target: srv.URL}).build()
+	require.NoError(t, err)
+	describe := func() *target.Response {
+		resp, err := tg.Send(context.Background(), target.Request{Action: spec.ActionDescribeLoadBalancer, Params: []target.KV{{Name: spec.ParamLoadBalancerID, Value: lb}}})
+		require.NoError(t, err)
+		return resp
+	}
+	require.True(t, describe().Success(), "the kept load balancer exists")
+
+	code, out, errOut := cli(t, "cleanup", "--run", "left", "--out", dir, "--dry-run", "--target", srv.URL)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "would delete DeleteLoadBalancer LoadBalancerId="+lb)
+	require.True(t, describe().Success(), "a dry run sends nothing")
+
+	code, out, errOut = cli(t, "cleanup", "--run", "left", "--out", dir, "--target", srv.URL)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "deleted DeleteLoadBalancer LoadBalancerId="+lb)
+	assert.Contains(t, out, "by hand: server certificate")
+	assert.Contains(t, out, "0 not removed")
+	assert.Contains(t, describe().Code, "NotFound")
+
+	st, err = target.ReadLedger(ledger, "left")
+	require.NoError(t, err)
+	assert.Empty(t, st.Pending)
+	code, out, _ = cli(t, "cleanup", "--run", "left", "--ledger", ledger, "--target", srv.URL)
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "0 to delete")
+}
+
+func TestCleanupReportsUnconfirmedAndTornLines(t *testing.T) {
+	clearCredentials(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ledger-crash.jsonl")
+	l, err := target.OpenLedger(path)
+	require.NoError(t, err)
+	_, err = l.Append(target.LedgerEntry{Op: target.LedgerIntent, Run: "crash", Action: spec.ActionCreateLoadBalancer, Name: "clbcheck-crash-lb-1", Region: "cn-hangzhou"})
+	require.NoError(t, err)
+	seq, err := l.Append(target.LedgerEntry{Op: target.LedgerCreated, Run: "crash", Action: spec.ActionDeleteLoadBalancer, Name: "clbcheck-crash-lb-2",
+		Params: []target.LedgerParam{{Name: spec.ParamLoadBalancerID, Value: "lb-gone"}}, Region: "cn-hangzhou"})
+	require.NoError(t, err)
+	require.NoError(t, l.Close())
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, _ = f.WriteString(`{"op":"created","seq":3,"ru`)
+	require.NoError(t, f.Close())
+
+	code, out, errOut := cli(t, "cleanup", "--run", "crash", "--ledger", path)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, errOut, "1 unreadable lines")
+	assert.Contains(t, out, `unconfirmed: CreateLoadBalancer "clbcheck-crash-lb-1"`)
+	assert.Contains(t, out, "gone    DeleteLoadBalancer LoadBalancerId=lb-gone")
+	st, err := target.ReadLedger(path, "crash")
+	require.NoError(t, err)
+	assert.Empty(t, st.Pending)
+	l2, err := target.OpenLedger(path)
+	require.NoError(t, err)
+	next, err := l2.Append(target.LedgerEntry{Op: target.LedgerDeleted, Run: "crash", Of: 99})
+	require.NoError(t, err)
+	assert.Greater(t, next, seq+1, "numbering continues after the lines already there")
+	require.NoError(t, l2.Close())
+}
+
+func TestCleanupUsageErrors(t *testing.T) {
+	clearCredentials(t)
+	code, _, errOut := cli(t, "cleanup")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "--run ID is required")
+	code, _, errOut = cli(t, "cleanup", "--run", "nothere", "--out", t.TempDir())
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "cannot read the ledger")
+	code, _, errOut = cli(t, "cleanup", "--run", "BAD ID")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "is not a run id")
+}
+
+func TestCleanupUnreachable(t *testing.T) {
+	srv, _ := emulatorServer(t)
+	url := srv.URL
+	srv.Close()
+	path := filepath.Join(t.TempDir(), "l.jsonl")
+	l, err := target.OpenLedger(path)
+	require.NoError(t, err)
+	_, err = l.Append(target.LedgerEntry{Op: target.LedgerCreated, Run: "r1", Action: spec.ActionDeleteLoadBalancer, Params: []target.LedgerParam{{Name: spec.ParamLoadBalancerID, Value: "lb-1"}}})
+	require.NoError(t, err)
+	require.NoError(t, l.Close())
+	code, out, _ := cli(t, "cleanup", "--run", "r1", "--ledger", path, "--target", url)
+	assert.Equal(t, exitUnreachable, code)
+	assert.Contains(t, out, "FAILED")
+	st, err := target.ReadLedger(path, "r1")
+	require.NoError(t, err)
+	assert.Len(t, st.Pending, 1, "what could not be deleted stays in the ledger")
+}
