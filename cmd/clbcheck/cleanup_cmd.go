@@ -143,7 +143,7 @@ func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Wr
 		resp, err := tg.Send(cctx, target.Request{Action: e.Action, Params: ps, Principal: principal})
 		switch {
 		case err != nil:
-			fmt.Fprintf(stdout, "  FAILED  %s: %v\n", desc, err)
+			fmt.Fprintf(stdout, "  FAILED  %s: %s\n", desc, redactSecrets(err.Error()))
 			refused++
 			if errors.Is(err, target.ErrUnreachable) {
 				unreachable = true

@@ -123,7 +123,7 @@ func replayWithContext(ctx context.Context, args []string, stdout, stderr io.Wri
 			fmt.Fprintf(stderr, "clbcheck replay: %v\n", err)
 			return exitUsage
 		}
-		fmt.Fprintf(stderr, "clbcheck replay: no answer from %s: %v\n", tg.Name(), err)
+		fmt.Fprintf(stderr, "clbcheck replay: no answer from %s: %s\n", tg.Name(), redactSecrets(err.Error()))
 		return exitUnreachable
 	}
 	fmt.Fprintf(stdout, "\nsent to %s as %s:\n", tg.Name(), req.Principal)
@@ -326,7 +326,7 @@ func principalByKey(creds map[string]signature.Credentials, key string) string {
 
 // printSent shows a request as sent, with the security token hidden.
 func printSent(w io.Writer, s target.Sent) {
-	fmt.Fprintf(w, "  %s %s\n", s.Method, redactToken(s.URL))
+	fmt.Fprintf(w, "  %s %s\n", s.Method, redactSecrets(s.URL))
 	keys := make([]string, 0, len(s.Headers))
 	for k := range s.Headers {
 		keys = append(keys, k)
@@ -340,25 +340,8 @@ func printSent(w io.Writer, s target.Sent) {
 		fmt.Fprintf(w, "  %s: %s\n", k, v)
 	}
 	if s.Body != "" {
-		fmt.Fprintf(w, "\n  %s\n", clip(redactToken(s.Body), 4000))
+		fmt.Fprintf(w, "\n  %s\n", clip(redactSecrets(s.Body), 4000))
 	}
-}
-
-func redactToken(s string) string {
-	var out []string
-	prefix := ""
-	if i := strings.IndexByte(s, '?'); i >= 0 {
-		prefix, s = s[:i+1], s[i+1:]
-	} else if strings.Contains(s, "://") {
-		return s
-	}
-	for _, p := range strings.Split(s, "&") {
-		if k, _, _ := strings.Cut(p, "="); k == spec.ParamSecurityToken {
-			p = k + "=(hidden)"
-		}
-		out = append(out, p)
-	}
-	return prefix + strings.Join(out, "&")
 }
 
 func clip(s string, n int) string {

@@ -86,3 +86,8 @@ func TestRequestFromExchangeKeepsPlacementAndBytes(t *testing.T) {
 	assert.Equal(t, generators.PrincipalSecond, principalByKey(map[string]signature.Credentials{
 		generators.PrincipalPrimary: {AccessKeyID: "KEY1"}, generators.PrincipalSecond: {AccessKeyID: "KEY2"}}, "KEY2"))
 }
+
+func TestRedactSecrets(t *testing.T) {
+	in := `Post "http://h/?AccessKeyId=K&SecurityToken=tok%2Fen&Signature=s": refused`
+	assert.Equal(t, `Post "http://h/?AccessKeyId=K&SecurityToken=(hidden)&Signature=s": refused`, redactSecrets(in))
+}

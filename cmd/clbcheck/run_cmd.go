@@ -341,7 +341,7 @@ func runWithContext(ctx context.Context, args []string, stdout, stderr io.Writer
 		if ctx.Err() != nil {
 			fmt.Fprintf(stderr, "clbcheck run: aborted after %d cases: %v\n", sum.Cases, runErr)
 		} else {
-			fmt.Fprintf(stderr, "clbcheck run: %v\n", runErr)
+			fmt.Fprintf(stderr, "clbcheck run: %s\n", redactSecrets(runErr.Error()))
 		}
 		return exitUnreachable
 	case runErr != nil:

@@ -195,3 +195,9 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = rest[1:]
 	}
 }
+
+var tokenPattern = regexp.MustCompile(`(SecurityToken=)[^&"\s]*`)
+
+// redactSecrets hides security tokens in text that may quote a request URL (transport errors
+// do). Key secrets never appear on the wire, and a key id is not a secret.
+func redactSecrets(s string) string { return tokenPattern.ReplaceAllString(s, "${1}(hidden)") }
