@@ -1,0 +1,57 @@
+package sdkcheck
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/clbcheck/clbcheck/emulator"
+)
+
+// emulatorConfig serves a fresh emulator on loopback and returns a Config with all of its
+// principals.
+func emulatorConfig(t *testing.T) Config {
+	t.Helper()
+	ecfg := emulator.DefaultConfig()
+	em, err := emulator.New(ecfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(em)
+	t.Cleanup(srv.Close)
+	return Config{
+		Endpoint:   srv.URL,
+		Region:     ecfg.Region,
+		Primary:    ecfg.MustPrincipal(emulator.PrincipalPrimary).Credentials,
+		STS:        ecfg.MustPrincipal(emulator.PrincipalSTS).Credentials,
+		Second:     ecfg.MustPrincipal(emulator.PrincipalSecondary).Credentials,
+		Restricted: ecfg.MustPrincipal(emulator.PrincipalDenied).Credentials,
+	}
+}
+
+// wantAllPass fails the test for every step that did not pass, and checks the breadth of the
+// documented errors covered.
+func wantAllPass(t *testing.T, steps []Step, minCodes int) {
+	t.Helper()
+	var table strings.Builder
+	_ = WriteTable(&table, steps)
+	for _, st := range steps {
+		if st.Outcome != Pass {
+			t.Errorf("%s / %s: %s: %s", st.Client, st.Name, st.Outcome, st.Detail)
+		}
+	}
+	if codes := Codes(steps); len(codes) < minCodes {
+		t.Errorf("only %d documented errors seen (%v), want at least %d", len(codes), codes, minCodes)
+	}
+	if t.Failed() || testing.Verbose() {
+		t.Logf("\n%s", table.String())
+	}
+}
+
+func TestClassicAgainstEmulator(t *testing.T) {
+	steps, err := RunClassic(emulatorConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAllPass(t, steps, 10)
+}
