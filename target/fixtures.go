@@ -229,8 +229,14 @@ func (f *Fixtures) provision(ctx context.Context, slot string) (string, error) {
 	primary := generators.PrincipalPrimary
 	lb := func(extra ...KV) (string, error) {
 		ps := append([]KV{{Name: spec.ParamLoadBalancerName, Value: f.Name("lb")}}, extra...)
-		f.file.Ledger.intent(f.runID, primary, spec.ActionCreateLoadBalancer, ps, firstNonEmpty(regionOf(ps), f.t.Region()))
-		return f.Call(ctx, primary, spec.ActionCreateLoadBalancer, ps, spec.FieldLoadBalancerID)
+		region := firstNonEmpty(regionOf(ps), f.t.Region())
+		f.file.Ledger.intent(f.runID, primary, spec.ActionCreateLoadBalancer, ps, region)
+		id, err := f.Call(ctx, primary, spec.ActionCreateLoadBalancer, ps, spec.FieldLoadBalancerID)
+		if err != nil && !errors.Is(err, ErrUnreachable) && ctx.Err() == nil {
+			// An answer came, and it was a refusal: nothing was created under this name.
+			_, _ = f.file.Ledger.Append(LedgerEntry{Op: LedgerAbandoned, Run: f.runID, Principal: primary, Action: spec.ActionCreateLoadBalancer, Name: valueOf(ps, spec.ParamLoadBalancerName), Region: region})
+		}
+		return id, err
 	}
 	guaranteed := KV{Name: spec.ParamLoadBalancerSpec, Value: "slb.s2.small"}
 	upload := func(principal string, extra ...KV) (string, error) {
@@ -329,13 +335,15 @@ func (f *Fixtures) scenario(name string) string {
 //
 // Lines (op):
 //
-//	intent   a create is about to be sent: action, name, region (written before the request)
-//	created  a resource exists: the delete action and its parameters, region, principal
-//	manual   a resource the contract has no delete operation for (certificates, ACLs): its id
-//	deleted  the created line "of" was deleted (or was already gone)
+//	intent     a create is about to be sent: action, name, region (written before the request)
+//	created    a resource exists: the delete action and its parameters, region, principal
+//	abandoned  the create of an intent was refused, so nothing exists under its name
+//	manual     a resource the contract has no delete operation for (certificates, ACLs): its id
+//	deleted    the created line "of" was deleted (or was already gone)
 //
-// An intent whose name never appears on a created line is a resource that may exist without a
-// known id (the process died between the request and the answer).
+// An intent whose name appears on neither a created nor an abandoned line is a resource that
+// may exist without a known id (the process died, or the connection broke, between the request
+// and the answer).
 
 // Ledger operations.
 const (
@@ -343,6 +351,8 @@ const (
 	LedgerCreated = "created"
 	LedgerManual  = "manual"
 	LedgerDeleted = "deleted"
+	// LedgerAbandoned follows an intent whose create was refused: nothing was made.
+	LedgerAbandoned = "abandoned"
 )
 
 // LedgerParam is one parameter of a ledger line.
@@ -562,7 +572,7 @@ func ReadLedger(path, run string) (*LedgerState, error) {
 		switch e.Op {
 		case LedgerDeleted:
 			gone[e.Of] = true
-		case LedgerCreated:
+		case LedgerCreated, LedgerAbandoned:
 			if e.Name != "" {
 				named[e.Name] = true
 			}

@@ -119,3 +119,25 @@ func TestCleanupUnreachable(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, st.Pending, 1, "what could not be deleted stays in the ledger")
 }
+
+func TestLedgerAbandonedIntentIsSettled(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "l.jsonl")
+	l, err := target.OpenLedger(path)
+	require.NoError(t, err)
+	for _, e := range []target.LedgerEntry{
+		{Op: target.LedgerIntent, Run: "a", Action: spec.ActionCreateLoadBalancer, Name: "clbcheck-a-lb-1"},
+		{Op: target.LedgerAbandoned, Run: "a", Action: spec.ActionCreateLoadBalancer, Name: "clbcheck-a-lb-1"},
+		{Op: target.LedgerIntent, Run: "b", Action: spec.ActionCreateLoadBalancer, Name: "clbcheck-b-lb-1"},
+	} {
+		_, err := l.Append(e)
+		require.NoError(t, err)
+	}
+	require.NoError(t, l.Close())
+	st, err := target.ReadLedger(path, "a")
+	require.NoError(t, err)
+	assert.Empty(t, st.Unconfirmed, "a refused create left nothing")
+	assert.Equal(t, []string{"a", "b"}, st.Runs)
+	st, err = target.ReadLedger(path, "b")
+	require.NoError(t, err)
+	assert.Len(t, st.Unconfirmed, 1, "runs are kept apart")
+}

@@ -325,8 +325,13 @@ func runWithContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := ledger.Err(); err != nil {
 		fmt.Fprintf(stderr, "clbcheck run: WARNING: %v\n", err)
 	}
-	if ledger != nil && (f.keep || sum.AbortCause != "" && strings.Contains(sum.AbortCause, "cleanup incomplete")) {
-		fmt.Fprintf(stderr, "clbcheck run: resources remain; remove them with: clbcheck cleanup --run %s --ledger %s --target %s\n", opts.RunID, ledger.Path(), f.tf.target)
+	if ledger != nil {
+		// The ledger, not the summary, says what is left: it also knows about a cleanup that
+		// could not reach the target.
+		if st, err := target.ReadLedger(ledger.Path(), opts.RunID); err == nil && len(st.Pending)+len(st.Unconfirmed) > 0 {
+			fmt.Fprintf(stderr, "clbcheck run: %d resources remain; remove them with: clbcheck cleanup --run %s --ledger %s --target %s\n",
+				len(st.Pending)+len(st.Unconfirmed), opts.RunID, ledger.Path(), f.tf.target)
+		}
 	}
 	if len(paths) > 0 && closeErr == nil {
 		var names []string
