@@ -453,7 +453,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case) (out caseOutcom
 	if err != nil {
 		return skipWith(fmt.Sprintf("cannot resolve the case's parameters: %v", err))
 	}
-	req := target.Request{Action: c.Action, Version: c.Version, Params: kvs, Method: c.Method, Placement: c.Placement, Format: c.Format, Principal: c.Principal, Auth: c.Auth}
+	req := target.Request{Action: c.Action, Version: c.Version, Params: kvs, Method: c.Method, Placement: c.Placement, Format: c.Format, Principal: c.Principal, Auth: c.Auth, Judged: true}
 	lref := listenerRef{lb: value(kvs, spec.ParamLoadBalancerID), port: value(kvs, spec.ParamListenerPort), region: value(kvs, spec.ParamRegionID), principal: c.Principal}
 	portIsOurs := false
 	if p, ok := c.Get(spec.ParamListenerPort); ok && p.Ref == generators.SlotPort {

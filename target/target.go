@@ -28,6 +28,9 @@ type Request struct {
 	Auth      generators.Auth
 	Nonce     string    // fixed nonce (replay cases); empty: fresh
 	Time      time.Time // signing time; zero: now
+	// Judged marks the request whose answer a case judges: a retrying target retries it only
+	// on throttling, never on the answers the case is about.
+	Judged bool
 }
 
 // Response is a decoded answer. Fields are read defensively: a field of the wrong type is

@@ -1,0 +1,260 @@
+package target
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/jarcoal/httpmock"
+
+	"github.com/clbcheck/clbcheck/signature"
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// A cassette is a folder of recorded exchanges, one JSON file each, in the order they
+// happened. Recording redacts credentials and signatures and normalises what changes from run
+// to run (resource ids, request ids, run ids, timestamps, PEM blocks), so that a later run
+// with the same seed and one worker sends the same normalised requests and can be answered
+// offline from the recording.
+
+// Exchange is one recorded request and its answer.
+type Exchange struct {
+	Seq      int               `json:"seq"`
+	Method   string            `json:"method"`
+	Key      string            `json:"key"`    // normalised request, what replay matches on
+	Params   map[string]string `json:"params"` // normalised parameters, for people
+	Status   int               `json:"status"`
+	Type     string            `json:"contentType"`
+	Response string            `json:"response"` // normalised body
+}
+
+// dropped are parameters that differ on every request or identify the caller; they are never
+// written to a cassette.
+var dropped = map[string]bool{
+	spec.ParamSignature: true, spec.ParamSignatureNonce: true, spec.ParamTimestamp: true, spec.ParamAccessKeyID: true,
+	spec.ParamSecurityToken: true, spec.ParamSignatureMethod: true, spec.ParamSignatureVersion: true, "SignatureType": true,
+}
+
+// idFields are answer fields holding ids the service makes up; they become stable tokens.
+var idFields = []string{spec.FieldLoadBalancerID, spec.FieldServerCertificateID, spec.FieldCACertificateID, spec.FieldACLID,
+	spec.FieldVServerGroupID, spec.FieldMasterSlaveServerGroupID, spec.FieldTLSCipherPolicyID}
+
+var (
+	reRunID     = regexp.MustCompile(`clbcheck-[0-9a-f]{8}`)
+	reUnique    = regexp.MustCompile(`clbcheck-(.*?)-[0-9a-f]{8}[0-9]+`)
+	rePEM       = regexp.MustCompile(`-----BEGIN [A-Z ]+-----[^-]*-----END [A-Z ]+-----\n?`)
+	reTimestamp = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z`)
+	reRequestID = regexp.MustCompile(`("RequestId"\s*:\s*")[^"]*(")|(<RequestId>)[^<]*(</RequestId>)`)
+	reStringSig = regexp.MustCompile(`server string to sign is:.*`)
+)
+
+// normaliser maps ids seen in answers to tokens and rewrites requests and answers with them.
+type normaliser struct {
+	mu     sync.Mutex
+	tokens map[string]string // real id -> token
+	counts map[string]int
+}
+
+func newNormaliser() *normaliser {
+	return &normaliser{tokens: map[string]string{}, counts: map[string]int{}}
+}
+
+func (n *normaliser) text(s string) string {
+	// Known ids first: the patterns below could otherwise rewrite part of an id.
+	n.mu.Lock()
+	for real, tok := range n.tokens {
+		if strings.Contains(s, real) {
+			s = strings.ReplaceAll(s, real, tok)
+		}
+	}
+	n.mu.Unlock()
+	s = rePEM.ReplaceAllString(s, "normalised-pem")
+	s = reUnique.ReplaceAllString(s, "clbcheck-$1-RUN")
+	s = reRunID.ReplaceAllString(s, "clbcheck-RUN")
+	return reTimestamp.ReplaceAllString(s, "normalised-time")
+}
+
+// learn records the ids an answer introduces.
+func (n *normaliser) learn(body []byte) {
+	var m map[string]any
+	if json.Unmarshal(body, &m) != nil {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, f := range idFields {
+		v, ok := m[f].(string)
+		if !ok || v == "" || strings.HasPrefix(v, "rec-") {
+			continue
+		}
+		if _, known := n.tokens[v]; !known {
+			n.counts[f]++
+			n.tokens[v] = fmt.Sprintf("rec-%s-%d", strings.ToLower(f), n.counts[f])
+		}
+	}
+}
+
+// key normalises a request into the string replay matches on.
+func (n *normaliser) key(r *http.Request, body []byte) (string, map[string]string) {
+	vals := url.Values{}
+	q, _ := url.ParseQuery(r.URL.RawQuery)
+	for k, v := range q {
+		vals[k] = append(vals[k], v...)
+	}
+	if f, err := url.ParseQuery(string(body)); err == nil {
+		for k, v := range f {
+			vals[k] = append(vals[k], v...)
+		}
+	}
+	if a := r.Header.Get(signature.HeaderAction); a != "" && vals.Get(spec.ParamAction) == "" {
+		vals.Set(spec.ParamAction, a)
+	}
+	params := map[string]string{}
+	var parts []string
+	for k, vs := range vals {
+		if dropped[k] {
+			continue
+		}
+		for _, v := range vs {
+			nv := n.text(v)
+			params[k] = nv
+			parts = append(parts, k+"="+nv)
+		}
+	}
+	sort.Strings(parts)
+	return r.Method + " " + strings.Join(parts, "&"), params
+}
+
+func (n *normaliser) answer(body []byte) string {
+	s := reRequestID.ReplaceAllString(string(body), "${1}${3}normalised-request-id${2}${4}")
+	s = reStringSig.ReplaceAllString(s, `server string to sign is:<redacted>"}`)
+	return n.text(s)
+}
+
+// Recorder is an http.RoundTripper that records every exchange into a cassette folder.
+type Recorder struct {
+	dir  string
+	next http.RoundTripper
+	norm *normaliser
+	mu   sync.Mutex
+	seq  int
+}
+
+// NewRecorder creates (or empties) dir and records the exchanges of next into it.
+func NewRecorder(dir string, next http.RoundTripper) (*Recorder, error) {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create the cassette folder %s: %w", dir, err)
+	}
+	old, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	for _, f := range old {
+		_ = os.Remove(f)
+	}
+	return &Recorder{dir: dir, next: next, norm: newNormaliser()}, nil
+}
+
+// RoundTrip implements http.RoundTripper.
+func (rec *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil {
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		body = b
+		req.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	key, params := rec.norm.key(req, body)
+	resp, err := rec.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	out, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(out))
+	rec.norm.learn(out)
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	rec.seq++
+	ex := Exchange{Seq: rec.seq, Method: req.Method, Key: key, Params: params, Status: resp.StatusCode,
+		Type: resp.Header.Get("Content-Type"), Response: rec.norm.answer(out)}
+	raw, _ := json.MarshalIndent(ex, "", "  ")
+	if werr := os.WriteFile(filepath.Join(rec.dir, fmt.Sprintf("%06d.json", rec.seq)), raw, 0o644); werr != nil {
+		return nil, fmt.Errorf("cannot write to the cassette: %w", werr)
+	}
+	return resp, nil
+}
+
+// ReplayMissCode is the error code answered when a replayed run sends a request the cassette
+// does not hold.
+const ReplayMissCode = "ClbcheckReplayMiss"
+
+// NewReplayClient returns an HTTP client whose requests are answered from the cassette in dir
+// through httpmock, never the network. Requests are matched on their normalised form; repeated
+// requests get the recorded answers in order. A request the cassette lacks gets a 501 answer
+// with code ReplayMissCode naming the request.
+func NewReplayClient(dir string) (*http.Client, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(files) == 0 {
+		return nil, fmt.Errorf("no cassette in %s: record one first with --record %s", dir, dir)
+	}
+	sort.Strings(files)
+	queues := map[string][]Exchange{}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the cassette: %w", err)
+		}
+		var ex Exchange
+		if err := json.Unmarshal(raw, &ex); err != nil {
+			return nil, fmt.Errorf("cassette file %s is not valid: %w", f, err)
+		}
+		queues[ex.Key] = append(queues[ex.Key], ex)
+	}
+	norm := newNormaliser()
+	var mu sync.Mutex
+	mock := httpmock.NewMockTransport()
+	mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		var body []byte
+		if req.Body != nil {
+			body, _ = io.ReadAll(req.Body)
+		}
+		key, _ := norm.key(req, body)
+		mu.Lock()
+		q := queues[key]
+		var ex Exchange
+		ok := len(q) > 0
+		if ok {
+			ex = q[0]
+			if len(q) > 1 {
+				queues[key] = q[1:]
+			}
+		}
+		mu.Unlock()
+		if !ok {
+			miss, _ := json.Marshal(map[string]string{spec.FieldRequestID: "replay-miss", spec.FieldCode: ReplayMissCode,
+				spec.FieldMessage: "the cassette holds no answer for " + key + "; record again with the same seed and --workers 1"})
+			resp := httpmock.NewBytesResponse(http.StatusNotImplemented, miss)
+			resp.Header.Set("Content-Type", "application/json;charset=utf-8")
+			return resp, nil
+		}
+		resp := httpmock.NewStringResponse(ex.Status, ex.Response)
+		resp.Header.Set("Content-Type", ex.Type)
+		return resp, nil
+	})
+	return &http.Client{Transport: mock}, nil
+}

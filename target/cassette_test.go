@@ -1,0 +1,84 @@
+package target_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/clbcheck/clbcheck/contracts"
+	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/target"
+)
+
+type keep struct{ results map[string]string }
+
+func (k *keep) Begin(contracts.Meta) error { return nil }
+func (k *keep) Case(r contracts.CaseResult) error {
+	k.results[r.ID] = r.Actual + " " + string(r.Verdict)
+	return nil
+}
+func (k *keep) End(contracts.Summary, contracts.Coverage) error { return nil }
+
+// A run recorded against the emulator replays offline from its cassette with the same
+// outcome for every case, and the cassette holds no credential or signature.
+func TestRecordThenReplay(t *testing.T) {
+	cfg := emulator.DefaultConfig()
+	emu, err := emulator.New(cfg)
+	require.NoError(t, err)
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	dir := t.TempDir()
+	rec, err := target.NewRecorder(dir, http.DefaultTransport)
+	require.NoError(t, err)
+	creds := target.PrincipalCredentials(cfg)
+	live, err := target.NewHTTP(target.HTTPConfig{BaseURL: srv.URL, Credentials: creds, Client: &http.Client{Transport: rec}})
+	require.NoError(t, err)
+	opts := func(r contracts.Reporter) contracts.Options {
+		return contracts.Options{Profile: contracts.ProfileStrict, Seed: 9, Workers: 1, Random: 8, Sequences: 2, Reporter: r}
+	}
+	first := &keep{results: map[string]string{}}
+	sum, _, err := contracts.Execute(context.Background(), live, opts(first))
+	require.NoError(t, err)
+	require.Zero(t, sum.Failed)
+
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		raw, _ := os.ReadFile(f)
+		for _, secret := range []string{creds["primary"].AccessKeySecret, creds["primary"].AccessKeyID, "Signature=", "BEGIN CERTIFICATE"} {
+			require.NotContains(t, string(raw), secret, f)
+		}
+	}
+
+	srv.Close() // replay must not need the server
+	client, err := target.NewReplayClient(dir)
+	require.NoError(t, err)
+	offline, err := target.NewHTTP(target.HTTPConfig{BaseURL: srv.URL, Credentials: creds, Client: client})
+	require.NoError(t, err)
+	second := &keep{results: map[string]string{}}
+	sum2, _, err := contracts.Execute(context.Background(), offline, opts(second))
+	require.NoError(t, err)
+	var diffs []string
+	for id, a := range first.results {
+		if second.results[id] != a {
+			diffs = append(diffs, id+": "+a+" then "+second.results[id])
+		}
+	}
+	assert.Empty(t, diffs, strings.Join(diffs, "\n"))
+	assert.Zero(t, sum2.Failed)
+}
+
+func TestReplayWithoutCassette(t *testing.T) {
+	_, err := target.NewReplayClient(t.TempDir())
+	assert.ErrorContains(t, err, "record one first")
+}
+
+func mustRegexp(s string) *regexp.Regexp { return regexp.MustCompile(s) }

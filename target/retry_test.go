@@ -1,0 +1,149 @@
+package target_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/clbcheck/clbcheck/contracts"
+	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
+)
+
+// service imitates the real endpoint with httpmock: it answers from an emulator, except where
+// fail says otherwise (throttling, 5xx bursts, dropped connections).
+func service(t *testing.T, fail func(n int64, r *http.Request) (*http.Response, error)) (*http.Client, *emulator.Emulator, emulator.Config, *atomic.Int64) {
+	t.Helper()
+	cfg := emulator.DefaultConfig()
+	emu, err := emulator.New(cfg)
+	require.NoError(t, err)
+	mock := httpmock.NewMockTransport()
+	var n atomic.Int64
+	mock.RegisterRegexpResponder("POST", regexpAny, func(r *http.Request) (*http.Response, error) {
+		k := n.Add(1)
+		if fail != nil {
+			if resp, err := fail(k, r); resp != nil || err != nil {
+				return resp, err
+			}
+		}
+		rec := httptest.NewRecorder()
+		emu.ServeHTTP(rec, r)
+		return rec.Result(), nil
+	})
+	return &http.Client{Transport: mock}, emu, cfg, &n
+}
+
+func errorAnswer(status int, code string) *http.Response {
+	resp := httpmock.NewStringResponse(status, `{"RequestId":"X","Code":"`+code+`","Message":"imitated","HostId":"slb.aliyuncs.com"}`)
+	resp.Header.Set("Content-Type", "application/json;charset=utf-8")
+	return resp
+}
+
+func noSleep(context.Context, time.Duration) error { return nil }
+
+// Throttling and 5xx bursts are retried with backoff, every try freshly signed; a judged
+// request is retried on throttling only.
+func TestRetryingRetriesTransientAnswersWithFreshSignatures(t *testing.T) {
+	var mu sync.Mutex
+	var nonces []string
+	client, _, cfg, calls := service(t, func(n int64, r *http.Request) (*http.Response, error) {
+		q, _ := url.ParseQuery(r.URL.RawQuery)
+		mu.Lock()
+		nonces = append(nonces, q.Get(spec.ParamSignatureNonce))
+		mu.Unlock()
+		switch n {
+		case 1:
+			return errorAnswer(400, "Throttling.User"), nil
+		case 2:
+			return errorAnswer(503, "ServiceUnavailable"), nil
+		case 3:
+			return nil, errors.New("connection reset by peer")
+		}
+		return nil, nil
+	})
+	base, err := target.NewHTTP(target.HTTPConfig{BaseURL: "https://slb.aliyuncs.com", Client: client, Credentials: target.PrincipalCredentials(cfg)})
+	require.NoError(t, err)
+	var retries []string
+	rt := target.NewRetrying(base, target.RetryPolicy{Sleep: noSleep})
+	rt.OnRetry = func(_ target.Request, _ int, reason string) { retries = append(retries, reason) }
+	resp, err := rt.Send(context.Background(), target.Request{Action: spec.ActionCreateLoadBalancer, Params: []target.KV{{Name: spec.ParamLoadBalancerSpec, Value: "slb.s2.small"}}})
+	require.NoError(t, err)
+	assert.True(t, resp.Success(), resp.Code)
+	assert.Equal(t, int64(4), calls.Load())
+	assert.Equal(t, []string{"Throttling.User", "ServiceUnavailable", "connection error"}, retries)
+	seen := map[string]bool{}
+	for _, n := range nonces {
+		assert.False(t, seen[n], "a retry reused a nonce")
+		seen[n] = true
+	}
+
+	// A judged request: a 503 is the answer to judge, not something to hide.
+	calls.Store(1)
+	resp, err = rt.Send(context.Background(), target.Request{Action: spec.ActionCreateLoadBalancer, Judged: true})
+	require.NoError(t, err)
+	assert.Equal(t, 503, resp.Status)
+}
+
+// Attempts are bounded, and a cancelled context stops the waiting.
+func TestRetryingGivesUp(t *testing.T) {
+	client, _, cfg, calls := service(t, func(int64, *http.Request) (*http.Response, error) { return errorAnswer(400, "Throttling.User"), nil })
+	base, err := target.NewHTTP(target.HTTPConfig{BaseURL: "https://slb.aliyuncs.com", Client: client, Credentials: target.PrincipalCredentials(cfg)})
+	require.NoError(t, err)
+	rt := target.NewRetrying(base, target.RetryPolicy{MaxAttempts: 3, Sleep: noSleep})
+	resp, err := rt.Send(context.Background(), target.Request{Action: spec.ActionCreateLoadBalancer})
+	require.NoError(t, err)
+	assert.Equal(t, "Throttling.User", resp.Code)
+	assert.Equal(t, int64(3), calls.Load())
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	slow := target.NewRetrying(base, target.RetryPolicy{MaxAttempts: 50, Base: time.Hour})
+	start := time.Now()
+	_, _ = slow.Send(ctx, target.Request{Action: spec.ActionCreateLoadBalancer})
+	assert.Less(t, time.Since(start), 5*time.Second)
+}
+
+// A run against an imitated service that throttles now and then and then fails in the middle
+// still removes every instance it created.
+func TestCleanupHappensWhenTheServiceFailsMidRun(t *testing.T) {
+	var broken atomic.Bool
+	var instances atomic.Int64
+	client, emu, cfg, _ := service(t, func(n int64, r *http.Request) (*http.Response, error) {
+		q, _ := url.ParseQuery(r.URL.RawQuery)
+		if q.Get(spec.ParamAction) == spec.ActionCreateLoadBalancer {
+			instances.Add(1)
+		}
+		if n%17 == 0 {
+			return errorAnswer(400, "Throttling.User"), nil
+		}
+		if n > 400 && q.Get(spec.ParamAction) == spec.ActionCreateHTTPSListener {
+			broken.Store(true)
+			return nil, errors.New("connection refused")
+		}
+		return nil, nil
+	})
+	base, err := target.NewHTTP(target.HTTPConfig{BaseURL: "https://slb.aliyuncs.com", Client: client, Credentials: target.PrincipalCredentials(cfg)})
+	require.NoError(t, err)
+	rt := target.NewRetrying(base, target.RetryPolicy{MaxAttempts: 2, Sleep: noSleep})
+	sum, _, err := contracts.Execute(context.Background(), rt, contracts.Options{Workers: 2, Random: -1, Sequences: -1})
+	require.True(t, broken.Load(), "the imitated outage never happened")
+	require.Greater(t, instances.Load(), int64(1), "the run created no instance, so cleanup proves nothing")
+	require.ErrorIs(t, err, target.ErrUnreachable)
+	assert.True(t, sum.Aborted)
+	snap, err := emu.Snapshot()
+	require.NoError(t, err)
+	assert.NotContains(t, string(snap), `"lb-`, "an instance the run created is still there")
+}
+
+var regexpAny = mustRegexp(`.*`)
