@@ -449,12 +449,22 @@ func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  creates: %d pay-as-you-go load balancers (slb.s2.small where a specification is needed) shared by the cases,\n", lbs)
-	fmt.Fprintf(w, "           %d more created and deleted by stateful cases, %d certificates, %d ACLs, %d server groups,\n", setupLBs, certs, acls, groups)
+	fmt.Fprintf(w, "           %d more created and deleted by stateful cases, about %d by the sequences (one each),\n", setupLBs, max(seqs, 0))
+	fmt.Fprintf(w, "           %d certificates, %d ACLs, %d server groups,\n", certs, acls, groups)
 	fmt.Fprintf(w, "           and HTTPS listeners on them, each deleted after its case\n")
-	fmt.Fprintf(w, "  requests: about %d (one per case, %d setup calls, read-backs and deletions), at most %.0f per second\n",
-		len(cases)*3+setups, setups, opts.RateLimit)
+	rate := "no rate limit"
+	if opts.RateLimit > 0 {
+		rate = fmt.Sprintf("at most %g per second", opts.RateLimit)
+	}
+	// A case sends itself, and often a read-back and a deletion; a sequence up to 12 calls.
+	requests := len(cases)*3 + setups + max(seqs, 0)*14
+	fmt.Fprintf(w, "  requests: about %d (cases, %d setup calls, read-backs, deletions, sequences), %s\n", requests, setups, rate)
 	if opts.Budget > 0 {
-		fmt.Fprintf(w, "  time budget: %s for starting cases, then cleanup\n", opts.Budget)
+		fmt.Fprintf(w, "  time budget: %s for starting cases, then cleanup", opts.Budget)
+		if opts.RateLimit > 0 && float64(requests)/opts.RateLimit > opts.Budget.Seconds() {
+			fmt.Fprintf(w, " (the suite will not finish in it; --budget 0 runs every case)")
+		}
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "  removed at the end: load balancers (with their listeners and groups); certificates and ACLs have no\n")
 	fmt.Fprintf(w, "  delete operation in the contract and are listed by `clbcheck cleanup --run %s` for removal by hand\n", opts.RunID)
