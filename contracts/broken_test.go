@@ -248,3 +248,35 @@ func TestFailingRandomCasesAreShrunk(t *testing.T) {
 	}
 	assert.NotZero(t, shrunk, "no failing random case was shrunk")
 }
+
+// Differential mode finds nothing between two faithful emulators, and names the cases where a
+// broken one answers differently.
+func TestDiff(t *testing.T) {
+	cfg := emulator.DefaultConfig()
+	a, err := target.NewEmulator(cfg)
+	require.NoError(t, err)
+	b, err := target.NewEmulator(cfg)
+	require.NoError(t, err)
+	opts := contracts.Options{Seed: 4, Random: 4, Sequences: -1}
+	diffs, err := contracts.Diff(context.Background(), a, b, opts)
+	require.NoError(t, err)
+	assert.Empty(t, diffs)
+
+	emu, err := emulator.New(cfg)
+	require.NoError(t, err)
+	broken, err := target.NewHandlerTarget(rewrite{h: emu, fn: func(a string, _ url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte) {
+		return rec.Code, rec.Header(), mutateJSON(rec, func(m map[string]any) {
+			if m[spec.FieldCode] == "InvalidParameter.RequestTimeout" {
+				m[spec.FieldCode] = "InvalidParameter"
+			}
+		})
+	}}, cfg, "broken")
+	require.NoError(t, err)
+	diffs, err = contracts.Diff(context.Background(), a, broken, opts)
+	require.NoError(t, err)
+	require.NotEmpty(t, diffs)
+	for _, d := range diffs {
+		assert.Contains(t, d.Case, "RequestTimeout")
+		assert.Equal(t, "outcome", d.Field)
+	}
+}
