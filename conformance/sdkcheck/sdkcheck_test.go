@@ -55,3 +55,18 @@ func TestClassicAgainstEmulator(t *testing.T) {
 	}
 	wantAllPass(t, steps, 10)
 }
+
+func TestV3AgainstEmulator(t *testing.T) {
+	steps, err := RunV3(emulatorConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAllPass(t, steps, 10)
+	clients := map[string]bool{}
+	for _, st := range steps {
+		clients[st.Client] = true
+	}
+	if !clients[ClientV3Query] || !clients[ClientV3Form] {
+		t.Fatalf("want both placements, got %v", clients)
+	}
+}
