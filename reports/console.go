@@ -139,20 +139,36 @@ func (c *Console) writeEntry(w io.Writer, n int, e entry) {
 }
 
 func writeConsoleCoverage(p func(string, ...any), cov contracts.Coverage) {
-	documented, reached, asserted := codeTotals(cov)
 	p("COVERAGE\n")
-	p("  documented error codes reached:  %d/%d\n", reached, documented)
-	p("  documented error codes asserted: %d/%d\n", asserted, documented)
-	var unreached []contracts.CodeCoverage
-	for _, cc := range sortedCodes(cov) {
-		if cc.Documented && !cc.Reached {
-			unreached = append(unreached, cc)
+	// The operation's own codes and the gateway's are counted apart: the seed page documents
+	// the former, and some gateway answers (5xx, throttling) only come from a faulty or
+	// overloaded service.
+	for _, part := range []struct {
+		title   string
+		gateway bool
+	}{{"error codes of the operation", false}, {"gateway error codes", true}} {
+		var documented, reached, asserted int
+		var unreached []contracts.CodeCoverage
+		for _, cc := range sortedCodes(cov) {
+			if !cc.Documented || cc.Gateway != part.gateway {
+				continue
+			}
+			documented++
+			if cc.Reached {
+				reached++
+			} else {
+				unreached = append(unreached, cc)
+			}
+			if cc.Asserted {
+				asserted++
+			}
 		}
-	}
-	if len(unreached) > 0 {
-		p("  unreached:\n")
+		if documented == 0 {
+			continue
+		}
+		p("  documented %s: %d/%d reached, %d/%d asserted\n", part.title, reached, documented, asserted, documented)
 		for _, cc := range unreached {
-			p("    - %s (%d): %s\n", cc.Code, cc.Status, orDash(oneLine(cc.Reason)))
+			p("    not reached: %s (%d): %s\n", cc.Code, cc.Status, orDash(oneLine(cc.Reason)))
 		}
 	}
 	if len(cov.Params) > 0 {
