@@ -79,7 +79,6 @@ func TestConsoleGroupsSmallestFirst(t *testing.T) {
 	assert.Contains(t, out, "-- ListenerPort maximum: 2 cases")
 	assert.Contains(t, out, "== check not_server_error: 1 case")
 	assert.Contains(t, out, "-- rule cookie-required: 1 case")
-	assert.Contains(t, out, "documented error codes reached:  3/5")
 	assert.Contains(t, out, "documented error codes of the operation: 3/5 reached, 2/5 asserted")
 	assert.Contains(t, out, "Forbidden.RAM (403): needs a RAM user without the permission")
 	assert.Contains(t, out, "curl:     curl -sS")
