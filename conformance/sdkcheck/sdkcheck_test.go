@@ -1,7 +1,10 @@
 package sdkcheck
 
 import (
+	"context"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -69,4 +72,38 @@ func TestV3AgainstEmulator(t *testing.T) {
 	if !clients[ClientV3Query] || !clients[ClientV3Form] {
 		t.Fatalf("want both placements, got %v", clients)
 	}
+}
+
+// TestNodeAgainstEmulator runs `node ../node/check.js URL`. Without node or the npm packages
+// it is skipped, unless CLBCHECK_REQUIRE_NODE=1 (CI), where it fails.
+func TestNodeAgainstEmulator(t *testing.T) {
+	cfg := emulatorConfig(t)
+	cfg.NodeDir = filepath.Join("..", "node")
+	if _, err := NodeReady(cfg.NodeDir); err != nil {
+		if os.Getenv("CLBCHECK_REQUIRE_NODE") == "1" {
+			t.Fatalf("CLBCHECK_REQUIRE_NODE=1 but %v", err)
+		}
+		t.Skipf("%v (set CLBCHECK_REQUIRE_NODE=1 to make this a failure)", err)
+	}
+	steps, err := RunNode(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var skipped []string
+	for _, st := range steps {
+		if st.Outcome == Skip {
+			skipped = append(skipped, st.Name)
+		}
+	}
+	// pop-core has no XML mode: the one step allowed to be skipped.
+	if len(skipped) != 1 || !strings.Contains(skipped[0], "XML") {
+		t.Errorf("skipped steps: %v", skipped)
+	}
+	var rest []Step
+	for _, st := range steps {
+		if st.Outcome != Skip {
+			rest = append(rest, st)
+		}
+	}
+	wantAllPass(t, rest, 10)
 }
