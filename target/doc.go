@@ -11,5 +11,8 @@
 //     operations (or takes their ids from a file) and removes what it created.
 //   - certs.go: self-signed server and CA certificates generated at run time.
 //   - emulator.go: a target backed by the embedded emulator, in-process, no network.
-//   - aliyun.go: the real cloud endpoint, credentials from the standard environment variables.
+//   - retry.go: Retrying, retries with backoff and a fresh signature per try, for remote targets.
+//   - cassette.go: recording exchanges into a cassette (redacted, normalised) and answering a
+//     later run from it offline through httpmock.
+//   - fixtures.go also keeps the write-ahead ledger of created resources, for cleanup.
 package target

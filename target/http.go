@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"sort"
@@ -277,9 +276,11 @@ func (h *HTTP) Send(ctx context.Context, req Request) (*Response, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		var ne net.Error
-		if errors.As(err, &ne) || errors.Is(err, io.EOF) || strings.Contains(err.Error(), "connection") {
-			return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, h.cfg.BaseURL, err)
+		// The URL of the failed request carries the key id (and an STS token): report the
+		// endpoint and the cause only.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
 		}
 		return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, h.cfg.BaseURL, err)
 	}
