@@ -1,0 +1,273 @@
+// Command clbcheck-sdk checks that an implementation of the CLB (Slb 2014-05-15) listener API
+// works with the official Alibaba Cloud clients: the classic Go SDK, the V3 Go client and the
+// Node client @alicloud/pop-core. It runs the scenarios of package sdkcheck against --target
+// and prints one line per step.
+//
+//	clbcheck-sdk --target http://127.0.0.1:8080
+//	clbcheck-sdk --target emulator            # the built-in emulator, as a demonstration
+//
+// `clbcheck sdk-check` runs this program with the same arguments; it lives in its own module
+// so that the SDKs stay out of clbcheck's dependencies.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/clbcheck/clbcheck/conformance/sdkcheck"
+	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/signature"
+)
+
+// Exit statuses, the same as clbcheck's.
+const (
+	exitOK          = 0 // every step passed or was skipped
+	exitFailures    = 1 // at least one step failed
+	exitUsage       = 2 // usage or configuration error
+	exitUnreachable = 3 // the target could not be reached
+)
+
+// Environment variables, the same as clbcheck's, plus the STS one the Node client reads.
+const (
+	envKeyID            = "ALIBABA_CLOUD_ACCESS_KEY_ID"
+	envKeySecret        = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
+	envToken            = "ALIBABA_CLOUD_SECURITY_TOKEN"
+	envSecondKeyID      = "CLBCHECK_SECOND_ACCESS_KEY_ID"
+	envSecondSecret     = "CLBCHECK_SECOND_ACCESS_KEY_SECRET"
+	envRestrictedKeyID  = "CLBCHECK_RESTRICTED_ACCESS_KEY_ID"
+	envRestrictedSecret = "CLBCHECK_RESTRICTED_ACCESS_KEY_SECRET"
+)
+
+var allClients = []string{sdkcheck.ClientClassic, "v3", sdkcheck.ClientNode}
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("clbcheck-sdk", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	targetURL := fs.String("target", "", "the endpoint: an http:// or https:// URL, or `emulator` for the built-in one")
+	region := fs.String("region", sdkcheck.DefaultRegion, "RegionId sent with every request")
+	clients := fs.String("clients", strings.Join(allClients, ","), "which clients to run, comma-separated: "+strings.Join(allClients, ", "))
+	nodeDir := fs.String("node-dir", "", "the folder of check.js with node_modules (default: found next to this program or under ./conformance/node)")
+	asJSON := fs.Bool("json", false, "print the steps as JSON instead of a table")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, joinLines(
+			"Usage: clbcheck-sdk --target URL [flags]",
+			"",
+			"Drives the endpoint with the official clients (classic Go SDK, V3 Go client, Node",
+			"@alicloud/pop-core) through a whole listener lifecycle, documented errors, XML answers,",
+			"STS, a wrong secret, a replayed nonce and an expired timestamp.",
+			"",
+			"Credentials come from the environment (never from flags):",
+			"  "+envKeyID+" / "+envKeySecret+" (required; "+envToken+" for STS)",
+			"  "+envSecondKeyID+" / "+envSecondSecret+" (optional: another account)",
+			"  "+envRestrictedKeyID+" / "+envRestrictedSecret+" (optional: a RAM user denied",
+			"  CreateLoadBalancerHTTPSListener)",
+			"Steps whose optional credentials are absent are skipped. The Node client needs node and",
+			"`npm ci --prefix conformance/node`; without them its steps are skipped.",
+			"",
+			"Exit status: 0 every step passed or was skipped, 1 a step failed, 2 usage error,",
+			"3 the target could not be reached.",
+			"",
+			"Flags:"))
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "clbcheck-sdk: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	chosen, err := parseClients(*clients)
+	if err != nil {
+		fmt.Fprintln(stderr, "clbcheck-sdk:", err)
+		return exitUsage
+	}
+	cfg, stop, err := configure(*targetURL, *region)
+	if err != nil {
+		fmt.Fprintln(stderr, "clbcheck-sdk:", err)
+		return exitUsage
+	}
+	defer stop()
+	cfg.NodeDir = *nodeDir
+	if cfg.NodeDir == "" {
+		cfg.NodeDir = findNodeDir()
+	}
+	if chosen[sdkcheck.ClientNode] && *clients != strings.Join(allClients, ",") {
+		// Asked for by name: a missing installation is a usage error, not a skip.
+		if _, err := sdkcheck.NodeReady(cfg.NodeDir); err != nil {
+			fmt.Fprintln(stderr, "clbcheck-sdk:", err)
+			return exitUsage
+		}
+	}
+
+	var steps []sdkcheck.Step
+	runners := []struct {
+		name string
+		run  func() ([]sdkcheck.Step, error)
+	}{
+		{sdkcheck.ClientClassic, func() ([]sdkcheck.Step, error) { return sdkcheck.RunClassic(cfg) }},
+		{"v3", func() ([]sdkcheck.Step, error) { return sdkcheck.RunV3(cfg) }},
+		{sdkcheck.ClientNode, func() ([]sdkcheck.Step, error) {
+			s, err := sdkcheck.RunNode(context.Background(), cfg)
+			if errors.Is(err, sdkcheck.ErrNodeMissing) {
+				return []sdkcheck.Step{{Client: sdkcheck.ClientNode, Name: "all steps", Outcome: sdkcheck.Skip, Detail: err.Error()}}, nil
+			}
+			return s, err
+		}},
+	}
+	for _, r := range runners {
+		if !chosen[r.name] {
+			continue
+		}
+		got, err := r.run()
+		if err != nil {
+			steps = append(steps, sdkcheck.Step{Client: r.name, Name: "run", Outcome: sdkcheck.Fail, Detail: err.Error()})
+			continue
+		}
+		steps = append(steps, got...)
+		if sdkcheck.Summarize(got).Unreachable {
+			break // the others would only time out too
+		}
+	}
+
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(map[string]any{"target": cfg.Endpoint, "steps": steps, "codes": sdkcheck.Codes(steps)}); err != nil {
+			fmt.Fprintln(stderr, "clbcheck-sdk:", err)
+			return exitUsage
+		}
+	} else if err := sdkcheck.WriteTable(stdout, steps); err != nil {
+		fmt.Fprintln(stderr, "clbcheck-sdk:", err)
+		return exitUsage
+	}
+	sum := sdkcheck.Summarize(steps)
+	switch {
+	case sum.Unreachable:
+		fmt.Fprintf(stderr, "clbcheck-sdk: %s could not be reached\n", cfg.Endpoint)
+		return exitUnreachable
+	case sum.Fail > 0:
+		return exitFailures
+	default:
+		return exitOK
+	}
+}
+
+func parseClients(s string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for _, c := range strings.Split(s, ",") {
+		c = strings.TrimSpace(c)
+		switch c {
+		case "":
+		case sdkcheck.ClientClassic, "v3", sdkcheck.ClientNode:
+			out[c] = true
+		default:
+			return nil, fmt.Errorf("--clients: unknown client %q (known: %s)", c, strings.Join(allClients, ", "))
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("--clients names no client")
+	}
+	return out, nil
+}
+
+// configure builds the run's configuration from --target and the environment. For
+// --target emulator it serves a fresh emulator on loopback, with its own credentials.
+func configure(targetURL, region string) (sdkcheck.Config, func(), error) {
+	noop := func() {}
+	switch {
+	case targetURL == "":
+		return sdkcheck.Config{}, noop, errors.New("--target is required: an http:// or https:// URL, or emulator")
+	case targetURL == "emulator":
+		ecfg := emulator.DefaultConfig()
+		ecfg.Region = region
+		em, err := emulator.New(ecfg)
+		if err != nil {
+			return sdkcheck.Config{}, noop, err
+		}
+		srv := httptest.NewServer(em)
+		return sdkcheck.Config{
+			Endpoint:   srv.URL,
+			Region:     region,
+			Primary:    ecfg.MustPrincipal(emulator.PrincipalPrimary).Credentials,
+			STS:        ecfg.MustPrincipal(emulator.PrincipalSTS).Credentials,
+			Second:     ecfg.MustPrincipal(emulator.PrincipalSecondary).Credentials,
+			Restricted: ecfg.MustPrincipal(emulator.PrincipalDenied).Credentials,
+		}, srv.Close, nil
+	}
+	cfg := sdkcheck.Config{Endpoint: strings.TrimRight(targetURL, "/"), Region: region}
+	var err error
+	if cfg.Primary, err = pair(envKeyID, envKeySecret); err != nil {
+		return cfg, noop, err
+	}
+	if cfg.Primary.AccessKeyID == "" {
+		return cfg, noop, fmt.Errorf("%s and %s must be set (see -h)", envKeyID, envKeySecret)
+	}
+	if tok := os.Getenv(envToken); tok != "" {
+		cfg.Primary.SecurityToken = tok
+		cfg.STS = cfg.Primary
+	}
+	if cfg.Second, err = pair(envSecondKeyID, envSecondSecret); err != nil {
+		return cfg, noop, err
+	}
+	if cfg.Restricted, err = pair(envRestrictedKeyID, envRestrictedSecret); err != nil {
+		return cfg, noop, err
+	}
+	if err := cfg.Check(); err != nil {
+		return cfg, noop, err
+	}
+	return cfg, noop, nil
+}
+
+// pair reads a key id and secret; one without the other is an error that names the
+// variables, never their values.
+func pair(idVar, secretVar string) (signature.Credentials, error) {
+	id, secret := strings.TrimSpace(os.Getenv(idVar)), os.Getenv(secretVar)
+	switch {
+	case id == "" && secret == "":
+		return signature.Credentials{}, nil
+	case id == "":
+		return signature.Credentials{}, fmt.Errorf("%s is set but %s is not; set both or neither", secretVar, idVar)
+	case secret == "":
+		return signature.Credentials{}, fmt.Errorf("%s is set but %s is not; set both or neither", idVar, secretVar)
+	}
+	return signature.Credentials{AccessKeyID: id, AccessKeySecret: secret}, nil
+}
+
+// findNodeDir looks for check.js: next to the program (bin/ of a checkout, or the program's
+// own folder), then under the working directory.
+func findNodeDir() string {
+	var candidates []string
+	if exe, err := os.Executable(); err == nil {
+		if real, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = real
+		}
+		dir := filepath.Dir(exe)
+		candidates = append(candidates, filepath.Join(dir, "..", "conformance", "node"), filepath.Join(dir, "node"))
+	}
+	candidates = append(candidates, filepath.Join("conformance", "node"), "node", filepath.Join("..", "node"), filepath.Join("..", "..", "node"))
+	for _, c := range candidates {
+		if _, err := os.Stat(filepath.Join(c, sdkcheck.NodeScript)); err == nil {
+			if abs, err := filepath.Abs(c); err == nil {
+				return abs
+			}
+			return c
+		}
+	}
+	return ""
+}
+
+func joinLines(lines ...string) string { return strings.Join(lines, "\n") }
