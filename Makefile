@@ -3,7 +3,7 @@ GO       ?= go
 FUZZTIME ?= 30s
 OUT      ?= out
 
-.PHONY: run test fuzz bench lint build sdk-conformance
+.PHONY: run test fuzz bench lint build sdk-conformance sdk-check
 
 build:
 	$(GO) build -o bin/clbcheck ./cmd/clbcheck
@@ -21,6 +21,10 @@ test:
 # main module's dependencies.
 sdk-conformance:
 	cd conformance && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+
+# `clbcheck sdk-check` runs bin/clbcheck-sdk, built from the nested module.
+sdk-check: build
+	$(GO) build -C conformance -o ../bin/clbcheck-sdk ./cmd/clbcheck-sdk
 
 fuzz:
 	./fuzz/run.sh $(FUZZTIME)
