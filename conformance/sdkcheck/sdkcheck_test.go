@@ -1,14 +1,22 @@
 package sdkcheck
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/signature"
 )
 
 // emulatorConfig serves a fresh emulator on loopback and returns a Config with all of its
@@ -106,4 +114,84 @@ func TestNodeAgainstEmulator(t *testing.T) {
 		}
 	}
 	wantAllPass(t, rest, 10)
+}
+
+// A server whose error bodies carry numbers where strings belong makes the classic SDK panic;
+// the run reports it as a failed step instead of crashing.
+func TestClassicSDKPanicIsAFailedStep(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json;charset=utf-8")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"RequestId":1,"Code":2,"Message":3}`))
+	}))
+	defer srv.Close()
+	steps, err := RunClassic(Config{Endpoint: srv.URL, Primary: signature.Credentials{AccessKeyID: "id", AccessKeySecret: "secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if steps[0].Outcome != Fail || !strings.Contains(steps[0].Detail, "panicked") {
+		t.Fatalf("first step: %+v", steps[0])
+	}
+	if s := Summarize(steps); s.Unreachable || s.Pass != 0 {
+		t.Fatalf("summary %+v", s)
+	}
+}
+
+// An implementation that drops RequestId from its error answers fails every error step, and
+// one that answers another status than documented fails too.
+func TestDefectsAreReported(t *testing.T) {
+	cfg := emulatorConfig(t)
+	em := httputil.NewSingleHostReverseProxy(mustURL(t, cfg.Endpoint))
+	em.ModifyResponse = func(r *http.Response) error {
+		if r.StatusCode < 400 {
+			return nil
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return err
+		}
+		var m map[string]any
+		if json.Unmarshal(body, &m) == nil {
+			delete(m, "RequestId")
+			body, _ = json.Marshal(m)
+		}
+		if m["Code"] == "CertificateNotExist" {
+			r.StatusCode = http.StatusNotFound
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		r.Header.Set("Content-Length", strconv.Itoa(len(body)))
+		return nil
+	}
+	proxy := httptest.NewServer(em)
+	defer proxy.Close()
+	cfg.Endpoint = proxy.URL
+	steps, err := RunClassic(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := map[string]string{}
+	for _, st := range steps {
+		if st.Outcome == Fail {
+			failed[st.Name] = st.Detail
+		}
+	}
+	if d := failed["unknown server certificate"]; !strings.Contains(d, "want HTTP status 400, got 404") {
+		t.Errorf("status defect not reported: %q", d)
+	}
+	if d := failed["wrong secret"]; !strings.Contains(d, "no RequestId") {
+		t.Errorf("missing RequestId not reported: %q", d)
+	}
+	if Summarize(steps).Fail < 15 {
+		t.Errorf("only %d failures", Summarize(steps).Fail)
+	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
