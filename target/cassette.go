@@ -157,7 +157,7 @@ func NewRecorder(dir string, next http.RoundTripper) (*Recorder, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create the cassette folder %s: %w", dir, err)
 	}
-	old, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	old, _ := filepath.Glob(filepath.Join(dir, "*.json")) // earlier exchanges and description
 	for _, f := range old {
 		_ = os.Remove(f)
 	}
@@ -208,7 +208,13 @@ const ReplayMissCode = "ClbcheckReplayMiss"
 // requests get the recorded answers in order. A request the cassette lacks gets a 501 answer
 // with code ReplayMissCode naming the request.
 func NewReplayClient(dir string) (*http.Client, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	all, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	var files []string
+	for _, f := range all {
+		if filepath.Base(f) != metaFile {
+			files = append(files, f)
+		}
+	}
 	if err != nil || len(files) == 0 {
 		return nil, fmt.Errorf("no cassette in %s: record one first with --record %s", dir, dir)
 	}
@@ -257,4 +263,40 @@ func NewReplayClient(dir string) (*http.Client, error) {
 		return resp, nil
 	})
 	return &http.Client{Transport: mock}, nil
+}
+
+// CassetteMeta describes a recording: which principals the recording run had, so that a replay
+// offers the same ones (a case skipped for lack of a principal stays skipped).
+type CassetteMeta struct {
+	Target     string   `json:"target"`
+	Region     string   `json:"region"`
+	Principals []string `json:"principals"`
+	STS        bool     `json:"sts"` // the primary principal had a security token
+}
+
+const metaFile = "cassette-meta.json"
+
+// WriteCassetteMeta stores meta beside the exchanges.
+func WriteCassetteMeta(dir string, meta CassetteMeta) error {
+	raw, err := json.MarshalIndent(meta, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, metaFile), raw, 0o644); err != nil {
+		return fmt.Errorf("cannot write the cassette description: %w", err)
+	}
+	return nil
+}
+
+// ReadCassetteMeta reads what WriteCassetteMeta stored.
+func ReadCassetteMeta(dir string) (CassetteMeta, error) {
+	var meta CassetteMeta
+	raw, err := os.ReadFile(filepath.Join(dir, metaFile))
+	if err != nil {
+		return meta, fmt.Errorf("%s has no cassette description (%s): record it with --record", dir, metaFile)
+	}
+	if err := json.Unmarshal(raw, &meta); err != nil {
+		return meta, fmt.Errorf("cassette description in %s is not valid: %w", dir, err)
+	}
+	return meta, nil
 }

@@ -40,6 +40,9 @@ func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return res, nil
 }
 
+// HandlerTransport is an http.RoundTripper that hands requests straight to h, without a socket.
+func HandlerTransport(h http.Handler) http.RoundTripper { return handlerTransport{h: h} }
+
 // PrincipalCredentials maps the harness's principal names to an emulator configuration's
 // credentials (the primary key carries the STS token for STS cases).
 func PrincipalCredentials(cfg emulator.Config) map[string]signature.Credentials {

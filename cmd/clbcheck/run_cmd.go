@@ -260,10 +260,11 @@ func runWithContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	opts.ReportPath = paths["json"]
 
-	// The ledger: what the embedded emulator holds dies with the process, so it needs none.
+	// The ledger: what the embedded emulator holds dies with the process, and a replayed
+	// cassette creates nothing, so neither needs one.
 	var ledger *target.Ledger
 	ledgerPath := f.ledger
-	if ledgerPath == "" && tg.kind != kindEmulator {
+	if ledgerPath == "" && tg.kind != kindEmulator && tg.kind != kindReplay {
 		if ledgerPath, err = defaultLedgerPath(f.out, opts.RunID); err != nil {
 			return fail(err)
 		}

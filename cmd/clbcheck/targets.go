@@ -5,9 +5,11 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/generators"
@@ -31,6 +33,7 @@ const (
 	kindEmulator = "emulator" // the embedded emulator, in-process
 	kindURL      = "url"      // any HTTP endpoint
 	kindAliyun   = "aliyun"   // the real cloud
+	kindReplay   = "replay"   // answers from a recorded cassette, offline
 )
 
 const defaultRegion = "cn-hangzhou"
@@ -46,11 +49,15 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 type targetFlags struct {
 	target string
 	region string
+	record string
+	replay string
 }
 
 func (tf *targetFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&tf.target, "target", kindEmulator, "where requests go: `emulator` (embedded, in-process), a URL (http://host:port), or aliyun (the real cloud)")
 	fs.StringVar(&tf.region, "region", "", "region sent as RegionId, and of the aliyun endpoint (default "+defaultRegion+")")
+	fs.StringVar(&tf.record, "record", "", "record every exchange into `DIR` as a cassette (credentials and signatures left out, ids and times normalised)")
+	fs.StringVar(&tf.replay, "replay", "", "answer every request from the cassette in `DIR`, offline; use the seed and --workers 1 of the recording")
 }
 
 // chosenTarget is a target ready to use, with how it was chosen.
@@ -65,6 +72,66 @@ var regionPattern = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
 
 // build turns the flags into a target. Errors are usageErrors.
 func (tf *targetFlags) build() (*chosenTarget, error) {
+	switch {
+	case tf.record != "" && tf.replay != "":
+		return nil, usagef("--record and --replay cannot be combined: record against a live target, then replay the folder")
+	case tf.replay != "":
+		return tf.fromCassette()
+	}
+	ct, err := tf.buildLive()
+	if err != nil || tf.record == "" {
+		return ct, err
+	}
+	names := strings.Split(principalNames(ct.creds), ", ")
+	if err := target.WriteCassetteMeta(tf.record, target.CassetteMeta{Target: ct.Name(), Region: ct.Region(), Principals: names,
+		STS: ct.creds[generators.PrincipalPrimary].SecurityToken != ""}); err != nil {
+		return nil, usagef("%v", err)
+	}
+	return ct, nil
+}
+
+// fromCassette builds a target answered from a recording, with stand-in credentials for the
+// principals the recording run had.
+func (tf *targetFlags) fromCassette() (*chosenTarget, error) {
+	meta, err := target.ReadCassetteMeta(tf.replay)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	client, err := target.NewReplayClient(tf.replay)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	creds := map[string]signature.Credentials{}
+	for _, p := range meta.Principals {
+		if p != "" {
+			creds[p] = signature.Credentials{AccessKeyID: "replay-" + p, AccessKeySecret: "replay"}
+		}
+	}
+	if c, ok := creds[generators.PrincipalPrimary]; ok && meta.STS {
+		c.SecurityToken = "replay"
+		creds[generators.PrincipalPrimary] = c
+	}
+	h, err := target.NewHTTP(target.HTTPConfig{BaseURL: "http://cassette.invalid", Credentials: creds, Region: meta.Region, Client: client,
+		Name: "replay of " + meta.Target + " (" + tf.replay + ")"})
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return &chosenTarget{Target: target.NewRetrying(h, target.RetryPolicy{}), kind: kindReplay, baseURL: h.Name(), creds: creds}, nil
+}
+
+// transport is the HTTP transport of live targets: recording when --record is set.
+func (tf *targetFlags) transport(next http.RoundTripper) (http.RoundTripper, error) {
+	if tf.record == "" {
+		return next, nil
+	}
+	rec, err := target.NewRecorder(tf.record, next)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return rec, nil
+}
+
+func (tf *targetFlags) buildLive() (*chosenTarget, error) {
 	region := tf.region
 	if region != "" && !regionPattern.MatchString(region) {
 		return nil, usagef("--region %q does not look like a region id (e.g. cn-hangzhou, ap-southeast-1)", region)
@@ -75,11 +142,27 @@ func (tf *targetFlags) build() (*chosenTarget, error) {
 		if region != "" {
 			cfg.Region = region
 		}
-		t, err := target.NewEmulator(cfg)
+		if tf.record == "" {
+			t, err := target.NewEmulator(cfg)
+			if err != nil {
+				return nil, usagef("%v", err)
+			}
+			return &chosenTarget{Target: t, kind: kindEmulator, creds: target.PrincipalCredentials(cfg)}, nil
+		}
+		emu, err := emulator.New(cfg)
 		if err != nil {
 			return nil, usagef("%v", err)
 		}
-		return &chosenTarget{Target: t, kind: kindEmulator, creds: target.PrincipalCredentials(cfg)}, nil
+		tr, err := tf.transport(target.HandlerTransport(emu))
+		if err != nil {
+			return nil, err
+		}
+		creds := target.PrincipalCredentials(cfg)
+		h, err := target.NewHTTP(target.HTTPConfig{BaseURL: "http://127.0.0.1", Credentials: creds, Region: cfg.Region, Client: &http.Client{Transport: tr}, Name: "emulator (embedded)"})
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		return &chosenTarget{Target: h, kind: kindEmulator, creds: creds}, nil
 	case name == kindAliyun:
 		if region == "" {
 			region = defaultRegion
@@ -109,11 +192,17 @@ func (tf *targetFlags) http(kind, base, region string) (*chosenTarget, error) {
 			"  For `clbcheck emulator`, its banner lists the keys it accepts."),
 			base, envKeyID, envKeySecret, envToken, envSecondKeyID, envSecondSecret, envRestrictedKeyID, envRestrictedSecret)
 	}
-	h, err := target.NewHTTP(target.HTTPConfig{BaseURL: base, Credentials: creds, Region: region})
+	tr, err := tf.transport(http.DefaultTransport)
+	if err != nil {
+		return nil, err
+	}
+	h, err := target.NewHTTP(target.HTTPConfig{BaseURL: base, Credentials: creds, Region: region, Client: &http.Client{Transport: tr, Timeout: 30 * time.Second}})
 	if err != nil {
 		return nil, usageError{err.Error()}
 	}
-	return &chosenTarget{Target: h, kind: kind, baseURL: base, creds: creds}, nil
+	// Remote targets throttle and hiccup: set-up and clean-up calls are retried with backoff
+	// (freshly signed each time); judged requests only on throttling.
+	return &chosenTarget{Target: target.NewRetrying(h, target.RetryPolicy{}), kind: kind, baseURL: base, creds: creds}, nil
 }
 
 // credentialsFromEnv reads the three principals. A key id without its secret (or the reverse)
