@@ -32,6 +32,9 @@ type Config struct {
 	Quotas map[string]int `json:"quotas,omitempty"`
 	// Faults are the knobs for client-resilience tests; all off when zero.
 	Faults Faults `json:"faults,omitempty"`
+	// Inject names deliberately broken behaviours to switch on (see InjectableFaults); for
+	// grading the harness, never for serving clients.
+	Inject []string `json:"inject,omitempty"`
 	// StateFile, when set, is loaded at start and rewritten after every change.
 	StateFile string `json:"stateFile,omitempty"`
 	// MaxNonces bounds the replay cache; 0 means 1<<20 entries.
@@ -226,6 +229,8 @@ func ParseConfig(data []byte) (Config, error) {
 			}
 		case "faults":
 			cfg.Faults = over.Faults
+		case "inject":
+			cfg.Inject = over.Inject
 		case "stateFile":
 			cfg.StateFile = over.StateFile
 		case "maxNonces":
@@ -297,6 +302,9 @@ func (c Config) Check() error {
 		if v < 0 {
 			return fmt.Errorf("emulator: quota %s may not be negative", name)
 		}
+	}
+	if _, err := newInjector(c.Inject); err != nil {
+		return fmt.Errorf("emulator: inject: %w", err)
 	}
 	return nil
 }

@@ -91,12 +91,11 @@ func (e *Emulator) createListener(req *request, op *spec.Operation) (map[string]
 	port, _ := strconv.Atoi(req.value(spec.ParamListenerPort))
 	c := &createCtx{e: e, req: req, port: port}
 	c.region, c.lb = e.findLB(req, req.value(spec.ParamLoadBalancerID))
+	c.region = e.inj.certificateView(e.state, c.region, req.caller.accountID)
 	if id, ok := req.get(spec.ParamServerCertificateID); ok {
 		c.certs = append(c.certs, id)
 	}
-	list := op.Param(spec.ParamServerCertificate).List
-	items := list.Items(req.values)
-	for _, it := range items {
+	for _, it := range op.Param(spec.ParamServerCertificate).List.Items(req.values) {
 		c.certs = append(c.certs, it.Fields[spec.FieldCertificateID])
 	}
 	if v, ok := req.get(spec.ParamACLID); ok {
@@ -108,13 +107,28 @@ func (e *Emulator) createListener(req *request, op *spec.Operation) (map[string]
 	}
 	for _, row := range createChecks {
 		h := row.check(c)
-		if h == nil {
+		if h == nil || e.inj.skipsCheck(row) {
 			continue
 		}
+		e.inj.leaveBehind(e, c, op)
 		return nil, e.checkError(row, h)
 	}
+	e.inj.raceWindow(&e.mu)
+	l := e.newListener(c, op)
+	e.inj.created(l)
+	c.lb.Listeners[port] = l
+	if err := e.persist(); err != nil {
+		delete(c.lb.Listeners, port)
+		return nil, e.gatewayError("internal-error", err.Error())
+	}
+	return map[string]any{}, nil
+}
 
-	// Every check passed: build the listener.
+// newListener builds the listener a create asks for, once every check has passed.
+func (e *Emulator) newListener(c *createCtx, op *spec.Operation) *listener {
+	req, port := c.req, c.port
+	list := op.Param(spec.ParamServerCertificate).List
+	items := list.Items(req.values)
 	l := &listener{Port: port, Protocol: "https", Attributes: map[string]string{}, ACLIDs: c.acls, Created: e.now()}
 	for _, p := range op.Parameters {
 		if p.List != nil || p.Common {
@@ -160,12 +174,7 @@ func (e *Emulator) createListener(req *request, op *spec.Operation) (map[string]
 	for _, it := range op.Param(spec.ParamTag).List.Items(req.values) {
 		l.Tags = append(l.Tags, tag{Key: it.Fields[spec.FieldTagKey], Value: it.Fields[spec.FieldTagValue]})
 	}
-	c.lb.Listeners[port] = l
-	if err := e.persist(); err != nil {
-		delete(c.lb.Listeners, port)
-		return nil, e.gatewayError("internal-error", err.Error())
-	}
-	return map[string]any{}, nil
+	return l
 }
 
 // checkError finds the catalogue entry of a row and fills its message.

@@ -24,6 +24,7 @@ type Emulator struct {
 
 	faultMu sync.Mutex
 	rng     *rand.Rand
+	inj     *injector // injected faults; nil when none is on
 
 	mu    sync.Mutex // guards state; held for the whole check-and-change of a request
 	state *persisted
@@ -78,6 +79,7 @@ func New(cfg Config) (*Emulator, error) {
 		e.state = st
 	}
 	e.ops = e.operations()
+	e.inj, _ = newInjector(cfg.Inject) // checked by cfg.Check above
 	for _, op := range s.Operations {
 		if e.ops[op.Action] == nil {
 			return nil, fmt.Errorf("emulator: the description lists %s, which the emulator does not serve", op.Action)
@@ -210,6 +212,9 @@ func (e *Emulator) serve(w http.ResponseWriter, hr *http.Request, req *request) 
 		}
 		return e.gatewayError("unavailable", "injected fault")
 	}
+	if ae := e.inj.intermittent(e, req); ae != nil {
+		return ae
+	}
 	req.region = e.cfg.Region
 	if r, ok := req.get(spec.ParamRegionID); ok && r != "" {
 		req.region = r
@@ -220,7 +225,7 @@ func (e *Emulator) serve(w http.ResponseWriter, hr *http.Request, req *request) 
 	if e.limit != nil && !e.limit.allow(req.caller.keyID, e.now()) {
 		return e.gatewayError("throttled", "")
 	}
-	if ae := e.authorize(req, op); ae != nil {
+	if ae := e.authorize(req, op); ae != nil && !e.inj.has(swRAMAllowed) {
 		return ae
 	}
 	if ae := e.validate(req, op); ae != nil {
@@ -240,7 +245,7 @@ func (e *Emulator) serve(w http.ResponseWriter, hr *http.Request, req *request) 
 func (e *Emulator) validate(req *request, op *spec.Operation) *apiError {
 	values := req.values
 	for range 4 {
-		v := e.spec.Validate(op, values)
+		v := e.inj.validate(e.spec, op, values)
 		if v == nil {
 			return nil
 		}

@@ -565,6 +565,7 @@ func (e *Emulator) attributes(l *listener) map[string]any {
 	out["Tags"] = map[string]any{spec.ParamTag: tags}
 	out["Rules"] = map[string]any{"Rule": []any{}}
 	out["DomainExtensions"] = map[string]any{"DomainExtension": []any{}}
+	e.inj.describe(e.spec, out)
 	return out
 }
 

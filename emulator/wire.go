@@ -233,6 +233,7 @@ func localError(status int, code, msg string) *apiError {
 
 // writeError renders an error answer in the request's format.
 func (e *Emulator) writeError(w http.ResponseWriter, req *request, ae *apiError) {
+	ae = e.inj.rewriteError(e.spec, req, ae)
 	body := orderedMap{
 		{spec.FieldRequestID, req.id},
 		{spec.FieldHostID, e.cfg.HostID},
@@ -263,6 +264,7 @@ func (e *Emulator) writeOK(w http.ResponseWriter, req *request, out map[string]a
 }
 
 func (e *Emulator) write(w http.ResponseWriter, req *request, status int, xmlRoot string, body orderedMap) {
+	body = e.inj.rewriteBody(e.spec, req, status, body)
 	var buf bytes.Buffer
 	ct := e.spec.Wire.ContentTypes[formatJSON]
 	if req.format == formatXML {
@@ -276,6 +278,7 @@ func (e *Emulator) write(w http.ResponseWriter, req *request, status int, xmlRoo
 	h.Set("Content-Type", ct)
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	h.Set("x-acs-request-id", req.id)
+	e.inj.rewriteHeader(e.spec, req, status, h)
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }

@@ -1,0 +1,226 @@
+package emulator_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+func inject(names ...string) func(*emulator.Config) {
+	return func(c *emulator.Config) { c.Inject = names }
+}
+
+// The catalogue is data: at least 40 faults, unique names, every category and description
+// filled in, and each one accepted by a configuration on its own.
+func TestInjectableFaultsCatalogue(t *testing.T) {
+	faults := emulator.InjectableFaults()
+	require.GreaterOrEqual(t, len(faults), 40)
+	seen := map[string]bool{}
+	cats := map[string]int{}
+	for _, f := range faults {
+		assert.False(t, seen[f.Name], "fault %s listed twice", f.Name)
+		seen[f.Name] = true
+		assert.NotEmpty(t, f.Category, f.Name)
+		assert.NotEmpty(t, f.Description, f.Name)
+		assert.True(t, strings.HasPrefix(f.Name, f.Category+"/"), "%s is not named after its category %s", f.Name, f.Category)
+		cats[f.Category]++
+		cfg := emulator.DefaultConfig()
+		cfg.Inject = []string{f.Name}
+		assert.NoError(t, cfg.Check(), f.Name)
+	}
+	for _, c := range []string{emulator.FaultCategoryValidation, emulator.FaultCategoryErrorCode, emulator.FaultCategoryHTTPStatus,
+		emulator.FaultCategoryEnvelope, emulator.FaultCategoryContentType, emulator.FaultCategoryState, emulator.FaultCategoryCrossAccount,
+		emulator.FaultCategoryRAM, emulator.FaultCategorySignature, emulator.FaultCategoryConcurrency, emulator.FaultCategoryIntermittent} {
+		assert.NotZero(t, cats[c], "no fault of category %s", c)
+	}
+	// The validation faults cover every kind of range, length, enum and pattern rule.
+	for _, k := range []spec.Kind{spec.KindMinimum, spec.KindMaximum, spec.KindMinLength, spec.KindMaxLength, spec.KindEnum, spec.KindPattern} {
+		found := false
+		for _, f := range faults {
+			found = found || strings.HasSuffix(f.Name, "/"+string(k))
+		}
+		assert.True(t, found, "no validation fault of kind %s", k)
+	}
+}
+
+// Config.Inject takes catalogue names and any validation pair the description constrains;
+// anything else is a configuration error.
+func TestInjectNames(t *testing.T) {
+	check := func(names ...string) error {
+		cfg := emulator.DefaultConfig()
+		cfg.Inject = names
+		return cfg.Check()
+	}
+	assert.Error(t, check("no-such-fault"))
+	assert.Error(t, check("validation/IdleTimeout/pattern"), "IdleTimeout has no pattern")
+	assert.Error(t, check("validation/NoSuchParam/maximum"))
+	assert.Error(t, check("validation/rule/no-such-rule"))
+	assert.Error(t, check("validation/rule/health-check-settings-need-health-check"), "that rule never refuses")
+	// Any pair the description constrains is accepted, listed or not.
+	assert.NoError(t, check("validation/IdleTimeout/minimum"))
+	assert.NoError(t, check("validation/Tag.Key/maxLength"))
+	assert.NoError(t, check("validation/rule/cookie-required"))
+
+	cfg, err := emulator.ParseConfig([]byte(`{"inject":["state/created-running"]}`))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"state/created-running"}, cfg.Inject)
+	_, err = emulator.ParseConfig([]byte(`{"inject":["nope"]}`))
+	assert.Error(t, err)
+	_, err = emulator.New(emulator.Config{Accounts: emulator.DefaultConfig().Accounts, Inject: []string{"nope"}})
+	assert.Error(t, err)
+}
+
+// A validation fault accepts exactly the violation it names: the value is stored as sent, and
+// other violations are still refused.
+func TestValidationFaultAcceptsOneViolation(t *testing.T) {
+	e := newEnv(t, inject("validation/ListenerPort/maximum", "validation/Tag.Key/x-forbidden-prefixes", "validation/Tag/maxItems"))
+	c := e.primary()
+	lb, cert := c.createPerfLB(), c.uploadCert("")
+	c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamListenerPort, "65536"))
+	assert.Equal(t, 1, c.listenerCount())
+
+	r := c.call(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamListenerPort, "0"))
+	assert.Equal(t, "InvalidParameter", r.code(), "below the minimum is still refused")
+	r = c.call(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamListenerPort, "444", pIdleTimeout, "61"))
+	assert.Equal(t, "InvalidParameter.IdleTimeout", r.code())
+
+	// A list field: the forbidden prefix passes, a too long key does not.
+	c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamListenerPort, "445", "Tag.1.Key", "aliyunkey", "Tag.1.Value", "v"))
+	r = c.call(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamListenerPort, "446", "Tag.1.Key", strings.Repeat("k", 65)))
+	assert.Equal(t, "InvalidParam.TagKey", r.code())
+	// Too many tags pass.
+	many := []string{spec.ParamListenerPort, "447"}
+	for i := 1; i <= 21; i++ {
+		n := strings.Repeat("x", i)
+		many = append(many, "Tag."+strconv.Itoa(i)+".Key", n, "Tag."+strconv.Itoa(i)+".Value", n)
+	}
+	c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, many...))
+}
+
+// The answer faults change the answers of the operation under test only: the neighbouring
+// operations the harness builds and reads state with answer as they should.
+func TestAnswerFaultsTouchOnlyTheOperation(t *testing.T) {
+	e := newEnv(t, inject("http-status/client-errors-500", "envelope/no-request-id", "content-type/text-plain"))
+	c := e.primary()
+	r := c.call(spec.ActionDescribeHTTPSListener, url.Values{spec.ParamLoadBalancerID: {"lb-none"}, spec.ParamListenerPort: {"1"}})
+	assert.Equal(t, http.StatusBadRequest, r.Status)
+	assert.NotEmpty(t, r.str(spec.FieldRequestID))
+	lb, cert := c.createPerfLB(), c.uploadCert("")
+	r = c.call(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, pIdleTimeout, "0"))
+	assert.Equal(t, http.StatusInternalServerError, r.Status)
+	assert.Equal(t, "text/plain;charset=utf-8", r.Header.Get("Content-Type"))
+	assert.Empty(t, r.Header.Get("x-acs-request-id"))
+	assert.NotContains(t, string(r.Raw), spec.FieldRequestID)
+}
+
+// concurrency/port-check-race lets two simultaneous creates on one port both succeed; the
+// emulator as it ships lets exactly one through (TestConcurrentCreatesOnePort).
+func TestPortCheckRaceFault(t *testing.T) {
+	e := newEnv(t, inject("concurrency/port-check-race"))
+	c := e.primary()
+	lb, cert := c.createPerfLB(), c.uploadCert("")
+	const n = 8
+	var wins atomic.Int32
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cl := e.primary()
+			<-start
+			if r := cl.call(spec.ActionCreateHTTPSListener, listenerParams(lb, cert)); r.Status == http.StatusOK {
+				wins.Add(1)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	assert.Greater(t, wins.Load(), int32(1), "the race window let only one create through")
+}
+
+// State, cross-account and RAM faults.
+func TestStateAndAccessFaults(t *testing.T) {
+	t.Run("created running", func(t *testing.T) {
+		e := newEnv(t, inject("state/created-running"))
+		c := e.primary()
+		lb, cert := c.createPerfLB(), c.uploadCert("")
+		c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert))
+		r := c.must(spec.ActionDescribeHTTPSListener, url.Values{spec.ParamLoadBalancerID: {lb}, spec.ParamListenerPort: {listenerPort}})
+		assert.Equal(t, spec.StatusRunning, r.str(spec.FieldStatus))
+	})
+	t.Run("refused create leaves a listener", func(t *testing.T) {
+		e := newEnv(t, inject("state/refused-create-leaves-listener"))
+		c := e.primary()
+		lb := c.createPerfLB()
+		r := c.call(spec.ActionCreateHTTPSListener, listenerParams(lb, "no-such-cert"))
+		assert.Equal(t, "CertificateNotExist", r.code())
+		assert.Equal(t, 1, c.listenerCount())
+	})
+	t.Run("port conflict missed", func(t *testing.T) {
+		e := newEnv(t, inject("state/port-conflict-missed"))
+		c := e.primary()
+		lb, cert := c.createPerfLB(), c.uploadCert("")
+		c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert))
+		c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert))
+	})
+	t.Run("foreign certificate accepted", func(t *testing.T) {
+		e := newEnv(t, inject("cross-account/foreign-certificate-accepted"))
+		foreign := e.as(emulator.PrincipalSecondary).uploadCert("")
+		c := e.primary()
+		c.must(spec.ActionCreateHTTPSListener, listenerParams(c.createPerfLB(), foreign))
+	})
+	t.Run("denied user allowed", func(t *testing.T) {
+		e := newEnv(t, inject("ram/denied-user-allowed"))
+		c := e.primary()
+		lb, cert := c.createPerfLB(), c.uploadCert("")
+		e.as(emulator.PrincipalDenied).must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert))
+	})
+	t.Run("replayed nonce accepted", func(t *testing.T) {
+		e := newEnv(t, inject("signature/replayed-nonce-accepted"))
+		c := e.primary()
+		v := c.signed(spec.ActionCreateLoadBalancer, url.Values{spec.ParamRegionID: {emulator.DefaultRegion}})
+		assert.Equal(t, http.StatusOK, c.send(v).Status)
+		assert.Equal(t, http.StatusOK, c.send(v).Status)
+	})
+	t.Run("bad signature accepted", func(t *testing.T) {
+		e := newEnv(t, inject("signature/bad-v1-signature-accepted"))
+		c := e.primary()
+		v := c.signed(spec.ActionCreateLoadBalancer, url.Values{spec.ParamRegionID: {emulator.DefaultRegion}})
+		v.Set(spec.ParamSignature, "d3Jvbmc=")
+		assert.Equal(t, http.StatusOK, c.send(v).Status)
+	})
+}
+
+// intermittent/5xx draws from the seeded generator: the same seed gives the same answers.
+func TestIntermittentFaultIsReproducible(t *testing.T) {
+	outcomes := func() string {
+		e := newEnv(t, inject("intermittent/5xx"), func(c *emulator.Config) { c.Faults.Seed = 42 })
+		c := e.primary()
+		lb, cert := c.createPerfLB(), c.uploadCert("")
+		var b strings.Builder
+		for i := range 300 {
+			r := c.call(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamListenerPort, strconv.Itoa(1000+i)))
+			if r.Status >= 500 {
+				b.WriteByte('x')
+			} else {
+				b.WriteByte('.')
+			}
+		}
+		return b.String()
+	}
+	first := outcomes()
+	assert.Contains(t, first, "x")
+	assert.Contains(t, first, ".")
+	assert.Equal(t, first, outcomes())
+}
