@@ -207,6 +207,13 @@ func InjectableFaults() []FaultInfo {
 	return out
 }
 
+// LookupFault describes a fault Config.Inject accepts: a catalogue entry, or a validation
+// pair of the description outside the catalogue.
+func LookupFault(name string) (FaultInfo, error) {
+	d, err := lookupFault(name)
+	return d.FaultInfo, err
+}
+
 func violationKey(param string, kind spec.Kind) string { return param + "\x00" + string(kind) }
 
 // findParam finds a parameter of the operation under test by name or list field path.

@@ -224,3 +224,15 @@ func TestIntermittentFaultIsReproducible(t *testing.T) {
 	assert.Contains(t, first, ".")
 	assert.Equal(t, first, outcomes())
 }
+
+func TestLookupFault(t *testing.T) {
+	f, err := emulator.LookupFault("validation/IdleTimeout/minimum")
+	require.NoError(t, err)
+	assert.Equal(t, emulator.FaultCategoryValidation, f.Category)
+	assert.Equal(t, "accept IdleTimeout below its minimum (1)", f.Description)
+	f, err = emulator.LookupFault("state/created-running")
+	require.NoError(t, err)
+	assert.Equal(t, emulator.FaultCategoryState, f.Category)
+	_, err = emulator.LookupFault("state/nope")
+	assert.Error(t, err)
+}
