@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
@@ -317,20 +318,46 @@ func firstLine(s string) string {
 	return trim(line, 300)
 }
 
+// responseRoute is what response validation needs from the description, resolved once per
+// description: kin-openapi only reads the route, the request's method and the options, so one
+// copy serves every case and every worker.
+type responseRoute struct {
+	route   *routers.Route
+	req     *http.Request
+	reqOpts *openapi3filter.Options
+	opts    *openapi3filter.Options
+	header  http.Header
+}
+
+var responseRoutes sync.Map // *spec.Spec -> *responseRoute
+
+func responseRouteFor(s *spec.Spec) *responseRoute {
+	if v, ok := responseRoutes.Load(s); ok {
+		return v.(*responseRoute)
+	}
+	op, method, path := s.UnderTest.OpenAPI()
+	req, _ := http.NewRequest(method, "http://localhost"+path, nil)
+	rr := &responseRoute{
+		route:   &routers.Route{Spec: s.Doc(), Path: path, PathItem: s.Doc().Paths.Value(path), Method: method, Operation: op},
+		req:     req,
+		reqOpts: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true},
+		opts:    &openapi3filter.Options{IncludeResponseStatus: true},
+		header:  http.Header{"Content-Type": []string{"application/json"}},
+	}
+	v, _ := responseRoutes.LoadOrStore(s, rr)
+	return v.(*responseRoute)
+}
+
 // validateResponse checks a JSON answer of the operation under test against its schema with
 // kin-openapi.
 func validateResponse(s *spec.Spec, r *target.Response) error {
-	op, method, path := s.UnderTest.OpenAPI()
-	pathItem := s.Doc().Paths.Value(path)
-	req, _ := http.NewRequest(method, "http://localhost"+path, nil)
-	route := &routers.Route{Spec: s.Doc(), Path: path, PathItem: pathItem, Method: method, Operation: op}
+	rr := responseRouteFor(s)
 	in := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, Route: route,
-			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true}},
-		Status:  r.Status,
-		Header:  http.Header{"Content-Type": []string{"application/json"}},
-		Body:    io.NopCloser(bytes.NewReader(r.Body)),
-		Options: &openapi3filter.Options{IncludeResponseStatus: true},
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: rr.req, Route: rr.route, Options: rr.reqOpts},
+		Status:                 r.Status,
+		Header:                 rr.header,
+		Body:                   io.NopCloser(bytes.NewReader(r.Body)),
+		Options:                rr.opts,
 	}
 	return openapi3filter.ValidateResponse(context.Background(), in)
 }

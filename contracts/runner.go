@@ -61,15 +61,17 @@ type Progress struct {
 
 // Prepare returns the cases a run with these options would execute, in order.
 func Prepare(s *spec.Spec, fx *target.Fixtures, opts Options) []generators.Case {
-	cases := generators.Enumerate(s, fx.Options())
+	// The catalogue is drawn once per description, options and seed and reused by later runs
+	// in the same process; the cases are read-only here.
+	cases := generators.EnumerateCached(s, fx.Options())
 	n := opts.Random
 	if n == 0 {
 		n = 64
 	}
 	if n > 0 {
-		cases = append(cases, generators.RandomCases(s, opts.Seed, n)...)
+		cases = append(cases, generators.RandomCasesCached(s, opts.Seed, n)...)
 	}
-	var out []generators.Case
+	out := make([]generators.Case, 0, len(cases)/max(opts.ShardN, 1)+1)
 	for i, c := range cases {
 		if opts.ShardN > 1 && i%opts.ShardN != opts.ShardK-1 {
 			continue

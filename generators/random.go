@@ -229,10 +229,21 @@ func draw(g gopter.Gen, rng *rand.Rand) (*gopter.GenResult, any, bool) {
 // shrinker (Case.Shrink) that yields smaller cases of the same class: a shrunk negative case
 // still breaks the same constraint of the same parameter.
 func RandomCases(s *spec.Spec, seed int64, n int) []Case {
+	out, makers := randomCatalogue(s, seed, n)
+	for i := range out {
+		out[i].Shrink = makers[i]()
+	}
+	return out
+}
+
+// randomCatalogue draws the cases of RandomCases and returns, next to each case (without its
+// Shrink), the maker of its shrink iterators.
+func randomCatalogue(s *spec.Spec, seed int64, n int) ([]Case, []func() func() (Case, bool)) {
 	rng := rand.New(rand.NewSource(seed))
 	valid := ValidRequestGen(s)
 	negGen, negBuild := NegativeRequestGen(s)
 	var out []Case
+	var makers []func() func() (Case, bool)
 	for i := 0; i < n; i++ {
 		g, build := valid.Gen, func(v any) any { return valid.Build(v) }
 		if i%2 == 1 {
@@ -243,13 +254,37 @@ func RandomCases(s *spec.Spec, seed int64, n int) []Case {
 			continue
 		}
 		id := fmt.Sprintf("random/%d/%d", seed, i)
-		out = append(out, randomCase(s, res, v, build, id, seed))
+		c, mk := randomCaseLazy(s, res, v, build, id, seed)
+		out = append(out, c)
+		makers = append(makers, mk)
 	}
-	return out
+	return out, makers
+}
+
+// shrinkerOf returns a function that makes a fresh shrink iterator for a drawn value: the
+// iterator holds state, so every consumer of a cached case needs its own.
+func shrinkerOf(s *spec.Spec, res *gopter.GenResult, choice any, build func(any) any, id string, seed int64) func() func() (Case, bool) {
+	return func() func() (Case, bool) {
+		shrink := res.Shrinker(choice).Filter(res.Sieve)
+		return func() (Case, bool) {
+			next, ok := shrink()
+			if !ok {
+				return Case{}, false
+			}
+			return randomCase(s, res, next, build, id, seed), true
+		}
+	}
 }
 
 // randomCase turns a generated value into a case with its expectation and shrinker.
 func randomCase(s *spec.Spec, res *gopter.GenResult, choice any, build func(any) any, id string, seed int64) Case {
+	c, fresh := randomCaseLazy(s, res, choice, build, id, seed)
+	c.Shrink = fresh()
+	return c
+}
+
+// randomCaseLazy is randomCase without the shrink iterator: it returns the maker instead.
+func randomCaseLazy(s *spec.Spec, res *gopter.GenResult, choice any, build func(any) any, id string, seed int64) (Case, func() func() (Case, bool)) {
 	var c Case
 	switch x := build(choice).(type) {
 	case []Param:
@@ -261,13 +296,5 @@ func randomCase(s *spec.Spec, res *gopter.GenResult, choice any, build func(any)
 		c.Scenario = "RANDOM_" + c.Scenario
 	}
 	c.Action, c.Method, c.Seed, c.ID = s.UnderTest.Action, "POST", seed, id
-	shrink := res.Shrinker(choice).Filter(res.Sieve)
-	c.Shrink = func() (Case, bool) {
-		next, ok := shrink()
-		if !ok {
-			return Case{}, false
-		}
-		return randomCase(s, res, next, build, id, seed), true
-	}
-	return c
+	return c, shrinkerOf(s, res, choice, build, id, seed)
 }

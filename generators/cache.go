@@ -1,0 +1,105 @@
+package generators
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// The catalogue is a pure function of the description, the options and (for random cases) the
+// seed and count, but drawing it (gopter sieves, Repair, Validate) costs far more than running
+// a stateless case against the embedded emulator. A runner that starts many runs in one
+// process (benchmarks, soak tests, the library used from a test suite) therefore reuses it.
+// The cache holds a handful of entries and forgets the oldest, so a process that tries many
+// seeds stays at a flat size.
+
+const catalogueCacheSize = 8
+
+type catalogueKey struct {
+	s      *spec.Spec
+	opts   string // canonical rendering of Options (random: empty)
+	seed   int64
+	n      int
+	random bool
+}
+
+type catalogueEntry struct {
+	once   sync.Once
+	cases  []Case
+	makers []func() func() (Case, bool)
+}
+
+var catalogue struct {
+	mu      sync.Mutex
+	entries map[catalogueKey]*catalogueEntry
+	order   []catalogueKey // oldest first
+}
+
+func catalogueEntryFor(k catalogueKey) *catalogueEntry {
+	catalogue.mu.Lock()
+	defer catalogue.mu.Unlock()
+	if catalogue.entries == nil {
+		catalogue.entries = map[catalogueKey]*catalogueEntry{}
+	}
+	if e, ok := catalogue.entries[k]; ok {
+		return e
+	}
+	e := &catalogueEntry{}
+	catalogue.entries[k] = e
+	catalogue.order = append(catalogue.order, k)
+	if len(catalogue.order) > catalogueCacheSize {
+		delete(catalogue.entries, catalogue.order[0])
+		catalogue.order = append(catalogue.order[:0:0], catalogue.order[1:]...)
+	}
+	return e
+}
+
+func (o Options) key() string {
+	var b strings.Builder
+	writeMap := func(tag string, keys []string, val func(string) string) {
+		sort.Strings(keys)
+		b.WriteString(tag)
+		for _, k := range keys {
+			b.WriteString(k)
+			b.WriteByte('=')
+			b.WriteString(val(k))
+			b.WriteByte(0)
+		}
+	}
+	qs := make([]string, 0, len(o.Quotas))
+	for k := range o.Quotas {
+		qs = append(qs, k)
+	}
+	writeMap("q:", qs, func(k string) string { return strconv.Itoa(o.Quotas[k]) })
+	ss := make([]string, 0, len(o.Scenarios))
+	for k := range o.Scenarios {
+		ss = append(ss, k)
+	}
+	writeMap("s:", ss, func(k string) string { return o.Scenarios[k] })
+	return b.String()
+}
+
+// EnumerateCached is Enumerate remembered per description and options. It returns a new slice
+// on every call, but the cases share their parameter, setup and Broken values with the cache:
+// callers must treat them as read-only (copy a case's Params before changing them).
+func EnumerateCached(s *spec.Spec, opt Options) []Case {
+	e := catalogueEntryFor(catalogueKey{s: s, opts: opt.key()})
+	e.once.Do(func() { e.cases = Enumerate(s, opt) })
+	return append([]Case(nil), e.cases...)
+}
+
+// RandomCasesCached is RandomCases remembered per description, seed and count. Each call
+// returns the same cases with fresh shrink iterators, so shrinking in one run does not disturb
+// another. The parameters are shared with the cache and read-only, as for EnumerateCached.
+func RandomCasesCached(s *spec.Spec, seed int64, n int) []Case {
+	e := catalogueEntryFor(catalogueKey{s: s, seed: seed, n: n, random: true})
+	e.once.Do(func() { e.cases, e.makers = randomCatalogue(s, seed, n) })
+	out := append([]Case(nil), e.cases...)
+	for i := range out {
+		out[i].Shrink = e.makers[i]()
+	}
+	return out
+}
