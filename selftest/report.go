@@ -14,7 +14,12 @@ import (
 // detection, and what each miss would need.
 func (m *Matrix) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "FAULT\tCATEGORY\tDETECTED\tCHECK\tCASES\tTIME\tFIRST FAILING CASE")
+	// A run that went to the end also knows how many cases failed in all.
+	failedCol := func(string) string { return "" }
+	if !m.StopAtFirst {
+		failedCol = func(s string) string { return s + "\t" }
+	}
+	fmt.Fprintln(tw, "FAULT\tCATEGORY\tDETECTED\tCHECK\tCASES\tTIME\t"+failedCol("FAILED")+"FIRST FAILING CASE")
 	for _, r := range m.Rows {
 		det, check, cases, after, first := "no", "-", "-", "-", "-"
 		if r.Detected {
@@ -24,7 +29,7 @@ func (m *Matrix) WriteTable(w io.Writer) error {
 			det = "error"
 			first = r.Error
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Fault, r.Category, det, check, cases, after, first)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s%s\n", r.Fault, r.Category, det, check, cases, after, failedCol(fmt.Sprint(r.Failed)), first)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
