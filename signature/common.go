@@ -70,24 +70,31 @@ func CheckTimestamp(value string, now time.Time, window time.Duration) error {
 	return nil
 }
 
+type encodedName struct{ encName, name string }
+
+// sortedEncodedNames lists the names of params but skip, each with its encoding, in the order
+// of the encoded names.
+func sortedEncodedNames(params url.Values, skip string) []encodedName {
+	names := make([]encodedName, 0, len(params))
+	for name := range params {
+		if skip != "" && name == skip {
+			continue
+		}
+		names = append(names, encodedName{PercentEncode(name), name})
+	}
+	// Percent-encoding is injective, so encoded names are unique and the
+	// order below is total.
+	slices.SortFunc(names, func(a, b encodedName) int { return strings.Compare(a.encName, b.encName) })
+	return names
+}
+
 // canonicalQuery renders params sorted by encoded name as
 // name=value pairs joined by '&', both sides percent-encoded. Parameters
 // whose name equals skip are left out. A name repeated in params contributes
 // one pair per value, in the order the values appear in the slice; a name
 // mapped to an empty slice contributes a single "name=".
 func canonicalQuery(params url.Values, skip string) string {
-	type pair struct{ encName, name string }
-	names := make([]pair, 0, len(params))
-	for name := range params {
-		if skip != "" && name == skip {
-			continue
-		}
-		names = append(names, pair{PercentEncode(name), name})
-	}
-	// Percent-encoding is injective, so encoded names are unique and the
-	// order below is total.
-	slices.SortFunc(names, func(a, b pair) int { return strings.Compare(a.encName, b.encName) })
-
+	names := sortedEncodedNames(params, skip)
 	var b strings.Builder
 	for _, p := range names {
 		values := params[p.name]

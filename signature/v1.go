@@ -4,8 +4,11 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
+	"hash"
+	"io"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -36,13 +39,71 @@ func CanonicalQueryV1(params url.Values) string {
 // The method is upper-cased. Because the canonical query is encoded a second
 // time, an escaped character such as ':' (%3A) appears as %253A.
 func StringToSignV1(method string, params url.Values) string {
-	q := PercentEncode(CanonicalQueryV1(params))
+	// Both encodings are done in one pass into one buffer: encoding an already encoded
+	// text only turns '%', '&' and '=' into "%25", "%26" and "%3D", so each byte of a
+	// name or value is written once, either as itself or as "%25" and two hex digits.
+	names := sortedEncodedNames(params, "Signature")
+	size := len(method) + 5
+	for _, p := range names {
+		values := params[p.name]
+		if len(values) == 0 {
+			values = emptyValue
+		}
+		for _, v := range values {
+			size += twiceEncodedLen(p.name) + twiceEncodedLen(v) + 6
+		}
+	}
 	var b strings.Builder
-	b.Grow(len(method) + len(q) + 5)
+	b.Grow(size)
 	b.WriteString(strings.ToUpper(method))
 	b.WriteString("&%2F&")
-	b.WriteString(q)
+	first := true
+	for _, p := range names {
+		values := params[p.name]
+		if len(values) == 0 {
+			values = emptyValue
+		}
+		for _, v := range values {
+			if !first {
+				b.WriteString("%26")
+			}
+			first = false
+			writeTwiceEncoded(&b, p.name)
+			b.WriteString("%3D")
+			writeTwiceEncoded(&b, v)
+		}
+	}
 	return b.String()
+}
+
+var emptyValue = []string{""}
+
+func twiceEncodedLen(s string) int {
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		if !unreserved(s[i]) {
+			n += 4
+		}
+	}
+	return n
+}
+
+// writeTwiceEncoded writes PercentEncode(PercentEncode(s)) without the intermediate text.
+func writeTwiceEncoded(b *strings.Builder, s string) {
+	const hex = "0123456789ABCDEF"
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if unreserved(c) {
+			continue
+		}
+		b.WriteString(s[start:i])
+		b.WriteString("%25")
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&0x0f])
+		start = i + 1
+	}
+	b.WriteString(s[start:])
 }
 
 // SignV1 returns the base64-encoded HMAC-SHA1 of StringToSignV1(method,
@@ -53,9 +114,41 @@ func SignV1(method, secret string, params url.Values) string {
 }
 
 func signV1String(secret, stringToSign string) string {
-	mac := hmac.New(sha1.New, []byte(secret+"&"))
-	mac.Write([]byte(stringToSign))
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	pool := macPool(secret)
+	mac := pool.Get().(hash.Hash)
+	mac.Reset()
+	_, _ = io.WriteString(mac, stringToSign)
+	var sum [sha1.Size]byte
+	out := base64.StdEncoding.EncodeToString(mac.Sum(sum[:0]))
+	pool.Put(mac)
+	return out
+}
+
+// A keyed HMAC costs two hash states and two padded keys; signers and verifiers use a few
+// secrets over and over, so each secret keeps a pool of ready MACs. Past maxMACPools secrets
+// (a fuzzer, say) new secrets get a pool that is not remembered.
+const maxMACPools = 64
+
+var macPools struct {
+	sync.Mutex
+	m map[string]*sync.Pool
+}
+
+func macPool(secret string) *sync.Pool {
+	macPools.Lock()
+	defer macPools.Unlock()
+	if p, ok := macPools.m[secret]; ok {
+		return p
+	}
+	key := []byte(secret + "&")
+	p := &sync.Pool{New: func() any { return hmac.New(sha1.New, key) }}
+	if macPools.m == nil {
+		macPools.m = map[string]*sync.Pool{}
+	}
+	if len(macPools.m) < maxMACPools {
+		macPools.m[secret] = p
+	}
+	return p
 }
 
 // VerifyV1 recomputes the V1 signature of params for the given HTTP method
