@@ -1,0 +1,88 @@
+// Package fuzz holds clbcheck's native Go fuzz targets (go test -fuzz) and what they need:
+// raw-wire encoding of cases, signing after decoding, an oracle for any answer, in-process
+// and external worlds with fixtures, and the seed corpora.
+//
+// # Targets
+//
+//   - FuzzWire (wire_test.go): method, query, body and content type, as raw bytes, into the
+//     emulator. signed=false runs it with NoAuth and a fixed clock (business logic);
+//     signed=true decodes the input, drops its V1 parameters and signs it correctly with V1
+//     (SignWireV1), so that it reaches validation and the state. Every answer must pass
+//     Problems (no panic, no 5xx, a RequestId, string error fields, a catalogue code with its
+//     status), a correctly signed input must never meet a signature, timestamp, nonce or key
+//     error, and a refused request must leave the state as it was (Emulator.Snapshot in
+//     process; the listener count of the fixture instance through
+//     DescribeLoadBalancerListeners in the external mode).
+//   - FuzzGenerated (generated_test.go): the input is the random source of the gopter
+//     generators (ByteSource): one ValidRequestGen or NegativeRequestGen request, sent with
+//     the placement, method, format and signature version the input picks, is judged with
+//     the case's expected outcome, generators.Confirm, Problems and a read-back of the
+//     listener. A first byte of 0 instead seeds contracts.Execute over a few RandomCases
+//     with every check on, strict profile; any failure, warning or skip fails the input.
+//   - FuzzSignatureV1 and FuzzSignatureV3 (signature_test.go): sign, verify, mutate (a
+//     flipped byte in a value or name, an added, removed or reordered parameter, a changed or
+//     removed signed header, another body, another method, raw bytes appended to the query)
+//     and check that the verifier accepts exactly the requests whose canonical form did not
+//     change, directly with package signature and through the emulator
+//     (SignatureDoesNotMatch).
+//   - FuzzDecode (decode_test.go): target.Decode on any body never panics and flags in
+//     DecodeErr the envelope fields that are not strings and an AccessDeniedDetail that is
+//     not an object (the shapes that crash the official Go SDK), as an independent JSON
+//     reading says.
+//
+// Helpers: wire.go (Wire, EncodeCase, SignWireV1), oracle.go (Problems, NeighbourCodes),
+// world.go (World: in-process or external, fixtures, placeholders), mutate.go (Mutation),
+// bytesource.go (ByteSource), external.go (ExternalFromEnv, IsLoopback).
+//
+// # Running
+//
+// Plain go test ./fuzz/ runs every seed (the f.Add ones and testdata/fuzz/<Target>/*) once,
+// as regression tests. To fuzz:
+//
+//	./fuzz/run.sh 60s       # every target for 60s, one after another (make fuzz FUZZTIME=60s)
+//	FUZZ_TARGETS="FuzzWire FuzzDecode" ./fuzz/run.sh 5m
+//	go test -run '^$' -fuzz '^FuzzWire$' -fuzztime 30s ./fuzz/
+//
+// run.sh stops at the first target that fails. It limits the minimisation of new inputs to
+// 100 tries (FUZZ_MINIMIZE overrides it, e.g. FUZZ_MINIMIZE=30s for a crasher worth a
+// smaller reproducer): FuzzGenerated finds new coverage so often that the default minute
+// of minimising each one would leave no time to fuzz.
+//
+// # Fuzzing an external server
+//
+// With CLBCHECK_FUZZ_TARGET=http://127.0.0.1:PORT set, FuzzWire sends its inputs to that
+// server instead of the in-process emulator; the other targets are not affected. Before the
+// first input it provisions the fixtures there (instances, certificates, ACLs, server
+// groups) through the standard operations, signed with CLBCHECK_FUZZ_ACCESS_KEY_ID and
+// CLBCHECK_FUZZ_ACCESS_KEY_SECRET (both, or neither for the emulator's default primary
+// key), and signs the signed=true inputs with the same key at the current time. Only
+// loopback URLs are accepted (127.0.0.0/8, ::1, localhost); CLBCHECK_FUZZ_ALLOW_REMOTE=1
+// lifts that on purpose. Raw queries are sent with the bytes a request line cannot carry
+// percent-encoded. The state check counts the listeners of the fixture instance before and
+// after each refused request. For example, against the emulator command:
+//
+//	clbcheck emulator --listen 127.0.0.1:8080 &
+//	CLBCHECK_FUZZ_TARGET=http://127.0.0.1:8080 go test -run '^$' -fuzz '^FuzzWire$' -fuzztime 1m ./fuzz/
+//
+// # Seed corpora
+//
+// testdata/fuzz/<Target>/gen-* are written from generators.Enumerate's cases (encoded on
+// the wire by EncodeCase, with placeholders such as {lb} and {port} for fixture ids) and
+// from the emulator's answers to them:
+//
+//	go test ./fuzz -run TestWriteCorpus -update
+//
+// Without -update, TestWriteCorpus fails when the committed files differ from what the
+// generators give now. It only ever touches gen-* files.
+//
+// # Adding a crasher
+//
+// When a target fails, go test writes the input to testdata/fuzz/<Target>/<hash> and prints
+// the command that replays it. Keep that file (commit it with the fix, or before it): from
+// then on it runs with every go test. If the bug is in another package and not fixed yet,
+// also add a small test to regress_test.go that shows it and starts with knownBug(t, "...")
+// naming the file to fix, so that go test ./... stays green; CLBCHECK_FUZZ_KNOWN_BUGS=1
+// runs those tests anyway, to check a fix. If the crasher itself would fail go test, keep it
+// outside testdata (in the report) until the fix lands. A false alarm of an oracle is fixed
+// in the oracle, and the input kept as well.
+package fuzz

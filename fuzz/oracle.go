@@ -1,0 +1,124 @@
+package fuzz
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
+)
+
+// Answer is an HTTP answer as the oracle sees it.
+type Answer struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// panicMarker is the text the emulator's last-resort recover writes into its answer.
+const panicMarker = "emulator fault"
+
+// NeighbourCodes are the codes emulator/doc.go lists as answered by the neighbouring
+// operations although the description's catalogue does not have them. The oracle accepts them
+// for those operations only: the operation under test must answer catalogue codes. They are
+// a gap in the catalogue (see TestEmulatorCodesAreInTheCatalogue), not a licence.
+var NeighbourCodes = map[string]bool{
+	"CertificateFormatError":        true,
+	"KeyFormatError":                true,
+	"CertificateNotMatchPrivateKey": true,
+	"AclExistSameName":              true,
+	"AclEntryExist":                 true,
+	"ListenerNotExist":              true,
+	"ServiceIsConfiguring":          true,
+}
+
+// Problems lists the ways an answer breaks what must hold for every request, whatever it
+// carries: a status that is 2xx or 4xx, never a 5xx or the emulator's panic text; a body
+// target.Decode reads without complaint (which rejects envelope fields that are not strings
+// and an AccessDeniedDetail that is not an object); a RequestId; no Code in a success; in an
+// error, a Code the catalogue has (spec.Error: operation or gateway), with its status, and a
+// Message; a content type that matches the body. action is the operation the request named
+// ("" when unknown); it only widens the accepted codes to NeighbourCodes for the neighbouring
+// operations. It returns nil when the answer is fine.
+func Problems(s *spec.Spec, action string, a Answer) []string {
+	var out []string
+	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	if strings.Contains(string(a.Body), panicMarker) {
+		add("the handler panicked: %s", clip(a.Body, 400))
+	}
+	ok2xx := a.Status >= 200 && a.Status < 300
+	switch {
+	case a.Status >= 500:
+		add("server error %d", a.Status)
+	case !ok2xx && (a.Status < 400 || a.Status >= 500):
+		add("status %d is neither a success nor a client error", a.Status)
+	}
+	r := &target.Response{Status: a.Status, Header: a.Header, Body: a.Body}
+	if a.Header != nil {
+		r.ContentType = a.Header.Get("Content-Type")
+	}
+	target.Decode(r)
+	if r.DecodeErr != nil {
+		add("the body does not decode safely: %v: %s", r.DecodeErr, clip(a.Body, 200))
+		return out
+	}
+	if r.RequestID == "" {
+		add("no RequestId: %s", clip(a.Body, 200))
+	}
+	body := strings.TrimSpace(string(a.Body))
+	ct := strings.ToLower(r.ContentType)
+	switch {
+	case strings.HasPrefix(body, "{") && !strings.Contains(ct, "json"):
+		add("a JSON body with content type %q", r.ContentType)
+	case strings.HasPrefix(body, "<") && !strings.Contains(ct, "xml"):
+		add("an XML body with content type %q", r.ContentType)
+	}
+	_, hasCode := r.Fields[spec.FieldCode]
+	if ok2xx {
+		if hasCode {
+			add("a success carries a Code (%q)", r.Code)
+		}
+		return out
+	}
+	if r.Code == "" {
+		add("an error without a Code: %s", clip(a.Body, 200))
+		return out
+	}
+	if r.Message == "" {
+		add("error %s without a Message", r.Code)
+	}
+	ec, known := s.Error(r.Code)
+	if !known {
+		if !(NeighbourCodes[r.Code] && action != s.UnderTest.Action) {
+			add("code %s (status %d, action %q) is in neither the operation's nor the gateway's catalogue", r.Code, a.Status, action)
+		}
+		return out
+	}
+	statusOK := ec.Status == a.Status
+	for _, st := range ec.AcceptStatus {
+		statusOK = statusOK || st == a.Status
+	}
+	if !statusOK {
+		add("code %s came with status %d; the catalogue gives %d", r.Code, a.Status, ec.Status)
+	}
+	return out
+}
+
+// AnswerCode returns the status and Code of an answer ("" for a success or an unreadable
+// body).
+func AnswerCode(a Answer) (int, string) {
+	r := &target.Response{Status: a.Status, Body: a.Body}
+	target.Decode(r)
+	if a.Status >= 200 && a.Status < 300 {
+		return a.Status, ""
+	}
+	return a.Status, r.Code
+}
+
+func clip(b []byte, n int) string {
+	if len(b) > n {
+		return fmt.Sprintf("%q…", b[:n])
+	}
+	return fmt.Sprintf("%q", b)
+}

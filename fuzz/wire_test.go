@@ -1,0 +1,170 @@
+package fuzz
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// authStates are the gateway states that mean "your signature or its companions are wrong".
+// A request FuzzWire signed after decoding must never meet one of them.
+var authStates = []string{"bad-signature", "missing-signature", "stale-timestamp", "nonce-replayed", "unknown-access-key"}
+
+func authCodes(s *spec.Spec) map[string]bool {
+	out := map[string]bool{}
+	for _, st := range authStates {
+		if ec, ok := s.GatewayError(st); ok {
+			out[ec.Code] = true
+		}
+	}
+	return out
+}
+
+var (
+	externalOnce  sync.Once
+	externalWorld *World
+	externalErr   error
+)
+
+// FuzzWire sends raw requests (method, query, body, content type) to the emulator. With
+// signed false the emulator runs without signature checks (the business-logic variant); with
+// signed true the input is decoded, signed with V1 and re-encoded, so that it passes
+// authentication and reaches validation and the state. Either way: no panic, no 5xx, a
+// documented code with its status, a RequestId and string error fields, and a refused
+// request leaves the state as it was. With CLBCHECK_FUZZ_TARGET set, the same inputs go to
+// that server instead (see doc.go).
+func FuzzWire(f *testing.F) {
+	s := spec.MustDefault()
+	ext, err := ExternalFromEnv()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range wireSeeds() {
+		f.Add(seed.Method, seed.Query, seed.Body, seed.ContentType, false)
+		f.Add(seed.Method, seed.Query, seed.Body, seed.ContentType, true)
+	}
+	auth := authCodes(s)
+	f.Fuzz(func(t *testing.T, method, query, body, contentType string, signed bool) {
+		x := Wire{Method: method, Query: query, Body: body, ContentType: contentType}
+		var w *World
+		if ext != nil {
+			externalOnce.Do(func() { externalWorld, externalErr = NewExternalWorld(ext.URL, ext.Credentials, nil) })
+			if externalErr != nil {
+				t.Fatalf("cannot provision the fixtures on %s: %v", ext.URL, externalErr)
+			}
+			w = externalWorld
+			if !validMethod(method) {
+				return // net/http refuses to send it; nothing reaches the server
+			}
+		} else {
+			var err error
+			if w, err = cachedWorld(signed); err != nil {
+				t.Fatal(err)
+			}
+		}
+		msg, after := checkWire(s, w, x, signed, auth)
+		if w.Emu != nil {
+			releaseWorld(signed, after)
+		}
+		if msg != "" {
+			t.Fatal(msg)
+		}
+	})
+}
+
+// An in-process world is reused by the next input as long as its state is exactly the one it
+// was provisioned with (most inputs are refused and change nothing); otherwise it is dropped
+// and the next input gets a fresh one. Either way an input meets the same state, which keeps
+// the fuzzer's findings reproducible. Fuzz functions run one at a time in a process.
+var worlds [2]struct {
+	w        *World
+	pristine []byte
+}
+
+func cachedWorld(signed bool) (*World, error) {
+	c := &worlds[boolIndex(signed)]
+	if c.w == nil {
+		w, err := NewInProcessWorld(!signed)
+		if err != nil {
+			return nil, err
+		}
+		c.w, c.pristine = w, w.Snapshot()
+	}
+	return c.w, nil
+}
+
+func releaseWorld(signed bool, after []byte) {
+	c := &worlds[boolIndex(signed)]
+	if after == nil || !bytes.Equal(after, c.pristine) {
+		c.w, c.pristine = nil, nil
+	}
+}
+
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// checkWire sends one request and returns what went wrong ("" when nothing did), with the
+// state after the request (in-process worlds only).
+func checkWire(s *spec.Spec, w *World, x Wire, signed bool, auth map[string]bool) (string, []byte) {
+	x = x.Expand(w.Replacer)
+	signedOK := false
+	if signed {
+		x, signedOK = w.Sign(x)
+	}
+	var before []byte
+	countBefore := -1
+	if w.Emu != nil {
+		before = w.Snapshot()
+	} else if n, err := w.ListenerCount(); err == nil {
+		countBefore = n
+	}
+	a, err := w.Send(x)
+	if err != nil {
+		return "no answer: " + err.Error() + "\n" + describeWire(x), nil
+	}
+	problems := Problems(s, RequestAction(s, x), a)
+	status, code := AnswerCode(a)
+	if signedOK && auth[code] {
+		problems = append(problems, "a request signed correctly after decoding was refused with "+code)
+	}
+	var after []byte
+	if w.Emu != nil {
+		after = w.Snapshot()
+	}
+	if status < 200 || status >= 300 {
+		if w.Emu != nil {
+			if !sameState(before, after) {
+				problems = append(problems, "a refused request ("+code+") changed the state:\n"+diffAt(before, after))
+			}
+		} else if countBefore >= 0 {
+			if n, err := w.ListenerCount(); err == nil && n != countBefore {
+				problems = append(problems, "a refused request ("+code+") changed the number of listeners of the fixture instance")
+			}
+		}
+	}
+	if len(problems) == 0 {
+		return "", after
+	}
+	return strings.Join(problems, "\n") + "\n" + describeWire(x) + "\nanswer: " + clip(a.Body, 600), after
+}
+
+func describeWire(x Wire) string {
+	return "request: " + x.Method + " /?" + x.Query + "\nbody (" + x.ContentType + "): " + x.Body
+}
+
+// validMethod is net/http's rule for a method it will send: a non-empty token.
+func validMethod(m string) bool {
+	if m == "" {
+		return true // the client sends GET
+	}
+	_, err := http.NewRequest(m, "http://127.0.0.1/", nil)
+	return err == nil
+}
