@@ -271,8 +271,12 @@ func (e *Emulator) write(w http.ResponseWriter, req *request, status int, xmlRoo
 		ct = e.spec.Wire.ContentTypes[formatXML]
 		buf.WriteString(xml.Header)
 		writeXML(&buf, xmlRoot, body)
+	} else if err := body.appendJSON(&buf); err == nil {
+		// What json.Encoder.Encode would write, without its second pass over the bytes
+		// MarshalJSON returned (they are already compact and HTML-escaped).
+		buf.WriteByte('\n')
 	} else {
-		_ = json.NewEncoder(&buf).Encode(body)
+		buf.Reset()
 	}
 	h := w.Header()
 	h.Set("Content-Type", ct)
@@ -293,6 +297,13 @@ type orderedMap []kv
 
 func (m orderedMap) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
+	if err := m.appendJSON(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func (m orderedMap) appendJSON(b *bytes.Buffer) error {
 	b.WriteByte('{')
 	for i, p := range m {
 		if i > 0 {
@@ -301,14 +312,14 @@ func (m orderedMap) MarshalJSON() ([]byte, error) {
 		k, _ := json.Marshal(p.k)
 		v, err := json.Marshal(p.v)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		b.Write(k)
 		b.WriteByte(':')
 		b.Write(v)
 	}
 	b.WriteByte('}')
-	return b.Bytes(), nil
+	return nil
 }
 
 // writeXML renders a value as XML: maps become child elements (keys sorted), a list under
