@@ -72,8 +72,8 @@
 //
 //	go test ./fuzz -run TestWriteCorpus -update
 //
-// Without -update, TestWriteCorpus fails when the committed files differ from what the
-// generators give now. It only ever touches gen-* files.
+// Without -update, TestWriteCorpus only logs (go test -v) how far the committed files are
+// from what the generators give now. It only ever touches gen-* files.
 //
 // # Adding a crasher
 //

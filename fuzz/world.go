@@ -192,6 +192,17 @@ func (w *World) KeyOf(principal string) string {
 
 // Call sends a signed neighbouring operation with creds and returns the decoded answer.
 func (w *World) Call(creds signature.Credentials, action string, params url.Values) (*target.Response, error) {
+	a, err := w.CallAnswer(creds, action, params)
+	if err != nil {
+		return nil, err
+	}
+	r := &target.Response{Status: a.Status, Header: a.Header, Body: a.Body}
+	target.Decode(r)
+	return r, nil
+}
+
+// CallAnswer is Call returning the answer as it came.
+func (w *World) CallAnswer(creds signature.Credentials, action string, params url.Values) (Answer, error) {
 	q := url.Values{}
 	for k, vs := range params {
 		q[k] = vs
@@ -204,13 +215,37 @@ func (w *World) Call(creds signature.Credentials, action string, params url.Valu
 	q.Set(spec.ParamAccessKeyID, creds.AccessKeyID)
 	pick := func(string) signature.Credentials { return creds }
 	x, _ := SignWireV1(w.S, Wire{Method: http.MethodPost, Query: q.Encode()}, pick, w.now(), w.nonce())
-	a, err := w.send(x)
-	if err != nil {
-		return nil, err
+	return w.send(x)
+}
+
+// ReadBack renders what the fixture account holds through the read operations, in JSON and in
+// XML, and returns the problems of those answers: after a success, whatever a request stored
+// must still come back as well-formed answers with string error fields.
+func (w *World) ReadBack() []string {
+	var out []string
+	for _, format := range []string{"JSON", "XML"} {
+		for _, call := range []struct {
+			action string
+			params url.Values
+		}{
+			{spec.ActionDescribeListeners, url.Values{spec.ParamMaxResults: {"100"}}},
+			{spec.ActionDescribeLoadBalancer, url.Values{spec.ParamLoadBalancerID: {w.Slots[generators.SlotLB]}}},
+		} {
+			call.params.Set(spec.ParamFormat, format)
+			a, err := w.CallAnswer(w.primary, call.action, call.params)
+			if err != nil {
+				out = append(out, fmt.Sprintf("read-back %s (%s): %v", call.action, format, err))
+				continue
+			}
+			for _, p := range Problems(w.S, call.action, a) {
+				out = append(out, fmt.Sprintf("read-back %s (%s): %s", call.action, format, p))
+			}
+			if a.Status != http.StatusOK {
+				out = append(out, fmt.Sprintf("read-back %s (%s) refused: %d %s", call.action, format, a.Status, clip(a.Body, 200)))
+			}
+		}
 	}
-	r := &target.Response{Status: a.Status, Header: a.Header, Body: a.Body}
-	target.Decode(r)
-	return r, nil
+	return out
 }
 
 func (w *World) provision() error {
