@@ -118,6 +118,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 		_, _ = rand.Read(b)
 		opts.RunID = hex.EncodeToString(b)
 	}
+	t = target.WithRunTag(t, opts.RunID) // every instance the run creates carries its run id
 	fx := target.NewFixtures(t, s, opts.Fixtures, opts.RunID)
 	cases := Prepare(s, fx, opts)
 	started := opts.Now()

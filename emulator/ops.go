@@ -53,6 +53,7 @@ func (e *Emulator) operations() map[string]opFunc {
 		spec.ActionDeleteListener:          e.deleteListener,
 		spec.ActionDescribeHTTPSListener:   e.describeListener,
 		spec.ActionDescribeListeners:       e.describeListeners,
+		spec.ActionDescribeLoadBalancers:   e.describeLoadBalancers,
 	}
 }
 
@@ -123,7 +124,7 @@ func (e *Emulator) findLB(req *request, id string) (*regionState, *instance) {
 	return nil, nil
 }
 
-func (e *Emulator) createLoadBalancer(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+func (e *Emulator) createLoadBalancer(req *request, op *spec.Operation) (map[string]any, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	r := e.state.region(req.caller.accountID, req.region, true)
@@ -137,6 +138,11 @@ func (e *Emulator) createLoadBalancer(req *request, _ *spec.Operation) (map[stri
 		Created:     e.now(),
 		Listeners:   map[int]*listener{},
 		Groups:      map[string]*serverGroup{},
+	}
+	if tp := op.Param(spec.ParamTag); tp != nil && tp.List != nil {
+		for _, it := range tp.List.Items(req.values) {
+			lb.Tags = append(lb.Tags, tag{Key: it.Fields[spec.FieldTagKey], Value: it.Fields[spec.FieldTagValue]})
+		}
 	}
 	n := e.state.Seq
 	if lb.IPVersion == ipv6 {

@@ -46,6 +46,7 @@ type instance struct {
 	Created     time.Time               `json:"created"`
 	Listeners   map[int]*listener       `json:"listeners"`
 	Groups      map[string]*serverGroup `json:"groups"`
+	Tags        []tag                   `json:"tags,omitempty"`
 }
 
 // shared reports whether the instance is of the shared-performance kind.

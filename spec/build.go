@@ -604,6 +604,13 @@ func (b *builder) checkNames() error {
 	for _, name := range sortedKeys(b.doc.Components.Schemas) {
 		collectFields(b.doc.Components.Schemas[name].Value, fields, 0)
 	}
+	for _, op := range b.s.Operations {
+		if resp := op.openapi.Responses.Value("200"); resp != nil && resp.Value != nil {
+			if mt := resp.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+				collectFields(mt.Schema.Value, fields, 0)
+			}
+		}
+	}
 	for _, f := range requiredFields {
 		if !fields[f] {
 			return loadErr(ErrCodeMissingName, "responses", "Go code relies on response field %q, which the description lacks", f)

@@ -22,6 +22,7 @@ const (
 	ActionDeleteListener          = "DeleteLoadBalancerListener"
 	ActionDescribeHTTPSListener   = "DescribeLoadBalancerHTTPSListenerAttribute"
 	ActionDescribeListeners       = "DescribeLoadBalancerListeners"
+	ActionDescribeLoadBalancers   = "DescribeLoadBalancers"
 )
 
 // Common (gateway) parameters.
@@ -110,6 +111,8 @@ const (
 	FieldMasterSlaveServerGroupID = "MasterSlaveServerGroupId"
 	FieldTLSCipherPolicyID        = "TLSCipherPolicyId"
 	FieldListeners                = "Listeners"
+	FieldLoadBalancers            = "LoadBalancers"
+	FieldLoadBalancer             = "LoadBalancer"
 	FieldAddressIPVersion         = "AddressIPVersion"
 	FieldListenerPort             = "ListenerPort"
 	FieldListenerProtocol         = "ListenerProtocol"
@@ -128,7 +131,7 @@ var requiredActions = []string{
 	ActionDeleteLoadBalancer, ActionUploadServerCertificate, ActionUploadCACertificate,
 	ActionCreateACL, ActionAddACLEntry, ActionCreateVServerGroup, ActionCreateMasterSlaveGroup,
 	ActionCreateTLSCipherPolicy, ActionStartListener, ActionStopListener, ActionDeleteListener,
-	ActionDescribeHTTPSListener, ActionDescribeListeners,
+	ActionDescribeHTTPSListener, ActionDescribeListeners, ActionDescribeLoadBalancers,
 }
 
 var requiredParams = []string{
@@ -148,7 +151,7 @@ var requiredFields = []string{
 	FieldRequestID, FieldCode, FieldMessage, FieldHostID, FieldRecommend, FieldAccessDeniedDetail,
 	FieldStatus, FieldLoadBalancerID, FieldServerCertificateID, FieldCACertificateID, FieldACLID,
 	FieldVServerGroupID, FieldMasterSlaveServerGroupID, FieldTLSCipherPolicyID, FieldListeners,
-	FieldAddressIPVersion, FieldListenerPort, FieldListenerProtocol,
+	FieldAddressIPVersion, FieldListenerPort, FieldListenerProtocol, FieldLoadBalancers, FieldLoadBalancer,
 }
 
 var requiredListFields = map[string][]string{

@@ -124,8 +124,16 @@ func (n *normaliser) key(r *http.Request, body []byte) (string, map[string]strin
 		if dropped[k] {
 			continue
 		}
+		// The run tag's value is the run id, different on every run.
+		runTag := false
+		if base, ok := strings.CutSuffix(k, "."+spec.FieldTagValue); ok && vals.Get(base+"."+spec.FieldTagKey) == RunTagKey {
+			runTag = true
+		}
 		for _, v := range vs {
 			nv := n.text(v)
+			if runTag {
+				nv = "RUN"
+			}
 			params[k] = nv
 			parts = append(parts, k+"="+nv)
 		}

@@ -1,0 +1,65 @@
+package emulator
+
+import (
+	"strings"
+
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// describeLoadBalancers lists the caller's instances of the request's region, keeping only
+// those that carry every tag the request names (a tag given without a value matches any value)
+// and, when LoadBalancerId is given, only the ids it lists.
+func (e *Emulator) describeLoadBalancers(req *request, op *spec.Operation) (map[string]any, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var want []tag
+	if tp := op.Param(spec.ParamTag); tp != nil && tp.List != nil {
+		for _, it := range tp.List.Items(req.values) {
+			want = append(want, tag{Key: it.Fields[spec.FieldTagKey], Value: it.Fields[spec.FieldTagValue]})
+		}
+	}
+	var ids map[string]bool
+	if v := req.value(spec.ParamLoadBalancerID); v != "" {
+		ids = map[string]bool{}
+		for _, id := range strings.Split(v, ",") {
+			ids[strings.TrimSpace(id)] = true
+		}
+	}
+	list := []any{}
+	if r := e.state.region(req.caller.accountID, req.region, false); r != nil {
+		for _, id := range sortedKeys(r.LoadBalancers) {
+			lb := r.LoadBalancers[id]
+			if (ids != nil && !ids[id]) || !hasTags(lb.Tags, want) {
+				continue
+			}
+			tags := []any{}
+			for _, t := range lb.Tags {
+				tags = append(tags, map[string]any{"TagKey": t.Key, "TagValue": t.Value})
+			}
+			list = append(list, map[string]any{
+				spec.FieldLoadBalancerID:   lb.ID,
+				spec.ParamLoadBalancerName: lb.Name,
+				spec.ParamRegionID:         req.region,
+				"CreateTime":               lb.Created.UTC().Format(timeLayout),
+				"Tags":                     map[string]any{"Tag": tags},
+			})
+		}
+	}
+	return map[string]any{"TotalCount": len(list), spec.FieldLoadBalancers: map[string]any{spec.FieldLoadBalancer: list}}, nil
+}
+
+func hasTags(have, want []tag) bool {
+	for _, w := range want {
+		found := false
+		for _, h := range have {
+			if h.Key == w.Key && (w.Value == "" || h.Value == w.Value) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}

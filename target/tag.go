@@ -1,0 +1,68 @@
+package target
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// RunTagKey is the tag key every instance a run creates carries; its value is the run id.
+// clbcheck cleanup finds a run's leftovers through it even when the ledger is lost.
+const RunTagKey = "clbcheck-run"
+
+// runTagged adds the run tag to every CreateLoadBalancer request that goes through it.
+type runTagged struct {
+	Target
+	runID string
+}
+
+// WithRunTag wraps t so that every instance created through it is tagged RunTagKey=runID.
+func WithRunTag(t Target, runID string) Target {
+	if runID == "" {
+		return t
+	}
+	return &runTagged{Target: t, runID: runID}
+}
+
+// Send implements Target.
+func (r *runTagged) Send(ctx context.Context, req Request) (*Response, error) {
+	if req.Action == spec.ActionCreateLoadBalancer {
+		n := 1
+		for hasKV(req.Params, fmt.Sprintf("Tag.%d.Key", n)) {
+			n++
+		}
+		op := spec.MustDefault().Operation(spec.ActionCreateLoadBalancer)
+		if p := op.Param(spec.ParamTag); p != nil && p.List != nil {
+			req.Params = append(append([]KV{}, req.Params...),
+				KV{Name: p.List.WireName(n, spec.FieldTagKey), Value: RunTagKey},
+				KV{Name: p.List.WireName(n, spec.FieldTagValue), Value: r.runID})
+		}
+	}
+	return r.Target.Send(ctx, req)
+}
+
+// TaggedInstances lists the ids of the instances of the target's region tagged with runID.
+func TaggedInstances(ctx context.Context, t Target, principal, runID string) ([]string, error) {
+	op := spec.MustDefault().Operation(spec.ActionDescribeLoadBalancers)
+	p := op.Param(spec.ParamTag)
+	resp, err := t.Send(ctx, Request{Action: op.Action, Principal: principal, Params: []KV{
+		{Name: p.List.WireName(1, spec.FieldTagKey), Value: RunTagKey}, {Name: p.List.WireName(1, spec.FieldTagValue), Value: runID}}})
+	if err != nil {
+		return nil, err
+	}
+	if !resp.Success() {
+		return nil, fmt.Errorf("%s answered %d %s: %s", op.Action, resp.Status, resp.Code, resp.Message)
+	}
+	outer, _ := resp.Fields[spec.FieldLoadBalancers].(map[string]any)
+	items, _ := outer[spec.FieldLoadBalancer].([]any)
+	var ids []string
+	for _, it := range items {
+		if m, ok := it.(map[string]any); ok {
+			if id, ok := m[spec.FieldLoadBalancerID].(string); ok {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids, nil
+}
