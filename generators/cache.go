@@ -99,7 +99,19 @@ func RandomCasesCached(s *spec.Spec, seed int64, n int) []Case {
 	e.once.Do(func() { e.cases, e.makers = randomCatalogue(s, seed, n) })
 	out := append([]Case(nil), e.cases...)
 	for i := range out {
-		out[i].Shrink = e.makers[i]()
+		out[i].Shrink = lazyShrink(e.makers[i])
 	}
 	return out
+}
+
+// lazyShrink makes the shrink iterator on its first use: building one walks gopter's shrink
+// tree, and most cases (every passing one) never shrink.
+func lazyShrink(make func() func() (Case, bool)) func() (Case, bool) {
+	var it func() (Case, bool)
+	return func() (Case, bool) {
+		if it == nil {
+			it = make()
+		}
+		return it()
+	}
 }

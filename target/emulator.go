@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
+	"sync"
 
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/generators"
@@ -25,23 +25,101 @@ func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		body = b
 		req.Body.Close()
 	}
-	in := req.Clone(req.Context())
+	// A shallow copy is enough: the handler reads the URL and the headers and never changes
+	// them (net/http's server makes the same promise to handlers about its own request).
+	in := new(http.Request)
+	*in = *req
 	in.Body = io.NopCloser(bytes.NewReader(body))
+	in.GetBody = nil
 	in.ContentLength = int64(len(body))
 	in.RequestURI = req.URL.RequestURI()
 	if in.Host == "" {
 		in.Host = req.URL.Host
 	}
 	in.RemoteAddr = "127.0.0.1:1"
-	rec := httptest.NewRecorder()
+	if in.Proto == "" {
+		in.Proto, in.ProtoMajor, in.ProtoMinor = "HTTP/1.1", 1, 1
+	}
+	if in.Header == nil {
+		in.Header = http.Header{}
+	}
+	rec := recorders.Get().(*recorder)
+	rec.header, rec.status = http.Header{}, 0
 	t.h.ServeHTTP(rec, in)
-	res := rec.Result()
-	res.Request = req
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	res := &http.Response{
+		Status:        fmt.Sprintf("%03d %s", rec.status, http.StatusText(rec.status)),
+		StatusCode:    rec.status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        rec.header,
+		Body:          &recordedBody{rec: rec, r: bytes.NewReader(rec.body.Bytes())},
+		ContentLength: int64(rec.body.Len()),
+		Request:       req,
+	}
+	rec.header = nil
 	return res, nil
 }
 
 // HandlerTransport is an http.RoundTripper that hands requests straight to h, without a socket.
 func HandlerTransport(h http.Handler) http.RoundTripper { return handlerTransport{h: h} }
+
+// recorder is a minimal http.ResponseWriter for handlerTransport. Recorders are pooled: the
+// body buffer goes back to the pool when the response body is closed.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+var recorders = sync.Pool{New: func() any { return new(recorder) }}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(b)
+}
+
+// recordedBody reads a recorder's body and returns the recorder to the pool on Close.
+type recordedBody struct {
+	mu  sync.Mutex
+	rec *recorder
+	r   *bytes.Reader
+}
+
+func (b *recordedBody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.rec == nil {
+		return 0, io.EOF
+	}
+	return b.r.Read(p)
+}
+
+func (b *recordedBody) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if rec := b.rec; rec != nil {
+		b.rec, b.r = nil, nil
+		if rec.body.Cap() <= 64<<10 {
+			rec.body.Reset()
+			recorders.Put(rec)
+		}
+	}
+	return nil
+}
 
 // PrincipalCredentials maps the harness's principal names to an emulator configuration's
 // credentials (the primary key carries the STS token for STS cases).
