@@ -46,11 +46,12 @@ func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Wr
 			"Usage: clbcheck cleanup --run ID [--ledger FILE | --out DIR] [--target ...] [flags]",
 			"",
 			"Removes what a run created and did not delete (it was killed, lost the network, or ran",
-			"with --keep-resources). The contract has no operation that lists load balancers, so the",
-			"resources are found through the run's ledger: a JSON-lines file to which every created",
-			"resource was written, and synced, before the run went on, and every deletion after. What",
-			"remains is deleted newest first with the principal that created it; each deletion is",
-			"added to the ledger, so running cleanup twice is harmless.",
+			"with --keep-resources). Resources are found two ways: through the run's ledger, a",
+			"JSON-lines file to which every created resource was written, and synced, before the run",
+			"went on, and every deletion after; and through the run tag ("+target.RunTagKey+"=<run id>)",
+			"every load balancer of the run carries, listed with DescribeLoadBalancers. The ledger's",
+			"entries are deleted newest first with the principal that created them, then whatever the",
+			"tag still finds; each deletion is recorded, so running cleanup twice is harmless.",
 			"",
 			"Names of created resources carry clbcheck-<run id>: a load balancer whose creation was",
 			"sent but whose answer never came is listed by that name, to be found in the console.",
@@ -93,6 +94,11 @@ func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Wr
 		}
 	}
 	st, err := target.ReadLedger(path, *run)
+	if _, serr := os.Stat(path); serr != nil && os.IsNotExist(serr) {
+		// No ledger (lost, or the run was elsewhere): the run tag still finds the instances.
+		fmt.Fprintf(stderr, "clbcheck cleanup: no ledger at %s; searching the target for instances tagged %s=%s\n", path, target.RunTagKey, *run)
+		st, err = &target.LedgerState{}, nil
+	}
 	if err != nil {
 		return usage("%v (give the ledger with --ledger FILE or the run's --out DIR)", err)
 	}
@@ -159,6 +165,40 @@ func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Wr
 		default:
 			fmt.Fprintf(stdout, "  REFUSED %s: %d %s: %s\n", desc, resp.Status, resp.Code, resp.Message)
 			refused++
+		}
+	}
+	// Sweep by the run tag: it finds instances whose creation answer never reached the ledger,
+	// and everything when the ledger is gone.
+	for _, principal := range []string{generators.PrincipalPrimary, generators.PrincipalSecond} {
+		if !tg.HasPrincipal(principal) || cctx.Err() != nil {
+			continue
+		}
+		ids, err := target.TaggedInstances(cctx, tg, principal, *run)
+		if err != nil {
+			fmt.Fprintf(stdout, "  tag search as %s failed: %s\n", principal, redactSecrets(err.Error()))
+			if errors.Is(err, target.ErrUnreachable) {
+				unreachable = true
+			}
+			continue
+		}
+		for _, id := range ids {
+			desc := fmt.Sprintf("%s %s=%s (found by its run tag)", spec.ActionDeleteLoadBalancer, spec.ParamLoadBalancerID, id)
+			if *dryRun {
+				fmt.Fprintf(stdout, "  would delete %s\n", desc)
+				continue
+			}
+			resp, err := tg.Send(cctx, target.Request{Action: spec.ActionDeleteLoadBalancer, Principal: principal, Params: []target.KV{{Name: spec.ParamLoadBalancerID, Value: id}}})
+			if err == nil && resp.Success() {
+				fmt.Fprintf(stdout, "  deleted %s\n", desc)
+				removed++
+				continue
+			}
+			refused++
+			if err != nil {
+				fmt.Fprintf(stdout, "  FAILED  %s: %s\n", desc, redactSecrets(err.Error()))
+			} else {
+				fmt.Fprintf(stdout, "  REFUSED %s: %d %s: %s\n", desc, resp.Status, resp.Code, resp.Message)
+			}
 		}
 	}
 	for _, e := range st.Unconfirmed {

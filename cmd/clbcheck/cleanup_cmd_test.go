@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -94,9 +95,10 @@ func TestCleanupUsageErrors(t *testing.T) {
 	code, _, errOut := cli(t, "cleanup")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, "--run ID is required")
+	// A missing ledger is not an error: the run tag is searched instead.
 	code, _, errOut = cli(t, "cleanup", "--run", "nothere", "--out", t.TempDir())
-	assert.Equal(t, exitUsage, code)
-	assert.Contains(t, errOut, "cannot read the ledger")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, errOut, "no ledger")
 	code, _, errOut = cli(t, "cleanup", "--run", "BAD ID")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, "is not a run id")
@@ -140,4 +142,23 @@ func TestLedgerAbandonedIntentIsSettled(t *testing.T) {
 	st, err = target.ReadLedger(path, "b")
 	require.NoError(t, err)
 	assert.Len(t, st.Unconfirmed, 1, "runs are kept apart")
+}
+
+// Without any ledger, cleanup still finds a run's instances through their run tag.
+func TestCleanupByRunTagWithoutLedger(t *testing.T) {
+	srv, _ := emulatorServer(t)
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	code := dispatch([]string{"run", "--target", srv.URL, "--run-id", "tagsweep", "--keep-resources", "--max-cases", "5", "--random", "-1", "--sequences", "-1", "--quiet", "--out", dir, "--ledger", filepath.Join(dir, "elsewhere.jsonl")}, &out, &errOut)
+	require.Equal(t, exitOK, code, errOut.String())
+	out.Reset()
+	errOut.Reset()
+	code = dispatch([]string{"cleanup", "--run", "tagsweep", "--target", srv.URL, "--ledger", filepath.Join(dir, "missing.jsonl")}, &out, &errOut)
+	require.Equal(t, exitOK, code, out.String()+errOut.String())
+	assert.Contains(t, errOut.String(), "no ledger")
+	assert.Contains(t, out.String(), "found by its run tag")
+	out.Reset()
+	code = dispatch([]string{"cleanup", "--run", "tagsweep", "--target", srv.URL, "--ledger", filepath.Join(dir, "missing.jsonl"), "--dry-run"}, &out, &errOut)
+	require.Equal(t, exitOK, code)
+	assert.NotContains(t, out.String(), "would delete", "nothing tagged remains")
 }
