@@ -20,7 +20,7 @@ import (
 func init() {
 	register(command{
 		name:    "cleanup",
-		summary: "remove what a run left on a target, from the run's ledger (--run ID)",
+		summary: "remove what a run left on a target, found through its ledger and its run tag (--run ID)",
 		run:     runCleanup,
 	})
 }
