@@ -149,6 +149,8 @@ type Meta struct {
 	Seed    int64     `json:"seed"`
 	Started time.Time `json:"started"`
 	Checks  []string  `json:"checks"`
+	// Shard is "K/N" when the run was one shard of N (empty: the whole suite).
+	Shard string `json:"shard,omitempty"`
 }
 
 // count adds one case with verdict v to the summary (a warning also counts as passed).

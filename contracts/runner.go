@@ -129,6 +129,9 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 		}
 	}
 	meta := Meta{Tool: "clbcheck", Version: Version, Target: t.Name(), Profile: opts.Profile, Seed: opts.Seed, Started: started, Checks: checkNames}
+	if opts.ShardN > 1 {
+		meta.Shard = fmt.Sprintf("%d/%d", opts.ShardK, opts.ShardN)
+	}
 	rep := opts.Reporter
 	if rep == nil {
 		rep = discard{}

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/clbcheck/clbcheck/reports"
+)
+
+func init() {
+	register(command{
+		name:    "merge",
+		summary: "combine the JSON reports of shards (--shard K/N) into one",
+		run:     runMerge,
+	})
+}
+
+func runMerge(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	quiet := fs.Bool("quiet", false, "print nothing but errors and warnings")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, joinLines(
+			"Usage: clbcheck merge [flags] OUT.json IN1.json [IN2.json ...]",
+			"",
+			"Merges the JSON reports of the shards of one run (clbcheck run --shard K/N --seed S on",
+			"N machines) into OUT.json: counts are summed, failures and warnings united, coverage",
+			"combined (a code reached by any shard is reached). It warns when the inputs do not look",
+			"like the shards of one run: different seeds, a shard missing or given twice.",
+			"",
+			"Exit status: 0 the merged report has no failures, 1 it has failures, 2 usage error or an",
+			"unreadable input, 3 a shard was aborted (and none failed).",
+			"",
+			"Flags:"))
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() < 2 {
+		fmt.Fprintln(stderr, "clbcheck merge: give the output file and at least one input report: clbcheck merge OUT.json IN1.json IN2.json ...")
+		return exitUsage
+	}
+	outPath, inPaths := fs.Arg(0), fs.Args()[1:]
+	for _, in := range inPaths {
+		if sameFile(in, outPath) {
+			fmt.Fprintf(stderr, "clbcheck merge: the output %s is also an input; write the merged report elsewhere\n", outPath)
+			return exitUsage
+		}
+	}
+	var ins []*reports.JSONReport
+	for _, path := range inPaths {
+		rep, err := readReport(path)
+		if err != nil {
+			fmt.Fprintf(stderr, "clbcheck merge: %v\n", err)
+			return exitUsage
+		}
+		ins = append(ins, rep)
+	}
+	for _, w := range shardWarnings(inPaths, ins) {
+		fmt.Fprintf(stderr, "clbcheck merge: warning: %s\n", w)
+	}
+	merged := reports.Merge(ins...)
+	merged.Meta.Shard = ""
+	if err := writeMergedReport(outPath, merged); err != nil {
+		fmt.Fprintf(stderr, "clbcheck merge: cannot write %s: %v\n", outPath, err)
+		return exitUsage
+	}
+	s := merged.Summary.Summary
+	if !*quiet {
+		fmt.Fprintf(stdout, "merged %d reports into %s: %d cases, %d passed, %d failed, %d warnings, %d skipped; documented codes reached %d of %d, asserted %d\n",
+			len(ins), outPath, s.Cases, s.Passed, s.Failed, s.Warnings, s.Skipped, merged.Coverage.Reached, merged.Coverage.Documented, merged.Coverage.Asserted)
+	}
+	switch {
+	case s.Failed > 0 || len(merged.Failures) > 0:
+		return exitFailures
+	case s.Aborted:
+		fmt.Fprintf(stderr, "clbcheck merge: a shard was aborted: %s\n", s.AbortCause)
+		return exitUnreachable
+	}
+	return exitOK
+}
+
+// writeMergedReport writes the merged report next to its final name and renames it into place, so a
+// reader never sees half a file.
+func writeMergedReport(path string, rep *reports.JSONReport) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".merge-*.json")
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(tmp)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(rep); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
+}
+
+func sameFile(a, b string) bool {
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	if err1 == nil && err2 == nil {
+		return os.SameFile(fa, fb)
+	}
+	return filepath.Clean(a) == filepath.Clean(b)
+}
+
+// shardWarnings says what makes the inputs look like something other than the N shards of one
+// run. Reports without shard information (whole runs) are merged without comment on shards.
+func shardWarnings(paths []string, reps []*reports.JSONReport) []string {
+	var out []string
+	seeds := map[int64][]string{}
+	targets := map[string]bool{}
+	for i, r := range reps {
+		seeds[r.Meta.Seed] = append(seeds[r.Meta.Seed], paths[i])
+		targets[r.Meta.Target] = true
+	}
+	if len(seeds) > 1 {
+		var parts []string
+		for seed, ps := range seeds {
+			parts = append(parts, fmt.Sprintf("seed %d in %s", seed, strings.Join(ps, ", ")))
+		}
+		sort.Strings(parts)
+		out = append(out, "the reports come from runs with different seeds ("+strings.Join(parts, "; ")+"): their random cases are not one partition; give every shard the same --seed")
+	}
+	if len(targets) > 1 {
+		out = append(out, "the reports come from different targets")
+	}
+	seen := map[int]string{}
+	n := 0
+	for i, r := range reps {
+		if r.Meta.Shard == "" {
+			continue
+		}
+		k, total, ok := splitShard(r.Meta.Shard)
+		if !ok {
+			continue
+		}
+		if n != 0 && total != n {
+			out = append(out, fmt.Sprintf("%s is shard %s but another input is a shard of %d", paths[i], r.Meta.Shard, n))
+			continue
+		}
+		n = total
+		if prev, dup := seen[k]; dup {
+			out = append(out, fmt.Sprintf("shard %d/%d is given twice (%s and %s); its cases are counted twice", k, total, prev, paths[i]))
+			continue
+		}
+		seen[k] = paths[i]
+	}
+	if n > 0 {
+		var missing []string
+		for k := 1; k <= n; k++ {
+			if _, ok := seen[k]; !ok {
+				missing = append(missing, fmt.Sprintf("%d/%d", k, n))
+			}
+		}
+		if len(missing) > 0 {
+			out = append(out, "shards missing: "+strings.Join(missing, ", ")+"; the merged report covers part of the suite")
+		}
+	}
+	return out
+}
+
+func splitShard(s string) (k, n int, ok bool) {
+	a, b, found := strings.Cut(s, "/")
+	if !found {
+		return 0, 0, false
+	}
+	k, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	return k, n, err1 == nil && err2 == nil && k >= 1 && k <= n
+}
