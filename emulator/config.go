@@ -131,6 +131,7 @@ const (
 	PrincipalSecondary = "secondary"  // root key of the second account
 	PrincipalDenied    = "ram-denied" // RAM user of the primary account denied the operation under test
 	PrincipalSTS       = "primary-sts"
+	PrincipalDisabled  = "key-disabled" // RAM user of the primary account whose only key is disabled
 )
 
 // The fixed keys of DefaultConfig. They are made up for local use with the emulator and are
@@ -146,6 +147,8 @@ const (
 	DefaultDeniedKeyID       = "LTAIemulatorRamDenied03"
 	DefaultDeniedSecret      = "emulator-ram-user-secret-for-local-use-only"
 	DefaultSTSToken          = "emulator-sts-token-for-local-use-only"
+	DefaultDisabledKeyID     = "LTAIemulatorDisabled04"
+	DefaultDisabledSecret    = "emulator-disabled-key-secret-for-local-use-only"
 	DefaultRegion            = "cn-hangzhou"
 	defaultMaxNonces         = 1 << 20
 	ramActionPrefix          = "slb:"
@@ -175,6 +178,9 @@ func DefaultConfig() Config {
 						{Effect: effectDeny, Action: StringList{s.UnderTest.RAM.Action}, Resource: StringList{"*"}},
 						{Effect: effectAllow, Action: StringList{ramActionPrefix + "*"}, Resource: StringList{"*"}},
 					}}},
+				}, {
+					Name: PrincipalDisabled,
+					Keys: []AccessKey{{ID: DefaultDisabledKeyID, Secret: DefaultDisabledSecret, Disabled: true}},
 				}},
 			},
 			{

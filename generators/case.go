@@ -41,6 +41,7 @@ const (
 	PrincipalPrimary    = "primary"
 	PrincipalSecond     = "second"     // another account
 	PrincipalRestricted = "restricted" // a RAM user the policy denies
+	PrincipalDisabled   = "disabled"   // a key its owner disabled
 )
 
 // Fixture slots: names of resources a case refers to. A target provisions each slot once per

@@ -34,6 +34,8 @@ func (b *builder) security(base []Param) {
 	b.add(Case{ID: "security/sts-token", Scenario: "AUTH_STS", Category: Security, Params: base, Auth: AuthSTS, Expect: success()})
 	b.add(Case{ID: "security/ram-denied", Scenario: "AUTH_ram-denied", Category: Security, Params: base, Principal: PrincipalRestricted,
 		Expect: gw("ram-denied"), Broken: &Broken{Kind: "auth", Rule: "ram-denied"}})
+	b.add(Case{ID: "security/disabled-key", Scenario: "AUTH_disabled-access-key", Category: Security, Params: base, Principal: PrincipalDisabled,
+		Expect: gw("disabled-access-key"), Broken: &Broken{Kind: "auth", Rule: "disabled-key"}})
 	// Another account may not use the primary account's instance.
 	if e, ok := s.StateError("load-balancer-not-found"); ok {
 		o := e.Outcome()

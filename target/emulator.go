@@ -133,6 +133,7 @@ func PrincipalCredentials(cfg emulator.Config) map[string]signature.Credentials 
 	pick(generators.PrincipalPrimary, emulator.PrincipalPrimary)
 	pick(generators.PrincipalSecond, emulator.PrincipalSecondary)
 	pick(generators.PrincipalRestricted, emulator.PrincipalDenied)
+	pick(generators.PrincipalDisabled, emulator.PrincipalDisabled)
 	if sts, ok := cfg.Principal(emulator.PrincipalSTS); ok {
 		c := out[generators.PrincipalPrimary]
 		if c.AccessKeyID == sts.Credentials.AccessKeyID {

@@ -87,6 +87,7 @@ func runUsage(fs *flag.FlagSet) func() {
 			"  "+envKeyID+", "+envKeySecret+", optional "+envToken,
 			"  "+envSecondKeyID+" / "+envSecondSecret+" (a second account)",
 			"  "+envRestrictedKeyID+" / "+envRestrictedSecret+" (a RAM user denied the operation)",
+			"  "+envDisabledKeyID+" / "+envDisabledSecret+" (a disabled key, for the gateway's answer to it)",
 			"Cases needing a principal without credentials are skipped.",
 			"",
 			"Resources a run creates are recorded in a ledger (JSON lines, synced before the run goes",

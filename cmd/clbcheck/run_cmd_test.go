@@ -38,7 +38,7 @@ func runArgs(extra ...string) []string { return append(append([]string{"run"}, f
 
 // clearCredentials makes sure the developer's own environment plays no part.
 func clearCredentials(t *testing.T) {
-	for _, v := range []string{envKeyID, envKeySecret, envToken, envSecondKeyID, envSecondSecret, envRestrictedKeyID, envRestrictedSecret} {
+	for _, v := range []string{envKeyID, envKeySecret, envToken, envSecondKeyID, envSecondSecret, envRestrictedKeyID, envRestrictedSecret, envDisabledKeyID, envDisabledSecret} {
 		t.Setenv(v, "")
 	}
 }

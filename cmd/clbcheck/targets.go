@@ -26,6 +26,8 @@ const (
 	envSecondSecret     = "CLBCHECK_SECOND_ACCESS_KEY_SECRET"
 	envRestrictedKeyID  = "CLBCHECK_RESTRICTED_ACCESS_KEY_ID"
 	envRestrictedSecret = "CLBCHECK_RESTRICTED_ACCESS_KEY_SECRET"
+	envDisabledKeyID    = "CLBCHECK_DISABLED_ACCESS_KEY_ID"
+	envDisabledSecret   = "CLBCHECK_DISABLED_ACCESS_KEY_SECRET"
 )
 
 // Kinds of target.
@@ -213,6 +215,7 @@ func credentialsFromEnv() (map[string]signature.Credentials, error) {
 		{generators.PrincipalPrimary, envKeyID, envKeySecret, envToken},
 		{generators.PrincipalSecond, envSecondKeyID, envSecondSecret, ""},
 		{generators.PrincipalRestricted, envRestrictedKeyID, envRestrictedSecret, ""},
+		{generators.PrincipalDisabled, envDisabledKeyID, envDisabledSecret, ""},
 	}
 	for _, p := range pairs {
 		id, secret := strings.TrimSpace(os.Getenv(p.id)), os.Getenv(p.secret)
@@ -236,7 +239,7 @@ func credentialsFromEnv() (map[string]signature.Credentials, error) {
 // principalNames lists, for a message, which principals a target has credentials for.
 func principalNames(creds map[string]signature.Credentials) string {
 	var names []string
-	for _, p := range []string{generators.PrincipalPrimary, generators.PrincipalSecond, generators.PrincipalRestricted} {
+	for _, p := range []string{generators.PrincipalPrimary, generators.PrincipalSecond, generators.PrincipalRestricted, generators.PrincipalDisabled} {
 		if _, ok := creds[p]; ok {
 			names = append(names, p)
 		}
