@@ -137,6 +137,9 @@ func NewExternalWorld(base string, creds signature.Credentials, client *http.Cli
 		w.second = def.MustPrincipal(emulator.PrincipalSecondary).Credentials
 	}
 	w.send = func(x Wire) (Answer, error) {
+		if !validHeaderValue(x.ContentType) {
+			return Answer{}, errUnsendable
+		}
 		dst := *u
 		dst.Path = "/"
 		dst.RawQuery = sanitizeURI(x.Query)
@@ -162,6 +165,22 @@ func NewExternalWorld(base string, creds signature.Credentials, client *http.Cli
 		return nil, err
 	}
 	return w, nil
+}
+
+// errUnsendable is the error of an input net/http refuses to put on the wire (a header value
+// with control bytes, a method that is not a token): nothing reaches the server, so there is
+// nothing to judge.
+var errUnsendable = errors.New("net/http cannot send this request")
+
+// validHeaderValue is net/http's rule for a header value it will send: no control bytes
+// other than tab.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; (c < ' ' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // Send delivers a request as it is.
