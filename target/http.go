@@ -50,7 +50,7 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 		cfg.Region = "cn-hangzhou"
 	}
 	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 30 * time.Second}
+		cfg.Client = &http.Client{Transport: NewTransport(), Timeout: 30 * time.Second}
 	}
 	if cfg.Name == "" {
 		cfg.Name = cfg.BaseURL
@@ -63,6 +63,17 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 		return nil, err
 	}
 	return &HTTP{cfg: cfg, base: u, s: s}, nil
+}
+
+// NewTransport returns the transport a target should send through: http.DefaultTransport's
+// settings, but with enough idle connections per host for every worker to keep its own.
+// DefaultTransport keeps two, so a run with more workers than that closes and reopens a
+// connection for most requests (and leaves thousands of sockets in TIME_WAIT).
+func NewTransport() *http.Transport {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns = 256
+	tr.MaxIdleConnsPerHost = 64
+	return tr
 }
 
 // Name implements Target.
@@ -82,20 +93,48 @@ func (h *HTTP) HasPrincipal(name string) bool {
 
 // encode writes params in order, percent-encoding all but raw values.
 func encode(kvs []KV) string {
+	n := 0
+	for _, kv := range kvs {
+		n += len(kv.Name) + len(kv.Value) + 2
+	}
 	var b strings.Builder
+	b.Grow(n + n/4)
 	for i, kv := range kvs {
 		if i > 0 {
 			b.WriteByte('&')
 		}
-		b.WriteString(url.QueryEscape(kv.Name))
+		queryEscape(&b, kv.Name)
 		b.WriteByte('=')
 		if kv.Raw {
 			b.WriteString(kv.Value)
 		} else {
-			b.WriteString(url.QueryEscape(kv.Value))
+			queryEscape(&b, kv.Value)
 		}
 	}
 	return b.String()
+}
+
+// queryEscape writes url.QueryEscape(s) to b: letters, digits and "-_.~" as they are, a space
+// as '+', every other byte as %XX.
+func queryEscape(b *strings.Builder, s string) {
+	const hex = "0123456789ABCDEF"
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
+			continue
+		}
+		b.WriteString(s[start:i])
+		if c == ' ' {
+			b.WriteByte('+')
+		} else {
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+		start = i + 1
+	}
+	b.WriteString(s[start:])
 }
 
 // decoded returns the values the server will read for kvs (raw values are unescaped).
@@ -115,6 +154,10 @@ func decoded(kvs []KV) url.Values {
 
 // Build encodes and signs a request without sending it.
 func (h *HTTP) Build(req Request) (*http.Request, Sent, error) {
+	return h.build(context.Background(), req)
+}
+
+func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, error) {
 	principal := req.Principal
 	if principal == "" {
 		principal = generators.PrincipalPrimary
@@ -199,11 +242,12 @@ func (h *HTTP) Build(req Request) (*http.Request, Sent, error) {
 	u := *h.base
 	u.Path = h.s.Wire.Path
 	u.RawQuery = encode(query)
+	full := u.String()
 	var body []byte
 	if len(form) > 0 {
 		body = []byte(encode(form))
 	}
-	hr, err := http.NewRequest(method, u.String(), bytes.NewReader(body))
+	hr, err := http.NewRequestWithContext(ctx, method, full, bytes.NewReader(body))
 	if err != nil {
 		return nil, Sent{}, fmt.Errorf("cannot build the request: %w", err)
 	}
@@ -225,7 +269,7 @@ func (h *HTTP) Build(req Request) (*http.Request, Sent, error) {
 		}
 		hr.Header.Del("Host")
 	}
-	sent := Sent{Method: method, URL: u.String(), Body: string(body), Headers: map[string]string{}}
+	sent := Sent{Method: method, URL: full, Body: string(body), Headers: make(map[string]string, len(hr.Header))}
 	for k := range hr.Header {
 		sent.Headers[k] = hr.Header.Get(k)
 	}
@@ -265,11 +309,10 @@ func sortedKeys(v url.Values) []string {
 
 // Send implements Target.
 func (h *HTTP) Send(ctx context.Context, req Request) (*Response, error) {
-	hr, sent, err := h.Build(req)
+	hr, sent, err := h.build(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	hr = hr.WithContext(ctx)
 	start := time.Now()
 	resp, err := h.cfg.Client.Do(hr)
 	if err != nil {
