@@ -79,10 +79,12 @@ func newRequestID() string {
 // decode reads the query and the form body of r and merges them. A value given in both with
 // the same content is kept once, so that Validate's duplicate check only sees real conflicts.
 func (e *Emulator) decode(w http.ResponseWriter, hr *http.Request, req *request) *apiError {
-	req.values, req.raw = url.Values{}, url.Values{}
 	q, qerr := url.ParseQuery(hr.URL.RawQuery)
+	// The parsed query is ours: it becomes raw as it is (form values are appended to it), and
+	// values is sized once for both sources instead of growing key by key.
+	req.raw = q
+	req.values = make(url.Values, len(q)+16)
 	merge(req.values, q)
-	appendAll(req.raw, q)
 	if hr.Body != nil {
 		body, err := io.ReadAll(http.MaxBytesReader(w, hr.Body, maxBody))
 		if err != nil {
