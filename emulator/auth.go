@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"errors"
-	"net/http"
 	"regexp"
 	"strings"
 	"sync"
@@ -205,13 +204,13 @@ func (e *Emulator) checkTime(ts string) *apiError {
 	}
 }
 
-// checkToken: a security token, when sent, must be one issued for the key. The catalogue has
-// no code for a wrong token; the emulator answers InvalidSecurityToken.Mismatch (local).
+// checkToken: a security token, when sent, must be one issued for the key (gateway state
+// token-mismatch otherwise).
 func (e *Emulator) checkToken(ent keyEntry, token string) *apiError {
 	if token == "" || contains(ent.key.Tokens, token) {
 		return nil
 	}
-	return localError(http.StatusBadRequest, "InvalidSecurityToken.Mismatch", "The security token does not belong to this access key.")
+	return e.gatewayError("token-mismatch", "")
 }
 
 func (e *Emulator) useNonce(keyID, nonce string) *apiError {

@@ -69,14 +69,12 @@
 // IncompleteSignature. A wrong signature gets SignatureDoesNotMatch whose message ends with
 // " server string to sign is:" and the server's string.
 //
-// # Codes outside the description's catalogue
+// # Answers of the neighbouring operations
 //
-// The neighbouring operations and a few gateway conditions have errors the description does
-// not list; the emulator answers them with these codes (status 400): CertificateFormatError,
-// KeyFormatError, CertificateNotMatchPrivateKey (UploadServerCertificate and
-// UploadCACertificate), AclExistSameName, AclEntryExist (ACL operations), ListenerNotExist and
-// ServiceIsConfiguring (listener operations), InvalidSecurityToken.Mismatch (a security token
-// not issued for the key).
+// The neighbouring operations have errors of their own (a malformed certificate, a taken ACL
+// name, a missing listener, ...); they come from the description's x-neighbour-errors, looked
+// up by state name like every other answer, and a security token not issued for the key gets
+// the gateway's token-mismatch entry.
 //
 // # RAM for operations other than the one under test
 //

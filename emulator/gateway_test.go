@@ -80,6 +80,11 @@ var gatewayCases = map[string]gatewayCase{
 		return e.as(emulator.PrincipalSecondary).call(spec.ActionDescribeLoadBalancer, nil)
 	}},
 	"unknown-action": {run: func(e *env) resp { return e.primary().call("DescribeNothing", nil) }},
+	"token-mismatch": {run: func(e *env) resp {
+		c := e.as(emulator.PrincipalSTS)
+		c.creds.SecurityToken = "not-issued-for-this-key"
+		return c.call(spec.ActionDescribeLoadBalancer, nil)
+	}},
 	"unknown-version": {run: func(e *env) resp {
 		c := e.primary()
 		v := c.signed(spec.ActionDescribeLoadBalancer, nil)
@@ -208,7 +213,7 @@ func TestSTSToken(t *testing.T) {
 	sts.creds.SecurityToken = "forged"
 	r := sts.call(spec.ActionCreateLoadBalancer, url.Values{spec.ParamRegionID: {emulator.DefaultRegion}})
 	assert.Equal(t, http.StatusBadRequest, r.Status)
-	assert.Equal(t, "InvalidSecurityToken.Mismatch", r.code())
+	assert.Equal(t, "InvalidSecurityToken.MismatchWithAccessKey", r.code())
 }
 
 func TestUnknownPathAndMethods(t *testing.T) {

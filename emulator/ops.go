@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"net/http"
 	"net/netip"
 	"sort"
 	"strconv"
@@ -286,14 +285,14 @@ func fingerprint(cert *x509.Certificate) string {
 func (e *Emulator) uploadServerCertificate(req *request, _ *spec.Operation) (map[string]any, *apiError) {
 	cert, ok := parseCertificate(req.value(spec.ParamServerCertificate))
 	if !ok {
-		return nil, localError(http.StatusBadRequest, "CertificateFormatError", "The certificate is not a PEM-encoded X.509 certificate.")
+		return nil, e.neighbourError("certificate-format", "")
 	}
 	key, ok := parsePrivateKey(req.value(spec.ParamPrivateKey))
 	if !ok {
-		return nil, localError(http.StatusBadRequest, "KeyFormatError", "The private key is not a PEM-encoded RSA, EC or Ed25519 key.")
+		return nil, e.neighbourError("key-format", "")
 	}
 	if !keyMatches(cert, key) {
-		return nil, localError(http.StatusBadRequest, "CertificateNotMatchPrivateKey", "The certificate does not match the private key.")
+		return nil, e.neighbourError("key-mismatch", "")
 	}
 	return e.storeCertificate(req, cert, false, req.value(spec.ParamServerCertificateName), orDefault(req.value(paramStandardType), standardInternational))
 }
@@ -301,7 +300,7 @@ func (e *Emulator) uploadServerCertificate(req *request, _ *spec.Operation) (map
 func (e *Emulator) uploadCACertificate(req *request, _ *spec.Operation) (map[string]any, *apiError) {
 	cert, ok := parseCertificate(req.value(spec.ParamCACertificate))
 	if !ok {
-		return nil, localError(http.StatusBadRequest, "CertificateFormatError", "The CA certificate is not a PEM-encoded X.509 certificate.")
+		return nil, e.neighbourError("certificate-format", "the CA certificate")
 	}
 	return e.storeCertificate(req, cert, true, req.value(spec.ParamCACertificateName), standardInternational)
 }
@@ -338,7 +337,7 @@ func (e *Emulator) createACL(req *request, _ *spec.Operation) (map[string]any, *
 	name := req.value(spec.ParamACLName)
 	for _, a := range r.ACLs {
 		if a.Name == name {
-			return nil, localError(http.StatusBadRequest, "AclExistSameName", "An ACL with this name already exists in the region.")
+			return nil, e.neighbourError("acl-name-taken", "")
 		}
 	}
 	a := &acl{ID: e.state.nextID("acl-"), Name: name, IPVersion: orDefault(req.value(spec.ParamAddressIPVersion), ipv4), Entries: []aclEntry{}}
@@ -383,7 +382,7 @@ func (e *Emulator) addACLEntry(req *request, _ *spec.Operation) (map[string]any,
 		ent := aclEntry{Entry: p.Masked().String(), Comment: it.Comment}
 		for _, old := range append(append([]aclEntry{}, a.Entries...), added...) {
 			if old.Entry == ent.Entry {
-				return nil, localError(http.StatusBadRequest, "AclEntryExist", "The entry "+ent.Entry+" is already in the ACL.")
+				return nil, e.neighbourError("acl-entry-exists", ent.Entry)
 			}
 		}
 		added = append(added, ent)
@@ -404,7 +403,7 @@ func (e *Emulator) createGroup(masterSlave bool) opFunc {
 		if ae != nil {
 			return nil, ae
 		}
-		g := &serverGroup{ID: e.state.nextID("rsp-"), MasterSlave: masterSlave}
+		g := &serverGroup{MasterSlave: masterSlave}
 		field := spec.FieldVServerGroupID
 		if masterSlave {
 			g.Name, g.Backends = req.value(spec.ParamMasterSlaveGroupName), req.value(spec.ParamMasterSlaveBackendServers)
@@ -415,6 +414,8 @@ func (e *Emulator) createGroup(masterSlave bool) opFunc {
 		if g.Backends != "" && !json.Valid([]byte(g.Backends)) {
 			return nil, e.gatewayError("invalid-parameter", "the backend servers must be a JSON list")
 		}
+		// The id is drawn only once the request is known to succeed: a refusal changes nothing.
+		g.ID = e.state.nextID("rsp-")
 		lb.Groups[g.ID] = g
 		if ae := e.commit(func() { delete(lb.Groups, g.ID) }); ae != nil {
 			return nil, ae
@@ -474,14 +475,14 @@ func (e *Emulator) listener(req *request) (*instance, *listener, *apiError) {
 	port, _ := strconv.Atoi(req.value(spec.ParamListenerPort))
 	l := lb.Listeners[port]
 	if l == nil || (req.value(spec.ParamListenerProtocol) != "" && req.value(spec.ParamListenerProtocol) != l.Protocol) {
-		return nil, nil, localError(http.StatusBadRequest, "ListenerNotExist", fmt.Sprintf("The instance has no such listener on port %d.", port))
+		return nil, nil, e.neighbourError("listener-not-found", fmt.Sprintf("port %d", port))
 	}
 	return lb, l, nil
 }
 
 // busy is the answer for a change to a listener that is still starting.
 func (e *Emulator) busy() *apiError {
-	return localError(http.StatusBadRequest, "ServiceIsConfiguring", "A previous configuration of the listener is still being applied; retry later.")
+	return e.neighbourError("listener-configuring", "")
 }
 
 func (e *Emulator) startListener(req *request, _ *spec.Operation) (map[string]any, *apiError) {

@@ -227,10 +227,18 @@ func fillMessage(msg string, args ...string) string {
 	return b.String()
 }
 
-// localError is an answer for a condition the description's catalogue does not cover (the
-// neighbouring operations' own errors). Each code used is listed in doc.go.
-func localError(status int, code, msg string) *apiError {
-	return &apiError{Status: status, Code: code, Message: msg}
+// neighbourError builds the answer of a neighbouring operation from the catalogue
+// (x-neighbour-errors), with detail appended to its message.
+func (e *Emulator) neighbourError(state, detail string) *apiError {
+	ec, ok := e.spec.NeighbourError(state)
+	if !ok {
+		return &apiError{Status: http.StatusInternalServerError, Code: "InternalError", Message: "unknown neighbour state " + state}
+	}
+	msg := ec.Message
+	if detail != "" {
+		msg = strings.TrimSuffix(msg, ".") + ": " + detail
+	}
+	return &apiError{Status: ec.Status, Code: ec.Code, Message: msg}
 }
 
 // writeError renders an error answer in the request's format.

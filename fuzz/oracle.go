@@ -19,19 +19,16 @@ type Answer struct {
 // panicMarker is the text the emulator's last-resort recover writes into its answer.
 const panicMarker = "emulator fault"
 
-// NeighbourCodes are the codes emulator/doc.go lists as answered by the neighbouring
-// operations although the description's catalogue does not have them. The oracle accepts them
-// for those operations only: the operation under test must answer catalogue codes. They are
-// a gap in the catalogue (see TestEmulatorCodesAreInTheCatalogue), not a licence.
-var NeighbourCodes = map[string]bool{
-	"CertificateFormatError":        true,
-	"KeyFormatError":                true,
-	"CertificateNotMatchPrivateKey": true,
-	"AclExistSameName":              true,
-	"AclEntryExist":                 true,
-	"ListenerNotExist":              true,
-	"ServiceIsConfiguring":          true,
-}
+// NeighbourCodes are the codes of the neighbouring operations (the description's
+// x-neighbour-errors). The oracle accepts them for those operations only: the operation under
+// test must answer codes of its own catalogue or the gateway's.
+var NeighbourCodes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, e := range spec.MustDefault().NeighbourErrors {
+		m[e.Code] = true
+	}
+	return m
+}()
 
 // Problems lists the ways an answer breaks what must hold for every request, whatever it
 // carries: a status that is 2xx or 4xx, never a 5xx or the emulator's panic text; a body

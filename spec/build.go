@@ -354,7 +354,15 @@ func (b *builder) catalogue() error {
 	for i := range b.s.GatewayErrors {
 		b.s.GatewayErrors[i].Gateway = true
 	}
-	for _, list := range [][]ErrorCode{b.s.Errors, b.s.GatewayErrors} {
+	if _, err := ext(b.doc.Extensions, "x-neighbour-errors", &b.s.NeighbourErrors); err != nil {
+		return &LoadError{Code: ErrCodeBadExtension, Where: "x-neighbour-errors", Msg: "malformed", Err: err}
+	}
+	for _, e := range b.s.NeighbourErrors {
+		if e.Trigger.Kind != TriggerNeighbour || e.Trigger.State == "" {
+			return loadErr(ErrCodeBadExtension, "x-neighbour-errors."+e.Code, "a neighbour error needs a trigger of kind %q with a state", TriggerNeighbour)
+		}
+	}
+	for _, list := range [][]ErrorCode{b.s.Errors, b.s.GatewayErrors, b.s.NeighbourErrors} {
 		for _, e := range list {
 			if e.Code == "" || e.Status < 400 || e.Status > 599 {
 				return loadErr(ErrCodeBadExtension, "x-errors", "entry %q needs a code and a 4xx/5xx status", e.Code)

@@ -295,6 +295,7 @@ const (
 	TriggerQuota       = "quota"
 	TriggerGateway     = "gateway"
 	TriggerUnreachable = "unreachable"
+	TriggerNeighbour   = "neighbour" // an answer of a neighbouring operation (x-neighbour-errors)
 )
 
 // ErrorCode is one error answer of the operation or of the gateway.

@@ -28,6 +28,7 @@ type Spec struct {
 	Rules             []Rule           `json:"rules"`
 	Errors            []ErrorCode      `json:"errors"`
 	GatewayErrors     []ErrorCode      `json:"gatewayErrors"`
+	NeighbourErrors   []ErrorCode      `json:"neighbourErrors,omitempty"`
 	ViolationOutcomes map[Kind]Outcome `json:"violationOutcomes"`
 	States            []State          `json:"states"`
 	Scenarios         []Scenario       `json:"scenarios"`
@@ -89,6 +90,16 @@ func (s *Spec) DocumentedCodes() []string {
 // GatewayError returns the gateway error whose trigger state is name.
 func (s *Spec) GatewayError(state string) (ErrorCode, bool) {
 	for _, e := range s.GatewayErrors {
+		if e.Trigger.State == state {
+			return e, true
+		}
+	}
+	return ErrorCode{}, false
+}
+
+// NeighbourError returns the error of a neighbouring operation whose trigger state is name.
+func (s *Spec) NeighbourError(state string) (ErrorCode, bool) {
+	for _, e := range s.NeighbourErrors {
 		if e.Trigger.State == state {
 			return e, true
 		}

@@ -97,6 +97,10 @@ func decodeXML(r *Response, body []byte) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if root != nil && len(stack) == 0 {
+				r.DecodeErr = fmt.Errorf("malformed XML: a second root element <%s> after <%s>", t.Name.Local, root.name)
+				return
+			}
 			depth++
 			if depth > 32 {
 				r.DecodeErr = fmt.Errorf("XML nested deeper than 32 levels")

@@ -139,7 +139,7 @@ func queryEscape(b *strings.Builder, s string) {
 
 // decoded returns the values the server will read for kvs (raw values are unescaped).
 func decoded(kvs []KV) url.Values {
-	v := url.Values{}
+	v := make(url.Values, len(kvs))
 	for _, kv := range kvs {
 		val := kv.Value
 		if kv.Raw {
@@ -346,7 +346,7 @@ func (h *HTTP) Send(ctx context.Context, req Request) (*Response, error) {
 // SentValues returns the parameters a server decodes from a Sent request (query and form),
 // without the common parameters; it is what negative cases are confirmed against.
 func SentValues(s Sent, common []string) url.Values {
-	out := url.Values{}
+	out := make(url.Values, strings.Count(s.URL, "&")+strings.Count(s.Body, "&")+2)
 	add := func(raw string) {
 		vals, err := url.ParseQuery(raw)
 		if err != nil {
