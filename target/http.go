@@ -138,8 +138,19 @@ func queryEscape(b *strings.Builder, s string) {
 }
 
 // decoded returns the values the server will read for kvs (raw values are unescaped).
-func decoded(kvs []KV) url.Values {
-	v := make(url.Values, len(kvs))
+func decoded(lists ...[]KV) url.Values {
+	n := 0
+	for _, kvs := range lists {
+		n += len(kvs)
+	}
+	v := make(url.Values, n)
+	for _, kvs := range lists {
+		addDecoded(v, kvs)
+	}
+	return v
+}
+
+func addDecoded(v url.Values, kvs []KV) {
 	for _, kv := range kvs {
 		val := kv.Value
 		if kv.Raw {
@@ -149,7 +160,6 @@ func decoded(kvs []KV) url.Values {
 		}
 		v.Add(kv.Name, val)
 	}
-	return v
 }
 
 // Build encodes and signs a request without sending it.
@@ -188,11 +198,12 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 	if version == "" {
 		version = h.s.APIVersion
 	}
-	business := append([]KV{}, req.Params...)
+	business := make([]KV, len(req.Params), len(req.Params)+1)
+	copy(business, req.Params)
 	if !hasKV(business, spec.ParamRegionID) {
 		business = append(business, KV{Name: spec.ParamRegionID, Value: h.cfg.Region})
 	}
-	var common []KV
+	common := make([]KV, 0, 10)
 	now := h.cfg.Now()
 	if !req.Time.IsZero() {
 		now = req.Time
@@ -220,14 +231,14 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 	var query, form []KV
 	switch req.Placement {
 	case "form":
-		form = append(append(form, common...), business...)
+		form = append(append(make([]KV, 0, len(common)+len(business)+1), common...), business...)
 	case "split":
 		query, form = common, business
 	default:
-		query = append(append(query, common...), business...)
+		query = append(append(make([]KV, 0, len(common)+len(business)+1), common...), business...)
 	}
 	if auth != generators.AuthV3 && auth != generators.AuthUnsigned {
-		all := decoded(append(append([]KV{}, query...), form...))
+		all := decoded(query, form)
 		sig := signature.SignV1(method, creds.AccessKeySecret+"", all)
 		if auth == generators.AuthBadSignature {
 			sig = flip(sig)
