@@ -1,0 +1,66 @@
+package target
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// ListenerKey names one listener.
+type ListenerKey struct {
+	LoadBalancerID string
+	Port           string
+	Region         string
+	Principal      string
+}
+
+func (k ListenerKey) params() []KV {
+	ps := []KV{{Name: spec.ParamLoadBalancerID, Value: k.LoadBalancerID}, {Name: spec.ParamListenerPort, Value: k.Port}}
+	if k.Region != "" {
+		ps = append(ps, KV{Name: spec.ParamRegionID, Value: k.Region})
+	}
+	return ps
+}
+
+// AwaitListener reads a listener back until done accepts its answer or timeout passes, pausing
+// interval between reads (a listener's status changes asynchronously on the real service:
+// starting becomes running, a pending configuration settles). It returns the last answer; the
+// error says the time ran out or the context ended.
+func AwaitListener(ctx context.Context, t Target, k ListenerKey, done func(*Response) bool, timeout, interval time.Duration) (*Response, error) {
+	if interval <= 0 {
+		interval = 500 * time.Millisecond
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		resp, err := t.Send(ctx, Request{Action: spec.ActionDescribeHTTPSListener, Params: k.params(), Principal: k.Principal})
+		if err != nil {
+			return nil, err
+		}
+		if done(resp) {
+			return resp, nil
+		}
+		if time.Now().Add(interval).After(deadline) {
+			status, _ := resp.Fields[spec.FieldStatus].(string)
+			return resp, fmt.Errorf("listener %s:%s still %q after %s", k.LoadBalancerID, k.Port, status, timeout)
+		}
+		timer := time.NewTimer(interval)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return resp, ctx.Err()
+		}
+	}
+}
+
+// Settled reports whether a Describe answer shows a listener in a stable state (stopped or
+// running), or no listener at all.
+func Settled(resp *Response) bool {
+	if !resp.Success() {
+		return true
+	}
+	status, _ := resp.Fields[spec.FieldStatus].(string)
+	return status == spec.StatusStopped || status == spec.StatusRunning
+}

@@ -1,0 +1,45 @@
+package target_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
+)
+
+// A started listener is starting for the configured delay, then running: the bounded poll
+// waits for it, and gives up with a clear error when the bound is too short.
+func TestAwaitListenerUntilRunning(t *testing.T) {
+	cfg := emulator.DefaultConfig()
+	cfg.Scenarios["listener-start-delay"] = "300ms"
+	tg, err := target.NewEmulator(cfg)
+	require.NoError(t, err)
+	ctx := context.Background()
+	fx := target.NewFixtures(tg, spec.MustDefault(), nil, "await")
+	lb, err := fx.Resolve(ctx, generators.SlotLB)
+	require.NoError(t, err)
+	cert, err := fx.Resolve(ctx, generators.SlotCert)
+	require.NoError(t, err)
+	create := []target.KV{{Name: spec.ParamLoadBalancerID, Value: lb}, {Name: spec.ParamListenerPort, Value: "8443"}, {Name: spec.ParamBandwidth, Value: "-1"},
+		{Name: spec.ParamBackendServerPort, Value: "80"}, {Name: spec.ParamHealthCheck, Value: "off"}, {Name: spec.ParamServerCertificateID, Value: cert}}
+	resp, err := tg.Send(ctx, target.Request{Action: spec.ActionCreateHTTPSListener, Params: create})
+	require.NoError(t, err)
+	require.True(t, resp.Success(), resp.Code)
+	key := target.ListenerKey{LoadBalancerID: lb, Port: "8443"}
+	resp, err = tg.Send(ctx, target.Request{Action: spec.ActionStartListener, Params: []target.KV{{Name: spec.ParamLoadBalancerID, Value: lb}, {Name: spec.ParamListenerPort, Value: "8443"}}})
+	require.NoError(t, err)
+	require.True(t, resp.Success(), resp.Code)
+
+	_, err = target.AwaitListener(ctx, tg, key, target.Settled, 50*time.Millisecond, 20*time.Millisecond)
+	assert.ErrorContains(t, err, "still \"starting\"")
+	got, err := target.AwaitListener(ctx, tg, key, target.Settled, 5*time.Second, 50*time.Millisecond)
+	require.NoError(t, err)
+	assert.Equal(t, spec.StatusRunning, got.Fields[spec.FieldStatus])
+}
