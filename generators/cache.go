@@ -13,10 +13,17 @@ import (
 // seed and count, but drawing it (gopter sieves, Repair, Validate) costs far more than running
 // a stateless case against the embedded emulator. A runner that starts many runs in one
 // process (benchmarks, soak tests, the library used from a test suite) therefore reuses it.
-// The cache holds a handful of entries and forgets the oldest, so a process that tries many
-// seeds stays at a flat size.
+// The cache holds a handful of entries (and a bounded number of cases) and forgets the oldest,
+// so a process that tries many seeds stays at a flat size.
 
-const catalogueCacheSize = 8
+const (
+	catalogueCacheSize = 8
+	// catalogueCacheCases bounds the cases held across entries: a drawn random case keeps its
+	// gopter result for shrinking, about 12 kB, so 512 random cases weigh some 6 MB.
+	catalogueCacheCases = 4096
+	// enumeratedWeight counts an enumerated catalogue (about 700 plain cases) against that bound.
+	enumeratedWeight = 256
+)
 
 type catalogueKey struct {
 	s      *spec.Spec
@@ -27,6 +34,7 @@ type catalogueKey struct {
 }
 
 type catalogueEntry struct {
+	weight int
 	once   sync.Once
 	cases  []Case
 	makers []func() func() (Case, bool)
@@ -36,6 +44,7 @@ var catalogue struct {
 	mu      sync.Mutex
 	entries map[catalogueKey]*catalogueEntry
 	order   []catalogueKey // oldest first
+	weight  int            // sum of the entries' weights
 }
 
 func catalogueEntryFor(k catalogueKey) *catalogueEntry {
@@ -47,11 +56,17 @@ func catalogueEntryFor(k catalogueKey) *catalogueEntry {
 	if e, ok := catalogue.entries[k]; ok {
 		return e
 	}
-	e := &catalogueEntry{}
+	e := &catalogueEntry{weight: enumeratedWeight}
+	if k.random {
+		e.weight = k.n
+	}
 	catalogue.entries[k] = e
 	catalogue.order = append(catalogue.order, k)
-	if len(catalogue.order) > catalogueCacheSize {
-		delete(catalogue.entries, catalogue.order[0])
+	catalogue.weight += e.weight
+	for len(catalogue.order) > 1 && (len(catalogue.order) > catalogueCacheSize || catalogue.weight > catalogueCacheCases) {
+		old := catalogue.order[0]
+		catalogue.weight -= catalogue.entries[old].weight
+		delete(catalogue.entries, old)
 		catalogue.order = append(catalogue.order[:0:0], catalogue.order[1:]...)
 	}
 	return e

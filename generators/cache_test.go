@@ -64,4 +64,13 @@ func TestCatalogueCacheStaysBounded(t *testing.T) {
 	if n > catalogueCacheSize {
 		t.Fatalf("%d entries cached, want at most %d", n, catalogueCacheSize)
 	}
+	for seed := int64(200); seed < 205; seed++ {
+		catalogueEntryFor(catalogueKey{s: s, seed: seed, n: catalogueCacheCases / 2, random: true})
+	}
+	catalogue.mu.Lock()
+	w, n := catalogue.weight, len(catalogue.entries)
+	catalogue.mu.Unlock()
+	if w > catalogueCacheCases || n > 2 {
+		t.Fatalf("%d entries weighing %d cases cached after large draws, want at most %d cases", n, w, catalogueCacheCases)
+	}
 }
