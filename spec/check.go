@@ -96,7 +96,7 @@ type Item struct {
 // Items reads a list parameter's entries from a request, sorted by index. Names whose index is
 // not a plain decimal get Index -1.
 func (l *List) Items(values url.Values) []Item {
-	byIndex := map[int]*Item{}
+	var byIndex map[int]*Item
 	var bad []Item
 	for name, vs := range values {
 		n, field, ok := l.ParseWireName(name)
@@ -109,10 +109,16 @@ func (l *List) Items(values url.Values) []Item {
 		}
 		it := byIndex[n]
 		if it == nil {
+			if byIndex == nil {
+				byIndex = map[int]*Item{}
+			}
 			it = &Item{Index: n, Fields: map[string]string{}}
 			byIndex[n] = it
 		}
 		it.Fields[field] = vs[0]
+	}
+	if byIndex == nil && bad == nil {
+		return []Item{}
 	}
 	out := append([]Item{}, bad...)
 	idx := make([]int, 0, len(byIndex))
@@ -152,12 +158,19 @@ func Getter(values url.Values) func(string) (string, bool) {
 // service's order (duplicates, missing parameters, values in description order, lists,
 // rules), or nil. Common parameters and unknown parameters are not judged here.
 func (s *Spec) Validate(o *Operation, values url.Values) *Violation {
-	// Duplicates: one name with different values.
-	names := make([]string, 0, len(values))
-	for name := range values {
-		names = append(names, name)
+	// Duplicates: one name with different values. The names are sorted (so the first in order
+	// is reported) only when some name repeats.
+	var names []string
+	for _, vs := range values {
+		if len(vs) > 1 {
+			names = make([]string, 0, len(values))
+			for name := range values {
+				names = append(names, name)
+			}
+			sort.Strings(names)
+			break
+		}
 	}
-	sort.Strings(names)
 	for _, name := range names {
 		vs := values[name]
 		if len(vs) < 2 {

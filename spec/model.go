@@ -205,6 +205,11 @@ func (l *List) Field(name string) *Parameter {
 // ParseWireName splits a flattened name into index and field; ok is false when the name does
 // not belong to the list. An index that is not a plain decimal gives ok with n = -1.
 func (l *List) ParseWireName(name string) (n int, field string, ok bool) {
+	// The pattern is anchored, so a name without its literal prefix cannot match: most names
+	// of a request are not list entries, and this spares them the regular expression.
+	if prefix, _ := l.re.LiteralPrefix(); !strings.HasPrefix(name, prefix) {
+		return 0, "", false
+	}
 	m := l.re.FindStringSubmatch(name)
 	if m == nil {
 		return 0, "", false
