@@ -83,3 +83,14 @@ expectations:
 	assert.NotZero(t, idleFail)
 	assert.NotZero(t, reqSkip)
 }
+
+// A request budget stops starting cases once it is used up, and says so.
+func TestRequestBudget(t *testing.T) {
+	tg, err := target.NewEmulator(emulator.DefaultConfig())
+	require.NoError(t, err)
+	sum, _, err := contracts.Execute(context.Background(), tg, contracts.Options{MaxRequests: 40, Workers: 1, Random: -1, Sequences: -1})
+	require.NoError(t, err)
+	assert.Less(t, sum.Cases, 40)
+	assert.NotZero(t, sum.Cases)
+	assert.Contains(t, sum.AbortCause, "request budget of 40")
+}

@@ -30,12 +30,15 @@ type Options struct {
 	Budget    time.Duration // stop starting cases after this long (0: none)
 	Workers   int           // cases in flight at once (default 4)
 	RateLimit float64       // requests per second across workers (0: unlimited)
-	Random    int           // random (gopter) cases added to the catalogue (default 64; -1: none)
-	Sequences int           // gopter command sequences of the listener lifecycle (default 10; -1: none)
-	Checks    map[string]CheckConfig
-	Overrides *Overrides
-	Fixtures  *target.FixtureFile
-	Reporter  Reporter
+	// MaxRequests stops starting cases once this many requests were sent (0: no limit). Cases
+	// already running finish, so a run may pass it by a few requests; clean-up is not counted.
+	MaxRequests int
+	Random      int // random (gopter) cases added to the catalogue (default 64; -1: none)
+	Sequences   int // gopter command sequences of the listener lifecycle (default 10; -1: none)
+	Checks      map[string]CheckConfig
+	Overrides   *Overrides
+	Fixtures    *target.FixtureFile
+	Reporter    Reporter
 	// Filter keeps only the cases it returns true for.
 	Filter func(generators.Case) bool
 	// Shard K of N (1-based): run only every case whose index mod N is K-1.
@@ -176,7 +179,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	go func() {
 		defer close(jobs)
 		for _, c := range cases {
-			if runCtx.Err() != nil || fatal.Load() != nil {
+			if runCtx.Err() != nil || fatal.Load() != nil || r.overBudget() {
 				return
 			}
 			select {
@@ -221,6 +224,8 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 		runErr = ctx.Err()
 	} else if runCtx.Err() != nil && sum.Cases < len(cases) {
 		sum.AbortCause = fmt.Sprintf("time budget of %s used up after %d of %d cases", opts.Budget, sum.Cases, len(cases))
+	} else if r.overBudget() && sum.Cases < len(cases) {
+		sum.AbortCause = fmt.Sprintf("request budget of %d used up after %d of %d cases", opts.MaxRequests, sum.Cases, len(cases))
 	}
 	if !opts.KeepResources {
 		cctx, ccancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -256,6 +261,7 @@ type runner struct {
 	fx      *target.Fixtures
 	opts    Options
 	limiter *limiter
+	sent    atomic.Int64 // requests sent through send, for the request budget
 	port    atomic.Int64
 	uniq    atomic.Int64
 }
@@ -327,7 +333,13 @@ func (r *runner) send(ctx context.Context, req target.Request) (*target.Response
 	if err := r.limiter.wait(ctx); err != nil {
 		return nil, err
 	}
+	r.sent.Add(1)
 	return r.t.Send(ctx, req)
+}
+
+// overBudget reports whether the request budget (Options.MaxRequests) is used up.
+func (r *runner) overBudget() bool {
+	return r.opts.MaxRequests > 0 && r.sent.Load() >= int64(r.opts.MaxRequests)
 }
 
 func value(kvs []target.KV, name string) string {
@@ -584,6 +596,14 @@ func (r *runner) checkCreated(ctx context.Context, c generators.Case, kvs []targ
 	}
 	if !d.Success() {
 		return fail("the created listener cannot be read back", "the listener", actualOf(d), false)
+	}
+	if !target.Settled(d) {
+		// Still applying its configuration (the real service does this asynchronously): wait,
+		// within a bound, for a stable status before judging it.
+		if settled, err := target.AwaitListener(ctx, r.t, target.ListenerKey{LoadBalancerID: l.lb, Port: l.port, Region: l.region, Principal: l.principal},
+			target.Settled, 30*time.Second, time.Second); err == nil {
+			d = settled
+		}
 	}
 	if st := str(d.Fields[spec.FieldStatus]); st != spec.StatusStopped {
 		return fail("a new listener must be stopped", spec.StatusStopped, st, false)

@@ -41,6 +41,9 @@ const defaultBudget = 40 * time.Second
 // aliyunRateLimit is the request rate used against the real cloud unless --rate-limit is given.
 const aliyunRateLimit = 5
 
+// aliyunMaxRequests is the request budget against the real cloud unless --max-requests is given.
+const aliyunMaxRequests = 5000
+
 // outFiles are the report files --out writes, by format.
 var outFiles = map[string]string{"json": "report.json", "junit": "report.xml", "md": "report.md", "html": "report.html", "sarif": "report.sarif"}
 
@@ -64,6 +67,7 @@ type runFlags struct {
 	maxCases, workers, random, seqs int
 	budget                          time.Duration
 	rateLimit                       float64
+	maxRequests                     int
 	quiet, costsOK, keep            bool
 	reportPaths                     map[string]*string
 }
@@ -113,6 +117,7 @@ func parseRunFlags(args []string, stderr io.Writer) (*runFlags, *flag.FlagSet, e
 	fs.IntVar(&f.maxCases, "max-cases", 0, "stop after this many cases (0: all)")
 	fs.DurationVar(&f.budget, "budget", defaultBudget, "stop starting cases after this `duration` (0: no limit)")
 	fs.IntVar(&f.workers, "workers", 4, "cases in flight at once")
+	fs.IntVar(&f.maxRequests, "max-requests", 0, "stop starting cases once this many requests were sent (0: no limit; clean-up is not counted)")
 	fs.Float64Var(&f.rateLimit, "rate-limit", 0, "requests per second across workers (0: unlimited; aliyun: "+strconv.Itoa(aliyunRateLimit)+" unless given)")
 	fs.IntVar(&f.random, "random", 0, "random cases added to the catalogue (0: the default of 64; -1: none)")
 	fs.IntVar(&f.seqs, "sequences", 0, "random command sequences of the listener lifecycle (0: the default of 10; -1: none)")
@@ -186,13 +191,13 @@ func runWithContext(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 	}
 
-	opts := contracts.Options{Seed: f.seed, MaxCases: f.maxCases, Budget: f.budget, Workers: f.workers, RateLimit: f.rateLimit, Random: f.random, Sequences: f.seqs, KeepResources: f.keep}
+	opts := contracts.Options{Seed: f.seed, MaxCases: f.maxCases, Budget: f.budget, Workers: f.workers, RateLimit: f.rateLimit, MaxRequests: f.maxRequests, Random: f.random, Sequences: f.seqs, KeepResources: f.keep}
 	switch f.profile {
 	case "", contracts.ProfileStrict, contracts.ProfileDocumented:
 	default:
 		return fail(usagef("--profile %q is neither %s nor %s", f.profile, contracts.ProfileStrict, contracts.ProfileDocumented))
 	}
-	if f.maxCases < 0 || f.workers < 1 || f.rateLimit < 0 || f.budget < 0 {
+	if f.maxCases < 0 || f.workers < 1 || f.rateLimit < 0 || f.budget < 0 || f.maxRequests < 0 {
 		return fail(usagef("--max-cases, --budget and --rate-limit cannot be negative, and --workers must be at least 1"))
 	}
 	if opts.ShardK, opts.ShardN, err = parseShard(f.shard); err != nil {
@@ -234,6 +239,9 @@ func runWithContext(ctx context.Context, args []string, stdout, stderr io.Writer
 		if tg.kind == kindEmulator {
 			opts.Profile = contracts.ProfileStrict
 		}
+	}
+	if tg.kind == kindAliyun && !explicit["max-requests"] {
+		opts.MaxRequests = aliyunMaxRequests
 	}
 	if tg.kind == kindAliyun && !explicit["rate-limit"] {
 		opts.RateLimit = aliyunRateLimit
@@ -409,19 +417,24 @@ func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
 		}
 	}
 	slots := map[string]bool{}
-	setupLBs, setups := 0, 0
+	setupLBs, setups, maxListeners := 0, 0, 0
 	for _, c := range cases {
 		for _, n := range c.Needs() {
 			if !given[n] {
 				slots[n] = true
 			}
 		}
+		listeners := 1 + c.Concurrent
 		for _, call := range c.Setup {
 			setups++
-			if call.Action == spec.ActionCreateLoadBalancer {
+			switch call.Action {
+			case spec.ActionCreateLoadBalancer:
 				setupLBs++
+			case spec.ActionCreateHTTPSListener:
+				listeners++
 			}
 		}
+		maxListeners = max(maxListeners, listeners)
 	}
 	var lbs, certs, acls, groups int
 	for slot := range slots {
@@ -454,6 +467,8 @@ func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
 	fmt.Fprintf(w, "           %d more created and deleted by stateful cases, about %d by the sequences (one each),\n", setupLBs, max(seqs, 0))
 	fmt.Fprintf(w, "           %d certificates, %d ACLs, %d server groups,\n", certs, acls, groups)
 	fmt.Fprintf(w, "           and HTTPS listeners on them, each deleted after its case\n")
+	workers := max(opts.Workers, 1)
+	fmt.Fprintf(w, "  alive at once: at most %d load balancers and about %d listeners (%d workers)\n", lbs+setupLBs+1, maxListeners+workers-1, workers)
 	rate := "no rate limit"
 	if opts.RateLimit > 0 {
 		rate = fmt.Sprintf("at most %g per second", opts.RateLimit)
@@ -461,6 +476,9 @@ func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
 	// A case sends itself, and often a read-back and a deletion; a sequence up to 12 calls.
 	requests := len(cases)*3 + setups + max(seqs, 0)*14
 	fmt.Fprintf(w, "  requests: about %d (cases, %d setup calls, read-backs, deletions, sequences), %s\n", requests, setups, rate)
+	if opts.MaxRequests > 0 {
+		fmt.Fprintf(w, "  request budget: no case starts after %d requests (--max-requests)\n", opts.MaxRequests)
+	}
 	if opts.Budget > 0 {
 		fmt.Fprintf(w, "  time budget: %s for starting cases, then cleanup", opts.Budget)
 		if opts.RateLimit > 0 && float64(requests)/opts.RateLimit > opts.Budget.Seconds() {

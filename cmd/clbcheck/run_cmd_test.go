@@ -198,6 +198,8 @@ func TestRunAliyunNeedsOptInAndPrintsPlan(t *testing.T) {
 	assert.Contains(t, out, "PLAN for run plan1 against https://slb.cn-shanghai.aliyuncs.com")
 	assert.Contains(t, out, "pay-as-you-go load balancers")
 	assert.Contains(t, out, "at most 5 per second")
+	assert.Contains(t, out, "alive at once: at most")
+	assert.Contains(t, out, "request budget: no case starts after 5000 requests")
 	assert.Contains(t, errOut, "--"+costOptIn)
 	assert.NotContains(t, out+errOut, "not-a-real-secret")
 }
