@@ -319,17 +319,35 @@ func (m orderedMap) appendJSON(b *bytes.Buffer) error {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		k, _ := json.Marshal(p.k)
+		appendJSONString(b, p.k)
+		b.WriteByte(':')
+		if sv, ok := p.v.(string); ok {
+			appendJSONString(b, sv)
+			continue
+		}
 		v, err := json.Marshal(p.v)
 		if err != nil {
 			return err
 		}
-		b.Write(k)
-		b.WriteByte(':')
 		b.Write(v)
 	}
 	b.WriteByte('}')
 	return nil
+}
+
+// appendJSONString writes s as json.Marshal would. Printable ASCII other than '"', '\\' and
+// the HTML characters json escapes is written as it is; anything else goes through json.Marshal.
+func appendJSONString(b *bytes.Buffer, s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			b.Write(q)
+			return
+		}
+	}
+	b.WriteByte('"')
+	b.WriteString(s)
+	b.WriteByte('"')
 }
 
 // writeXML renders a value as XML: maps become child elements (keys sorted), a list under
