@@ -18,7 +18,7 @@ type handlerTransport struct{ h http.Handler }
 func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	var body []byte
 	if req.Body != nil {
-		b, err := io.ReadAll(req.Body)
+		b, err := readBody(req.Body, req.ContentLength)
 		if err != nil {
 			return nil, err
 		}

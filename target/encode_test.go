@@ -25,3 +25,22 @@ func TestQueryEscapeMatchesNetURL(t *testing.T) {
 		}
 	}
 }
+
+func TestReadBodyMatchesReadAll(t *testing.T) {
+	for _, tc := range []struct {
+		body   string
+		length int64
+	}{{"", 0}, {"abc", 3}, {"abc", -1}, {"abcdef", 3}, {"ab", 3}, {strings.Repeat("x", 5000), 5000}} {
+		got, err := readBody(strings.NewReader(tc.body), tc.length)
+		if tc.length == 3 && tc.body == "ab" {
+			// A body shorter than announced: what there is, and the reader's error.
+			if string(got) != "ab" || err == nil {
+				t.Fatalf("short body: %q, %v", got, err)
+			}
+			continue
+		}
+		if err != nil || string(got) != tc.body {
+			t.Fatalf("%q (length %d): got %q, %v", tc.body, tc.length, got, err)
+		}
+	}
+}

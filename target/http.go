@@ -339,7 +339,7 @@ func (h *HTTP) Send(ctx context.Context, req Request) (*Response, error) {
 		return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, h.cfg.BaseURL, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	body, err := readBody(resp.Body, resp.ContentLength)
 	out := &Response{Status: resp.StatusCode, Header: resp.Header, Body: body, ContentType: resp.Header.Get("Content-Type"), Sent: sent, Duration: time.Since(start)}
 	if err != nil {
 		out.DecodeErr = fmt.Errorf("reading the body failed: %w", err)
@@ -352,6 +352,29 @@ func (h *HTTP) Send(ctx context.Context, req Request) (*Response, error) {
 	}
 	Decode(out)
 	return out, nil
+}
+
+// readBody reads at most MaxBody+1 bytes of an answer. With a known length it reads into a
+// buffer of that size at once instead of growing one from 512 bytes; a body longer than
+// announced is still read to the limit.
+func readBody(r io.Reader, length int64) ([]byte, error) {
+	lim := io.LimitReader(r, MaxBody+1)
+	if length <= 0 || length > MaxBody {
+		return io.ReadAll(lim)
+	}
+	buf := make([]byte, length, length+1)
+	n, err := io.ReadFull(lim, buf)
+	if err != nil {
+		if err == io.EOF {
+			err = nil
+		}
+		return buf[:n], err
+	}
+	rest, err := io.ReadAll(lim)
+	if len(rest) > 0 {
+		buf = append(buf, rest...)
+	}
+	return buf, err
 }
 
 // SentValues returns the parameters a server decodes from a Sent request (query and form),
