@@ -601,7 +601,7 @@ func (r *runner) checkCreated(ctx context.Context, c generators.Case, kvs []targ
 		// Still applying its configuration (the real service does this asynchronously): wait,
 		// within a bound, for a stable status before judging it.
 		if settled, err := target.AwaitListener(ctx, r.t, target.ListenerKey{LoadBalancerID: l.lb, Port: l.port, Region: l.region, Principal: l.principal},
-			target.Settled, 30*time.Second, time.Second); err == nil {
+			target.Settled, 10*time.Second, 500*time.Millisecond); err == nil {
 			d = settled
 		}
 	}

@@ -123,6 +123,9 @@ const (
 	StatusStopped  = "stopped"
 	StatusStarting = "starting"
 	StatusRunning  = "running"
+	// Transitional states, while a change is being applied.
+	StatusConfiguring = "configuring"
+	StatusStopping    = "stopping"
 )
 
 // requiredActions and requiredParams are checked against the description at load time.

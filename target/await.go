@@ -55,12 +55,15 @@ func AwaitListener(ctx context.Context, t Target, k ListenerKey, done func(*Resp
 	}
 }
 
-// Settled reports whether a Describe answer shows a listener in a stable state (stopped or
-// running), or no listener at all.
+// Settled reports whether a Describe answer shows no change in progress: a listener that is
+// not starting, configuring or stopping, an answer without a status, or no listener at all.
 func Settled(resp *Response) bool {
 	if !resp.Success() {
 		return true
 	}
-	status, _ := resp.Fields[spec.FieldStatus].(string)
-	return status == spec.StatusStopped || status == spec.StatusRunning
+	switch status, _ := resp.Fields[spec.FieldStatus].(string); status {
+	case spec.StatusStarting, spec.StatusConfiguring, spec.StatusStopping:
+		return false
+	}
+	return true
 }
