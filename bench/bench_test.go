@@ -62,6 +62,7 @@ func BenchmarkCheckedInProcess(b *testing.B) {
 var (
 	emuOnce sync.Once
 	emuProc *bench.Process
+	emuDir  string
 	emuURL  string
 	emuErr  error
 )
@@ -74,12 +75,11 @@ func emulatorURL(b *testing.B) string {
 			emuURL = u
 			return
 		}
-		dir, err := os.MkdirTemp("", "clbcheck-bench-")
-		if err != nil {
-			emuErr = err
+		emuDir, emuErr = os.MkdirTemp("", "clbcheck-bench-")
+		if emuErr != nil {
 			return
 		}
-		emuProc, emuErr = bench.StartEmulator(context.Background(), dir)
+		emuProc, emuErr = bench.StartEmulator(context.Background(), emuDir)
 		if emuErr == nil {
 			emuURL = emuProc.URL
 		}
@@ -94,6 +94,9 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if emuProc != nil {
 		emuProc.Stop()
+	}
+	if emuDir != "" {
+		os.RemoveAll(emuDir)
 	}
 	os.Exit(code)
 }
