@@ -194,7 +194,7 @@ func (tf *targetFlags) http(kind, base, region string) (*chosenTarget, error) {
 			"  For `clbcheck emulator`, its banner lists the keys it accepts."),
 			base, envKeyID, envKeySecret, envToken, envSecondKeyID, envSecondSecret, envRestrictedKeyID, envRestrictedSecret)
 	}
-	tr, err := tf.transport(http.DefaultTransport)
+	tr, err := tf.transport(target.NewTransport())
 	if err != nil {
 		return nil, err
 	}
