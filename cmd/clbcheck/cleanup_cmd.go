@@ -67,11 +67,8 @@ func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Wr
 			"Flags:"))
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	usage := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "clbcheck cleanup: "+format+"\n", a...)

@@ -56,11 +56,8 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 			"Flags:"))
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if *a == "" || *b == "" || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "clbcheck diff: give both --a and --b (and nothing else); see clbcheck diff -h")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -64,11 +63,8 @@ func selftestWithContext(ctx context.Context, args []string, stdout, stderr io.W
 	list := fs.Bool("list", false, "list the injectable faults and exit")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
 	fs.Usage = selftestUsage(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	usage := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "clbcheck selftest: "+format+"\n", a...)
