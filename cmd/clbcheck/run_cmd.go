@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,6 +52,12 @@ var outFiles = map[string]string{"json": "report.json", "junit": "report.xml", "
 var testProgressHook func(contracts.Progress)
 
 func runRun(args []string, stdout, stderr io.Writer) int {
+	// A run allocates briskly and holds little (results stream to the reports): collecting
+	// less often buys about a fifth more cases per second for a few tens of MB. GOGC, when
+	// set, still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// After the first signal, restore the default handling: a second Ctrl-C ends the process.
