@@ -216,7 +216,7 @@ func (f *Fixtures) Cleanup(ctx context.Context) error {
 		resp, err := f.t.Send(ctx, Request{Action: c.action, Params: ps})
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", c.action, err))
-		} else if !resp.Success() && !strings.Contains(resp.Code, "NotFound") && !strings.Contains(resp.Code, "NotExist") {
+		} else if !resp.Success() && !Gone(resp) {
 			errs = append(errs, fmt.Errorf("%s answered %s", c.action, resp.Code))
 		} else {
 			_ = f.file.Ledger.MarkDeleted(f.runID, c.seq)

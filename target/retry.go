@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
-
-	"github.com/clbcheck/clbcheck/spec"
 )
 
 // RetryPolicy says which answers are worth another try and how long to wait between tries.
@@ -29,10 +27,11 @@ type RetryPolicy struct {
 // connection errors for set-up and clean-up calls, and only throttling and connection errors
 // for the requests whose answers are judged.
 func DefaultRetryPolicy() RetryPolicy {
+	c := answerClassesOf()
 	return RetryPolicy{
 		MaxAttempts: 5, Base: 200 * time.Millisecond, Max: 5 * time.Second,
-		Codes:       []string{"Throttling*", "ServiceIsConfiguring", "ListenerProcessing", "SystemBusy", "OperationBusy", "ServiceUnavailable", "InternalError"},
-		JudgedCodes: []string{"Throttling*"},
+		Codes:       append([]string{}, c.transient...),
+		JudgedCodes: append([]string{}, c.throttled...),
 	}
 }
 
@@ -95,10 +94,8 @@ func (r *Retrying) retryable(req Request, resp *Response, err error) string {
 	if req.Judged {
 		codes = r.Policy.JudgedCodes
 	}
-	for _, c := range codes {
-		if resp.Code != "" && spec.MatchCode(c, resp.Code) {
-			return resp.Code
-		}
+	if matchAny(codes, resp.Code) {
+		return resp.Code
 	}
 	if !req.Judged && resp.Status >= 500 {
 		return fmt.Sprintf("status %d", resp.Status)

@@ -147,3 +147,18 @@ func TestCleanupHappensWhenTheServiceFailsMidRun(t *testing.T) {
 }
 
 var regexpAny = mustRegexp(`.*`)
+
+// The retried and the "already gone" answers come from the catalogues: throttling is the only
+// class retried for a judged request, and a missing instance or listener counts as gone.
+func TestAnswerClassesComeFromTheCatalogue(t *testing.T) {
+	p := target.DefaultRetryPolicy()
+	assert.Contains(t, p.JudgedCodes, "Throttling.User")
+	for _, c := range []string{"Throttling.User", "ListenerProcessing", "ServiceIsConfiguring", "SystemBusy", "OperationBusy", "InternalError", "ServiceUnavailable"} {
+		assert.Contains(t, p.Codes, c)
+	}
+	assert.NotContains(t, p.JudgedCodes, "ListenerProcessing")
+	assert.True(t, target.Gone(&target.Response{Status: 400, Code: "InvalidLoadBalancerId.NotFound"}))
+	assert.True(t, target.Gone(&target.Response{Status: 400, Code: "ListenerNotExist"}))
+	assert.False(t, target.Gone(&target.Response{Status: 400, Code: "InvalidParameter"}))
+	assert.False(t, target.Gone(&target.Response{Status: 200}))
+}

@@ -155,7 +155,7 @@ func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Wr
 			fmt.Fprintf(stdout, "  deleted %s\n", desc)
 			removed++
 			_ = ledger.MarkDeleted(*run, e.Seq)
-		case strings.Contains(resp.Code, "NotFound") || strings.Contains(resp.Code, "NotExist"):
+		case target.Gone(resp):
 			fmt.Fprintf(stdout, "  gone    %s (%s)\n", desc, resp.Code)
 			removed++
 			_ = ledger.MarkDeleted(*run, e.Seq)
