@@ -109,9 +109,9 @@ func TestCommandStatePersists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	certPEM, keyPEM := selfSigned(t, "persist.example.test")
+	server := newCert(t, "persist.example.test", false)
 	up := slb.CreateUploadServerCertificateRequest()
-	up.ServerCertificate, up.PrivateKey = certPEM, keyPEM
+	up.ServerCertificate, up.PrivateKey = server.CertPEM, server.KeyPEM
 	cert, err := c.UploadServerCertificate(up)
 	if err != nil {
 		t.Fatal(err)

@@ -4,18 +4,10 @@
 package conformance
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
-	"math/big"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -23,33 +15,17 @@ import (
 
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
 )
 
-// selfSigned makes a certificate and its key at run time.
-func selfSigned(t *testing.T, cn string) (certPEM, keyPEM string) {
+// newCert makes a self-signed certificate and its key at run time, a CA when isCA.
+func newCert(t *testing.T, cn string, isCA bool) target.CertPair {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	c, err := target.NewCertificate(cn, isCA)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: cn},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(48 * time.Hour),
-		DNSNames:     []string{cn},
-		IsCA:         true, BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kder, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
-		string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}))
+	return c
 }
 
 type harness struct {
@@ -147,20 +123,19 @@ func TestOfficialSDKEndToEnd(t *testing.T) {
 	lb := mk("slb.s2.small")
 	shared := mk("")
 
-	certPEM, keyPEM := selfSigned(t, "www.example.test")
+	server := newCert(t, "www.example.test", false)
 	up := slb.CreateUploadServerCertificateRequest()
 	up.Scheme = "http"
-	up.ServerCertificate, up.PrivateKey, up.ServerCertificateName = certPEM, keyPEM, "conformance"
+	up.ServerCertificate, up.PrivateKey, up.ServerCertificateName = server.CertPEM, server.KeyPEM, "conformance"
 	upRes, err := c.UploadServerCertificate(up)
 	if err != nil {
 		t.Fatalf("UploadServerCertificate: %v", err)
 	}
 	cert := upRes.ServerCertificateId
 
-	caPEM, _ := selfSigned(t, "ca.example.test")
 	ca := slb.CreateUploadCACertificateRequest()
 	ca.Scheme = "http"
-	ca.CACertificate = caPEM
+	ca.CACertificate = newCert(t, "ca.example.test", true).CertPEM
 	caRes, err := c.UploadCACertificate(ca)
 	if err != nil {
 		t.Fatalf("UploadCACertificate: %v", err)

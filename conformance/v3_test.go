@@ -90,9 +90,9 @@ func TestV3ClientEndToEnd(t *testing.T) {
 	}
 	lb := bodyField(t, res, spec.FieldLoadBalancerID)
 
-	certPEM, keyPEM := selfSigned(t, "v3.example.test")
+	server := newCert(t, "v3.example.test", false)
 	res, err = v3Call(t, h.url, primary, spec.ActionUploadServerCertificate, map[string]string{
-		spec.ParamServerCertificate: certPEM, spec.ParamPrivateKey: keyPEM})
+		spec.ParamServerCertificate: server.CertPEM, spec.ParamPrivateKey: server.KeyPEM})
 	if err != nil {
 		t.Fatalf("UploadServerCertificate: %v", err)
 	}

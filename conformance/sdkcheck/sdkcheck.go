@@ -14,24 +14,17 @@ package sdkcheck
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/url"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
 )
 
 // Config says where the endpoint is and whose credentials to use.
@@ -219,55 +212,13 @@ func isTransport(err error) bool {
 	return false
 }
 
-// certPair is a PEM certificate with its PEM private key.
-type certPair struct{ CertPEM, KeyPEM string }
-
-// certificates makes the run's certificates: a server certificate with its key and a CA. (The
-// main module's target package has the same helper; it is not imported here so that this
-// module only depends on the main module's small, stable packages.)
-func certificates(cn string) (server, ca certPair, err error) {
-	if server, err = selfSigned(cn, false); err != nil {
+// certificates makes the run's certificates: a server certificate with its key and a CA.
+func certificates(cn string) (server, ca target.CertPair, err error) {
+	if server, err = target.NewCertificate(cn, false); err != nil {
 		return
 	}
-	ca, err = selfSigned("ca."+cn, true)
+	ca, err = target.NewCertificate("ca."+cn, true)
 	return
-}
-
-func selfSigned(cn string, isCA bool) (certPair, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return certPair{}, err
-	}
-	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
-	if err != nil {
-		return certPair{}, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: cn, Organization: []string{"clbcheck sdk-check"}},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(30 * 24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		DNSNames:              []string{cn},
-	}
-	if isCA {
-		tmpl.IsCA, tmpl.DNSNames = true, nil
-		tmpl.KeyUsage |= x509.KeyUsageCertSign
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return certPair{}, err
-	}
-	kder, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return certPair{}, err
-	}
-	return certPair{
-		CertPEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
-		KeyPEM:  string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder})),
-	}, nil
 }
 
 // Summary counts the outcomes of steps.
