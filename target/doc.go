@@ -14,5 +14,8 @@
 //   - retry.go: Retrying, retries with backoff and a fresh signature per try, for remote targets.
 //   - cassette.go: recording exchanges into a cassette (redacted, normalised) and answering a
 //     later run from it offline through httpmock.
-//   - fixtures.go also keeps the write-ahead ledger of created resources, for cleanup.
+//   - ledger.go: the write-ahead ledger of created resources, for cleanup.
+//   - answers.go: which answers mean "already gone", "throttled" or "passing", from the catalogues.
+//   - tag.go: the run tag every created instance carries, and the search by it.
+//   - await.go: a bounded wait for a listener's asynchronous status.
 package target
