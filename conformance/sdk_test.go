@@ -13,6 +13,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/slb"
 
+	"github.com/clbcheck/clbcheck/conformance/sdkcheck"
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
@@ -66,18 +67,10 @@ func (h *harness) client(name string) *slb.Client {
 	return c
 }
 
+// listenerRequest is sdkcheck's listener request, sent over plain HTTP to the test server.
 func listenerRequest(lb, cert string, port int) *slb.CreateLoadBalancerHTTPSListenerRequest {
-	req := slb.CreateCreateLoadBalancerHTTPSListenerRequest()
+	req := sdkcheck.ListenerRequest(lb, cert, port)
 	req.Scheme = "http"
-	req.LoadBalancerId = lb
-	req.ListenerPort = requests.NewInteger(port)
-	req.BackendServerPort = requests.NewInteger(80)
-	req.Bandwidth = requests.NewInteger(-1)
-	req.HealthCheck = "on"
-	req.HealthCheckURI = "/health"
-	req.HealthyThreshold = requests.NewInteger(3)
-	req.ServerCertificateId = cert
-	req.Tag = &[]slb.CreateLoadBalancerHTTPSListenerTag{{Key: "team", Value: "edge"}}
 	return req
 }
 

@@ -80,8 +80,15 @@ func (k *classic) deleteLB(id string) error {
 }
 
 func (k *classic) listener(lb, cert string, port int) *slb.CreateLoadBalancerHTTPSListenerRequest {
-	req := slb.CreateCreateLoadBalancerHTTPSListenerRequest()
+	req := ListenerRequest(lb, cert, port)
 	k.prep(req)
+	return req
+}
+
+// ListenerRequest is the classic SDK's CreateLoadBalancerHTTPSListener request the steps start
+// from: instance lb, server certificate cert, a health check and one tag (team=edge).
+func ListenerRequest(lb, cert string, port int) *slb.CreateLoadBalancerHTTPSListenerRequest {
+	req := slb.CreateCreateLoadBalancerHTTPSListenerRequest()
 	req.LoadBalancerId = lb
 	req.ListenerPort = requests.NewInteger(port)
 	req.BackendServerPort = requests.NewInteger(80)
