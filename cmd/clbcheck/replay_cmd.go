@@ -33,7 +33,7 @@ func init() {
 // signingParams are dropped from a recorded request: the replay signs it anew.
 var signingParams = map[string]bool{
 	spec.ParamSignature: true, spec.ParamSignatureNonce: true, spec.ParamTimestamp: true,
-	spec.ParamAccessKeyID: true, spec.ParamSecurityToken: true, "SignatureMethod": true, "SignatureVersion": true,
+	spec.ParamAccessKeyID: true, spec.ParamSecurityToken: true, spec.ParamSignatureMethod: true, spec.ParamSignatureVersion: true,
 }
 
 // envelopeParams become fields of the request, not parameters.
@@ -264,7 +264,7 @@ func requestFromExchange(c contracts.CaseResult) (target.Request, string, error)
 		if a, err := signature.ParseAuthorizationV3(headers["authorization"]); err == nil {
 			key = a.AccessKeyID
 		}
-		if headers["x-acs-security-token"] != "" {
+		if headers[signature.HeaderSecurityToken] != "" {
 			sts = true
 		}
 	}
@@ -334,7 +334,7 @@ func printSent(w io.Writer, s target.Sent) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		v := s.Headers[k]
-		if strings.EqualFold(k, "x-acs-security-token") {
+		if strings.EqualFold(k, signature.HeaderSecurityToken) {
 			v = "(hidden)"
 		}
 		fmt.Fprintf(w, "  %s: %s\n", k, v)
