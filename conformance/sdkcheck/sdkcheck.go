@@ -189,6 +189,34 @@ func ExpectedStatus(code string) int {
 	return 0
 }
 
+// stateCode is the code the description gives the operation under test in a named state
+// (spec.Spec.StateError), so that the steps expect what the description says.
+func stateCode(state string) string {
+	if ec, ok := spec.MustDefault().StateError(state); ok {
+		return ec.Code
+	}
+	return "(no error for the state " + state + ")"
+}
+
+// gatewayCode is the gateway's code for a named state (spec.Spec.GatewayError).
+func gatewayCode(state string) string {
+	if ec, ok := spec.MustDefault().GatewayError(state); ok {
+		return ec.Code
+	}
+	return "(no gateway error for the state " + state + ")"
+}
+
+// constraintCode is the code for breaking the constraint of kind k of the parameter at path
+// ("Tag.Key" for a list field).
+func constraintCode(path string, k spec.Kind) string {
+	if p := spec.MustDefault().UnderTest.Lookup(path); p != nil {
+		if c, ok := p.Constraint(k); ok {
+			return c.Outcome.Code
+		}
+	}
+	return "(no " + string(k) + " constraint on " + path + ")"
+}
+
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > 300 {
