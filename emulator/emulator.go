@@ -57,12 +57,11 @@ func New(cfg Config) (*Emulator, error) {
 	e := &Emulator{
 		cfg:    cfg,
 		spec:   s,
-		keys:   indexKeys(&cfg),
 		nonces: newNonceCache(cfg.MaxNonces),
 		rng:    rand.New(rand.NewPCG(cfg.Faults.Seed, cfg.Faults.Seed^0x5851f42d4c957f2d)),
 		state:  newState(),
 	}
-	// indexKeys keeps pointers into e.cfg, not into the caller's copy.
+	// indexKeys keeps pointers into e.cfg, so it is built once e.cfg is in place.
 	e.keys = indexKeys(&e.cfg)
 	if f := cfg.Faults; f.RateLimit > 0 {
 		burst := f.RateBurst
