@@ -1,6 +1,7 @@
 package contracts
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -342,37 +343,15 @@ func (r *runner) overBudget() bool {
 	return r.opts.MaxRequests > 0 && r.sent.Load() >= int64(r.opts.MaxRequests)
 }
 
-func value(kvs []target.KV, name string) string {
-	for _, kv := range kvs {
-		if kv.Name == name {
-			return kv.Value
-		}
-	}
-	return ""
+func (r *runner) describe(ctx context.Context, l target.ListenerKey) (*target.Response, error) {
+	return r.send(ctx, target.Request{Action: spec.ActionDescribeHTTPSListener, Params: l.Params(), Principal: l.Principal})
 }
 
-// listenerRef names a listener for the Describe and Delete operations.
-type listenerRef struct {
-	lb, port, region, principal string
-}
-
-func (l listenerRef) params() []target.KV {
-	ps := []target.KV{{Name: spec.ParamLoadBalancerID, Value: l.lb}, {Name: spec.ParamListenerPort, Value: l.port}}
-	if l.region != "" {
-		ps = append(ps, target.KV{Name: spec.ParamRegionID, Value: l.region})
-	}
-	return ps
-}
-
-func (r *runner) describe(ctx context.Context, l listenerRef) (*target.Response, error) {
-	return r.send(ctx, target.Request{Action: spec.ActionDescribeHTTPSListener, Params: l.params(), Principal: l.principal})
-}
-
-func (r *runner) deleteListener(ctx context.Context, l listenerRef) {
-	resp, err := r.send(ctx, target.Request{Action: spec.ActionDeleteListener, Params: l.params(), Principal: l.principal})
+func (r *runner) deleteListener(ctx context.Context, l target.ListenerKey) {
+	resp, err := r.send(ctx, target.Request{Action: spec.ActionDeleteListener, Params: l.Params(), Principal: l.Principal})
 	if err != nil || !resp.Success() {
 		// Leave it to the final cleanup, which deletes the instances.
-		r.fx.Remember(spec.ActionDeleteListener, l.params())
+		r.fx.Remember(spec.ActionDeleteListener, l.Params())
 	}
 }
 
@@ -381,7 +360,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case) (out caseOutcom
 	res := &out.CaseResult
 	res.ID, res.Scenario, res.Category, res.Seed, res.Size = c.ID, c.Scenario, string(c.Category), c.Seed, c.Size()
 	if c.Broken != nil {
-		res.Broken = &BrokenRule{Param: c.Broken.Param, Kind: string(c.Broken.Kind), Rule: firstNonEmpty(c.Broken.Rule, c.Broken.State), Original: c.Broken.Original, Sent: c.Broken.Sent, Wire: c.Broken.Wire}
+		res.Broken = &BrokenRule{Param: c.Broken.Param, Kind: string(c.Broken.Kind), Rule: cmp.Or(c.Broken.Rule, c.Broken.State), Original: c.Broken.Original, Sent: c.Broken.Sent, Wire: c.Broken.Wire}
 	}
 	expect, skip, overridden := r.opts.Overrides.apply(c)
 	res.Expected, res.Basis = expect.String(), string(expect.Basis)
@@ -414,7 +393,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case) (out caseOutcom
 			return skipWith(fmt.Sprintf("fixture %s is not available: %v", slot, err))
 		}
 	}
-	var cleanup []listenerRef
+	var cleanup []target.ListenerKey
 	defer func() {
 		for _, l := range cleanup {
 			r.deleteListener(context.WithoutCancel(ctx), l)
@@ -433,7 +412,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case) (out caseOutcom
 		if err != nil {
 			return skipWith(fmt.Sprintf("setup step %d (%s): %v", i+1, call.Action, err))
 		}
-		principal := firstNonEmpty(call.Principal, c.Principal)
+		principal := cmp.Or(call.Principal, c.Principal)
 		resp, err := r.send(ctx, target.Request{Action: call.Action, Params: kvs, Principal: principal})
 		if err != nil {
 			out.unreachable, out.err = errors.Is(err, target.ErrUnreachable), err
@@ -454,7 +433,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case) (out caseOutcom
 			}
 		}
 		if call.Action == r.s.UnderTest.Action {
-			cleanup = append(cleanup, listenerRef{lb: value(kvs, spec.ParamLoadBalancerID), port: value(kvs, spec.ParamListenerPort), region: value(kvs, spec.ParamRegionID), principal: principal})
+			cleanup = append(cleanup, target.ListenerOf(kvs, principal))
 		}
 		if call.Bind != "" {
 			v, _ := resp.Fields[call.Field].(string)
@@ -472,7 +451,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case) (out caseOutcom
 		return skipWith(fmt.Sprintf("cannot resolve the case's parameters: %v", err))
 	}
 	req := target.Request{Action: c.Action, Version: c.Version, Params: kvs, Method: c.Method, Placement: c.Placement, Format: c.Format, Principal: c.Principal, Auth: c.Auth, Judged: true}
-	lref := listenerRef{lb: value(kvs, spec.ParamLoadBalancerID), port: value(kvs, spec.ParamListenerPort), region: value(kvs, spec.ParamRegionID), principal: c.Principal}
+	lref := target.ListenerOf(kvs, c.Principal)
 	portIsOurs := false
 	if p, ok := c.Get(spec.ParamListenerPort); ok && p.Ref == generators.SlotPort {
 		if lb, ok := c.Get(spec.ParamLoadBalancerID); ok && lb.Ref != "" {
@@ -571,18 +550,9 @@ func (r *runner) severity(cr CheckResult, cfg CheckConfig) CheckResult {
 	return cr
 }
 
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 // checkCreated reads the listener back: it must exist, be stopped, echo what was sent and
 // carry the documented defaults for what was not.
-func (r *runner) checkCreated(ctx context.Context, c generators.Case, kvs []target.KV, l listenerRef) CheckResult {
+func (r *runner) checkCreated(ctx context.Context, c generators.Case, kvs []target.KV, l target.ListenerKey) CheckResult {
 	fail := func(msg, exp, act string, inferred bool) CheckResult {
 		v := Fail
 		if inferred && r.opts.Profile == ProfileDocumented {
@@ -600,7 +570,7 @@ func (r *runner) checkCreated(ctx context.Context, c generators.Case, kvs []targ
 	if !target.Settled(d) {
 		// Still applying its configuration (the real service does this asynchronously): wait,
 		// within a bound, for a stable status before judging it.
-		if settled, err := target.AwaitListener(ctx, r.t, target.ListenerKey{LoadBalancerID: l.lb, Port: l.port, Region: l.region, Principal: l.principal},
+		if settled, err := target.AwaitListener(ctx, r.t, l,
 			target.Settled, 10*time.Second, 500*time.Millisecond); err == nil {
 			d = settled
 		}
@@ -659,7 +629,7 @@ func (r *runner) checkCreated(ctx context.Context, c generators.Case, kvs []targ
 	return CheckResult{Check: CheckListenerCreated, Verdict: Pass}
 }
 
-func (r *runner) checkUnchanged(ctx context.Context, l listenerRef, before *target.Response, existed bool) CheckResult {
+func (r *runner) checkUnchanged(ctx context.Context, l target.ListenerKey, before *target.Response, existed bool) CheckResult {
 	after, err := r.describe(ctx, l)
 	if err != nil {
 		return CheckResult{Check: CheckNoStateChange, Verdict: Fail, Message: "state could not be read back: " + err.Error()}

@@ -16,7 +16,14 @@ type ListenerKey struct {
 	Principal      string
 }
 
-func (k ListenerKey) params() []KV {
+// ListenerOf names the listener a request's parameters address, as principal.
+func ListenerOf(kvs []KV, principal string) ListenerKey {
+	return ListenerKey{LoadBalancerID: Value(kvs, spec.ParamLoadBalancerID), Port: Value(kvs, spec.ParamListenerPort),
+		Region: Value(kvs, spec.ParamRegionID), Principal: principal}
+}
+
+// Params are the parameters that name the listener in Describe, Start, Stop and Delete.
+func (k ListenerKey) Params() []KV {
 	ps := []KV{{Name: spec.ParamLoadBalancerID, Value: k.LoadBalancerID}, {Name: spec.ParamListenerPort, Value: k.Port}}
 	if k.Region != "" {
 		ps = append(ps, KV{Name: spec.ParamRegionID, Value: k.Region})
@@ -34,7 +41,7 @@ func AwaitListener(ctx context.Context, t Target, k ListenerKey, done func(*Resp
 	}
 	deadline := time.Now().Add(timeout)
 	for {
-		resp, err := t.Send(ctx, Request{Action: spec.ActionDescribeHTTPSListener, Params: k.params(), Principal: k.Principal})
+		resp, err := t.Send(ctx, Request{Action: spec.ActionDescribeHTTPSListener, Params: k.Params(), Principal: k.Principal})
 		if err != nil {
 			return nil, err
 		}

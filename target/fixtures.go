@@ -1,6 +1,7 @@
 package target
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -159,20 +160,11 @@ func (f *Fixtures) Call(ctx context.Context, principal, action string, params []
 		return "", fmt.Errorf("%s answered without %s", action, field)
 	}
 	if action == spec.ActionCreateLoadBalancer {
-		f.rememberNamed(principal, valueOf(params, spec.ParamLoadBalancerName), spec.ActionDeleteLoadBalancer, []KV{{Name: spec.ParamLoadBalancerID, Value: v}}, regionOf(params))
+		f.rememberNamed(principal, Value(params, spec.ParamLoadBalancerName), spec.ActionDeleteLoadBalancer, []KV{{Name: spec.ParamLoadBalancerID, Value: v}}, Value(params, spec.ParamRegionID))
 	} else if field != "" {
 		f.recordManual(principal, action, params, field, v)
 	}
 	return v, nil
-}
-
-func regionOf(params []KV) string {
-	for _, p := range params {
-		if p.Name == spec.ParamRegionID {
-			return p.Value
-		}
-	}
-	return ""
 }
 
 func (f *Fixtures) remember(action string, params []KV, region string) {
@@ -187,7 +179,7 @@ func (f *Fixtures) rememberAs(principal, action string, params []KV, region stri
 // rememberNamed is rememberAs for a resource whose name is known (it links the ledger's
 // intent line to the created one).
 func (f *Fixtures) rememberNamed(principal, name, action string, params []KV, region string) {
-	seq := f.file.Ledger.created(f.runID, principal, name, action, params, firstNonEmpty(region, f.t.Region()))
+	seq := f.file.Ledger.created(f.runID, principal, name, action, params, cmp.Or(region, f.t.Region()))
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.created = append(f.created, created{action: action, params: params, region: region, seq: seq})
@@ -195,7 +187,7 @@ func (f *Fixtures) rememberNamed(principal, name, action string, params []KV, re
 
 // Remember records a resource to delete at cleanup (used by the runner for setup calls).
 func (f *Fixtures) Remember(action string, params []KV) {
-	f.remember(action, params, regionOf(params))
+	f.remember(action, params, Value(params, spec.ParamRegionID))
 }
 
 // Cleanup deletes what the fixtures created, newest first, and reports every failure.
@@ -227,12 +219,12 @@ func (f *Fixtures) provision(ctx context.Context, slot string) (string, error) {
 	primary := generators.PrincipalPrimary
 	lb := func(extra ...KV) (string, error) {
 		ps := append([]KV{{Name: spec.ParamLoadBalancerName, Value: f.Name("lb")}}, extra...)
-		region := firstNonEmpty(regionOf(ps), f.t.Region())
+		region := cmp.Or(Value(ps, spec.ParamRegionID), f.t.Region())
 		f.file.Ledger.intent(f.runID, primary, spec.ActionCreateLoadBalancer, ps, region)
 		id, err := f.Call(ctx, primary, spec.ActionCreateLoadBalancer, ps, spec.FieldLoadBalancerID)
 		if err != nil && !errors.Is(err, ErrUnreachable) && ctx.Err() == nil {
 			// An answer came, and it was a refusal: nothing was created under this name.
-			_, _ = f.file.Ledger.Append(LedgerEntry{Op: LedgerAbandoned, Run: f.runID, Principal: primary, Action: spec.ActionCreateLoadBalancer, Name: valueOf(ps, spec.ParamLoadBalancerName), Region: region})
+			_, _ = f.file.Ledger.Append(LedgerEntry{Op: LedgerAbandoned, Run: f.runID, Principal: primary, Action: spec.ActionCreateLoadBalancer, Name: Value(ps, spec.ParamLoadBalancerName), Region: region})
 		}
 		return id, err
 	}
@@ -320,22 +312,4 @@ func (f *Fixtures) scenario(name string) string {
 	}
 	sc, _ := f.s.Scenario(name)
 	return sc.Default
-}
-
-func valueOf(kvs []KV, name string) string {
-	for _, kv := range kvs {
-		if kv.Name == name {
-			return kv.Value
-		}
-	}
-	return ""
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -1,6 +1,7 @@
 package target
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -198,7 +199,7 @@ func ledgerParams(kvs []KV) []LedgerParam {
 }
 
 func (l *Ledger) intent(run, principal, action string, params []KV, region string) {
-	_, _ = l.Append(LedgerEntry{Op: LedgerIntent, Run: run, Principal: principal, Action: action, Name: valueOf(params, spec.ParamLoadBalancerName), Region: region})
+	_, _ = l.Append(LedgerEntry{Op: LedgerIntent, Run: run, Principal: principal, Action: action, Name: Value(params, spec.ParamLoadBalancerName), Region: region})
 }
 
 func (l *Ledger) created(run, principal, name, action string, params []KV, region string) int64 {
@@ -222,7 +223,7 @@ func (f *Fixtures) recordManual(principal, action string, params []KV, field, id
 		return
 	}
 	_, _ = f.file.Ledger.Append(LedgerEntry{Op: LedgerManual, Run: f.runID, Principal: principal, Action: action,
-		Name: valueOf(params, nameParam), ID: id, Region: firstNonEmpty(regionOf(params), f.t.Region())})
+		Name: Value(params, nameParam), ID: id, Region: cmp.Or(Value(params, spec.ParamRegionID), f.t.Region())})
 }
 
 // LedgerState is what a ledger says remains of one run.

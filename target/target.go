@@ -80,3 +80,13 @@ var ErrUnreachable = errors.New("target unreachable")
 
 // ErrNoPrincipal is returned when a request needs credentials the target does not have.
 var ErrNoPrincipal = errors.New("no credentials for this principal")
+
+// Value returns the first value of name among kvs, or "".
+func Value(kvs []KV, name string) string {
+	for _, kv := range kvs {
+		if kv.Name == name {
+			return kv.Value
+		}
+	}
+	return ""
+}
