@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/clbcheck/clbcheck/reports"
@@ -151,8 +150,8 @@ func shardWarnings(paths []string, reps []*reports.JSONReport) []string {
 		if r.Meta.Shard == "" {
 			continue
 		}
-		k, total, ok := splitShard(r.Meta.Shard)
-		if !ok {
+		k, total, err := parseShard(r.Meta.Shard)
+		if err != nil {
 			continue
 		}
 		if n != 0 && total != n {
@@ -178,14 +177,4 @@ func shardWarnings(paths []string, reps []*reports.JSONReport) []string {
 		}
 	}
 	return out
-}
-
-func splitShard(s string) (k, n int, ok bool) {
-	a, b, found := strings.Cut(s, "/")
-	if !found {
-		return 0, 0, false
-	}
-	k, err1 := strconv.Atoi(a)
-	n, err2 := strconv.Atoi(b)
-	return k, n, err1 == nil && err2 == nil && k >= 1 && k <= n
 }
