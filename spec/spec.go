@@ -89,22 +89,12 @@ func (s *Spec) DocumentedCodes() []string {
 
 // GatewayError returns the gateway error whose trigger state is name.
 func (s *Spec) GatewayError(state string) (ErrorCode, bool) {
-	for _, e := range s.GatewayErrors {
-		if e.Trigger.State == state {
-			return e, true
-		}
-	}
-	return ErrorCode{}, false
+	return first(s.GatewayErrors, func(e ErrorCode) bool { return e.Trigger.State == state })
 }
 
 // NeighbourError returns the error of a neighbouring operation whose trigger state is name.
 func (s *Spec) NeighbourError(state string) (ErrorCode, bool) {
-	for _, e := range s.NeighbourErrors {
-		if e.Trigger.State == state {
-			return e, true
-		}
-	}
-	return ErrorCode{}, false
+	return first(s.NeighbourErrors, func(e ErrorCode) bool { return e.Trigger.State == state })
 }
 
 // ErrorsForState lists the operation's error codes reached through a named state.
@@ -120,52 +110,39 @@ func (s *Spec) ErrorsForState(state string) []ErrorCode {
 
 // StateError returns the (first) error code of a state.
 func (s *Spec) StateError(state string) (ErrorCode, bool) {
-	for _, e := range s.Errors {
-		if e.Trigger.State == state && !e.Trigger.MultiACL {
-			return e, true
-		}
-	}
-	return ErrorCode{}, false
+	return first(s.Errors, func(e ErrorCode) bool { return e.Trigger.State == state && !e.Trigger.MultiACL })
 }
 
 // State returns a named state.
 func (s *Spec) State(name string) (State, bool) {
-	for _, st := range s.States {
-		if st.Name == name {
-			return st, true
-		}
-	}
-	return State{}, false
+	return first(s.States, func(st State) bool { return st.Name == name })
 }
 
 // Scenario returns a named scenario.
 func (s *Spec) Scenario(name string) (Scenario, bool) {
-	for _, sc := range s.Scenarios {
-		if sc.Name == name {
-			return sc, true
-		}
-	}
-	return Scenario{}, false
+	return first(s.Scenarios, func(sc Scenario) bool { return sc.Name == name })
 }
 
 // Quota returns a named quota.
 func (s *Spec) Quota(name string) (Quota, bool) {
-	for _, q := range s.Quotas {
-		if q.Name == name {
-			return q, true
-		}
-	}
-	return Quota{}, false
+	return first(s.Quotas, func(q Quota) bool { return q.Name == name })
 }
 
 // Rule returns a rule by id.
 func (s *Spec) Rule(id string) (Rule, bool) {
-	for _, r := range s.Rules {
-		if r.ID == id {
-			return r, true
+	return first(s.Rules, func(r Rule) bool { return r.ID == id })
+}
+
+// first returns the first element of list that match accepts: the one shape of every lookup
+// by name or state above.
+func first[T any](list []T, match func(T) bool) (T, bool) {
+	for _, x := range list {
+		if match(x) {
+			return x, true
 		}
 	}
-	return Rule{}, false
+	var zero T
+	return zero, false
 }
 
 // ParamOutcome is the expected answer when parameter (or list field) p breaks constraint k.
