@@ -28,12 +28,12 @@ func WithRunTag(t Target, runID string) Target {
 // Send implements Target.
 func (r *runTagged) Send(ctx context.Context, req Request) (*Response, error) {
 	if req.Action == spec.ActionCreateLoadBalancer {
-		n := 1
-		for hasKV(req.Params, fmt.Sprintf("Tag.%d.Key", n)) {
-			n++
-		}
 		op := spec.MustDefault().Operation(spec.ActionCreateLoadBalancer)
 		if p := op.Param(spec.ParamTag); p != nil && p.List != nil {
+			n := p.List.FirstIndex
+			for hasKV(req.Params, p.List.WireName(n, spec.FieldTagKey)) {
+				n++
+			}
 			req.Params = append(append([]KV{}, req.Params...),
 				KV{Name: p.List.WireName(n, spec.FieldTagKey), Value: RunTagKey},
 				KV{Name: p.List.WireName(n, spec.FieldTagValue), Value: r.runID})
