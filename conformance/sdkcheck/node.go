@@ -118,16 +118,7 @@ func parseNode(out []byte) ([]Step, error) {
 			st.Outcome, st.Detail = Fail, fmt.Sprintf("unknown outcome %q: %s", s.Outcome, s.Detail)
 		}
 		if st.Outcome == Pass && s.Want != "" {
-			var problems []string
-			if want := ExpectedStatus(s.Want); want != 0 && s.Status != want {
-				problems = append(problems, fmt.Sprintf("want HTTP status %d, got %d", want, s.Status))
-			} else if s.Status < 400 || s.Status > 599 {
-				problems = append(problems, fmt.Sprintf("want an HTTP error status, got %d", s.Status))
-			}
-			if s.RequestID == "" {
-				problems = append(problems, "the client reported no RequestId")
-			}
-			if len(problems) > 0 {
+			if problems := answerProblems(s.Want, s.Status, s.RequestID); len(problems) > 0 {
 				st.Outcome, st.Detail = Fail, strings.Join(problems, "; ")
 			}
 		}

@@ -156,14 +156,7 @@ func (r *recorder) expect(name, code string, call func() error, read func(error)
 	if got.code != code {
 		problems = append(problems, fmt.Sprintf("want code %s, got %q (%s)", code, got.code, oneLine(got.message)))
 	}
-	if want := ExpectedStatus(code); want != 0 && got.status != want {
-		problems = append(problems, fmt.Sprintf("want HTTP status %d, got %d", want, got.status))
-	} else if got.status < 400 || got.status > 599 {
-		problems = append(problems, fmt.Sprintf("want an HTTP error status, got %d", got.status))
-	}
-	if got.requestID == "" {
-		problems = append(problems, "the client reported no RequestId")
-	}
+	problems = append(problems, answerProblems(code, got.status, got.requestID)...)
 	problems = append(problems, got.extra...)
 	if len(problems) > 0 {
 		st.Outcome, st.Detail = Fail, strings.Join(problems, "; ")
@@ -178,6 +171,21 @@ type reported struct {
 	code, message, requestID string
 	status                   int
 	extra                    []string // further problems the reader noticed
+}
+
+// answerProblems checks what a client reported for an answer that carried code: the
+// documented HTTP status (any 4xx or 5xx for an undocumented code) and a RequestId.
+func answerProblems(code string, status int, requestID string) []string {
+	var problems []string
+	if want := ExpectedStatus(code); want != 0 && status != want {
+		problems = append(problems, fmt.Sprintf("want HTTP status %d, got %d", want, status))
+	} else if status < 400 || status > 599 {
+		problems = append(problems, fmt.Sprintf("want an HTTP error status, got %d", status))
+	}
+	if requestID == "" {
+		problems = append(problems, "the client reported no RequestId")
+	}
+	return problems
 }
 
 // ExpectedStatus is the documented HTTP status of an error code, 0 when the description does
