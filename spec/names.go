@@ -37,6 +37,7 @@ const (
 	ParamSignatureNonce   = "SignatureNonce"
 	ParamTimestamp        = "Timestamp"
 	ParamSecurityToken    = "SecurityToken"
+	ParamSignatureType    = "SignatureType" // sent empty by the classic Go SDK
 )
 
 // Parameters of the operation under test that Go code needs by name (everything else is
@@ -164,5 +165,5 @@ var requiredListFields = map[string][]string{
 
 var requiredCommon = []string{
 	ParamFormat, ParamAccessKeyID, ParamSignature, ParamSignatureMethod, ParamSignatureVersion,
-	ParamSignatureNonce, ParamTimestamp, ParamSecurityToken,
+	ParamSignatureNonce, ParamTimestamp, ParamSecurityToken, ParamSignatureType,
 }

@@ -41,7 +41,7 @@ type Exchange struct {
 // written to a cassette.
 var dropped = map[string]bool{
 	spec.ParamSignature: true, spec.ParamSignatureNonce: true, spec.ParamTimestamp: true, spec.ParamAccessKeyID: true,
-	spec.ParamSecurityToken: true, spec.ParamSignatureMethod: true, spec.ParamSignatureVersion: true, "SignatureType": true,
+	spec.ParamSecurityToken: true, spec.ParamSignatureMethod: true, spec.ParamSignatureVersion: true, spec.ParamSignatureType: true,
 }
 
 // idFields are answer fields holding ids the service makes up; they become stable tokens.
