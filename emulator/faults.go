@@ -216,27 +216,8 @@ func LookupFault(name string) (FaultInfo, error) {
 
 func violationKey(param string, kind spec.Kind) string { return param + "\x00" + string(kind) }
 
-// findParam finds a parameter of the operation under test by name or list field path.
-func findParam(s *spec.Spec, path string) *spec.Parameter {
-	op := s.UnderTest
-	if p := op.Param(path); p != nil {
-		return p
-	}
-	for _, p := range op.Parameters {
-		if p.List == nil {
-			continue
-		}
-		for _, f := range p.List.Fields {
-			if f.Path == path {
-				return f
-			}
-		}
-	}
-	return nil
-}
-
 func validationFault(s *spec.Spec, param string, kind spec.Kind) (faultDef, error) {
-	p := findParam(s, param)
+	p := s.UnderTest.Lookup(param)
 	if p == nil {
 		return faultDef{}, fmt.Errorf("the description has no parameter %s", param)
 	}
@@ -289,18 +270,17 @@ func validationFault(s *spec.Spec, param string, kind spec.Kind) (faultDef, erro
 }
 
 func ruleFault(s *spec.Spec, id string) (faultDef, error) {
-	for _, r := range s.Rules {
-		if r.ID == id {
-			if r.Kind == spec.RuleEffectiveOnlyWhen {
-				return faultDef{}, fmt.Errorf("rule %s never refuses a request", id)
-			}
-			return faultDef{
-				FaultInfo: FaultInfo{Name: "validation/rule/" + id, Category: FaultCategoryValidation, Description: "ignore rule " + id + ": " + r.Description},
-				ignore:    violationKey("rule", spec.Kind(id)),
-			}, nil
-		}
+	r, ok := s.Rule(id)
+	if !ok {
+		return faultDef{}, fmt.Errorf("the description has no rule %s", id)
 	}
-	return faultDef{}, fmt.Errorf("the description has no rule %s", id)
+	if r.Kind == spec.RuleEffectiveOnlyWhen {
+		return faultDef{}, fmt.Errorf("rule %s never refuses a request", id)
+	}
+	return faultDef{
+		FaultInfo: FaultInfo{Name: "validation/rule/" + id, Category: FaultCategoryValidation, Description: "ignore rule " + id + ": " + r.Description},
+		ignore:    violationKey("rule", spec.Kind(id)),
+	}, nil
 }
 
 // lookupFault finds a fault by name: the catalogue first, then any validation pair the
@@ -385,13 +365,13 @@ func (in *injector) validate(s *spec.Spec, op *spec.Operation, values url.Values
 			return nil
 		}
 		last = key + v.Wire
-		values = relax(s, op, values, v)
+		values = relax(op, values, v)
 	}
 	return nil
 }
 
 // relax returns a copy of values in which v no longer holds.
-func relax(s *spec.Spec, op *spec.Operation, values url.Values, v *spec.Violation) url.Values {
+func relax(op *spec.Operation, values url.Values, v *spec.Violation) url.Values {
 	out := make(url.Values, len(values))
 	for k, vs := range values {
 		out[k] = vs
@@ -406,7 +386,7 @@ func relax(s *spec.Spec, op *spec.Operation, values url.Values, v *spec.Violatio
 		}
 		return out
 	}
-	if p := findParam(s, v.Param); p != nil {
+	if p := op.Lookup(v.Param); p != nil {
 		if sub, ok := standIn(p); ok {
 			out[v.Wire] = []string{sub}
 			return out
