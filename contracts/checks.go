@@ -227,7 +227,7 @@ var checkFuncs = map[string]checkFunc{
 			r.Message = "an accepted variant of " + what
 			return &r
 		}
-		r := j.fail(CheckExpectedOutcome, fmt.Sprintf("not %s for %s", what, describe(j.c)), o.String(), actualOf(j.resp), o.Basis == spec.Inferred)
+		r := j.fail(CheckExpectedOutcome, fmt.Sprintf("not %s for %s", what, whatCaseBreaks(j.c)), o.String(), actualOf(j.resp), o.Basis == spec.Inferred)
 		return &r
 	},
 	CheckResponseSchema: func(j *judgement) *CheckResult {
@@ -290,7 +290,7 @@ var checkFuncs = map[string]checkFunc{
 	},
 }
 
-func describe(c generators.Case) string {
+func whatCaseBreaks(c generators.Case) string {
 	if c.Broken == nil {
 		return "a valid request"
 	}

@@ -2,7 +2,6 @@ package target_test
 
 import (
 	"context"
-	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -202,5 +201,4 @@ func TestNewHTTPRejectsBadURLs(t *testing.T) {
 		_, err := target.NewHTTP(target.HTTPConfig{BaseURL: u})
 		assert.Error(t, err, u)
 	}
-	_ = http.MethodGet
 }
