@@ -63,13 +63,19 @@ func usage(w io.Writer) {
 // parseFlags parses a command's flags. ok is false when the command must stop: after -h
 // (exit 0, the usage was printed) or on a bad flag (exit 2, the flag package said why).
 func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, false
-		}
-		return exitUsage, false
+	return flagsParsed(fs.Parse(args))
+}
+
+// flagsParsed turns the error of parsing flags into parseFlags' answer, for commands that parse
+// in their own way (positional arguments between flags).
+func flagsParsed(err error) (code int, ok bool) {
+	switch {
+	case err == nil:
+		return exitOK, true
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK, false
 	}
-	return exitOK, true
+	return exitUsage, false
 }
 
 // joinLines is a small helper for multi-line help texts.

@@ -181,14 +181,12 @@ func runWithContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	f, fs, err := parseRunFlags(args, stderr)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
 		var ue usageError
 		if errors.As(err, &ue) {
 			return fail(err)
 		}
-		return exitUsage // the flag package has said what is wrong
+		code, _ := flagsParsed(err) // -h, or the flag package has said what is wrong
+		return code
 	}
 	explicit := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { explicit[fl.Name] = true })
