@@ -2,6 +2,7 @@ package generators
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -223,7 +224,7 @@ func (b *builder) params(base []Param) {
 		}
 		// A routing parameter (RegionId) changes where the request goes, not what it asks:
 		// only its violations are cases.
-		routing := contains(s.Wire.CommonParameters, p.Name)
+		routing := slices.Contains(s.Wire.CommonParameters, p.Name)
 		vp, ok := validParam(p)
 		if !ok {
 			continue
@@ -283,7 +284,7 @@ func (b *builder) lists(base []Param) {
 		// The list form may exclude other parameters (an exclusive rule); drop them.
 		start := base
 		for _, r := range s.Rules {
-			if r.Kind == spec.RuleExclusive && contains(r.Params, lp.Name) {
+			if r.Kind == spec.RuleExclusive && slices.Contains(r.Params, lp.Name) {
 				for _, other := range r.Params {
 					if other != lp.Name {
 						start = dropParam(s, start, other)
@@ -369,15 +370,6 @@ func (b *builder) lists(base []Param) {
 func (b *builder) uniqueRule(list string) bool {
 	for _, r := range b.s.Rules {
 		if r.Kind == spec.RuleUniqueValue && r.List == list {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
 			return true
 		}
 	}
@@ -472,7 +464,7 @@ func (b *builder) rules(base []Param) {
 			p := op.Param(r.List)
 			ps := dropParam(s, base, spec.ParamServerCertificateID)
 			for _, rr := range s.Rules {
-				if rr.Kind == spec.RuleExclusive && contains(rr.Params, r.List) {
+				if rr.Kind == spec.RuleExclusive && slices.Contains(rr.Params, r.List) {
 					for _, other := range rr.Params {
 						if other != r.List {
 							ps = dropParam(s, ps, other)

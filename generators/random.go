@@ -3,6 +3,7 @@ package generators
 import (
 	"fmt"
 	"math/rand"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -98,7 +99,7 @@ func render(v any) string {
 func randomizable(s *spec.Spec) []*spec.Parameter {
 	var out []*spec.Parameter
 	for _, p := range s.UnderTest.Parameters {
-		if p.Required || p.Common || p.List != nil || refOf(p) != "" || contains(s.Wire.CommonParameters, p.Name) {
+		if p.Required || p.Common || p.List != nil || refOf(p) != "" || slices.Contains(s.Wire.CommonParameters, p.Name) {
 			continue
 		}
 		if ValueGen(p) != nil {
@@ -171,7 +172,7 @@ type mutation struct {
 func mutations(s *spec.Spec) []mutation {
 	var out []mutation
 	for _, p := range s.UnderTest.Parameters {
-		if p.Common || p.List != nil || contains(s.Wire.CommonParameters, p.Name) {
+		if p.Common || p.List != nil || slices.Contains(s.Wire.CommonParameters, p.Name) {
 			continue
 		}
 		for _, v := range Violations(p) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -179,7 +180,7 @@ func (b *builder) parameter(pv *openapi3.Parameter, action string) (*Parameter, 
 		return nil, err
 	}
 	p.RequiredBasis = Documented
-	if contains(inferred, "required") {
+	if slices.Contains(inferred, "required") {
 		p.RequiredBasis = Inferred
 	}
 	if sch.Type.Is("array") {
@@ -200,12 +201,12 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 		d := fmt.Sprint(sch.Default)
 		p.Default = &d
 		p.DefaultBasis = Documented
-		if contains(inferred, "default") {
+		if slices.Contains(inferred, "default") {
 			p.DefaultBasis = Inferred
 		}
 	}
 	basis := func(k string) Basis {
-		if contains(inferred, k) {
+		if slices.Contains(inferred, k) {
 			return Inferred
 		}
 		return Documented
@@ -290,7 +291,7 @@ func (b *builder) list(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 	if sch.MaxItems != nil {
 		l.MaxItems = int(*sch.MaxItems)
 		c := Constraint{Kind: KindMaxItems, Int: int64(*sch.MaxItems), Basis: Documented, Outcome: Outcome{Code: codes[string(KindMaxItems)]}}
-		if contains(inferred, string(KindMaxItems)) {
+		if slices.Contains(inferred, string(KindMaxItems)) {
 			c.Basis = Inferred
 		}
 		p.Constraints = append(p.Constraints, c)
@@ -301,7 +302,7 @@ func (b *builder) list(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 	item := sch.Items.Value
 	for _, name := range sortedKeys(item.Properties) {
 		prop := item.Properties[name].Value
-		f := &Parameter{Name: name, Path: p.Name + "." + name, Required: contains(item.Required, name), Source: p.Source}
+		f := &Parameter{Name: name, Path: p.Name + "." + name, Required: slices.Contains(item.Required, name), Source: p.Source}
 		f.Reference, _ = prop.Extensions["x-reference"].(string)
 		fcodes := map[string]string{}
 		if _, err := ext(prop.Extensions, "x-violation-codes", &fcodes); err != nil {
@@ -633,7 +634,7 @@ func (b *builder) checkNames() error {
 		}
 	}
 	for _, c := range requiredCommon {
-		if !contains(b.s.Wire.CommonParameters, c) {
+		if !slices.Contains(b.s.Wire.CommonParameters, c) {
 			return loadErr(ErrCodeMissingName, "x-wire.commonParameters", "Go code relies on common parameter %q, which the description lacks", c)
 		}
 	}

@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,11 +42,11 @@ func (p *Parameter) Check(value string) (Kind, string) {
 			}
 			n = v
 		case KindForbiddenValues:
-			if contains(c.Values, value) {
+			if slices.Contains(c.Values, value) {
 				return k, fmt.Sprintf("%s may not be %q", p.Path, value)
 			}
 		case KindEnum:
-			if !contains(c.Values, value) {
+			if !slices.Contains(c.Values, value) {
 				return k, fmt.Sprintf("%s must be one of %s, got %q", p.Path, strings.Join(c.Values, ", "), value)
 			}
 		case KindMinLength:

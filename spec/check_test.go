@@ -3,6 +3,7 @@ package spec_test
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -105,7 +106,7 @@ func TestCheckIntegerBoundsOfEveryParameter(t *testing.T) {
 		n++
 		t.Run(p.Name, func(t *testing.T) {
 			for _, v := range []int64{lo.Int, hi.Int, (lo.Int + hi.Int) / 2} {
-				if fv, ok := p.Constraint(spec.KindForbiddenValues); ok && contains(fv.Values, itoa(v)) {
+				if fv, ok := p.Constraint(spec.KindForbiddenValues); ok && slices.Contains(fv.Values, itoa(v)) {
 					continue
 				}
 				k, detail := p.Check(itoa(v))
@@ -143,15 +144,6 @@ func TestCheckAcceptsOnlyCanonicalIntegers(t *testing.T) {
 			}
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func TestCheckDocumentedCodesForBounds(t *testing.T) {

@@ -233,13 +233,4 @@ func atoiStrict(s string) (int, error) {
 	return n, nil
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func lowerFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
