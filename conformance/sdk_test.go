@@ -15,7 +15,6 @@ import (
 
 	"github.com/clbcheck/clbcheck/conformance/sdkcheck"
 	"github.com/clbcheck/clbcheck/emulator"
-	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
 
@@ -84,11 +83,7 @@ func wantServerError(t *testing.T, err error, code string) {
 	if se.ErrorCode() != code {
 		t.Fatalf("want code %s, got %s (%s)", code, se.ErrorCode(), se.Message())
 	}
-	status := 0
-	if ec, ok := spec.MustDefault().Error(code); ok {
-		status = ec.Status
-	}
-	if status != 0 && se.HttpStatus() != status {
+	if status := sdkcheck.ExpectedStatus(code); status != 0 && se.HttpStatus() != status {
 		t.Fatalf("%s: want status %d, got %d", code, status, se.HttpStatus())
 	}
 	if se.RequestId() == "" || se.HostId() == "" {
