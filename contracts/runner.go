@@ -123,6 +123,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 		opts.RunID = hex.EncodeToString(b)
 	}
 	t = target.WithRunTag(t, opts.RunID) // every instance the run creates carries its run id
+	t = target.WithRateLimit(t, opts.RateLimit)
 	fx := target.NewFixtures(t, s, opts.Fixtures, opts.RunID)
 	cases := Prepare(s, fx, opts)
 	started := opts.Now()
@@ -143,7 +144,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	if err := rep.Begin(meta); err != nil {
 		return Summary{}, Coverage{}, fmt.Errorf("report: %w", err)
 	}
-	r := &runner{s: s, t: t, fx: fx, opts: opts, limiter: newLimiter(opts.RateLimit)}
+	r := &runner{s: s, t: t, fx: fx, opts: opts}
 	r.port.Store(20000)
 
 	runCtx := ctx
@@ -257,14 +258,13 @@ func (discard) Case(CaseResult) error       { return nil }
 func (discard) End(Summary, Coverage) error { return nil }
 
 type runner struct {
-	s       *spec.Spec
-	t       target.Target
-	fx      *target.Fixtures
-	opts    Options
-	limiter *limiter
-	sent    atomic.Int64 // requests sent through send, for the request budget
-	port    atomic.Int64
-	uniq    atomic.Int64
+	s    *spec.Spec
+	t    target.Target
+	fx   *target.Fixtures
+	opts Options
+	sent atomic.Int64 // requests sent through send, for the request budget
+	port atomic.Int64
+	uniq atomic.Int64
 }
 
 type caseOutcome struct {
@@ -331,7 +331,7 @@ func (r *runner) kvs(ctx context.Context, env *caseEnv, ps []generators.Param) (
 }
 
 func (r *runner) send(ctx context.Context, req target.Request) (*target.Response, error) {
-	if err := r.limiter.wait(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	r.sent.Add(1)

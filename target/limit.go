@@ -1,10 +1,33 @@
-package contracts
+package target
 
 import (
 	"context"
 	"sync"
 	"time"
 )
+
+// WithRateLimit wraps t so that requests through it, from any goroutine, are spaced evenly to
+// at most rate per second. Everything a run sends goes through it: cases, fixtures,
+// sequences and clean-up. A rate of 0 or less returns t unchanged.
+func WithRateLimit(t Target, rate float64) Target {
+	if rate <= 0 {
+		return t
+	}
+	return &rateLimited{Target: t, l: newLimiter(rate)}
+}
+
+type rateLimited struct {
+	Target
+	l *limiter
+}
+
+// Send implements Target.
+func (r *rateLimited) Send(ctx context.Context, req Request) (*Response, error) {
+	if err := r.l.wait(ctx); err != nil {
+		return nil, err
+	}
+	return r.Target.Send(ctx, req)
+}
 
 // limiter spaces requests evenly to at most rate per second across all workers.
 type limiter struct {
