@@ -15,6 +15,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/slb"
 
+	"github.com/clbcheck/clbcheck/conformance/sdkcheck"
 	"github.com/clbcheck/clbcheck/emulator"
 )
 
@@ -87,11 +88,10 @@ func sdkClient(t *testing.T, addr string) *slb.Client {
 	t.Helper()
 	cfg := emulator.DefaultConfig()
 	p := cfg.MustPrincipal(emulator.PrincipalPrimary)
-	c, err := slb.NewClientWithAccessKey(cfg.Region, p.Credentials.AccessKeyID, p.Credentials.AccessKeySecret)
+	c, err := sdkcheck.ClassicClient(cfg.Region, addr, p.Credentials)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Domain = addr
 	return c
 }
 

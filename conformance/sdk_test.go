@@ -15,6 +15,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/conformance/sdkcheck"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/target"
 )
 
@@ -52,17 +53,10 @@ func (h *harness) client(name string) *slb.Client {
 	if !ok {
 		h.t.Fatalf("no principal %s", name)
 	}
-	var c *slb.Client
-	var err error
-	if p.Credentials.SecurityToken != "" {
-		c, err = slb.NewClientWithStsToken(h.cfg.Region, p.Credentials.AccessKeyID, p.Credentials.AccessKeySecret, p.Credentials.SecurityToken)
-	} else {
-		c, err = slb.NewClientWithAccessKey(h.cfg.Region, p.Credentials.AccessKeyID, p.Credentials.AccessKeySecret)
-	}
+	c, err := sdkcheck.ClassicClient(h.cfg.Region, h.url, p.Credentials)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	c.Domain = h.url
 	return c
 }
 
@@ -204,11 +198,10 @@ func TestOfficialSDKEndToEnd(t *testing.T) {
 	wantServerError(t, err, "NoPermission")
 
 	// A wrong secret: the SDK reads the server's string to sign from the message.
-	bad, err := slb.NewClientWithAccessKey(h.cfg.Region, emulator.DefaultPrimaryKeyID, "wrong-secret")
+	bad, err := sdkcheck.ClassicClient(h.cfg.Region, h.url, signature.Credentials{AccessKeyID: emulator.DefaultPrimaryKeyID, AccessKeySecret: "wrong-secret"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	bad.Domain = h.url
 	_, err = bad.CreateLoadBalancerHTTPSListener(listenerRequest(lb, cert, 9443))
 	wantServerError(t, err, "SignatureDoesNotMatch")
 

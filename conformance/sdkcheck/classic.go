@@ -23,19 +23,29 @@ type classic struct {
 	tamper *tamper
 }
 
-func newClassic(cfg *Config, creds signature.Credentials) (*classic, error) {
-	host, scheme := cfg.hostAndScheme()
+// ClassicClient is the classic SDK's slb client for creds (with their STS token when they
+// carry one), sending to host.
+func ClassicClient(region, host string, creds signature.Credentials) (*slb.Client, error) {
 	var c *slb.Client
 	var err error
 	if creds.SecurityToken != "" {
-		c, err = slb.NewClientWithStsToken(cfg.Region, creds.AccessKeyID, creds.AccessKeySecret, creds.SecurityToken)
+		c, err = slb.NewClientWithStsToken(region, creds.AccessKeyID, creds.AccessKeySecret, creds.SecurityToken)
 	} else {
-		c, err = slb.NewClientWithAccessKey(cfg.Region, creds.AccessKeyID, creds.AccessKeySecret)
+		c, err = slb.NewClientWithAccessKey(region, creds.AccessKeyID, creds.AccessKeySecret)
 	}
 	if err != nil {
 		return nil, err
 	}
 	c.Domain = host
+	return c, nil
+}
+
+func newClassic(cfg *Config, creds signature.Credentials) (*classic, error) {
+	host, scheme := cfg.hostAndScheme()
+	c, err := ClassicClient(cfg.Region, host, creds)
+	if err != nil {
+		return nil, err
+	}
 	t := newTamper(creds)
 	c.SetTransport(t)
 	return &classic{cfg: cfg, scheme: scheme, client: c, tamper: t}, nil
