@@ -8,7 +8,10 @@
 //     Reporter).
 //   - checks.go: the registry of named checks and their configuration (on/off, severity).
 //   - profile.go: the strict and documented profiles and expectation overrides from a file.
-//   - runner.go: Run and Suite, which generate, send, judge and report, with workers, a rate
-//     limit, a time budget and progress.
+//   - runner.go: Execute, which generates, sends, judges and reports, with workers, a rate
+//     limit, time and request budgets, progress, shrinking of failing random cases and cleanup.
+//   - stateful.go: gopter command sequences of the listener lifecycle run against the target.
+//   - coverage.go: which documented codes were reached and asserted, which constraints hit.
+//   - diff.go: Diff, the same cases sent to two targets and every difference listed.
 //   - testing.go: Run(t, target, opts) for other projects' go test, one subtest per case.
 package contracts
