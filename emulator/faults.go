@@ -131,20 +131,48 @@ var validationFaults = []struct {
 
 var validationRuleFaults = []string{"sticky-session-type-required", "client-cert-aliases-distinct"}
 
-var handWritten = []faultDef{
-	{FaultInfo: FaultInfo{"error-code/port-conflict-as-InvalidParameter", FaultCategoryErrorCode, "a create on a used port is answered with the generic InvalidParameter instead of InvalidParameter.ListenerPortConflict"},
-		answer: &answerRule{code: "InvalidParameter.ListenerPortConflict", toCode: "InvalidParameter"}},
-	{FaultInfo: FaultInfo{"error-code/IdleTimeout-as-InvalidParameter", FaultCategoryErrorCode, "an IdleTimeout out of range is answered InvalidParameter instead of InvalidParameter.IdleTimeout"},
-		answer: &answerRule{code: "InvalidParameter.IdleTimeout", toCode: "InvalidParameter"}},
-	{FaultInfo: FaultInfo{"error-code/foreign-certificate-as-CertificateNotExist", FaultCategoryErrorCode, "another account's certificate is answered CertificateNotExist instead of Certkey.Forbidden"},
-		answer: &answerRule{code: "Certkey.Forbidden", toCode: "CertificateNotExist"}},
-	{FaultInfo: FaultInfo{"error-code/AclNotExist-as-InvalidParameter", FaultCategoryErrorCode, "an ACL that does not exist is answered InvalidParameter instead of AclNotExist"},
-		answer: &answerRule{code: "AclNotExist", toCode: "InvalidParameter"}},
-	{FaultInfo: FaultInfo{"error-code/nonce-replay-as-SignatureDoesNotMatch", FaultCategoryErrorCode, "a replayed nonce is answered SignatureDoesNotMatch instead of SignatureNonceUsed"},
-		answer: &answerRule{code: "SignatureNonceUsed", toCode: "SignatureDoesNotMatch"}},
+// codeFaults are the faults that answer one code of the catalogue with another. Each code is
+// named by what reaches it in the description (a state of the operation, a gateway state, or
+// a parameter's constraint), so the catalogue, not this file, spells it.
+func codeFaults(s *spec.Spec) []faultDef {
+	state := func(name string) string {
+		ec, ok := s.StateError(name)
+		if !ok {
+			panic("emulator: fault catalogue: the description has no error for state " + name)
+		}
+		return ec.Code
+	}
+	gateway := func(name string) string {
+		ec, ok := s.GatewayError(name)
+		if !ok {
+			panic("emulator: fault catalogue: the description has no gateway error " + name)
+		}
+		return ec.Code
+	}
+	portConflict, generic := state("port-in-use"), gateway("invalid-parameter")
+	idleTimeout := s.ParamOutcome(s.UnderTest.Lookup("IdleTimeout"), spec.KindMaximum).Code
+	foreignCert, certMissing := state("foreign-certificate"), state("certificate-not-found")
+	aclMissing := state("acl-not-found")
+	nonceUsed, badSignature := gateway("nonce-replayed"), gateway("bad-signature")
+	rule := func(name, format string, from, to string) faultDef {
+		return faultDef{
+			FaultInfo: FaultInfo{name, FaultCategoryErrorCode, fmt.Sprintf(format, to, from)},
+			answer:    &answerRule{code: from, toCode: to},
+		}
+	}
+	return []faultDef{
+		rule("error-code/port-conflict-as-InvalidParameter", "a create on a used port is answered with the generic %s instead of %s", portConflict, generic),
+		rule("error-code/IdleTimeout-as-InvalidParameter", "an IdleTimeout out of range is answered %s instead of %s", idleTimeout, generic),
+		rule("error-code/foreign-certificate-as-CertificateNotExist", "another account's certificate is answered %s instead of %s", foreignCert, certMissing),
+		rule("error-code/AclNotExist-as-InvalidParameter", "an ACL that does not exist is answered %s instead of %s", aclMissing, generic),
+		rule("error-code/nonce-replay-as-SignatureDoesNotMatch", "a replayed nonce is answered %s instead of %s", nonceUsed, badSignature),
+		{FaultInfo: FaultInfo{"http-status/port-conflict-409", FaultCategoryHTTPStatus, portConflict + " is sent with status 409 instead of 400"},
+			answer: &answerRule{code: portConflict, toStatus: http.StatusConflict}},
+	}
+}
 
-	{FaultInfo: FaultInfo{"http-status/port-conflict-409", FaultCategoryHTTPStatus, "InvalidParameter.ListenerPortConflict is sent with status 409 instead of 400"},
-		answer: &answerRule{code: "InvalidParameter.ListenerPortConflict", toStatus: http.StatusConflict}},
+// handWritten are the faults that need no code of the catalogue.
+var handWritten = []faultDef{
 	{FaultInfo: FaultInfo{"http-status/client-errors-500", FaultCategoryHTTPStatus, "every 400 answer of the operation is sent with status 500"},
 		answer: &answerRule{status: http.StatusBadRequest, toStatus: http.StatusInternalServerError}},
 	{FaultInfo: FaultInfo{"http-status/not-found-as-400", FaultCategoryHTTPStatus, "404 codes (ResourceNotFound.Certificate, InvalidAccessKeyId.NotFound) are sent with status 400"},
@@ -194,6 +222,7 @@ var catalogue = sync.OnceValue(func() []faultDef {
 		}
 		out = append(out, d)
 	}
+	out = append(out, codeFaults(s)...)
 	return append(out, handWritten...)
 })
 
