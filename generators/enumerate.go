@@ -282,16 +282,7 @@ func (b *builder) lists(base []Param) {
 	for _, lp := range s.UnderTest.Lists() {
 		l := lp.List
 		// The list form may exclude other parameters (an exclusive rule); drop them.
-		start := base
-		for _, r := range s.Rules {
-			if r.Kind == spec.RuleExclusive && slices.Contains(r.Params, lp.Name) {
-				for _, other := range r.Params {
-					if other != lp.Name {
-						start = dropParam(s, start, other)
-					}
-				}
-			}
-		}
+		start := b.dropExclusive(base, lp.Name)
 		items := func(n int) []Param {
 			ps := append([]Param{}, start...)
 			for i := l.FirstIndex; i < l.FirstIndex+n; i++ {
@@ -365,6 +356,21 @@ func (b *builder) lists(base []Param) {
 			}
 		}
 	}
+}
+
+// dropExclusive removes from ps the parameters an exclusive rule forbids next to name (the
+// single form of a parameter whose list form name is, for instance).
+func (b *builder) dropExclusive(ps []Param, name string) []Param {
+	for _, r := range b.s.Rules {
+		if r.Kind == spec.RuleExclusive && slices.Contains(r.Params, name) {
+			for _, other := range r.Params {
+				if other != name {
+					ps = dropParam(b.s, ps, other)
+				}
+			}
+		}
+	}
+	return ps
 }
 
 func (b *builder) uniqueRule(list string) bool {
@@ -462,16 +468,7 @@ func (b *builder) rules(base []Param) {
 			brk(ps, "RULE_BOTH_GIVEN", "all")
 		case spec.RuleUniqueValue:
 			p := op.Param(r.List)
-			ps := dropParam(s, base, spec.ParamServerCertificateID)
-			for _, rr := range s.Rules {
-				if rr.Kind == spec.RuleExclusive && slices.Contains(rr.Params, r.List) {
-					for _, other := range rr.Params {
-						if other != r.List {
-							ps = dropParam(s, ps, other)
-						}
-					}
-				}
-			}
+			ps := append([]Param{}, b.dropExclusive(base, r.List)...)
 			ps = append(append(ps, listItem(p.List, p.List.FirstIndex)...), listItem(p.List, p.List.FirstIndex+1)...)
 			brk(ps, "RULE_VALUE_REPEATED", "two-"+r.Field)
 		case spec.RuleDistinct:
