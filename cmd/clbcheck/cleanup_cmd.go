@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -99,7 +100,7 @@ func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err != nil {
 		return usage("%v (give the ledger with --ledger FILE or the run's --out DIR)", err)
 	}
-	if len(st.Runs) > 0 && !contains(st.Runs, *run) {
+	if len(st.Runs) > 0 && !slices.Contains(st.Runs, *run) {
 		return usage("the ledger %s holds runs %s, not %s", path, strings.Join(st.Runs, ", "), *run)
 	}
 	if st.Skipped > 0 {
@@ -249,15 +250,6 @@ func kindOf(action string) string {
 func hasParam(kvs []target.KV, name string) bool {
 	for _, kv := range kvs {
 		if kv.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
 			return true
 		}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -256,8 +257,8 @@ func requestFromExchange(c contracts.CaseResult) (target.Request, string, error)
 	v3 := strings.HasPrefix(headers["authorization"], "ACS3")
 	if v3 {
 		req.Auth = generators.AuthV3
-		req.Action = firstNonEmpty(req.Action, headers[strings.ToLower(signature.HeaderAction)])
-		req.Version = firstNonEmpty(req.Version, headers[strings.ToLower(signature.HeaderVersion)])
+		req.Action = cmp.Or(req.Action, headers[strings.ToLower(signature.HeaderAction)])
+		req.Version = cmp.Or(req.Version, headers[strings.ToLower(signature.HeaderVersion)])
 		if a, err := signature.ParseAuthorizationV3(headers["authorization"]); err == nil {
 			key = a.AccessKeyID
 		}
@@ -293,15 +294,6 @@ func requestFromExchange(c contracts.CaseResult) (target.Request, string, error)
 		}
 	}
 	return req, key, nil
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // principalByKey finds the principal whose key id the recording used.
