@@ -124,6 +124,8 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	}
 	t = target.WithRunTag(t, opts.RunID) // every instance the run creates carries its run id
 	t = target.WithRateLimit(t, opts.RateLimit)
+	sent := &counted{Target: t}
+	t = sent // the request budget counts fixtures and sequences too
 	fx := target.NewFixtures(t, s, opts.Fixtures, opts.RunID)
 	cases := Prepare(s, fx, opts)
 	started := opts.Now()
@@ -144,7 +146,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	if err := rep.Begin(meta); err != nil {
 		return Summary{}, Coverage{}, fmt.Errorf("report: %w", err)
 	}
-	r := &runner{s: s, t: t, fx: fx, opts: opts}
+	r := &runner{s: s, t: t, fx: fx, opts: opts, sent: sent}
 	r.port.Store(20000)
 
 	runCtx := ctx
@@ -262,7 +264,7 @@ type runner struct {
 	t    target.Target
 	fx   *target.Fixtures
 	opts Options
-	sent atomic.Int64 // requests sent through send, for the request budget
+	sent *counted // every request of the run, for the request budget
 	port atomic.Int64
 	uniq atomic.Int64
 }
@@ -334,13 +336,24 @@ func (r *runner) send(ctx context.Context, req target.Request) (*target.Response
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	r.sent.Add(1)
 	return r.t.Send(ctx, req)
 }
 
 // overBudget reports whether the request budget (Options.MaxRequests) is used up.
 func (r *runner) overBudget() bool {
-	return r.opts.MaxRequests > 0 && r.sent.Load() >= int64(r.opts.MaxRequests)
+	return r.opts.MaxRequests > 0 && r.sent.n.Load() >= int64(r.opts.MaxRequests)
+}
+
+// counted counts the requests that go through it.
+type counted struct {
+	target.Target
+	n atomic.Int64
+}
+
+// Send implements target.Target.
+func (c *counted) Send(ctx context.Context, req target.Request) (*target.Response, error) {
+	c.n.Add(1)
+	return c.Target.Send(ctx, req)
 }
 
 func (r *runner) describe(ctx context.Context, l target.ListenerKey) (*target.Response, error) {
