@@ -226,7 +226,7 @@ func runDrawn(t *testing.T, data []byte) {
 		t.Fatalf("no answer: %v", err)
 	}
 	var problems []string
-	problems = append(problems, Problems(s, c.Action, Answer{Status: resp.Status, Header: resp.Header, Body: resp.Body})...)
+	problems = append(problems, responseProblems(s, c.Action, resp)...)
 	code := resp.Code
 	if resp.Success() {
 		code = ""

@@ -39,31 +39,42 @@ var NeighbourCodes = func() map[string]bool {
 // ("" when unknown); it only widens the accepted codes to NeighbourCodes for the neighbouring
 // operations. It returns nil when the answer is fine.
 func Problems(s *spec.Spec, action string, a Answer) []string {
-	var out []string
-	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
-	if strings.Contains(string(a.Body), panicMarker) {
-		add("the handler panicked: %s", clip(a.Body, 400))
-	}
-	ok2xx := a.Status >= 200 && a.Status < 300
-	switch {
-	case a.Status >= 500:
-		add("server error %d", a.Status)
-	case !ok2xx && (a.Status < 400 || a.Status >= 500):
-		add("status %d is neither a success nor a client error", a.Status)
-	}
+	return responseProblems(s, action, decodeAnswer(a))
+}
+
+// decodeAnswer is an answer as target.Decode reads it.
+func decodeAnswer(a Answer) *target.Response {
 	r := &target.Response{Status: a.Status, Header: a.Header, Body: a.Body}
 	if a.Header != nil {
 		r.ContentType = a.Header.Get("Content-Type")
 	}
 	target.Decode(r)
+	return r
+}
+
+// responseProblems is Problems of an answer already decoded (by decodeAnswer or a target's
+// Send), for callers that also need its code and so decode it once.
+func responseProblems(s *spec.Spec, action string, r *target.Response) []string {
+	var out []string
+	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	if strings.Contains(string(r.Body), panicMarker) {
+		add("the handler panicked: %s", clip(r.Body, 400))
+	}
+	ok2xx := r.Status >= 200 && r.Status < 300
+	switch {
+	case r.Status >= 500:
+		add("server error %d", r.Status)
+	case !ok2xx && (r.Status < 400 || r.Status >= 500):
+		add("status %d is neither a success nor a client error", r.Status)
+	}
 	if r.DecodeErr != nil {
-		add("the body does not decode safely: %v: %s", r.DecodeErr, clip(a.Body, 200))
+		add("the body does not decode safely: %v: %s", r.DecodeErr, clip(r.Body, 200))
 		return out
 	}
 	if r.RequestID == "" {
-		add("no RequestId: %s", clip(a.Body, 200))
+		add("no RequestId: %s", clip(r.Body, 200))
 	}
-	body := strings.TrimSpace(string(a.Body))
+	body := strings.TrimSpace(string(r.Body))
 	ct := strings.ToLower(r.ContentType)
 	switch {
 	case strings.HasPrefix(body, "{") && !strings.Contains(ct, "json"):
@@ -79,7 +90,7 @@ func Problems(s *spec.Spec, action string, a Answer) []string {
 		return out
 	}
 	if r.Code == "" {
-		add("an error without a Code: %s", clip(a.Body, 200))
+		add("an error without a Code: %s", clip(r.Body, 200))
 		return out
 	}
 	if r.Message == "" {
@@ -88,29 +99,30 @@ func Problems(s *spec.Spec, action string, a Answer) []string {
 	ec, known := s.Error(r.Code)
 	if !known {
 		if !(NeighbourCodes[r.Code] && action != s.UnderTest.Action) {
-			add("code %s (status %d, action %q) is in neither the operation's nor the gateway's catalogue", r.Code, a.Status, action)
+			add("code %s (status %d, action %q) is in neither the operation's nor the gateway's catalogue", r.Code, r.Status, action)
 		}
 		return out
 	}
-	statusOK := ec.Status == a.Status
+	statusOK := ec.Status == r.Status
 	for _, st := range ec.AcceptStatus {
-		statusOK = statusOK || st == a.Status
+		statusOK = statusOK || st == r.Status
 	}
 	if !statusOK {
-		add("code %s came with status %d; the catalogue gives %d", r.Code, a.Status, ec.Status)
+		add("code %s came with status %d; the catalogue gives %d", r.Code, r.Status, ec.Status)
 	}
 	return out
 }
 
 // AnswerCode returns the status and Code of an answer ("" for a success or an unreadable
 // body).
-func AnswerCode(a Answer) (int, string) {
-	r := &target.Response{Status: a.Status, Body: a.Body}
-	target.Decode(r)
-	if a.Status >= 200 && a.Status < 300 {
-		return a.Status, ""
+func AnswerCode(a Answer) (int, string) { return responseCode(decodeAnswer(a)) }
+
+// responseCode is AnswerCode of an answer already decoded.
+func responseCode(r *target.Response) (int, string) {
+	if r.Status >= 200 && r.Status < 300 {
+		return r.Status, ""
 	}
-	return a.Status, r.Code
+	return r.Status, r.Code
 }
 
 func clip(b []byte, n int) string {

@@ -160,10 +160,11 @@ func checkV1Emulator(t *testing.T, params url.Values, m Mutation, inBody, get bo
 	}
 	w, common, all := signedV1Wire(creds, business, method, inBody)
 	a := ServeWire(emu, w)
-	if p := Problems(s, sigAction, a); len(p) > 0 {
+	r := decodeAnswer(a)
+	if p := responseProblems(s, sigAction, r); len(p) > 0 {
 		t.Fatalf("%s\n%s", strings.Join(p, "\n"), describeWire(w))
 	}
-	_, code := AnswerCode(a)
+	_, code := responseCode(r)
 	if authCodes(s)[code] {
 		t.Fatalf("the emulator refuses a correctly signed V1 request with %s: %s\n%s", code, clip(a.Body, 400), describeWire(w))
 	}
@@ -182,10 +183,11 @@ func checkV1Emulator(t *testing.T, params url.Values, m Mutation, inBody, get bo
 	}
 	mw := v1Wire(method, common, mutBusiness, inBody)
 	ma := ServeWire(emu, mw)
-	if p := Problems(s, sigAction, ma); len(p) > 0 {
+	mr := decodeAnswer(ma)
+	if p := responseProblems(s, sigAction, mr); len(p) > 0 {
 		t.Fatalf("%s\n%s", strings.Join(p, "\n"), describeWire(mw))
 	}
-	status, mcode := AnswerCode(ma)
+	status, mcode := responseCode(mr)
 	// The emulator also accepts a request whose repeated identical values were signed once.
 	equivalent := SameValues(mutAll, all) || SameValues(dedupe(mutAll), all)
 	badSig, _ := s.GatewayError("bad-signature")
@@ -268,10 +270,11 @@ func checkV3(t *testing.T, query string, body []byte, contentType, header string
 		t.Fatalf("VerifyV3 rejects what SignV3 signed (err %v):\n%s", err, sts)
 	}
 	a := serveRequest(emu, req, body)
-	if p := Problems(s, sigAction, a); len(p) > 0 {
+	r := decodeAnswer(a)
+	if p := responseProblems(s, sigAction, r); len(p) > 0 {
 		t.Fatalf("%s\nquery %q body %q", strings.Join(p, "\n"), req.URL.RawQuery, body)
 	}
-	if _, code := AnswerCode(a); authCodes(s)[code] {
+	if _, code := responseCode(r); authCodes(s)[code] {
 		t.Fatalf("the emulator refuses a correctly signed V3 request with %s: %s\nquery %q headers %q body %q", code, clip(a.Body, 400), req.URL.RawQuery, req.Header, body)
 	}
 
@@ -348,10 +351,11 @@ func checkV3(t *testing.T, query string, body []byte, contentType, header string
 		t.Fatalf("VerifyV3 accepts a changed request (%s)", what)
 	}
 	ma := serveRequest(emu, mut, mutBody)
-	if p := Problems(s, sigAction, ma); len(p) > 0 {
+	mr := decodeAnswer(ma)
+	if p := responseProblems(s, sigAction, mr); len(p) > 0 {
 		t.Fatalf("%s\n(%s)", strings.Join(p, "\n"), what)
 	}
-	status, code := AnswerCode(ma)
+	status, code := responseCode(mr)
 	badSig, _ := s.GatewayError("bad-signature")
 	switch {
 	case unchanged:

@@ -138,8 +138,9 @@ func checkWire(s *spec.Spec, w *World, x Wire, signed bool, auth map[string]bool
 	if err != nil {
 		return "no answer: " + err.Error() + "\n" + describeWire(x), nil
 	}
-	problems := Problems(s, RequestAction(s, x), a)
-	status, code := AnswerCode(a)
+	r := decodeAnswer(a)
+	problems := responseProblems(s, RequestAction(s, x), r)
+	status, code := responseCode(r)
 	if signedOK && auth[code] {
 		problems = append(problems, "a request signed correctly after decoding was refused with "+code)
 	}

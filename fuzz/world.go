@@ -215,9 +215,7 @@ func (w *World) Call(creds signature.Credentials, action string, params url.Valu
 	if err != nil {
 		return nil, err
 	}
-	r := &target.Response{Status: a.Status, Header: a.Header, Body: a.Body}
-	target.Decode(r)
-	return r, nil
+	return decodeAnswer(a), nil
 }
 
 // CallAnswer is Call returning the answer as it came.
