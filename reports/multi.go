@@ -29,25 +29,31 @@ func Multi(reporters ...contracts.Reporter) contracts.Reporter {
 }
 
 func (m multi) Begin(meta contracts.Meta) error {
-	var errs []error
+	var errs []error // stays nil, unallocated, while every reporter succeeds
 	for _, r := range m {
-		errs = append(errs, r.Begin(meta))
+		if err := r.Begin(meta); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }
 
 func (m multi) Case(c contracts.CaseResult) error {
-	var errs []error
+	var errs []error // stays nil, unallocated, while every reporter succeeds
 	for _, r := range m {
-		errs = append(errs, r.Case(c))
+		if err := r.Case(c); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }
 
 func (m multi) End(sum contracts.Summary, cov contracts.Coverage) error {
-	var errs []error
+	var errs []error // stays nil, unallocated, while every reporter succeeds
 	for _, r := range m {
-		errs = append(errs, r.End(sum, cov))
+		if err := r.End(sum, cov); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }
