@@ -103,30 +103,39 @@ const (
 	intermittentRate = 0.02
 )
 
-// validationFaults are the (parameter, kind) pairs of the catalogue; rules follow.
+// Parameter paths the catalogue names more than once. spec/names.go has no constant for
+// IdleTimeout; the catalogue refuses to build when the description lacks it.
+const (
+	tagValuePath     = spec.ParamTag + "." + spec.FieldTagValue
+	paramIdleTimeout = "IdleTimeout"
+)
+
+// validationFaults are the (parameter, kind) pairs of the catalogue; rules follow. Parameters
+// spec/names.go does not name (IdleTimeout and the like) are spelled here; the catalogue
+// refuses to build when the description lacks one.
 var validationFaults = []struct {
 	param string
 	kind  spec.Kind
 }{
-	{"ListenerPort", spec.KindMaximum},
-	{"ListenerPort", spec.KindMinimum},
-	{"IdleTimeout", spec.KindMaximum},
+	{spec.ParamListenerPort, spec.KindMaximum},
+	{spec.ParamListenerPort, spec.KindMinimum},
+	{paramIdleTimeout, spec.KindMaximum},
 	{"RequestTimeout", spec.KindMinimum},
 	{"HealthCheckInterval", spec.KindMaximum},
-	{"Bandwidth", spec.KindType},
-	{"Bandwidth", spec.KindForbiddenValues},
+	{spec.ParamBandwidth, spec.KindType},
+	{spec.ParamBandwidth, spec.KindForbiddenValues},
 	{"Cookie", spec.KindMinLength},
-	{"Description", spec.KindMaxLength},
-	{"Tag.Value", spec.KindMaxLength},
-	{"Scheduler", spec.KindEnum},
+	{spec.ParamDescription, spec.KindMaxLength},
+	{tagValuePath, spec.KindMaxLength},
+	{spec.ParamScheduler, spec.KindEnum},
 	{"HealthCheckHttpVersion", spec.KindEnum},
-	{"ServerCertificate.BindingType", spec.KindEnum},
-	{"Description", spec.KindPattern},
+	{spec.ParamServerCertificate + "." + spec.FieldBindingType, spec.KindEnum},
+	{spec.ParamDescription, spec.KindPattern},
 	{"HealthCheckHttpCode", spec.KindPattern},
-	{"Tag.Key", spec.KindForbiddenPrefixes},
-	{"Tag.Value", spec.KindForbiddenSubstrings},
-	{"Tag", spec.KindMaxItems},
-	{"HealthCheck", spec.KindRequired},
+	{spec.ParamTag + "." + spec.FieldTagKey, spec.KindForbiddenPrefixes},
+	{tagValuePath, spec.KindForbiddenSubstrings},
+	{spec.ParamTag, spec.KindMaxItems},
+	{spec.ParamHealthCheck, spec.KindRequired},
 }
 
 var validationRuleFaults = []string{"sticky-session-type-required", "client-cert-aliases-distinct"}
@@ -150,7 +159,7 @@ func codeFaults(s *spec.Spec) []faultDef {
 		return ec.Code
 	}
 	portConflict, generic := state("port-in-use"), gateway("invalid-parameter")
-	idleTimeout := s.ParamOutcome(s.UnderTest.Lookup("IdleTimeout"), spec.KindMaximum).Code
+	idleTimeout := s.ParamOutcome(s.UnderTest.Lookup(paramIdleTimeout), spec.KindMaximum).Code
 	foreignCert, certMissing := state("foreign-certificate"), state("certificate-not-found")
 	aclMissing := state("acl-not-found")
 	nonceUsed, badSignature := gateway("nonce-replayed"), gateway("bad-signature")
