@@ -155,14 +155,7 @@ func (c Case) Needs() []string {
 func (c Case) Size() int { return len(c.Params) }
 
 // Get returns the first value of a parameter in the case.
-func (c Case) Get(name string) (Param, bool) {
-	for _, p := range c.Params {
-		if p.Name == name {
-			return p, true
-		}
-	}
-	return Param{}, false
-}
+func (c Case) Get(name string) (Param, bool) { return find(c.Params, name) }
 
 // Values resolves the case's parameters into wire values with resolve for references.
 func Values(ps []Param, resolve func(ref string) string) url.Values {
@@ -177,36 +170,32 @@ func Values(ps []Param, resolve func(ref string) string) url.Values {
 	return v
 }
 
-// with returns a copy of ps where name has value (added if absent).
-func with(ps []Param, name, value string) []Param {
+// set returns a copy of ps where p takes the place of the first parameter of its name (later
+// ones of that name are dropped), or is added at the end when there is none.
+func set(ps []Param, p Param) []Param {
 	out := make([]Param, 0, len(ps)+1)
 	done := false
-	for _, p := range ps {
-		if p.Name == name {
+	for _, x := range ps {
+		if x.Name == p.Name {
 			if !done {
-				out = append(out, Param{Name: name, Value: value})
+				out = append(out, p)
 				done = true
 			}
 			continue
 		}
-		out = append(out, p)
+		out = append(out, x)
 	}
 	if !done {
-		out = append(out, Param{Name: name, Value: value})
+		out = append(out, p)
 	}
 	return out
 }
 
+// with returns a copy of ps where name has value (added if absent).
+func with(ps []Param, name, value string) []Param { return set(ps, Param{Name: name, Value: value}) }
+
 // withRef is with for a reference.
-func withRef(ps []Param, name, ref string) []Param {
-	out := with(ps, name, "")
-	for i := range out {
-		if out[i].Name == name {
-			out[i] = Param{Name: name, Ref: ref}
-		}
-	}
-	return out
-}
+func withRef(ps []Param, name, ref string) []Param { return set(ps, Param{Name: name, Ref: ref}) }
 
 // without returns a copy of ps without name.
 func without(ps []Param, names ...string) []Param {
@@ -223,13 +212,19 @@ func without(ps []Param, names ...string) []Param {
 	return out
 }
 
-func has(ps []Param, name string) bool {
+// find returns the first parameter of a name.
+func find(ps []Param, name string) (Param, bool) {
 	for _, p := range ps {
 		if p.Name == name {
-			return true
+			return p, true
 		}
 	}
-	return false
+	return Param{}, false
+}
+
+func has(ps []Param, name string) bool {
+	_, ok := find(ps, name)
+	return ok
 }
 
 // SplitRef splits a reference naming several slots ("a,b": their ids joined by commas).

@@ -483,8 +483,6 @@ func (b *builder) rules(base []Param) {
 			}
 			ok(ps, "RULE_SATISFIED", "all-different")
 			if len(names) >= 2 {
-				same, _ := Param{}, false
-				_ = same
 				v, _ := Fill(op.Param(names[0]), 6)
 				dup := with(with(ps, names[0], v), names[len(names)-1], v)
 				brk(dup, "RULE_VALUES_EQUAL", "same-value")
@@ -520,14 +518,8 @@ func (b *builder) wire(base []Param) {
 		}
 	}
 	if enumP != nil {
-		cur, _ := Param{}, false
-		_ = cur
-		v0 := ""
-		for _, p := range base {
-			if p.Name == enumP.Name {
-				v0 = p.Value
-			}
-		}
+		cur, _ := find(base, enumP.Name)
+		v0 := cur.Value
 		other := enumP.Enum()[0]
 		if other == v0 {
 			other = enumP.Enum()[1]
