@@ -240,8 +240,8 @@ func runDrawn(t *testing.T, data []byte) {
 	if err := generators.Confirm(s, c, target.SentValues(resp.Sent, s.Wire.CommonParameters)); err != nil {
 		problems = append(problems, "case integrity: "+err.Error())
 	}
-	lb := valueOf(kvs, spec.ParamLoadBalancerID)
-	if lb != "" && valueOf(kvs, spec.ParamListenerPort) == port {
+	lb := target.Value(kvs, spec.ParamLoadBalancerID)
+	if lb != "" && target.Value(kvs, spec.ParamListenerPort) == port {
 		ref := []target.KV{{Name: spec.ParamLoadBalancerID, Value: lb}, {Name: spec.ParamListenerPort, Value: port}}
 		d, err := g.tg.Send(ctx, target.Request{Action: spec.ActionDescribeHTTPSListener, Params: ref})
 		switch {
@@ -265,15 +265,6 @@ func runDrawn(t *testing.T, data []byte) {
 			c.ID, c.Scenario, c.Method, c.Action, c.Placement, c.Format, c.Auth, strings.Join(problems, "\n"),
 			resp.Sent.Method, resp.Sent.URL, resp.Sent.Body, clip(resp.Body, 500))
 	}
-}
-
-func valueOf(kvs []target.KV, name string) string {
-	for _, kv := range kvs {
-		if kv.Name == name {
-			return kv.Value
-		}
-	}
-	return ""
 }
 
 // generatedSeeds cover both paths and every mode bit.
