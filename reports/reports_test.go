@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -585,7 +584,7 @@ func TestSkipsAreAggregated(t *testing.T) {
 	require.Len(t, rep.Skips, 1)
 	assert.Equal(t, 100, rep.Skips[0].Count)
 	assert.Len(t, rep.Skips[0].Examples, 3)
-	assert.True(t, slices.IsSorted([]int{rep.Summary.Skipped, 100}))
+	assert.Equal(t, 100, rep.Summary.Skipped, "the summary counts every skipped case, not only the examples")
 }
 
 func TestLoadCase(t *testing.T) {
