@@ -82,8 +82,12 @@ func LifecycleCommands(s *spec.Spec, ports []string, newSUT func() *Lifecycle, d
 		}
 	}
 	base := Base(s)
-	key := func(l *Lifecycle, port string) []Param {
-		return []Param{{Name: spec.ParamLoadBalancerID, Value: l.LB}, {Name: spec.ParamListenerPort, Value: port}}
+	// onListener runs an operation on the listener of a port of the instance.
+	onListener := func(action, port string) func(commands.SystemUnderTest) commands.Result {
+		return func(sut commands.SystemUnderTest) commands.Result {
+			l := sut.(*Lifecycle)
+			return l.Exec(action, []Param{{Name: spec.ParamLoadBalancerID, Value: l.LB}, {Name: spec.ParamListenerPort, Value: port}})
+		}
 	}
 	post := func(f func(m lifeModel, a Answer) string) func(commands.State, commands.Result) *gopter.PropResult {
 		return func(st commands.State, res commands.Result) *gopter.PropResult {
@@ -125,11 +129,8 @@ func LifecycleCommands(s *spec.Spec, ports []string, newSUT func() *Lifecycle, d
 	}
 	start := func(port string) commands.Command {
 		return &commands.ProtoCommand{
-			Name: "Start(" + port + ")",
-			RunFunc: func(sut commands.SystemUnderTest) commands.Result {
-				l := sut.(*Lifecycle)
-				return l.Exec(spec.ActionStartListener, key(l, port))
-			},
+			Name:    "Start(" + port + ")",
+			RunFunc: onListener(spec.ActionStartListener, port),
 			NextStateFunc: func(st commands.State) commands.State {
 				m := st.(lifeModel)
 				if m.ports[port] == "" {
@@ -150,11 +151,8 @@ func LifecycleCommands(s *spec.Spec, ports []string, newSUT func() *Lifecycle, d
 	}
 	del := func(port string) commands.Command {
 		return &commands.ProtoCommand{
-			Name: "Delete(" + port + ")",
-			RunFunc: func(sut commands.SystemUnderTest) commands.Result {
-				l := sut.(*Lifecycle)
-				return l.Exec(spec.ActionDeleteListener, key(l, port))
-			},
+			Name:             "Delete(" + port + ")",
+			RunFunc:          onListener(spec.ActionDeleteListener, port),
 			PreConditionFunc: func(st commands.State) bool { return st.(lifeModel).ports[port] != "started" },
 			NextStateFunc:    func(st commands.State) commands.State { return st.(lifeModel).with(port, "") },
 			PostConditionFunc: post(func(m lifeModel, a Answer) string {
@@ -170,11 +168,8 @@ func LifecycleCommands(s *spec.Spec, ports []string, newSUT func() *Lifecycle, d
 	}
 	describe := func(port string) commands.Command {
 		return &commands.ProtoCommand{
-			Name: "Describe(" + port + ")",
-			RunFunc: func(sut commands.SystemUnderTest) commands.Result {
-				l := sut.(*Lifecycle)
-				return l.Exec(spec.ActionDescribeHTTPSListener, key(l, port))
-			},
+			Name:          "Describe(" + port + ")",
+			RunFunc:       onListener(spec.ActionDescribeHTTPSListener, port),
 			NextStateFunc: func(st commands.State) commands.State { m := st.(lifeModel); return m.with(port, m.ports[port]) },
 			PostConditionFunc: post(func(m lifeModel, a Answer) string {
 				status, _ := a.Fields[spec.FieldStatus].(string)
