@@ -292,7 +292,7 @@ func (e *Emulator) violation(v *spec.Violation) *apiError {
 		case strings.Contains(ec.Message, "%s"):
 			msg = fillMessage(ec.Message, v.Detail)
 		case ec.Gateway:
-			msg = strings.TrimSuffix(ec.Message, ".") + ": " + v.Detail
+			msg = withDetail(ec.Message, v.Detail)
 		default:
 			msg = ec.Message
 		}

@@ -185,11 +185,16 @@ func (e *Emulator) gatewayError(state, detail string) *apiError {
 		// Every state named in this package exists in the catalogue; the tests check it.
 		return &apiError{Status: http.StatusInternalServerError, Code: "InternalError", Message: "unknown gateway state " + state}
 	}
-	msg := ec.Message
-	if detail != "" {
-		msg = strings.TrimSuffix(msg, ".") + ": " + detail
+	return &apiError{Status: ec.Status, Code: ec.Code, Message: withDetail(ec.Message, detail), Recommend: detail}
+}
+
+// withDetail appends detail to a catalogue message (without its final full stop); an empty
+// detail leaves the message as it is.
+func withDetail(msg, detail string) string {
+	if detail == "" {
+		return msg
 	}
-	return &apiError{Status: ec.Status, Code: ec.Code, Message: msg, Recommend: detail}
+	return strings.TrimSuffix(msg, ".") + ": " + detail
 }
 
 // codeError builds the answer for an error code of the catalogue, filling each %s of its
@@ -234,11 +239,7 @@ func (e *Emulator) neighbourError(state, detail string) *apiError {
 	if !ok {
 		return &apiError{Status: http.StatusInternalServerError, Code: "InternalError", Message: "unknown neighbour state " + state}
 	}
-	msg := ec.Message
-	if detail != "" {
-		msg = strings.TrimSuffix(msg, ".") + ": " + detail
-	}
-	return &apiError{Status: ec.Status, Code: ec.Code, Message: msg}
+	return &apiError{Status: ec.Status, Code: ec.Code, Message: withDetail(ec.Message, detail)}
 }
 
 // writeError renders an error answer in the request's format.
