@@ -10,6 +10,7 @@ package selftest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -66,18 +67,17 @@ type Row struct {
 	// Case is the id of the first failing case, CasesUntil its 1-based position in the run.
 	Case       string `json:"case,omitempty"`
 	CasesUntil int    `json:"casesUntilDetection,omitempty"`
-	// TimeToDetect is from the start of the run to the report of the first failing case.
-	TimeToDetect   time.Duration `json:"-"`
-	TimeToDetectMS float64       `json:"timeToDetectMs,omitempty"`
+	// TimeToDetect is from the start of the run to the report of the first failing case
+	// (timeToDetectMs in JSON).
+	TimeToDetect time.Duration `json:"-"`
 	// Cases and Failed count the run (up to detection with StopAtFirst).
 	Cases  int `json:"cases"`
 	Failed int `json:"failed"`
 	// Skipped and Warnings count the run as well (the faithful row must have none failed).
-	Skipped  int           `json:"skipped"`
-	Warnings int           `json:"warnings"`
+	Skipped  int `json:"skipped"`
+	Warnings int `json:"warnings"`
+	// Duration is the wall time of the run (durationMs in JSON).
 	Duration time.Duration `json:"-"`
-	// DurationMS is the wall time of the run.
-	DurationMS float64 `json:"durationMs"`
 	// Note says what would detect a known miss.
 	Note string `json:"note,omitempty"`
 	// Error is set when the run itself could not proceed.
@@ -96,11 +96,30 @@ type Matrix struct {
 	// Missed lists the faults no case caught.
 	Missed []string `json:"missed"`
 	// MedianCases and WorstCases summarise CasesUntil over the detected faults.
-	MedianCases float64       `json:"medianCasesUntilDetection"`
-	WorstCases  int           `json:"worstCasesUntilDetection"`
-	WorstFault  string        `json:"worstFault,omitempty"`
-	Duration    time.Duration `json:"-"`
-	DurationS   float64       `json:"durationSeconds"`
+	MedianCases float64 `json:"medianCasesUntilDetection"`
+	WorstCases  int     `json:"worstCasesUntilDetection"`
+	WorstFault  string  `json:"worstFault,omitempty"`
+	// Duration is the wall time of the self-test (durationSeconds in JSON).
+	Duration time.Duration `json:"-"`
+}
+
+// MarshalJSON writes the row with its durations in milliseconds.
+func (r Row) MarshalJSON() ([]byte, error) {
+	type plain Row
+	return json.Marshal(struct {
+		plain
+		TimeToDetectMS float64 `json:"timeToDetectMs,omitempty"`
+		DurationMS     float64 `json:"durationMs"`
+	}{plain(r), roundMS(r.TimeToDetect), roundMS(r.Duration)})
+}
+
+// MarshalJSON writes the matrix with its duration in seconds.
+func (m Matrix) MarshalJSON() ([]byte, error) {
+	type plain Matrix
+	return json.Marshal(struct {
+		plain
+		DurationS float64 `json:"durationSeconds"`
+	}{plain(m), roundMS(m.Duration) / 1000})
 }
 
 // OK reports whether the faithful emulator passed and every fault was caught.
@@ -173,7 +192,6 @@ func Run(ctx context.Context, opts Options) (*Matrix, error) {
 	}
 	m.summarise()
 	m.Duration = time.Since(started)
-	m.DurationS = roundMS(m.Duration) / 1000
 	return m, nil
 }
 
@@ -218,10 +236,7 @@ func runOne(ctx context.Context, opts Options, info emulator.FaultInfo, stopAtFi
 		cfg.Inject = []string{info.Name}
 	}
 	started := time.Now()
-	defer func() {
-		row.Duration = time.Since(started)
-		row.DurationMS = roundMS(row.Duration)
-	}()
+	defer func() { row.Duration = time.Since(started) }()
 	tg, err := target.NewEmulator(cfg)
 	if err != nil {
 		row.Error = err.Error()
@@ -252,7 +267,6 @@ func runOne(ctx context.Context, opts Options, info emulator.FaultInfo, stopAtFi
 		row.Detected = true
 		row.Case, row.CasesUntil, row.Checks = rep.caseID, rep.index, rep.checks
 		row.TimeToDetect = rep.after
-		row.TimeToDetectMS = roundMS(rep.after)
 		if len(rep.checks) > 0 {
 			row.Check = rep.checks[0]
 		}

@@ -79,7 +79,7 @@ func TestValidationPairOutsideTheCatalogue(t *testing.T) {
 }
 
 func TestMatrixRendering(t *testing.T) {
-	m := &selftest.Matrix{Seed: 1, Total: 3, Detected: 2, Missed: []string{"c/z"}, MedianCases: 2.5, WorstCases: 4, WorstFault: "b/y",
+	m := &selftest.Matrix{Seed: 1, Total: 3, Duration: 2500 * time.Millisecond, Detected: 2, Missed: []string{"c/z"}, MedianCases: 2.5, WorstCases: 4, WorstFault: "b/y",
 		Faithful: selftest.Row{Fault: selftest.Faithful, Cases: 10},
 		Rows: []selftest.Row{
 			{Fault: "a/x", Category: "a", Detected: true, Check: "request-id", CasesUntil: 1, Case: "positive/base", TimeToDetect: 1500 * time.Microsecond},
@@ -109,14 +109,18 @@ func TestMatrixRendering(t *testing.T) {
 			Cases    int     `json:"casesUntilDetection"`
 			TimeMS   float64 `json:"timeToDetectMs"`
 		} `json:"faults"`
-		Median float64  `json:"medianCasesUntilDetection"`
-		Worst  int      `json:"worstCasesUntilDetection"`
-		Missed []string `json:"missed"`
+		Median  float64  `json:"medianCasesUntilDetection"`
+		Seconds float64  `json:"durationSeconds"`
+		Worst   int      `json:"worstCasesUntilDetection"`
+		Missed  []string `json:"missed"`
 	}
 	require.NoError(t, json.Unmarshal(b.Bytes(), &back))
 	require.Len(t, back.Faults, 3)
 	assert.Equal(t, 4, back.Faults[1].Cases)
+	assert.Equal(t, 2.0, back.Faults[0].TimeMS, "whole milliseconds, from TimeToDetect")
+	assert.Equal(t, 2000.0, back.Faults[1].TimeMS)
 	assert.Equal(t, 2.5, back.Median)
+	assert.Equal(t, 2.5, back.Seconds, "seconds, from Duration")
 	assert.Equal(t, 4, back.Worst)
 	assert.Equal(t, []string{"c/z"}, back.Missed)
 }
