@@ -25,9 +25,10 @@ type JUnit struct {
 }
 
 type junitSuite struct {
-	name  string
-	t     tally
-	cases []junitItem
+	name      string
+	classname string // of every testcase in the suite: clbcheck.<category>
+	t         tally
+	cases     []junitItem
 }
 
 type junitItem struct {
@@ -81,11 +82,11 @@ func (j *JUnit) Case(r contracts.CaseResult) error {
 	}
 	s := j.suites[cat]
 	if s == nil {
-		s = &junitSuite{name: cat}
+		s = &junitSuite{name: cat, classname: ToolName + "." + cat}
 		j.suites[cat] = s
 	}
 	s.t.add(r)
-	tc := junitCase{Name: r.ID, Classname: ToolName + "." + cat, Time: seconds(r.DurationMS / 1000)}
+	tc := junitCase{Name: r.ID, Classname: s.classname, Time: seconds(r.DurationMS / 1000)}
 	switch r.Verdict {
 	case contracts.Fail:
 		fs := findings(r, contracts.Fail)
