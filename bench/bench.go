@@ -10,6 +10,7 @@ package bench
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -126,7 +127,7 @@ func Hammer(client *http.Client, url string, body []byte, workers, n int) error 
 		go func() {
 			defer wg.Done()
 			for next.Add(1) <= int64(n) {
-				req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(string(body)))
+				req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 				resp, err := client.Do(req)
 				if err != nil {
