@@ -282,7 +282,10 @@ func (e *Emulator) enumExtension(req *request, value string) bool {
 func (e *Emulator) violation(v *spec.Violation) *apiError {
 	code, status := v.Outcome.Code, v.Outcome.Status
 	if code == "" {
-		code, status = "InvalidParameter", http.StatusBadRequest
+		// The gateway's generic answer to a bad parameter.
+		if ec, ok := e.spec.GatewayError("invalid-parameter"); ok {
+			code, status = ec.Code, ec.Status
+		}
 	}
 	ec, ok := e.spec.Error(code)
 	msg := v.Detail
