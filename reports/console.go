@@ -143,13 +143,14 @@ func writeConsoleCoverage(p func(string, ...any), cov contracts.Coverage) {
 	// The operation's own codes and the gateway's are counted apart: the seed page documents
 	// the former, and some gateway answers (5xx, throttling) only come from a faulty or
 	// overloaded service.
+	codes := sortedCodes(cov)
 	for _, part := range []struct {
 		title   string
 		gateway bool
 	}{{"error codes of the operation", false}, {"gateway error codes", true}} {
 		var documented, reached, asserted int
 		var unreached []contracts.CodeCoverage
-		for _, cc := range sortedCodes(cov) {
+		for _, cc := range codes {
 			if !cc.Documented || cc.Gateway != part.gateway {
 				continue
 			}
@@ -171,21 +172,19 @@ func writeConsoleCoverage(p func(string, ...any), cov contracts.Coverage) {
 			p("    not reached: %s (%d): %s\n", cc.Code, cc.Status, orDash(oneLine(cc.Reason)))
 		}
 	}
-	if len(cov.Params) > 0 {
+	for _, part := range []struct {
+		title string
+		list  []contracts.ParamCoverage
+	}{{"parameter constraints", cov.Params}, {"rules", cov.Rules}} {
+		if len(part.list) == 0 {
+			continue
+		}
 		cases, fails := 0, 0
-		for _, pc := range cov.Params {
+		for _, pc := range part.list {
 			cases += pc.Cases
 			fails += pc.Fails
 		}
-		p("  parameter constraints exercised: %d (%s, %d failing)\n", len(cov.Params), plural(cases, "case"), fails)
-	}
-	if len(cov.Rules) > 0 {
-		cases, fails := 0, 0
-		for _, rc := range cov.Rules {
-			cases += rc.Cases
-			fails += rc.Fails
-		}
-		p("  rules exercised: %d (%s, %d failing)\n", len(cov.Rules), plural(cases, "case"), fails)
+		p("  %s exercised: %d (%s, %d failing)\n", part.title, len(part.list), plural(cases, "case"), fails)
 	}
 	p("\n")
 }
