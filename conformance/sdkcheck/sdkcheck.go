@@ -22,6 +22,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
@@ -43,6 +44,19 @@ type Config struct {
 	Restricted signature.Credentials
 	// NodeDir is the folder of check.js and its node_modules (RunNode only).
 	NodeDir string
+}
+
+// EmulatorConfig is the Config of an emulator served at endpoint with the configuration ecfg:
+// its region and the credentials of all of its principals.
+func EmulatorConfig(endpoint string, ecfg emulator.Config) Config {
+	return Config{
+		Endpoint:   endpoint,
+		Region:     ecfg.Region,
+		Primary:    ecfg.MustPrincipal(emulator.PrincipalPrimary).Credentials,
+		STS:        ecfg.MustPrincipal(emulator.PrincipalSTS).Credentials,
+		Second:     ecfg.MustPrincipal(emulator.PrincipalSecondary).Credentials,
+		Restricted: ecfg.MustPrincipal(emulator.PrincipalDenied).Credentials,
+	}
 }
 
 // DefaultRegion is used when Config.Region is empty.

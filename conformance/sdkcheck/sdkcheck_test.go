@@ -30,14 +30,7 @@ func emulatorConfig(t *testing.T) Config {
 	}
 	srv := httptest.NewServer(em)
 	t.Cleanup(srv.Close)
-	return Config{
-		Endpoint:   srv.URL,
-		Region:     ecfg.Region,
-		Primary:    ecfg.MustPrincipal(emulator.PrincipalPrimary).Credentials,
-		STS:        ecfg.MustPrincipal(emulator.PrincipalSTS).Credentials,
-		Second:     ecfg.MustPrincipal(emulator.PrincipalSecondary).Credentials,
-		Restricted: ecfg.MustPrincipal(emulator.PrincipalDenied).Credentials,
-	}
+	return EmulatorConfig(srv.URL, ecfg)
 }
 
 // wantAllPass fails the test for every step that did not pass, and checks the breadth of the

@@ -199,14 +199,7 @@ func configure(targetURL, region string) (sdkcheck.Config, func(), error) {
 			return sdkcheck.Config{}, noop, err
 		}
 		srv := httptest.NewServer(em)
-		return sdkcheck.Config{
-			Endpoint:   srv.URL,
-			Region:     region,
-			Primary:    ecfg.MustPrincipal(emulator.PrincipalPrimary).Credentials,
-			STS:        ecfg.MustPrincipal(emulator.PrincipalSTS).Credentials,
-			Second:     ecfg.MustPrincipal(emulator.PrincipalSecondary).Credentials,
-			Restricted: ecfg.MustPrincipal(emulator.PrincipalDenied).Credentials,
-		}, srv.Close, nil
+		return sdkcheck.EmulatorConfig(srv.URL, ecfg), srv.Close, nil
 	}
 	cfg := sdkcheck.Config{Endpoint: strings.TrimRight(targetURL, "/"), Region: region}
 	var err error
