@@ -4,15 +4,17 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/spec"
 )
 
 // wireSeeds are hand-written requests that the generated corpus does not produce: the
 // neighbouring operations on the fixtures, a JSON body, odd encodings and broken framing.
 func wireSeeds() []Wire {
-	const v = "&Version=2014-05-15"
-	form := "application/x-www-form-urlencoded"
-	lbPort := "&LoadBalancerId={lb}&ListenerPort={port}"
+	version := spec.MustDefault().APIVersion
+	v := "&" + spec.ParamVersion + "=" + version
+	form := spec.MustDefault().Wire.BodyContentType
+	lbPort := "&" + spec.ParamLoadBalancerID + "={" + generators.SlotLB + "}&" + spec.ParamListenerPort + "=" + PlaceholderPort
 	return []Wire{
 		{http.MethodPost, "Action=" + spec.ActionDescribeHTTPSListener + v + lbPort, "", ""},
 		{http.MethodPost, "Action=" + spec.ActionStartListener + v + lbPort, "", ""},
@@ -28,11 +30,11 @@ func wireSeeds() []Wire {
 		{http.MethodPost, "Action=" + spec.ActionUploadServerCertificate + v + "&ServerCertificate=-----BEGIN", "", ""},
 		{http.MethodPost, "Action=" + spec.ActionUploadCACertificate + v + "&CACertificate=x", "", ""},
 		{http.MethodPost, "Action=" + spec.ActionCreateLoadBalancer + v + "&MasterZoneId=cn-hangzhou-l4only&LoadBalancerSpec=slb.s2.small", "", ""},
-		{http.MethodPost, "", `{"Action":"` + spec.ActionCreateHTTPSListener + `","Version":"2014-05-15","LoadBalancerId":"{lb}","ListenerPort":443,"Bandwidth":-1,"Tag":[{"Key":"k","Value":"v"}]}`, "application/json"},
+		{http.MethodPost, "", `{"Action":"` + spec.ActionCreateHTTPSListener + `","Version":"` + version + `","LoadBalancerId":"{lb}","ListenerPort":443,"Bandwidth":-1,"Tag":[{"Key":"k","Value":"v"}]}`, "application/json"},
 		{http.MethodPost, "Action=" + spec.ActionCreateHTTPSListener + v + "&Tag.1.Key=a&Tag.3.Key=b&ServerCertificate.0.CertificateId=x", "", ""},
 		{http.MethodPost, "Action=" + spec.ActionCreateHTTPSListener + v + "&ListenerPort=443&ListenerPort=444", "ListenerPort=443", form},
 		{http.MethodPost, "%zz=%&&=&Action", "", ""},
-		{http.MethodPost, "Action=" + spec.ActionCreateHTTPSListener + ";Version=2014-05-15", "a=%", form},
+		{http.MethodPost, "Action=" + spec.ActionCreateHTTPSListener + ";Version=" + version, "a=%", form},
 		{"PATCH", "Action=" + spec.ActionCreateHTTPSListener + v, "", ""},
 		{http.MethodPost, "Action=Nope" + v + "&Format=yaml", "", ""},
 		{http.MethodPost, "Action=" + spec.ActionCreateHTTPSListener + "&Version=2099-01-01", "", ""},
