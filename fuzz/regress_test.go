@@ -35,7 +35,8 @@ func TestRefusedGroupKeepsTheIDCounter(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := w.Snapshot()
-	x := Wire{Method: http.MethodPost, Query: "Action=" + spec.ActionCreateVServerGroup + "&Version=2014-05-15&LoadBalancerId=" + w.Slots[generators.SlotLB] + "&BackendServers=["}
+	x := Wire{Method: http.MethodPost, Query: spec.ParamAction + "=" + spec.ActionCreateVServerGroup + "&" + spec.ParamVersion + "=" + w.S.APIVersion +
+		"&" + spec.ParamLoadBalancerID + "=" + w.Slots[generators.SlotLB] + "&" + spec.ParamBackendServers + "=["}
 	a := ServeWire(w.Emu, x)
 	if a.Status < 400 {
 		t.Fatalf("the request was not refused: %d %s", a.Status, a.Body)
