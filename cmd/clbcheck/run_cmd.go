@@ -131,7 +131,7 @@ func parseRunFlags(args []string, stderr io.Writer) (*runFlags, *flag.FlagSet, e
 	fs.StringVar(&f.checks, "checks", "all", "checks to run: all, a comma list of names, -name to drop one, name:warning to demote one")
 	fs.StringVar(&f.expectations, "expectations", "", "YAML or JSON `file` overriding the expected outcome of matching cases")
 	fs.StringVar(&f.fixtures, "fixtures", "", "JSON `file` with ids of existing resources, quotas and scenarios of the target")
-	for _, name := range []string{"json", "junit", "md", "html", "sarif"} {
+	for name := range outFiles {
 		f.reportPaths[name] = fs.String("report-"+name, "", "write the "+name+" report to `file`")
 	}
 	fs.StringVar(&f.baseline, "baseline", "", "earlier JSON report `file`: fail only on failures it does not list")
