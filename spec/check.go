@@ -137,10 +137,21 @@ func (l *List) Items(values url.Values) []Item {
 func (o *Operation) Present(values url.Values, name string) bool {
 	p := o.Param(name)
 	if p != nil && p.List != nil {
-		return len(p.List.Items(values)) > 0
+		return p.List.present(values)
 	}
 	_, ok := values[name]
 	return ok
+}
+
+// present reports whether Items would find an entry, without building them: Validate asks
+// this of the rules' list parameters on every request.
+func (l *List) present(values url.Values) bool {
+	for name, vs := range values {
+		if len(vs) > 0 && l.prefixed(name) && l.re.MatchString(name) {
+			return true
+		}
+	}
+	return false
 }
 
 // Getter returns a lookup of first values suitable for Condition.Holds.

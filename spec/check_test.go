@@ -480,6 +480,26 @@ func TestListWireNames(t *testing.T) {
 	assert.Equal(t, 2, items[1].Index)
 }
 
+// Present agrees with Items on whether a list parameter is in a request.
+func TestPresentAgreesWithItems(t *testing.T) {
+	op := spec.MustDefault().UnderTest
+	l := param(t, spec.ParamTag).List
+	for _, v := range []url.Values{
+		{"Tag.1.Key": {"a"}},
+		{"Tag.x.Key": {"a"}},
+		{"Tag.1.Key": {}},
+		{"Tag.1.Key": nil, "Tags": {"a"}, "Other": {"o"}},
+		{"ServerCertificate.1.CertificateId": {"c"}},
+		{},
+	} {
+		assert.Equal(t, len(l.Items(v)) > 0, op.Present(v, spec.ParamTag), "%v", v)
+	}
+	assert.True(t, op.Present(url.Values{"Tag.3.Value": {""}}, spec.ParamTag), "an empty value is an entry")
+	assert.False(t, op.Present(url.Values{"Tag.1.Key": {}}, spec.ParamTag), "a name without values is not")
+	assert.True(t, op.Present(url.Values{spec.ParamBandwidth: {"1"}}, spec.ParamBandwidth))
+	assert.False(t, op.Present(url.Values{}, spec.ParamBandwidth))
+}
+
 // ruleCase breaks one rule (premise true, requirement missing) and keeps it (premise false, or
 // premise true and requirement given).
 type ruleCase struct {

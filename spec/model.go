@@ -205,9 +205,7 @@ func (l *List) Field(name string) *Parameter {
 // ParseWireName splits a flattened name into index and field; ok is false when the name does
 // not belong to the list. An index that is not a plain decimal gives ok with n = -1.
 func (l *List) ParseWireName(name string) (n int, field string, ok bool) {
-	// The pattern is anchored, so a name without its literal prefix cannot match: most names
-	// of a request are not list entries, and this spares them the regular expression.
-	if prefix, _ := l.re.LiteralPrefix(); !strings.HasPrefix(name, prefix) {
+	if !l.prefixed(name) {
 		return 0, "", false
 	}
 	m := l.re.FindStringSubmatch(name)
@@ -219,6 +217,14 @@ func (l *List) ParseWireName(name string) (n int, field string, ok bool) {
 		n = v
 	}
 	return n, m[2], true
+}
+
+// prefixed reports whether a name starts with the list's literal prefix. The pattern is
+// anchored, so a name without it cannot match: most names of a request are not list entries,
+// and this spares them the regular expression.
+func (l *List) prefixed(name string) bool {
+	prefix, _ := l.re.LiteralPrefix()
+	return strings.HasPrefix(name, prefix)
 }
 
 // Condition is one clause of a rule's premise.
