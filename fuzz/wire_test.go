@@ -152,7 +152,7 @@ func checkWire(s *spec.Spec, w *World, x Wire, signed bool, auth map[string]bool
 		problems = append(problems, w.ReadBack()...)
 	} else {
 		if w.Emu != nil {
-			if !sameState(before, after) {
+			if !bytes.Equal(before, after) {
 				problems = append(problems, "a refused request ("+code+") changed the state:\n"+diffAt(before, after))
 			}
 		} else if countBefore >= 0 {
