@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/clbcheck/clbcheck/generators"
@@ -22,14 +20,8 @@ func init() {
 	register(command{
 		name:    "cleanup",
 		summary: "remove what a run left on a target, found through its ledger and its run tag (--run ID)",
-		run:     runCleanup,
+		run:     interruptible(cleanupWithContext),
 	})
-}
-
-func runCleanup(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return cleanupWithContext(ctx, args, stdout, stderr)
 }
 
 func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -8,11 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
-	"os/signal"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/clbcheck/clbcheck/contracts"
@@ -27,7 +24,7 @@ func init() {
 	register(command{
 		name:    "replay",
 		summary: "send a failing case of a JSON report again, freshly signed (FILE#CASE)",
-		run:     runReplay,
+		run:     interruptible(replayWithContext),
 	})
 }
 
@@ -39,12 +36,6 @@ var signingParams = map[string]bool{
 
 // envelopeParams become fields of the request, not parameters.
 var envelopeParams = map[string]bool{spec.ParamAction: true, spec.ParamVersion: true, spec.ParamFormat: true}
-
-func runReplay(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return replayWithContext(ctx, args, stdout, stderr)
-}
 
 func replayWithContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("clbcheck replay", flag.ContinueOnError)
