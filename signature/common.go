@@ -14,6 +14,29 @@ import (
 // parameter and of the V3 x-acs-date header.
 const TimestampLayout = "2006-01-02T15:04:05Z"
 
+// Wire names this package spells. signature is a leaf package (it does not import spec), so
+// they are kept here, once; spec/names.go spells the same V1 names for the rest of the project.
+const (
+	// V1 common parameters.
+	paramAccessKeyID      = "AccessKeyId"
+	paramSignature        = "Signature"
+	paramSignatureMethod  = "SignatureMethod"
+	paramSignatureVersion = "SignatureVersion"
+	paramSignatureNonce   = "SignatureNonce"
+	paramTimestamp        = "Timestamp"
+	paramSecurityToken    = "SecurityToken"
+
+	// Fields of the V3 Authorization header.
+	authCredential    = "Credential"
+	authSignedHeaders = "SignedHeaders"
+	authSignature     = "Signature"
+
+	// Headers a V3 signature always covers or may cover (lower case).
+	headerHost        = "host"
+	headerContentType = "content-type"
+	headerACSPrefix   = "x-acs-"
+)
+
 // ReplayWindow is how far a request timestamp may be from the server clock,
 // in either direction, before the gateway rejects it. The gateway also
 // remembers nonces for this long.

@@ -29,7 +29,7 @@ const (
 // clients never repeat a name, so this only matters for odd input; it keeps
 // every received byte covered by the signature.
 func CanonicalQueryV1(params url.Values) string {
-	return canonicalQuery(params, "Signature")
+	return canonicalQuery(params, paramSignature)
 }
 
 // StringToSignV1 returns the text that V1 signs:
@@ -42,7 +42,7 @@ func StringToSignV1(method string, params url.Values) string {
 	// Both encodings are done in one pass into one buffer: encoding an already encoded
 	// text only turns '%', '&' and '=' into "%25", "%26" and "%3D", so each byte of a
 	// name or value is written once, either as itself or as "%25" and two hex digits.
-	names := sortedEncodedNames(params, "Signature")
+	names := sortedEncodedNames(params, paramSignature)
 	size := len(method) + 5
 	for _, p := range names {
 		values := params[p.name]
@@ -162,7 +162,7 @@ func macPool(secret string) *sync.Pool {
 // a SignatureDoesNotMatch error).
 func VerifyV1(method string, params url.Values, secret string) (ok bool, serverStringToSign string) {
 	serverStringToSign = StringToSignV1(method, params)
-	got := params["Signature"]
+	got := params[paramSignature]
 	if len(got) != 1 || got[0] == "" {
 		return false, serverStringToSign
 	}
@@ -185,12 +185,12 @@ func V1Params(creds Credentials, now time.Time) url.Values {
 // AddV1Params sets the parameters described at V1Params on dst, replacing
 // any earlier values of those names. dst must not be nil.
 func AddV1Params(dst url.Values, creds Credentials, now time.Time) {
-	dst.Set("AccessKeyId", creds.AccessKeyID)
-	dst.Set("SignatureMethod", SignatureMethodV1)
-	dst.Set("SignatureVersion", SignatureVersionV1)
-	dst.Set("SignatureNonce", NewNonce())
-	dst.Set("Timestamp", now.UTC().Format(TimestampLayout))
+	dst.Set(paramAccessKeyID, creds.AccessKeyID)
+	dst.Set(paramSignatureMethod, SignatureMethodV1)
+	dst.Set(paramSignatureVersion, SignatureVersionV1)
+	dst.Set(paramSignatureNonce, NewNonce())
+	dst.Set(paramTimestamp, now.UTC().Format(TimestampLayout))
 	if creds.SecurityToken != "" {
-		dst.Set("SecurityToken", creds.SecurityToken)
+		dst.Set(paramSecurityToken, creds.SecurityToken)
 	}
 }

@@ -53,7 +53,7 @@ func CanonicalQueryV3(params url.Values) string {
 // entry in r.Header first, then r.Host (where net/http puts the Host header
 // of a received request), then r.URL.Host.
 func requestHost(r *http.Request) string {
-	if h := strings.TrimSpace(r.Header.Get("Host")); h != "" {
+	if h := strings.TrimSpace(r.Header.Get(headerHost)); h != "" {
 		return h
 	}
 	if r.Host != "" {
@@ -70,7 +70,7 @@ func requestHost(r *http.Request) string {
 // found too). Several values are trimmed one by one and joined with ','.
 // present is false when no such header exists.
 func headerValue(r *http.Request, name string) (value string, present bool) {
-	if name == "host" {
+	if name == headerHost {
 		h := requestHost(r)
 		return strings.TrimSpace(h), h != ""
 	}
@@ -98,14 +98,14 @@ func headerValue(r *http.Request, name string) (value string, present bool) {
 // r.URL.Host), content-type when present, and every x-acs-* header.
 // The Authorization header is never included.
 func SignedHeadersV3(r *http.Request) []string {
-	names := []string{"host"}
-	seen := map[string]bool{"host": true}
+	names := []string{headerHost}
+	seen := map[string]bool{headerHost: true}
 	for k := range r.Header {
 		lk := strings.ToLower(k)
 		if seen[lk] {
 			continue
 		}
-		if lk == "content-type" || strings.HasPrefix(lk, "x-acs-") {
+		if lk == headerContentType || strings.HasPrefix(lk, headerACSPrefix) {
 			seen[lk] = true
 			names = append(names, lk)
 		}
@@ -201,9 +201,9 @@ type Authorization struct {
 
 // String renders a as an Authorization header value.
 func (a Authorization) String() string {
-	return a.Algorithm + " Credential=" + a.AccessKeyID +
-		",SignedHeaders=" + strings.Join(a.SignedHeaders, ";") +
-		",Signature=" + a.Signature
+	return a.Algorithm + " " + authCredential + "=" + a.AccessKeyID +
+		"," + authSignedHeaders + "=" + strings.Join(a.SignedHeaders, ";") +
+		"," + authSignature + "=" + a.Signature
 }
 
 // SignV3 signs req with the V3 scheme. body must be exactly the bytes that
@@ -308,16 +308,16 @@ func ParseAuthorizationV3(header string) (Authorization, error) {
 			return malformed("field %s contains white space", key)
 		}
 		switch key {
-		case "Credential":
+		case authCredential:
 			a.AccessKeyID = value
-		case "SignedHeaders":
+		case authSignedHeaders:
 			for _, name := range strings.Split(value, ";") {
 				if name == "" {
 					return malformed("SignedHeaders %q has an empty name", value)
 				}
 				a.SignedHeaders = append(a.SignedHeaders, strings.ToLower(name))
 			}
-		case "Signature":
+		case authSignature:
 			if _, err := hex.DecodeString(value); err != nil {
 				return malformed("Signature %q is not hex", value)
 			}
@@ -326,7 +326,7 @@ func ParseAuthorizationV3(header string) (Authorization, error) {
 			return malformed("unknown field %q", key)
 		}
 	}
-	for _, key := range []string{"Credential", "SignedHeaders", "Signature"} {
+	for _, key := range []string{authCredential, authSignedHeaders, authSignature} {
 		if !seen[key] {
 			return malformed("field %s is missing", key)
 		}
