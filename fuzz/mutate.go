@@ -60,6 +60,18 @@ func cloneValues(v url.Values) url.Values {
 	return out
 }
 
+// removeAt removes the value p names from v, and the name with its last value, and returns
+// the value.
+func removeAt(v url.Values, p pairRef) string {
+	val := v[p.name][p.i]
+	if vs := slices.Delete(v[p.name], p.i, p.i+1); len(vs) > 0 {
+		v[p.name] = vs
+	} else {
+		delete(v, p.name)
+	}
+	return val
+}
+
 func flip(s string, pos uint16, mask uint8) string {
 	if mask == 0 {
 		mask = 1
@@ -92,12 +104,7 @@ func (m Mutation) Apply(v url.Values, skip func(string) bool) url.Values {
 		}
 	case MutRemove:
 		if len(ps) > 0 {
-			vs := slices.Delete(out[p.name], p.i, p.i+1)
-			if len(vs) == 0 {
-				delete(out, p.name)
-			} else {
-				out[p.name] = vs
-			}
+			removeAt(out, p)
 		}
 	case MutRename:
 		if len(ps) > 0 {
@@ -105,14 +112,7 @@ func (m Mutation) Apply(v url.Values, skip func(string) bool) url.Values {
 			if skip != nil && skip(name) {
 				break
 			}
-			val := out[p.name][p.i]
-			vs := slices.Delete(out[p.name], p.i, p.i+1)
-			if len(vs) == 0 {
-				delete(out, p.name)
-			} else {
-				out[p.name] = vs
-			}
-			out[name] = append(out[name], val)
+			out[name] = append(out[name], removeAt(out, p))
 		}
 	case MutSwap:
 		for _, q := range ps {
