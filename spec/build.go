@@ -12,8 +12,9 @@ import (
 )
 
 type builder struct {
-	doc *openapi3.T
-	s   *Spec
+	doc   *openapi3.T
+	s     *Spec
+	intRe *regexp.Regexp // x-wire.integerPattern, compiled once for every integer parameter
 }
 
 func (b *builder) build() error {
@@ -46,7 +47,7 @@ func (b *builder) wire() error {
 	if b.s.Wire.NonceWindow, err = time.ParseDuration(w.NonceWindow); err != nil {
 		return &LoadError{Code: ErrCodeBadExtension, Where: "x-wire.nonceWindow", Msg: "not a duration", Err: err}
 	}
-	if _, err := regexp.Compile(w.IntegerPattern); err != nil || w.IntegerPattern == "" {
+	if b.intRe, err = regexp.Compile(w.IntegerPattern); err != nil || w.IntegerPattern == "" {
 		return &LoadError{Code: ErrCodeBadExtension, Where: "x-wire.integerPattern", Msg: "not a Go regular expression", Err: err}
 	}
 	return nil
@@ -218,7 +219,7 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 		p.Constraints = append(p.Constraints, c)
 	}
 	if p.Type == "integer" {
-		add(KindType, Constraint{Pattern: b.s.Wire.IntegerPattern})
+		add(KindType, Constraint{Pattern: b.s.Wire.IntegerPattern, re: b.intRe})
 		p.Constraints[len(p.Constraints)-1].Basis = Documented
 	}
 	if sch.Min != nil {
@@ -261,12 +262,6 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 		}
 		if _, ok := p.Constraint(Kind(k)); !ok {
 			return loadErr(ErrCodeUnknownName, where+".x-violation-codes", "a code is given for %q but the parameter has no such constraint", k)
-		}
-	}
-	p.intPattern = regexp.MustCompile(b.s.Wire.IntegerPattern)
-	for i := range p.Constraints {
-		if p.Constraints[i].Kind == KindType {
-			p.Constraints[i].re = p.intPattern
 		}
 	}
 	if c := codes["required"]; c != "" {

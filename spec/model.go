@@ -154,7 +154,6 @@ type Parameter struct {
 	CommaList      bool         `json:"commaList,omitempty"`
 	ListValues     []string     `json:"listValues,omitempty"`
 	List           *List        `json:"list,omitempty"`
-	intPattern     *regexp.Regexp
 }
 
 // Constraint returns the parameter's constraint of a kind.
