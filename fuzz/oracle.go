@@ -1,6 +1,7 @@
 package fuzz
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"strings"
@@ -57,7 +58,7 @@ func decodeAnswer(a Answer) *target.Response {
 func responseProblems(s *spec.Spec, action string, r *target.Response) []string {
 	var out []string
 	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
-	if strings.Contains(string(r.Body), panicMarker) {
+	if bytes.Contains(r.Body, []byte(panicMarker)) {
 		add("the handler panicked: %s", clip(r.Body, 400))
 	}
 	ok2xx := r.Status >= 200 && r.Status < 300
@@ -74,12 +75,12 @@ func responseProblems(s *spec.Spec, action string, r *target.Response) []string 
 	if r.RequestID == "" {
 		add("no RequestId: %s", clip(r.Body, 200))
 	}
-	body := strings.TrimSpace(string(r.Body))
+	body := bytes.TrimSpace(r.Body)
 	ct := strings.ToLower(r.ContentType)
 	switch {
-	case strings.HasPrefix(body, "{") && !strings.Contains(ct, "json"):
+	case bytes.HasPrefix(body, []byte("{")) && !strings.Contains(ct, "json"):
 		add("a JSON body with content type %q", r.ContentType)
-	case strings.HasPrefix(body, "<") && !strings.Contains(ct, "xml"):
+	case bytes.HasPrefix(body, []byte("<")) && !strings.Contains(ct, "xml"):
 		add("an XML body with content type %q", r.ContentType)
 	}
 	_, hasCode := r.Fields[spec.FieldCode]
