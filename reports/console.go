@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/clbcheck/clbcheck/contracts"
+	"github.com/clbcheck/clbcheck/spec"
 )
 
 // Console writes a summary for a person reading a terminal: the outcome, failures grouped by
@@ -45,7 +46,7 @@ func (c *Console) End(sum contracts.Summary, cov contracts.Coverage) error {
 	if c.col.meta.Version != "" {
 		title += " " + c.col.meta.Version
 	}
-	p("%s: CreateLoadBalancerHTTPSListener contract run\n", title)
+	p("%s: %s contract run\n", title, spec.ActionCreateHTTPSListener)
 	p("  target %s, profile %s, seed %d", orDash(s.Target), orDash(s.Profile), s.Seed)
 	if !s.Started.IsZero() {
 		p(", started %s", s.Started.UTC().Format("2006-01-02 15:04:05Z"))

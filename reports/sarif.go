@@ -252,7 +252,7 @@ func sarifResultFor(r contracts.CaseResult, f contracts.CheckResult, level strin
 			fmt.Fprintf(&msg, "\nCurl: %s", r.Repro.Curl)
 		}
 	}
-	name, kind := "CreateLoadBalancerHTTPSListener", "function"
+	name, kind := spec.ActionCreateHTTPSListener, "function"
 	line := 1
 	if b := r.Broken; b != nil {
 		switch {
@@ -281,7 +281,7 @@ func sarifResultFor(r contracts.CaseResult, f contracts.CheckResult, level strin
 				ArtifactLocation: sarifArtifact{URI: SpecPath, URIBaseID: "%SRCROOT%"},
 				Region:           sarifRegion{StartLine: line},
 			},
-			LogicalLocations: []sarifLogical{{Name: name, FullyQualifiedName: "CreateLoadBalancerHTTPSListener." + name, Kind: kind}},
+			LogicalLocations: []sarifLogical{{Name: name, FullyQualifiedName: spec.ActionCreateHTTPSListener + "." + name, Kind: kind}},
 		}},
 		PartialFingerprints: map[string]string{"clbcheckFailure/v1": r.ID + "#" + f.Check},
 		Properties:          props,
