@@ -505,7 +505,7 @@ func (in *injector) rewriteHeader(s *spec.Spec, req *request, status int, h http
 		h.Set("Content-Type", "text/plain;charset=utf-8")
 	}
 	if in.on[swNoRequestID] && status >= 400 {
-		h.Del("x-acs-request-id")
+		h.Del(headerRequestID)
 	}
 }
 

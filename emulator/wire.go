@@ -21,6 +21,9 @@ import (
 // maxBody bounds the request body the emulator reads.
 const maxBody = 1 << 20
 
+// headerRequestID carries the RequestId of every answer (the faults may take it away).
+const headerRequestID = "x-acs-request-id"
+
 // Format names as they travel in the Format parameter (compared case-insensitively).
 const (
 	formatJSON = "JSON"
@@ -292,7 +295,7 @@ func (e *Emulator) write(w http.ResponseWriter, req *request, status int, xmlRoo
 	h := w.Header()
 	h.Set("Content-Type", ct)
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	h.Set("x-acs-request-id", req.id)
+	h.Set(headerRequestID, req.id)
 	e.inj.rewriteHeader(e.spec, req, status, h)
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
