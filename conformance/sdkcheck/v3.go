@@ -115,6 +115,12 @@ func field(res map[string]any, name string) (string, error) {
 	return s, nil
 }
 
+// item is the wire name of field of the first item of the list parameter list, in the
+// description's flattening (Tag.1.Key).
+func item(list, field string) string {
+	return spec.MustDefault().UnderTest.Param(list).List.WireName(1, field)
+}
+
 // readV3 is what the V3 client reports for an error answer.
 func readV3(err error) (reported, bool) {
 	var se *tea.SDKError
@@ -214,7 +220,7 @@ func runV3(cfg Config, form bool) (steps []Step, err error) {
 		m := map[string]string{
 			spec.ParamLoadBalancerID: lbID, spec.ParamListenerPort: strconv.Itoa(p), spec.ParamBandwidth: "-1",
 			spec.ParamBackendServerPort: "80", spec.ParamHealthCheck: "off", spec.ParamServerCertificateID: cert,
-			spec.ParamTag + ".1." + spec.FieldTagKey: "team", spec.ParamTag + ".1." + spec.FieldTagValue: "edge team",
+			item(spec.ParamTag, spec.FieldTagKey): "team", item(spec.ParamTag, spec.FieldTagValue): "edge team",
 		}
 		for k, val := range over {
 			if val == "" {
@@ -297,10 +303,10 @@ func runV3(cfg Config, form bool) (steps []Step, err error) {
 	expect("IdleTimeout above 60", constraintCode("IdleTimeout", spec.KindMaximum), createListener(v, listener(lb, freePort, map[string]string{"IdleTimeout": "61"})))
 	expect("RequestTimeout above 180", constraintCode("RequestTimeout", spec.KindMaximum), createListener(v, listener(lb, freePort, map[string]string{"RequestTimeout": "181"})))
 	expect("cn certificate", stateCode("cn-certificate"), createListener(v, listener(lb, freePort, map[string]string{
-		spec.ParamServerCertificateID: "", spec.ParamServerCertificate + ".1." + spec.FieldCertificateID: cert,
-		spec.ParamServerCertificate + ".1." + spec.FieldStandardType: "cn",
+		spec.ParamServerCertificateID: "", item(spec.ParamServerCertificate, spec.FieldCertificateID): cert,
+		item(spec.ParamServerCertificate, spec.FieldStandardType): "cn",
 	})))
-	expect("reserved tag key", constraintCode(spec.ParamTag+"."+spec.FieldTagKey, spec.KindForbiddenPrefixes), createListener(v, listener(lb, freePort, map[string]string{spec.ParamTag + ".1." + spec.FieldTagKey: "aliyun-reserved"})))
+	expect("reserved tag key", constraintCode(spec.ParamTag+"."+spec.FieldTagKey, spec.KindForbiddenPrefixes), createListener(v, listener(lb, freePort, map[string]string{item(spec.ParamTag, spec.FieldTagKey): "aliyun-reserved"})))
 	expect("unknown ACL", stateCode("acl-not-found"), createListener(v, listener(lb, freePort, map[string]string{
 		spec.ParamACLStatus: "on", spec.ParamACLType: "white", spec.ParamACLID: "acl-sdkcheck-missing",
 	})))
