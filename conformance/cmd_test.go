@@ -17,6 +17,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/conformance/sdkcheck"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/spec"
 )
 
 // buildCommand builds the clbcheck command of the main module.
@@ -129,7 +130,7 @@ func TestCommandStatePersists(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the listener did not survive the restart: %v", err)
 	}
-	if got.ServerCertificateId != cert.ServerCertificateId || got.Status != "stopped" {
+	if got.ServerCertificateId != cert.ServerCertificateId || got.Status != spec.StatusStopped {
 		t.Fatalf("listener after restart: %+v", got)
 	}
 	_, err = c.CreateLoadBalancerHTTPSListener(listenerRequest(lb.LoadBalancerId, cert.ServerCertificateId, 443))

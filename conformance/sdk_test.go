@@ -16,6 +16,7 @@ import (
 	"github.com/clbcheck/clbcheck/conformance/sdkcheck"
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/signature"
+	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
 
@@ -138,7 +139,7 @@ func TestOfficialSDKEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Describe: %v", err)
 	}
-	if got.Status != "stopped" || got.ListenerPort != 443 || got.Bandwidth != -1 || got.HealthyThreshold != 3 ||
+	if got.Status != spec.StatusStopped || got.ListenerPort != 443 || got.Bandwidth != -1 || got.HealthyThreshold != 3 ||
 		got.ServerCertificateId != cert || got.CACertificateId != caRes.CACertificateId || got.IdleTimeout != 15 ||
 		got.TLSCipherPolicy != "tls_cipher_policy_1_2" || len(got.Tags.Tag) != 1 || got.Tags.Tag[0].TagKey != "team" {
 		t.Fatalf("listener read back differs: %+v", got)

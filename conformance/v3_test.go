@@ -98,11 +98,12 @@ func TestV3ClientEndToEnd(t *testing.T) {
 	}
 	cert := bodyField(t, res, spec.FieldServerCertificateID)
 
+	tags := spec.MustDefault().UnderTest.Param(spec.ParamTag).List
 	listener := func(port int) map[string]string {
 		return map[string]string{
 			spec.ParamLoadBalancerID: lb, spec.ParamListenerPort: fmt.Sprint(port), spec.ParamBandwidth: "-1",
 			spec.ParamBackendServerPort: "80", spec.ParamHealthCheck: "off", spec.ParamServerCertificateID: cert,
-			"Tag.1.Key": "team", "Tag.1.Value": "edge",
+			tags.WireName(1, spec.FieldTagKey): "team", tags.WireName(1, spec.FieldTagValue): "edge",
 		}
 	}
 	if _, err := v3Call(t, h.url, primary, spec.ActionCreateHTTPSListener, listener(443)); err != nil {
