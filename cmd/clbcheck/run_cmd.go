@@ -245,13 +245,13 @@ func runWithContext(ctx context.Context, args []string, stdout, stderr io.Writer
 			opts.Profile = contracts.ProfileStrict
 		}
 	}
-	if tg.kind == kindAliyun && !explicit["max-requests"] {
-		opts.MaxRequests = aliyunMaxRequests
-	}
-	if tg.kind == kindAliyun && !explicit["rate-limit"] {
-		opts.RateLimit = aliyunRateLimit
-	}
 	if tg.kind == kindAliyun {
+		if !explicit["max-requests"] {
+			opts.MaxRequests = aliyunMaxRequests
+		}
+		if !explicit["rate-limit"] {
+			opts.RateLimit = aliyunRateLimit
+		}
 		printPlan(stdout, tg, opts)
 		if !f.costsOK {
 			fmt.Fprintf(stderr, "clbcheck run: --target aliyun sends real requests to %s and creates billed resources in your account.\n"+
