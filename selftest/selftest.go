@@ -259,11 +259,11 @@ func runOne(ctx context.Context, opts Options, info emulator.FaultInfo, stopAtFi
 		Reporter:  rep,
 		RunID:     "selftest",
 	})
-	if err != nil && !(rep.found && errors.Is(err, context.Canceled) && ctx.Err() == nil) {
+	if err != nil && !(rep.found() && errors.Is(err, context.Canceled) && ctx.Err() == nil) {
 		row.Error = err.Error()
 	}
 	row.Cases, row.Failed, row.Skipped, row.Warnings = sum.Cases, sum.Failed, sum.Skipped, sum.Warnings
-	if rep.found {
+	if rep.found() {
 		row.Detected = true
 		row.Case, row.CasesUntil, row.Checks = rep.caseID, rep.index, rep.checks
 		row.TimeToDetect = rep.after
@@ -279,21 +279,23 @@ type firstFailure struct {
 	started time.Time
 	onFail  func()
 	seen    int
-	found   bool
 	caseID  string
 	index   int
 	checks  []string
 	after   time.Duration
 }
 
+// found reports whether a failing case was seen: index is its 1-based position, 0 before.
+func (f *firstFailure) found() bool { return f.index > 0 }
+
 func (f *firstFailure) Begin(contracts.Meta) error { return nil }
 
 func (f *firstFailure) Case(r contracts.CaseResult) error {
 	f.seen++
-	if f.found || r.Verdict != contracts.Fail {
+	if f.found() || r.Verdict != contracts.Fail {
 		return nil
 	}
-	f.found, f.caseID, f.index, f.after = true, r.ID, f.seen, time.Since(f.started)
+	f.caseID, f.index, f.after = r.ID, f.seen, time.Since(f.started)
 	for _, c := range r.Checks {
 		if c.Verdict == contracts.Fail {
 			f.checks = append(f.checks, c.Check)
