@@ -62,14 +62,16 @@ func (p *Parameter) Check(value string) (Kind, string) {
 				return k, fmt.Sprintf("%s does not match %s: %q", p.Path, c.Pattern, value)
 			}
 		case KindForbiddenPrefixes:
+			lower := strings.ToLower(value)
 			for _, pre := range c.Values {
-				if strings.HasPrefix(strings.ToLower(value), strings.ToLower(pre)) {
+				if strings.HasPrefix(lower, strings.ToLower(pre)) {
 					return k, fmt.Sprintf("%s may not start with %q", p.Path, pre)
 				}
 			}
 		case KindForbiddenSubstrings:
+			lower := strings.ToLower(value)
 			for _, sub := range c.Values {
-				if strings.Contains(strings.ToLower(value), strings.ToLower(sub)) {
+				if strings.Contains(lower, strings.ToLower(sub)) {
 					return k, fmt.Sprintf("%s may not contain %q", p.Path, sub)
 				}
 			}
