@@ -16,8 +16,9 @@ type createCtx struct {
 	region *regionState
 	lb     *instance
 	port   int
-	certs  []string // server certificate ids: ServerCertificateId or the list entries
-	acls   []string // AclId split at commas
+	certs  []string    // server certificate ids: ServerCertificateId or the list entries
+	items  []spec.Item // the entries of the ServerCertificate list as sent
+	acls   []string    // AclId split at commas
 }
 
 // stateCheck is one row of the state table: the description names the state (x-states) or
@@ -95,7 +96,8 @@ func (e *Emulator) createListener(req *request, op *spec.Operation) (map[string]
 	if id, ok := req.get(spec.ParamServerCertificateID); ok {
 		c.certs = append(c.certs, id)
 	}
-	for _, it := range op.Param(spec.ParamServerCertificate).List.Items(req.values) {
+	c.items = op.Param(spec.ParamServerCertificate).List.Items(req.values)
+	for _, it := range c.items {
 		c.certs = append(c.certs, it.Fields[spec.FieldCertificateID])
 	}
 	if v, ok := req.get(spec.ParamACLID); ok {
@@ -128,7 +130,6 @@ func (e *Emulator) createListener(req *request, op *spec.Operation) (map[string]
 func (e *Emulator) newListener(c *createCtx, op *spec.Operation) *listener {
 	req, port := c.req, c.port
 	list := op.Param(spec.ParamServerCertificate).List
-	items := list.Items(req.values)
 	l := &listener{Port: port, Protocol: "https", Attributes: map[string]string{}, ACLIDs: c.acls, Created: e.now()}
 	for _, p := range op.Parameters {
 		if p.List != nil || p.Common {
@@ -147,7 +148,7 @@ func (e *Emulator) newListener(c *createCtx, op *spec.Operation) *listener {
 		}
 	}
 	delete(l.Attributes, spec.ParamRegionID)
-	for _, it := range items {
+	for _, it := range c.items {
 		ref := certRef{CertificateID: it.Fields[spec.FieldCertificateID], BindingType: it.Fields[spec.FieldBindingType], StandardType: it.Fields[spec.FieldStandardType]}
 		if f := list.Field(spec.FieldBindingType); ref.BindingType == "" && f.Default != nil {
 			ref.BindingType = *f.Default
