@@ -130,7 +130,7 @@ func (e *Emulator) createListener(req *request, op *spec.Operation) (map[string]
 func (e *Emulator) newListener(c *createCtx, op *spec.Operation) *listener {
 	req, port := c.req, c.port
 	list := op.Param(spec.ParamServerCertificate).List
-	l := &listener{Port: port, Protocol: "https", Attributes: map[string]string{}, ACLIDs: c.acls, Created: e.now()}
+	l := &listener{Port: port, Protocol: protocolHTTPS, Attributes: map[string]string{}, ACLIDs: c.acls, Created: e.now()}
 	for _, p := range op.Parameters {
 		if p.List != nil || p.Common {
 			continue
@@ -142,7 +142,7 @@ func (e *Emulator) newListener(c *createCtx, op *spec.Operation) *listener {
 		}
 	}
 	// An IPv6 instance cannot carry X-Forwarded-For (checkIPv6Forwarding); its default is off.
-	if c.lb.IPVersion == "ipv6" {
+	if c.lb.IPVersion == ipv6 {
 		if _, sent := req.get(paramXForwardedFor); !sent {
 			l.Attributes[paramXForwardedFor] = "off"
 		}
@@ -264,7 +264,7 @@ func checkSharedMutual(c *createCtx) *hit {
 }
 
 func checkIPv6Forwarding(c *createCtx) *hit {
-	if c.lb.IPVersion == "ipv6" && c.req.value(paramXForwardedFor) == "on" {
+	if c.lb.IPVersion == ipv6 && c.req.value(paramXForwardedFor) == "on" {
 		return hitf("instance %s has an IPv6 address", c.lb.ID)
 	}
 	return nil
