@@ -63,10 +63,7 @@ func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Wr
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	usage := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "clbcheck cleanup: "+format+"\n", a...)
-		return exitUsage
-	}
+	usage := usageFailer(stderr, "cleanup")
 	if fs.NArg() > 0 {
 		return usage("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}

@@ -59,24 +59,21 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
+	usage := usageFailer(stderr, "diff")
 	if *a == "" || *b == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "clbcheck diff: give both --a and --b (and nothing else); see clbcheck diff -h")
-		return exitUsage
+		return usage("give both --a and --b (and nothing else); see clbcheck diff -h")
 	}
 	ta, err := diffSide(*a, *region)
 	if err != nil {
-		fmt.Fprintf(stderr, "clbcheck diff: --a: %v\n", err)
-		return exitUsage
+		return usage("--a: %v", err)
 	}
 	tb, err := diffSide(*b, *region)
 	if err != nil {
-		fmt.Fprintf(stderr, "clbcheck diff: --b: %v\n", err)
-		return exitUsage
+		return usage("--b: %v", err)
 	}
 	for _, t := range []*chosenTarget{ta, tb} {
 		if t.kind == kindAliyun {
-			fmt.Fprintln(stderr, "clbcheck diff: the real cloud is compared through a recording: run it once with `clbcheck run --target aliyun --record DIR`, then use cassette:DIR here")
-			return exitUsage
+			return usage("the real cloud is compared through a recording: run it once with `clbcheck run --target aliyun --record DIR`, then use cassette:DIR here")
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -92,8 +89,7 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	if *jsonOut != "" {
 		raw, _ := json.MarshalIndent(map[string]any{"a": ta.Name(), "b": tb.Name(), "seed": *seed, "differences": diffs}, "", "  ")
 		if err := os.WriteFile(*jsonOut, append(raw, '\n'), 0o644); err != nil {
-			fmt.Fprintf(stderr, "clbcheck diff: cannot write %s: %v\n", *jsonOut, err)
-			return exitUsage
+			return usage("cannot write %s: %v", *jsonOut, err)
 		}
 	}
 	fmt.Fprintf(stdout, "a: %s\nb: %s\n", ta.Name(), tb.Name())

@@ -90,5 +90,17 @@ func flagsParsed(err error) (code int, ok bool) {
 	return exitUsage, false
 }
 
+// usageFailer returns what a command calls on a usage error: it prints "clbcheck NAME: " and
+// the message on stderr, then the hint lines, and gives exitUsage.
+func usageFailer(stderr io.Writer, name string, hint ...string) func(format string, a ...any) int {
+	return func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "clbcheck "+name+": "+format+"\n", a...)
+		for _, h := range hint {
+			fmt.Fprintln(stderr, h)
+		}
+		return exitUsage
+	}
+}
+
 // joinLines is a small helper for multi-line help texts.
 func joinLines(lines ...string) string { return strings.Join(lines, "\n") }

@@ -43,23 +43,21 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
+	usage := usageFailer(stderr, "merge")
 	if fs.NArg() < 2 {
-		fmt.Fprintln(stderr, "clbcheck merge: give the output file and at least one input report: clbcheck merge OUT.json IN1.json IN2.json ...")
-		return exitUsage
+		return usage("give the output file and at least one input report: clbcheck merge OUT.json IN1.json IN2.json ...")
 	}
 	outPath, inPaths := fs.Arg(0), fs.Args()[1:]
 	for _, in := range inPaths {
 		if sameFile(in, outPath) {
-			fmt.Fprintf(stderr, "clbcheck merge: the output %s is also an input; write the merged report elsewhere\n", outPath)
-			return exitUsage
+			return usage("the output %s is also an input; write the merged report elsewhere", outPath)
 		}
 	}
 	var ins []*reports.JSONReport
 	for _, path := range inPaths {
 		rep, err := readReport(path)
 		if err != nil {
-			fmt.Fprintf(stderr, "clbcheck merge: %v\n", err)
-			return exitUsage
+			return usage("%v", err)
 		}
 		ins = append(ins, rep)
 	}
@@ -69,8 +67,7 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	merged := reports.Merge(ins...)
 	merged.Meta.Shard = ""
 	if err := writeMergedReport(outPath, merged); err != nil {
-		fmt.Fprintf(stderr, "clbcheck merge: cannot write %s: %v\n", outPath, err)
-		return exitUsage
+		return usage("cannot write %s: %v", outPath, err)
 	}
 	s := merged.Summary.Summary
 	if !*quiet {

@@ -67,36 +67,31 @@ func replayWithContext(ctx context.Context, args []string, stdout, stderr io.Wri
 	if code, ok := flagsParsed(err); !ok {
 		return code
 	}
+	usage := usageFailer(stderr, "replay")
 	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "clbcheck replay: give exactly one case reference, FILE#CASE (the report prints one for each failure)")
-		return exitUsage
+		return usage("give exactly one case reference, FILE#CASE (the report prints one for each failure)")
 	}
 	c, err := reports.LoadCase(pos[0])
 	if err != nil {
-		fmt.Fprintf(stderr, "clbcheck replay: %v\n", err)
-		return exitUsage
+		return usage("%v", err)
 	}
 	if c.Exchange == nil {
-		fmt.Fprintf(stderr, "clbcheck replay: case %s has no recorded request (it failed before an answer came); run it again with clbcheck run\n", c.ID)
-		return exitUsage
+		return usage("case %s has no recorded request (it failed before an answer came); run it again with clbcheck run", c.ID)
 	}
 	tg, err := tf.build()
 	if err != nil {
-		fmt.Fprintf(stderr, "clbcheck replay: %v\n", err)
-		return exitUsage
+		return usage("%v", err)
 	}
 	req, recordedKey, err := requestFromExchange(c)
 	if err != nil {
-		fmt.Fprintf(stderr, "clbcheck replay: %v\n", err)
-		return exitUsage
+		return usage("%v", err)
 	}
 	req.Principal = *principal
 	if req.Principal == "" {
 		req.Principal = principalByKey(tg.creds, recordedKey)
 	}
 	if !tg.HasPrincipal(req.Principal) {
-		fmt.Fprintf(stderr, "clbcheck replay: the target has no credentials for the %s principal\n", req.Principal)
-		return exitUsage
+		return usage("the target has no credentials for the %s principal", req.Principal)
 	}
 
 	fmt.Fprintf(stdout, "case %s (%s)\n", c.ID, c.Scenario)
@@ -109,8 +104,7 @@ func replayWithContext(ctx context.Context, args []string, stdout, stderr io.Wri
 	resp, err := tg.Send(sctx, req)
 	if err != nil {
 		if errors.Is(err, target.ErrNoPrincipal) {
-			fmt.Fprintf(stderr, "clbcheck replay: %v\n", err)
-			return exitUsage
+			return usage("%v", err)
 		}
 		fmt.Fprintf(stderr, "clbcheck replay: no answer from %s: %s\n", tg.Name(), redactSecrets(err.Error()))
 		return exitUnreachable

@@ -66,11 +66,7 @@ func selftestWithContext(ctx context.Context, args []string, stdout, stderr io.W
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	usage := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "clbcheck selftest: "+format+"\n", a...)
-		fmt.Fprintln(stderr, "Run 'clbcheck selftest -h' for the flags.")
-		return exitUsage
-	}
+	usage := usageFailer(stderr, "selftest", "Run 'clbcheck selftest -h' for the flags.")
 	if fs.NArg() > 0 {
 		return usage("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
