@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -427,9 +426,7 @@ func serveRequest(h http.Handler, r *http.Request, body []byte) Answer {
 	in := r.Clone(context.Background())
 	in.Body = readCloser(body)
 	in.ContentLength = int64(len(body))
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, in)
-	return Answer{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+	return serve(h, in)
 }
 
 // signatureSeeds are queries for the signature targets: the operation's published vector and

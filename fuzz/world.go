@@ -114,6 +114,11 @@ func ServeWire(h http.Handler, x Wire) Answer {
 	if x.ContentType != "" {
 		req.Header.Set("Content-Type", x.ContentType)
 	}
+	return serve(h, req)
+}
+
+// serve hands req to h and returns what it answered.
+func serve(h http.Handler, req *http.Request) Answer {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return Answer{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
