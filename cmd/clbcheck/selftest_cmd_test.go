@@ -17,9 +17,7 @@ import (
 
 func runSelftestCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code = dispatch(append([]string{"selftest"}, args...), &out, &errb)
-	return code, out.String(), errb.String()
+	return cli(t, append([]string{"selftest"}, args...)...)
 }
 
 func TestSelftestList(t *testing.T) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -14,25 +13,18 @@ import (
 	"github.com/clbcheck/clbcheck/spec"
 )
 
-func runSpecCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code = dispatch(args, &out, &errb)
-	return code, out.String(), errb.String()
-}
-
 func TestSpecCommandIsRegistered(t *testing.T) {
 	c, ok := commands["spec"]
 	require.True(t, ok)
 	assert.NotEmpty(t, c.summary)
-	code, out, _ := runSpecCLI(t, "help")
+	code, out, _ := cli(t, "help")
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, out, "spec ")
 }
 
 func TestSpecCommandSummary(t *testing.T) {
 	s := spec.MustDefault()
-	code, out, errOut := runSpecCLI(t, "spec")
+	code, out, errOut := cli(t, "spec")
 	require.Equal(t, exitOK, code, errOut)
 	assert.Empty(t, errOut)
 
@@ -94,12 +86,12 @@ func TestSpecCommandSummary(t *testing.T) {
 	}
 
 	// The output is stable from run to run.
-	_, again, _ := runSpecCLI(t, "spec", "--format", "text")
+	_, again, _ := cli(t, "spec", "--format", "text")
 	assert.Equal(t, out, again)
 }
 
 func TestSpecCommandJSON(t *testing.T) {
-	code, out, errOut := runSpecCLI(t, "spec", "--format", "json")
+	code, out, errOut := cli(t, "spec", "--format", "json")
 	require.Equal(t, exitOK, code, errOut)
 
 	var generic map[string]any
@@ -143,7 +135,7 @@ func TestSpecCommandJSON(t *testing.T) {
 }
 
 func TestSpecCommandYAML(t *testing.T) {
-	code, out, errOut := runSpecCLI(t, "spec", "--format=yaml")
+	code, out, errOut := cli(t, "spec", "--format=yaml")
 	require.Equal(t, exitOK, code, errOut)
 	assert.Equal(t, string(spec.Document()), out, "the embedded description, byte for byte")
 	_, err := spec.Parse([]byte(out))
@@ -151,21 +143,21 @@ func TestSpecCommandYAML(t *testing.T) {
 }
 
 func TestSpecCommandUsage(t *testing.T) {
-	code, out, errOut := runSpecCLI(t, "spec", "--format", "xml")
+	code, out, errOut := cli(t, "spec", "--format", "xml")
 	assert.Equal(t, exitUsage, code)
 	assert.Empty(t, out)
 	assert.Contains(t, errOut, `unknown format "xml"`)
 
-	code, out, errOut = runSpecCLI(t, "spec", "extra")
+	code, out, errOut = cli(t, "spec", "extra")
 	assert.Equal(t, exitUsage, code)
 	assert.Empty(t, out)
 	assert.Contains(t, errOut, `unexpected argument "extra"`)
 
-	code, _, errOut = runSpecCLI(t, "spec", "--no-such-flag")
+	code, _, errOut = cli(t, "spec", "--no-such-flag")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, "no-such-flag")
 
-	code, out, errOut = runSpecCLI(t, "spec", "-h")
+	code, out, errOut = cli(t, "spec", "-h")
 	assert.Equal(t, exitOK, code)
 	assert.Empty(t, out)
 	assert.Contains(t, errOut, "Usage: clbcheck spec")
