@@ -28,6 +28,7 @@ type stateCheck struct {
 	state string // a state of x-states, or "" for a quota row
 	quota string // a quota of x-quotas
 	check func(c *createCtx) *hit
+	fault faultSwitch // the injected fault that switches the row off, if any
 }
 
 type hit struct {
@@ -49,8 +50,8 @@ var createChecks = []stateCheck{
 	{state: "spec-protocol-mismatch", check: zoneScenario("spec-protocol-mismatch")},
 	{state: "region-lacks-parameter", check: checkRegionParameters},
 	{state: "listener-pending", check: checkPending},
-	{state: "port-in-use", check: checkPortInUse},
-	{quota: "listeners-per-load-balancer", check: checkListenerQuota},
+	{state: "port-in-use", check: checkPortInUse, fault: swPortConflictMissed},
+	{quota: "listeners-per-load-balancer", check: checkListenerQuota, fault: swListenerQuotaIgnored},
 	{state: "shared-tls-policy", check: checkSharedTLS},
 	{state: "shared-mutual-auth", check: checkSharedMutual},
 	{state: "ipv6-forwarding-header", check: checkIPv6Forwarding},

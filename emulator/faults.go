@@ -517,13 +517,10 @@ func (in *injector) intermittent(e *Emulator, req *request) *apiError {
 	return e.gatewayError("unavailable", "injected intermittent fault")
 }
 
-// skipsCheck reports whether a state row of the create table is switched off.
+// skipsCheck reports whether a state row of the create table is switched off (the row names
+// the fault that does it).
 func (in *injector) skipsCheck(row stateCheck) bool {
-	if in == nil {
-		return false
-	}
-	return (in.on[swPortConflictMissed] && row.state == "port-in-use") ||
-		(in.on[swListenerQuotaIgnored] && row.quota == "listeners-per-load-balancer")
+	return row.fault != swNone && in.has(row.fault)
 }
 
 // certificateView widens what a create sees as the caller's certificates to every account's
