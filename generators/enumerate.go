@@ -35,6 +35,7 @@ func (o Options) scenario(s *spec.Spec, name string) string {
 
 // refSlots maps a parameter's x-reference to the fixture slot a valid request uses.
 var refSlots = map[string]string{
+	"listener-port":      SlotPort,
 	"load-balancer":      SlotLB,
 	"server-certificate": SlotCert,
 	"ca-certificate":     SlotCertCA,
@@ -44,9 +45,6 @@ var refSlots = map[string]string{
 
 // validParam returns a valid Param for p: a reference, an allocated port, or a value.
 func validParam(p *spec.Parameter) (Param, bool) {
-	if p.Name == spec.ParamListenerPort {
-		return Param{Name: p.Name, Ref: SlotPort}, true
-	}
 	if slot, ok := refSlots[p.Reference]; ok {
 		return Param{Name: p.Name, Ref: slot}, true
 	}
@@ -263,12 +261,7 @@ func (b *builder) params(base []Param) {
 }
 
 // Ref is a small helper so that generators can tell reference parameters apart.
-func refOf(p *spec.Parameter) string {
-	if p.Name == spec.ParamListenerPort {
-		return SlotPort
-	}
-	return refSlots[p.Reference]
-}
+func refOf(p *spec.Parameter) string { return refSlots[p.Reference] }
 
 func replace(ps []Param, p Param) []Param {
 	if p.Ref != "" {
