@@ -63,7 +63,7 @@ type collector struct {
 	failures  []contracts.CaseResult
 	warnings  []contracts.CaseResult
 	skips     map[string]*SkipReason
-	countOnly bool // count failures and warnings without keeping them
+	countOnly bool // count cases without keeping any (failures, warnings, skip reasons)
 }
 
 func (c *collector) begin(m contracts.Meta) error {
@@ -90,6 +90,9 @@ func (c *collector) add(r contracts.CaseResult) error {
 			c.warnings = append(c.warnings, r)
 		}
 	case contracts.Skip:
+		if c.countOnly {
+			break
+		}
 		if c.skips == nil {
 			c.skips = map[string]*SkipReason{}
 		}
