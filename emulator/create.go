@@ -173,9 +173,7 @@ func (e *Emulator) newListener(c *createCtx, op *spec.Operation) *listener {
 		}
 		l.Certificates = append(l.Certificates, ref)
 	}
-	for _, it := range op.Param(spec.ParamTag).List.Items(req.values) {
-		l.Tags = append(l.Tags, tag{Key: it.Fields[spec.FieldTagKey], Value: it.Fields[spec.FieldTagValue]})
-	}
+	l.Tags = requestTags(req, op)
 	return l
 }
 

@@ -12,12 +12,7 @@ import (
 func (e *Emulator) describeLoadBalancers(req *request, op *spec.Operation) (map[string]any, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var want []tag
-	if tp := op.Param(spec.ParamTag); tp != nil && tp.List != nil {
-		for _, it := range tp.List.Items(req.values) {
-			want = append(want, tag{Key: it.Fields[spec.FieldTagKey], Value: it.Fields[spec.FieldTagValue]})
-		}
-	}
+	want := requestTags(req, op)
 	var ids map[string]bool
 	if v := req.value(spec.ParamLoadBalancerID); v != "" {
 		ids = map[string]bool{}
@@ -32,20 +27,38 @@ func (e *Emulator) describeLoadBalancers(req *request, op *spec.Operation) (map[
 			if (ids != nil && !ids[id]) || !hasTags(lb.Tags, want) {
 				continue
 			}
-			tags := []any{}
-			for _, t := range lb.Tags {
-				tags = append(tags, map[string]any{"TagKey": t.Key, "TagValue": t.Value})
-			}
 			list = append(list, map[string]any{
 				spec.FieldLoadBalancerID:   lb.ID,
 				spec.ParamLoadBalancerName: lb.Name,
 				spec.ParamRegionID:         req.region,
 				"CreateTime":               lb.Created.UTC().Format(timeLayout),
-				"Tags":                     map[string]any{"Tag": tags},
+				"Tags":                     map[string]any{"Tag": tagItems(lb.Tags)},
 			})
 		}
 	}
 	return map[string]any{"TotalCount": len(list), spec.FieldLoadBalancers: map[string]any{spec.FieldLoadBalancer: list}}, nil
+}
+
+// requestTags reads the Tag list of a request (none when the operation takes no tags).
+func requestTags(req *request, op *spec.Operation) []tag {
+	tp := op.Param(spec.ParamTag)
+	if tp == nil || tp.List == nil {
+		return nil
+	}
+	var out []tag
+	for _, it := range tp.List.Items(req.values) {
+		out = append(out, tag{Key: it.Fields[spec.FieldTagKey], Value: it.Fields[spec.FieldTagValue]})
+	}
+	return out
+}
+
+// tagItems renders tags as the Describe operations list them.
+func tagItems(tags []tag) []any {
+	out := []any{}
+	for _, t := range tags {
+		out = append(out, map[string]any{"TagKey": t.Key, "TagValue": t.Value})
+	}
+	return out
 }
 
 func hasTags(have, want []tag) bool {

@@ -138,11 +138,7 @@ func (e *Emulator) createLoadBalancer(req *request, op *spec.Operation) (map[str
 		Listeners:   map[int]*listener{},
 		Groups:      map[string]*serverGroup{},
 	}
-	if tp := op.Param(spec.ParamTag); tp != nil && tp.List != nil {
-		for _, it := range tp.List.Items(req.values) {
-			lb.Tags = append(lb.Tags, tag{Key: it.Fields[spec.FieldTagKey], Value: it.Fields[spec.FieldTagValue]})
-		}
-	}
+	lb.Tags = requestTags(req, op)
 	n := e.state.Seq
 	if lb.IPVersion == ipv6 {
 		lb.Address = fmt.Sprintf("2001:db8::%x", n&0xffff)
@@ -565,11 +561,7 @@ func (e *Emulator) attributes(l *listener) map[string]any {
 		certs = append(certs, map[string]any{spec.FieldCertificateID: c.CertificateID, spec.FieldBindingType: c.BindingType, spec.FieldStandardType: c.StandardType})
 	}
 	out["ServerCertificates"] = map[string]any{spec.ParamServerCertificate: certs}
-	tags := []any{}
-	for _, t := range l.Tags {
-		tags = append(tags, map[string]any{"TagKey": t.Key, "TagValue": t.Value})
-	}
-	out["Tags"] = map[string]any{spec.ParamTag: tags}
+	out["Tags"] = map[string]any{spec.ParamTag: tagItems(l.Tags)}
 	out["Rules"] = map[string]any{"Rule": []any{}}
 	out["DomainExtensions"] = map[string]any{"DomainExtension": []any{}}
 	e.inj.describe(e.spec, out)
