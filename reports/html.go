@@ -52,7 +52,6 @@ type htmlPage struct {
 	Chart         []htmlSlice
 	Groups        []htmlGroup
 	FailureCount  int
-	GroupCount    int
 	Warnings      []htmlEntry
 	Skips         []SkipReason
 	Codes         []contracts.CodeCoverage
@@ -63,6 +62,9 @@ type htmlPage struct {
 	ParamRows     []htmlParamRow
 	Rules         []contracts.ParamCoverage
 }
+
+// GroupCount is the number of failure groups (check and cause) the page shows.
+func (p htmlPage) GroupCount() int { return len(p.Groups) }
 
 type htmlSlice struct {
 	Label, Class string
@@ -121,7 +123,7 @@ func (h *HTML) End(sum contracts.Summary, cov contracts.Coverage) error {
 	})
 	for _, g := range group(h.col.failures) {
 		for _, cg := range g.Causes {
-			hg := htmlGroup{Check: g.Check, Cause: cg.Cause, Count: len(cg.Entries), Open: page.GroupCount == 0}
+			hg := htmlGroup{Check: g.Check, Cause: cg.Cause, Count: len(cg.Entries), Open: len(page.Groups) == 0}
 			for i, e := range cg.Entries {
 				if h.MaxPerCause > 0 && i == h.MaxPerCause {
 					hg.Hidden = len(cg.Entries) - i
@@ -130,7 +132,6 @@ func (h *HTML) End(sum contracts.Summary, cov contracts.Coverage) error {
 				hg.Cases = append(hg.Cases, htmlEntry{Case: e.Case, Finding: e.Finding, Check: g.Check, Cause: cg.Cause})
 			}
 			page.Groups = append(page.Groups, hg)
-			page.GroupCount++
 		}
 	}
 	for _, g := range group(h.col.warnings) {
