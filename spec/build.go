@@ -36,8 +36,8 @@ func (b *builder) wire() error {
 		TimestampWindow string `json:"timestampWindow"`
 		NonceWindow     string `json:"nonceWindow"`
 	}
-	if ok, err := ext(b.doc.Extensions, "x-wire", &w); !ok || err != nil {
-		return &LoadError{Code: ErrCodeBadExtension, Where: "x-wire", Msg: "missing or malformed", Err: err}
+	if err := b.need("x-wire", &w); err != nil {
+		return err
 	}
 	b.s.Wire = w.Wire
 	var err error
@@ -55,8 +55,8 @@ func (b *builder) wire() error {
 
 func (b *builder) outcomes() error {
 	m := map[Kind]Outcome{}
-	if ok, err := ext(b.doc.Extensions, "x-violation-outcomes", &m); !ok || err != nil {
-		return &LoadError{Code: ErrCodeBadExtension, Where: "x-violation-outcomes", Msg: "missing or malformed", Err: err}
+	if err := b.need("x-violation-outcomes", &m); err != nil {
+		return err
 	}
 	for _, k := range []Kind{KindRequired, KindType, KindRule, KindDuplicate, KindUnknown, KindListIndex} {
 		if _, ok := m[k]; !ok {
@@ -315,8 +315,8 @@ func (b *builder) list(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 }
 
 func (b *builder) rules() error {
-	if ok, err := ext(b.doc.Extensions, "x-rules", &b.s.Rules); !ok || err != nil {
-		return &LoadError{Code: ErrCodeBadExtension, Where: "x-rules", Msg: "missing or malformed", Err: err}
+	if err := b.need("x-rules", &b.s.Rules); err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	for _, r := range b.s.Rules {
@@ -341,11 +341,11 @@ func (b *builder) rules() error {
 }
 
 func (b *builder) catalogue() error {
-	if ok, err := ext(b.doc.Extensions, "x-errors", &b.s.Errors); !ok || err != nil {
-		return &LoadError{Code: ErrCodeBadExtension, Where: "x-errors", Msg: "missing or malformed", Err: err}
+	if err := b.need("x-errors", &b.s.Errors); err != nil {
+		return err
 	}
-	if ok, err := ext(b.doc.Extensions, "x-gateway-errors", &b.s.GatewayErrors); !ok || err != nil {
-		return &LoadError{Code: ErrCodeBadExtension, Where: "x-gateway-errors", Msg: "missing or malformed", Err: err}
+	if err := b.need("x-gateway-errors", &b.s.GatewayErrors); err != nil {
+		return err
 	}
 	for i := range b.s.GatewayErrors {
 		b.s.GatewayErrors[i].Gateway = true
@@ -373,39 +373,46 @@ func (b *builder) catalogue() error {
 }
 
 func (b *builder) misc() error {
-	states := map[string]State{}
-	if ok, err := ext(b.doc.Extensions, "x-states", &states); !ok || err != nil {
-		return &LoadError{Code: ErrCodeBadExtension, Where: "x-states", Msg: "missing or malformed", Err: err}
+	var err error
+	if b.s.States, err = named(b, "x-states", func(st *State, name string) { st.Name = name }); err != nil {
+		return err
 	}
-	for _, name := range sortedKeys(states) {
-		st := states[name]
-		st.Name = name
-		b.s.States = append(b.s.States, st)
+	if b.s.Scenarios, err = named(b, "x-scenarios", func(sc *Scenario, name string) { sc.Name = name }); err != nil {
+		return err
 	}
-	scen := map[string]Scenario{}
-	if ok, err := ext(b.doc.Extensions, "x-scenarios", &scen); !ok || err != nil {
-		return &LoadError{Code: ErrCodeBadExtension, Where: "x-scenarios", Msg: "missing or malformed", Err: err}
-	}
-	for _, name := range sortedKeys(scen) {
-		sc := scen[name]
-		sc.Name = name
+	for _, sc := range b.s.Scenarios {
 		if sc.Setting == "duration" {
 			if _, err := time.ParseDuration(sc.Default); err != nil {
-				return &LoadError{Code: ErrCodeBadExtension, Where: "x-scenarios." + name, Msg: "default is not a duration", Err: err}
+				return &LoadError{Code: ErrCodeBadExtension, Where: "x-scenarios." + sc.Name, Msg: "default is not a duration", Err: err}
 			}
 		}
-		b.s.Scenarios = append(b.s.Scenarios, sc)
 	}
-	quotas := map[string]Quota{}
-	if ok, err := ext(b.doc.Extensions, "x-quotas", &quotas); !ok || err != nil {
-		return &LoadError{Code: ErrCodeBadExtension, Where: "x-quotas", Msg: "missing or malformed", Err: err}
-	}
-	for _, name := range sortedKeys(quotas) {
-		q := quotas[name]
-		q.Name = name
-		b.s.Quotas = append(b.s.Quotas, q)
+	b.s.Quotas, err = named(b, "x-quotas", func(q *Quota, name string) { q.Name = name })
+	return err
+}
+
+// need decodes a top-level extension the description must have.
+func (b *builder) need(key string, out any) error {
+	if ok, err := ext(b.doc.Extensions, key, out); !ok || err != nil {
+		return &LoadError{Code: ErrCodeBadExtension, Where: key, Msg: "missing or malformed", Err: err}
 	}
 	return nil
+}
+
+// named decodes a top-level extension that maps names to entries and returns the entries in
+// name order, each told its name.
+func named[T any](b *builder, key string, setName func(*T, string)) ([]T, error) {
+	m := map[string]T{}
+	if err := b.need(key, &m); err != nil {
+		return nil, err
+	}
+	var out []T
+	for _, name := range sortedKeys(m) {
+		v := m[name]
+		setName(&v, name)
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 // outcomeFor builds the expectation for a code named by the description, or the kind's default.
