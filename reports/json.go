@@ -132,10 +132,16 @@ func (j *JSON) End(sum contracts.Summary, cov contracts.Coverage) error {
 		Coverage:      JSONCoverage{Coverage: cov},
 	}
 	rep.finish()
-	enc := json.NewEncoder(j.w)
+	return encodeJSON(j.w, rep)
+}
+
+// encodeJSON writes v as the JSON-based reports are written: indented by two spaces, with <, >
+// and & left as they are.
+func encodeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(rep)
+	return enc.Encode(v)
 }
 
 // finish recomputes the derived fields and normalises empty lists, so that a document written

@@ -3,7 +3,6 @@ package reports
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
@@ -204,10 +203,7 @@ func (s *SARIF) End(sum contracts.Summary, _ contracts.Coverage) error {
 		}},
 	}
 	bw := bufio.NewWriter(s.w)
-	enc := json.NewEncoder(bw)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(log); err != nil {
+	if err := encodeJSON(bw, log); err != nil {
 		return err
 	}
 	return bw.Flush()
