@@ -158,24 +158,23 @@ func (b *builder) parameter(pv *openapi3.Parameter, action string) (*Parameter, 
 	if pv.Example != nil {
 		p.Example = fmt.Sprint(pv.Example)
 	}
-	var err error
-	if _, err = ext(pv.Extensions, "x-also-seen", &p.AlsoSeen); err != nil {
-		return nil, &LoadError{Code: ErrCodeBadExtension, Where: where + ".x-also-seen", Msg: "malformed", Err: err}
+	if err := optional(pv.Extensions, "x-also-seen", where, &p.AlsoSeen); err != nil {
+		return nil, err
 	}
-	if _, err = ext(pv.Extensions, "x-list-values", &p.ListValues); err != nil {
-		return nil, &LoadError{Code: ErrCodeBadExtension, Where: where + ".x-list-values", Msg: "malformed", Err: err}
+	if err := optional(pv.Extensions, "x-list-values", where, &p.ListValues); err != nil {
+		return nil, err
 	}
 	var inferred []string
-	if _, err = ext(pv.Extensions, "x-inferred", &inferred); err != nil {
-		return nil, &LoadError{Code: ErrCodeBadExtension, Where: where + ".x-inferred", Msg: "malformed", Err: err}
+	if err := optional(pv.Extensions, "x-inferred", where, &inferred); err != nil {
+		return nil, err
 	}
 	if pv.Schema == nil || pv.Schema.Value == nil {
 		return nil, loadErr(ErrCodeBadExtension, where, "parameter has no schema")
 	}
 	sch := pv.Schema.Value
 	codes := map[string]string{}
-	if _, err = ext(pv.Extensions, "x-violation-codes", &codes); err != nil {
-		return nil, &LoadError{Code: ErrCodeBadExtension, Where: where + ".x-violation-codes", Msg: "malformed", Err: err}
+	if err := optional(pv.Extensions, "x-violation-codes", where, &codes); err != nil {
+		return nil, err
 	}
 	if err := b.fill(p, sch, pv.Extensions, inferred, codes, where); err != nil {
 		return nil, err
@@ -300,8 +299,8 @@ func (b *builder) list(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 		f := &Parameter{Name: name, Path: p.Name + "." + name, Required: slices.Contains(item.Required, name), Source: p.Source}
 		f.Reference, _ = prop.Extensions["x-reference"].(string)
 		fcodes := map[string]string{}
-		if _, err := ext(prop.Extensions, "x-violation-codes", &fcodes); err != nil {
-			return &LoadError{Code: ErrCodeBadExtension, Where: where + "." + name + ".x-violation-codes", Msg: "malformed", Err: err}
+		if err := optional(prop.Extensions, "x-violation-codes", where+"."+name, &fcodes); err != nil {
+			return err
 		}
 		if err := b.fill(f, prop, prop.Extensions, inferred, fcodes, where+"."+name); err != nil {
 			return err
@@ -395,6 +394,14 @@ func (b *builder) misc() error {
 func (b *builder) need(key string, out any) error {
 	if ok, err := ext(b.doc.Extensions, key, out); !ok || err != nil {
 		return &LoadError{Code: ErrCodeBadExtension, Where: key, Msg: "missing or malformed", Err: err}
+	}
+	return nil
+}
+
+// optional decodes an extension that the place where may carry.
+func optional(exts map[string]any, key, where string, out any) error {
+	if _, err := ext(exts, key, out); err != nil {
+		return &LoadError{Code: ErrCodeBadExtension, Where: where + "." + key, Msg: "malformed", Err: err}
 	}
 	return nil
 }
