@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -441,12 +440,7 @@ func checkACLListeners(c *createCtx) *hit {
 func (c *createCtx) eachListener(f func(*instance, *listener)) {
 	for _, lbID := range sortedKeys(c.region.LoadBalancers) {
 		lb := c.region.LoadBalancers[lbID]
-		ports := make([]int, 0, len(lb.Listeners))
-		for p := range lb.Listeners {
-			ports = append(ports, p)
-		}
-		sort.Ints(ports)
-		for _, p := range ports {
+		for _, p := range sortedPorts(lb) {
 			f(lb, lb.Listeners[p])
 		}
 	}
