@@ -71,6 +71,7 @@ func TestRandomCasesAreReproducibleAndConfirm(t *testing.T) {
 // constraint of the same parameter, and greedy shrinking ends smaller than it started.
 func TestShrinkingKeepsNegativeCasesNegative(t *testing.T) {
 	s := spec.MustDefault()
+	shrunk := 0
 	for _, c := range generators.RandomCases(s, 7, 20) {
 		if c.Broken == nil {
 			continue
@@ -90,6 +91,11 @@ func TestShrinkingKeepsNegativeCasesNegative(t *testing.T) {
 				cur = next // greedy: keep the first smaller candidate, then shrink it further
 			}
 		}
-		assert.LessOrEqual(t, cur.Size(), c.Size())
+		if cur.Size() < c.Size() {
+			shrunk++
+		}
 	}
+	// cur only ever takes a smaller candidate, so per case "no larger" holds by construction;
+	// what can fail is shrinking never making any case smaller.
+	assert.Positive(t, shrunk, "no negative case shrank to fewer parameters")
 }
