@@ -151,19 +151,11 @@ func writeSpecSummary(w io.Writer, s *spec.Spec) {
 	fmt.Fprintf(w, "\nError codes of the operation: %d (%d documented by the seed page, %d inferred); gateway codes: %d\n",
 		len(s.Errors), documented, inferred, len(s.GatewayErrors))
 	for _, e := range s.Errors {
-		basis := "documented"
-		if !e.Documented {
-			basis = "inferred"
-		}
-		fmt.Fprintf(w, "  %d %-55s %-10s %s\n", e.Status, e.Code, basis, triggerSummary(e.Trigger))
+		fmt.Fprintf(w, "  %d %-55s %-10s %s\n", e.Status, e.Code, codeBasis(e), triggerSummary(e.Trigger))
 	}
 	fmt.Fprintf(w, "  answered by the API gateway in front of every operation:\n")
 	for _, e := range s.GatewayErrors {
-		basis := "documented"
-		if !e.Documented {
-			basis = "inferred"
-		}
-		fmt.Fprintf(w, "  %d %-55s %-10s gateway state %s\n", e.Status, e.Code, basis, e.Trigger.State)
+		fmt.Fprintf(w, "  %d %-55s %-10s gateway state %s\n", e.Status, e.Code, codeBasis(e), e.Trigger.State)
 	}
 
 	// What reaches the codes.
@@ -193,6 +185,14 @@ func writeSpecSummary(w io.Writer, s *spec.Spec) {
 	for _, e := range unreachable {
 		fmt.Fprintf(w, "  %s: %s\n", e.Code, e.Trigger.Reason)
 	}
+}
+
+// codeBasis says whether the seed page documents an error code or it was inferred.
+func codeBasis(e spec.ErrorCode) spec.Basis {
+	if e.Documented {
+		return spec.Documented
+	}
+	return spec.Inferred
 }
 
 // paramSummary renders a parameter's type, required flag and constraints on one line.
