@@ -3,6 +3,7 @@ package emulator
 import (
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -209,7 +210,7 @@ func (e *Emulator) checkTime(ts string) *apiError {
 // checkToken: a security token, when sent, must be one issued for the key (gateway state
 // token-mismatch otherwise).
 func (e *Emulator) checkToken(ent keyEntry, token string) *apiError {
-	if token == "" || contains(ent.key.Tokens, token) {
+	if token == "" || slices.Contains(ent.key.Tokens, token) {
 		return nil
 	}
 	return e.gatewayError("token-mismatch", "")

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -102,7 +103,7 @@ func (e *Emulator) createListener(req *request, op *spec.Operation) (map[string]
 	}
 	if v, ok := req.get(spec.ParamACLID); ok {
 		for _, id := range strings.Split(v, ",") {
-			if id = strings.TrimSpace(id); id != "" && !contains(c.acls, id) {
+			if id = strings.TrimSpace(id); id != "" && !slices.Contains(c.acls, id) {
 				c.acls = append(c.acls, id)
 			}
 		}
@@ -426,7 +427,7 @@ func checkACLListeners(c *createCtx) *hit {
 	for _, id := range c.acls {
 		n := 0
 		c.eachListener(func(_ *instance, l *listener) {
-			if contains(l.ACLIDs, id) {
+			if slices.Contains(l.ACLIDs, id) {
 				n++
 			}
 		})
@@ -447,5 +448,5 @@ func (c *createCtx) eachListener(f func(*instance, *listener)) {
 }
 
 func (e *Emulator) builtinPolicy(name string) bool {
-	return contains(e.spec.UnderTest.Param(spec.ParamTLSCipherPolicy).Enum(), name)
+	return slices.Contains(e.spec.UnderTest.Param(spec.ParamTLSCipherPolicy).Enum(), name)
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -169,7 +170,7 @@ func (e *Emulator) serve(w http.ResponseWriter, hr *http.Request, req *request) 
 	if hr.URL.Path != e.spec.Wire.Path && hr.URL.Path != "" {
 		return e.gatewayError("unknown-action", "the only path is "+e.spec.Wire.Path)
 	}
-	if !contains(e.spec.Wire.Methods, hr.Method) {
+	if !slices.Contains(e.spec.Wire.Methods, hr.Method) {
 		return e.gatewayError("bad-method", "")
 	}
 	if ae := e.decode(w, hr, req); ae != nil {

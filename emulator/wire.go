@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -124,7 +125,7 @@ func (e *Emulator) decode(w http.ResponseWriter, hr *http.Request, req *request)
 func merge(dst, src url.Values) {
 	for k, vs := range src {
 		for _, v := range vs {
-			if !contains(dst[k], v) {
+			if !slices.Contains(dst[k], v) {
 				dst[k] = append(dst[k], v)
 			}
 		}
@@ -170,15 +171,6 @@ func appendAll(dst, src url.Values) {
 	for k, vs := range src {
 		dst[k] = append(dst[k], vs...)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // gatewayError builds the answer for a gateway state of the description's catalogue.
