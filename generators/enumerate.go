@@ -220,9 +220,9 @@ func (b *builder) params(base []Param) {
 		if p.Common || p.List != nil {
 			continue
 		}
-		// A routing parameter (RegionId) changes where the request goes, not what it asks:
-		// only its violations are cases.
-		routing := slices.Contains(s.Wire.CommonParameters, p.Name)
+		// A routing parameter changes where the request goes, not what it asks: only its
+		// violations are cases.
+		routing := isRouting(s, p)
 		vp, ok := validParam(p)
 		if !ok {
 			continue
@@ -258,6 +258,12 @@ func (b *builder) params(base []Param) {
 				Broken: &Broken{Param: p.Path, Wire: p.Name, Kind: spec.KindRequired, Original: original}})
 		}
 	}
+}
+
+// isRouting reports whether p is one of the wire's common parameters (RegionId) that the
+// operation also declares: it picks where a request goes, so random requests leave it alone.
+func isRouting(s *spec.Spec, p *spec.Parameter) bool {
+	return slices.Contains(s.Wire.CommonParameters, p.Name)
 }
 
 // Ref is a small helper so that generators can tell reference parameters apart.

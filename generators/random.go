@@ -3,7 +3,6 @@ package generators
 import (
 	"fmt"
 	"math/rand"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -99,7 +98,7 @@ func render(v any) string {
 func randomizable(s *spec.Spec) []*spec.Parameter {
 	var out []*spec.Parameter
 	for _, p := range s.UnderTest.Parameters {
-		if p.Required || p.Common || p.List != nil || refOf(p) != "" || slices.Contains(s.Wire.CommonParameters, p.Name) {
+		if p.Required || p.Common || p.List != nil || refOf(p) != "" || isRouting(s, p) {
 			continue
 		}
 		if ValueGen(p) != nil {
@@ -172,7 +171,7 @@ type mutation struct {
 func mutations(s *spec.Spec) []mutation {
 	var out []mutation
 	for _, p := range s.UnderTest.Parameters {
-		if p.Common || p.List != nil || slices.Contains(s.Wire.CommonParameters, p.Name) {
+		if p.Common || p.List != nil || isRouting(s, p) {
 			continue
 		}
 		for _, v := range Violations(p) {
