@@ -38,8 +38,12 @@ func runArgs(extra ...string) []string { return append(append([]string{"run"}, f
 
 // clearCredentials makes sure the developer's own environment plays no part.
 func clearCredentials(t *testing.T) {
-	for _, v := range []string{envKeyID, envKeySecret, envToken, envSecondKeyID, envSecondSecret, envRestrictedKeyID, envRestrictedSecret, envDisabledKeyID, envDisabledSecret} {
-		t.Setenv(v, "")
+	for _, p := range principalEnv {
+		t.Setenv(p.id, "")
+		t.Setenv(p.secret, "")
+		if p.token != "" {
+			t.Setenv(p.token, "")
+		}
 	}
 }
 

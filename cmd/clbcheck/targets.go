@@ -207,17 +207,20 @@ func (tf *targetFlags) http(kind, base, region string) (*chosenTarget, error) {
 	return &chosenTarget{Target: target.NewRetrying(h, target.RetryPolicy{}), kind: kind, baseURL: base, creds: creds}, nil
 }
 
+// principalEnv names the variables of each principal's credentials, in the order messages list
+// the principals.
+var principalEnv = []struct{ principal, id, secret, token string }{
+	{generators.PrincipalPrimary, envKeyID, envKeySecret, envToken},
+	{generators.PrincipalSecond, envSecondKeyID, envSecondSecret, ""},
+	{generators.PrincipalRestricted, envRestrictedKeyID, envRestrictedSecret, ""},
+	{generators.PrincipalDisabled, envDisabledKeyID, envDisabledSecret, ""},
+}
+
 // credentialsFromEnv reads the three principals. A key id without its secret (or the reverse)
 // is an error; the message names the variables, never their values.
 func credentialsFromEnv() (map[string]signature.Credentials, error) {
 	out := map[string]signature.Credentials{}
-	pairs := []struct{ principal, id, secret, token string }{
-		{generators.PrincipalPrimary, envKeyID, envKeySecret, envToken},
-		{generators.PrincipalSecond, envSecondKeyID, envSecondSecret, ""},
-		{generators.PrincipalRestricted, envRestrictedKeyID, envRestrictedSecret, ""},
-		{generators.PrincipalDisabled, envDisabledKeyID, envDisabledSecret, ""},
-	}
-	for _, p := range pairs {
+	for _, p := range principalEnv {
 		id, secret := strings.TrimSpace(os.Getenv(p.id)), os.Getenv(p.secret)
 		switch {
 		case id == "" && secret == "":
@@ -239,9 +242,9 @@ func credentialsFromEnv() (map[string]signature.Credentials, error) {
 // principalNames lists, for a message, which principals a target has credentials for.
 func principalNames(creds map[string]signature.Credentials) string {
 	var names []string
-	for _, p := range []string{generators.PrincipalPrimary, generators.PrincipalSecond, generators.PrincipalRestricted, generators.PrincipalDisabled} {
-		if _, ok := creds[p]; ok {
-			names = append(names, p)
+	for _, p := range principalEnv {
+		if _, ok := creds[p.principal]; ok {
+			names = append(names, p.principal)
 		}
 	}
 	return strings.Join(names, ", ")
