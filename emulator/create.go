@@ -44,14 +44,14 @@ func hitf(format string, a ...any) *hit { return &hit{detail: fmt.Sprintf(format
 // catalogue entry whose trigger names it.
 var createChecks = []stateCheck{
 	{state: "load-balancer-not-found", check: checkLoadBalancer},
-	{state: "zone-out-of-resources", check: zoneScenario("zone-out-of-resources")},
-	{state: "layer4-only-instance", check: zoneScenario("layer4-only-instance")},
-	{state: "tcpssl-only-instance", check: zoneScenario("tcpssl-only-instance")},
-	{state: "spec-protocol-mismatch", check: zoneScenario("spec-protocol-mismatch")},
+	zoneRow("zone-out-of-resources"),
+	zoneRow("layer4-only-instance"),
+	zoneRow("tcpssl-only-instance"),
+	zoneRow("spec-protocol-mismatch"),
 	{state: "region-lacks-parameter", check: checkRegionParameters},
 	{state: "listener-pending", check: checkPending},
 	{state: "port-in-use", check: checkPortInUse, fault: swPortConflictMissed},
-	{quota: "listeners-per-load-balancer", check: checkListenerQuota, fault: swListenerQuotaIgnored},
+	quotaRow("listeners-per-load-balancer", checkListenerQuota, swListenerQuotaIgnored),
 	{state: "shared-tls-policy", check: checkSharedTLS},
 	{state: "shared-mutual-auth", check: checkSharedMutual},
 	{state: "ipv6-forwarding-header", check: checkIPv6Forwarding},
@@ -64,13 +64,13 @@ var createChecks = []stateCheck{
 	{state: "master-slave-group", check: checkMasterSlave},
 	{state: "tls-policy-not-found", check: checkPolicyExists},
 	{state: "tls-policy-configuring", check: checkPolicyConfiguring},
-	{quota: "listeners-per-tls-policy", check: checkPolicyQuota},
+	quotaRow("listeners-per-tls-policy", checkPolicyQuota, swNone),
 	{state: "acl-not-found", check: checkACLExists},
 	{state: "acl-ip-version-mismatch", check: checkACLVersion},
-	{quota: "acls-per-listener", check: checkACLCount},
+	quotaRow("acls-per-listener", checkACLCount, swNone),
 	{state: "acl-duplicate-entry", check: checkACLDuplicates},
-	{quota: "acl-entries-per-listener", check: checkACLEntries},
-	{quota: "listeners-per-acl", check: checkACLListeners},
+	quotaRow("acl-entries-per-listener", checkACLEntries, swNone),
+	quotaRow("listeners-per-acl", checkACLListeners, swNone),
 }
 
 // CheckedStates lists the states and quotas the emulator checks for the operation under test,
@@ -203,14 +203,22 @@ func checkLoadBalancer(c *createCtx) *hit {
 	return nil
 }
 
-// zoneScenario: instances created in the scenario's zone (MasterZoneId) have its limitation.
-func zoneScenario(name string) func(c *createCtx) *hit {
-	return func(c *createCtx) *hit {
+// zoneRow is the row of a zone scenario, whose state has the scenario's name: instances
+// created in the scenario's zone (MasterZoneId) have its limitation.
+func zoneRow(name string) stateCheck {
+	return stateCheck{state: name, check: func(c *createCtx) *hit {
 		if zone := c.e.cfg.scenario(name); zone != "" && c.lb.Zone == zone {
 			return hitf("instance %s is in zone %s (scenario %s)", c.lb.ID, zone, name)
 		}
 		return nil
-	}
+	}}
+}
+
+// quotaRow is the row of a quota: check is given the quota's limit in force.
+func quotaRow(name string, check func(c *createCtx, limit int) *hit, fault faultSwitch) stateCheck {
+	return stateCheck{quota: name, fault: fault, check: func(c *createCtx) *hit {
+		return check(c, c.e.cfg.quota(name))
+	}}
 }
 
 func checkRegionParameters(c *createCtx) *hit {
@@ -241,8 +249,8 @@ func checkPortInUse(c *createCtx) *hit {
 	return nil
 }
 
-func checkListenerQuota(c *createCtx) *hit {
-	if limit := c.e.cfg.quota("listeners-per-load-balancer"); len(c.lb.Listeners) >= limit {
+func checkListenerQuota(c *createCtx, limit int) *hit {
+	if len(c.lb.Listeners) >= limit {
 		return hitf("instance %s already has %d listeners (quota %d)", c.lb.ID, len(c.lb.Listeners), limit)
 	}
 	return nil
@@ -353,7 +361,7 @@ func checkPolicyConfiguring(c *createCtx) *hit {
 	return nil
 }
 
-func checkPolicyQuota(c *createCtx) *hit {
+func checkPolicyQuota(c *createCtx, limit int) *hit {
 	v, ok := c.req.get(spec.ParamTLSCipherPolicy)
 	if !ok || c.region.TLSPolicies[v] == nil {
 		return nil
@@ -364,7 +372,7 @@ func checkPolicyQuota(c *createCtx) *hit {
 			n++
 		}
 	})
-	if limit := c.e.cfg.quota("listeners-per-tls-policy"); n >= limit {
+	if n >= limit {
 		return hitf("TLS cipher policy %s already serves %d listeners (quota %d)", v, n, limit)
 	}
 	return nil
@@ -388,8 +396,8 @@ func checkACLVersion(c *createCtx) *hit {
 	return nil
 }
 
-func checkACLCount(c *createCtx) *hit {
-	if limit := c.e.cfg.quota("acls-per-listener"); len(c.acls) > limit {
+func checkACLCount(c *createCtx, limit int) *hit {
+	if len(c.acls) > limit {
 		return hitf("%d ACLs given, at most %d may be attached to a listener", len(c.acls), limit)
 	}
 	return nil
@@ -411,19 +419,18 @@ func checkACLDuplicates(c *createCtx) *hit {
 	return nil
 }
 
-func checkACLEntries(c *createCtx) *hit {
+func checkACLEntries(c *createCtx, limit int) *hit {
 	n := 0
 	for _, id := range c.acls {
 		n += len(c.region.ACLs[id].Entries)
 	}
-	if limit := c.e.cfg.quota("acl-entries-per-listener"); n > limit {
+	if n > limit {
 		return hitf("the ACLs given hold %d entries together, at most %d are allowed", n, limit)
 	}
 	return nil
 }
 
-func checkACLListeners(c *createCtx) *hit {
-	limit := c.e.cfg.quota("listeners-per-acl")
+func checkACLListeners(c *createCtx, limit int) *hit {
 	for _, id := range c.acls {
 		n := 0
 		c.eachListener(func(_ *instance, l *listener) {
