@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -216,7 +217,7 @@ func sortedKeys[M ~map[string]V, V any](m M) []string {
 	return keys
 }
 
-func itoa(n int) string { return fmt.Sprint(n) }
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // atoiStrict parses a plain non-negative decimal without sign, spaces or leading zeros.
 func atoiStrict(s string) (int, error) {
