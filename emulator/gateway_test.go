@@ -379,6 +379,25 @@ func TestNoAuth(t *testing.T) {
 	r := do(t, req)
 	assert.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
 	assert.NotEmpty(t, r.str(spec.FieldLoadBalancerID))
+
+	// A known AccessKeyId still selects its owner: the instance it creates belongs to the
+	// secondary account, which the primary account cannot see.
+	base := e.srv.URL + "/?Version=2014-05-15&RegionId=cn-hangzhou&AccessKeyId="
+	r = do(t, mustRequest(t, base+emulator.DefaultSecondaryKeyID+"&Action="+spec.ActionCreateLoadBalancer))
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
+	id := r.str(spec.FieldLoadBalancerID)
+	describe := "&Action=" + spec.ActionDescribeLoadBalancer + "&" + spec.ParamLoadBalancerID + "=" + id
+	r = do(t, mustRequest(t, base+emulator.DefaultSecondaryKeyID+describe))
+	assert.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
+	r = do(t, mustRequest(t, base+emulator.DefaultPrimaryKeyID+describe))
+	assert.NotEqual(t, http.StatusOK, r.Status, "%s", r.Raw)
+}
+
+func mustRequest(t *testing.T, url string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	return req
 }
 
 // TestRepeatedSameValue sends one parameter twice with the same value: it is read once, and
