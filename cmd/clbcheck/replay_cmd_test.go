@@ -10,6 +10,7 @@ import (
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/signature"
+	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
 
@@ -29,8 +30,8 @@ func TestReplayOfAFailureFromARun(t *testing.T) {
 	assert.Equal(t, exitFailures, code, errOut)
 	assert.Contains(t, out, "recorded: expected success, got "+recorded.Actual)
 	assert.Contains(t, out, "STILL FAILS as recorded")
-	assert.Contains(t, out, "RegionId=cn-ha%2Cngzhou", "the broken value goes out as recorded")
-	assert.Contains(t, out, "SignatureNonce=", "the request is signed anew")
+	assert.Contains(t, out, spec.ParamRegionID+"=cn-ha%2Cngzhou", "the broken value goes out as recorded")
+	assert.Contains(t, out, spec.ParamSignatureNonce+"=", "the request is signed anew")
 	assert.NotContains(t, out, recorded.Exchange.URL, "with a fresh signature")
 
 	// Flags may also come first; the embedded emulator is the default and says what it lacks.
@@ -61,13 +62,13 @@ func TestRequestFromExchangeKeepsPlacementAndBytes(t *testing.T) {
 	req, key, err := requestFromExchange(c)
 	require.NoError(t, err)
 	assert.Equal(t, "KEY2", key)
-	assert.Equal(t, "CreateLoadBalancerHTTPSListener", req.Action)
+	assert.Equal(t, spec.ActionCreateHTTPSListener, req.Action)
 	assert.Equal(t, "2014-05-15", req.Version)
 	assert.Equal(t, "split", req.Placement)
 	assert.Equal(t, generators.AuthV1, req.Auth)
 	require.Len(t, req.Params, 4)
-	assert.Equal(t, target.KV{Name: "ListenerPort", Value: "443"}, req.Params[0])
-	assert.Equal(t, target.KV{Name: "Description", Value: "a%20b", Raw: true}, req.Params[1], "an encoding QueryEscape would not reproduce stays raw")
+	assert.Equal(t, target.KV{Name: spec.ParamListenerPort, Value: "443"}, req.Params[0])
+	assert.Equal(t, target.KV{Name: spec.ParamDescription, Value: "a%20b", Raw: true}, req.Params[1], "an encoding QueryEscape would not reproduce stays raw")
 
 	c.Exchange.URL = "http://127.0.0.1/?Action=CreateLoadBalancerHTTPSListener&Version=2014-05-15&ListenerPort=1"
 	c.Exchange.Body = ""
