@@ -179,21 +179,18 @@ func (e *Emulator) newListener(c *createCtx, op *spec.Operation) *listener {
 
 // checkError finds the catalogue entry of a row and fills its message.
 func (e *Emulator) checkError(row stateCheck, h *hit) *apiError {
-	code := ""
-	if row.quota != "" {
-		q, _ := e.spec.Quota(row.quota)
-		code = q.Code
-		if h.multi && q.MultiACLCode != "" {
-			code = q.MultiACLCode
-		}
-	} else if ec, ok := e.spec.StateError(row.state); ok {
-		code = ec.Code
+	if row.quota == "" {
+		return e.stateError(row.state, h.detail, h.args...)
+	}
+	q, _ := e.spec.Quota(row.quota)
+	code := q.Code
+	if h.multi && q.MultiACLCode != "" {
+		code = q.MultiACLCode
 	}
 	if code == "" {
-		return e.gatewayError("internal-error", "no catalogue entry for "+row.state+row.quota)
+		return e.gatewayError("internal-error", "no catalogue entry for "+row.quota)
 	}
-	ae := e.codeError(code, h.detail, h.args...)
-	return ae
+	return e.codeError(code, h.detail, h.args...)
 }
 
 func checkLoadBalancer(c *createCtx) *hit {

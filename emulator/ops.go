@@ -87,8 +87,7 @@ func (e *Emulator) commit(undo func()) *apiError {
 }
 
 func (e *Emulator) lbNotFound(id string) *apiError {
-	ec, _ := e.spec.StateError("load-balancer-not-found")
-	return e.codeError(ec.Code, "no load balancer "+id+" in this account and region")
+	return e.stateError("load-balancer-not-found", "no load balancer "+id+" in this account and region")
 }
 
 // loadBalancer finds an instance of the caller. Callers hold e.mu.
@@ -357,8 +356,7 @@ func (e *Emulator) addACLEntry(req *request, _ *spec.Operation) (map[string]any,
 	r := e.state.region(req.caller.accountID, req.region, false)
 	id := req.value(spec.ParamACLID)
 	if r == nil || r.ACLs[id] == nil {
-		ec, _ := e.spec.StateError("acl-not-found")
-		return nil, e.codeError(ec.Code, "no ACL "+id)
+		return nil, e.stateError("acl-not-found", "no ACL "+id)
 	}
 	a := r.ACLs[id]
 	added := make([]aclEntry, 0, len(raw))

@@ -202,6 +202,16 @@ func (e *Emulator) codeError(code, detail string, args ...string) *apiError {
 	return &apiError{Status: ec.Status, Code: ec.Code, Message: fillMessage(ec.Message, args...), Recommend: detail}
 }
 
+// stateError builds the answer for the error of the operation under test that a state of
+// the description reaches (see codeError).
+func (e *Emulator) stateError(state, detail string, args ...string) *apiError {
+	ec, ok := e.spec.StateError(state)
+	if !ok {
+		return e.gatewayError("internal-error", "no catalogue entry for "+state)
+	}
+	return e.codeError(ec.Code, detail, args...)
+}
+
 // fillMessage replaces each %s of a catalogue message with the next argument (or the last
 // one when they run out).
 func fillMessage(msg string, args ...string) string {
