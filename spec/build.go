@@ -266,6 +266,7 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 	if c := codes["required"]; c != "" {
 		p.RequiredResult = Outcome{Code: c}
 	}
+	p.checks = checkIndex(p.Constraints)
 	return nil
 }
 

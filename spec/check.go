@@ -25,12 +25,14 @@ func (v *Violation) Error() string { return v.Detail }
 // Check reports the first constraint a single wire value breaks, or "" when it follows them
 // all. It does not look at Required (absence is the request's business) nor at lists.
 func (p *Parameter) Check(value string) (Kind, string) {
+	order := p.checks
+	if order == nil {
+		order = checkIndex(p.Constraints) // a Parameter the loader did not build
+	}
 	var n int64
-	for _, k := range checkOrder {
-		c, ok := p.Constraint(k)
-		if !ok {
-			continue
-		}
+	for _, i := range order {
+		c := &p.Constraints[i]
+		k := c.Kind
 		switch k {
 		case KindType:
 			if !c.re.MatchString(value) {
@@ -86,6 +88,21 @@ func (p *Parameter) Check(value string) (Kind, string) {
 		}
 	}
 	return "", ""
+}
+
+// checkIndex lists the positions of a parameter's single-value constraints in checkOrder, the
+// first of each kind, as Check visits them.
+func checkIndex(cs []Constraint) []int {
+	var out []int
+	for _, k := range checkOrder {
+		for i := range cs {
+			if cs[i].Kind == k {
+				out = append(out, i)
+				break
+			}
+		}
+	}
+	return out
 }
 
 func runeLen(s string) int { return len([]rune(s)) }

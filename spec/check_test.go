@@ -276,6 +276,20 @@ func TestCheckOrder(t *testing.T) {
 	assert.Equal(t, spec.KindForbiddenValues, k)
 }
 
+// A Parameter built by hand, not by the loader, is checked in the same order as a loaded one,
+// whatever the order of its constraints.
+func TestCheckHandBuiltParameter(t *testing.T) {
+	p := &spec.Parameter{Name: "X", Path: "X", Type: "string", Constraints: []spec.Constraint{
+		{Kind: spec.KindMaxLength, Int: 3}, {Kind: spec.KindEnum, Values: []string{"a", "abcd"}},
+	}}
+	k, _ := p.Check("abcd")
+	assert.Equal(t, spec.KindMaxLength, k)
+	k, _ = p.Check("b")
+	assert.Equal(t, spec.KindEnum, k, "the enum is checked before the length")
+	k, _ = p.Check("a")
+	assert.Empty(t, k)
+}
+
 func TestValidateMinimalRequest(t *testing.T) {
 	s, op := underTest(t)
 	assert.Nil(t, s.Validate(op, minimal()))

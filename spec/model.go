@@ -154,6 +154,7 @@ type Parameter struct {
 	CommaList      bool         `json:"commaList,omitempty"`
 	ListValues     []string     `json:"listValues,omitempty"`
 	List           *List        `json:"list,omitempty"`
+	checks         []int        // checkIndex(Constraints), set by the loader: Check runs per request
 }
 
 // Constraint returns the parameter's constraint of a kind.
