@@ -145,18 +145,7 @@ func (j *judgement) fail(check, msg, expected, actual string, inferred bool) Che
 
 func pass(check string) CheckResult { return CheckResult{Check: check, Verdict: Pass} }
 
-func actualOf(r *target.Response) string {
-	if r == nil {
-		return "no answer"
-	}
-	if r.Success() {
-		return fmt.Sprintf("%d success", r.Status)
-	}
-	if r.Code == "" {
-		return fmt.Sprintf("%d (no Code)", r.Status)
-	}
-	return fmt.Sprintf("%d %s", r.Status, r.Code)
-}
+func actualOf(r *target.Response) string { return r.Outcome() }
 
 type checkFunc func(j *judgement) *CheckResult
 

@@ -56,6 +56,12 @@ type Options struct {
 	Now func() time.Time
 }
 
+// Defaults of Options.Random and Options.Sequences.
+const (
+	DefaultRandom    = 64 // random (gopter) cases added to the catalogue
+	DefaultSequences = 10 // gopter command sequences of the listener lifecycle
+)
+
 // Progress is reported after each case.
 type Progress struct {
 	Done, Total, Failed, Skipped, Warnings int
@@ -70,7 +76,7 @@ func Prepare(s *spec.Spec, fx *target.Fixtures, opts Options) []generators.Case 
 	cases := generators.EnumerateCached(s, fx.Options())
 	n := opts.Random
 	if n == 0 {
-		n = 64
+		n = DefaultRandom
 	}
 	if n > 0 {
 		cases = append(cases, generators.RandomCasesCached(s, opts.Seed, n)...)
@@ -213,7 +219,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	}
 	if n := opts.Sequences; n >= 0 && fatal.Load() == nil && runCtx.Err() == nil && (opts.Filter == nil || opts.Filter(generators.Case{ID: "state/lifecycle-sequences", Category: generators.Stateful})) && opts.ShardK <= 1 {
 		if n == 0 {
-			n = 10
+			n = DefaultSequences
 		}
 		record(r.runSequences(runCtx, opts.Seed, n))
 	}

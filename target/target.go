@@ -3,6 +3,7 @@ package target
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -49,6 +50,20 @@ type Response struct {
 	DecodeErr   error
 	Duration    time.Duration
 	Sent        Sent
+}
+
+// Outcome renders an answer for people and reports: "200 success", "400 Code", "400 (no
+// Code)", or "no answer" for a nil response.
+func (r *Response) Outcome() string {
+	switch {
+	case r == nil:
+		return "no answer"
+	case r.Success():
+		return fmt.Sprintf("%d success", r.Status)
+	case r.Code == "":
+		return fmt.Sprintf("%d (no Code)", r.Status)
+	}
+	return fmt.Sprintf("%d %s", r.Status, r.Code)
 }
 
 // Success reports a 2xx answer without an error code.

@@ -117,7 +117,7 @@ func replayWithContext(ctx context.Context, args []string, stdout, stderr io.Wri
 	}
 	fmt.Fprintf(stdout, " in %s\n%s\n\n", resp.Duration.Round(time.Microsecond), clip(string(resp.Body), 4000))
 
-	now := answerText(resp)
+	now := resp.Outcome()
 	switch {
 	case now == c.Actual:
 		fmt.Fprintf(stdout, "STILL FAILS as recorded: got %s again, expected %s\n", now, c.Expected)
@@ -132,17 +132,6 @@ func replayWithContext(ctx context.Context, args []string, stdout, stderr io.Wri
 }
 
 // answerText renders an answer the way case results record it.
-func answerText(r *target.Response) string {
-	switch {
-	case r.Success():
-		return fmt.Sprintf("%d success", r.Status)
-	case r.Code == "":
-		return fmt.Sprintf("%d (no Code)", r.Status)
-	default:
-		return fmt.Sprintf("%d %s", r.Status, r.Code)
-	}
-}
-
 // meetsExpectation compares an answer with a recorded expectation ("success" or "STATUS CODE").
 func meetsExpectation(expected string, r *target.Response) bool {
 	if expected == "success" {

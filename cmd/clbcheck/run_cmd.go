@@ -460,7 +460,7 @@ func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
 	}
 	seqs := opts.Sequences
 	if seqs == 0 {
-		seqs = 10
+		seqs = contracts.DefaultSequences
 	}
 	fmt.Fprintf(w, "PLAN for run %s against %s (region %s), profile %s:\n", opts.RunID, tg.baseURL, tg.Region(), opts.Profile)
 	fmt.Fprintf(w, "  %d cases", len(cases))
