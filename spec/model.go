@@ -159,12 +159,7 @@ type Parameter struct {
 
 // Constraint returns the parameter's constraint of a kind.
 func (p *Parameter) Constraint(k Kind) (Constraint, bool) {
-	for _, c := range p.Constraints {
-		if c.Kind == k {
-			return c, true
-		}
-	}
-	return Constraint{}, false
+	return first(p.Constraints, func(c Constraint) bool { return c.Kind == k })
 }
 
 // Enum returns the enum values, or nil.
@@ -196,12 +191,8 @@ func (l *List) WireName(n int, field string) string {
 
 // Field returns a field by name.
 func (l *List) Field(name string) *Parameter {
-	for _, f := range l.Fields {
-		if f.Name == name {
-			return f
-		}
-	}
-	return nil
+	f, _ := first(l.Fields, func(f *Parameter) bool { return f.Name == name })
+	return f
 }
 
 // ParseWireName splits a flattened name into index and field; ok is false when the name does
@@ -444,10 +435,6 @@ func (o *Operation) Lists() []*Parameter {
 
 // ResponseField returns the type of a response field, or "".
 func (o *Operation) ResponseField(name string) string {
-	for _, f := range o.Response {
-		if f.Name == name {
-			return f.Type
-		}
-	}
-	return ""
+	f, _ := first(o.Response, func(f Field) bool { return f.Name == name })
+	return f.Type
 }
