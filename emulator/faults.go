@@ -103,11 +103,10 @@ const (
 	intermittentRate = 0.02
 )
 
-// Parameter paths the catalogue names more than once. spec/names.go has no constant for
-// IdleTimeout; the catalogue refuses to build when the description lacks it.
+// Parameter paths the catalogue names more than once.
 const (
 	tagValuePath     = spec.ParamTag + "." + spec.FieldTagValue
-	paramIdleTimeout = "IdleTimeout"
+	paramIdleTimeout = spec.ParamIdleTimeout
 )
 
 // validationFaults are the (parameter, kind) pairs of the catalogue; rules follow. Parameters
@@ -120,18 +119,18 @@ var validationFaults = []struct {
 	{spec.ParamListenerPort, spec.KindMaximum},
 	{spec.ParamListenerPort, spec.KindMinimum},
 	{paramIdleTimeout, spec.KindMaximum},
-	{"RequestTimeout", spec.KindMinimum},
-	{"HealthCheckInterval", spec.KindMaximum},
+	{spec.ParamRequestTimeout, spec.KindMinimum},
+	{spec.ParamHealthCheckInterval, spec.KindMaximum},
 	{spec.ParamBandwidth, spec.KindType},
 	{spec.ParamBandwidth, spec.KindForbiddenValues},
-	{"Cookie", spec.KindMinLength},
+	{spec.ParamCookie, spec.KindMinLength},
 	{spec.ParamDescription, spec.KindMaxLength},
 	{tagValuePath, spec.KindMaxLength},
 	{spec.ParamScheduler, spec.KindEnum},
-	{"HealthCheckHttpVersion", spec.KindEnum},
+	{spec.ParamHealthCheckVersion, spec.KindEnum},
 	{spec.ParamServerCertificate + "." + spec.FieldBindingType, spec.KindEnum},
 	{spec.ParamDescription, spec.KindPattern},
-	{"HealthCheckHttpCode", spec.KindPattern},
+	{spec.ParamHealthCheckHTTPCode, spec.KindPattern},
 	{spec.ParamTag + "." + spec.FieldTagKey, spec.KindForbiddenPrefixes},
 	{tagValuePath, spec.KindForbiddenSubstrings},
 	{spec.ParamTag, spec.KindMaxItems},

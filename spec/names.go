@@ -60,6 +60,12 @@ const (
 	ParamXForwardedFor       = "XForwardedFor"
 	ParamScheduler           = "Scheduler"
 	ParamDescription         = "Description"
+	ParamIdleTimeout         = "IdleTimeout"
+	ParamRequestTimeout      = "RequestTimeout"
+	ParamCookie              = "Cookie"
+	ParamHealthCheckInterval = "HealthCheckInterval"
+	ParamHealthCheckVersion  = "HealthCheckHttpVersion"
+	ParamHealthCheckHTTPCode = "HealthCheckHttpCode"
 	ParamServerCertificate   = "ServerCertificate" // the list form on the listener; the PEM on upload
 	FieldCertificateID       = "CertificateId"
 	FieldBindingType         = "BindingType"
@@ -144,6 +150,8 @@ var requiredParams = []string{
 	ParamCACertificateID, ParamVServerGroupID, ParamACLID, ParamACLStatus, ParamACLType,
 	ParamTLSCipherPolicy, ParamTag, ParamServerCertificate, ParamAddressType,
 	ParamXForwardedFor, ParamScheduler, ParamDescription, ParamVpcID, ParamVSwitchID,
+	ParamIdleTimeout, ParamRequestTimeout, ParamCookie, ParamHealthCheckInterval,
+	ParamHealthCheckVersion, ParamHealthCheckHTTPCode,
 	ParamAddressIPVersion, ParamLoadBalancerSpec, ParamMasterZoneID, ParamLoadBalancerName,
 	ParamPrivateKey, ParamServerCertificateName, ParamCACertificate, ParamCACertificateName,
 	ParamACLName, ParamACLEntries, ParamVServerGroupName, ParamBackendServers,

@@ -257,12 +257,12 @@ func RunClassic(cfg Config) (steps []Step, err error) {
 			return k.create(req)
 		})
 	}
-	expect("IdleTimeout above 60", "InvalidParameter.IdleTimeout", func() error {
+	expect("IdleTimeout above 60", constraintCode(spec.ParamIdleTimeout, spec.KindMaximum), func() error {
 		req := k.listener(lb, cert, freePort)
 		req.IdleTimeout = requests.NewInteger(61)
 		return k.create(req)
 	})
-	expect("RequestTimeout above 180", "InvalidParameter.RequestTimeout", func() error {
+	expect("RequestTimeout above 180", constraintCode(spec.ParamRequestTimeout, spec.KindMaximum), func() error {
 		req := k.listener(lb, cert, freePort)
 		req.RequestTimeout = requests.NewInteger(181)
 		return k.create(req)

@@ -300,8 +300,8 @@ func runV3(cfg Config, form bool) (steps []Step, err error) {
 	if shared != "" {
 		expect("TLS policy on a shared-spec instance", stateCode("shared-tls-policy"), createListener(v, listener(shared, port, map[string]string{spec.ParamTLSCipherPolicy: "tls_cipher_policy_1_2"})))
 	}
-	expect("IdleTimeout above 60", constraintCode("IdleTimeout", spec.KindMaximum), createListener(v, listener(lb, freePort, map[string]string{"IdleTimeout": "61"})))
-	expect("RequestTimeout above 180", constraintCode("RequestTimeout", spec.KindMaximum), createListener(v, listener(lb, freePort, map[string]string{"RequestTimeout": "181"})))
+	expect("IdleTimeout above 60", constraintCode(spec.ParamIdleTimeout, spec.KindMaximum), createListener(v, listener(lb, freePort, map[string]string{spec.ParamIdleTimeout: "61"})))
+	expect("RequestTimeout above 180", constraintCode(spec.ParamRequestTimeout, spec.KindMaximum), createListener(v, listener(lb, freePort, map[string]string{spec.ParamRequestTimeout: "181"})))
 	expect("cn certificate", stateCode("cn-certificate"), createListener(v, listener(lb, freePort, map[string]string{
 		spec.ParamServerCertificateID: "", item(spec.ParamServerCertificate, spec.FieldCertificateID): cert,
 		item(spec.ParamServerCertificate, spec.FieldStandardType): "cn",
