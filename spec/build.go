@@ -485,13 +485,7 @@ func (b *builder) resolveOutcomes() error {
 // crossCheck makes sure every name a rule, trigger or scenario uses exists.
 func (b *builder) crossCheck() error {
 	op := b.s.UnderTest
-	known := func(name string) bool {
-		if op.Param(name) != nil {
-			return true
-		}
-		base, field, ok := strings.Cut(name, ".")
-		return ok && op.Param(base) != nil && op.Param(base).List != nil && op.Param(base).List.Field(field) != nil
-	}
+	known := func(name string) bool { return op.Lookup(name) != nil }
 	for _, r := range b.s.Rules {
 		names := append(append(append([]string{}, r.Require...), r.Params...), r.List)
 		for _, c := range r.When {
@@ -523,7 +517,7 @@ func (b *builder) crossCheck() error {
 		where := "x-errors." + e.Code
 		switch t.Kind {
 		case TriggerParameter:
-			p := b.lookup(t.Parameter)
+			p := op.Lookup(t.Parameter)
 			if p == nil {
 				return loadErr(ErrCodeUnknownName, where, "trigger names parameter %q, which the operation does not have", t.Parameter)
 			}
@@ -582,9 +576,6 @@ func (b *builder) crossCheck() error {
 	}
 	return nil
 }
-
-// lookup finds a parameter of the operation under test by path ("Tag.Key" for a list field).
-func (b *builder) lookup(path string) *Parameter { return b.s.UnderTest.Lookup(path) }
 
 // Lookup finds a parameter by path: a wire name, or "List.Field" for a list field.
 func (o *Operation) Lookup(path string) *Parameter {
