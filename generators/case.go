@@ -34,6 +34,8 @@ const (
 	AuthStaleTimestamp Auth = "stale-timestamp"
 	AuthUnknownKey     Auth = "unknown-key"
 	AuthSTS            Auth = "sts"
+	// AuthV3BadSignature signs with V3, then spoils the signature.
+	AuthV3BadSignature Auth = "v3-bad-signature"
 )
 
 // Principals a case may act as. A target that lacks one makes the case skip.

@@ -29,8 +29,8 @@ func (b *builder) security(base []Param) {
 			Expect: gw(a.state), Broken: &Broken{Kind: "auth", Rule: string(a.auth)}})
 	}
 	b.add(Case{ID: "security/v3-signed", Scenario: "AUTH_V3", Category: Security, Params: base, Auth: AuthV3, Expect: success()})
-	b.add(Case{ID: "security/v3-bad-signature", Scenario: "AUTH_V3_bad-signature", Category: Security, Params: base, Auth: AuthV3 + "+" + AuthBadSignature,
-		Expect: gw("bad-signature"), Broken: &Broken{Kind: "auth", Rule: "v3-bad-signature"}})
+	b.add(Case{ID: "security/v3-bad-signature", Scenario: "AUTH_V3_bad-signature", Category: Security, Params: base, Auth: AuthV3BadSignature,
+		Expect: gw("bad-signature"), Broken: &Broken{Kind: "auth", Rule: string(AuthV3BadSignature)}})
 	b.add(Case{ID: "security/sts-token", Scenario: "AUTH_STS", Category: Security, Params: base, Auth: AuthSTS, Expect: success()})
 	b.add(Case{ID: "security/ram-denied", Scenario: "AUTH_ram-denied", Category: Security, Params: base, Principal: PrincipalRestricted,
 		Expect: gw("ram-denied"), Broken: &Broken{Kind: "auth", Rule: "ram-denied"}})

@@ -173,7 +173,7 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 		principal = generators.PrincipalPrimary
 	}
 	auth, v3bad := req.Auth, false
-	if auth == generators.AuthV3+"+"+generators.AuthBadSignature {
+	if auth == generators.AuthV3BadSignature {
 		auth, v3bad = generators.AuthV3, true
 	}
 	creds, ok := h.cfg.Credentials[principal]

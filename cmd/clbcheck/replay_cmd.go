@@ -260,11 +260,8 @@ func requestFromExchange(c contracts.CaseResult) (target.Request, string, error)
 	// Security cases broke the signing on purpose: break it the same way again.
 	if b := c.Broken; b != nil && b.Kind == "auth" {
 		switch generators.Auth(b.Rule) {
-		case generators.AuthBadSignature, generators.AuthStaleTimestamp, generators.AuthUnknownKey, generators.AuthUnsigned:
+		case generators.AuthBadSignature, generators.AuthV3BadSignature, generators.AuthStaleTimestamp, generators.AuthUnknownKey, generators.AuthUnsigned:
 			req.Auth = generators.Auth(b.Rule)
-		}
-		if b.Rule == "v3-bad-signature" {
-			req.Auth = generators.AuthV3 + "+" + generators.AuthBadSignature
 		}
 	}
 	return req, key, nil
