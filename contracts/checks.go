@@ -289,7 +289,7 @@ func whatCaseBreaks(c generators.Case) string {
 		return "rule " + b.Rule
 	case b.State != "":
 		return "state " + b.State
-	case b.Kind == "auth" || b.Kind == "wire":
+	case b.Kind == generators.BrokenAuth || b.Kind == generators.BrokenWire:
 		return string(b.Kind) + " " + b.Rule
 	}
 	return fmt.Sprintf("%s of %s", b.Kind, b.Param)

@@ -93,6 +93,13 @@ type Call struct {
 	After time.Duration `json:"after,omitempty"`
 }
 
+// Kinds of Broken beyond the constraint kinds of package spec.
+const (
+	BrokenState spec.Kind = "state" // a state of the service (Broken.State names it)
+	BrokenAuth  spec.Kind = "auth"  // who signs and how (Broken.Rule names the mode)
+	BrokenWire  spec.Kind = "wire"  // the request's envelope: action, version, method
+)
+
 // Broken records the one thing a negative case breaks.
 type Broken struct {
 	Param    string    `json:"param,omitempty"`

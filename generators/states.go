@@ -296,7 +296,7 @@ func stateCase(b *builder, e spec.ErrorCode, ps []Param) Case {
 		name = e.Trigger.Quota
 	}
 	return Case{ID: fmt.Sprintf("state/%s/%s", e.Code, name), Scenario: "STATE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")),
-		Category: Stateful, Params: ps, Expect: o, Broken: &Broken{Kind: "state", State: name, Rule: e.Trigger.Quota}}
+		Category: Stateful, Params: ps, Expect: o, Broken: &Broken{Kind: BrokenState, State: name, Rule: e.Trigger.Quota}}
 }
 
 // states adds one case (or a few) per error code reached through state, scenario or quota.

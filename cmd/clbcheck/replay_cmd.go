@@ -258,7 +258,7 @@ func requestFromExchange(c contracts.CaseResult) (target.Request, string, error)
 		req.Auth = generators.AuthSTS
 	}
 	// Security cases broke the signing on purpose: break it the same way again.
-	if b := c.Broken; b != nil && b.Kind == "auth" {
+	if b := c.Broken; b != nil && b.Kind == string(generators.BrokenAuth) {
 		switch generators.Auth(b.Rule) {
 		case generators.AuthBadSignature, generators.AuthV3BadSignature, generators.AuthStaleTimestamp, generators.AuthUnknownKey, generators.AuthUnsigned:
 			req.Auth = generators.Auth(b.Rule)
