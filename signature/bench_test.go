@@ -24,3 +24,22 @@ func BenchmarkVerifyV3(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkVerifyV1(b *testing.B) {
+	params := clbV1Params()
+	params.Set("Signature", signature.SignV1("POST", "testsecret", params))
+	b.ReportAllocs()
+	for b.Loop() {
+		if ok, _ := signature.VerifyV1("POST", params, "testsecret"); !ok {
+			b.Fatal("verification failed")
+		}
+	}
+}
+
+func BenchmarkStringToSignV1(b *testing.B) {
+	params := clbV1Params()
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = signature.StringToSignV1("POST", params)
+	}
+}

@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -93,22 +94,64 @@ func CheckTimestamp(value string, now time.Time, window time.Duration) error {
 	return nil
 }
 
-type encodedName struct{ encName, name string }
+// sortedNamesOnStack is how many names the signers sort without allocating; requests to this
+// API carry fewer.
+const sortedNamesOnStack = 64
 
-// sortedEncodedNames lists the names of params but skip, each with its encoding, in the order
-// of the encoded names.
-func sortedEncodedNames(params url.Values, skip string) []encodedName {
-	names := make([]encodedName, 0, len(params))
+// sortedNames appends the names of params but skip to dst and sorts them in the order of their
+// percent-encodings, which is the order the canonical query lists them in.
+func sortedNames(dst []string, params url.Values, skip string) []string {
+	plain := true
 	for name := range params {
 		if skip != "" && name == skip {
 			continue
 		}
-		names = append(names, encodedName{PercentEncode(name), name})
+		dst = append(dst, name)
+		plain = plain && isPlain(name)
 	}
-	// Percent-encoding is injective, so encoded names are unique and the
-	// order below is total.
-	slices.SortFunc(names, func(a, b encodedName) int { return strings.Compare(a.encName, b.encName) })
-	return names
+	if plain {
+		// Names made of unreserved bytes only are their own encodings.
+		slices.Sort(dst)
+	} else {
+		slices.SortFunc(dst, compareEncoded)
+	}
+	return dst
+}
+
+// isPlain reports whether percent-encoding leaves s unchanged.
+func isPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !unreservedSet[s[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// compareEncoded compares PercentEncode(a) with PercentEncode(b) without encoding either.
+// Up to the first byte where a and b differ the encodings agree. There, an unreserved byte is
+// its own first encoded byte while any other byte starts with '%' (which is not unreserved),
+// and two escaped bytes compare by their upper-case hex digits, that is by value. Percent-
+// encoding is injective, so the order is total on distinct names.
+func compareEncoded(a, b string) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	if i == n {
+		return cmp.Compare(len(a), len(b))
+	}
+	return cmp.Compare(encodedKey(a[i]), encodedKey(b[i]))
+}
+
+// encodedKey orders a byte as its percent-encoding does: the first encoded byte in the high
+// half, the byte itself (which orders the hex digits after '%') in the low half.
+func encodedKey(c byte) int {
+	if unreservedSet[c] {
+		return int(c) << 8
+	}
+	return '%'<<8 | int(c)
 }
 
 // canonicalQuery renders params sorted by encoded name as
@@ -117,18 +160,19 @@ func sortedEncodedNames(params url.Values, skip string) []encodedName {
 // one pair per value, in the order the values appear in the slice; a name
 // mapped to an empty slice contributes a single "name=".
 func canonicalQuery(params url.Values, skip string) string {
-	names := sortedEncodedNames(params, skip)
+	var spare [sortedNamesOnStack]string
+	names := sortedNames(spare[:0], params, skip)
 	var b strings.Builder
-	for _, p := range names {
-		values := params[p.name]
+	for _, name := range names {
+		values := params[name]
 		if len(values) == 0 {
-			values = []string{""}
+			values = emptyValue
 		}
 		for _, v := range values {
 			if b.Len() > 0 {
 				b.WriteByte('&')
 			}
-			b.WriteString(p.encName)
+			b.WriteString(PercentEncode(name))
 			b.WriteByte('=')
 			b.WriteString(PercentEncode(v))
 		}

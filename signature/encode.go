@@ -34,12 +34,17 @@ func PercentEncode(s string) string {
 	return b.String()
 }
 
-func unreserved(c byte) bool {
-	switch {
-	case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-		return true
-	case c == '-', c == '_', c == '.', c == '~':
-		return true
+func unreserved(c byte) bool { return unreservedSet[c] }
+
+// unreservedSet marks the bytes PercentEncode copies unchanged.
+var unreservedSet = func() (set [256]bool) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			set[c] = true
+		case c == '-', c == '_', c == '.', c == '~':
+			set[c] = true
+		}
 	}
-	return false
-}
+	return set
+}()

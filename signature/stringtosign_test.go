@@ -3,6 +3,7 @@ package signature
 import (
 	"math/rand"
 	"net/url"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -55,4 +56,67 @@ func TestSignV1WithManySecrets(t *testing.T) {
 	if len(macPools.m) > maxMACPools {
 		t.Fatalf("%d MAC pools remembered", len(macPools.m))
 	}
+}
+
+// compareEncoded must order names exactly as comparing their encodings does.
+func TestCompareEncodedMatchesEncodedOrder(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	alphabet := "aZ09-_.~ %&=+*/:?#\u00e9\x00\x7f\xff"
+	word := func() string {
+		b := make([]byte, rng.Intn(5))
+		for i := range b {
+			b[i] = alphabet[rng.Intn(len(alphabet))]
+		}
+		return string(b)
+	}
+	sign := func(n int) int { return min(max(n, -1), 1) }
+	for i := 0; i < 100000; i++ {
+		a, b := word(), word()
+		want := strings.Compare(PercentEncode(a), PercentEncode(b))
+		if got := compareEncoded(a, b); sign(got) != want {
+			t.Fatalf("compareEncoded(%q, %q) = %d, want %d", a, b, got, want)
+		}
+	}
+}
+
+// More names than sortedNames keeps on the stack, some plain and some not.
+func TestStringToSignV1ManyNames(t *testing.T) {
+	params := url.Values{}
+	for i := 0; i < 3*sortedNamesOnStack; i++ {
+		name := "P" + strings.Repeat("x", i%7) + string(rune('A'+i%26)) + string(rune('0'+i/26))
+		if i%5 == 0 {
+			name += " *"
+		}
+		params.Add(name, name+"=&")
+	}
+	want := "GET&%2F&" + PercentEncode(referenceCanonicalQuery(params))
+	if got := StringToSignV1("get", params); got != want {
+		t.Fatalf("got %q\nwant %q", got, want)
+	}
+	if got := CanonicalQueryV1(params); got != referenceCanonicalQuery(params) {
+		t.Fatalf("canonical query: got %q", got)
+	}
+}
+
+// referenceCanonicalQuery is the canonical query by its definition: encode, then sort.
+func referenceCanonicalQuery(params url.Values) string {
+	var pairs []string
+	for name, vs := range params {
+		if name == "Signature" {
+			continue
+		}
+		if len(vs) == 0 {
+			vs = []string{""}
+		}
+		for _, v := range vs {
+			pairs = append(pairs, PercentEncode(name)+"="+PercentEncode(v))
+		}
+	}
+	// By encoded name only; a stable sort keeps each name's values in their order.
+	sort.SliceStable(pairs, func(i, j int) bool {
+		ni, _, _ := strings.Cut(pairs[i], "=")
+		nj, _, _ := strings.Cut(pairs[j], "=")
+		return ni < nj
+	})
+	return strings.Join(pairs, "&")
 }

@@ -5,11 +5,11 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"hash"
-	"io"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Values of the V1 common parameters.
@@ -39,89 +39,122 @@ func CanonicalQueryV1(params url.Values) string {
 // The method is upper-cased. Because the canonical query is encoded a second
 // time, an escaped character such as ':' (%3A) appears as %253A.
 func StringToSignV1(method string, params url.Values) string {
-	// Both encodings are done in one pass into one buffer: encoding an already encoded
-	// text only turns '%', '&' and '=' into "%25", "%26" and "%3D", so each byte of a
-	// name or value is written once, either as itself or as "%25" and two hex digits.
-	names := sortedEncodedNames(params, paramSignature)
-	size := len(method) + 5
-	for _, p := range names {
-		values := params[p.name]
+	buf := getBuffer()
+	*buf = appendStringToSignV1((*buf)[:0], method, params)
+	s := string(*buf)
+	putBuffer(buf)
+	return s
+}
+
+// appendStringToSignV1 appends StringToSignV1(method, params) to dst.
+//
+// Both encodings are done in one pass: encoding an already encoded text only turns '%', '&'
+// and '=' into "%25", "%26" and "%3D", so each byte of a name or value is written once,
+// either as itself or as "%25" and two hex digits.
+func appendStringToSignV1(dst []byte, method string, params url.Values) []byte {
+	var spare [sortedNamesOnStack]string
+	names := sortedNames(spare[:0], params, paramSignature)
+	dst = appendUpper(dst, method)
+	dst = append(dst, "&%2F&"...)
+	for i, name := range names {
+		values := params[name]
 		if len(values) == 0 {
 			values = emptyValue
 		}
-		for _, v := range values {
-			size += twiceEncodedLen(p.name) + twiceEncodedLen(v) + 6
-		}
-	}
-	var b strings.Builder
-	b.Grow(size)
-	b.WriteString(strings.ToUpper(method))
-	b.WriteString("&%2F&")
-	first := true
-	for _, p := range names {
-		values := params[p.name]
-		if len(values) == 0 {
-			values = emptyValue
-		}
-		for _, v := range values {
-			if !first {
-				b.WriteString("%26")
+		for j, v := range values {
+			if i > 0 || j > 0 {
+				dst = append(dst, "%26"...)
 			}
-			first = false
-			writeTwiceEncoded(&b, p.name)
-			b.WriteString("%3D")
-			writeTwiceEncoded(&b, v)
+			dst = appendTwiceEncoded(dst, name)
+			dst = append(dst, "%3D"...)
+			dst = appendTwiceEncoded(dst, v)
 		}
 	}
-	return b.String()
+	return dst
 }
 
 var emptyValue = []string{""}
 
-func twiceEncodedLen(s string) int {
-	n := len(s)
+// appendUpper appends s upper-cased as strings.ToUpper would, without a new string when s is
+// plain ASCII (an HTTP method always is).
+func appendUpper(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if !unreserved(s[i]) {
-			n += 4
+		if s[i] >= utf8.RuneSelf {
+			return append(dst, strings.ToUpper(s)...)
 		}
 	}
-	return n
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
-// writeTwiceEncoded writes PercentEncode(PercentEncode(s)) without the intermediate text.
-func writeTwiceEncoded(b *strings.Builder, s string) {
+// appendTwiceEncoded appends PercentEncode(PercentEncode(s)) without the intermediate text.
+func appendTwiceEncoded(dst []byte, s string) []byte {
 	const hex = "0123456789ABCDEF"
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if unreserved(c) {
+		if unreservedSet[c] {
 			continue
 		}
-		b.WriteString(s[start:i])
-		b.WriteString("%25")
-		b.WriteByte(hex[c>>4])
-		b.WriteByte(hex[c&0x0f])
+		dst = append(dst, s[start:i]...)
+		dst = append(dst, '%', '2', '5', hex[c>>4], hex[c&0x0f])
 		start = i + 1
 	}
-	b.WriteString(s[start:])
+	return append(dst, s[start:]...)
+}
+
+// The text to sign is built in a reused buffer; buffers grown past maxPooledBuffer by an odd
+// request are left to the collector rather than kept.
+const maxPooledBuffer = 64 << 10
+
+var buffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+func getBuffer() *[]byte { return buffers.Get().(*[]byte) }
+
+func putBuffer(b *[]byte) {
+	if cap(*b) <= maxPooledBuffer {
+		buffers.Put(b)
+	}
 }
 
 // SignV1 returns the base64-encoded HMAC-SHA1 of StringToSignV1(method,
 // params), keyed with secret followed by '&'. Any Signature entry in params
 // is ignored, so params may already carry an old signature.
 func SignV1(method, secret string, params url.Values) string {
-	return signV1String(secret, StringToSignV1(method, params))
+	buf := getBuffer()
+	*buf = appendStringToSignV1((*buf)[:0], method, params)
+	var sig [sigV1Len]byte
+	signV1(sig[:0], secret, *buf)
+	putBuffer(buf)
+	return string(sig[:])
 }
 
-func signV1String(secret, stringToSign string) string {
+// sigV1Len is the length of a base64-encoded HMAC-SHA1 (padded, four characters for each
+// three bytes begun).
+const sigV1Len = (sha1.Size + 2) / 3 * 4
+
+// signV1 appends the base64-encoded HMAC-SHA1 of stringToSign, keyed with secret and '&'.
+func signV1(dst []byte, secret string, stringToSign []byte) []byte {
 	pool := macPool(secret)
-	mac := pool.Get().(hash.Hash)
-	mac.Reset()
-	_, _ = io.WriteString(mac, stringToSign)
-	var sum [sha1.Size]byte
-	out := base64.StdEncoding.EncodeToString(mac.Sum(sum[:0]))
+	mac := pool.Get().(*keyedMAC)
+	mac.h.Reset()
+	mac.h.Write(stringToSign)
+	dst = base64.StdEncoding.AppendEncode(dst, mac.h.Sum(mac.sum[:0]))
 	pool.Put(mac)
-	return out
+	return dst
+}
+
+// keyedMAC is a ready HMAC-SHA1 with room for its sum, so that taking the sum allocates
+// nothing.
+type keyedMAC struct {
+	h   hash.Hash
+	sum [sha1.Size]byte
 }
 
 // A keyed HMAC costs two hash states and two padded keys; signers and verifiers use a few
@@ -141,7 +174,7 @@ func macPool(secret string) *sync.Pool {
 		return p
 	}
 	key := []byte(secret + "&")
-	p := &sync.Pool{New: func() any { return hmac.New(sha1.New, key) }}
+	p := &sync.Pool{New: func() any { return &keyedMAC{h: hmac.New(sha1.New, key)} }}
 	if macPools.m == nil {
 		macPools.m = map[string]*sync.Pool{}
 	}
@@ -161,13 +194,16 @@ func macPool(secret string) *sync.Pool {
 // that a caller can report it (the real gateway appends it to the message of
 // a SignatureDoesNotMatch error).
 func VerifyV1(method string, params url.Values, secret string) (ok bool, serverStringToSign string) {
-	serverStringToSign = StringToSignV1(method, params)
+	buf := getBuffer()
+	*buf = appendStringToSignV1((*buf)[:0], method, params)
+	serverStringToSign = string(*buf)
 	got := params[paramSignature]
-	if len(got) != 1 || got[0] == "" {
-		return false, serverStringToSign
+	if len(got) == 1 && got[0] != "" {
+		var want [sigV1Len]byte
+		ok = hmac.Equal([]byte(got[0]), signV1(want[:0], secret, *buf))
 	}
-	want := signV1String(secret, serverStringToSign)
-	return hmac.Equal([]byte(got[0]), []byte(want)), serverStringToSign
+	putBuffer(buf)
+	return ok, serverStringToSign
 }
 
 // V1Params returns the common parameters a V1 request carries besides
