@@ -202,8 +202,16 @@ func TestYesManImplementationIsCaught(t *testing.T) {
 	assert.NotZero(t, checks[contracts.CheckListenerCreated])
 	assert.NotZero(t, sum.Skipped)
 	for _, r := range rep.results {
-		if r.Verdict == contracts.Skip {
+		switch r.Verdict {
+		case contracts.Skip:
 			assert.NotEmpty(t, r.SkipReason, r.ID)
+		case contracts.Fail:
+			if r.Exchange == nil {
+				continue // no answer came back (the yes-man knows POST only): nothing to reproduce
+			}
+			if assert.NotNil(t, r.Repro, "a failure that got an answer says how to reproduce it: %s", r.ID) {
+				assert.Contains(t, r.Repro.Curl, "http://yes.test/", r.ID)
+			}
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/clbcheck/clbcheck/contracts"
@@ -62,6 +63,12 @@ func TestEmbeddedEmulatorPassesEveryContract(t *testing.T) {
 	require.Zero(t, sum.Failed, "failures")
 	require.Zero(t, sum.Skipped, "skips")
 	require.Zero(t, sum.Warnings, "warnings")
+	for _, r := range rep.results {
+		assert.Nil(t, r.Repro, "a passing case needs no reproduction: %s", r.ID)
+		if r.ID != contracts.SequencesID {
+			assert.NotNil(t, r.Exchange, "every judged case keeps its exchange: %s", r.ID)
+		}
+	}
 	for _, c := range cov.Codes {
 		if c.Documented && !c.Gateway && c.Reason == "" {
 			require.True(t, c.Asserted, "documented code %s never asserted", c.Code)

@@ -78,7 +78,7 @@ type CaseResult struct {
 	DurationMS float64       `json:"durationMs"`
 }
 
-// Repro tells how to send a case again.
+// Repro tells how to send a case again. Only cases that did not pass carry one.
 type Repro struct {
 	Replay string `json:"replay"` // clbcheck replay command
 	Curl   string `json:"curl"`   // unsigned curl line (a replay re-signs)

@@ -217,7 +217,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 			opts.Progress(Progress{Done: sum.Cases, Total: len(cases), Failed: sum.Failed, Skipped: sum.Skipped, Warnings: sum.Warnings, Elapsed: opts.Now().Sub(started), Last: res.ID})
 		}
 	}
-	if n := opts.Sequences; n >= 0 && fatal.Load() == nil && runCtx.Err() == nil && (opts.Filter == nil || opts.Filter(generators.Case{ID: "state/lifecycle-sequences", Category: generators.Stateful})) && opts.ShardK <= 1 {
+	if n := opts.Sequences; n >= 0 && fatal.Load() == nil && runCtx.Err() == nil && (opts.Filter == nil || opts.Filter(generators.Case{ID: SequencesID, Category: generators.Stateful})) && opts.ShardK <= 1 {
 		if n == 0 {
 			n = DefaultSequences
 		}
@@ -513,7 +513,6 @@ func (r *runner) runCase(ctx context.Context, c generators.Case) (out caseOutcom
 	}
 	res.Actual = actualOf(resp)
 	res.Exchange = exchangeOf(resp)
-	res.Repro = r.repro(c, resp)
 	// The bytes sent must break exactly what the case claims.
 	sent := target.SentValues(resp.Sent, r.s.Wire.CommonParameters)
 	if err := generators.Confirm(r.s, c, sent); err != nil {
@@ -555,6 +554,11 @@ func (r *runner) runCase(ctx context.Context, c generators.Case) (out caseOutcom
 		case cr.Verdict == Warn && res.Verdict == Pass:
 			res.Verdict = Warn
 		}
+	}
+	if res.Verdict != Pass {
+		// Only findings are reproduced, and building the lines costs more than the rest of
+		// the bookkeeping of a passing case.
+		res.Repro = r.repro(c, resp)
 	}
 	return out
 }

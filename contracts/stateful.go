@@ -14,12 +14,15 @@ import (
 	"github.com/clbcheck/clbcheck/target"
 )
 
+// SequencesID is the result ID of the property that runs the lifecycle sequences.
+const SequencesID = "state/lifecycle-sequences"
+
 // runSequences checks the listener lifecycle with gopter command sequences against the
 // target: n sequences from seed, each on a fresh instance, shrunk to the shortest failing
 // sequence on failure. It returns one result for the whole property.
 func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult {
 	start := time.Now()
-	res := CaseResult{ID: "state/lifecycle-sequences", Scenario: "STATEFUL_SEQUENCES", Category: string(generators.Stateful), Seed: seed,
+	res := CaseResult{ID: SequencesID, Scenario: "STATEFUL_SEQUENCES", Category: string(generators.Stateful), Seed: seed,
 		Expected: "every answer as the model predicts", Basis: string(spec.Documented)}
 	env := &caseEnv{binds: map[string]string{}, port: "0"}
 	exec := func(action string, ps []generators.Param) generators.Answer {
