@@ -105,9 +105,10 @@ func (e *Emulator) authV1(req *request) *apiError {
 		return aerr
 	}
 	// The signature covers every value as sent; a client that signed a repeated identical
-	// value only once is accepted too, since both readings come from the same bytes.
+	// value only once is accepted too, since both readings come from the same bytes. Without
+	// a repeated name the two readings are one.
 	good, sts := signature.VerifyV1(req.http.Method, req.raw, ent.key.Secret)
-	if !good && len(req.raw) > 0 {
+	if !good && req.repeats {
 		if again, _ := signature.VerifyV1(req.http.Method, req.values, ent.key.Secret); again {
 			good = true
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -15,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/clbcheck/clbcheck/spec"
 )
@@ -37,6 +39,7 @@ type request struct {
 	body    []byte
 	values  url.Values // query and form merged, a repeated identical value kept once
 	raw     url.Values // query and form merged, every value as sent (what V1 signs)
+	repeats bool       // some name was sent more than once (else raw and values are one map)
 	action  string
 	version string
 	format  string
@@ -80,55 +83,193 @@ func newRequestID() string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
-// decode reads the query and the form body of r and merges them. A value given in both with
-// the same content is kept once, so that Validate's duplicate check only sees real conflicts.
+// decode reads the query and the form body of r into req.raw (every value as sent, the query's
+// first) and req.values (a repeated identical value kept once, so that Validate's duplicate
+// check only sees real conflicts). Both are filled in one pass into one map; when no name
+// comes twice the two are the same map, as they would hold the same values anyway.
 func (e *Emulator) decode(w http.ResponseWriter, hr *http.Request, req *request) *apiError {
-	q, qerr := url.ParseQuery(hr.URL.RawQuery)
-	// The parsed query is ours: it becomes raw as it is (form values are appended to it), and
-	// values is sized once for both sources instead of growing key by key.
-	req.raw = q
-	req.values = make(url.Values, len(q)+16)
-	merge(req.values, q)
-	if hr.Body != nil {
-		body, err := io.ReadAll(http.MaxBytesReader(w, hr.Body, maxBody))
+	var (
+		text     string     // the body, when it holds URL-encoded parameters
+		fromJSON url.Values // the parameters of a JSON body
+	)
+	if hr.Body == http.NoBody {
+		req.body = []byte{}
+	} else if hr.Body != nil {
+		body, err := readBody(w, hr)
 		if err != nil {
 			return e.gatewayError("invalid-parameter", "the request body is larger than the emulator accepts or could not be read")
 		}
 		req.body = body
-		ct, _, _ := mime.ParseMediaType(hr.Header.Get("Content-Type"))
-		switch {
-		case len(body) == 0:
-		case ct == e.spec.Wire.BodyContentType || ct == "":
-			f, ferr := url.ParseQuery(string(body))
-			merge(req.values, f)
-			appendAll(req.raw, f)
-			if ferr != nil && qerr == nil {
-				qerr = ferr
+		if len(body) > 0 {
+			switch ct := e.mediaType(hr.Header.Get("Content-Type")); {
+			case ct == e.spec.Wire.BodyContentType || ct == "":
+				// The body is only read from now on, so the values may point into it.
+				text = unsafe.String(unsafe.SliceData(body), len(body))
+			case ct == "application/json":
+				// V3 clients may send a JSON body, with lists as nested arrays: flatten it to
+				// the wire names the description uses (Tag.1.Key).
+				if fromJSON, err = flattenJSON(body); err != nil {
+					return e.gatewayError("invalid-parameter", "the JSON body is not an object: "+err.Error())
+				}
 			}
-		case ct == "application/json":
-			// V3 clients may send a JSON body, with lists as nested arrays: flatten it to the
-			// wire names the description uses (Tag.1.Key).
-			f, ferr := flattenJSON(body)
-			if ferr != nil {
-				return e.gatewayError("invalid-parameter", "the JSON body is not an object: "+ferr.Error())
-			}
-			merge(req.values, f)
-			appendAll(req.raw, f)
 		}
 	}
-	if qerr != nil {
-		return e.gatewayError("invalid-parameter", "the query or form body is not valid URL encoding: "+qerr.Error())
+	p := newParamSet(pairsIn(hr.URL.RawQuery) + pairsIn(text) + len(fromJSON))
+	err := p.parse(hr.URL.RawQuery)
+	if ferr := p.parse(text); ferr != nil && err == nil {
+		err = ferr
+	}
+	for k, vs := range fromJSON {
+		for _, v := range vs {
+			p.add(k, v)
+		}
+	}
+	p.finish(req)
+	if err != nil {
+		return e.gatewayError("invalid-parameter", "the query or form body is not valid URL encoding: "+err.Error())
 	}
 	return nil
 }
 
-func merge(dst, src url.Values) {
-	for k, vs := range src {
-		for _, v := range vs {
-			if !slices.Contains(dst[k], v) {
-				dst[k] = append(dst[k], v)
+// mediaType is the media type of a Content-Type header, as mime.ParseMediaType reads it ("" when
+// it cannot). The form type clients send is recognised without parsing.
+func (e *Emulator) mediaType(header string) string {
+	if header == "" || header == e.spec.Wire.BodyContentType {
+		return header
+	}
+	ct, _, _ := mime.ParseMediaType(header)
+	return ct
+}
+
+// readBody reads the whole body, up to maxBody bytes. A declared length sizes the buffer so
+// that it is read without growing.
+func readBody(w http.ResponseWriter, hr *http.Request) ([]byte, error) {
+	r := http.MaxBytesReader(w, hr.Body, maxBody)
+	size := 512
+	if n := hr.ContentLength; n > 0 && n < maxBody {
+		size = int(n) + 1 // room for the read that finds the end
+	}
+	b := make([]byte, 0, size)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+}
+
+// maxQueryPairs is the number of pairs url.ParseQuery accepts by default; a longer text is
+// left to it, so that the refusal is its own.
+const maxQueryPairs = 10000
+
+// pairsIn is the most name=value pairs a query text can hold.
+func pairsIn(s string) int {
+	if s == "" {
+		return 0
+	}
+	return strings.Count(s, "&") + 1
+}
+
+// paramSet gathers the parameters of a request in arrival order.
+type paramSet struct {
+	all      url.Values
+	spare    []string // unused room for first values, shared so that each name costs no slice of its own
+	repeated bool     // some name came more than once
+}
+
+func newParamSet(pairs int) paramSet {
+	pairs = min(pairs, 1024)
+	return paramSet{all: make(url.Values, pairs), spare: make([]string, pairs)}
+}
+
+// parse reads a query text as url.ParseQuery does, with the same errors: a pair that cannot
+// be decoded is skipped, and the first such error is returned (a semicolon's error replaces an
+// earlier one).
+func (p *paramSet) parse(s string) error {
+	if pairsIn(s) > maxQueryPairs {
+		m, err := url.ParseQuery(s)
+		for k, vs := range m {
+			for _, v := range vs {
+				p.add(k, v)
 			}
 		}
+		return err
+	}
+	var err error
+	for s != "" {
+		var pair string
+		pair, s, _ = strings.Cut(s, "&")
+		if strings.Contains(pair, ";") {
+			err = errSemicolon
+			continue
+		}
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		k, kerr := url.QueryUnescape(k)
+		if kerr != nil {
+			if err == nil {
+				err = kerr
+			}
+			continue
+		}
+		v, verr := url.QueryUnescape(v)
+		if verr != nil {
+			if err == nil {
+				err = verr
+			}
+			continue
+		}
+		p.add(k, v)
+	}
+	return err
+}
+
+// errSemicolon is url.ParseQuery's answer to a semicolon.
+var errSemicolon = errors.New("invalid semicolon separator in query")
+
+func (p *paramSet) add(k, v string) {
+	if vs, ok := p.all[k]; ok {
+		p.all[k] = append(vs, v)
+		p.repeated = true
+		return
+	}
+	if len(p.spare) == 0 {
+		p.spare = make([]string, 16)
+	}
+	p.spare[0] = v
+	p.all[k] = p.spare[:1:1] // a second value makes a slice of its own
+	p.spare = p.spare[1:]
+}
+
+// finish hands the parameters to req: raw is every value, values drops repeated identical ones.
+func (p *paramSet) finish(req *request) {
+	req.raw, req.values = p.all, p.all
+	req.repeats = p.repeated
+	if !p.repeated {
+		return
+	}
+	req.values = make(url.Values, len(p.all))
+	for k, vs := range p.all {
+		if len(vs) == 1 {
+			req.values[k] = vs
+			continue
+		}
+		var kept []string
+		for _, v := range vs {
+			if !slices.Contains(kept, v) {
+				kept = append(kept, v)
+			}
+		}
+		req.values[k] = kept
 	}
 }
 
@@ -165,12 +306,6 @@ func flattenJSON(body []byte) (url.Values, error) {
 		walk(k, v, 0)
 	}
 	return out, nil
-}
-
-func appendAll(dst, src url.Values) {
-	for k, vs := range src {
-		dst[k] = append(dst[k], vs...)
-	}
 }
 
 // gatewayError builds the answer for a gateway state of the description's catalogue.
