@@ -10,6 +10,8 @@
 #   - compile_native_go_fuzzer finds a target by grepping the package directory for its name,
 #     and the package names its targets in comments and corpus paths too: in the copy the target
 #     is renamed OSS<Target> (OSSFuzzWire, ...), a name nothing else mentions.
+#   - go-118-fuzz-build replaces package testing with its shim in the file that defines the
+#     target, and the shim has no testing.TB: that file's testing.TB parameters become *testing.T.
 #
 # Seeds: f.Add seeds are ignored by libFuzzer builds, and the testdata/fuzz corpora are in Go's
 # own encoding, so no seed corpus zip is shipped; ClusterFuzzLite grows its own corpus.
@@ -37,6 +39,9 @@ stage() { # stage ROOT TARGET -> prints the staged package's directory, relative
 	done
 	def=$(grep -l "^func $target(f \*testing\.F)" "$root/$dir"/*.go)
 	sed -i "s/^func $target(f \*testing\.F)/func OSS$target(f *testing.F)/" "$def"
+	# go-118-fuzz-build swaps package testing for its own shim in this one file, and the shim
+	# has T and F but no TB: helpers here that take a testing.TB get the shim's *T instead.
+	sed -i 's/\btesting\.TB\b/*testing.T/g' "$def"
 	echo "$dir"
 }
 
