@@ -34,6 +34,11 @@ func Decode(r *Response) {
 }
 
 func decodeJSON(r *Response, body []byte) {
+	if m, ok := fastJSON(body); ok {
+		r.Fields = m
+		readStrings(r)
+		return
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var m map[string]any
