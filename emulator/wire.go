@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/clbcheck/clbcheck/spec"
@@ -416,26 +417,49 @@ func (e *Emulator) writeOK(w http.ResponseWriter, req *request, out map[string]a
 
 func (e *Emulator) write(w http.ResponseWriter, req *request, status int, xmlRoot string, body orderedMap) {
 	body = e.inj.rewriteBody(e.spec, req, status, body)
-	var buf bytes.Buffer
+	buf := answerBuffers.Get().(*bytes.Buffer)
+	defer putAnswerBuffer(buf)
 	ct := e.spec.Wire.ContentTypes[formatJSON]
 	if req.format == formatXML {
 		ct = e.spec.Wire.ContentTypes[formatXML]
 		buf.WriteString(xml.Header)
-		writeXML(&buf, xmlRoot, body)
-	} else if err := body.appendJSON(&buf); err == nil {
+		writeXML(buf, xmlRoot, body)
+	} else if err := body.appendJSON(buf); err == nil {
 		// What json.Encoder.Encode would write, without its second pass over the bytes
 		// MarshalJSON returned (they are already compact and HTML-escaped).
 		buf.WriteByte('\n')
 	} else {
 		buf.Reset()
 	}
+	// What h.Set does for each header, with the three values in one allocation.
+	values := make([]string, 3)
+	values[0], values[1], values[2] = ct, strconv.Itoa(buf.Len()), req.id
 	h := w.Header()
-	h.Set("Content-Type", ct)
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	h.Set(headerRequestID, req.id)
+	h[headerContentType] = values[0:1:1]
+	h[headerContentLength] = values[1:2:2]
+	h[headerRequestIDKey] = values[2:3:3]
 	e.inj.rewriteHeader(e.spec, req, status, h)
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// Header names in their canonical form, as keys of an http.Header.
+const (
+	headerContentType   = "Content-Type"
+	headerContentLength = "Content-Length"
+	headerRequestIDKey  = "X-Acs-Request-Id" // headerRequestID
+)
+
+// answerBuffers holds the buffers answers are rendered into. A ResponseWriter does not keep
+// what it is given, so a buffer is free again once written.
+var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putAnswerBuffer(b *bytes.Buffer) {
+	if b.Cap() > 64<<10 {
+		return // an exceptional answer; do not keep its memory around
+	}
+	b.Reset()
+	answerBuffers.Put(b)
 }
 
 // kv and orderedMap keep the top-level fields of an answer in a stable, readable order.
