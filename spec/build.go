@@ -283,6 +283,7 @@ func (b *builder) list(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 	quoted = strings.Replace(quoted, `\{n\}`, `([^.]*)`, 1)
 	quoted = strings.Replace(quoted, `\{field\}`, `(.*)`, 1)
 	l.re = regexp.MustCompile("^" + quoted + "$")
+	l.form = newListForm(lx.Format)
 	if sch.MaxItems != nil {
 		l.MaxItems = int(*sch.MaxItems)
 		c := Constraint{Kind: KindMaxItems, Int: int64(*sch.MaxItems), Basis: Documented, Outcome: Outcome{Code: codes[string(KindMaxItems)]}}

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"slices"
@@ -116,40 +117,70 @@ type Item struct {
 // Items reads a list parameter's entries from a request, sorted by index. Names whose index is
 // not a plain decimal get Index -1.
 func (l *List) Items(values url.Values) []Item {
-	var byIndex map[int]*Item
-	var bad []Item
-	for name, vs := range values {
-		n, field, ok := l.ParseWireName(name)
-		if !ok || len(vs) == 0 {
-			continue
-		}
-		if n < 0 {
-			bad = append(bad, Item{Index: -1, Fields: map[string]string{field: vs[0]}})
-			continue
-		}
-		it := byIndex[n]
-		if it == nil {
-			if byIndex == nil {
-				byIndex = map[int]*Item{}
-			}
-			it = &Item{Index: n, Fields: map[string]string{}}
-			byIndex[n] = it
-		}
-		it.Fields[field] = vs[0]
+	var spare [entriesOnStack]entry
+	es := l.entries(spare[:0], values)
+	n := 0
+	for i := 0; i < len(es); i = nextItem(es, i) {
+		n++
 	}
-	if byIndex == nil && bad == nil {
-		return []Item{}
-	}
-	out := append([]Item{}, bad...)
-	idx := make([]int, 0, len(byIndex))
-	for n := range byIndex {
-		idx = append(idx, n)
-	}
-	sort.Ints(idx)
-	for _, n := range idx {
-		out = append(out, *byIndex[n])
+	out := make([]Item, 0, n)
+	for i := 0; i < len(es); {
+		j := nextItem(es, i)
+		fields := make(map[string]string, j-i)
+		for _, e := range es[i:j] {
+			fields[e.field] = e.value
+		}
+		out = append(out, Item{Index: es[i].index, Fields: fields})
+		i = j
 	}
 	return out
+}
+
+// entry is one value of a list as sent: the index of its item (-1 when the index is not a
+// plain decimal), its field and its first value.
+type entry struct {
+	index        int
+	field, value string
+}
+
+// entriesOnStack is how many list entries Validate reads without allocating.
+const entriesOnStack = 16
+
+// entries appends the list's entries in values to dst, ordered by index. Those with index -1
+// come first; they are items on their own, while entries of one plain index form one item
+// (see nextItem). Items, validateList and the unique-value rule read a list through this.
+func (l *List) entries(dst []entry, values url.Values) []entry {
+	for name, vs := range values {
+		if len(vs) == 0 {
+			continue
+		}
+		if n, field, ok := l.ParseWireName(name); ok {
+			dst = append(dst, entry{index: n, field: field, value: vs[0]})
+		}
+	}
+	slices.SortStableFunc(dst, func(a, b entry) int { return cmp.Compare(a.index, b.index) })
+	return dst
+}
+
+// nextItem returns where the item starting at es[i] ends.
+func nextItem(es []entry, i int) int {
+	j := i + 1
+	if es[i].index >= 0 {
+		for j < len(es) && es[j].index == es[i].index {
+			j++
+		}
+	}
+	return j
+}
+
+// fieldOf looks a field up among the entries of one item.
+func fieldOf(item []entry, name string) (string, bool) {
+	for _, e := range item {
+		if e.field == name {
+			return e.value, true
+		}
+	}
+	return "", false
 }
 
 // Present reports whether a parameter (or any entry of a list parameter) is in the request.
@@ -166,7 +197,7 @@ func (o *Operation) Present(values url.Values, name string) bool {
 // this of the rules' list parameters on every request.
 func (l *List) present(values url.Values) bool {
 	for name, vs := range values {
-		if len(vs) > 0 && l.prefixed(name) && l.re.MatchString(name) {
+		if len(vs) > 0 && l.has(name) {
 			return true
 		}
 	}
@@ -260,36 +291,42 @@ func (s *Spec) rulesFor(o *Operation) []Rule {
 
 func (s *Spec) validateList(p *Parameter, values url.Values) *Violation {
 	l := p.List
-	items := l.Items(values)
-	for i, it := range items {
-		want := l.FirstIndex + i
-		if it.Index != want {
-			wire := l.WireName(it.Index, "")
-			if it.Index < 0 {
+	var spare [entriesOnStack]entry
+	es := l.entries(spare[:0], values)
+	count := 0
+	for i := 0; i < len(es); i = nextItem(es, i) {
+		index, want := es[i].index, l.FirstIndex+count
+		if index != want {
+			wire := l.WireName(index, "")
+			if index < 0 {
 				wire = p.Name + ".?"
 			}
 			return &Violation{Param: p.Name, Wire: wire, Kind: KindListIndex,
-				Detail:  fmt.Sprintf("%s entries must be numbered from %d without gaps; found index %d where %d was expected", p.Name, l.FirstIndex, it.Index, want),
+				Detail:  fmt.Sprintf("%s entries must be numbered from %d without gaps; found index %d where %d was expected", p.Name, l.FirstIndex, index, want),
 				Outcome: s.WireOutcome(KindListIndex)}
 		}
+		count++
 	}
-	if l.MaxItems > 0 && len(items) > l.MaxItems {
-		return &Violation{Param: p.Name, Wire: l.WireName(len(items), ""), Kind: KindMaxItems,
-			Detail:  fmt.Sprintf("%s allows at most %d entries, got %d", p.Name, l.MaxItems, len(items)),
+	if l.MaxItems > 0 && count > l.MaxItems {
+		return &Violation{Param: p.Name, Wire: l.WireName(count, ""), Kind: KindMaxItems,
+			Detail:  fmt.Sprintf("%s allows at most %d entries, got %d", p.Name, l.MaxItems, count),
 			Outcome: s.ParamOutcome(p, KindMaxItems)}
 	}
-	for _, it := range items {
+	for i := 0; i < len(es); {
+		j := nextItem(es, i)
+		item, index := es[i:j], es[i].index
+		i = j
 		for _, f := range l.Fields {
-			v, ok := it.Fields[f.Name]
+			v, ok := fieldOf(item, f.Name)
 			if f.Required && (!ok || v == "") {
-				return &Violation{Param: f.Path, Wire: l.WireName(it.Index, f.Name), Kind: KindRequired,
-					Detail: fmt.Sprintf("%s is required in entry %d", f.Path, it.Index), Outcome: f.RequiredResult}
+				return &Violation{Param: f.Path, Wire: l.WireName(index, f.Name), Kind: KindRequired,
+					Detail: fmt.Sprintf("%s is required in entry %d", f.Path, index), Outcome: f.RequiredResult}
 			}
 			if !ok {
 				continue
 			}
 			if k, detail := f.Check(v); k != "" {
-				return &Violation{Param: f.Path, Wire: l.WireName(it.Index, f.Name), Kind: k, Value: v, Detail: detail, Outcome: s.ParamOutcome(f, k)}
+				return &Violation{Param: f.Path, Wire: l.WireName(index, f.Name), Kind: k, Value: v, Detail: detail, Outcome: s.ParamOutcome(f, k)}
 			}
 		}
 	}
@@ -333,9 +370,11 @@ func (s *Spec) checkRule(o *Operation, r Rule, values url.Values) *Violation {
 	case RuleUniqueValue:
 		p := o.Param(r.List)
 		f := p.List.Field(r.Field)
+		var spare [entriesOnStack]entry
+		es := p.List.entries(spare[:0], values)
 		seen := map[string]int{}
-		for _, it := range p.List.Items(values) {
-			v, ok := it.Fields[r.Field]
+		for i := 0; i < len(es); i = nextItem(es, i) {
+			v, ok := fieldOf(es[i:nextItem(es, i)], r.Field)
 			if !ok && f.Default != nil {
 				v = *f.Default
 			}

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -180,6 +181,7 @@ type List struct {
 	MaxItems   int          `json:"maxItems"`
 	Fields     []*Parameter `json:"fields"`
 	re         *regexp.Regexp
+	form       listForm
 }
 
 // WireName is the flattened name of field of item n.
@@ -198,18 +200,83 @@ func (l *List) Field(name string) *Parameter {
 // ParseWireName splits a flattened name into index and field; ok is false when the name does
 // not belong to the list. An index that is not a plain decimal gives ok with n = -1.
 func (l *List) ParseWireName(name string) (n int, field string, ok bool) {
-	if !l.prefixed(name) {
-		return 0, "", false
-	}
-	m := l.re.FindStringSubmatch(name)
-	if m == nil {
+	index, field, ok := l.split(name)
+	if !ok {
 		return 0, "", false
 	}
 	n = -1
-	if v, err := atoiStrict(m[1]); err == nil {
+	if v, err := atoiStrict(index); err == nil {
 		n = v
 	}
-	return n, m[2], true
+	return n, field, true
+}
+
+// listForm is a list format cut at its placeholders: prefix{n}middle{field}suffix. The loader
+// sets it when {n} comes first and the format is ASCII; split then reads names the way the
+// regular expression would, without running it.
+type listForm struct {
+	prefix, middle, suffix string
+	ok                     bool
+}
+
+func newListForm(format string) listForm {
+	i, j := strings.Index(format, "{n}"), strings.Index(format, "{field}")
+	if i < 0 || j < i+len("{n}") {
+		return listForm{}
+	}
+	for k := 0; k < len(format); k++ {
+		if format[k] >= utf8.RuneSelf {
+			return listForm{}
+		}
+	}
+	return listForm{prefix: format[:i], middle: format[i+len("{n}") : j], suffix: format[j+len("{field}"):], ok: true}
+}
+
+// split returns the text in the {n} and {field} places of a flattened name, as the list's
+// pattern ^prefix([^.]*)middle(.*)suffix$ captures them.
+func (l *List) split(name string) (index, field string, ok bool) {
+	f := &l.form
+	if !f.ok {
+		if !l.prefixed(name) {
+			return "", "", false
+		}
+		m := l.re.FindStringSubmatch(name)
+		if m == nil {
+			return "", "", false
+		}
+		return m[1], m[2], true
+	}
+	rest, found := strings.CutPrefix(name, f.prefix)
+	if !found {
+		return "", "", false
+	}
+	// ([^.]*) is greedy: the index is the longest run without '.' that lets the rest fit.
+	k := strings.IndexByte(rest, '.')
+	if k < 0 {
+		k = len(rest)
+	}
+	for ; k >= 0; k-- {
+		tail := rest[k:]
+		if len(tail) < len(f.middle)+len(f.suffix) || !strings.HasPrefix(tail, f.middle) || !strings.HasSuffix(tail, f.suffix) {
+			continue
+		}
+		field = tail[len(f.middle) : len(tail)-len(f.suffix)]
+		if strings.IndexByte(field, '\n') >= 0 {
+			// (.*) does not take a newline, and a shorter index would only widen the field.
+			return "", "", false
+		}
+		return rest[:k], field, true
+	}
+	return "", "", false
+}
+
+// has reports whether a name belongs to the list.
+func (l *List) has(name string) bool {
+	if l.form.ok {
+		_, _, ok := l.split(name)
+		return ok
+	}
+	return l.prefixed(name) && l.re.MatchString(name)
 }
 
 // prefixed reports whether a name starts with the list's literal prefix. The pattern is
