@@ -123,6 +123,7 @@ const (
 	FieldAddressIPVersion         = "AddressIPVersion"
 	FieldListenerPort             = "ListenerPort"
 	FieldListenerProtocol         = "ListenerProtocol"
+	FieldListenerPorts            = "ListenerPorts" // a load balancer's ports, in DescribeLoadBalancerAttribute
 )
 
 // Listener states as the Describe operations report them.
@@ -164,6 +165,7 @@ var requiredFields = []string{
 	FieldStatus, FieldLoadBalancerID, FieldServerCertificateID, FieldCACertificateID, FieldACLID,
 	FieldVServerGroupID, FieldMasterSlaveServerGroupID, FieldTLSCipherPolicyID, FieldListeners,
 	FieldAddressIPVersion, FieldListenerPort, FieldListenerProtocol, FieldLoadBalancers, FieldLoadBalancer,
+	FieldListenerPorts,
 }
 
 var requiredListFields = map[string][]string{
