@@ -376,37 +376,3 @@ func readBody(r io.Reader, length int64) ([]byte, error) {
 	}
 	return buf, err
 }
-
-// SentValues returns the parameters a server decodes from a Sent request (query and form),
-// without the common parameters; it is what negative cases are confirmed against.
-func SentValues(s Sent, common []string) url.Values {
-	out := make(url.Values, strings.Count(s.URL, "&")+strings.Count(s.Body, "&")+2)
-	add := func(raw string) {
-		vals, err := url.ParseQuery(raw)
-		if err != nil {
-			// Keep what parses; an unparseable pair is the case's own business.
-			for _, pair := range strings.Split(raw, "&") {
-				k, v, _ := strings.Cut(pair, "=")
-				dk, err1 := url.QueryUnescape(k)
-				dv, err2 := url.QueryUnescape(v)
-				if err1 == nil && err2 == nil {
-					out.Add(dk, dv)
-				}
-			}
-			return
-		}
-		for k, vs := range vals {
-			out[k] = append(out[k], vs...)
-		}
-	}
-	if u, err := url.Parse(s.URL); err == nil {
-		add(u.RawQuery)
-	}
-	add(s.Body)
-	for _, c := range common {
-		if c != spec.ParamRegionID {
-			delete(out, c)
-		}
-	}
-	return out
-}
