@@ -1,7 +1,6 @@
 package target
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -38,6 +37,9 @@ type HTTP struct {
 	cfg  HTTPConfig
 	base *url.URL
 	s    *spec.Spec
+	// prefix is the request URL without its query ("" when the base URL has a fragment or an
+	// empty query of its own, where only url.URL.String places the pieces right).
+	prefix string
 }
 
 // NewHTTP checks the configuration and returns an HTTP target.
@@ -62,7 +64,32 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &HTTP{cfg: cfg, base: u, s: s}, nil
+	h := &HTTP{cfg: cfg, base: u, s: s}
+	if u.Fragment == "" && !u.ForceQuery {
+		p := *u
+		p.Path, p.RawQuery = s.Wire.Path, ""
+		h.prefix = p.String()
+	}
+	return h, nil
+}
+
+// requestURL returns the URL a request with the encoded query goes to.
+func (h *HTTP) requestURL(query []KV) string {
+	if h.prefix == "" {
+		u := *h.base
+		u.Path = h.s.Wire.Path
+		u.RawQuery = encode(query)
+		return u.String()
+	}
+	if len(query) == 0 {
+		return h.prefix
+	}
+	var b strings.Builder
+	b.Grow(len(h.prefix) + 1 + encodedLen(query))
+	b.WriteString(h.prefix)
+	b.WriteByte('?')
+	writeEncoded(&b, query)
+	return b.String()
 }
 
 // NewTransport returns the transport a target should send through: http.DefaultTransport's
@@ -93,25 +120,52 @@ func (h *HTTP) HasPrincipal(name string) bool {
 
 // encode writes params in order, percent-encoding all but raw values.
 func encode(kvs []KV) string {
+	var b strings.Builder
+	b.Grow(encodedLen(kvs))
+	writeEncoded(&b, kvs)
+	return b.String()
+}
+
+// encodedLen is the length of kvs encoded: exact, unless a value needs escaping.
+func encodedLen(kvs []KV) int {
 	n := 0
 	for _, kv := range kvs {
 		n += len(kv.Name) + len(kv.Value) + 2
+		if !kv.Raw {
+			n += 2 * escapedBytes(kv.Value)
+		}
 	}
-	var b strings.Builder
-	b.Grow(n + n/4)
+	return n
+}
+
+// escapedBytes counts the bytes of s that queryEscape writes as %XX.
+func escapedBytes(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !unreservedByte(c) && c != ' ' {
+			n++
+		}
+	}
+	return n
+}
+
+func unreservedByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
+}
+
+func writeEncoded(b *strings.Builder, kvs []KV) {
 	for i, kv := range kvs {
 		if i > 0 {
 			b.WriteByte('&')
 		}
-		queryEscape(&b, kv.Name)
+		queryEscape(b, kv.Name)
 		b.WriteByte('=')
 		if kv.Raw {
 			b.WriteString(kv.Value)
 		} else {
-			queryEscape(&b, kv.Value)
+			queryEscape(b, kv.Value)
 		}
 	}
-	return b.String()
 }
 
 // queryEscape writes url.QueryEscape(s) to b: letters, digits and "-_.~" as they are, a space
@@ -121,7 +175,7 @@ func queryEscape(b *strings.Builder, s string) {
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
+		if unreservedByte(c) {
 			continue
 		}
 		b.WriteString(s[start:i])
@@ -137,29 +191,30 @@ func queryEscape(b *strings.Builder, s string) {
 	b.WriteString(s[start:])
 }
 
-// decoded returns the values the server will read for kvs (raw values are unescaped).
-func decoded(lists ...[]KV) url.Values {
-	n := 0
-	for _, kvs := range lists {
-		n += len(kvs)
-	}
+// decoded returns the values the server will read for query and form (raw values are
+// unescaped), for signing. The values share one backing array: a name sent once costs no
+// allocation of its own, and the slices are capped so that adding to one copies it.
+func decoded(query, form []KV) url.Values {
+	n := len(query) + len(form)
 	v := make(url.Values, n)
-	for _, kvs := range lists {
-		addDecoded(v, kvs)
+	backing := make([]string, 0, n)
+	for _, kvs := range [2][]KV{query, form} {
+		for _, kv := range kvs {
+			val := kv.Value
+			if kv.Raw {
+				if d, err := url.QueryUnescape(val); err == nil {
+					val = d
+				}
+			}
+			if prev, seen := v[kv.Name]; seen {
+				v[kv.Name] = append(prev, val)
+				continue
+			}
+			backing = append(backing, val)
+			v[kv.Name] = backing[len(backing)-1 : len(backing) : len(backing)]
+		}
 	}
 	return v
-}
-
-func addDecoded(v url.Values, kvs []KV) {
-	for _, kv := range kvs {
-		val := kv.Value
-		if kv.Raw {
-			if d, err := url.QueryUnescape(val); err == nil {
-				val = d
-			}
-		}
-		v.Add(kv.Name, val)
-	}
 }
 
 // Build encodes and signs a request without sending it.
@@ -198,12 +253,9 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 	if version == "" {
 		version = h.s.APIVersion
 	}
-	business := make([]KV, len(req.Params), len(req.Params)+1)
-	copy(business, req.Params)
-	if !hasKV(business, spec.ParamRegionID) {
-		business = append(business, KV{Name: spec.ParamRegionID, Value: h.cfg.Region})
-	}
-	common := make([]KV, 0, 10)
+	// Common parameters first, then the business ones, in one list that the placements cut
+	// up: split sends kvs[:nc] in the query and the rest in the body.
+	kvs := make([]KV, 0, len(req.Params)+12)
 	now := h.cfg.Now()
 	if !req.Time.IsZero() {
 		now = req.Time
@@ -212,34 +264,42 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 		now = now.Add(-2 * h.s.Wire.TimestampWindow)
 	}
 	if auth != generators.AuthV3 {
-		common = append(common, KV{Name: spec.ParamAction, Value: req.Action}, KV{Name: spec.ParamVersion, Value: version})
+		kvs = append(kvs, KV{Name: spec.ParamAction, Value: req.Action}, KV{Name: spec.ParamVersion, Value: version})
 		if req.Format != "" {
-			common = append(common, KV{Name: spec.ParamFormat, Value: req.Format})
+			kvs = append(kvs, KV{Name: spec.ParamFormat, Value: req.Format})
 		}
 		if auth != generators.AuthUnsigned || ok {
 			pv := signature.V1Params(creds, now)
 			if req.Nonce != "" {
 				pv.Set(spec.ParamSignatureNonce, req.Nonce)
 			}
-			for _, k := range sortedKeys(pv) {
-				common = append(common, KV{Name: k, Value: pv.Get(k)})
+			var spare [8]string
+			for _, k := range sortedKeys(spare[:0], pv) {
+				kvs = append(kvs, KV{Name: k, Value: pv.Get(k)})
 			}
 		}
 	} else if req.Format != "" {
-		common = append(common, KV{Name: spec.ParamFormat, Value: req.Format})
+		kvs = append(kvs, KV{Name: spec.ParamFormat, Value: req.Format})
+	}
+	nc := len(kvs)
+	kvs = append(kvs, req.Params...)
+	if !hasKV(kvs[nc:], spec.ParamRegionID) {
+		kvs = append(kvs, KV{Name: spec.ParamRegionID, Value: h.cfg.Region})
 	}
 	var query, form []KV
 	switch req.Placement {
 	case "form":
-		form = append(append(make([]KV, 0, len(common)+len(business)+1), common...), business...)
+		form = kvs
 	case "split":
-		query, form = common, business
+		// Capped, so that adding the signature to the query cannot overwrite the body's first
+		// parameter.
+		query, form = kvs[:nc:nc], kvs[nc:]
 	default:
-		query = append(append(make([]KV, 0, len(common)+len(business)+1), common...), business...)
+		query = kvs
 	}
 	if auth != generators.AuthV3 && auth != generators.AuthUnsigned {
 		all := decoded(query, form)
-		sig := signature.SignV1(method, creds.AccessKeySecret+"", all)
+		sig := signature.SignV1(method, creds.AccessKeySecret, all)
 		if auth == generators.AuthBadSignature {
 			sig = flip(sig)
 		}
@@ -250,28 +310,29 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 			query = append(query, KV{Name: spec.ParamSignature, Value: sig})
 		}
 	}
-	u := *h.base
-	u.Path = h.s.Wire.Path
-	u.RawQuery = encode(query)
-	full := u.String()
-	var body []byte
+	full := h.requestURL(query)
+	var body string
 	if len(form) > 0 {
-		body = []byte(encode(form))
+		body = encode(form)
 	}
-	hr, err := http.NewRequestWithContext(ctx, method, full, bytes.NewReader(body))
+	hr, err := http.NewRequestWithContext(ctx, method, full, strings.NewReader(body))
 	if err != nil {
 		return nil, Sent{}, fmt.Errorf("cannot build the request: %w", err)
 	}
+	// Canonical names set straight into the fresh header, both values in one array.
+	vals := make([]string, 2)
+	vals[0] = "clbcheck"
+	hr.Header["User-Agent"] = vals[0:1:1]
 	if len(form) > 0 {
-		hr.Header.Set("Content-Type", h.s.Wire.BodyContentType)
+		vals[1] = h.s.Wire.BodyContentType
+		hr.Header["Content-Type"] = vals[1:2:2]
 	}
-	hr.Header.Set("User-Agent", "clbcheck")
 	if auth == generators.AuthV3 {
 		hr.Header.Set(signature.HeaderAction, req.Action)
 		hr.Header.Set(signature.HeaderVersion, version)
 		hr.Host = h.base.Host
 		hr.Header.Set("Host", h.base.Host)
-		if err := signature.SignV3(hr, body, creds, now, req.Nonce); err != nil {
+		if err := signature.SignV3(hr, []byte(body), creds, now, req.Nonce); err != nil {
 			return nil, Sent{}, fmt.Errorf("cannot sign the request with V3: %w", err)
 		}
 		if v3bad {
@@ -280,7 +341,7 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 		}
 		hr.Header.Del("Host")
 	}
-	sent := Sent{Method: method, URL: full, Body: string(body), Headers: make(map[string]string, len(hr.Header))}
+	sent := Sent{Method: method, URL: full, Body: body, Headers: make(map[string]string, len(hr.Header))}
 	for k := range hr.Header {
 		sent.Headers[k] = hr.Header.Get(k)
 	}
@@ -309,8 +370,8 @@ func hasKV(kvs []KV, name string) bool {
 	return false
 }
 
-func sortedKeys(v url.Values) []string {
-	keys := make([]string, 0, len(v))
+// sortedKeys appends the names of v to keys, sorted.
+func sortedKeys(keys []string, v url.Values) []string {
 	for k := range v {
 		keys = append(keys, k)
 	}
