@@ -5,8 +5,9 @@
 #
 # Two things stand between package fuzz and compile_native_go_fuzzer, and both are worked around
 # on a staging copy, never on the checkout itself:
-#   - go-118-fuzz-build compiles the package without its _test.go files, and the targets and
-#     their helpers all live in _test.go files: the copy renames them (x_test.go -> x_test_fuzzsrc.go).
+#   - go-118-fuzz-build turns only the file that defines the target into ordinary source, and
+#     the targets' helpers live in other _test.go files: the copy renames them all
+#     (x_test.go -> x_test_fuzzsrc.go).
 #   - compile_native_go_fuzzer finds a target by grepping the package directory for its name,
 #     and the package names its targets in comments and corpus paths too: in the copy the target
 #     is renamed OSS<Target> (OSSFuzzWire, ...), a name nothing else mentions.
