@@ -26,7 +26,9 @@
 # "N passed, N failed".
 #
 # Environment: CC/CXX (default: clang/clang++, else the newest clang-NN found), GO (default go),
-# CLBCHECK_OSSFUZZ_KEEP=1 keeps the temporary directory and prints where it is.
+# CLBCHECK_OSSFUZZ_REV=<commit> builds that commit instead of the work tree (useful while the
+# work tree holds unfinished edits), CLBCHECK_OSSFUZZ_KEEP=1 keeps the temporary directory and
+# prints where it is.
 set -euo pipefail
 
 # The default branch of github.com/AdamKorcz/go-118-fuzz-build as the module proxy serves it; the
@@ -127,10 +129,15 @@ if [ "$GO" != go ]; then
 fi
 
 # COPY . $SRC/clbcheck and COPY .clusterfuzzlite/build.sh $SRC/, as in the Dockerfile.
-# What is copied: the files git tracks plus untracked ones it does not ignore (so local edits
-# are built, but not bin/ or out/); everything when the checkout is not a git work tree.
+# What is copied: with CLBCHECK_OSSFUZZ_REV set, that commit (git archive); otherwise the files
+# git tracks plus untracked ones it does not ignore (so local edits are built, but not bin/ or
+# out/); everything when the checkout is not a git work tree.
 mkdir "$SRC/clbcheck"
-if git -C "$repo" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+if [ -n "${CLBCHECK_OSSFUZZ_REV:-}" ]; then
+	git -C "$repo" archive --format=tar "$CLBCHECK_OSSFUZZ_REV" | tar -C "$SRC/clbcheck" -xf - ||
+		die "could not export $CLBCHECK_OSSFUZZ_REV with git archive"
+	cp "$SRC/clbcheck/.clusterfuzzlite/build.sh" "$SRC/build.sh"
+elif git -C "$repo" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 	# (--ignore-failed-read: a tracked file deleted in the work tree is simply not copied)
 	(cd "$repo" && git ls-files -z -c -o --exclude-standard |
 		tar --null --no-recursion --ignore-failed-read -T - -cf - 2>/dev/null) |
@@ -138,7 +145,7 @@ if git -C "$repo" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 else
 	tar -C "$repo" -cf - . | tar -C "$SRC/clbcheck" -xf -
 fi
-cp "$repo/.clusterfuzzlite/build.sh" "$SRC/build.sh"
+[ -f "$SRC/build.sh" ] || cp "$repo/.clusterfuzzlite/build.sh" "$SRC/build.sh"
 
 targets=$(sed -n 's/^TARGETS="\([^"]*\)".*/\1/p' "$SRC/build.sh")
 [ -n "$targets" ] || die "found no TARGETS=\"...\" line in build.sh"
