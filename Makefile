@@ -29,6 +29,12 @@ sdk-check: build
 fuzz:
 	./fuzz/run.sh $(FUZZTIME)
 
+# Builds the ClusterFuzzLite/OSS-Fuzz targets with the real .clusterfuzzlite/build.sh, without
+# Docker, and runs each libFuzzer binary for FUZZ_OSS_SECONDS (default 5). Needs clang.
+.PHONY: fuzz-oss
+fuzz-oss:
+	./.clusterfuzzlite/local.sh $(or $(FUZZ_OSS_SECONDS),5)
+
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
