@@ -94,39 +94,87 @@ func CheckTimestamp(value string, now time.Time, window time.Duration) error {
 	return nil
 }
 
-// sortedNamesOnStack is how many names the signers sort without allocating; requests to this
-// API carry fewer.
-const sortedNamesOnStack = 64
+// param is one name of a request with its values.
+type param struct {
+	name   string
+	values []string
+}
 
-// sortedNames appends the names of params but skip to dst and sorts them in the order of their
-// percent-encodings, which is the order the canonical query lists them in.
-func sortedNames(dst []string, params url.Values, skip string) []string {
-	plain := true
-	for name := range params {
+// paramsOnStack is how many parameters the signers sort without allocating; requests to this
+// API rarely carry more.
+const paramsOnStack = 32
+
+// sortedParams appends the parameters of params but skip to dst, in the order of their
+// percent-encoded names, which is the order the canonical query lists them in.
+func sortedParams(dst []param, params url.Values, skip string) []param {
+	var spare [paramsOnStack]param
+	ps := spare[:0]
+	for name, values := range params {
 		if skip != "" && name == skip {
 			continue
 		}
-		dst = append(dst, name)
-		plain = plain && isPlain(name)
+		ps = append(ps, param{name, values})
 	}
-	if plain {
-		// Names made of unreserved bytes only are their own encodings.
-		slices.Sort(dst)
-	} else {
-		slices.SortFunc(dst, compareEncoded)
+	if len(ps) > 1<<8 {
+		slices.SortFunc(ps, func(a, b param) int { return compareEncoded(a.name, b.name) })
+		return append(dst, ps...)
+	}
+	// Most names differ within their first seven bytes, so those bytes (as their encodings
+	// order them) and the position in ps make one number per name, and numbers sort much
+	// faster than strings.
+	var spareKeys [paramsOnStack]uint64
+	keys := spareKeys[:0]
+	for i := range ps {
+		keys = append(keys, headKey(ps[i].name)|uint64(i))
+	}
+	slices.Sort(keys)
+	start := len(dst)
+	for _, k := range keys {
+		dst = append(dst, ps[k&0xff])
+	}
+	// Names whose heads tie are next to each other now; put each such run in order.
+	sorted := dst[start:]
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && keys[j]>>8 == keys[i]>>8 {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(sorted[i:j], func(a, b param) int { return compareEncoded(a.name, b.name) })
+		}
+		i = j
 	}
 	return dst
 }
 
-// isPlain reports whether percent-encoding leaves s unchanged.
-func isPlain(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !unreservedSet[s[i]] {
-			return false
+// headKey puts the ranks (encodedRank) of the first seven bytes of s in the top seven bytes of
+// a number, zeros standing for missing bytes. If headKey(a) < headKey(b), the encoding of a
+// sorts before that of b; equal keys say nothing.
+func headKey(s string) uint64 {
+	var k uint64
+	for i := 0; i < 7; i++ {
+		k <<= 8
+		if i < len(s) {
+			k |= uint64(encodedRank[s[i]])
 		}
 	}
-	return true
+	return k << 8
 }
+
+// encodedRank numbers the bytes in the order compareEncoded gives them: escaped bytes (whose
+// encodings start with '%') by value, then the unreserved ones by value.
+var encodedRank = func() (rank [256]byte) {
+	var n byte
+	for _, unres := range []bool{false, true} {
+		for c := 0; c < 256; c++ {
+			if unreservedSet[c] == unres {
+				rank[c] = n
+				n++
+			}
+		}
+	}
+	return rank
+}()
 
 // compareEncoded compares PercentEncode(a) with PercentEncode(b) without encoding either.
 // Up to the first byte where a and b differ the encodings agree. There, an unreserved byte is
@@ -160,11 +208,10 @@ func encodedKey(c byte) int {
 // one pair per value, in the order the values appear in the slice; a name
 // mapped to an empty slice contributes a single "name=".
 func canonicalQuery(params url.Values, skip string) string {
-	var spare [sortedNamesOnStack]string
-	names := sortedNames(spare[:0], params, skip)
+	var spare [paramsOnStack]param
 	var b strings.Builder
-	for _, name := range names {
-		values := params[name]
+	for _, p := range sortedParams(spare[:0], params, skip) {
+		name, values := p.name, p.values
 		if len(values) == 0 {
 			values = emptyValue
 		}

@@ -48,3 +48,13 @@ var unreservedSet = func() (set [256]bool) {
 	}
 	return set
 }()
+
+// unreservedByte is unreservedSet as 0 and 1, for testing several bytes with one expression.
+var unreservedByte = func() (set [256]uint8) {
+	for c, ok := range unreservedSet {
+		if ok {
+			set[c] = 1
+		}
+	}
+	return set
+}()

@@ -3,7 +3,9 @@ package signature
 import (
 	"math/rand"
 	"net/url"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -82,7 +84,7 @@ func TestCompareEncodedMatchesEncodedOrder(t *testing.T) {
 // More names than sortedNames keeps on the stack, some plain and some not.
 func TestStringToSignV1ManyNames(t *testing.T) {
 	params := url.Values{}
-	for i := 0; i < 3*sortedNamesOnStack; i++ {
+	for i := 0; i < 3*paramsOnStack; i++ {
 		name := "P" + strings.Repeat("x", i%7) + string(rune('A'+i%26)) + string(rune('0'+i/26))
 		if i%5 == 0 {
 			name += " *"
@@ -119,4 +121,48 @@ func referenceCanonicalQuery(params url.Values) string {
 		return ni < nj
 	})
 	return strings.Join(pairs, "&")
+}
+
+// Names are sorted through the ranks of their first seven bytes; names that share them,
+// names that are prefixes of others, escaped bytes and more names than the keys can number
+// must still come out in the order of their encodings.
+func TestSortedParamsOrder(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	stems := []string{"", "Health", "HealthCheck", "Signatur", "Signature", "Tag.1.", "Ver", "Version", "a b", "\x00"}
+	for _, alphabet := range []string{"aZ09-_.~", "aZ09-_.~ %&=+*/:\x00\x7f\xff"} {
+		for i := 0; i < 500; i++ {
+			params := url.Values{}
+			n := rng.Intn(40)
+			if i%50 == 0 {
+				n = 300
+			}
+			for j := 0; j < n; j++ {
+				b := []byte(stems[rng.Intn(len(stems))])
+				for k := rng.Intn(4); k > 0; k-- {
+					b = append(b, alphabet[rng.Intn(len(alphabet))])
+				}
+				params.Add(string(b), strconv.Itoa(j))
+			}
+			var got []string
+			for _, p := range sortedParams(nil, params, "Signature") {
+				got = append(got, p.name)
+				if !slices.Equal(p.values, params[p.name]) {
+					t.Fatalf("%s carries %v, want %v", p.name, p.values, params[p.name])
+				}
+			}
+			var want []string
+			for name := range params {
+				if name != "Signature" {
+					want = append(want, name)
+				}
+			}
+			slices.SortFunc(want, func(a, b string) int { return strings.Compare(PercentEncode(a), PercentEncode(b)) })
+			if !slices.Equal(got, want) {
+				t.Fatalf("got %q\nwant %q", got, want)
+			}
+			if got, want := CanonicalQueryV1(params), referenceCanonicalQuery(params); got != want {
+				t.Fatalf("canonical query:\n got %q\nwant %q", got, want)
+			}
+		}
+	}
 }

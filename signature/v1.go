@@ -52,12 +52,11 @@ func StringToSignV1(method string, params url.Values) string {
 // and '=' into "%25", "%26" and "%3D", so each byte of a name or value is written once,
 // either as itself or as "%25" and two hex digits.
 func appendStringToSignV1(dst []byte, method string, params url.Values) []byte {
-	var spare [sortedNamesOnStack]string
-	names := sortedNames(spare[:0], params, paramSignature)
+	var spare [paramsOnStack]param
 	dst = appendUpper(dst, method)
 	dst = append(dst, "&%2F&"...)
-	for i, name := range names {
-		values := params[name]
+	for i, p := range sortedParams(spare[:0], params, paramSignature) {
+		name, values := p.name, p.values
 		if len(values) == 0 {
 			values = emptyValue
 		}
@@ -96,17 +95,33 @@ func appendUpper(dst []byte, s string) []byte {
 // appendTwiceEncoded appends PercentEncode(PercentEncode(s)) without the intermediate text.
 func appendTwiceEncoded(dst []byte, s string) []byte {
 	const hex = "0123456789ABCDEF"
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if unreservedSet[c] {
-			continue
+	for {
+		i := plainSpan(s)
+		dst = append(dst, s[:i]...)
+		if i == len(s) {
+			return dst
 		}
-		dst = append(dst, s[start:i]...)
+		c := s[i]
 		dst = append(dst, '%', '2', '5', hex[c>>4], hex[c&0x0f])
-		start = i + 1
+		s = s[i+1:]
 	}
-	return append(dst, s[start:]...)
+}
+
+// plainSpan returns the length of the longest prefix of s made of unreserved bytes. Most text
+// that is signed is plain, so it looks at eight bytes per step while it can.
+func plainSpan(s string) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		b := s[i : i+8]
+		if unreservedByte[b[0]]&unreservedByte[b[1]]&unreservedByte[b[2]]&unreservedByte[b[3]]&
+			unreservedByte[b[4]]&unreservedByte[b[5]]&unreservedByte[b[6]]&unreservedByte[b[7]] == 0 {
+			break
+		}
+	}
+	for i < len(s) && unreservedSet[s[i]] {
+		i++
+	}
+	return i
 }
 
 // The text to sign is built in a reused buffer; buffers grown past maxPooledBuffer by an odd
