@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -50,6 +51,10 @@ type Options struct {
 	ReportPath string
 	// RunID tags created resources; default random.
 	RunID string
+	// RefusalBatch is how many refused cases a worker confirms with one listing of their load
+	// balancer's listeners (see DefaultRefusalBatch); 1 reads each refused case's port back
+	// right after it. Negative values mean 1.
+	RefusalBatch int
 	// KeepResources skips the final cleanup (debugging only).
 	KeepResources bool
 	// Now is the clock (tests).
@@ -117,6 +122,9 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	if opts.Checks == nil {
 		opts.Checks = DefaultChecks()
 	}
+	if opts.RefusalBatch == 0 {
+		opts.RefusalBatch = DefaultRefusalBatch
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -170,11 +178,21 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for c := range jobs {
-				res := r.runCase(ctx, c)
+			emit := func(c generators.Case, res caseOutcome) {
 				if res.Verdict == Fail && c.Shrink != nil {
 					res = r.shrink(ctx, c, res)
 				}
+				results <- res.CaseResult
+			}
+			var pending []pendingRefusal
+			flush := func() {
+				for i, res := range r.settle(ctx, pending) {
+					emit(pending[i].c, res)
+				}
+				pending = pending[:0]
+			}
+			for c := range jobs {
+				res := r.runCase(ctx, c, true)
 				if res.unreachable {
 					if unreachable.Add(1) >= 5 {
 						fatal.CompareAndSwap(nil, res.err)
@@ -182,8 +200,16 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 				} else {
 					unreachable.Store(0)
 				}
-				results <- res.CaseResult
+				if res.refused != nil {
+					pending = append(pending, pendingRefusal{out: res, c: c, resp: res.resp, l: *res.refused})
+					if len(pending) >= r.opts.RefusalBatch {
+						flush()
+					}
+					continue
+				}
+				emit(c, res)
 			}
+			flush()
 		}()
 	}
 	go func() {
@@ -273,12 +299,18 @@ type runner struct {
 	sent *counted // every request of the run, for the request budget
 	port atomic.Int64
 	uniq atomic.Int64
+	// listing says whether listings of listener ports can confirm refusals (refusals.go).
+	listing atomic.Int32
 }
 
 type caseOutcome struct {
 	CaseResult
 	unreachable bool
 	err         error
+	// refused is set when the case still waits for its no-state-change check, on this
+	// listener; resp is the judged answer, for the reproduction lines.
+	refused *target.ListenerKey
+	resp    *target.Response
 }
 
 // nextPort hands out listener ports for cases, cycling through a high range.
@@ -374,7 +406,9 @@ func (r *runner) deleteListener(ctx context.Context, l target.ListenerKey) {
 	}
 }
 
-func (r *runner) runCase(ctx context.Context, c generators.Case) (out caseOutcome) {
+// runCase runs one case. With batch, a refused case whose port was free is returned
+// unfinished (refused set) for settle to confirm with others.
+func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (out caseOutcome) {
 	start := time.Now()
 	res := &out.CaseResult
 	res.ID, res.Scenario, res.Category, res.Seed, res.Size = c.ID, c.Scenario, string(c.Category), c.Seed, c.Size()
@@ -519,6 +553,8 @@ func (r *runner) runCase(ctx context.Context, c generators.Case) (out caseOutcom
 		res.Checks = append(res.Checks, CheckResult{Check: "case-integrity", Verdict: Fail, Message: "the harness generated a case that does not break what it claims: " + err.Error()})
 	}
 	j := &judgement{s: r.s, c: c, expect: expect, resp: resp, profile: r.opts.Profile}
+	// Room for every check at once: the list would otherwise be copied as it grows.
+	res.Checks = slices.Grow(res.Checks, len(Registry)+2)
 	for _, info := range Registry {
 		cfg := r.opts.Checks[info.Name]
 		if !cfg.Enabled {
@@ -543,9 +579,21 @@ func (r *runner) runCase(ctx context.Context, c generators.Case) (out caseOutcom
 				res.Checks = append(res.Checks, r.severity(r.checkCreated(ctx, c, kvs, lref), r.opts.Checks[CheckListenerCreated]))
 			}
 		} else if r.enabled(CheckNoStateChange) {
+			if batch && len(cleanup) == 0 && r.batching() {
+				out.refused, out.resp = &lref, resp
+				return out
+			}
 			res.Checks = append(res.Checks, r.severity(r.checkUnchanged(ctx, lref, before, len(cleanup) > 0), r.opts.Checks[CheckNoStateChange]))
 		}
 	}
+	r.conclude(&out, c, resp)
+	return out
+}
+
+// conclude sets the verdict of a case from its checks, and its reproduction lines when it did
+// not pass.
+func (r *runner) conclude(out *caseOutcome, c generators.Case, resp *target.Response) {
+	res := &out.CaseResult
 	res.Verdict = Pass
 	for _, cr := range res.Checks {
 		switch {
@@ -560,7 +608,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case) (out caseOutcom
 		// the bookkeeping of a passing case.
 		res.Repro = r.repro(c, resp)
 	}
-	return out
+	out.refused, out.resp = nil, nil
 }
 
 func (r *runner) enabled(name string) bool { return r.opts.Checks[name].Enabled }
@@ -601,6 +649,7 @@ func (r *runner) checkCreated(ctx context.Context, c generators.Case, kvs []targ
 	if st := str(d.Fields[spec.FieldStatus]); st != spec.StatusStopped {
 		return fail("a new listener must be stopped", spec.StatusStopped, st, false)
 	}
+	r.witnessListing(ctx, l)
 	desc := r.s.Operation(spec.ActionDescribeHTTPSListener)
 	get := func(name string) (string, bool) {
 		for _, kv := range kvs {
@@ -763,7 +812,7 @@ func (r *runner) shrink(ctx context.Context, c generators.Case, res caseOutcome)
 		if cand.Size() > best.Size() {
 			continue
 		}
-		cr := r.runCase(ctx, cand)
+		cr := r.runCase(ctx, cand, false)
 		if cr.Verdict == Fail && failingChecks(cr.CaseResult) == want {
 			best, bestRes = cand, cr
 			next = cand.Shrink
