@@ -87,7 +87,7 @@ func CheckedStates() []string {
 	return out
 }
 
-func (e *Emulator) createListener(req *request, op *spec.Operation) (map[string]any, *apiError) {
+func (e *Emulator) createListener(req *request, op *spec.Operation) (answer, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	port, _ := strconv.Atoi(req.value(spec.ParamListenerPort))

@@ -33,7 +33,7 @@ type Emulator struct {
 	ops map[string]opFunc
 }
 
-type opFunc func(req *request, op *spec.Operation) (map[string]any, *apiError)
+type opFunc func(req *request, op *spec.Operation) (answer, *apiError)
 
 // New builds an emulator from a configuration. When cfg.StateFile is set, the state is loaded
 // from it (a missing file starts empty; a corrupt one is an error wrapping ErrCorruptState).

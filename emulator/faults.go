@@ -575,20 +575,21 @@ func (in *injector) created(l *listener) {
 }
 
 // describe applies the faults to a listener's attributes as Describe reports them.
-func (in *injector) describe(s *spec.Spec, out map[string]any) {
+func (in *injector) describe(s *spec.Spec, out orderedMap) orderedMap {
 	if in == nil {
-		return
+		return out
 	}
 	if in.on[swDescribeStaleStatus] {
-		out[spec.FieldStatus] = spec.StatusStopped
+		out = out.set(spec.FieldStatus, spec.StatusStopped)
 	}
 	if in.on[swDescribeDefaults] {
 		for _, p := range s.UnderTest.Parameters {
 			if p.Default != nil && p.List == nil && !p.Common {
-				out[p.Name] = *p.Default
+				out = out.set(p.Name, *p.Default)
 			}
 		}
 	}
+	return out
 }
 
 // acceptsSignature reports whether a V1 request passes the signature check anyway.

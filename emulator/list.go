@@ -9,7 +9,7 @@ import (
 // describeLoadBalancers lists the caller's instances of the request's region, keeping only
 // those that carry every tag the request names (a tag given without a value matches any value)
 // and, when LoadBalancerId is given, only the ids it lists.
-func (e *Emulator) describeLoadBalancers(req *request, op *spec.Operation) (map[string]any, *apiError) {
+func (e *Emulator) describeLoadBalancers(req *request, op *spec.Operation) (answer, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	want := requestTags(req, op)

@@ -122,7 +122,7 @@ func (e *Emulator) findLB(req *request, id string) (*regionState, *instance) {
 	return nil, nil
 }
 
-func (e *Emulator) createLoadBalancer(req *request, op *spec.Operation) (map[string]any, *apiError) {
+func (e *Emulator) createLoadBalancer(req *request, op *spec.Operation) (answer, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	r := e.state.region(req.caller.accountID, req.region, true)
@@ -173,7 +173,7 @@ func orDefault(v, d string) string {
 	return v
 }
 
-func (e *Emulator) describeLoadBalancer(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+func (e *Emulator) describeLoadBalancer(req *request, _ *spec.Operation) (answer, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	_, lb, ae := e.loadBalancer(req)
@@ -211,7 +211,7 @@ func sortedPorts(lb *instance) []int {
 	return ports
 }
 
-func (e *Emulator) deleteLoadBalancer(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+func (e *Emulator) deleteLoadBalancer(req *request, _ *spec.Operation) (answer, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	r, lb, ae := e.loadBalancer(req)
@@ -277,7 +277,7 @@ func fingerprint(cert *x509.Certificate) string {
 	return strings.Join(parts, ":")
 }
 
-func (e *Emulator) uploadServerCertificate(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+func (e *Emulator) uploadServerCertificate(req *request, _ *spec.Operation) (answer, *apiError) {
 	cert, ok := parseCertificate(req.value(spec.ParamServerCertificate))
 	if !ok {
 		return nil, e.neighbourError("certificate-format", "")
@@ -292,7 +292,7 @@ func (e *Emulator) uploadServerCertificate(req *request, _ *spec.Operation) (map
 	return e.storeCertificate(req, cert, false, req.value(spec.ParamServerCertificateName), orDefault(req.value(paramStandardType), standardInternational))
 }
 
-func (e *Emulator) uploadCACertificate(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+func (e *Emulator) uploadCACertificate(req *request, _ *spec.Operation) (answer, *apiError) {
 	cert, ok := parseCertificate(req.value(spec.ParamCACertificate))
 	if !ok {
 		return nil, e.neighbourError("certificate-format", "the CA certificate")
@@ -300,7 +300,7 @@ func (e *Emulator) uploadCACertificate(req *request, _ *spec.Operation) (map[str
 	return e.storeCertificate(req, cert, true, req.value(spec.ParamCACertificateName), standardInternational)
 }
 
-func (e *Emulator) storeCertificate(req *request, cert *x509.Certificate, ca bool, name, standard string) (map[string]any, *apiError) {
+func (e *Emulator) storeCertificate(req *request, cert *x509.Certificate, ca bool, name, standard string) (answer, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	r := e.state.region(req.caller.accountID, req.region, true)
@@ -325,7 +325,7 @@ func (e *Emulator) storeCertificate(req *request, cert *x509.Certificate, ca boo
 	}, nil
 }
 
-func (e *Emulator) createACL(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+func (e *Emulator) createACL(req *request, _ *spec.Operation) (answer, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	r := e.state.region(req.caller.accountID, req.region, true)
@@ -343,7 +343,7 @@ func (e *Emulator) createACL(req *request, _ *spec.Operation) (map[string]any, *
 	return map[string]any{spec.FieldACLID: a.ID}, nil
 }
 
-func (e *Emulator) addACLEntry(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+func (e *Emulator) addACLEntry(req *request, _ *spec.Operation) (answer, *apiError) {
 	var raw []struct {
 		Entry   string `json:"entry"`
 		Comment string `json:"comment"`
@@ -390,7 +390,7 @@ func (e *Emulator) addACLEntry(req *request, _ *spec.Operation) (map[string]any,
 }
 
 func (e *Emulator) createGroup(masterSlave bool) opFunc {
-	return func(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+	return func(req *request, _ *spec.Operation) (answer, *apiError) {
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		_, lb, ae := e.loadBalancer(req)
@@ -445,7 +445,7 @@ func indexed(req *request, name string) []string {
 	return out
 }
 
-func (e *Emulator) createTLSPolicy(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+func (e *Emulator) createTLSPolicy(req *request, _ *spec.Operation) (answer, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	r := e.state.region(req.caller.accountID, req.region, true)
@@ -479,7 +479,7 @@ func (e *Emulator) busy() *apiError {
 	return e.neighbourError("listener-configuring", "")
 }
 
-func (e *Emulator) startListener(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+func (e *Emulator) startListener(req *request, _ *spec.Operation) (answer, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	_, l, ae := e.listener(req)
@@ -500,7 +500,7 @@ func (e *Emulator) startListener(req *request, _ *spec.Operation) (map[string]an
 	return map[string]any{}, nil
 }
 
-func (e *Emulator) stopListener(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+func (e *Emulator) stopListener(req *request, _ *spec.Operation) (answer, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	_, l, ae := e.listener(req)
@@ -518,7 +518,7 @@ func (e *Emulator) stopListener(req *request, _ *spec.Operation) (map[string]any
 	return map[string]any{}, nil
 }
 
-func (e *Emulator) deleteListener(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+func (e *Emulator) deleteListener(req *request, _ *spec.Operation) (answer, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	lb, l, ae := e.listener(req)
@@ -535,12 +535,25 @@ func (e *Emulator) deleteListener(req *request, _ *spec.Operation) (map[string]a
 	return map[string]any{}, nil
 }
 
-// attributes renders a listener as DescribeLoadBalancerHTTPSListenerAttribute returns it:
-// every stored attribute under its create parameter name (integers as numbers), then the
-// status and the lists.
-func (e *Emulator) attributes(l *listener) map[string]any {
+// attributes renders a listener as DescribeLoadBalancerHTTPSListenerAttribute returns it,
+// its fields sorted by name: every stored attribute under its create parameter name (integers
+// as numbers), then the status and the lists. Only the status changes once a listener exists,
+// so the rest is rendered on first use and copied afterwards. Callers hold e.mu.
+func (e *Emulator) attributes(l *listener) orderedMap {
+	if l.view == nil {
+		l.view = e.listenerView(l)
+	}
+	out := make(orderedMap, len(l.view), len(l.view)+1)
+	copy(out, l.view)
+	out = out.set(spec.FieldStatus, e.status(l))
+	return e.inj.describe(e.spec, out)
+}
+
+// listenerView is what attributes copies: the fixed fields of a listener, sorted by name. Its
+// lists are its own and nothing writes to them, so answers may share them.
+func (e *Emulator) listenerView(l *listener) orderedMap {
 	op := e.spec.UnderTest
-	out := map[string]any{}
+	out := make(map[string]any, len(l.Attributes)+8)
 	for name, v := range l.Attributes {
 		if p := op.Param(name); p != nil && p.IsInteger() {
 			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
@@ -551,7 +564,6 @@ func (e *Emulator) attributes(l *listener) map[string]any {
 		out[name] = v
 	}
 	out[spec.ParamListenerPort] = l.Port
-	out[spec.FieldStatus] = e.status(l)
 	acls := append([]string{}, l.ACLIDs...)
 	out["AclIds"] = map[string]any{spec.ParamACLID: acls}
 	certs := []any{}
@@ -562,11 +574,10 @@ func (e *Emulator) attributes(l *listener) map[string]any {
 	out["Tags"] = map[string]any{spec.ParamTag: tagItems(l.Tags)}
 	out["Rules"] = map[string]any{"Rule": []any{}}
 	out["DomainExtensions"] = map[string]any{"DomainExtension": []any{}}
-	e.inj.describe(e.spec, out)
-	return out
+	return sortedFields(out)
 }
 
-func (e *Emulator) describeListener(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+func (e *Emulator) describeListener(req *request, _ *spec.Operation) (answer, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	_, l, ae := e.listener(req)
@@ -576,7 +587,7 @@ func (e *Emulator) describeListener(req *request, _ *spec.Operation) (map[string
 	return e.attributes(l), nil
 }
 
-func (e *Emulator) describeListeners(req *request, _ *spec.Operation) (map[string]any, *apiError) {
+func (e *Emulator) describeListeners(req *request, _ *spec.Operation) (answer, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	r := e.state.region(req.caller.accountID, req.region, false)

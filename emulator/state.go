@@ -108,6 +108,8 @@ type listener struct {
 	Running      bool              `json:"running"`
 	PendingUntil time.Time         `json:"pendingUntil,omitempty"`
 	Created      time.Time         `json:"created"`
+
+	view orderedMap // what Describe shows of it but the status (see attributes); not stored
 }
 
 // certRef is a certificate bound to a listener.

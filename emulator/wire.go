@@ -399,20 +399,38 @@ func (e *Emulator) writeError(w http.ResponseWriter, req *request, ae *apiError)
 	e.write(w, req, ae.Status, "Error", body)
 }
 
-// writeOK renders a success answer: the fields of out plus RequestId, never a Code.
-func (e *Emulator) writeOK(w http.ResponseWriter, req *request, out map[string]any) {
-	body := orderedMap{{spec.FieldRequestID, req.id}}
-	keys := make([]string, 0, len(out))
-	for k := range out {
-		if k != spec.FieldRequestID && k != spec.FieldCode {
-			keys = append(keys, k)
+// answer is what an operation returns on success: a map[string]any, whose fields are
+// rendered sorted by name, or an orderedMap already sorted that way.
+type answer = any
+
+// writeOK renders a success answer: RequestId, then the fields of out, never a Code.
+func (e *Emulator) writeOK(w http.ResponseWriter, req *request, out answer) {
+	var body orderedMap
+	switch t := out.(type) {
+	case orderedMap:
+		body = make(orderedMap, 1, len(t)+1)
+		for _, f := range t {
+			if f.k != spec.FieldRequestID && f.k != spec.FieldCode {
+				body = append(body, f)
+			}
 		}
+	case map[string]any:
+		body = make(orderedMap, 1, len(t)+1)
+		for k, v := range t {
+			if k != spec.FieldRequestID && k != spec.FieldCode {
+				body = append(body, kv{k, v})
+			}
+		}
+		sortByName(body[1:])
+	default:
+		body = make(orderedMap, 1)
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		body = append(body, kv{k, out[k]})
+	body[0] = kv{spec.FieldRequestID, req.id}
+	root := ""
+	if req.format == formatXML {
+		root = req.action + "Response"
 	}
-	e.write(w, req, http.StatusOK, req.action+"Response", body)
+	e.write(w, req, http.StatusOK, root, body)
 }
 
 func (e *Emulator) write(w http.ResponseWriter, req *request, status int, xmlRoot string, body orderedMap) {
@@ -470,6 +488,30 @@ type kv struct {
 
 type orderedMap []kv
 
+// sortedFields lists the fields of m sorted by name, as json.Marshal and writeXML order them.
+func sortedFields(m map[string]any) orderedMap {
+	out := make(orderedMap, 0, len(m))
+	for k, v := range m {
+		out = append(out, kv{k, v})
+	}
+	sortByName(out)
+	return out
+}
+
+func sortByName(m orderedMap) {
+	slices.SortFunc(m, func(a, b kv) int { return strings.Compare(a.k, b.k) })
+}
+
+// set gives field k the value v in m, which is sorted by name and stays so.
+func (m orderedMap) set(k string, v any) orderedMap {
+	i, found := slices.BinarySearchFunc(m, k, func(f kv, k string) int { return strings.Compare(f.k, k) })
+	if found {
+		m[i].v = v
+		return m
+	}
+	return slices.Insert(m, i, kv{k, v})
+}
+
 func (m orderedMap) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	if err := m.appendJSON(&b); err != nil {
@@ -486,17 +528,77 @@ func (m orderedMap) appendJSON(b *bytes.Buffer) error {
 		}
 		appendJSONString(b, p.k)
 		b.WriteByte(':')
-		if sv, ok := p.v.(string); ok {
-			appendJSONString(b, sv)
-			continue
+		if err := appendJSONValue(b, p.v); err != nil {
+			return err
 		}
-		v, err := json.Marshal(p.v)
+	}
+	b.WriteByte('}')
+	return nil
+}
+
+// appendJSONValue writes v as json.Marshal would. The types answers are made of are written
+// here; anything else is left to json.Marshal.
+func appendJSONValue(b *bytes.Buffer, v any) error {
+	switch t := v.(type) {
+	case string:
+		appendJSONString(b, t)
+	case int:
+		b.Write(strconv.AppendInt(b.AvailableBuffer(), int64(t), 10))
+	case int64:
+		b.Write(strconv.AppendInt(b.AvailableBuffer(), t, 10))
+	case bool:
+		b.Write(strconv.AppendBool(b.AvailableBuffer(), t))
+	case nil:
+		b.WriteString("null")
+	case orderedMap:
+		return t.appendJSON(b)
+	case map[string]any:
+		if t == nil {
+			b.WriteString("null")
+			return nil
+		}
+		if len(t) == 1 {
+			// The usual wrapper of a list: no need to sort.
+			for k, x := range t {
+				return orderedMap{{k, x}}.appendJSON(b)
+			}
+		}
+		return sortedFields(t).appendJSON(b)
+	case []any:
+		if t == nil {
+			b.WriteString("null")
+			return nil
+		}
+		b.WriteByte('[')
+		for i, x := range t {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if err := appendJSONValue(b, x); err != nil {
+				return err
+			}
+		}
+		b.WriteByte(']')
+	case []string:
+		if t == nil {
+			b.WriteString("null")
+			return nil
+		}
+		b.WriteByte('[')
+		for i, s := range t {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			appendJSONString(b, s)
+		}
+		b.WriteByte(']')
+	default:
+		out, err := json.Marshal(v)
 		if err != nil {
 			return err
 		}
-		b.Write(v)
+		b.Write(out)
 	}
-	b.WriteByte('}')
 	return nil
 }
 

@@ -1,6 +1,10 @@
 package emulator
 
 import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"math/rand"
 	"net/http"
 	"testing"
 )
@@ -15,5 +19,99 @@ func TestHeaderKeysAreCanonical(t *testing.T) {
 		if got := http.CanonicalHeaderKey(sent); got != key {
 			t.Errorf("%q is canonically %q, the emulator uses %q", sent, got, key)
 		}
+	}
+}
+
+// randomAnswerValue builds a value of the shapes answers are made of, with strings that need
+// escaping now and then, and now and then a type appendJSONValue leaves to json.Marshal.
+func randomAnswerValue(rng *rand.Rand, depth int) any {
+	str := func() string {
+		const alphabet = "abcXYZ09 <>&\"\\\n\x01\u2028é\xff"
+		b := make([]byte, rng.Intn(6))
+		for i := range b {
+			b[i] = alphabet[rng.Intn(len(alphabet))]
+		}
+		return string(b)
+	}
+	kind := rng.Intn(12)
+	if depth > 3 {
+		kind %= 5
+	}
+	switch kind {
+	case 0:
+		return str()
+	case 1:
+		return rng.Intn(2000) - 1000
+	case 2:
+		return rng.Int63() - rng.Int63()
+	case 3:
+		return rng.Intn(2) == 0
+	case 4:
+		if rng.Intn(3) == 0 {
+			return nil
+		}
+		return 1.5
+	case 5, 6:
+		if rng.Intn(8) == 0 {
+			return map[string]any(nil)
+		}
+		m := map[string]any{}
+		for range rng.Intn(5) {
+			m[str()] = randomAnswerValue(rng, depth+1)
+		}
+		return m
+	case 7:
+		if rng.Intn(8) == 0 {
+			return []any(nil)
+		}
+		l := []any{}
+		for range rng.Intn(4) {
+			l = append(l, randomAnswerValue(rng, depth+1))
+		}
+		return l
+	case 8:
+		if rng.Intn(8) == 0 {
+			return []string(nil)
+		}
+		l := []string{}
+		for range rng.Intn(4) {
+			l = append(l, str())
+		}
+		return l
+	case 9:
+		m := map[string]any{}
+		for range rng.Intn(5) {
+			m[str()] = randomAnswerValue(rng, depth+1)
+		}
+		return sortedFields(m)
+	case 10:
+		return map[string]string{str(): str()}
+	default:
+		return []map[string]any{{str(): randomAnswerValue(rng, depth+1)}}
+	}
+}
+
+func TestAppendJSONValueMatchesMarshal(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	for range 20000 {
+		v := randomAnswerValue(rng, 0)
+		var b bytes.Buffer
+		err := appendJSONValue(&b, v)
+		want, werr := json.Marshal(v)
+		if (err != nil) != (werr != nil) || (err == nil && b.String() != string(want)) {
+			t.Fatalf("%#v: got %s (%v), want %s (%v)", v, b.String(), err, want, werr)
+		}
+	}
+	if err := appendJSONValue(new(bytes.Buffer), map[string]any{"a": []any{math.NaN()}}); err == nil {
+		t.Fatal("a NaN deep inside must fail as json.Marshal fails")
+	}
+}
+
+func TestOrderedMapSet(t *testing.T) {
+	m := orderedMap{{"B", 1}, {"D", 2}}
+	m = m.set("C", 3).set("A", 0).set("E", 4).set("D", 5)
+	var b bytes.Buffer
+	if err := m.appendJSON(&b); err != nil || b.String() != `{"A":0,"B":1,"C":3,"D":5,"E":4}` {
+		t.Fatalf("got %s, %v", b.String(), err)
 	}
 }
