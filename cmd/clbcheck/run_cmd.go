@@ -74,7 +74,7 @@ type runFlags struct {
 	maxCases, workers, random, seqs int
 	budget                          time.Duration
 	rateLimit                       float64
-	maxRequests                     int
+	maxRequests, refusalBatch       int
 	quiet, costsOK, keep            bool
 	reportPaths                     map[string]*string
 }
@@ -124,6 +124,7 @@ func parseRunFlags(args []string, stderr io.Writer) (*runFlags, *flag.FlagSet, e
 	fs.IntVar(&f.maxCases, "max-cases", 0, "stop after this many cases (0: all)")
 	fs.DurationVar(&f.budget, "budget", defaultBudget, "stop starting cases after this `duration` (0: no limit)")
 	fs.IntVar(&f.workers, "workers", 4, "cases in flight at once")
+	fs.IntVar(&f.refusalBatch, "refusal-batch", contracts.DefaultRefusalBatch, "refused cases confirmed to have changed nothing by one listing of their load balancer's listeners (1: read each port back at once)")
 	fs.IntVar(&f.maxRequests, "max-requests", 0, "stop starting cases once this many requests were sent (0: no limit; clean-up is not counted)")
 	fs.Float64Var(&f.rateLimit, "rate-limit", 0, "requests per second across workers (0: unlimited; aliyun: "+strconv.Itoa(aliyunRateLimit)+" unless given)")
 	fs.IntVar(&f.random, "random", 0, "random cases added to the catalogue (0: the default of 64; -1: none)")
@@ -196,14 +197,14 @@ func runWithContext(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 	}
 
-	opts := contracts.Options{Seed: f.seed, MaxCases: f.maxCases, Budget: f.budget, Workers: f.workers, RateLimit: f.rateLimit, MaxRequests: f.maxRequests, Random: f.random, Sequences: f.seqs, KeepResources: f.keep}
+	opts := contracts.Options{Seed: f.seed, MaxCases: f.maxCases, Budget: f.budget, Workers: f.workers, RateLimit: f.rateLimit, MaxRequests: f.maxRequests, RefusalBatch: f.refusalBatch, Random: f.random, Sequences: f.seqs, KeepResources: f.keep}
 	switch f.profile {
 	case "", contracts.ProfileStrict, contracts.ProfileDocumented:
 	default:
 		return fail(usagef("--profile %q is neither %s nor %s", f.profile, contracts.ProfileStrict, contracts.ProfileDocumented))
 	}
-	if f.maxCases < 0 || f.workers < 1 || f.rateLimit < 0 || f.budget < 0 || f.maxRequests < 0 {
-		return fail(usagef("--max-cases, --budget and --rate-limit cannot be negative, and --workers must be at least 1"))
+	if f.maxCases < 0 || f.workers < 1 || f.rateLimit < 0 || f.budget < 0 || f.maxRequests < 0 || f.refusalBatch < 1 {
+		return fail(usagef("--max-cases, --budget, --rate-limit and --max-requests cannot be negative, and --workers and --refusal-batch must be at least 1"))
 	}
 	if opts.ShardK, opts.ShardN, err = parseShard(f.shard); err != nil {
 		return fail(err)

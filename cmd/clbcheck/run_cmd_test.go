@@ -264,3 +264,13 @@ func TestRunHelp(t *testing.T) {
 		assert.True(t, strings.Contains(errOut, s), s)
 	}
 }
+
+// Numbers that make no sense are usage errors that name the flags, before anything is sent.
+func TestRunRejectsNonsenseNumbers(t *testing.T) {
+	for _, args := range [][]string{{"--refusal-batch", "0"}, {"--workers", "0"}, {"--max-requests", "-1"}} {
+		var out, errOut bytes.Buffer
+		code := dispatch(append([]string{"run", "--target", "emulator", "--quiet"}, args...), &out, &errOut)
+		assert.Equal(t, exitUsage, code, args)
+		assert.Contains(t, errOut.String(), args[0], args)
+	}
+}
