@@ -430,8 +430,20 @@ func serveRequest(h http.Handler, r *http.Request, body []byte) Answer {
 }
 
 // signatureSeeds are queries for the signature targets: the operation's published vector and
-// the parameters of a few generated cases.
+// the parameters of a few generated cases. They are built once per process: a libFuzzer build
+// (ClusterFuzzLite) runs the whole Fuzz function, seeds included, for every input, and
+// enumerating the catalogue costs milliseconds.
 func signatureSeeds() []string {
+	seedsOnce.Do(func() { seeds = buildSignatureSeeds() })
+	return seeds
+}
+
+var (
+	seedsOnce sync.Once
+	seeds     []string
+)
+
+func buildSignatureSeeds() []string {
 	out := []string{
 		"BackendServerPort=80&Bandwidth=-1&HealthCheck=on&ListenerPort=443&LoadBalancerId=lb-bp1o94dp5i6earr%2A%2A%2A%2A&RegionId=cn-hangzhou&ServerCertificateId=idkp-123-cn-test-%2A%2A%2A%2A&Tag.1.Key=TestKey&Tag.1.Value=TestValue",
 		"",
