@@ -43,3 +43,14 @@ func BenchmarkStringToSignV1(b *testing.B) {
 		_ = signature.StringToSignV1("POST", params)
 	}
 }
+
+func BenchmarkValidV1(b *testing.B) {
+	params := clbV1Params()
+	params.Set("Signature", signature.SignV1("POST", "testsecret", params))
+	b.ReportAllocs()
+	for b.Loop() {
+		if !signature.ValidV1("POST", params, "testsecret") {
+			b.Fatal("verification failed")
+		}
+	}
+}

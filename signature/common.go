@@ -101,23 +101,23 @@ type param struct {
 }
 
 // paramsOnStack is how many parameters the signers sort without allocating; requests to this
-// API rarely carry more.
-const paramsOnStack = 32
+// API carry fewer.
+const paramsOnStack = 64
 
 // sortedParams appends the parameters of params but skip to dst, in the order of their
 // percent-encoded names, which is the order the canonical query lists them in.
 func sortedParams(dst []param, params url.Values, skip string) []param {
-	var spare [paramsOnStack]param
-	ps := spare[:0]
+	start := len(dst)
 	for name, values := range params {
 		if skip != "" && name == skip {
 			continue
 		}
-		ps = append(ps, param{name, values})
+		dst = append(dst, param{name, values})
 	}
+	ps := dst[start:]
 	if len(ps) > 1<<8 {
 		slices.SortFunc(ps, func(a, b param) int { return compareEncoded(a.name, b.name) })
-		return append(dst, ps...)
+		return dst
 	}
 	// Most names differ within their first seven bytes, so those bytes (as their encodings
 	// order them) and the position in ps make one number per name, and numbers sort much
@@ -128,19 +128,32 @@ func sortedParams(dst []param, params url.Values, skip string) []param {
 		keys = append(keys, headKey(ps[i].name)|uint64(i))
 	}
 	slices.Sort(keys)
-	start := len(dst)
-	for _, k := range keys {
-		dst = append(dst, ps[k&0xff])
+	// keys[j] now names the parameter that belongs at j. Move them there one cycle of the
+	// permutation at a time; a key whose position is its own is done.
+	for j := range keys {
+		if int(keys[j]&0xff) == j {
+			continue
+		}
+		first, at := ps[j], j
+		for {
+			from := int(keys[at] & 0xff)
+			keys[at] = keys[at]&^0xff | uint64(at)
+			if from == j {
+				ps[at] = first
+				break
+			}
+			ps[at] = ps[from]
+			at = from
+		}
 	}
 	// Names whose heads tie are next to each other now; put each such run in order.
-	sorted := dst[start:]
 	for i := 0; i < len(keys); {
 		j := i + 1
 		for j < len(keys) && keys[j]>>8 == keys[i]>>8 {
 			j++
 		}
 		if j-i > 1 {
-			slices.SortFunc(sorted[i:j], func(a, b param) int { return compareEncoded(a.name, b.name) })
+			slices.SortFunc(ps[i:j], func(a, b param) int { return compareEncoded(a.name, b.name) })
 		}
 		i = j
 	}

@@ -16,6 +16,8 @@
 //   - [CanonicalQueryV1], [StringToSignV1], [SignV1]: build and sign the
 //     canonical form of a parameter set.
 //   - [VerifyV1]: check the Signature parameter of a received request.
+//     [ValidV1] gives the same answer without the string to sign, for a
+//     server that reports that string only on a refusal.
 //   - [Credentials], [V1Params], [AddV1Params], [NewNonce]: produce the
 //     common parameters (AccessKeyId, SignatureMethod, SignatureVersion,
 //     SignatureNonce, Timestamp, SecurityToken) a client must send.

@@ -166,3 +166,34 @@ func TestSortedParamsOrder(t *testing.T) {
 		}
 	}
 }
+
+// ValidV1 answers as VerifyV1 does, and VerifyV1's string is StringToSignV1's.
+func TestValidV1AgreesWithVerifyV1(t *testing.T) {
+	params := url.Values{"A": {"1"}, "B b": {"x", "y"}, "C": nil}
+	sig := SignV1("POST", "s", params)
+	for _, c := range []struct {
+		method, secret string
+		signature      []string
+	}{
+		{"POST", "s", []string{sig}},
+		{"post", "s", []string{sig}},
+		{"GET", "s", []string{sig}},
+		{"POST", "t", []string{sig}},
+		{"POST", "s", nil},
+		{"POST", "s", []string{""}},
+		{"POST", "s", []string{sig, sig}},
+		{"POST", "s", []string{sig[1:]}},
+	} {
+		params["Signature"] = c.signature
+		ok, sts := VerifyV1(c.method, params, c.secret)
+		if sts != StringToSignV1(c.method, params) {
+			t.Fatalf("%+v: VerifyV1 signed %q", c, sts)
+		}
+		if got := ValidV1(c.method, params, c.secret); got != ok {
+			t.Fatalf("%+v: ValidV1 %v, VerifyV1 %v", c, got, ok)
+		}
+		if want := c.method != "GET" && c.secret == "s" && len(c.signature) == 1 && c.signature[0] == sig; ok != want {
+			t.Fatalf("%+v: ok %v, want %v", c, ok, want)
+		}
+	}
+}

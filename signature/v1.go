@@ -212,13 +212,30 @@ func VerifyV1(method string, params url.Values, secret string) (ok bool, serverS
 	buf := getBuffer()
 	*buf = appendStringToSignV1((*buf)[:0], method, params)
 	serverStringToSign = string(*buf)
-	got := params[paramSignature]
-	if len(got) == 1 && got[0] != "" {
-		var want [sigV1Len]byte
-		ok = hmac.Equal([]byte(got[0]), signV1(want[:0], secret, *buf))
-	}
+	ok = signedV1(params, secret, *buf)
 	putBuffer(buf)
 	return ok, serverStringToSign
+}
+
+// ValidV1 reports what VerifyV1 reports as ok, without making the string to sign a string of
+// its own: a server that needs that string only to explain a refusal can call VerifyV1 or
+// StringToSignV1 when ValidV1 is false.
+func ValidV1(method string, params url.Values, secret string) bool {
+	buf := getBuffer()
+	*buf = appendStringToSignV1((*buf)[:0], method, params)
+	ok := signedV1(params, secret, *buf)
+	putBuffer(buf)
+	return ok
+}
+
+// signedV1 compares the Signature parameter with the signature of stringToSign.
+func signedV1(params url.Values, secret string, stringToSign []byte) bool {
+	got := params[paramSignature]
+	if len(got) != 1 || got[0] == "" {
+		return false
+	}
+	var want [sigV1Len]byte
+	return hmac.Equal([]byte(got[0]), signV1(want[:0], secret, stringToSign))
 }
 
 // V1Params returns the common parameters a V1 request carries besides
