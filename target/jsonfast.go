@@ -2,6 +2,7 @@ package target
 
 import (
 	"encoding/json"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -10,11 +11,11 @@ import (
 // UseNumber) gives for such a body: maps, []any, json.Number, string, bool and nil, the first
 // value only, anything after it ignored.
 //
-// It does not try to reproduce encoding/json on anything else. A string with an escape
-// sequence or bytes that are not valid UTF-8, a repeated key, deep nesting or any syntax
-// error makes it give up (ok false), and the caller decodes the body the standard way, which
-// also words the error. Every string it returns is a slice of one copy of the body, so a
-// decoded answer costs one allocation for all its text.
+// It does not try to reproduce encoding/json on anything else. A string with a surrogate
+// escape or bytes that are not valid UTF-8, a repeated key, deep nesting or any syntax error
+// makes it give up (ok false), and the caller decodes the body the standard way, which also
+// words the error. Strings without escapes are slices of one copy of the body, so a decoded
+// answer costs one allocation for most of its text.
 func fastJSON(body []byte) (m map[string]any, ok bool) {
 	d := jsonScan{src: string(body)}
 	m, ok = d.object(0)
@@ -158,7 +159,9 @@ func (d *jsonScan) literal(word string) bool {
 	return true
 }
 
-// str reads a string without escapes; anything needing unquoting is left to encoding/json.
+// str reads a string. One without escapes is a slice of the source; one with the common
+// escapes is unquoted into its own string. A surrogate escape (\uD800 to \uDFFF), which
+// encoding/json pairs or replaces, is left to it.
 func (d *jsonScan) str() (string, bool) {
 	if d.pos >= len(d.src) || d.src[d.pos] != '"' {
 		return "", false
@@ -175,11 +178,91 @@ func (d *jsonScan) str() (string, bool) {
 			}
 			d.pos = i + 1
 			return s, true
-		case c == '\\' || c < 0x20:
+		case c == '\\':
+			return d.unquote(start, i)
+		case c < 0x20:
 			return "", false
 		case c >= utf8.RuneSelf:
 			ascii = false
 		}
+	}
+	return "", false
+}
+
+// unquote reads the rest of a string that begins at start and has its first escape at i.
+func (d *jsonScan) unquote(start, i int) (string, bool) {
+	src := d.src
+	var b strings.Builder
+	b.Grow(len(src[start:i]) + 32)
+	b.WriteString(src[start:i])
+	if !utf8.ValidString(src[start:i]) {
+		return "", false
+	}
+	for i < len(src) {
+		c := src[i]
+		switch {
+		case c == '"':
+			d.pos = i + 1
+			return b.String(), true
+		case c < 0x20:
+			return "", false
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(src[i:])
+			if r == utf8.RuneError && size == 1 {
+				return "", false
+			}
+			b.WriteString(src[i : i+size])
+			i += size
+			continue
+		case c != '\\':
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		if i+1 >= len(src) {
+			return "", false
+		}
+		switch e := src[i+1]; e {
+		case '"', '\\', '/':
+			b.WriteByte(e)
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'u':
+			if i+6 > len(src) {
+				return "", false
+			}
+			r := rune(0)
+			for _, h := range []byte(src[i+2 : i+6]) {
+				switch {
+				case '0' <= h && h <= '9':
+					h -= '0'
+				case 'a' <= h && h <= 'f':
+					h -= 'a' - 10
+				case 'A' <= h && h <= 'F':
+					h -= 'A' - 10
+				default:
+					return "", false
+				}
+				r = r<<4 | rune(h)
+			}
+			if 0xD800 <= r && r <= 0xDFFF {
+				return "", false
+			}
+			b.WriteRune(r)
+			i += 6
+			continue
+		default:
+			return "", false
+		}
+		i += 2
 	}
 	return "", false
 }

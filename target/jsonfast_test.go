@@ -42,6 +42,7 @@ func TestFastJSONAgreesWithEncodingJSON(t *testing.T) {
 		`{"a":[],"b":[1,"x",{"c":[null]}],"d":{}}`,
 		"{\n\t\"a\" : \"b\" ,\r\n \"c\":[ 1 , 2 ] }",
 		`{"a":"b"} trailing`, `{"a":"b"}}`,
+		`{"a":"\u00e9\u0000\u20AC é","b\"\\\/\b\f\n\r\t":"x\"y"}`, `{"k\u0026":"\u003c"}`,
 	}
 	for _, s := range accepted {
 		if _, ok := fastJSON([]byte(s)); !ok {
@@ -50,7 +51,8 @@ func TestFastJSONAgreesWithEncodingJSON(t *testing.T) {
 		checkFastJSON(t, []byte(s))
 	}
 	refused := []string{
-		`{"a":"\u00e9"}`, `{"a":"b","a":"c"}`, `{"a":01}`, `{"a":1.}`, `{"a":.5}`, `{"a":-}`, `{"a":1e}`,
+		`{"a":"\ud800"}`, `{"a":"\ud83d\ude00"}`, `{"a":"\'"}`, `{"a":"\x"}`, `{"a":"\u12"}`, `{"a":"\u12g4"}`, "{\"a\":\"\\n\xff\"}",
+		`{"a":"b","a":"c"}`, `{"a\u0062":1,"ab":2}`, `{"a":01}`, `{"a":1.}`, `{"a":.5}`, `{"a":-}`, `{"a":1e}`,
 		`{"a":tru}`, `{"a":truex}`, `{"a":"b"`, `{"a" "b"}`, `{"a":"b",}`, `{"a":[1,]}`, `{a:1}`,
 		"{\"a\":\"\x01\"}", "{\"a\":\"\xff\"}", `{"a":+1}`, "{\"a\":\v1}",
 		strings.Repeat(`{"a":`, 100) + `1` + strings.Repeat(`}`, 100),
@@ -62,7 +64,7 @@ func TestFastJSONAgreesWithEncodingJSON(t *testing.T) {
 	}
 	// Random bodies built from JSON's own pieces.
 	rng := rand.New(rand.NewSource(1))
-	pieces := []string{`{`, `}`, `[`, `]`, `"`, `:`, `,`, ` `, `a`, `"k"`, `"v"`, `1`, `-`, `0`, `.`, `e`, `+`, `true`, `null`, `fals`, `\`, "\xc3\xa9", "\xc3"}
+	pieces := []string{`{`, `}`, `[`, `]`, `"`, `:`, `,`, ` `, `a`, `"k"`, `"v"`, `1`, `-`, `0`, `.`, `e`, `+`, `true`, `null`, `fals`, `\`, "\xc3\xa9", "\xc3", `\u00e9`, `\u00`, `\"`, `\ud83d`, `\n`, `\'`, "\x01"}
 	for i := 0; i < 200000; i++ {
 		var b strings.Builder
 		b.WriteString(`{`)
