@@ -17,7 +17,7 @@ type handlerTransport struct{ h http.Handler }
 
 func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	var body []byte
-	if req.Body != nil {
+	if req.Body != nil && req.Body != http.NoBody {
 		b, err := readBody(req.Body, req.ContentLength)
 		if err != nil {
 			return nil, err
@@ -29,7 +29,11 @@ func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// them (net/http's server makes the same promise to handlers about its own request).
 	in := new(http.Request)
 	*in = *req
-	in.Body = io.NopCloser(bytes.NewReader(body))
+	if len(body) == 0 {
+		in.Body = http.NoBody
+	} else {
+		in.Body = io.NopCloser(bytes.NewReader(body))
+	}
 	in.GetBody = nil
 	in.ContentLength = int64(len(body))
 	in.RequestURI = req.URL.RequestURI()
@@ -50,18 +54,37 @@ func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		rec.status = http.StatusOK
 	}
 	res := &http.Response{
-		Status:        fmt.Sprintf("%03d %s", rec.status, http.StatusText(rec.status)),
+		Status:        statusLine(rec.status),
 		StatusCode:    rec.status,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        rec.header,
-		Body:          &recordedBody{rec: rec, r: bytes.NewReader(rec.body.Bytes())},
+		Body:          &recordedBody{rec: rec},
 		ContentLength: int64(rec.body.Len()),
 		Request:       req,
 	}
 	rec.header = nil
 	return res, nil
+}
+
+// statusLines holds the status lines of the codes in use, made once.
+var statusLines = func() map[int]string {
+	m := map[int]string{}
+	for code := 100; code < 600; code++ {
+		if text := http.StatusText(code); text != "" {
+			m[code] = fmt.Sprintf("%03d %s", code, text)
+		}
+	}
+	return m
+}()
+
+// statusLine returns the Status of a response with this code, as net/http's client has it.
+func statusLine(code int) string {
+	if s, ok := statusLines[code]; ok {
+		return s
+	}
+	return fmt.Sprintf("%03d %s", code, http.StatusText(code))
 }
 
 // HandlerTransport is an http.RoundTripper that hands requests straight to h, without a socket.
@@ -96,7 +119,7 @@ func (r *recorder) Write(b []byte) (int, error) {
 type recordedBody struct {
 	mu  sync.Mutex
 	rec *recorder
-	r   *bytes.Reader
+	off int
 }
 
 func (b *recordedBody) Read(p []byte) (int, error) {
@@ -105,14 +128,20 @@ func (b *recordedBody) Read(p []byte) (int, error) {
 	if b.rec == nil {
 		return 0, io.EOF
 	}
-	return b.r.Read(p)
+	rest := b.rec.body.Bytes()[b.off:]
+	if len(rest) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, rest)
+	b.off += n
+	return n, nil
 }
 
 func (b *recordedBody) Close() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if rec := b.rec; rec != nil {
-		b.rec, b.r = nil, nil
+		b.rec = nil
 		if rec.body.Cap() <= 64<<10 {
 			rec.body.Reset()
 			recorders.Put(rec)

@@ -416,24 +416,27 @@ func (h *HTTP) Send(ctx context.Context, req Request) (*Response, error) {
 }
 
 // readBody reads at most MaxBody+1 bytes of an answer. With a known length it reads into a
-// buffer of that size at once instead of growing one from 512 bytes; a body longer than
-// announced is still read to the limit.
+// buffer of that size at once instead of growing one from 512 bytes, and looks for more in
+// the buffer's one spare byte; a body longer than announced is still read to the limit.
 func readBody(r io.Reader, length int64) ([]byte, error) {
-	lim := io.LimitReader(r, MaxBody+1)
 	if length <= 0 || length > MaxBody {
-		return io.ReadAll(lim)
+		return io.ReadAll(io.LimitReader(r, MaxBody+1))
 	}
 	buf := make([]byte, length, length+1)
-	n, err := io.ReadFull(lim, buf)
+	n, err := io.ReadFull(r, buf)
 	if err != nil {
 		if err == io.EOF {
 			err = nil
 		}
 		return buf[:n], err
 	}
-	rest, err := io.ReadAll(lim)
-	if len(rest) > 0 {
-		buf = append(buf, rest...)
+	if _, err := io.ReadFull(r, buf[length:length+1]); err != nil {
+		if err == io.EOF {
+			err = nil
+		}
+		return buf, err
 	}
-	return buf, err
+	buf = buf[:length+1]
+	rest, err := io.ReadAll(io.LimitReader(r, MaxBody-length))
+	return append(buf, rest...), err
 }
