@@ -31,6 +31,8 @@ type Emulator struct {
 	state *persisted
 
 	ops map[string]opFunc
+
+	attributeFields []attributeField // what Describe shows of a listener's attributes, sorted
 }
 
 type opFunc func(req *request, op *spec.Operation) (answer, *apiError)
@@ -79,6 +81,7 @@ func New(cfg Config) (*Emulator, error) {
 		e.state = st
 	}
 	e.ops = e.operations()
+	e.attributeFields = attributeFields(s.UnderTest)
 	e.inj, _ = newInjector(cfg.Inject) // checked by cfg.Check above
 	for _, op := range s.Operations {
 		if e.ops[op.Action] == nil {
@@ -139,6 +142,9 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	}
 	if ae := e.serve(w, hr, req); ae != nil {
 		e.writeError(w, req, ae)
+	}
+	if req.params != nil {
+		req.params.release()
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -552,29 +553,67 @@ func (e *Emulator) attributes(l *listener) orderedMap {
 // listenerView is what attributes copies: the fixed fields of a listener, sorted by name. Its
 // lists are its own and nothing writes to them, so answers may share them.
 func (e *Emulator) listenerView(l *listener) orderedMap {
-	op := e.spec.UnderTest
-	out := make(map[string]any, len(l.Attributes)+8)
-	for name, v := range l.Attributes {
-		if p := op.Param(name); p != nil && p.IsInteger() {
-			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-				out[name] = n
-				continue
-			}
-		}
-		out[name] = v
-	}
-	out[spec.ParamListenerPort] = l.Port
+	out := e.storedAttributes(l, 6)
 	acls := append([]string{}, l.ACLIDs...)
-	out["AclIds"] = map[string]any{spec.ParamACLID: acls}
 	certs := []any{}
 	for _, c := range l.Certificates {
 		certs = append(certs, map[string]any{spec.FieldCertificateID: c.CertificateID, spec.FieldBindingType: c.BindingType, spec.FieldStandardType: c.StandardType})
 	}
-	out["ServerCertificates"] = map[string]any{spec.ParamServerCertificate: certs}
-	out["Tags"] = map[string]any{spec.ParamTag: tagItems(l.Tags)}
-	out["Rules"] = map[string]any{"Rule": []any{}}
-	out["DomainExtensions"] = map[string]any{"DomainExtension": []any{}}
-	return sortedFields(out)
+	return out.set(spec.ParamListenerPort, l.Port).
+		set("AclIds", map[string]any{spec.ParamACLID: acls}).
+		set("ServerCertificates", map[string]any{spec.ParamServerCertificate: certs}).
+		set("Tags", map[string]any{spec.ParamTag: tagItems(l.Tags)}).
+		set("Rules", map[string]any{"Rule": []any{}}).
+		set("DomainExtensions", map[string]any{"DomainExtension": []any{}})
+}
+
+// storedAttributes lists the attributes a listener stores, sorted by name, integers as numbers,
+// leaving room for extra fields more.
+func (e *Emulator) storedAttributes(l *listener, extra int) orderedMap {
+	out := make(orderedMap, 0, len(l.Attributes)+extra)
+	for _, f := range e.attributeFields {
+		if v, ok := l.Attributes[f.name]; ok {
+			out = append(out, kv{f.name, attributeValue(f.integer, v)})
+		}
+	}
+	if len(out) == len(l.Attributes) {
+		return out
+	}
+	// Some attribute is no parameter of the description (a state file of another version).
+	out = out[:0]
+	for name, v := range l.Attributes {
+		p := e.spec.UnderTest.Param(name)
+		out = append(out, kv{name, attributeValue(p != nil && p.IsInteger(), v)})
+	}
+	sortByName(out)
+	return out
+}
+
+// attributeField is a parameter of the operation under test as Describe shows it.
+type attributeField struct {
+	name    string
+	integer bool // shown as a number when it reads as one
+}
+
+// attributeFields lists the parameters a listener can store as attributes, sorted by name.
+func attributeFields(op *spec.Operation) []attributeField {
+	var out []attributeField
+	for _, p := range op.Parameters {
+		if p.List == nil {
+			out = append(out, attributeField{p.Name, p.IsInteger()})
+		}
+	}
+	slices.SortFunc(out, func(a, b attributeField) int { return strings.Compare(a.name, b.name) })
+	return slices.CompactFunc(out, func(a, b attributeField) bool { return a.name == b.name })
+}
+
+func attributeValue(integer bool, v string) any {
+	if integer {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return n
+		}
+	}
+	return v
 }
 
 func (e *Emulator) describeListener(req *request, _ *spec.Operation) (answer, *apiError) {

@@ -41,6 +41,7 @@ type request struct {
 	values  url.Values // query and form merged, a repeated identical value kept once
 	raw     url.Values // query and form merged, every value as sent (what V1 signs)
 	repeats bool       // some name was sent more than once (else raw and values are one map)
+	params  *paramSet  // where raw comes from; released with the request
 	action  string
 	version string
 	format  string
@@ -126,6 +127,7 @@ func (e *Emulator) decode(w http.ResponseWriter, hr *http.Request, req *request)
 		}
 	}
 	p.finish(req)
+	req.params = p
 	if err != nil {
 		return e.gatewayError("invalid-parameter", "the query or form body is not valid URL encoding: "+err.Error())
 	}
@@ -181,13 +183,41 @@ func pairsIn(s string) int {
 // paramSet gathers the parameters of a request in arrival order.
 type paramSet struct {
 	all      url.Values
-	spare    []string // unused room for first values, shared so that each name costs no slice of its own
+	store    []string // room for the first value of each name, so that a name costs no slice of its own
+	spare    []string // what is left of store
 	repeated bool     // some name came more than once
 }
 
-func newParamSet(pairs int) paramSet {
+// paramSets recycles the parameter sets requests are decoded into. Nothing keeps a request's
+// maps or slices once its answer is written (the state keeps copies of the strings, and the
+// strings are not recycled), so ServeHTTP hands its set back then.
+var paramSets = sync.Pool{New: func() any { return new(paramSet) }}
+
+// Recycled sets are at most this large; a set that grew bigger is left to the collector.
+const maxRecycledParams = 256
+
+func newParamSet(pairs int) *paramSet {
 	pairs = min(pairs, 1024)
-	return paramSet{all: make(url.Values, pairs), spare: make([]string, pairs)}
+	p := paramSets.Get().(*paramSet)
+	if p.all == nil {
+		p.all = make(url.Values, pairs)
+	}
+	if len(p.store) < pairs {
+		p.store = make([]string, pairs)
+	}
+	p.spare = p.store
+	return p
+}
+
+// release hands the set back for another request; req must not be used afterwards.
+func (p *paramSet) release() {
+	if len(p.all) > maxRecycledParams || len(p.store) > maxRecycledParams {
+		return
+	}
+	clear(p.all)
+	clear(p.store)
+	p.spare, p.repeated = nil, false
+	paramSets.Put(p)
 }
 
 // parse reads a query text as url.ParseQuery does, with the same errors: a pair that cannot
