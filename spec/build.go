@@ -12,9 +12,10 @@ import (
 )
 
 type builder struct {
-	doc   *openapi3.T
-	s     *Spec
-	intRe *regexp.Regexp // x-wire.integerPattern, compiled once for every integer parameter
+	doc     *openapi3.T
+	s       *Spec
+	intRe   *regexp.Regexp // x-wire.integerPattern, compiled once for every integer parameter
+	intFast *bytePattern   // the same as a byte automaton, or nil
 }
 
 func (b *builder) build() error {
@@ -50,6 +51,7 @@ func (b *builder) wire() error {
 	if b.intRe, err = regexp.Compile(w.IntegerPattern); err != nil || w.IntegerPattern == "" {
 		return &LoadError{Code: ErrCodeBadExtension, Where: "x-wire.integerPattern", Msg: "not a Go regular expression", Err: err}
 	}
+	b.intFast, _ = compileBytePattern(w.IntegerPattern)
 	return nil
 }
 
@@ -218,7 +220,7 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 		p.Constraints = append(p.Constraints, c)
 	}
 	if p.Type == "integer" {
-		add(KindType, Constraint{Pattern: b.s.Wire.IntegerPattern, re: b.intRe})
+		add(KindType, Constraint{Pattern: b.s.Wire.IntegerPattern, re: b.intRe, fast: b.intFast})
 		p.Constraints[len(p.Constraints)-1].Basis = Documented
 	}
 	if sch.Min != nil {
@@ -245,7 +247,8 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 		if err != nil {
 			return &LoadError{Code: ErrCodeBadExtension, Where: where + ".pattern", Msg: "Go cannot compile the pattern", Err: err}
 		}
-		add(KindPattern, Constraint{Pattern: sch.Pattern, re: re})
+		fast, _ := compileBytePattern(sch.Pattern)
+		add(KindPattern, Constraint{Pattern: sch.Pattern, re: re, fast: fast})
 	}
 	for _, k := range []Kind{KindForbiddenValues, KindForbiddenPrefixes, KindForbiddenSubstrings} {
 		var vals []string

@@ -36,7 +36,7 @@ func (p *Parameter) Check(value string) (Kind, string) {
 		k := c.Kind
 		switch k {
 		case KindType:
-			if !c.re.MatchString(value) {
+			if !c.matches(value) {
 				return k, fmt.Sprintf("%s must be a decimal integer, got %q", p.Path, value)
 			}
 			v, err := strconv.ParseInt(value, 10, 64)
@@ -61,7 +61,7 @@ func (p *Parameter) Check(value string) (Kind, string) {
 				return k, fmt.Sprintf("%s may have at most %d characters, got %d", p.Path, c.Int, runeLen(value))
 			}
 		case KindPattern:
-			if !c.re.MatchString(value) {
+			if !c.matches(value) {
 				return k, fmt.Sprintf("%s does not match %s: %q", p.Path, c.Pattern, value)
 			}
 		case KindForbiddenPrefixes:

@@ -131,6 +131,15 @@ type Constraint struct {
 	Basis   Basis    `json:"basis"`
 	Outcome Outcome  `json:"outcome"`
 	re      *regexp.Regexp
+	fast    *bytePattern // re as a byte automaton when it is of that kind, else nil
+}
+
+// matches runs the constraint's pattern on a value.
+func (c *Constraint) matches(value string) bool {
+	if c.fast != nil {
+		return c.fast.match(value)
+	}
+	return c.re.MatchString(value)
 }
 
 // Parameter is one request parameter, or one field of a list item.
