@@ -107,14 +107,12 @@ func (e *Emulator) authV1(req *request) *apiError {
 	// The signature covers every value as sent; a client that signed a repeated identical
 	// value only once is accepted too, since both readings come from the same bytes. Without
 	// a repeated name the two readings are one.
-	good, sts := signature.VerifyV1(req.http.Method, req.raw, ent.key.Secret)
+	good := signature.ValidV1(req.http.Method, req.raw, ent.key.Secret)
 	if !good && req.repeats {
-		if again, _ := signature.VerifyV1(req.http.Method, req.values, ent.key.Secret); again {
-			good = true
-		}
+		good = signature.ValidV1(req.http.Method, req.values, ent.key.Secret)
 	}
 	if !good && !e.inj.acceptsSignature(req) {
-		return e.mismatch(sts)
+		return e.mismatch(signature.StringToSignV1(req.http.Method, req.raw))
 	}
 	if aerr := e.checkToken(ent, req.value(spec.ParamSecurityToken)); aerr != nil {
 		return aerr

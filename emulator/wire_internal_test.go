@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand"
 	"net/http"
+	"regexp"
 	"testing"
 )
 
@@ -113,5 +114,14 @@ func TestOrderedMapSet(t *testing.T) {
 	var b bytes.Buffer
 	if err := m.appendJSON(&b); err != nil || b.String() != `{"A":0,"B":1,"C":3,"D":5,"E":4}` {
 		t.Fatalf("got %s, %v", b.String(), err)
+	}
+}
+
+func TestRequestIDShape(t *testing.T) {
+	shape := regexp.MustCompile(`^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$`)
+	for range 100 {
+		if id := newRequestID(); !shape.MatchString(id) {
+			t.Fatalf("request id %q", id)
+		}
 	}
 }
