@@ -139,6 +139,7 @@ func (l *List) Items(values url.Values) []Item {
 // entry is one value of a list as sent: the index of its item (-1 when the index is not a
 // plain decimal), its field and its first value.
 type entry struct {
+	list         int // which list, for readLists
 	index        int
 	field, value string
 }
@@ -160,6 +161,87 @@ func (l *List) entries(dst []entry, values url.Values) []entry {
 	}
 	slices.SortStableFunc(dst, func(a, b entry) int { return cmp.Compare(a.index, b.index) })
 	return dst
+}
+
+// maxLists is how many list parameters of an operation readLists reads at once.
+const maxLists = 4
+
+// requestLists holds the entries of an operation's list parameters in one request. Validate
+// needs them for every list and again for the rules; readLists reads them in one pass over
+// the request's names instead of one pass per list and per rule.
+type requestLists struct {
+	params  [maxLists]*Parameter
+	entries [maxLists][]entry
+	n       int
+	ok      bool // false: the operation has more lists than kept, read each on its own
+}
+
+// readLists reads the entries of o's list parameters from values, using buf for them.
+func readLists(o *Operation, values url.Values, buf []entry) requestLists {
+	var rl requestLists
+	for _, p := range o.Parameters {
+		if p.List == nil {
+			continue
+		}
+		if rl.n == maxLists {
+			return requestLists{}
+		}
+		rl.params[rl.n] = p
+		rl.n++
+	}
+	rl.ok = true
+	if rl.n == 0 {
+		return rl
+	}
+	for name, vs := range values {
+		if len(vs) == 0 {
+			continue
+		}
+		for k, p := range rl.params[:rl.n] {
+			if n, field, ok := p.List.ParseWireName(name); ok {
+				buf = append(buf, entry{list: k, index: n, field: field, value: vs[0]})
+			}
+		}
+	}
+	slices.SortStableFunc(buf, func(a, b entry) int {
+		if a.list != b.list {
+			return cmp.Compare(a.list, b.list)
+		}
+		return cmp.Compare(a.index, b.index)
+	})
+	for k := range rl.params[:rl.n] {
+		end := 0
+		for end < len(buf) && buf[end].list == k {
+			end++
+		}
+		rl.entries[k], buf = buf[:end], buf[end:]
+	}
+	return rl
+}
+
+// of returns the entries of list parameter p, reading them from values when rl does not hold
+// them.
+func (rl *requestLists) of(p *Parameter, values url.Values) []entry {
+	if rl.ok {
+		for k, q := range rl.params[:rl.n] {
+			if q == p {
+				return rl.entries[k]
+			}
+		}
+	}
+	return p.List.entries(nil, values)
+}
+
+// present is Operation.Present answered from rl where it can.
+func (rl *requestLists) present(o *Operation, values url.Values, name string) bool {
+	if p := o.Param(name); p != nil && p.List != nil && rl.ok {
+		for k, q := range rl.params[:rl.n] {
+			if q == p {
+				return len(rl.entries[k]) > 0
+			}
+		}
+	}
+	return o.Present(values, name)
 }
 
 // nextItem returns where the item starting at es[i] ends.
@@ -246,6 +328,8 @@ func (s *Spec) Validate(o *Operation, values url.Values) *Violation {
 			}
 		}
 	}
+	var spare [entriesOnStack]entry
+	lists := readLists(o, values, spare[:0])
 	get := Getter(values)
 	for _, p := range o.Parameters {
 		if !p.Required || p.Common {
@@ -261,7 +345,7 @@ func (s *Spec) Validate(o *Operation, values url.Values) *Violation {
 			continue
 		}
 		if p.List != nil {
-			if v := s.validateList(p, values); v != nil {
+			if v := s.validateList(p, lists.of(p, values)); v != nil {
 				return v
 			}
 			continue
@@ -275,7 +359,7 @@ func (s *Spec) Validate(o *Operation, values url.Values) *Violation {
 		}
 	}
 	for _, r := range s.rulesFor(o) {
-		if v := s.checkRule(o, r, values); v != nil {
+		if v := s.checkRule(o, r, values, &lists); v != nil {
 			return v
 		}
 	}
@@ -289,10 +373,9 @@ func (s *Spec) rulesFor(o *Operation) []Rule {
 	return s.Rules
 }
 
-func (s *Spec) validateList(p *Parameter, values url.Values) *Violation {
+// validateList checks the entries es of list parameter p, as List.entries orders them.
+func (s *Spec) validateList(p *Parameter, es []entry) *Violation {
 	l := p.List
-	var spare [entriesOnStack]entry
-	es := l.entries(spare[:0], values)
 	count := 0
 	for i := 0; i < len(es); i = nextItem(es, i) {
 		index, want := es[i].index, l.FirstIndex+count
@@ -333,7 +416,7 @@ func (s *Spec) validateList(p *Parameter, values url.Values) *Violation {
 	return nil
 }
 
-func (s *Spec) checkRule(o *Operation, r Rule, values url.Values) *Violation {
+func (s *Spec) checkRule(o *Operation, r Rule, values url.Values, lists *requestLists) *Violation {
 	get := Getter(values)
 	fail := func(detail string) *Violation {
 		return &Violation{Kind: KindRule, Rule: r.ID, Detail: detail, Outcome: r.Outcome}
@@ -344,7 +427,7 @@ func (s *Spec) checkRule(o *Operation, r Rule, values url.Values) *Violation {
 			return nil
 		}
 		for _, name := range r.Require {
-			if !o.Present(values, name) {
+			if !lists.present(o, values, name) {
 				v := fail(fmt.Sprintf("%s is required here: %s", name, r.Description))
 				v.Param = name
 				return v
@@ -352,7 +435,7 @@ func (s *Spec) checkRule(o *Operation, r Rule, values url.Values) *Violation {
 		}
 	case RuleOneOf:
 		for _, name := range r.Params {
-			if o.Present(values, name) {
+			if lists.present(o, values, name) {
 				return nil
 			}
 		}
@@ -360,7 +443,7 @@ func (s *Spec) checkRule(o *Operation, r Rule, values url.Values) *Violation {
 	case RuleExclusive:
 		var given []string
 		for _, name := range r.Params {
-			if o.Present(values, name) {
+			if lists.present(o, values, name) {
 				given = append(given, name)
 			}
 		}
@@ -370,8 +453,7 @@ func (s *Spec) checkRule(o *Operation, r Rule, values url.Values) *Violation {
 	case RuleUniqueValue:
 		p := o.Param(r.List)
 		f := p.List.Field(r.Field)
-		var spare [entriesOnStack]entry
-		es := p.List.entries(spare[:0], values)
+		es := lists.of(p, values)
 		seen := map[string]int{}
 		for i := 0; i < len(es); i = nextItem(es, i) {
 			v, ok := fieldOf(es[i:nextItem(es, i)], r.Field)

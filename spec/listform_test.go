@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"cmp"
 	"maps"
 	"math/rand"
 	"net/url"
@@ -112,6 +113,69 @@ func TestItemsMatchesReference(t *testing.T) {
 			}
 			if !maps.Equal(it.Fields, want[it.Index]) {
 				t.Fatalf("%v: item %d has %v, want %v", values, it.Index, it.Fields, want[it.Index])
+			}
+		}
+	}
+}
+
+// readLists gives each list the entries List.entries reads for it alone, and presence as
+// Operation.Present tells it; an operation with more lists than it keeps is read list by list.
+func TestReadListsMatchesOneListAtATime(t *testing.T) {
+	op := MustDefault().UnderTest
+	tag, cert := op.Param(ParamTag), op.Param(ParamServerCertificate)
+	rng := rand.New(rand.NewSource(6))
+	var names []string
+	for _, p := range []*Parameter{tag, cert} {
+		for _, f := range p.List.Fields {
+			for _, n := range []int{1, 2, 3} {
+				names = append(names, p.List.WireName(n, f.Name))
+			}
+		}
+		names = append(names, strings.Replace(p.List.WireName(1, ""), "1", "x", 1)+p.List.Fields[0].Name)
+	}
+	names = append(names, ParamBandwidth, ParamListenerPort)
+	for i := 0; i < 2000; i++ {
+		values := url.Values{}
+		for j := rng.Intn(10); j > 0; j-- {
+			name := names[rng.Intn(len(names))]
+			if rng.Intn(8) == 0 {
+				values[name] = nil
+				continue
+			}
+			values[name] = []string{strconv.Itoa(rng.Intn(3))}
+		}
+		var spare [entriesOnStack]entry
+		read := readLists(op, values, spare[:0])
+		if !read.ok {
+			t.Fatal("the operation's lists were not read")
+		}
+		alone := requestLists{}
+		for _, p := range []*Parameter{tag, cert} {
+			got, want := read.of(p, values), alone.of(p, values)
+			if len(got) != len(want) {
+				t.Fatalf("%v: %s has %d entries, alone %d", values, p.Name, len(got), len(want))
+			}
+			// Entries of one item come in no particular order.
+			norm := func(es []entry) []entry {
+				es = slices.Clone(es)
+				for k := range es {
+					es[k].list = 0
+				}
+				slices.SortFunc(es, func(a, b entry) int {
+					return cmp.Or(cmp.Compare(a.index, b.index), cmp.Compare(a.field, b.field), cmp.Compare(a.value, b.value))
+				})
+				return es
+			}
+			if !slices.Equal(norm(got), norm(want)) {
+				t.Fatalf("%v: %s has %+v, alone %+v", values, p.Name, got, want)
+			}
+			for k := 1; k < len(got); k++ {
+				if got[k].index < got[k-1].index {
+					t.Fatalf("%v: %s entries out of order: %+v", values, p.Name, got)
+				}
+			}
+			if read.present(op, values, p.Name) != op.Present(values, p.Name) || alone.present(op, values, p.Name) != op.Present(values, p.Name) {
+				t.Fatalf("%v: presence of %s differs", values, p.Name)
 			}
 		}
 	}
