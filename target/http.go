@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clbcheck/clbcheck/generators"
@@ -74,14 +75,14 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 }
 
 // requestURL returns the URL a request with the encoded query goes to.
-func (h *HTTP) requestURL(query []KV) string {
+func (h *HTTP) requestURL(query kvList) string {
 	if h.prefix == "" {
 		u := *h.base
 		u.Path = h.s.Wire.Path
 		u.RawQuery = encode(query)
 		return u.String()
 	}
-	if len(query) == 0 {
+	if query.len() == 0 {
 		return h.prefix
 	}
 	var b strings.Builder
@@ -118,21 +119,35 @@ func (h *HTTP) HasPrincipal(name string) bool {
 	return ok && c.AccessKeyID != ""
 }
 
+// kvList is a parameter list in pieces, sent one after the other: the request's own
+// parameters go on the wire without being copied behind the common ones.
+type kvList [][]KV
+
+func (l kvList) len() int {
+	n := 0
+	for _, kvs := range l {
+		n += len(kvs)
+	}
+	return n
+}
+
 // encode writes params in order, percent-encoding all but raw values.
-func encode(kvs []KV) string {
+func encode(kvs kvList) string {
 	var b strings.Builder
 	b.Grow(encodedLen(kvs))
 	writeEncoded(&b, kvs)
 	return b.String()
 }
 
-// encodedLen is the length of kvs encoded: exact, unless a value needs escaping.
-func encodedLen(kvs []KV) int {
+// encodedLen is the length of kvs encoded.
+func encodedLen(l kvList) int {
 	n := 0
-	for _, kv := range kvs {
-		n += len(kv.Name) + len(kv.Value) + 2
-		if !kv.Raw {
-			n += 2 * escapedBytes(kv.Value)
+	for _, kvs := range l {
+		for _, kv := range kvs {
+			n += len(kv.Name) + len(kv.Value) + 2 + 2*escapedBytes(kv.Name)
+			if !kv.Raw {
+				n += 2 * escapedBytes(kv.Value)
+			}
 		}
 	}
 	return n
@@ -149,22 +164,36 @@ func escapedBytes(s string) int {
 	return n
 }
 
-func unreservedByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
+// unreservedByte reports whether c goes into a query as itself: letters, digits and "-_.~".
+func unreservedByte(c byte) bool { return unreserved[c] }
+
+var unreserved = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
+	}
+	return t
+}()
+
+func writeEncoded(b *strings.Builder, l kvList) {
+	first := true
+	for _, kvs := range l {
+		for _, kv := range kvs {
+			writePair(b, kv, first)
+			first = false
+		}
+	}
 }
 
-func writeEncoded(b *strings.Builder, kvs []KV) {
-	for i, kv := range kvs {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		queryEscape(b, kv.Name)
-		b.WriteByte('=')
-		if kv.Raw {
-			b.WriteString(kv.Value)
-		} else {
-			queryEscape(b, kv.Value)
-		}
+func writePair(b *strings.Builder, kv KV, first bool) {
+	if !first {
+		b.WriteByte('&')
+	}
+	queryEscape(b, kv.Name)
+	b.WriteByte('=')
+	if kv.Raw {
+		b.WriteString(kv.Value)
+	} else {
+		queryEscape(b, kv.Value)
 	}
 }
 
@@ -191,30 +220,59 @@ func queryEscape(b *strings.Builder, s string) {
 	b.WriteString(s[start:])
 }
 
+// signingValues are the maps decoded fills, kept for the next request: a map of a few dozen
+// names costs more to make than everything else in building a request.
+var signingValues = sync.Pool{New: func() any { return new(signingSet) }}
+
+type signingSet struct {
+	v       url.Values
+	backing []string
+}
+
 // decoded returns the values the server will read for query and form (raw values are
-// unescaped), for signing. The values share one backing array: a name sent once costs no
-// allocation of its own, and the slices are capped so that adding to one copies it.
-func decoded(query, form []KV) url.Values {
-	n := len(query) + len(form)
-	v := make(url.Values, n)
-	backing := make([]string, 0, n)
-	for _, kvs := range [2][]KV{query, form} {
-		for _, kv := range kvs {
-			val := kv.Value
-			if kv.Raw {
-				if d, err := url.QueryUnescape(val); err == nil {
-					val = d
+// unescaped), for signing. The values share one backing array, and the slices are capped so
+// that adding to one copies it. Give the set back with release once the values are used.
+func decoded(query, form kvList) *signingSet {
+	set := signingValues.Get().(*signingSet)
+	n := query.len() + form.len()
+	if set.v == nil {
+		set.v = make(url.Values, n)
+	}
+	if cap(set.backing) < n {
+		set.backing = make([]string, 0, n)
+	}
+	v, backing := set.v, set.backing[:0]
+	for _, l := range [2]kvList{query, form} {
+		for _, kvs := range l {
+			for _, kv := range kvs {
+				val := kv.Value
+				if kv.Raw {
+					if d, err := url.QueryUnescape(val); err == nil {
+						val = d
+					}
 				}
+				if prev, seen := v[kv.Name]; seen {
+					v[kv.Name] = append(prev, val)
+					continue
+				}
+				backing = append(backing, val)
+				v[kv.Name] = backing[len(backing)-1 : len(backing) : len(backing)]
 			}
-			if prev, seen := v[kv.Name]; seen {
-				v[kv.Name] = append(prev, val)
-				continue
-			}
-			backing = append(backing, val)
-			v[kv.Name] = backing[len(backing)-1 : len(backing) : len(backing)]
 		}
 	}
-	return v
+	set.backing = backing
+	return set
+}
+
+// release empties the set and keeps it for another request, unless it grew unusually large.
+func (set *signingSet) release() {
+	if len(set.v) > 256 {
+		return
+	}
+	clear(set.v)
+	clear(set.backing)
+	set.backing = set.backing[:0]
+	signingValues.Put(set)
 }
 
 // Build encodes and signs a request without sending it.
@@ -253,9 +311,10 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 	if version == "" {
 		version = h.s.APIVersion
 	}
-	// Common parameters first, then the business ones, in one list that the placements cut
-	// up: split sends kvs[:nc] in the query and the rest in the body.
-	kvs := make([]KV, 0, len(req.Params)+12)
+	// Common parameters first, then the request's own, then RegionId when the request has
+	// none; the pieces are placed without copying them into one list.
+	var commonBuf [10]KV
+	common := commonBuf[:0]
 	now := h.cfg.Now()
 	if !req.Time.IsZero() {
 		now = req.Time
@@ -264,9 +323,9 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 		now = now.Add(-2 * h.s.Wire.TimestampWindow)
 	}
 	if auth != generators.AuthV3 {
-		kvs = append(kvs, KV{Name: spec.ParamAction, Value: req.Action}, KV{Name: spec.ParamVersion, Value: version})
+		common = append(common, KV{Name: spec.ParamAction, Value: req.Action}, KV{Name: spec.ParamVersion, Value: version})
 		if req.Format != "" {
-			kvs = append(kvs, KV{Name: spec.ParamFormat, Value: req.Format})
+			common = append(common, KV{Name: spec.ParamFormat, Value: req.Format})
 		}
 		if auth != generators.AuthUnsigned || ok {
 			pv := signature.V1Params(creds, now)
@@ -275,44 +334,52 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 			}
 			var spare [8]string
 			for _, k := range sortedKeys(spare[:0], pv) {
-				kvs = append(kvs, KV{Name: k, Value: pv.Get(k)})
+				common = append(common, KV{Name: k, Value: pv.Get(k)})
 			}
 		}
 	} else if req.Format != "" {
-		kvs = append(kvs, KV{Name: spec.ParamFormat, Value: req.Format})
+		common = append(common, KV{Name: spec.ParamFormat, Value: req.Format})
 	}
-	nc := len(kvs)
-	kvs = append(kvs, req.Params...)
-	if !hasKV(kvs[nc:], spec.ParamRegionID) {
-		kvs = append(kvs, KV{Name: spec.ParamRegionID, Value: h.cfg.Region})
+	var extra [2]KV // RegionId, Signature
+	var region []KV
+	if !hasKV(req.Params, spec.ParamRegionID) {
+		extra[0] = KV{Name: spec.ParamRegionID, Value: h.cfg.Region}
+		region = extra[0:1]
 	}
-	var query, form []KV
+	// The lists are filled by index, not append, so that they and the common parameters can
+	// stay on the stack.
+	var queryBuf, formBuf [4][]KV
+	nq, nf := 0, 0
 	switch req.Placement {
 	case "form":
-		form = kvs
+		formBuf[0], formBuf[1], formBuf[2], nf = common, req.Params, region, 3
 	case "split":
-		// Capped, so that adding the signature to the query cannot overwrite the body's first
-		// parameter.
-		query, form = kvs[:nc:nc], kvs[nc:]
+		queryBuf[0], nq = common, 1
+		formBuf[0], formBuf[1], nf = req.Params, region, 2
 	default:
-		query = kvs
+		queryBuf[0], queryBuf[1], queryBuf[2], nq = common, req.Params, region, 3
 	}
+	query, form := kvList(queryBuf[:nq]), kvList(formBuf[:nf])
 	if auth != generators.AuthV3 && auth != generators.AuthUnsigned {
 		all := decoded(query, form)
-		sig := signature.SignV1(method, creds.AccessKeySecret, all)
+		sig := signature.SignV1(method, creds.AccessKeySecret, all.v)
+		all.release()
 		if auth == generators.AuthBadSignature {
 			sig = flip(sig)
 		}
 		// The Node client sends Signature last in the body; others in the query.
-		if len(form) > 0 && len(query) == 0 {
-			form = append(form, KV{Name: spec.ParamSignature, Value: sig})
+		extra[1] = KV{Name: spec.ParamSignature, Value: sig}
+		if form.len() > 0 && query.len() == 0 {
+			formBuf[nf] = extra[1:2]
+			form = formBuf[:nf+1]
 		} else {
-			query = append(query, KV{Name: spec.ParamSignature, Value: sig})
+			queryBuf[nq] = extra[1:2]
+			query = queryBuf[:nq+1]
 		}
 	}
 	full := h.requestURL(query)
 	var body string
-	if len(form) > 0 {
+	if form.len() > 0 {
 		body = encode(form)
 	}
 	hr, err := http.NewRequestWithContext(ctx, method, full, strings.NewReader(body))
@@ -323,7 +390,7 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 	vals := make([]string, 2)
 	vals[0] = "clbcheck"
 	hr.Header["User-Agent"] = vals[0:1:1]
-	if len(form) > 0 {
+	if form.len() > 0 {
 		vals[1] = h.s.Wire.BodyContentType
 		hr.Header["Content-Type"] = vals[1:2:2]
 	}
