@@ -3,6 +3,7 @@ package target
 import (
 	"encoding/json"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -17,10 +18,19 @@ import (
 // words the error. Strings without escapes are slices of one copy of the body, so a decoded
 // answer costs one allocation for most of its text.
 func fastJSON(body []byte) (m map[string]any, ok bool) {
-	d := jsonScan{src: string(body)}
+	d := jsonScans.Get().(*jsonScan)
+	d.src, d.pos = string(body), 0
 	m, ok = d.object(0)
+	clear(d.members[:cap(d.members)])
+	d.src, d.members = "", d.members[:0]
+	if cap(d.members) <= 1024 {
+		jsonScans.Put(d)
+	}
 	return m, ok
 }
+
+// jsonScans keeps readers with their member lists for the next answer.
+var jsonScans = sync.Pool{New: func() any { return new(jsonScan) }}
 
 // fastJSONMaxDepth bounds the nesting the fast reader follows; deeper bodies go the slow way.
 const fastJSONMaxDepth = 64
@@ -28,6 +38,14 @@ const fastJSONMaxDepth = 64
 type jsonScan struct {
 	src string
 	pos int
+	// members holds the members of the objects being read, innermost last, so that each
+	// map is made once at its final size.
+	members []member
+}
+
+type member struct {
+	key string
+	val any
 }
 
 func (d *jsonScan) skipSpace() {
@@ -47,19 +65,16 @@ func (d *jsonScan) object(depth int) (map[string]any, bool) {
 		return nil, false
 	}
 	d.pos++
-	m := make(map[string]any, 8)
 	d.skipSpace()
 	if d.pos < len(d.src) && d.src[d.pos] == '}' {
 		d.pos++
-		return m, true
+		return map[string]any{}, true
 	}
+	mark := len(d.members)
 	for {
 		d.skipSpace()
 		key, ok := d.str()
 		if !ok {
-			return nil, false
-		}
-		if _, dup := m[key]; dup {
 			return nil, false
 		}
 		d.skipSpace()
@@ -72,7 +87,7 @@ func (d *jsonScan) object(depth int) (map[string]any, bool) {
 		if !ok {
 			return nil, false
 		}
-		m[key] = v
+		d.members = append(d.members, member{key, v})
 		d.skipSpace()
 		if d.pos >= len(d.src) {
 			return nil, false
@@ -82,11 +97,24 @@ func (d *jsonScan) object(depth int) (map[string]any, bool) {
 			d.pos++
 		case '}':
 			d.pos++
-			return m, true
+			return d.collect(mark)
 		default:
 			return nil, false
 		}
 	}
+}
+
+// collect makes the map of the members from mark on and drops them from the list. A repeated
+// key (fewer entries than members) is left to encoding/json.
+func (d *jsonScan) collect(mark int) (map[string]any, bool) {
+	ms := d.members[mark:]
+	m := make(map[string]any, len(ms))
+	for _, e := range ms {
+		m[e.key] = e.val
+	}
+	clear(ms)
+	d.members = d.members[:mark]
+	return m, len(m) == len(ms)
 }
 
 func (d *jsonScan) array(depth int) ([]any, bool) {
