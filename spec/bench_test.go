@@ -63,3 +63,15 @@ func BenchmarkCheck(b *testing.B) {
 		}
 	}
 }
+
+// A request with one value out of range, as most generated cases are.
+func BenchmarkValidateViolation(b *testing.B) {
+	s, op, v := benchRequest(b)
+	v.Set(spec.ParamListenerPort, "65536")
+	b.ReportAllocs()
+	for b.Loop() {
+		if vi := s.Validate(op, v); vi == nil || vi.Kind != spec.KindMaximum {
+			b.Fatalf("got %v", vi)
+		}
+	}
+}

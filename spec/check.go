@@ -174,28 +174,30 @@ type requestLists struct {
 	entries [maxLists][]entry
 	n       int
 	ok      bool // false: the operation has more lists than kept, read each on its own
+	repeats bool // some name has more than one value
 }
 
-// readLists reads the entries of o's list parameters from values, using buf for them.
+// readLists reads the entries of o's list parameters from values, using buf for them, and
+// whether some name repeats.
 func readLists(o *Operation, values url.Values, buf []entry) requestLists {
-	var rl requestLists
+	rl := requestLists{ok: true}
 	for _, p := range o.Parameters {
 		if p.List == nil {
 			continue
 		}
 		if rl.n == maxLists {
-			return requestLists{}
+			rl = requestLists{}
+			break
 		}
 		rl.params[rl.n] = p
 		rl.n++
 	}
-	rl.ok = true
-	if rl.n == 0 {
-		return rl
-	}
 	for name, vs := range values {
 		if len(vs) == 0 {
 			continue
+		}
+		if len(vs) > 1 {
+			rl.repeats = true
 		}
 		for k, p := range rl.params[:rl.n] {
 			if n, field, ok := p.List.ParseWireName(name); ok {
@@ -302,18 +304,18 @@ func Getter(values url.Values) func(string) (string, bool) {
 // service's order (duplicates, missing parameters, values in description order, lists,
 // rules), or nil. Common parameters and unknown parameters are not judged here.
 func (s *Spec) Validate(o *Operation, values url.Values) *Violation {
+	// One pass over the names finds the list entries and whether some name repeats.
+	var spare [entriesOnStack]entry
+	lists := readLists(o, values, spare[:0])
 	// Duplicates: one name with different values. The names are sorted (so the first in order
 	// is reported) only when some name repeats.
 	var names []string
-	for _, vs := range values {
-		if len(vs) > 1 {
-			names = make([]string, 0, len(values))
-			for name := range values {
-				names = append(names, name)
-			}
-			sort.Strings(names)
-			break
+	if lists.repeats {
+		names = make([]string, 0, len(values))
+		for name := range values {
+			names = append(names, name)
 		}
+		sort.Strings(names)
 	}
 	for _, name := range names {
 		vs := values[name]
@@ -328,8 +330,6 @@ func (s *Spec) Validate(o *Operation, values url.Values) *Violation {
 			}
 		}
 	}
-	var spare [entriesOnStack]entry
-	lists := readLists(o, values, spare[:0])
 	get := Getter(values)
 	for _, p := range o.Parameters {
 		if !p.Required || p.Common {

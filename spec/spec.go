@@ -151,8 +151,10 @@ func (s *Spec) ParamOutcome(p *Parameter, k Kind) Outcome {
 	if k == KindRequired {
 		return p.RequiredResult
 	}
-	if c, ok := p.Constraint(k); ok {
-		return c.Outcome
+	for i := range p.Constraints {
+		if p.Constraints[i].Kind == k {
+			return p.Constraints[i].Outcome
+		}
 	}
 	return s.defaultOutcome(k)
 }
