@@ -2,6 +2,7 @@ package signature_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/clbcheck/clbcheck/signature"
 )
@@ -52,5 +53,14 @@ func BenchmarkValidV1(b *testing.B) {
 		if !signature.ValidV1("POST", params, "testsecret") {
 			b.Fatal("verification failed")
 		}
+	}
+}
+
+func BenchmarkV1Params(b *testing.B) {
+	creds := signature.Credentials{AccessKeyID: "testid", AccessKeySecret: "testsecret"}
+	now := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = signature.V1Params(creds, now)
 	}
 }

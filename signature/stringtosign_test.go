@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The one-pass StringToSignV1 must equal the definition: the method, "%2F" and the canonical
@@ -195,5 +196,26 @@ func TestValidV1AgreesWithVerifyV1(t *testing.T) {
 		if want := c.method != "GET" && c.secret == "s" && len(c.signature) == 1 && c.signature[0] == sig; ok != want {
 			t.Fatalf("%+v: ok %v, want %v", c, ok, want)
 		}
+	}
+}
+
+// The values AddV1Params sets share one array; adding a value to one name must not change
+// another.
+func TestAddV1ParamsValuesAreSeparate(t *testing.T) {
+	p := url.Values{}
+	AddV1Params(p, Credentials{AccessKeyID: "id", SecurityToken: "tok"}, time.Unix(0, 0))
+	p.Add("AccessKeyId", "second")
+	p["SignatureMethod"][0] = "changed"
+	if got := p["SignatureVersion"]; len(got) != 1 || got[0] != SignatureVersionV1 {
+		t.Fatalf("SignatureVersion is %q", got)
+	}
+	if got := p["AccessKeyId"]; !slices.Equal(got, []string{"id", "second"}) {
+		t.Fatalf("AccessKeyId is %q", got)
+	}
+	if got := p["SecurityToken"]; !slices.Equal(got, []string{"tok"}) {
+		t.Fatalf("SecurityToken is %q", got)
+	}
+	if len(p) != 6 {
+		t.Fatalf("%d names set", len(p))
 	}
 }

@@ -253,12 +253,25 @@ func V1Params(creds Credentials, now time.Time) url.Values {
 // AddV1Params sets the parameters described at V1Params on dst, replacing
 // any earlier values of those names. dst must not be nil.
 func AddV1Params(dst url.Values, creds Credentials, now time.Time) {
-	dst.Set(paramAccessKeyID, creds.AccessKeyID)
-	dst.Set(paramSignatureMethod, SignatureMethodV1)
-	dst.Set(paramSignatureVersion, SignatureVersionV1)
-	dst.Set(paramSignatureNonce, NewNonce())
-	dst.Set(paramTimestamp, now.UTC().Format(TimestampLayout))
-	if creds.SecurityToken != "" {
-		dst.Set(paramSecurityToken, creds.SecurityToken)
+	values := [len(v1ParamNames)]string{
+		creds.AccessKeyID, SignatureMethodV1, SignatureVersionV1, NewNonce(),
+		now.UTC().Format(TimestampLayout), creds.SecurityToken,
 	}
+	n := len(values)
+	if creds.SecurityToken == "" {
+		n--
+	}
+	// As dst.Set does, each name gets a slice of one value; the slices share one array (each
+	// with capacity one, so an append moves it away) instead of costing an allocation each.
+	shared := append(make([]string, 0, n), values[:n]...)
+	for i, name := range v1ParamNames[:n] {
+		dst[name] = shared[i : i+1 : i+1]
+	}
+}
+
+// v1ParamNames are the names AddV1Params sets, in the order of its values; SecurityToken,
+// which is optional, comes last.
+var v1ParamNames = [...]string{
+	paramAccessKeyID, paramSignatureMethod, paramSignatureVersion, paramSignatureNonce,
+	paramTimestamp, paramSecurityToken,
 }
