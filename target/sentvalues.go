@@ -19,7 +19,8 @@ func SentValues(s Sent, common []string) url.Values {
 	if !ok || !plainForm(query) || !plainForm(s.Body) {
 		return sentValuesStd(s, common)
 	}
-	n := countPairs(query) + countPairs(s.Body)
+	// The common parameters are left out as they come, and the map is sized for the rest.
+	n := countKept(query, common) + countKept(s.Body, common)
 	out := make(url.Values, n)
 	// One backing array for all values: a name sent once (the usual case) costs no
 	// allocation of its own. The slices are capped, so an append elsewhere copies.
@@ -34,6 +35,9 @@ func SentValues(s Sent, common []string) url.Values {
 			k, v, _ := strings.Cut(pair, "=")
 			// plainForm checked every escape, so these cannot fail.
 			k, _ = url.QueryUnescape(k)
+			if leftOut(k, common) {
+				continue
+			}
 			v, _ = url.QueryUnescape(v)
 			if prev, seen := out[k]; seen {
 				out[k] = append(prev, v)
@@ -45,25 +49,37 @@ func SentValues(s Sent, common []string) url.Values {
 	}
 	add(query)
 	add(s.Body)
+	return out
+}
+
+// leftOut reports whether SentValues leaves the parameter name out: a common parameter
+// other than RegionId.
+func leftOut(name string, common []string) bool {
 	for _, c := range common {
-		if c != spec.ParamRegionID {
-			delete(out, c)
+		if c == name {
+			return c != spec.ParamRegionID
 		}
 	}
-	return out
+	return false
+}
+
+// countKept is about the number of pairs of raw that SentValues keeps: those whose name, as
+// written, is not left out.
+func countKept(raw string, common []string) int {
+	n := 0
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if k, _, _ := strings.Cut(pair, "="); pair != "" && !leftOut(k, common) {
+			n++
+		}
+	}
+	return n
 }
 
 // maxPlainPairs stays under url.ParseQuery's default limit on the number of parameters;
 // longer lists take the standard path, which applies the limit.
 const maxPlainPairs = 1000
-
-// countPairs is an upper bound of the non-empty pairs in raw.
-func countPairs(raw string) int {
-	if raw == "" {
-		return 0
-	}
-	return strings.Count(raw, "&") + 1
-}
 
 // plainForm reports whether url.ParseQuery reads raw without an error: no semicolon, every
 // '%' followed by two hex digits, not too many pairs.
