@@ -54,9 +54,9 @@ func requestTags(req *request, op *spec.Operation) []tag {
 
 // tagItems renders tags as the Describe operations list them.
 func tagItems(tags []tag) []any {
-	out := []any{}
+	out := make([]any, 0, len(tags))
 	for _, t := range tags {
-		out = append(out, map[string]any{"TagKey": t.Key, "TagValue": t.Value})
+		out = append(out, fields(kv{"TagKey", t.Key}, kv{"TagValue", t.Value}))
 	}
 	return out
 }

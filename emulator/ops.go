@@ -555,16 +555,16 @@ func (e *Emulator) attributes(l *listener) orderedMap {
 func (e *Emulator) listenerView(l *listener) orderedMap {
 	out := e.storedAttributes(l, 6)
 	acls := append([]string{}, l.ACLIDs...)
-	certs := []any{}
+	certs := make([]any, 0, len(l.Certificates))
 	for _, c := range l.Certificates {
-		certs = append(certs, map[string]any{spec.FieldCertificateID: c.CertificateID, spec.FieldBindingType: c.BindingType, spec.FieldStandardType: c.StandardType})
+		certs = append(certs, fields(kv{spec.FieldCertificateID, c.CertificateID}, kv{spec.FieldBindingType, c.BindingType}, kv{spec.FieldStandardType, c.StandardType}))
 	}
 	return out.set(spec.ParamListenerPort, l.Port).
-		set("AclIds", map[string]any{spec.ParamACLID: acls}).
-		set("ServerCertificates", map[string]any{spec.ParamServerCertificate: certs}).
-		set("Tags", map[string]any{spec.ParamTag: tagItems(l.Tags)}).
-		set("Rules", map[string]any{"Rule": []any{}}).
-		set("DomainExtensions", map[string]any{"DomainExtension": []any{}})
+		set("AclIds", fields(kv{spec.ParamACLID, acls})).
+		set("ServerCertificates", fields(kv{spec.ParamServerCertificate, certs})).
+		set("Tags", fields(kv{spec.ParamTag, tagItems(l.Tags)})).
+		set("Rules", fields(kv{"Rule", []any{}})).
+		set("DomainExtensions", fields(kv{"DomainExtension", []any{}}))
 }
 
 // storedAttributes lists the attributes a listener stores, sorted by name, integers as numbers,

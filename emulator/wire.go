@@ -527,6 +527,14 @@ type kv struct {
 
 type orderedMap []kv
 
+// fields makes an orderedMap of a few fields, sorted by name as a map[string]any of them would
+// be rendered.
+func fields(f ...kv) orderedMap {
+	m := orderedMap(f)
+	sortByName(m)
+	return m
+}
+
 // sortedFields lists the fields of m sorted by name, as json.Marshal and writeXML order them.
 func sortedFields(m map[string]any) orderedMap {
 	out := make(orderedMap, 0, len(m))
