@@ -30,6 +30,9 @@ func (p *Parameter) Check(value string) (Kind, string) {
 	if order == nil {
 		order = checkIndex(p.Constraints) // a Parameter the loader did not build
 	}
+	// The messages read as fmt would write them (%d, %q), built on a stack buffer.
+	var spare [128]byte
+	m := message(spare[:0]).s(p.Path)
 	var n int64
 	for _, i := range order {
 		c := &p.Constraints[i]
@@ -37,59 +40,68 @@ func (p *Parameter) Check(value string) (Kind, string) {
 		switch k {
 		case KindType:
 			if !c.matches(value) {
-				return k, fmt.Sprintf("%s must be a decimal integer, got %q", p.Path, value)
+				return k, m.s(" must be a decimal integer, got ").q(value).String()
 			}
 			v, err := strconv.ParseInt(value, 10, 64)
 			if err != nil {
-				return k, fmt.Sprintf("%s is not a representable integer: %q", p.Path, value)
+				return k, m.s(" is not a representable integer: ").q(value).String()
 			}
 			n = v
 		case KindForbiddenValues:
 			if slices.Contains(c.Values, value) {
-				return k, fmt.Sprintf("%s may not be %q", p.Path, value)
+				return k, m.s(" may not be ").q(value).String()
 			}
 		case KindEnum:
 			if !slices.Contains(c.Values, value) {
-				return k, fmt.Sprintf("%s must be one of %s, got %q", p.Path, strings.Join(c.Values, ", "), value)
+				return k, m.s(" must be one of ").s(strings.Join(c.Values, ", ")).s(", got ").q(value).String()
 			}
 		case KindMinLength:
-			if int64(runeLen(value)) < c.Int {
-				return k, fmt.Sprintf("%s must have at least %d characters, got %d", p.Path, c.Int, runeLen(value))
+			if l := runeLen(value); int64(l) < c.Int {
+				return k, m.s(" must have at least ").d(c.Int).s(" characters, got ").d(int64(l)).String()
 			}
 		case KindMaxLength:
-			if int64(runeLen(value)) > c.Int {
-				return k, fmt.Sprintf("%s may have at most %d characters, got %d", p.Path, c.Int, runeLen(value))
+			if l := runeLen(value); int64(l) > c.Int {
+				return k, m.s(" may have at most ").d(c.Int).s(" characters, got ").d(int64(l)).String()
 			}
 		case KindPattern:
 			if !c.matches(value) {
-				return k, fmt.Sprintf("%s does not match %s: %q", p.Path, c.Pattern, value)
+				return k, m.s(" does not match ").s(c.Pattern).s(": ").q(value).String()
 			}
 		case KindForbiddenPrefixes:
 			lower := strings.ToLower(value)
 			for _, pre := range c.Values {
 				if strings.HasPrefix(lower, strings.ToLower(pre)) {
-					return k, fmt.Sprintf("%s may not start with %q", p.Path, pre)
+					return k, m.s(" may not start with ").q(pre).String()
 				}
 			}
 		case KindForbiddenSubstrings:
 			lower := strings.ToLower(value)
 			for _, sub := range c.Values {
 				if strings.Contains(lower, strings.ToLower(sub)) {
-					return k, fmt.Sprintf("%s may not contain %q", p.Path, sub)
+					return k, m.s(" may not contain ").q(sub).String()
 				}
 			}
 		case KindMinimum:
 			if n < c.Int {
-				return k, fmt.Sprintf("%s must be at least %d, got %d", p.Path, c.Int, n)
+				return k, m.s(" must be at least ").d(c.Int).s(", got ").d(n).String()
 			}
 		case KindMaximum:
 			if n > c.Int {
-				return k, fmt.Sprintf("%s may be at most %d, got %d", p.Path, c.Int, n)
+				return k, m.s(" may be at most ").d(c.Int).s(", got ").d(n).String()
 			}
 		}
 	}
 	return "", ""
 }
+
+// message builds a text by appending: s a string as it is, q one quoted as %q quotes it, d
+// a number as %d writes it.
+type message []byte
+
+func (m message) s(text string) message { return append(m, text...) }
+func (m message) q(text string) message { return strconv.AppendQuote(m, text) }
+func (m message) d(n int64) message     { return strconv.AppendInt(m, n, 10) }
+func (m message) String() string        { return string(m) }
 
 // checkIndex lists the positions of a parameter's single-value constraints in checkOrder, the
 // first of each kind, as Check visits them.
