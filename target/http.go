@@ -39,8 +39,9 @@ type HTTP struct {
 	base *url.URL
 	s    *spec.Spec
 	// prefix is the request URL without its query ("" when the base URL has a fragment or an
-	// empty query of its own, where only url.URL.String places the pieces right).
-	prefix string
+	// empty query of its own, where only url.URL.String places the pieces right); queryPrefix
+	// is prefix and the '?' before a query.
+	prefix, queryPrefix string
 }
 
 // NewHTTP checks the configuration and returns an HTTP target.
@@ -70,6 +71,7 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 		p := *u
 		p.Path, p.RawQuery = s.Wire.Path, ""
 		h.prefix = p.String()
+		h.queryPrefix = h.prefix + "?"
 	}
 	return h, nil
 }
@@ -79,18 +81,13 @@ func (h *HTTP) requestURL(query kvList) string {
 	if h.prefix == "" {
 		u := *h.base
 		u.Path = h.s.Wire.Path
-		u.RawQuery = encode(query)
+		u.RawQuery = encode("", query)
 		return u.String()
 	}
 	if query.len() == 0 {
 		return h.prefix
 	}
-	var b strings.Builder
-	b.Grow(len(h.prefix) + 1 + encodedLen(query))
-	b.WriteString(h.prefix)
-	b.WriteByte('?')
-	writeEncoded(&b, query)
-	return b.String()
+	return encode(h.queryPrefix, query)
 }
 
 // NewTransport returns the transport a target should send through: http.DefaultTransport's
@@ -131,42 +128,38 @@ func (l kvList) len() int {
 	return n
 }
 
-// encode writes params in order, percent-encoding all but raw values.
-func encode(kvs kvList) string {
-	var b strings.Builder
-	b.Grow(encodedLen(kvs))
-	writeEncoded(&b, kvs)
-	return b.String()
-}
-
-// encodedLen is the length of kvs encoded.
-func encodedLen(l kvList) int {
-	n := 0
+// encode returns prefix followed by the params in order, percent-encoding all but raw
+// values. The text is put together in a pooled buffer and copied out once, at its size.
+func encode(prefix string, l kvList) string {
+	bp := encodeBufs.Get().(*[]byte)
+	b := append((*bp)[:0], prefix...)
+	first := true
 	for _, kvs := range l {
 		for _, kv := range kvs {
-			n += len(kv.Name) + len(kv.Value) + 2 + 2*escapedBytes(kv.Name)
-			if !kv.Raw {
-				n += 2 * escapedBytes(kv.Value)
+			if !first {
+				b = append(b, '&')
+			}
+			first = false
+			b = appendQueryEscape(b, kv.Name)
+			b = append(b, '=')
+			if kv.Raw {
+				b = append(b, kv.Value...)
+			} else {
+				b = appendQueryEscape(b, kv.Value)
 			}
 		}
 	}
-	return n
-}
-
-// escapedBytes counts the bytes of s that queryEscape writes as %XX.
-func escapedBytes(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !unreservedByte(c) && c != ' ' {
-			n++
-		}
+	s := string(b)
+	if cap(b) <= 64<<10 {
+		*bp = b
+		encodeBufs.Put(bp)
 	}
-	return n
+	return s
 }
 
-// unreservedByte reports whether c goes into a query as itself: letters, digits and "-_.~".
-func unreservedByte(c byte) bool { return unreserved[c] }
+var encodeBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
+// unreserved marks the bytes that go into a query as themselves: letters, digits and "-_.~".
 var unreserved = func() (t [256]bool) {
 	for c := 0; c < 256; c++ {
 		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
@@ -174,50 +167,25 @@ var unreserved = func() (t [256]bool) {
 	return t
 }()
 
-func writeEncoded(b *strings.Builder, l kvList) {
-	first := true
-	for _, kvs := range l {
-		for _, kv := range kvs {
-			writePair(b, kv, first)
-			first = false
-		}
-	}
-}
-
-func writePair(b *strings.Builder, kv KV, first bool) {
-	if !first {
-		b.WriteByte('&')
-	}
-	queryEscape(b, kv.Name)
-	b.WriteByte('=')
-	if kv.Raw {
-		b.WriteString(kv.Value)
-	} else {
-		queryEscape(b, kv.Value)
-	}
-}
-
-// queryEscape writes url.QueryEscape(s) to b: letters, digits and "-_.~" as they are, a space
+// appendQueryEscape appends url.QueryEscape(s) to b: unreserved bytes as they are, a space
 // as '+', every other byte as %XX.
-func queryEscape(b *strings.Builder, s string) {
+func appendQueryEscape(b []byte, s string) []byte {
 	const hex = "0123456789ABCDEF"
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if unreservedByte(c) {
+		if unreserved[c] {
 			continue
 		}
-		b.WriteString(s[start:i])
+		b = append(b, s[start:i]...)
 		if c == ' ' {
-			b.WriteByte('+')
+			b = append(b, '+')
 		} else {
-			b.WriteByte('%')
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&15])
+			b = append(b, '%', hex[c>>4], hex[c&15])
 		}
 		start = i + 1
 	}
-	b.WriteString(s[start:])
+	return append(b, s[start:]...)
 }
 
 // signingValues are the maps decoded fills, kept for the next request: a map of a few dozen
@@ -380,7 +348,7 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 	full := h.requestURL(query)
 	var body string
 	if form.len() > 0 {
-		body = encode(form)
+		body = encode("", form)
 	}
 	hr, err := http.NewRequestWithContext(ctx, method, full, strings.NewReader(body))
 	if err != nil {
