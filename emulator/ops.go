@@ -571,9 +571,10 @@ func (e *Emulator) listenerView(l *listener) orderedMap {
 // leaving room for extra fields more.
 func (e *Emulator) storedAttributes(l *listener, extra int) orderedMap {
 	out := make(orderedMap, 0, len(l.Attributes)+extra)
+	vals := make(attributeValues, 0, len(l.Attributes))
 	for _, f := range e.attributeFields {
 		if v, ok := l.Attributes[f.name]; ok {
-			out = append(out, kv{f.name, attributeValue(f.integer, v)})
+			out = append(out, kv{f.name, vals.add(f.integer, v)})
 		}
 	}
 	if len(out) == len(l.Attributes) {
@@ -583,10 +584,36 @@ func (e *Emulator) storedAttributes(l *listener, extra int) orderedMap {
 	out = out[:0]
 	for name, v := range l.Attributes {
 		p := e.spec.UnderTest.Param(name)
-		out = append(out, kv{name, attributeValue(p != nil && p.IsInteger(), v)})
+		out = append(out, kv{name, vals.add(p != nil && p.IsInteger(), v)})
 	}
 	sortByName(out)
 	return out
+}
+
+// attributeValues holds the values of a listener's attributes for an answer. A string or a
+// number put in an interface is a small allocation of its own; a pointer is not. So the values
+// are stored together here and the answer points at them: the writers show a *string or an
+// *int64 as the value it points at, as json.Marshal does.
+type attributeValues []struct {
+	text   string
+	number int64
+}
+
+// add stores a value, as a number when integer is set and it reads as one, and returns a
+// pointer to it.
+func (a *attributeValues) add(integer bool, v string) any {
+	*a = append(*a, struct {
+		text   string
+		number int64
+	}{text: v})
+	last := &(*a)[len(*a)-1]
+	if integer {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			last.number = n
+			return &last.number
+		}
+	}
+	return &last.text
 }
 
 // attributeField is a parameter of the operation under test as Describe shows it.
@@ -605,15 +632,6 @@ func attributeFields(op *spec.Operation) []attributeField {
 	}
 	slices.SortFunc(out, func(a, b attributeField) int { return strings.Compare(a.name, b.name) })
 	return slices.CompactFunc(out, func(a, b attributeField) bool { return a.name == b.name })
-}
-
-func attributeValue(integer bool, v string) any {
-	if integer {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return n
-		}
-	}
-	return v
 }
 
 func (e *Emulator) describeListener(req *request, _ *spec.Operation) (answer, *apiError) {

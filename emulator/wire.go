@@ -597,6 +597,18 @@ func appendJSONValue(b *bytes.Buffer, v any) error {
 		b.Write(strconv.AppendBool(b.AvailableBuffer(), t))
 	case nil:
 		b.WriteString("null")
+	case *string:
+		if t == nil {
+			b.WriteString("null")
+			return nil
+		}
+		appendJSONString(b, *t)
+	case *int64:
+		if t == nil {
+			b.WriteString("null")
+			return nil
+		}
+		b.Write(strconv.AppendInt(b.AvailableBuffer(), *t, 10))
 	case orderedMap:
 		return t.appendJSON(b)
 	case map[string]any:
@@ -702,6 +714,18 @@ func writeXML(b *bytes.Buffer, name string, v any) {
 	case []map[string]any:
 		for _, item := range t {
 			writeXML(b, name, item)
+		}
+	case *string:
+		if t != nil {
+			writeXML(b, name, *t)
+		} else {
+			writeXML(b, name, nil)
+		}
+	case *int64:
+		if t != nil {
+			writeXML(b, name, *t)
+		} else {
+			writeXML(b, name, nil)
 		}
 	default:
 		open(b, name)

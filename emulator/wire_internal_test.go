@@ -40,11 +40,19 @@ func randomAnswerValue(rng *rand.Rand, depth int) any {
 	}
 	switch kind {
 	case 0:
-		return str()
+		s := str()
+		if rng.Intn(3) == 0 {
+			return &s
+		}
+		return s
 	case 1:
 		return rng.Intn(2000) - 1000
 	case 2:
-		return rng.Int63() - rng.Int63()
+		n := rng.Int63() - rng.Int63()
+		if rng.Intn(3) == 0 {
+			return &n
+		}
+		return n
 	case 3:
 		return rng.Intn(2) == 0
 	case 4:
