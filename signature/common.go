@@ -59,7 +59,9 @@ func NewNonce() string {
 	// crypto/rand.Read never fails on supported platforms (Go 1.24+); it
 	// aborts the program instead of returning an error.
 	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	var text [2 * len(b)]byte
+	hex.Encode(text[:], b[:])
+	return string(text[:])
 }
 
 // ParseTimestamp parses a Timestamp / x-acs-date value. Only the exact
@@ -68,8 +70,9 @@ func NewNonce() string {
 func ParseTimestamp(value string) (time.Time, error) {
 	t, err := time.Parse(TimestampLayout, value)
 	// time.Parse tolerates fractional seconds the layout does not mention;
-	// formatting back and comparing rejects them.
-	if err != nil || t.Format(TimestampLayout) != value {
+	// formatting back (on the stack) and comparing rejects them.
+	var back [len(TimestampLayout) + 8]byte
+	if err != nil || string(t.AppendFormat(back[:0], TimestampLayout)) != value {
 		return time.Time{}, fmt.Errorf("%w: %q does not match %s", ErrMalformedTimestamp, value, TimestampLayout)
 	}
 	return t, nil
