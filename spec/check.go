@@ -157,7 +157,7 @@ type entry struct {
 }
 
 // entriesOnStack is how many list entries Validate reads without allocating.
-const entriesOnStack = 16
+const entriesOnStack = 32
 
 // entries appends the list's entries in values to dst, ordered by index. Those with index -1
 // come first; they are items on their own, while entries of one plain index form one item

@@ -1,7 +1,9 @@
 package spec
 
 import (
+	"bytes"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -111,7 +113,9 @@ func (o Outcome) String() string {
 	if o.Success {
 		return "success"
 	}
-	return strings.TrimSpace(itoa(o.Status) + " " + o.Code)
+	var spare [64]byte
+	b := append(strconv.AppendInt(spare[:0], int64(o.Status), 10), ' ')
+	return string(bytes.TrimSpace(append(b, o.Code...)))
 }
 
 // MatchCode matches an error code against a pattern that may end in '*'.
