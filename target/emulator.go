@@ -204,5 +204,9 @@ func NewHandlerTarget(h http.Handler, cfg emulator.Config, name string) (*Emulat
 		return nil, err
 	}
 	emu, _ := h.(*emulator.Emulator)
+	if emu != nil {
+		// The emulator answers every request itself, never with a redirect.
+		ht.direct = handlerTransport{h: h}
+	}
 	return &Emulator{HTTP: ht, Emu: emu}, nil
 }

@@ -42,6 +42,10 @@ type HTTP struct {
 	// empty query of its own, where only url.URL.String places the pieces right); queryPrefix
 	// is prefix and the '?' before a query.
 	prefix, queryPrefix string
+	// direct, when set, takes requests instead of the client: for a transport whose handler
+	// never redirects, the client's redirect machinery (a copy of every request's headers
+	// and URL) has nothing to do.
+	direct http.RoundTripper
 }
 
 // NewHTTP checks the configuration and returns an HTTP target.
@@ -421,7 +425,12 @@ func (h *HTTP) Send(ctx context.Context, req Request) (*Response, error) {
 		return nil, err
 	}
 	start := time.Now()
-	resp, err := h.cfg.Client.Do(hr)
+	var resp *http.Response
+	if h.direct != nil {
+		resp, err = h.direct.RoundTrip(hr)
+	} else {
+		resp, err = h.cfg.Client.Do(hr)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
