@@ -1,6 +1,11 @@
 package signature
 
 import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"math/rand"
 	"net/url"
 	"slices"
@@ -217,5 +222,39 @@ func TestAddV1ParamsValuesAreSeparate(t *testing.T) {
 	}
 	if len(p) != 6 {
 		t.Fatalf("%d names set", len(p))
+	}
+}
+
+// The pooled MACs of the two schemes, under one secret, stay apart.
+func TestMACPoolsPerScheme(t *testing.T) {
+	for _, secret := range []string{"s", "", "testsecret"} {
+		for i := 0; i < 3; i++ {
+			direct := hmac.New(sha256.New, []byte(secret))
+			direct.Write([]byte("text"))
+			if got, want := SignatureV3(secret, "text"), hex.EncodeToString(direct.Sum(nil)); got != want {
+				t.Fatalf("SignatureV3(%q) = %s, want %s", secret, got, want)
+			}
+			v1 := hmac.New(sha1.New, []byte(secret+"&"))
+			v1.Write([]byte(StringToSignV1("GET", url.Values{"A": {"1"}})))
+			if got, want := SignV1("GET", secret, url.Values{"A": {"1"}}), base64.StdEncoding.EncodeToString(v1.Sum(nil)); got != want {
+				t.Fatalf("SignV1 with %q = %s, want %s", secret, got, want)
+			}
+		}
+	}
+}
+
+// isHex accepts what hex.DecodeString accepts.
+func TestIsHexAgreesWithDecodeString(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	alphabet := "0123456789abcdefABCDEFgG x\x00\xff"
+	for i := 0; i < 20000; i++ {
+		b := make([]byte, rng.Intn(7))
+		for j := range b {
+			b[j] = alphabet[rng.Intn(len(alphabet))]
+		}
+		_, err := hex.DecodeString(string(b))
+		if got := isHex(string(b)); got != (err == nil) {
+			t.Fatalf("isHex(%q) = %v, hex.DecodeString error %v", b, got, err)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package signature
 import (
 	"crypto/hmac"
 	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/base64"
 	"hash"
 	"net/url"
@@ -156,7 +157,7 @@ const sigV1Len = (sha1.Size + 2) / 3 * 4
 
 // signV1 appends the base64-encoded HMAC-SHA1 of stringToSign, keyed with secret and '&'.
 func signV1(dst []byte, secret string, stringToSign []byte) []byte {
-	pool := macPool(secret)
+	pool := macPool(schemeV1, secret)
 	mac := pool.Get().(*keyedMAC)
 	mac.h.Reset()
 	mac.h.Write(stringToSign)
@@ -169,32 +170,53 @@ func signV1(dst []byte, secret string, stringToSign []byte) []byte {
 // nothing.
 type keyedMAC struct {
 	h   hash.Hash
-	sum [sha1.Size]byte
+	sum [sha1.Size]byte // room for a V1 sum
 }
 
 // A keyed HMAC costs two hash states and two padded keys; signers and verifiers use a few
-// secrets over and over, so each secret keeps a pool of ready MACs. Past maxMACPools secrets
-// (a fuzzer, say) new secrets get a pool that is not remembered.
+// secrets over and over, so each secret keeps a pool of ready MACs per scheme. Past
+// maxMACPools of them (a fuzzer, say) new secrets get a pool that is not remembered.
 const maxMACPools = 64
+
+// macScheme tells the MACs of the two schemes apart: V1 is HMAC-SHA1 keyed with the secret
+// and '&', V3 HMAC-SHA256 keyed with the secret alone.
+type macScheme int
+
+const (
+	schemeV1 macScheme = iota
+	schemeV3
+)
+
+type macPoolKey struct {
+	scheme macScheme
+	secret string
+}
 
 var macPools struct {
 	sync.Mutex
-	m map[string]*sync.Pool
+	m map[macPoolKey]*sync.Pool
 }
 
-func macPool(secret string) *sync.Pool {
+func macPool(scheme macScheme, secret string) *sync.Pool {
 	macPools.Lock()
 	defer macPools.Unlock()
-	if p, ok := macPools.m[secret]; ok {
+	k := macPoolKey{scheme, secret}
+	if p, ok := macPools.m[k]; ok {
 		return p
 	}
-	key := []byte(secret + "&")
-	p := &sync.Pool{New: func() any { return &keyedMAC{h: hmac.New(sha1.New, key)} }}
+	var p *sync.Pool
+	if scheme == schemeV1 {
+		key := []byte(secret + "&")
+		p = &sync.Pool{New: func() any { return &keyedMAC{h: hmac.New(sha1.New, key)} }}
+	} else {
+		key := []byte(secret)
+		p = &sync.Pool{New: func() any { return &keyedMAC{h: hmac.New(sha256.New, key)} }}
+	}
 	if macPools.m == nil {
-		macPools.m = map[string]*sync.Pool{}
+		macPools.m = map[macPoolKey]*sync.Pool{}
 	}
 	if len(macPools.m) < maxMACPools {
-		macPools.m[secret] = p
+		macPools.m[k] = p
 	}
 	return p
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -74,14 +75,24 @@ func headerValue(r *http.Request, name string) (value string, present bool) {
 		h := requestHost(r)
 		return strings.TrimSpace(h), h != ""
 	}
-	var keys []string
+	// Usually one key matches, with one value: then there is nothing to sort or join.
+	matches, only := 0, ""
+	for k := range r.Header {
+		if strings.EqualFold(k, name) {
+			matches, only = matches+1, k
+		}
+	}
+	if matches == 0 {
+		return "", false
+	}
+	if vs := r.Header[only]; matches == 1 && len(vs) == 1 {
+		return strings.TrimSpace(vs[0]), true
+	}
+	keys := make([]string, 0, matches)
 	for k := range r.Header {
 		if strings.EqualFold(k, name) {
 			keys = append(keys, k)
 		}
-	}
-	if len(keys) == 0 {
-		return "", false
 	}
 	slices.Sort(keys)
 	var parts []string
@@ -156,20 +167,27 @@ func CanonicalRequestV3(r *http.Request, signedHeaders []string, bodyHash string
 	if path == "" {
 		path = "/"
 	}
-	lower := make([]string, len(signedHeaders))
-	for i, h := range signedHeaders {
-		lower[i] = strings.ToLower(h)
+	method, query := strings.ToUpper(r.Method), CanonicalQueryV3(r.URL.Query())
+	size := len(method) + len(path) + len(query) + len(headers) + len(bodyHash) + 5
+	for _, h := range signedHeaders {
+		size += len(h) + 1
 	}
 	var b strings.Builder
-	b.WriteString(strings.ToUpper(r.Method))
+	b.Grow(size)
+	b.WriteString(method)
 	b.WriteByte('\n')
 	b.WriteString(path)
 	b.WriteByte('\n')
-	b.WriteString(CanonicalQueryV3(r.URL.Query()))
+	b.WriteString(query)
 	b.WriteByte('\n')
 	b.WriteString(headers)
 	b.WriteByte('\n')
-	b.WriteString(strings.Join(lower, ";"))
+	for i, h := range signedHeaders {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(strings.ToLower(h))
+	}
 	b.WriteByte('\n')
 	b.WriteString(bodyHash)
 	return b.String(), nil
@@ -184,9 +202,21 @@ func StringToSignV3(canonicalRequest string) string {
 // SignatureV3 returns the lower-hex HMAC-SHA256 of stringToSign keyed with
 // secret (the secret alone, without the '&' V1 appends).
 func SignatureV3(secret, stringToSign string) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(stringToSign))
-	return hex.EncodeToString(mac.Sum(nil))
+	var sum [sha256.Size]byte
+	var text [2 * sha256.Size]byte
+	hex.Encode(text[:], macV3(sum[:0], secret, stringToSign))
+	return string(text[:])
+}
+
+// macV3 appends the HMAC-SHA256 of stringToSign keyed with secret to dst, using a pooled MAC.
+func macV3(dst []byte, secret, stringToSign string) []byte {
+	pool := macPool(schemeV3, secret)
+	mac := pool.Get().(*keyedMAC)
+	mac.h.Reset()
+	_, _ = io.WriteString(mac.h, stringToSign)
+	dst = mac.h.Sum(dst)
+	pool.Put(mac)
+	return dst
 }
 
 // Authorization is the parsed V3 Authorization header
@@ -267,6 +297,9 @@ func SignV3(req *http.Request, body []byte, creds Credentials, now time.Time, no
 	return nil
 }
 
+// authFields are the fields of an Authorization header.
+var authFields = [...]string{authCredential, authSignedHeaders, authSignature}
+
 // ParseAuthorizationV3 splits a V3 Authorization header value into its parts.
 // The algorithm token is followed by one or more spaces and then exactly the
 // three comma-separated fields Credential, SignedHeaders and Signature, in any
@@ -290,17 +323,22 @@ func ParseAuthorizationV3(header string) (Authorization, error) {
 	}
 	var a Authorization
 	a.Algorithm = algorithm
-	seen := map[string]bool{}
-	for _, field := range strings.Split(rest, ",") {
+	var seen [len(authFields)]bool
+	for more := true; more; {
+		var field string
+		field, rest, more = strings.Cut(rest, ",")
 		field = strings.TrimSpace(field)
 		key, value, ok := strings.Cut(field, "=")
 		if !ok {
 			return malformed("field %q is not key=value", field)
 		}
-		if seen[key] {
-			return malformed("field %s appears twice", key)
+		// Only the known fields can appear twice: any other is refused where it first appears.
+		if i := slices.Index(authFields[:], key); i >= 0 {
+			if seen[i] {
+				return malformed("field %s appears twice", key)
+			}
+			seen[i] = true
 		}
-		seen[key] = true
 		if value == "" {
 			return malformed("field %s is empty", key)
 		}
@@ -318,7 +356,7 @@ func ParseAuthorizationV3(header string) (Authorization, error) {
 				a.SignedHeaders = append(a.SignedHeaders, strings.ToLower(name))
 			}
 		case authSignature:
-			if _, err := hex.DecodeString(value); err != nil {
+			if !isHex(value) {
 				return malformed("Signature %q is not hex", value)
 			}
 			a.Signature = value
@@ -326,8 +364,8 @@ func ParseAuthorizationV3(header string) (Authorization, error) {
 			return malformed("unknown field %q", key)
 		}
 	}
-	for _, key := range []string{authCredential, authSignedHeaders, authSignature} {
-		if !seen[key] {
+	for i, key := range authFields {
+		if !seen[i] {
 			return malformed("field %s is missing", key)
 		}
 	}
@@ -370,7 +408,23 @@ func VerifyV3(r *http.Request, body []byte, secret string) (ok bool, stringToSig
 		return false, "", err
 	}
 	stringToSign = StringToSignV3(canonical)
-	want, _ := hex.DecodeString(SignatureV3(secret, stringToSign))
+	var sum [sha256.Size]byte
+	want := macV3(sum[:0], secret, stringToSign)
 	got, _ := hex.DecodeString(auth.Signature) // validated by ParseAuthorizationV3
 	return hmac.Equal(got, want), stringToSign, nil
+}
+
+// isHex reports whether hex.DecodeString would accept s: an even number of hex digits, of
+// either case.
+func isHex(s string) bool {
+	if len(s)%2 != 0 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
