@@ -19,6 +19,12 @@ type caller struct {
 	keyID     string
 }
 
+// setCaller records the principal of req; the request holds it, so it costs no allocation.
+func (r *request) setCaller(c caller) {
+	r.principal = c
+	r.caller = &r.principal
+}
+
 type keyEntry struct {
 	account *Account
 	user    *User
@@ -55,7 +61,7 @@ func (e *Emulator) authenticate(req *request) *apiError {
 		if len(e.cfg.Accounts) == 0 {
 			return e.gatewayError("unknown-access-key", "no account is configured")
 		}
-		req.caller = &caller{accountID: e.cfg.Accounts[0].ID}
+		req.setCaller(caller{accountID: e.cfg.Accounts[0].ID})
 		// A known key still selects its owner, so cross-account tests work without signing.
 		id := req.value(spec.ParamAccessKeyID)
 		if id == "" {
@@ -64,7 +70,7 @@ func (e *Emulator) authenticate(req *request) *apiError {
 			}
 		}
 		if ent, ok := e.keys[id]; ok {
-			req.caller = &caller{accountID: ent.account.ID, user: ent.user, keyID: id}
+			req.setCaller(caller{accountID: ent.account.ID, user: ent.user, keyID: id})
 		}
 		return nil
 	}
@@ -120,7 +126,7 @@ func (e *Emulator) authV1(req *request) *apiError {
 	if aerr := e.useNonce(keyID, nonce); aerr != nil {
 		return aerr
 	}
-	req.caller = &caller{accountID: ent.account.ID, user: ent.user, keyID: keyID}
+	req.setCaller(caller{accountID: ent.account.ID, user: ent.user, keyID: keyID})
 	return nil
 }
 
@@ -161,7 +167,7 @@ func (e *Emulator) authV3(req *request, header string) *apiError {
 	if aerr := e.useNonce(a.AccessKeyID, nonce); aerr != nil {
 		return aerr
 	}
-	req.caller = &caller{accountID: ent.account.ID, user: ent.user, keyID: a.AccessKeyID}
+	req.setCaller(caller{accountID: ent.account.ID, user: ent.user, keyID: a.AccessKeyID})
 	return nil
 }
 

@@ -131,7 +131,7 @@ func (e *Emulator) createListener(req *request, op *spec.Operation) (answer, *ap
 func (e *Emulator) newListener(c *createCtx, op *spec.Operation) *listener {
 	req, port := c.req, c.port
 	list := op.Param(spec.ParamServerCertificate).List
-	l := &listener{Port: port, Protocol: protocolHTTPS, Attributes: map[string]string{}, ACLIDs: c.acls, Created: e.now()}
+	l := &listener{Port: port, Protocol: protocolHTTPS, Attributes: make(map[string]string, len(op.Parameters)), ACLIDs: c.acls, Created: e.now()}
 	for _, p := range op.Parameters {
 		if p.List != nil || p.Common {
 			continue

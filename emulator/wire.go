@@ -35,18 +35,19 @@ const (
 
 // request is a decoded RPC request.
 type request struct {
-	http    *http.Request
-	body    []byte
-	values  url.Values // query and form merged, a repeated identical value kept once
-	raw     url.Values // query and form merged, every value as sent (what V1 signs)
-	repeats bool       // some name was sent more than once (else raw and values are one map)
-	params  *paramSet  // where raw comes from; released with the request
-	action  string
-	version string
-	format  string
-	id      string // RequestId of the answer
-	region  string
-	caller  *caller
+	http      *http.Request
+	body      []byte
+	values    url.Values // query and form merged, a repeated identical value kept once
+	raw       url.Values // query and form merged, every value as sent (what V1 signs)
+	repeats   bool       // some name was sent more than once (else raw and values are one map)
+	params    *paramSet  // where raw comes from; released with the request
+	action    string
+	version   string
+	format    string
+	id        string // RequestId of the answer
+	region    string
+	caller    *caller // nil until authenticated; points at principal
+	principal caller
 }
 
 // get returns the first value of a parameter and whether it was sent.
