@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sync"
 
 	"github.com/clbcheck/clbcheck/emulator"
@@ -16,6 +17,12 @@ import (
 type handlerTransport struct{ h http.Handler }
 
 func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return t.serve(req, "")
+}
+
+// serve is RoundTrip for a request whose URL was parsed from rawURL ("" when unknown), which
+// saves making the request URI anew.
+func (t handlerTransport) serve(req *http.Request, rawURL string) (*http.Response, error) {
 	var body []byte
 	if req.Body != nil && req.Body != http.NoBody {
 		b, err := readBody(req.Body, req.ContentLength)
@@ -36,7 +43,7 @@ func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	in.GetBody = nil
 	in.ContentLength = int64(len(body))
-	in.RequestURI = req.URL.RequestURI()
+	in.RequestURI = requestURI(req.URL, rawURL)
 	if in.Host == "" {
 		in.Host = req.URL.Host
 	}
@@ -85,6 +92,24 @@ func statusLine(code int) string {
 		return s
 	}
 	return fmt.Sprintf("%03d %s", code, http.StatusText(code))
+}
+
+// requestURI returns u.RequestURI(). When u was parsed from rawURL, the request URI (the
+// escaped path, '?' and the query) is usually how rawURL ends, and is sliced from it.
+func requestURI(u *url.URL, rawURL string) string {
+	if u.Opaque == "" && u.RawQuery != "" {
+		path := u.EscapedPath()
+		if path == "" {
+			path = "/"
+		}
+		if n := len(path) + 1 + len(u.RawQuery); len(rawURL) >= n {
+			tail := rawURL[len(rawURL)-n:]
+			if tail[:len(path)] == path && tail[len(path)] == '?' && tail[len(path)+1:] == u.RawQuery {
+				return tail
+			}
+		}
+	}
+	return u.RequestURI()
 }
 
 // HandlerTransport is an http.RoundTripper that hands requests straight to h, without a socket.
@@ -206,7 +231,7 @@ func NewHandlerTarget(h http.Handler, cfg emulator.Config, name string) (*Emulat
 	emu, _ := h.(*emulator.Emulator)
 	if emu != nil {
 		// The emulator answers every request itself, never with a redirect.
-		ht.direct = handlerTransport{h: h}
+		ht.direct = &handlerTransport{h: h}
 	}
 	return &Emulator{HTTP: ht, Emu: emu}, nil
 }

@@ -45,7 +45,7 @@ type HTTP struct {
 	// direct, when set, takes requests instead of the client: for a transport whose handler
 	// never redirects, the client's redirect machinery (a copy of every request's headers
 	// and URL) has nothing to do.
-	direct http.RoundTripper
+	direct *handlerTransport
 }
 
 // NewHTTP checks the configuration and returns an HTTP target.
@@ -427,7 +427,7 @@ func (h *HTTP) Send(ctx context.Context, req Request) (*Response, error) {
 	start := time.Now()
 	var resp *http.Response
 	if h.direct != nil {
-		resp, err = h.direct.RoundTrip(hr)
+		resp, err = h.direct.serve(hr, sent.URL)
 	} else {
 		resp, err = h.cfg.Client.Do(hr)
 	}
