@@ -39,7 +39,9 @@ func (t handlerTransport) serve(req *http.Request, rawURL string) (*http.Respons
 	if len(body) == 0 {
 		in.Body = http.NoBody
 	} else {
-		in.Body = io.NopCloser(bytes.NewReader(body))
+		sb := new(sentBody)
+		sb.Reset(body)
+		in.Body = sb
 	}
 	in.GetBody = nil
 	in.ContentLength = int64(len(body))
@@ -114,6 +116,11 @@ func requestURI(u *url.URL, rawURL string) string {
 
 // HandlerTransport is an http.RoundTripper that hands requests straight to h, without a socket.
 func HandlerTransport(h http.Handler) http.RoundTripper { return handlerTransport{h: h} }
+
+// sentBody is the request body a handler reads: the bytes sent, with a Close that does nothing.
+type sentBody struct{ bytes.Reader }
+
+func (*sentBody) Close() error { return nil }
 
 // recorder is a minimal http.ResponseWriter for handlerTransport. Recorders are pooled: the
 // body buffer goes back to the pool when the response body is closed.

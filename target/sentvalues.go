@@ -128,7 +128,8 @@ func sentQuery(rawURL string) (string, bool) {
 	if _, err := url.Parse(prefix); err != nil {
 		return "", false
 	}
-	parsedPrefix.Store(&prefix)
+	known := prefix
+	parsedPrefix.Store(&known)
 	return query, true
 }
 
