@@ -128,25 +128,32 @@ func TestAnswerFaultsTouchOnlyTheOperation(t *testing.T) {
 func TestPortCheckRaceFault(t *testing.T) {
 	e := newEnv(t, inject("concurrency/port-check-race"))
 	c := e.primary()
-	lb, cert := c.createPerfLB(), c.uploadCert("")
-	const n = 8
-	var wins atomic.Int32
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			cl := e.primary()
-			<-start
-			if r := cl.call(spec.ActionCreateHTTPSListener, listenerParams(lb, cert)); r.Status == http.StatusOK {
-				wins.Add(1)
-			}
-		}()
+	cert := c.uploadCert("")
+	// The window is short, and a loaded machine (the race detector, other jobs) may run the
+	// creates one after another: try a few times, each on a fresh load balancer.
+	const n, attempts = 8, 6
+	most := int32(0)
+	for a := 0; a < attempts && most < 2; a++ {
+		lb := c.createPerfLB()
+		var wins atomic.Int32
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cl := e.primary()
+				<-start
+				if r := cl.call(spec.ActionCreateHTTPSListener, listenerParams(lb, cert)); r.Status == http.StatusOK {
+					wins.Add(1)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		most = max(most, wins.Load())
 	}
-	close(start)
-	wg.Wait()
-	assert.Greater(t, wins.Load(), int32(1), "the race window let only one create through")
+	assert.Greater(t, most, int32(1), "in %d attempts the race window never let more than one create through", attempts)
 }
 
 // State, cross-account and RAM faults.
