@@ -198,7 +198,7 @@ func (e *Emulator) describeLoadBalancer(req *request, _ *spec.Operation) (answer
 		spec.ParamRegionID:         req.region,
 		"Address":                  lb.Address,
 		"CreateTime":               lb.Created.UTC().Format(timeLayout),
-		"ListenerPorts":            map[string]any{spec.FieldListenerPort: ports},
+		spec.FieldListenerPorts:    map[string]any{spec.FieldListenerPort: ports},
 		"ListenerPortsAndProtocol": map[string]any{"ListenerPortAndProtocol": pairs},
 	}, nil
 }
