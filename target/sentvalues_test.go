@@ -20,7 +20,7 @@ func checkSentValues(t *testing.T, s Sent) {
 
 func TestSentValuesMatchesParseQuery(t *testing.T) {
 	rng := rand.New(rand.NewSource(7))
-	pieces := []string{"a", "b", "=", "&", "&&", "%", "%4", "%41", "%zz", "+", ";", "?", "#", "\x01", "é", "RegionId", "Signature", "Action", ":", "/"}
+	pieces := []string{"a", "b", "=", "&", "&&", "%", "%4", "%41", "%zz", "+", ";", "?", "#", "\x01", "é", spec.ParamRegionID, spec.ParamSignature, spec.ParamAction, ":", "/"}
 	prefixes := []string{"http://127.0.0.1/", "http://127.0.0.1/?", "https://h:8/p", "http://[::1]:x/", "::", "/p", "", "http://h/p?x#y"}
 	gen := func() string {
 		var b strings.Builder
@@ -40,7 +40,7 @@ func TestSentValuesMatchesParseQuery(t *testing.T) {
 }
 
 func FuzzSentValues(f *testing.F) {
-	f.Add("http://127.0.0.1/?Action=X&RegionId=cn&a=%41+b", "c=d&&a=2")
+	f.Add("http://127.0.0.1/?"+spec.ParamAction+"=X&"+spec.ParamRegionID+"=cn&a=%41+b", "c=d&&a=2")
 	f.Fuzz(func(t *testing.T, u, body string) {
 		checkSentValues(t, Sent{URL: u, Body: body})
 	})
