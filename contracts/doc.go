@@ -10,6 +10,9 @@
 //   - profile.go: the strict and documented profiles and expectation overrides from a file.
 //   - runner.go: Execute, which generates, sends, judges and reports, with workers, a rate
 //     limit, time and request budgets, progress, shrinking of failing random cases and cleanup.
+//   - refusals.go: how refused cases are shown to have changed nothing, a batch at a time with
+//     one listing of their load balancer's listeners once the target's listings have proved
+//     reliable, else a read-back per port.
 //   - stateful.go: gopter command sequences of the listener lifecycle run against the target.
 //   - coverage.go: which documented codes were reached and asserted, which constraints hit.
 //   - diff.go: Diff, the same cases sent to two targets and every difference listed.
