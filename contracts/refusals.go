@@ -112,7 +112,8 @@ func (r *runner) settle(ctx context.Context, pending []pendingRefusal) []caseOut
 	cfg := r.opts.Checks[CheckNoStateChange]
 	for _, p := range pending {
 		if ctx.Err() != nil {
-			p.out.Verdict, p.out.SkipReason = Skip, "interrupted before the refusal could be confirmed to change nothing"
+			// Interrupted: keep what the answer itself showed, without the state check.
+			r.conclude(&p.out, p.c, p.resp)
 			out = append(out, p.out)
 			continue
 		}
