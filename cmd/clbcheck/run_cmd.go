@@ -479,9 +479,24 @@ func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
 	if opts.RateLimit > 0 {
 		rate = fmt.Sprintf("at most %g per second", opts.RateLimit)
 	}
-	// A case sends itself, and often a read-back and a deletion; a sequence up to 12 calls.
-	requests := len(cases)*3 + setups + max(seqs, 0)*14
-	fmt.Fprintf(w, "  requests: about %d (cases, %d setup calls, read-backs, deletions, sequences), %s\n", requests, setups, rate)
+	// A case expected to succeed sends itself, a read-back and a deletion; a refused one
+	// itself, and its share of one listing per batch of refusals (a read-back each when the
+	// target's listings cannot be relied upon); a sequence up to 12 calls.
+	batch := max(opts.RefusalBatch, 1)
+	if opts.RefusalBatch == 0 {
+		batch = contracts.DefaultRefusalBatch
+	}
+	succeed, refused := 0, 0
+	for _, c := range cases {
+		if c.Expect.Success {
+			succeed++
+		} else {
+			refused++
+		}
+	}
+	requests := succeed*3 + refused + (refused+batch-1)/batch + setups + max(seqs, 0)*14
+	fmt.Fprintf(w, "  requests: about %d (cases, %d setup calls, read-backs, deletions, sequences), %s;\n", requests, setups, rate)
+	fmt.Fprintf(w, "           up to %d more if the target's listener listings cannot confirm refusals\n", refused-(refused+batch-1)/batch)
 	if opts.MaxRequests > 0 {
 		fmt.Fprintf(w, "  request budget: no case starts after %d requests (--max-requests)\n", opts.MaxRequests)
 	}

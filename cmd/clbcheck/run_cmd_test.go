@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -273,4 +275,22 @@ func TestRunRejectsNonsenseNumbers(t *testing.T) {
 		assert.Equal(t, exitUsage, code, args)
 		assert.Contains(t, errOut.String(), args[0], args)
 	}
+}
+
+// The plan counts a refused case's share of a listing, so confirming refusals one by one
+// plans more requests than the default batches.
+func TestPlanCountsRefusalBatches(t *testing.T) {
+	clearCredentials(t)
+	t.Setenv(envKeyID, "LTAIplanonly")
+	t.Setenv(envKeySecret, "not-a-real-secret")
+	planned := func(extra ...string) int {
+		_, out, _ := cli(t, append([]string{"run", "--target", "aliyun", "--region", "cn-shanghai", "--run-id", "plan2"}, extra...)...)
+		m := regexp.MustCompile(`requests: about (\d+)`).FindStringSubmatch(out)
+		require.Len(t, m, 2, out)
+		n, err := strconv.Atoi(m[1])
+		require.NoError(t, err)
+		return n
+	}
+	batched, single := planned(), planned("--refusal-batch", "1")
+	assert.Greater(t, single, batched+300, "one read-back per refusal against one listing per %d", 16)
 }
