@@ -161,13 +161,16 @@ func ModuleRoot() (string, error) {
 	}
 }
 
-// Process is a running `clbcheck emulator`.
+// Process is a server the benchmarks started as a separate process.
 type Process struct {
 	URL string
 	cmd *exec.Cmd
+	// stdin is held open for the life of the process: a bare baseline process ends when its
+	// standard input closes, which would happen if the pipe were collected.
+	stdin io.Closer
 }
 
-// Stop interrupts the emulator and waits for it.
+// Stop interrupts the process and waits for it.
 func (p *Process) Stop() {
 	_ = p.cmd.Process.Signal(os.Interrupt)
 	done := make(chan struct{})
@@ -195,7 +198,46 @@ func StartEmulator(ctx context.Context, dir string) (*Process, error) {
 			return nil, fmt.Errorf("go build ./cmd/clbcheck: %v\n%s", err, out)
 		}
 	}
-	cmd := exec.Command(bin, "emulator", "--listen", "127.0.0.1:0")
+	return start(exec.Command(bin, "emulator", "--listen", "127.0.0.1:0"), "clbcheck emulator listening on ", "clbcheck emulator")
+}
+
+// The bare baseline can also run in a process of its own, as the emulator does: the running
+// test binary is started again with BareProcessEnv set, and its TestMain calls ServeBare
+// instead of running tests. Then both sides of the comparison cross a process boundary.
+
+// BareProcessEnv names the variable that makes a benchmark binary serve the bare answer.
+const BareProcessEnv = "CLBCHECK_BENCH_BARE_PROCESS"
+
+const bareBanner = "bare baseline listening on "
+
+// ServeBare serves body as BareServer does, on a free loopback port, prints the address and
+// serves until the process is interrupted or its standard input closes.
+func ServeBare(body []byte) {
+	srv := BareServer(body)
+	fmt.Println(bareBanner + srv.URL)
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	srv.Close()
+}
+
+// StartBareProcess starts the running test binary again as a bare baseline server.
+func StartBareProcess() (*Process, error) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), BareProcessEnv+"=1")
+	stdin, err := cmd.StdinPipe() // closes when this process ends, and the server with it
+	if err != nil {
+		return nil, err
+	}
+	p, err := start(cmd, bareBanner, "the bare baseline process")
+	if err != nil {
+		return nil, err
+	}
+	p.stdin = stdin
+	return p, nil
+}
+
+// start runs cmd, waits for the line of its standard output that begins with banner and
+// returns the address that follows, once it accepts connections.
+func start(cmd *exec.Cmd, banner, what string) (*Process, error) {
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -209,7 +251,7 @@ func StartEmulator(ctx context.Context, dir string) (*Process, error) {
 	found := make(chan string, 1)
 	go func() {
 		for lines.Scan() {
-			if rest, ok := strings.CutPrefix(lines.Text(), "clbcheck emulator listening on "); ok {
+			if rest, ok := strings.CutPrefix(lines.Text(), banner); ok {
 				found <- strings.TrimSpace(rest)
 				break
 			}
@@ -221,7 +263,7 @@ func StartEmulator(ctx context.Context, dir string) (*Process, error) {
 		p.URL = u
 	case <-time.After(30 * time.Second):
 		p.Stop()
-		return nil, errors.New("clbcheck emulator printed no address within 30s")
+		return nil, fmt.Errorf("%s printed no address within 30s", what)
 	}
 	host := strings.TrimPrefix(p.URL, "http://")
 	for i := 0; i < 50; i++ {
@@ -232,5 +274,5 @@ func StartEmulator(ctx context.Context, dir string) (*Process, error) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	p.Stop()
-	return nil, fmt.Errorf("clbcheck emulator at %s does not accept connections", p.URL)
+	return nil, fmt.Errorf("%s at %s does not accept connections", what, p.URL)
 }

@@ -60,6 +60,21 @@ func BenchmarkCheckedInProcess(b *testing.B) {
 }
 
 var (
+	bareOnce sync.Once
+	bareProc *bench.Process
+	bareErr  error
+)
+
+// bareProcessURL starts the bare baseline in a process of its own, once for all benchmarks.
+func bareProcessURL(b *testing.B) string {
+	bareOnce.Do(func() { bareProc, bareErr = bench.StartBareProcess() })
+	if bareErr != nil {
+		b.Fatalf("cannot start the bare baseline process: %v", bareErr)
+	}
+	return bareProc.URL
+}
+
+var (
 	emuOnce sync.Once
 	emuProc *bench.Process
 	emuDir  string
@@ -91,9 +106,16 @@ func emulatorURL(b *testing.B) string {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(bench.BareProcessEnv) == "1" {
+		bench.ServeBare(bareAnswer)
+		return
+	}
 	code := m.Run()
 	if emuProc != nil {
 		emuProc.Stop()
+	}
+	if bareProc != nil {
+		bareProc.Stop()
 	}
 	if emuDir != "" {
 		os.RemoveAll(emuDir)
@@ -105,7 +127,10 @@ func TestMain(m *testing.M) {
 // emulator`, N workers, followed in the same iteration by the bare baseline: a trivial handler
 // answering a fixed body of the emulator's typical size to a client configured the same way,
 // with as many requests as the harness sent. "http/bare-%" is the harness's request rate as a
-// percentage of the bare rate; "cases/bare-req-%" the checked-case rate against it.
+// percentage of the bare rate; "cases/bare-req-%" the checked-case rate against it. The bare
+// server runs in the benchmark's own process, where a request costs no trip to another
+// process; "http/bare-proc-%" compares with the same server run as a process of its own, as
+// the emulator is.
 func BenchmarkCheckedHTTP(b *testing.B) {
 	for _, workers := range []int{1, 2, 4, 8} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
@@ -123,10 +148,15 @@ func BenchmarkCheckedHTTP(b *testing.B) {
 			if err := bench.Hammer(bareClient, bare.URL+"/", bareRequest, workers, 50); err != nil {
 				b.Fatal(err)
 			}
+			procURL := bareProcessURL(b) + "/"
+			procClient := bench.Client(workers)
+			if err := bench.Hammer(procClient, procURL, bareRequest, workers, 50); err != nil {
+				b.Fatal(err)
+			}
 			// Harness and baseline alternate run by run, so both see the same load from
 			// whatever else the machine is doing.
 			b.ResetTimer()
-			var wall, cpu, bareWall time.Duration
+			var wall, cpu, bareWall, procWall time.Duration
 			cases, reqs := 0, 0
 			for cases < b.N {
 				var m bench.Meter
@@ -140,7 +170,12 @@ func BenchmarkCheckedHTTP(b *testing.B) {
 					b.Fatal(err)
 				}
 				bw, _ := m.Elapsed()
-				cases, reqs, wall, cpu, bareWall = cases+n, reqs+r, wall+w, cpu+c, bareWall+bw
+				m.Start()
+				if err := bench.Hammer(procClient, procURL, bareRequest, workers, r); err != nil {
+					b.Fatal(err)
+				}
+				pw, _ := m.Elapsed()
+				cases, reqs, wall, cpu, bareWall, procWall = cases+n, reqs+r, wall+w, cpu+c, bareWall+bw, procWall+pw
 			}
 			b.StopTimer()
 			b.ReportMetric(float64(cases)/wall.Seconds(), "case/s")
@@ -149,6 +184,8 @@ func BenchmarkCheckedHTTP(b *testing.B) {
 			b.ReportMetric(float64(reqs)/bareWall.Seconds(), "bare-req/s")
 			b.ReportMetric(100*bareWall.Seconds()/wall.Seconds(), "http/bare-%")
 			b.ReportMetric(100*(float64(cases)/wall.Seconds())/(float64(reqs)/bareWall.Seconds()), "cases/bare-req-%")
+			b.ReportMetric(float64(reqs)/procWall.Seconds(), "bare-proc-req/s")
+			b.ReportMetric(100*procWall.Seconds()/wall.Seconds(), "http/bare-proc-%")
 		})
 	}
 }
