@@ -34,10 +34,8 @@ const (
 
 // pendingRefusal is a refused case whose no-state-change check waits for its batch.
 type pendingRefusal struct {
-	out  caseOutcome
-	c    generators.Case
-	resp *target.Response
-	l    target.ListenerKey
+	out caseOutcome // out.refused names the listener, out.resp is the judged answer
+	c   generators.Case
 }
 
 // listingKey groups pending refusals that one listing can confirm.
@@ -98,11 +96,12 @@ func (r *runner) settle(ctx context.Context, pending []pendingRefusal) []caseOut
 	listed := map[listingKey]map[string]bool{}
 	if r.listing.Load() == listingTrusted {
 		for _, p := range pending {
-			k := listingKey{p.l.LoadBalancerID, p.l.Region, p.l.Principal}
+			l := *p.out.refused
+			k := listingKey{l.LoadBalancerID, l.Region, l.Principal}
 			if _, done := listed[k]; done {
 				continue
 			}
-			ports, ok := r.listenerPorts(ctx, p.l)
+			ports, ok := r.listenerPorts(ctx, l)
 			if !ok {
 				ports = nil // read each port of this group back instead
 			}
@@ -113,27 +112,28 @@ func (r *runner) settle(ctx context.Context, pending []pendingRefusal) []caseOut
 	for _, p := range pending {
 		if ctx.Err() != nil {
 			// Interrupted: keep what the answer itself showed, without the state check.
-			r.conclude(&p.out, p.c, p.resp)
+			r.conclude(&p.out, p.c, p.out.resp)
 			out = append(out, p.out)
 			continue
 		}
 		var cr CheckResult
-		ports := listed[listingKey{p.l.LoadBalancerID, p.l.Region, p.l.Principal}]
+		l := *p.out.refused
+		ports := listed[listingKey{l.LoadBalancerID, l.Region, l.Principal}]
 		switch {
-		case ports != nil && !ports[p.l.Port]:
+		case ports != nil && !ports[l.Port]:
 			cr = CheckResult{Check: CheckNoStateChange, Verdict: Pass}
 		case ports != nil:
-			cr = r.checkUnchanged(ctx, p.l, nil, false)
+			cr = r.checkUnchanged(ctx, l, nil, false)
 			if cr.Verdict == Pass {
 				cr = CheckResult{Check: CheckNoStateChange, Verdict: Fail,
-					Message:  fmt.Sprintf("the load balancer lists a listener on port %s after the request was refused, although reading that port back finds none", p.l.Port),
+					Message:  fmt.Sprintf("the load balancer lists a listener on port %s after the request was refused, although reading that port back finds none", l.Port),
 					Expected: "no listener", Actual: "port listed"}
 			}
 		default:
-			cr = r.checkUnchanged(ctx, p.l, nil, false)
+			cr = r.checkUnchanged(ctx, l, nil, false)
 		}
 		p.out.Checks = append(p.out.Checks, r.severity(cr, cfg))
-		r.conclude(&p.out, p.c, p.resp)
+		r.conclude(&p.out, p.c, p.out.resp)
 		out = append(out, p.out)
 	}
 	return out

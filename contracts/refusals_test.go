@@ -99,3 +99,31 @@ func TestRefusalLeavingAListenerIsCaughtInEveryListingMode(t *testing.T) {
 		})
 	}
 }
+
+// A listing that names listeners which reading their ports back does not find is reported
+// against the refused cases whose ports it names.
+func TestListingThatInventsListenersIsReported(t *testing.T) {
+	invent := func(r *target.Response) {
+		holder, ok := r.Fields[spec.FieldListenerPorts].(map[string]any)
+		if !ok {
+			return
+		}
+		ports, _ := holder[spec.FieldListenerPort].([]any)
+		for p := 20000; p < 22000; p++ { // the ports the runner hands to its cases
+			ports = append(ports, p)
+		}
+		holder[spec.FieldListenerPort] = ports
+	}
+	_, rep, sum := runWith(t, nil, contracts.DefaultRefusalBatch, invent)
+	require.NotZero(t, sum.Failed)
+	reported := 0
+	for _, r := range rep.results {
+		for _, c := range r.Checks {
+			if c.Check == contracts.CheckNoStateChange && c.Verdict == contracts.Fail {
+				assert.Contains(t, c.Message, "reading that port back finds none", r.ID)
+				reported++
+			}
+		}
+	}
+	assert.NotZero(t, reported)
+}

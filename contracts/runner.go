@@ -201,7 +201,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 					unreachable.Store(0)
 				}
 				if res.refused != nil {
-					pending = append(pending, pendingRefusal{out: res, c: c, resp: res.resp, l: *res.refused})
+					pending = append(pending, pendingRefusal{out: res, c: c})
 					if len(pending) >= r.opts.RefusalBatch {
 						flush()
 					}
