@@ -96,50 +96,45 @@ func TestParseRoundTripControl(t *testing.T) {
 func TestParseRefusesBrokenDocuments(t *testing.T) {
 	cases := []struct {
 		name  string
-		doc   func(t *testing.T) []byte
+		raw   []byte                               // the document as given, unless edit is set
+		edit  func(t *testing.T, d map[string]any) // spoils a copy of the default description
 		code  spec.LoadErrorCode
 		where string // a substring of LoadError.Where, when the loader names a place
 	}{
 		{
 			name: "not YAML",
-			doc:  func(*testing.T) []byte { return []byte("openapi: [3.0.3\n  info: {{{\n\t- :") },
+			raw:  []byte("openapi: [3.0.3\n  info: {{{\n\t- :"),
 			code: spec.ErrCodeParse,
 		},
 		{
 			name: "empty input",
-			doc:  func(*testing.T) []byte { return nil },
+			raw:  nil,
 			code: spec.ErrCodeInvalidDocument,
 		},
 		{
 			name: "a YAML list, not an OpenAPI object",
-			doc:  func(*testing.T) []byte { return []byte("- a\n- b\n") },
+			raw:  []byte("- a\n- b\n"),
 			code: spec.ErrCodeParse,
 		},
 		{
 			name: "invalid OpenAPI: parameter in an unknown place",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					at(t, d, "components", "parameters", "ListenerPort")["in"] = "nowhere"
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				at(t, d, "components", "parameters", "ListenerPort")["in"] = "nowhere"
 			},
 			code: spec.ErrCodeInvalidDocument,
 		},
 		{
 			name: "invalid OpenAPI: no info",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) { delete(d, "info") })
-			},
+			edit: func(t *testing.T, d map[string]any) { delete(d, "info") },
 			code: spec.ErrCodeInvalidDocument,
 		},
 		{
 			name: "x-rules names an unknown parameter",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					d["x-rules"] = append(d["x-rules"].([]any), map[string]any{
-						"id": "ghost-rule", "kind": "requires", "description": "names a parameter that does not exist",
-						"basis": "inferred", "when": []any{map[string]any{"param": "NoSuchParameter", "equals": "on"}},
-						"require": []any{"HealthCheck"},
-					})
+			edit: func(t *testing.T, d map[string]any) {
+				d["x-rules"] = append(d["x-rules"].([]any), map[string]any{
+					"id": "ghost-rule", "kind": "requires", "description": "names a parameter that does not exist",
+					"basis": "inferred", "when": []any{map[string]any{"param": "NoSuchParameter", "equals": "on"}},
+					"require": []any{"HealthCheck"},
 				})
 			},
 			code:  spec.ErrCodeUnknownName,
@@ -147,278 +142,222 @@ func TestParseRefusesBrokenDocuments(t *testing.T) {
 		},
 		{
 			name: "x-rules requires an unknown parameter",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					findEntry(t, d, "x-rules", "id", "acl-type-required")["require"] = []any{"AclKind"}
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				findEntry(t, d, "x-rules", "id", "acl-type-required")["require"] = []any{"AclKind"}
 			},
 			code:  spec.ErrCodeUnknownName,
 			where: "x-rules.acl-type-required",
 		},
 		{
 			name: "x-rules unique-value names an unknown list field",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					findEntry(t, d, "x-rules", "id", "one-server-binding")["field"] = "Binding"
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				findEntry(t, d, "x-rules", "id", "one-server-binding")["field"] = "Binding"
 			},
 			code:  spec.ErrCodeUnknownName,
 			where: "x-rules.one-server-binding",
 		},
 		{
 			name: "x-rules unique-value without a list",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					delete(findEntry(t, d, "x-rules", "id", "one-server-binding"), "list")
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				delete(findEntry(t, d, "x-rules", "id", "one-server-binding"), "list")
 			},
 			code:  spec.ErrCodeUnknownName,
 			where: "x-rules.one-server-binding",
 		},
 		{
 			name: "x-rules unique-value on a scalar parameter",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					findEntry(t, d, "x-rules", "id", "one-server-binding")["list"] = "ServerCertificateId"
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				findEntry(t, d, "x-rules", "id", "one-server-binding")["list"] = "ServerCertificateId"
 			},
 			code:  spec.ErrCodeUnknownName,
 			where: "x-rules.one-server-binding",
 		},
 		{
 			name: "x-rules requires rule that requires nothing",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					delete(findEntry(t, d, "x-rules", "id", "acl-id-required"), "require")
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				delete(findEntry(t, d, "x-rules", "id", "acl-id-required"), "require")
 			},
 			code:  spec.ErrCodeBadExtension,
 			where: "x-rules.acl-id-required",
 		},
 		{
 			name: "x-rules one-of rule with a single parameter",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					findEntry(t, d, "x-rules", "id", "server-certificate-required")["params"] = []any{"ServerCertificateId"}
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				findEntry(t, d, "x-rules", "id", "server-certificate-required")["params"] = []any{"ServerCertificateId"}
 			},
 			code:  spec.ErrCodeBadExtension,
 			where: "x-rules.server-certificate-required",
 		},
 		{
 			name: "x-rules entry of an unknown kind",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					findEntry(t, d, "x-rules", "id", "acl-type-required")["kind"] = "sometimes"
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				findEntry(t, d, "x-rules", "id", "acl-type-required")["kind"] = "sometimes"
 			},
 			code:  spec.ErrCodeBadExtension,
 			where: "x-rules.acl-type-required",
 		},
 		{
 			name: "x-rules id repeated",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					findEntry(t, d, "x-rules", "id", "acl-type-required")["id"] = "acl-id-required"
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				findEntry(t, d, "x-rules", "id", "acl-type-required")["id"] = "acl-id-required"
 			},
 			code:  spec.ErrCodeBadExtension,
 			where: "x-rules",
 		},
 		{
 			name: "x-errors trigger names an unknown state",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					e := findEntry(t, d, "x-errors", "code", "IpVersionConflict")
-					e["trigger"].(map[string]any)["state"] = "no-such-state"
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				e := findEntry(t, d, "x-errors", "code", "IpVersionConflict")
+				e["trigger"].(map[string]any)["state"] = "no-such-state"
 			},
 			code:  spec.ErrCodeUnknownName,
 			where: "x-errors.IpVersionConflict",
 		},
 		{
 			name: "x-errors trigger names an unknown rule",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					e := findEntry(t, d, "x-errors", "code", "TooManyCertificates")
-					e["trigger"].(map[string]any)["rule"] = "no-such-rule"
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				e := findEntry(t, d, "x-errors", "code", "TooManyCertificates")
+				e["trigger"].(map[string]any)["rule"] = "no-such-rule"
 			},
 			code:  spec.ErrCodeUnknownName,
 			where: "x-errors.TooManyCertificates",
 		},
 		{
 			name: "x-errors trigger names an unknown parameter",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					e := findEntry(t, d, "x-errors", "code", "InvalidParam.TagKey")
-					e["trigger"].(map[string]any)["parameter"] = "Tag.Name"
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				e := findEntry(t, d, "x-errors", "code", "InvalidParam.TagKey")
+				e["trigger"].(map[string]any)["parameter"] = "Tag.Name"
 			},
 			code:  spec.ErrCodeUnknownName,
 			where: "x-errors.InvalidParam.TagKey",
 		},
 		{
 			name: "x-errors trigger names a constraint the parameter lacks",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					e := findEntry(t, d, "x-errors", "code", "InvalidParameter.IdleTimeout")
-					e["trigger"].(map[string]any)["violations"] = []any{"pattern"}
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				e := findEntry(t, d, "x-errors", "code", "InvalidParameter.IdleTimeout")
+				e["trigger"].(map[string]any)["violations"] = []any{"pattern"}
 			},
 			code:  spec.ErrCodeUnknownName,
 			where: "x-errors.InvalidParameter.IdleTimeout",
 		},
 		{
 			name: "x-errors unreachable code without a reason",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					e := findEntry(t, d, "x-errors", "code", "LbNotSupportTcpssl")
-					e["trigger"].(map[string]any)["reason"] = "  "
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				e := findEntry(t, d, "x-errors", "code", "LbNotSupportTcpssl")
+				e["trigger"].(map[string]any)["reason"] = "  "
 			},
 			code:  spec.ErrCodeBadExtension,
 			where: "x-errors.LbNotSupportTcpssl",
 		},
 		{
 			name: "x-errors code listed twice",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					findEntry(t, d, "x-errors", "code", "AclNotExist")["code"] = "IpVersionConflict"
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				findEntry(t, d, "x-errors", "code", "AclNotExist")["code"] = "IpVersionConflict"
 			},
 			code:  spec.ErrCodeBadExtension,
 			where: "x-errors",
 		},
 		{
 			name: "x-errors entry with a 2xx status",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					findEntry(t, d, "x-errors", "code", "AclNotExist")["status"] = 200
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				findEntry(t, d, "x-errors", "code", "AclNotExist")["status"] = 200
 			},
 			code:  spec.ErrCodeBadExtension,
 			where: "x-errors",
 		},
 		{
 			name: "x-violation-codes names a code absent from x-errors",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					p := at(t, d, "components", "parameters", "IdleTimeout")
-					p["x-violation-codes"].(map[string]any)["maximum"] = "InvalidParameter.NoSuchCode"
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				p := at(t, d, "components", "parameters", "IdleTimeout")
+				p["x-violation-codes"].(map[string]any)["maximum"] = "InvalidParameter.NoSuchCode"
 			},
 			code:  spec.ErrCodeUnknownName,
 			where: "IdleTimeout.maximum",
 		},
 		{
 			name: "x-violation-codes for a constraint the parameter lacks",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					p := at(t, d, "components", "parameters", "IdleTimeout")
-					p["x-violation-codes"].(map[string]any)["pattern"] = "InvalidParameter.IdleTimeout"
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				p := at(t, d, "components", "parameters", "IdleTimeout")
+				p["x-violation-codes"].(map[string]any)["pattern"] = "InvalidParameter.IdleTimeout"
 			},
 			code:  spec.ErrCodeUnknownName,
 			where: "IdleTimeout.x-violation-codes",
 		},
 		{
-			name: "missing x-wire",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) { delete(d, "x-wire") })
-			},
+			name:  "missing x-wire",
+			edit:  func(t *testing.T, d map[string]any) { delete(d, "x-wire") },
 			code:  spec.ErrCodeBadExtension,
 			where: "x-wire",
 		},
 		{
-			name: "x-wire window that is not a duration",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) { at(t, d, "x-wire")["timestampWindow"] = "a quarter hour" })
-			},
+			name:  "x-wire window that is not a duration",
+			edit:  func(t *testing.T, d map[string]any) { at(t, d, "x-wire")["timestampWindow"] = "a quarter hour" },
 			code:  spec.ErrCodeBadExtension,
 			where: "x-wire.timestampWindow",
 		},
 		{
-			name: "x-wire integer pattern that Go cannot compile",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) { at(t, d, "x-wire")["integerPattern"] = "^([0-9]$" })
-			},
+			name:  "x-wire integer pattern that Go cannot compile",
+			edit:  func(t *testing.T, d map[string]any) { at(t, d, "x-wire")["integerPattern"] = "^([0-9]$" },
 			code:  spec.ErrCodeBadExtension,
 			where: "x-wire.integerPattern",
 		},
 		{
-			name: "missing x-violation-outcomes",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) { delete(d, "x-violation-outcomes") })
-			},
+			name:  "missing x-violation-outcomes",
+			edit:  func(t *testing.T, d map[string]any) { delete(d, "x-violation-outcomes") },
 			code:  spec.ErrCodeBadExtension,
 			where: "x-violation-outcomes",
 		},
 		{
-			name: "no operation under test",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) { d["x-operation-under-test"] = "CreateLoadBalancerHTTPListener" })
-			},
+			name:  "no operation under test",
+			edit:  func(t *testing.T, d map[string]any) { d["x-operation-under-test"] = "CreateLoadBalancerHTTPListener" },
 			code:  spec.ErrCodeNoOperation,
 			where: "x-operation-under-test",
 		},
 		{
-			name: "an operation Go code relies on is absent",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) { delete(at(t, d, "paths"), "/?Action=CreateTLSCipherPolicy") })
-			},
+			name:  "an operation Go code relies on is absent",
+			edit:  func(t *testing.T, d map[string]any) { delete(at(t, d, "paths"), "/?Action=CreateTLSCipherPolicy") },
 			code:  spec.ErrCodeMissingName,
 			where: "paths",
 		},
 		{
 			name: "a list field Go code relies on is absent",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					props := at(t, d, "components", "parameters", "ServerCertificate", "schema", "items", "properties")
-					delete(props, "StandardType")
-					e := findEntry(t, d, "x-errors", "code", "CnCertificateNotSupport")
-					e["trigger"] = map[string]any{"kind": "state", "state": "cn-certificate"}
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				props := at(t, d, "components", "parameters", "ServerCertificate", "schema", "items", "properties")
+				delete(props, "StandardType")
+				e := findEntry(t, d, "x-errors", "code", "CnCertificateNotSupport")
+				e["trigger"] = map[string]any{"kind": "state", "state": "cn-certificate"}
 			},
 			code:  spec.ErrCodeMissingName,
 			where: "parameters.ServerCertificate",
 		},
 		{
 			name: "x-states names an unknown parameter",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					at(t, d, "x-states", "port-in-use")["params"] = []any{"ListenPort"}
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				at(t, d, "x-states", "port-in-use")["params"] = []any{"ListenPort"}
 			},
 			code:  spec.ErrCodeUnknownName,
 			where: "x-states.port-in-use",
 		},
 		{
 			name: "x-scenarios names an unknown state",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					at(t, d, "x-scenarios", "zone-out-of-resources")["state"] = "zone-on-fire"
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				at(t, d, "x-scenarios", "zone-out-of-resources")["state"] = "zone-on-fire"
 			},
 			code:  spec.ErrCodeUnknownName,
 			where: "x-scenarios.zone-out-of-resources",
 		},
 		{
 			name: "x-quotas names a code absent from x-errors",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					at(t, d, "x-quotas", "acls-per-listener")["code"] = "QuotaLimitExceeds.Nothing"
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				at(t, d, "x-quotas", "acls-per-listener")["code"] = "QuotaLimitExceeds.Nothing"
 			},
 			code:  spec.ErrCodeUnknownName,
 			where: "x-quotas.acls-per-listener",
 		},
 		{
 			name: "a list parameter without x-rpc-list",
-			doc: func(t *testing.T) []byte {
-				return mutated(t, func(d map[string]any) {
-					delete(at(t, d, "components", "parameters", "Tag"), "x-rpc-list")
-				})
+			edit: func(t *testing.T, d map[string]any) {
+				delete(at(t, d, "components", "parameters", "Tag"), "x-rpc-list")
 			},
 			code:  spec.ErrCodeBadExtension,
 			where: "Tag.x-rpc-list",
@@ -426,7 +365,11 @@ func TestParseRefusesBrokenDocuments(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s, err := spec.Parse(tc.doc(t))
+			doc := tc.raw
+			if tc.edit != nil {
+				doc = mutated(t, func(d map[string]any) { tc.edit(t, d) })
+			}
+			s, err := spec.Parse(doc)
 			require.Error(t, err)
 			assert.Nil(t, s)
 			var le *spec.LoadError
