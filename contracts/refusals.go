@@ -49,11 +49,7 @@ func (r *runner) batching() bool {
 // listenerPorts reads the listener ports of l's load balancer as l's principal. ok is false
 // when the answer does not give them.
 func (r *runner) listenerPorts(ctx context.Context, l target.ListenerKey) (ports map[string]bool, ok bool) {
-	params := []target.KV{{Name: spec.ParamLoadBalancerID, Value: l.LoadBalancerID}}
-	if l.Region != "" {
-		params = append(params, target.KV{Name: spec.ParamRegionID, Value: l.Region})
-	}
-	resp, err := r.send(ctx, target.Request{Action: spec.ActionDescribeLoadBalancer, Params: params, Principal: l.Principal})
+	resp, err := r.send(ctx, target.Request{Action: spec.ActionDescribeLoadBalancer, Params: l.LoadBalancerParams(), Principal: l.Principal})
 	if err != nil || !resp.Success() {
 		return nil, false
 	}

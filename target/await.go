@@ -3,6 +3,7 @@ package target
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/clbcheck/clbcheck/spec"
@@ -24,7 +25,14 @@ func ListenerOf(kvs []KV, principal string) ListenerKey {
 
 // Params are the parameters that name the listener in Describe, Start, Stop and Delete.
 func (k ListenerKey) Params() []KV {
-	ps := []KV{{Name: spec.ParamLoadBalancerID, Value: k.LoadBalancerID}, {Name: spec.ParamListenerPort, Value: k.Port}}
+	return slices.Insert(k.LoadBalancerParams(), 1, KV{Name: spec.ParamListenerPort, Value: k.Port})
+}
+
+// LoadBalancerParams are the parameters that name the listener's load balancer
+// (DescribeLoadBalancerAttribute).
+func (k ListenerKey) LoadBalancerParams() []KV {
+	ps := make([]KV, 1, 3)
+	ps[0] = KV{Name: spec.ParamLoadBalancerID, Value: k.LoadBalancerID}
 	if k.Region != "" {
 		ps = append(ps, KV{Name: spec.ParamRegionID, Value: k.Region})
 	}

@@ -43,3 +43,11 @@ func TestAwaitListenerUntilRunning(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, spec.StatusRunning, got.Fields[spec.FieldStatus])
 }
+
+func TestListenerKeyParams(t *testing.T) {
+	k := target.ListenerKey{LoadBalancerID: "lb-1", Port: "443", Region: "cn-hangzhou"}
+	assert.Equal(t, []target.KV{{Name: spec.ParamLoadBalancerID, Value: "lb-1"}, {Name: spec.ParamListenerPort, Value: "443"}, {Name: spec.ParamRegionID, Value: "cn-hangzhou"}}, k.Params())
+	assert.Equal(t, []target.KV{{Name: spec.ParamLoadBalancerID, Value: "lb-1"}, {Name: spec.ParamRegionID, Value: "cn-hangzhou"}}, k.LoadBalancerParams())
+	k.Region = ""
+	assert.Equal(t, []target.KV{{Name: spec.ParamLoadBalancerID, Value: "lb-1"}, {Name: spec.ParamListenerPort, Value: "443"}}, k.Params())
+}
