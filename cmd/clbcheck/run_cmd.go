@@ -482,10 +482,7 @@ func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
 	// A case expected to succeed sends itself, a read-back and a deletion; a refused one
 	// itself, and its share of one listing per batch of refusals (a read-back each when the
 	// target's listings cannot be relied upon); a sequence up to 12 calls.
-	batch := max(opts.RefusalBatch, 1)
-	if opts.RefusalBatch == 0 {
-		batch = contracts.DefaultRefusalBatch
-	}
+	batch := max(opts.RefusalBatch, 1) // the flag is at least 1
 	succeed, refused := 0, 0
 	for _, c := range cases {
 		if c.Expect.Success {
