@@ -40,11 +40,11 @@ func runArgs(extra ...string) []string { return append(append([]string{"run"}, f
 
 // clearCredentials makes sure the developer's own environment plays no part.
 func clearCredentials(t *testing.T) {
-	for _, p := range principalEnv {
-		t.Setenv(p.id, "")
-		t.Setenv(p.secret, "")
-		if p.token != "" {
-			t.Setenv(p.token, "")
+	for _, p := range target.PrincipalsEnv {
+		t.Setenv(p.KeyID, "")
+		t.Setenv(p.Secret, "")
+		if p.Token != "" {
+			t.Setenv(p.Token, "")
 		}
 	}
 }

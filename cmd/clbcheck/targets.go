@@ -17,17 +17,18 @@ import (
 	"github.com/clbcheck/clbcheck/target"
 )
 
-// Environment variables that carry credentials. Their values are never printed.
+// Environment variables that carry credentials (target names them; their values are never
+// printed).
 const (
-	envKeyID            = "ALIBABA_CLOUD_ACCESS_KEY_ID"
-	envKeySecret        = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
-	envToken            = "ALIBABA_CLOUD_SECURITY_TOKEN"
-	envSecondKeyID      = "CLBCHECK_SECOND_ACCESS_KEY_ID"
-	envSecondSecret     = "CLBCHECK_SECOND_ACCESS_KEY_SECRET"
-	envRestrictedKeyID  = "CLBCHECK_RESTRICTED_ACCESS_KEY_ID"
-	envRestrictedSecret = "CLBCHECK_RESTRICTED_ACCESS_KEY_SECRET"
-	envDisabledKeyID    = "CLBCHECK_DISABLED_ACCESS_KEY_ID"
-	envDisabledSecret   = "CLBCHECK_DISABLED_ACCESS_KEY_SECRET"
+	envKeyID            = target.EnvKeyID
+	envKeySecret        = target.EnvKeySecret
+	envToken            = target.EnvToken
+	envSecondKeyID      = target.EnvSecondKeyID
+	envSecondSecret     = target.EnvSecondSecret
+	envRestrictedKeyID  = target.EnvRestrictedKeyID
+	envRestrictedSecret = target.EnvRestrictedSecret
+	envDisabledKeyID    = target.EnvDisabledKeyID
+	envDisabledSecret   = target.EnvDisabledSecret
 )
 
 // Kinds of target.
@@ -207,44 +208,21 @@ func (tf *targetFlags) http(kind, base, region string) (*chosenTarget, error) {
 	return &chosenTarget{Target: target.NewRetrying(h, target.RetryPolicy{}), kind: kind, baseURL: base, creds: creds}, nil
 }
 
-// principalEnv names the variables of each principal's credentials, in the order messages list
-// the principals.
-var principalEnv = []struct{ principal, id, secret, token string }{
-	{generators.PrincipalPrimary, envKeyID, envKeySecret, envToken},
-	{generators.PrincipalSecond, envSecondKeyID, envSecondSecret, ""},
-	{generators.PrincipalRestricted, envRestrictedKeyID, envRestrictedSecret, ""},
-	{generators.PrincipalDisabled, envDisabledKeyID, envDisabledSecret, ""},
-}
-
-// credentialsFromEnv reads the three principals. A key id without its secret (or the reverse)
-// is an error; the message names the variables, never their values.
+// credentialsFromEnv reads the principals' credentials; a half-set pair is a usage error.
 func credentialsFromEnv() (map[string]signature.Credentials, error) {
-	out := map[string]signature.Credentials{}
-	for _, p := range principalEnv {
-		id, secret := strings.TrimSpace(os.Getenv(p.id)), os.Getenv(p.secret)
-		switch {
-		case id == "" && secret == "":
-			continue
-		case id == "":
-			return nil, usagef("%s is set but %s is not; set both or neither", p.secret, p.id)
-		case secret == "":
-			return nil, usagef("%s is set but %s is not; set both or neither", p.id, p.secret)
-		}
-		c := signature.Credentials{AccessKeyID: id, AccessKeySecret: secret}
-		if p.token != "" {
-			c.SecurityToken = os.Getenv(p.token)
-		}
-		out[p.principal] = c
+	creds, err := target.CredentialsFromEnv(os.Getenv)
+	if err != nil {
+		return nil, usageError{err.Error()}
 	}
-	return out, nil
+	return creds, nil
 }
 
 // principalNames lists, for a message, which principals a target has credentials for.
 func principalNames(creds map[string]signature.Credentials) string {
 	var names []string
-	for _, p := range principalEnv {
-		if _, ok := creds[p.principal]; ok {
-			names = append(names, p.principal)
+	for _, p := range target.PrincipalsEnv {
+		if _, ok := creds[p.Principal]; ok {
+			names = append(names, p.Principal)
 		}
 	}
 	return strings.Join(names, ", ")

@@ -24,7 +24,8 @@ import (
 
 	"github.com/clbcheck/clbcheck/conformance/sdkcheck"
 	"github.com/clbcheck/clbcheck/emulator"
-	"github.com/clbcheck/clbcheck/signature"
+	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/target"
 )
 
 // Exit statuses, the same as clbcheck's.
@@ -35,15 +36,15 @@ const (
 	exitUnreachable = 3 // the target could not be reached
 )
 
-// Environment variables, the same as clbcheck's, plus the STS one the Node client reads.
+// Environment variables, clbcheck's own (package target names them).
 const (
-	envKeyID            = "ALIBABA_CLOUD_ACCESS_KEY_ID"
-	envKeySecret        = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
-	envToken            = "ALIBABA_CLOUD_SECURITY_TOKEN"
-	envSecondKeyID      = "CLBCHECK_SECOND_ACCESS_KEY_ID"
-	envSecondSecret     = "CLBCHECK_SECOND_ACCESS_KEY_SECRET"
-	envRestrictedKeyID  = "CLBCHECK_RESTRICTED_ACCESS_KEY_ID"
-	envRestrictedSecret = "CLBCHECK_RESTRICTED_ACCESS_KEY_SECRET"
+	envKeyID            = target.EnvKeyID
+	envKeySecret        = target.EnvKeySecret
+	envToken            = target.EnvToken
+	envSecondKeyID      = target.EnvSecondKeyID
+	envSecondSecret     = target.EnvSecondSecret
+	envRestrictedKeyID  = target.EnvRestrictedKeyID
+	envRestrictedSecret = target.EnvRestrictedSecret
 )
 
 var allClients = []string{sdkcheck.ClientClassic, "v3", sdkcheck.ClientNode}
@@ -202,42 +203,22 @@ func configure(targetURL, region string) (sdkcheck.Config, func(), error) {
 		return sdkcheck.EmulatorConfig(srv.URL, ecfg), srv.Close, nil
 	}
 	cfg := sdkcheck.Config{Endpoint: strings.TrimRight(targetURL, "/"), Region: region}
-	var err error
-	if cfg.Primary, err = pair(envKeyID, envKeySecret); err != nil {
+	creds, err := target.CredentialsFromEnv(os.Getenv)
+	if err != nil {
 		return cfg, noop, err
 	}
+	cfg.Primary = creds[generators.PrincipalPrimary]
 	if cfg.Primary.AccessKeyID == "" {
 		return cfg, noop, fmt.Errorf("%s and %s must be set (see -h)", envKeyID, envKeySecret)
 	}
-	if tok := os.Getenv(envToken); tok != "" {
-		cfg.Primary.SecurityToken = tok
+	if cfg.Primary.SecurityToken != "" {
 		cfg.STS = cfg.Primary
 	}
-	if cfg.Second, err = pair(envSecondKeyID, envSecondSecret); err != nil {
-		return cfg, noop, err
-	}
-	if cfg.Restricted, err = pair(envRestrictedKeyID, envRestrictedSecret); err != nil {
-		return cfg, noop, err
-	}
+	cfg.Second, cfg.Restricted = creds[generators.PrincipalSecond], creds[generators.PrincipalRestricted]
 	if err := cfg.Check(); err != nil {
 		return cfg, noop, err
 	}
 	return cfg, noop, nil
-}
-
-// pair reads a key id and secret; one without the other is an error that names the
-// variables, never their values.
-func pair(idVar, secretVar string) (signature.Credentials, error) {
-	id, secret := strings.TrimSpace(os.Getenv(idVar)), os.Getenv(secretVar)
-	switch {
-	case id == "" && secret == "":
-		return signature.Credentials{}, nil
-	case id == "":
-		return signature.Credentials{}, fmt.Errorf("%s is set but %s is not; set both or neither", secretVar, idVar)
-	case secret == "":
-		return signature.Credentials{}, fmt.Errorf("%s is set but %s is not; set both or neither", idVar, secretVar)
-	}
-	return signature.Credentials{AccessKeyID: id, AccessKeySecret: secret}, nil
 }
 
 // findNodeDir looks for check.js: next to the program (bin/ of a checkout, or the program's
