@@ -19,4 +19,5 @@
 //   - answers.go: which answers mean "already gone", "throttled" or "passing", from the catalogues.
 //   - tag.go: the run tag every created instance carries, and the search by it.
 //   - await.go: a bounded wait for a listener's asynchronous status.
+//   - env.go: the environment variables that carry a live target's credentials, and reading them.
 package target
