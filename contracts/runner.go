@@ -454,12 +454,8 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 	}()
 	// Setup calls build the state the case needs; each must succeed.
 	for i, call := range c.Setup {
-		if call.After > 0 {
-			select {
-			case <-time.After(call.After):
-			case <-ctx.Done():
-				return skipWith("interrupted during setup")
-			}
+		if call.After > 0 && target.Sleep(ctx, call.After) != nil {
+			return skipWith("interrupted during setup")
 		}
 		kvs, err := r.kvs(ctx, env, call.Params)
 		if err != nil {

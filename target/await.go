@@ -60,12 +60,8 @@ func AwaitListener(ctx context.Context, t Target, k ListenerKey, done func(*Resp
 			status, _ := resp.Fields[spec.FieldStatus].(string)
 			return resp, fmt.Errorf("listener %s:%s still %q after %s", k.LoadBalancerID, k.Port, status, timeout)
 		}
-		timer := time.NewTimer(interval)
-		select {
-		case <-timer.C:
-		case <-ctx.Done():
-			timer.Stop()
-			return resp, ctx.Err()
+		if err := Sleep(ctx, interval); err != nil {
+			return resp, err
 		}
 	}
 }

@@ -51,3 +51,12 @@ func TestListenerKeyParams(t *testing.T) {
 	k.Region = ""
 	assert.Equal(t, []target.KV{{Name: spec.ParamLoadBalancerID, Value: "lb-1"}, {Name: spec.ParamListenerPort, Value: "443"}}, k.Params())
 }
+
+func TestSleepEndsWithItsContext(t *testing.T) {
+	assert.NoError(t, target.Sleep(context.Background(), time.Millisecond))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	assert.ErrorIs(t, target.Sleep(ctx, time.Hour), context.Canceled)
+	assert.Less(t, time.Since(start), time.Second)
+}

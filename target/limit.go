@@ -59,6 +59,11 @@ func (l *limiter) wait(ctx context.Context) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
+	return Sleep(ctx, d)
+}
+
+// Sleep waits for d, or less when ctx ends first, and then returns ctx's error.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

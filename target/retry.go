@@ -116,12 +116,5 @@ func (r *Retrying) sleep(ctx context.Context, d time.Duration) error {
 	if r.Policy.Sleep != nil {
 		return r.Policy.Sleep(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return Sleep(ctx, d)
 }
