@@ -92,13 +92,9 @@ func (f *Fixtures) Resolve(ctx context.Context, slot string) (string, error) {
 		f.mu.Unlock()
 		return id, nil
 	}
-	if id, ok := f.ids[slot]; ok {
+	if id, done, err := f.settled(slot); done {
 		f.mu.Unlock()
-		return id, nil
-	}
-	if err, ok := f.errs[slot]; ok {
-		f.mu.Unlock()
-		return "", err
+		return id, err
 	}
 	lock := f.once[slot]
 	if lock == nil {
@@ -108,18 +104,13 @@ func (f *Fixtures) Resolve(ctx context.Context, slot string) (string, error) {
 	f.mu.Unlock()
 	lock.Lock()
 	defer lock.Unlock()
+	// Another caller may have provisioned the slot (or failed to) while this one waited.
 	f.mu.Lock()
-	if id, ok := f.ids[slot]; ok {
-		f.mu.Unlock()
-		return id, nil
-	}
-	if err, ok := f.errs[slot]; ok {
-		f.mu.Unlock()
-		return "", err
-	}
+	id, done, err := f.settled(slot)
 	f.mu.Unlock()
-	var id string
-	var err error
+	if done {
+		return id, err
+	}
 	if !f.provisionAllowed() {
 		err = fmt.Errorf("%w: %s is not in the fixtures file and provisioning is off", ErrSlotUnavailable, slot)
 	} else {
@@ -135,6 +126,18 @@ func (f *Fixtures) Resolve(ctx context.Context, slot string) (string, error) {
 	}
 	f.ids[slot] = id
 	return id, nil
+}
+
+// settled returns what provisioning slot gave, when it has been tried: its id or its error.
+// The caller holds f.mu.
+func (f *Fixtures) settled(slot string) (id string, done bool, err error) {
+	if id, ok := f.ids[slot]; ok {
+		return id, true, nil
+	}
+	if err, ok := f.errs[slot]; ok {
+		return "", true, err
+	}
+	return "", false, nil
 }
 
 // Name returns a unique resource name tagged with the run id.
