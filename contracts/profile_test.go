@@ -3,7 +3,6 @@ package contracts_test
 import (
 	"context"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -98,28 +97,17 @@ func TestRequestBudget(t *testing.T) {
 	assert.Contains(t, sum.AbortCause, "request budget of 40")
 }
 
-// counting is a target wrapper that counts every request that reaches the target.
-type counting struct {
-	target.Target
-	n atomic.Int64
-}
-
-func (c *counting) Send(ctx context.Context, req target.Request) (*target.Response, error) {
-	c.n.Add(1)
-	return c.Target.Send(ctx, req)
-}
-
 // The rate limit spaces every request of a run, the fixtures' and the clean-up's included.
 func TestRateLimitCoversEveryRequest(t *testing.T) {
 	tg, err := target.NewEmulator(emulator.DefaultConfig())
 	require.NoError(t, err)
-	c := &counting{Target: tg}
+	c := &target.Counted{Target: tg}
 	const rate = 400.0
 	start := time.Now()
 	_, _, err = contracts.Execute(context.Background(), c, contracts.Options{RateLimit: rate, Workers: 4, Random: -1, Sequences: -1,
 		Filter: func(g generators.Case) bool { return strings.HasPrefix(g.ID, "negative/IdleTimeout/") }})
 	require.NoError(t, err)
-	n := c.n.Load()
+	n := c.Count()
 	require.Greater(t, n, int64(10))
 	assert.GreaterOrEqual(t, time.Since(start), time.Duration(float64(n-1)/rate*float64(time.Second)))
 }

@@ -17,14 +17,13 @@ import (
 // listingTarget counts requests and may spoil the answers that list a load balancer's
 // listener ports.
 type listingTarget struct {
-	target.Target
-	sent, listings atomic.Int64
-	spoil          func(*target.Response)
+	target.Counted
+	listings atomic.Int64
+	spoil    func(*target.Response)
 }
 
 func (l *listingTarget) Send(ctx context.Context, req target.Request) (*target.Response, error) {
-	l.sent.Add(1)
-	resp, err := l.Target.Send(ctx, req)
+	resp, err := l.Counted.Send(ctx, req)
 	if err == nil && req.Action == spec.ActionDescribeLoadBalancer {
 		l.listings.Add(1)
 		if l.spoil != nil {
@@ -40,7 +39,7 @@ func runWith(t *testing.T, inject []string, batch int, spoil func(*target.Respon
 	cfg.Inject = inject
 	tg, err := target.NewEmulator(cfg)
 	require.NoError(t, err)
-	lt := &listingTarget{Target: tg, spoil: spoil}
+	lt := &listingTarget{Counted: target.Counted{Target: tg}, spoil: spoil}
 	rep := &collect{}
 	sum, _, err := contracts.Execute(context.Background(), lt, contracts.Options{Profile: contracts.ProfileStrict, Seed: 3,
 		Reporter: rep, Workers: 2, RefusalBatch: batch, Random: -1, Sequences: -1})
@@ -59,8 +58,8 @@ func TestRefusalsConfirmedInBatches(t *testing.T) {
 	assert.Equal(t, sumOne.Passed, sumMany.Passed)
 	assert.Zero(t, one.listings.Load(), "one by one, no listing is read")
 	assert.NotZero(t, many.listings.Load())
-	perCaseOne := float64(one.sent.Load()) / float64(sumOne.Cases)
-	perCaseMany := float64(many.sent.Load()) / float64(sumMany.Cases)
+	perCaseOne := float64(one.Count()) / float64(sumOne.Cases)
+	perCaseMany := float64(many.Count()) / float64(sumMany.Cases)
 	t.Logf("requests per case: %.2f one by one, %.2f in batches", perCaseOne, perCaseMany)
 	assert.Less(t, perCaseMany, perCaseOne-0.5, "batches should save most read-backs of refused cases")
 }

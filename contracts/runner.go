@@ -138,7 +138,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	}
 	t = target.WithRunTag(t, opts.RunID) // every instance the run creates carries its run id
 	t = target.WithRateLimit(t, opts.RateLimit)
-	sent := &counted{Target: t}
+	sent := &target.Counted{Target: t}
 	t = sent // the request budget counts fixtures and sequences too
 	fx := target.NewFixtures(t, s, opts.Fixtures, opts.RunID)
 	cases := Prepare(s, fx, opts)
@@ -296,7 +296,7 @@ type runner struct {
 	t    target.Target
 	fx   *target.Fixtures
 	opts Options
-	sent *counted // every request of the run, for the request budget
+	sent *target.Counted // every request of the run, for the request budget
 	port atomic.Int64
 	uniq atomic.Int64
 	// listing says whether listings of listener ports can confirm refusals (refusals.go).
@@ -379,19 +379,7 @@ func (r *runner) send(ctx context.Context, req target.Request) (*target.Response
 
 // overBudget reports whether the request budget (Options.MaxRequests) is used up.
 func (r *runner) overBudget() bool {
-	return r.opts.MaxRequests > 0 && r.sent.n.Load() >= int64(r.opts.MaxRequests)
-}
-
-// counted counts the requests that go through it.
-type counted struct {
-	target.Target
-	n atomic.Int64
-}
-
-// Send implements target.Target.
-func (c *counted) Send(ctx context.Context, req target.Request) (*target.Response, error) {
-	c.n.Add(1)
-	return c.Target.Send(ctx, req)
+	return r.opts.MaxRequests > 0 && r.sent.Count() >= int64(r.opts.MaxRequests)
 }
 
 func (r *runner) describe(ctx context.Context, l target.ListenerKey) (*target.Response, error) {

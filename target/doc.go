@@ -11,7 +11,7 @@
 //     operations (or takes their ids from a file) and removes what it created.
 //   - certs.go: self-signed server and CA certificates generated at run time.
 //   - emulator.go: a target backed by the embedded emulator, in-process, no network.
-//   - limit.go: WithRateLimit, spacing every request of a run.
+//   - limit.go: WithRateLimit, spacing every request of a run; Sleep; Counted, counting them.
 //   - retry.go: Retrying, retries with backoff and a fresh signature per try, for remote targets.
 //   - cassette.go: recording exchanges into a cassette (redacted, normalised) and answering a
 //     later run from it offline through httpmock.

@@ -3,6 +3,7 @@ package target
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -73,3 +74,18 @@ func Sleep(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 }
+
+// Counted passes requests on to Target and counts them (for request budgets and tests).
+type Counted struct {
+	Target
+	n atomic.Int64
+}
+
+// Send implements Target.
+func (c *Counted) Send(ctx context.Context, req Request) (*Response, error) {
+	c.n.Add(1)
+	return c.Target.Send(ctx, req)
+}
+
+// Count returns the number of requests sent so far.
+func (c *Counted) Count() int64 { return c.n.Load() }
