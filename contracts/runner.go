@@ -144,9 +144,13 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	cases := Prepare(s, fx, opts)
 	started := opts.Now()
 	var checkNames []string
+	var judges []judge
 	for _, c := range Registry {
 		if cfg := opts.Checks[c.Name]; cfg.Enabled {
 			checkNames = append(checkNames, c.Name)
+			if f := checkFuncs[c.Name]; f != nil {
+				judges = append(judges, judge{f: f, cfg: cfg})
+			}
 		}
 	}
 	meta := Meta{Tool: "clbcheck", Version: Version, Target: t.Name(), Profile: opts.Profile, Seed: opts.Seed, Started: started, Checks: checkNames}
@@ -160,7 +164,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	if err := rep.Begin(meta); err != nil {
 		return Summary{}, Coverage{}, fmt.Errorf("report: %w", err)
 	}
-	r := &runner{s: s, t: t, fx: fx, opts: opts, sent: sent}
+	r := &runner{s: s, t: t, fx: fx, opts: opts, sent: sent, judges: judges}
 	r.port.Store(20000)
 
 	runCtx := ctx
@@ -297,10 +301,19 @@ type runner struct {
 	fx   *target.Fixtures
 	opts Options
 	sent *target.Counted // every request of the run, for the request budget
-	port atomic.Int64
-	uniq atomic.Int64
+	// judges are the enabled checks judged from the answer, in registry order, looked up once
+	// per run.
+	judges []judge
+	port   atomic.Int64
+	uniq   atomic.Int64
 	// listing says whether listings of listener ports can confirm refusals (refusals.go).
 	listing atomic.Int32
+}
+
+// judge is an enabled answer check and its configuration.
+type judge struct {
+	f   checkFunc
+	cfg CheckConfig
 }
 
 type caseOutcome struct {
@@ -539,17 +552,9 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 	j := &judgement{s: r.s, c: c, expect: expect, resp: resp, profile: r.opts.Profile}
 	// Room for every check at once: the list would otherwise be copied as it grows.
 	res.Checks = slices.Grow(res.Checks, len(Registry)+2)
-	for _, info := range Registry {
-		cfg := r.opts.Checks[info.Name]
-		if !cfg.Enabled {
-			continue
-		}
-		f := checkFuncs[info.Name]
-		if f == nil {
-			continue
-		}
-		if cr := f(j); cr != nil {
-			res.Checks = append(res.Checks, r.severity(*cr, cfg))
+	for _, jd := range r.judges {
+		if cr := jd.f(j); cr != nil {
+			res.Checks = append(res.Checks, r.severity(*cr, jd.cfg))
 		}
 	}
 	if race != nil && r.enabled(CheckSingleWinner) {
