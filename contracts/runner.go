@@ -551,7 +551,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 	}
 	j := &judgement{s: r.s, c: c, expect: expect, resp: resp, profile: r.opts.Profile}
 	// Room for every check at once: the list would otherwise be copied as it grows.
-	res.Checks = slices.Grow(res.Checks, len(Registry)+2)
+	res.Checks = slices.Grow(res.Checks, len(r.judges)+2)
 	for _, jd := range r.judges {
 		if cr := jd.f(j); cr != nil {
 			res.Checks = append(res.Checks, r.severity(*cr, jd.cfg))
