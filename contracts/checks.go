@@ -200,25 +200,8 @@ var checkFuncs = map[string]checkFunc{
 		return &r
 	},
 	CheckExpectedOutcome: func(j *judgement) *CheckResult {
-		o := j.expect
-		status, code := j.resp.Status, j.resp.Code
-		if j.resp.Success() {
-			code = ""
-		}
-		if o.Exact(status, code) {
-			r := pass(CheckExpectedOutcome)
-			return &r
-		}
-		what := "the documented outcome"
-		if o.Basis == spec.Inferred {
-			what = "the inferred outcome"
-		}
-		if o.Basis == spec.Inferred && o.Acceptable(status, code) {
-			r := pass(CheckExpectedOutcome)
-			r.Message = "an accepted variant of " + what
-			return &r
-		}
-		r := j.fail(CheckExpectedOutcome, fmt.Sprintf("not %s for %s", what, whatCaseBreaks(j.c)), o.String(), actualOf(j.resp), o.Basis == spec.Inferred)
+		r := JudgeOutcome(j.expect, j.resp.Status, j.resp.Code, j.profile)
+		r.Message = strings.ReplaceAll(r.Message, "{case}", whatCaseBreaks(j.c))
 		return &r
 	},
 	CheckResponseSchema: func(j *judgement) *CheckResult {
@@ -279,6 +262,65 @@ var checkFuncs = map[string]checkFunc{
 		r := pass(CheckAuthEnforced)
 		return &r
 	},
+}
+
+// JudgeOutcome judges an answer (status and code; code empty for a success) against an
+// expectation in two parts. The direction first: a request the page says must be refused (or
+// accepted) that went the other way fails in every profile when the page backs the direction
+// (Outcome.Firm), and is a warning under the documented profile otherwise; a request the page
+// leaves open passes either way. Then the code of a refusal: a different code fails when the
+// page ties the expected code to this trigger, passes when it is one of the accepted
+// variants of an inferred code, and is a warning under the documented profile otherwise. An
+// answer that is neither a success nor a refusal (a 5xx, an error without a code) never
+// conforms. "{case}" in the message stands for what the case breaks.
+func JudgeOutcome(o spec.Outcome, status int, code, profile string) CheckResult {
+	accepted := status >= 200 && status < 300 && code == ""
+	refused := status >= 400 && status < 500 && code != ""
+	actual := fmt.Sprintf("%d %s", status, code)
+	if accepted {
+		actual = "success"
+	}
+	res := func(v Verdict, msg string) CheckResult {
+		return CheckResult{Check: CheckExpectedOutcome, Verdict: v, Message: msg, Expected: o.String(), Actual: strings.TrimSpace(actual)}
+	}
+	soft := Warn
+	if profile == ProfileStrict {
+		soft = Fail
+	}
+	firm := func(ok bool) Verdict {
+		if ok {
+			return Fail
+		}
+		return soft
+	}
+	switch {
+	case !accepted && !refused:
+		return res(Fail, "the answer is neither a success nor a refusal with an error code, for {case}")
+	case o.Direction() == spec.MayEither && accepted:
+		return res(Pass, "accepted; the page leaves open whether {case} is accepted")
+	case o.Direction() == spec.MustAccept && accepted:
+		return res(Pass, "")
+	case o.Direction() == spec.MustAccept:
+		return res(firm(o.Firm()), fmt.Sprintf("refused, but the page %s that {case} is accepted", says(o.DirectionBasis)))
+	case o.Direction() == spec.MustRefuse && accepted:
+		return res(firm(o.Firm()), fmt.Sprintf("accepted, but the page %s that {case} is refused", says(o.DirectionBasis)))
+	case o.Exact(status, code):
+		return res(Pass, "")
+	case o.Basis == spec.Documented:
+		return res(Fail, "refused with another code than the one the page gives for {case}")
+	case o.Acceptable(status, code):
+		return res(Pass, "refused with an accepted variant of the inferred code for {case}")
+	default:
+		return res(soft, "refused, but with another code than the one inferred for {case}")
+	}
+}
+
+// says words how firmly the page backs a direction.
+func says(b spec.Basis) string {
+	if b == spec.Documented {
+		return "says"
+	}
+	return "suggests (without saying)"
 }
 
 func whatCaseBreaks(c generators.Case) string {

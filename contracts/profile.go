@@ -105,7 +105,7 @@ func (o *Overrides) apply(c generators.Case) (spec.Outcome, string, bool) {
 		if e.Expect.Skip != "" {
 			return c.Expect, e.Expect.Skip, true
 		}
-		out := spec.Outcome{Success: e.Expect.Success, Code: e.Expect.Code, Status: e.Expect.Status, Basis: spec.Documented, Accept: e.Expect.Accept}
+		out := spec.Outcome{Success: e.Expect.Success, Code: e.Expect.Code, Status: e.Expect.Status, Basis: spec.Documented, DirectionBasis: spec.Documented, Accept: e.Expect.Accept}
 		if len(out.Accept) == 0 && out.Code != "" {
 			out.Accept = []string{out.Code}
 		}

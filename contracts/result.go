@@ -26,8 +26,12 @@ const (
 
 // CheckResult is the outcome of one named check on one case.
 type CheckResult struct {
-	Check    string   `json:"check"`
-	Verdict  Verdict  `json:"verdict"`
+	Check   string  `json:"check"`
+	Verdict Verdict `json:"verdict"`
+	// Subject is the parameter or response field the check is about, when it is about one
+	// ("IdleTimeout", "TLSCipherPolicy"); findings are grouped by check, subject, expected and
+	// actual.
+	Subject  string   `json:"subject,omitempty"`
 	Severity Severity `json:"severity,omitempty"`
 	Message  string   `json:"message,omitempty"`
 	Expected string   `json:"expected,omitempty"`
@@ -60,12 +64,18 @@ type Exchange struct {
 
 // CaseResult is everything known about one case after it ran.
 type CaseResult struct {
-	ID         string        `json:"id"`       // stable name, usable as a subtest name
-	Scenario   string        `json:"scenario"` // e.g. VALUE_ABOVE_MAXIMUM
-	Category   string        `json:"category"` // positive, negative, state, security, wire
-	Broken     *BrokenRule   `json:"broken,omitempty"`
-	Expected   string        `json:"expected"` // "success" or "400 Code"
-	Basis      string        `json:"basis"`    // documented or inferred
+	ID       string      `json:"id"`       // stable name, usable as a subtest name
+	Scenario string      `json:"scenario"` // e.g. VALUE_ABOVE_MAXIMUM
+	Category string      `json:"category"` // positive, negative, state, security, wire
+	Broken   *BrokenRule `json:"broken,omitempty"`
+	Expected string      `json:"expected"` // "success" or "400 Code"
+	// Direction is what the page lets the answer be: accept, refuse or either; DirectionBasis
+	// says how firmly (documented: going the other way fails in every profile).
+	Direction      string `json:"direction,omitempty"`
+	DirectionBasis string `json:"directionBasis,omitempty"`
+	// Basis is the basis of the expected code: documented (another code fails) or inferred
+	// (another code is a warning under the documented profile), or override.
+	Basis      string        `json:"basis"`
 	Actual     string        `json:"actual"`
 	Verdict    Verdict       `json:"verdict"`
 	SkipReason string        `json:"skipReason,omitempty"`

@@ -185,7 +185,10 @@ func (b *builder) add(c Case) {
 	b.cases = append(b.cases, c)
 }
 
-func success() spec.Outcome { return spec.Outcome{Success: true, Basis: spec.Documented} }
+// success is the outcome of a request the page says must be accepted.
+func success() spec.Outcome {
+	return spec.Outcome{Success: true, Basis: spec.Documented, DirectionBasis: spec.Documented}
+}
 
 func short(v string) string {
 	r := []rune(v)

@@ -13,7 +13,9 @@ func (b *builder) security(base []Param) {
 		if !ok {
 			return spec.Outcome{Code: "unknown gateway state " + state, Status: 400, Basis: spec.Inferred}
 		}
-		return e.Outcome()
+		o := e.Outcome()
+		o.DirectionBasis = spec.Documented // the gateway refuses all of these
+		return o
 	}
 	for _, a := range []struct {
 		auth  Auth
@@ -39,7 +41,7 @@ func (b *builder) security(base []Param) {
 	// Another account may not use the primary account's instance.
 	if e, ok := s.StateError("load-balancer-not-found"); ok {
 		o := e.Outcome()
-		o.Basis = spec.Inferred
+		o.Basis, o.DirectionBasis = spec.Inferred, spec.Documented
 		b.add(Case{ID: "security/cross-account-instance", Scenario: "CROSS_ACCOUNT_INSTANCE", Category: Security, Params: withRef(base, spec.ParamServerCertificateID, SlotCertForeign),
 			Principal: PrincipalSecond, Expect: o, Broken: &Broken{Kind: BrokenAuth, Rule: "cross-account"}})
 	}

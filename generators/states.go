@@ -288,12 +288,15 @@ func durationOf(s *spec.Spec, opt Options, scenario string) time.Duration {
 // stateCase builds a case expecting an error code reached through state.
 func stateCase(b *builder, e spec.ErrorCode, ps []Param) Case {
 	o := e.Outcome()
-	if e.Trigger.Basis == spec.Inferred {
-		o.Basis = spec.Inferred
-	}
 	name := e.Trigger.State
 	if name == "" {
 		name = e.Trigger.Quota
+	}
+	o.DirectionBasis = spec.Inferred
+	if st, ok := b.s.State(name); ok {
+		o.DirectionBasis = st.Basis
+	} else if q, ok := b.s.Quota(name); ok {
+		o.DirectionBasis = q.Basis
 	}
 	return Case{ID: fmt.Sprintf("state/%s/%s", e.Code, name), Scenario: "STATE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")),
 		Category: Stateful, Params: ps, Expect: o, Broken: &Broken{Kind: BrokenState, State: name, Rule: e.Trigger.Quota}}

@@ -182,7 +182,7 @@ func (b *builder) parameter(pv *openapi3.Parameter, action string) (*Parameter, 
 		return nil, err
 	}
 	p.RequiredBasis = Documented
-	if slices.Contains(inferred, "required") {
+	if p.Source != SourceSeed || slices.Contains(inferred, "required") {
 		p.RequiredBasis = Inferred
 	}
 	if sch.Type.Is("array") {
@@ -203,12 +203,14 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 		d := fmt.Sprint(sch.Default)
 		p.Default = &d
 		p.DefaultBasis = Documented
-		if slices.Contains(inferred, "default") {
+		if p.Source != SourceSeed || slices.Contains(inferred, "default") {
 			p.DefaultBasis = Inferred
 		}
 	}
+	// A keyword is documented when the seed page states it: the parameter comes from the page
+	// and the keyword is not listed in x-inferred.
 	basis := func(k string) Basis {
-		if slices.Contains(inferred, k) {
+		if p.Source != SourceSeed || slices.Contains(inferred, k) {
 			return Inferred
 		}
 		return Documented
@@ -290,7 +292,7 @@ func (b *builder) list(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 	if sch.MaxItems != nil {
 		l.MaxItems = int(*sch.MaxItems)
 		c := Constraint{Kind: KindMaxItems, Int: int64(*sch.MaxItems), Basis: Documented, Outcome: Outcome{Code: codes[string(KindMaxItems)]}}
-		if slices.Contains(inferred, string(KindMaxItems)) {
+		if p.Source != SourceSeed || slices.Contains(inferred, string(KindMaxItems)) {
 			c.Basis = Inferred
 		}
 		p.Constraints = append(p.Constraints, c)
@@ -391,9 +393,23 @@ func (b *builder) misc() error {
 			}
 		}
 	}
-	b.s.Quotas, err = named(b, "x-quotas", func(q *Quota, name string) { q.Name = name })
-	return err
+	if b.s.Quotas, err = named(b, "x-quotas", func(q *Quota, name string) { q.Name = name }); err != nil {
+		return err
+	}
+	for _, st := range b.s.States {
+		if !validBasis(st.Basis) {
+			return loadErr(ErrCodeBadExtension, "x-states."+st.Name, "basis must be documented or inferred, got %q", st.Basis)
+		}
+	}
+	for _, q := range b.s.Quotas {
+		if !validBasis(q.Basis) {
+			return loadErr(ErrCodeBadExtension, "x-quotas."+q.Name, "basis must be documented or inferred, got %q", q.Basis)
+		}
+	}
+	return nil
 }
+
+func validBasis(b Basis) bool { return b == Documented || b == Inferred }
 
 // need decodes a top-level extension the description must have.
 func (b *builder) need(key string, out any) error {
@@ -427,10 +443,16 @@ func named[T any](b *builder, key string, setName func(*T, string)) ([]T, error)
 	return out, nil
 }
 
-// outcomeFor builds the expectation for a code named by the description, or the kind's default.
+// outcomeFor builds the expectation when constraint kind k, whose own basis is basis, is broken
+// and the description names code (or no code: the kind's default). The direction (the request
+// must be refused) has the constraint's basis; the code is documented only when the constraint
+// is, the page lists the code and its trigger is stated by the page.
 func (b *builder) outcomeFor(code string, k Kind, basis Basis, where string) (Outcome, error) {
 	if code == "" {
 		o := b.s.defaultOutcome(k)
+		if !o.Either {
+			o.DirectionBasis = basis
+		}
 		return o, nil
 	}
 	e, ok := b.s.errors[code]
@@ -441,6 +463,7 @@ func (b *builder) outcomeFor(code string, k Kind, basis Basis, where string) (Ou
 	if basis == Inferred {
 		o.Basis = Inferred
 	}
+	o.DirectionBasis = basis
 	return o, nil
 }
 

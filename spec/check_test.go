@@ -165,7 +165,7 @@ func TestCheckDocumentedCodesForBounds(t *testing.T) {
 		{"HealthCheckHttpVersion", "http2", spec.KindEnum, "InvalidParameter.HealthCheckHttpVersion", spec.Inferred},
 		{"Tag.Key", "aliyun-key", spec.KindForbiddenPrefixes, "InvalidParam.TagKey", spec.Documented},
 		{"Tag.Value", strings.Repeat("v", 129), spec.KindMaxLength, "InvalidParam.TagValue", spec.Documented},
-		{"ServerCertificate.StandardType", "cn", spec.KindForbiddenValues, "CnCertificateNotSupport", spec.Documented},
+		{"ServerCertificate.StandardType", "cn", spec.KindForbiddenValues, "CnCertificateNotSupport", spec.Inferred},
 		{"ServerCertificate.StandardType", "Other", spec.KindEnum, "InvalidParameter", spec.Inferred},
 		{"ServerCertificate.BindingType", "Client", spec.KindEnum, "InvalidParam.CertificateBindingType", spec.Inferred},
 	} {
@@ -708,21 +708,29 @@ func TestOutcomeExactAndAcceptable(t *testing.T) {
 		assert.False(t, o.Acceptable(400, ""), "an error without a code")
 	})
 	t.Run("success", func(t *testing.T) {
-		o := s.WireOutcome(spec.KindUnknown)
-		assert.True(t, o.Success)
+		o := spec.Outcome{Success: true, Basis: spec.Documented, DirectionBasis: spec.Documented}
 		assert.Equal(t, "success", o.String())
+		assert.Equal(t, spec.MustAccept, o.Direction())
+		assert.True(t, o.Firm())
 		assert.True(t, o.Exact(200, ""))
 		assert.True(t, o.Exact(204, ""))
 		assert.False(t, o.Exact(200, "InvalidParameter"))
 		assert.False(t, o.Exact(400, "InvalidParameter"))
-		assert.True(t, o.Acceptable(400, "InvalidParameter"), "a strict service may refuse an unknown parameter")
+		assert.False(t, o.Acceptable(500, "InternalError"))
+	})
+	t.Run("unknown parameter either way", func(t *testing.T) {
+		o := s.WireOutcome(spec.KindUnknown)
+		assert.Equal(t, spec.MayEither, o.Direction())
+		assert.False(t, o.Firm())
+		assert.True(t, o.Acceptable(200, ""), "ignoring an unknown parameter conforms")
+		assert.True(t, o.Acceptable(400, "InvalidParameter"), "refusing one conforms too")
 		assert.False(t, o.Acceptable(500, "InternalError"))
 		assert.False(t, o.Acceptable(400, "MissingParameter"))
 	})
 	t.Run("accept success", func(t *testing.T) {
 		o := s.WireOutcome(spec.KindListIndex)
 		assert.False(t, o.Success)
-		assert.True(t, o.AcceptSuccess)
+		assert.True(t, o.Either)
 		assert.False(t, o.Exact(200, ""))
 		assert.True(t, o.Acceptable(200, ""))
 		assert.False(t, o.Acceptable(200, "InvalidParameter"), "a 2xx with a code is never right")

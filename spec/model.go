@@ -59,18 +59,54 @@ var checkOrder = []Kind{
 	KindForbiddenPrefixes, KindForbiddenSubstrings, KindMinimum, KindMaximum,
 }
 
-// Outcome is an expected answer: success, or an error code with its HTTP status.
-// Accept widens an inferred expectation to a class of codes ("InvalidParameter.*" style
-// patterns with a trailing star); a documented expectation accepts its Code only.
+// Outcome is an expected answer, in two parts that the page may back differently.
+//
+// The direction: must the request be accepted (Success), refused (not Success), or may it go
+// either way (Either: the page says nothing that decides it, such as an empty optional value or
+// an integer spelled "+1")? DirectionBasis says how firmly the page backs it: a documented
+// direction fails in every profile when the answer goes the other way.
+//
+// The exact answer: the code and status hoped for when the request is refused. Basis is the
+// basis of that code: documented when the page ties this code to this trigger (another code
+// fails), inferred otherwise (another code in Accept passes; any other is a warning under the
+// documented profile). Accept widens an inferred expectation to a class of codes
+// ("InvalidParameter.*" style patterns with a trailing star).
 type Outcome struct {
-	Success       bool     `json:"success,omitempty"`
-	Code          string   `json:"code,omitempty"`
-	Status        int      `json:"status,omitempty"`
-	Basis         Basis    `json:"basis"`
-	Accept        []string `json:"accept,omitempty"`
-	AcceptStatus  []int    `json:"acceptStatus,omitempty"`
-	AcceptSuccess bool     `json:"acceptSuccess,omitempty"`
+	Success        bool     `json:"success,omitempty"`
+	Code           string   `json:"code,omitempty"`
+	Status         int      `json:"status,omitempty"`
+	Basis          Basis    `json:"basis"`
+	Accept         []string `json:"accept,omitempty"`
+	AcceptStatus   []int    `json:"acceptStatus,omitempty"`
+	Either         bool     `json:"either,omitempty"`
+	DirectionBasis Basis    `json:"directionBasis,omitempty"`
 }
+
+// Direction is which way an outcome says the answer must go.
+type Direction string
+
+// Directions of an outcome.
+const (
+	MustAccept Direction = "accept"
+	MustRefuse Direction = "refuse"
+	MayEither  Direction = "either"
+)
+
+// Direction says whether the answer must be a success, a refusal, or may be either.
+func (o Outcome) Direction() Direction {
+	switch {
+	case o.Either:
+		return MayEither
+	case o.Success:
+		return MustAccept
+	default:
+		return MustRefuse
+	}
+}
+
+// Firm reports whether the page backs the outcome's direction: going the other way fails in
+// every profile.
+func (o Outcome) Firm() bool { return o.DirectionBasis == Documented && !o.Either }
 
 // Exact reports whether an answer is exactly the expected one.
 func (o Outcome) Exact(status int, code string) bool {
@@ -88,7 +124,7 @@ func (o Outcome) Acceptable(status int, code string) bool {
 	}
 	ok2xx := status >= 200 && status < 300
 	if ok2xx {
-		return code == "" && (o.Success || o.AcceptSuccess)
+		return code == "" && (o.Success || o.Either)
 	}
 	if code == "" {
 		return false
@@ -394,10 +430,12 @@ type ErrorCode struct {
 	Trigger      Trigger  `json:"trigger"`
 }
 
-// Outcome is the expectation this error code stands for.
+// Outcome is the expectation this error code stands for. The code is documented when the page
+// lists it and states what triggers it; the direction is left to the caller, who knows what
+// the case breaks.
 func (e ErrorCode) Outcome() Outcome {
 	o := Outcome{Code: e.Code, Status: e.Status, Basis: Documented, Accept: e.Accept, AcceptStatus: e.AcceptStatus}
-	if !e.Documented {
+	if !e.Documented || e.Trigger.Basis == Inferred {
 		o.Basis = Inferred
 	}
 	if len(o.Accept) == 0 {
@@ -408,7 +446,9 @@ func (e ErrorCode) Outcome() Outcome {
 
 // State is a named condition of the service's state that some error needs.
 type State struct {
-	Name        string   `json:"name"`
+	Name string `json:"name"`
+	// Basis says whether the page makes refusing a request certain while the state holds.
+	Basis       Basis    `json:"basis"`
 	Description string   `json:"description"`
 	Params      []string `json:"params,omitempty"`
 	Equals      string   `json:"equals,omitempty"`
@@ -431,7 +471,9 @@ func (s Scenario) Duration() time.Duration {
 
 // Quota is a limit of the service with its default value and the code answered past it.
 type Quota struct {
-	Name         string `json:"name"`
+	Name string `json:"name"`
+	// Basis says whether, once the limit is known, the page makes refusing past it certain.
+	Basis        Basis  `json:"basis"`
 	Default      int    `json:"default"`
 	Code         string `json:"code"`
 	MultiACLCode string `json:"multiAclCode,omitempty"`

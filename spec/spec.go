@@ -176,6 +176,7 @@ func (s *Spec) defaultOutcome(k Kind) Outcome {
 		o = s.ViolationOutcomes[KindType]
 	}
 	o.Basis = Inferred
+	o.DirectionBasis = Inferred
 	return o
 }
 
