@@ -72,9 +72,14 @@ expectations:
 	var idleFail, reqSkip int
 	for _, r := range rep.results {
 		if r.Broken.Param == "IdleTimeout" && r.Broken.Kind == "maximum" {
-			assert.Equal(t, contracts.Fail, r.Verdict, r.ID)
-			assert.Equal(t, "override", r.Basis)
-			idleFail++
+			assert.Equal(t, "override", r.Basis, r.ID)
+			// The emulator answers its documented code to a plain decimal above the
+			// maximum, which the override does not expect; values spelled beyond the
+			// integers it reads get the generic code, which the override does expect.
+			if r.Scenario == "VALUE_ABOVE_MAXIMUM" {
+				assert.Equal(t, contracts.Fail, r.Verdict, r.ID)
+				idleFail++
+			}
 		}
 		if r.Broken.Param == "RequestTimeout" {
 			assert.Equal(t, contracts.Skip, r.Verdict, r.ID)

@@ -123,7 +123,7 @@ var validationFaults = []struct {
 	{spec.ParamHealthCheckInterval, spec.KindMaximum},
 	{spec.ParamBandwidth, spec.KindType},
 	{spec.ParamBandwidth, spec.KindForbiddenValues},
-	{spec.ParamCookie, spec.KindMinLength},
+	{spec.ParamCookie, spec.KindMaxLength},
 	{spec.ParamDescription, spec.KindMaxLength},
 	{tagValuePath, spec.KindMaxLength},
 	{spec.ParamScheduler, spec.KindEnum},

@@ -109,6 +109,9 @@ type Broken struct {
 	State    string    `json:"state,omitempty"`
 	Original string    `json:"original,omitempty"`
 	Sent     string    `json:"sent,omitempty"`
+	// Also lists what the case may break besides Kind (see Value.Also); the referee accepts
+	// those findings and no others.
+	Also []string `json:"also,omitempty"`
 }
 
 // Case is one request to the operation under test, with everything needed to send it and the
@@ -173,6 +176,25 @@ func Values(ps []Param, resolve func(ref string) string) url.Values {
 		val := p.Value
 		if p.Ref != "" {
 			val = resolve(p.Ref)
+		}
+		v.Add(p.Name, val)
+	}
+	return v
+}
+
+// WireValues is Values as a server decodes them: raw values (written to the wire without
+// percent-encoding) are decoded once, the way the server reads them.
+func WireValues(ps []Param, resolve func(ref string) string) url.Values {
+	v := url.Values{}
+	for _, p := range ps {
+		val := p.Value
+		if p.Ref != "" {
+			val = resolve(p.Ref)
+		}
+		if p.Raw {
+			if d, err := url.QueryUnescape(val); err == nil {
+				val = d
+			}
 		}
 		v.Add(p.Name, val)
 	}

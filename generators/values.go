@@ -1,81 +1,86 @@
 package generators
 
 import (
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/clbcheck/clbcheck/spec"
 )
 
-// Value is a wire value with the scenario it stands for and, for a violation, the constraint
-// kind the description says it breaks.
+// Value is a wire value labelled, by construction, with what it stands for: a valid value
+// (Kind empty), a point the page leaves open (spec.KindEmpty, spec.KindLenient), or a value
+// that breaks the constraint Kind. Nothing here asks a validator whether a value is valid: the
+// label follows from how the value was built, and the referee (package referee) confirms it
+// on the bytes sent.
 type Value struct {
 	Scenario string
 	Value    string
-	Kind     spec.Kind // empty for valid values
+	Kind     spec.Kind
+	// Also lists what the value may break besides Kind: a constraint kind of the same
+	// parameter ("pattern"), "kind:Param" for another parameter, or "rule/<id>".
+	Also []string
+	// ByMeaning marks a value that breaks Kind by what it means, while its spelling may be
+	// read as a type error first ("1e3" above a maximum of 50): the code is then either one.
+	ByMeaning bool
 }
 
-// fillers are shapes tried, in order, to build a valid string of a given length.
-var fillers = []func(n int) string{
-	func(n int) string { return strings.Repeat("a", n) },
-	func(n int) string { return "/" + strings.Repeat("a", n-1) },
-	func(n int) string { return strings.Repeat("a1", n)[:n] },
-}
-
-// Fill returns a valid string of exactly n characters for p, or false if none of the known
-// shapes fits.
+// Fill returns a string of exactly n characters built for p: the pattern's literal prefix and
+// then a character of its repeated class, or "a" when p has no pattern. It reports false when
+// the pattern has no repeated class to build from or n is too short for its prefix.
 func Fill(p *spec.Parameter, n int) (string, bool) {
-	if n < 0 {
+	if n <= 0 {
 		return "", false
 	}
-	for _, f := range fillers {
-		if n == 0 {
-			break
-		}
-		v := f(n)
-		if k, _ := p.Check(v); k == "" {
-			return v, true
-		}
+	c, ok := p.Constraint(spec.KindPattern)
+	if !ok {
+		return strings.Repeat("a", n), true
 	}
-	if n == 0 {
-		if k, _ := p.Check(""); k == "" {
-			return "", true
-		}
+	sh, ok := readShape(c.Pattern)
+	if !ok {
+		return "", false
 	}
-	return "", false
+	return sh.build(n)
 }
 
 // ValidValue returns a typical valid value for a parameter that is not a reference: its
-// example or default when valid, else the first enum value, the minimum, or a short string.
+// example, its default, its first enum or listed value, 80 clamped into an integer range, or
+// a string built to its minimum length.
 func ValidValue(p *spec.Parameter) (string, bool) {
-	var cands []string
-	if p.Example != "" {
-		cands = append(cands, p.Example)
+	switch {
+	case p.Example != "":
+		return p.Example, true
+	case p.Default != nil:
+		return *p.Default, true
+	case len(p.Enum()) > 0:
+		return p.Enum()[0], true
+	case len(p.ListValues) > 0:
+		return p.ListValues[0], true
+	case p.IsInteger():
+		return strconv.FormatInt(validInt(p), 10), true
 	}
-	if p.Default != nil {
-		cands = append(cands, *p.Default)
+	n := 1
+	if c, ok := p.Constraint(spec.KindMinLength); ok && c.Int > 1 {
+		n = int(c.Int)
 	}
-	if e := p.Enum(); len(e) > 0 {
-		cands = append(cands, e...)
+	return Fill(p, n)
+}
+
+// validInt is 80 clamped into p's range, moved off a forbidden value.
+func validInt(p *spec.Parameter) int64 {
+	lo, hi := intBounds(p)
+	n := clamp(80, lo, hi)
+	for forbiddenInt(p, n) && n < hi {
+		n++
 	}
-	if len(p.ListValues) > 0 {
-		cands = append(cands, p.ListValues[0])
-	}
-	if p.IsInteger() {
-		lo, hi := intBounds(p)
-		cands = append(cands, strconv.FormatInt(clamp(80, lo, hi), 10), strconv.FormatInt(lo, 10), strconv.FormatInt(hi, 10))
-	}
-	for _, c := range cands {
-		if k, _ := p.Check(c); k == "" {
-			return c, true
-		}
-	}
-	for n := 1; n <= 12; n++ {
-		if v, ok := Fill(p, n); ok {
-			return v, true
-		}
-	}
-	return "", false
+	return n
+}
+
+func forbiddenInt(p *spec.Parameter, n int64) bool {
+	c, ok := p.Constraint(spec.KindForbiddenValues)
+	return ok && slices.Contains(c.Values, strconv.FormatInt(n, 10))
 }
 
 func clamp(v, lo, hi int64) int64 {
@@ -100,150 +105,289 @@ func intBounds(p *spec.Parameter) (int64, int64) {
 	return lo, hi
 }
 
-// ValidBoundaries lists the valid values at the edges of each constraint of p: minimum and
-// maximum, shortest and longest strings, every enum value, every listed value.
+// ValidBoundaries lists valid values at the edges of each constraint of p: the minimum and the
+// maximum, the neighbours of a forbidden value, every enum value, the listed values, the
+// shortest and longest strings, a value with each kind of character the pattern allows, each
+// literal alternative of the pattern, and a reserved word inside a value rather than at its
+// start.
 func ValidBoundaries(p *spec.Parameter) []Value {
 	var out []Value
-	add := func(scn, v string) {
-		if k, _ := p.Check(v); k == "" {
-			out = append(out, Value{Scenario: scn, Value: v})
-		}
-	}
+	add := func(scn, v string) { out = append(out, Value{Scenario: scn, Value: v}) }
 	if p.IsInteger() {
-		lo, hi := intBounds(p)
-		add("VALUE_AT_MINIMUM", strconv.FormatInt(lo, 10))
-		add("VALUE_AT_MAXIMUM", strconv.FormatInt(hi, 10))
-		if c, ok := p.Constraint(spec.KindForbiddenValues); ok {
-			for _, f := range c.Values {
-				if n, err := strconv.ParseInt(f, 10, 64); err == nil {
-					add("VALUE_NEXT_TO_FORBIDDEN", strconv.FormatInt(n+1, 10))
-				}
-			}
-		}
+		out = append(out, intBoundaries(p)...)
 	}
 	for _, e := range p.Enum() {
 		add("ENUM_VALUE", e)
 	}
 	if len(p.ListValues) > 0 {
 		add("ALL_LIST_VALUES", strings.Join(p.ListValues, ","))
+		for _, v := range p.ListValues {
+			add("LIST_VALUE", v)
+		}
 	}
 	if p.Type == "string" && len(p.Enum()) == 0 {
-		if c, ok := p.Constraint(spec.KindMinLength); ok {
-			for n := int(c.Int); n <= int(c.Int)+1; n++ {
-				if v, ok := Fill(p, n); ok {
-					add("LENGTH_AT_MINIMUM", v)
-					break
-				}
-			}
-		}
-		if c, ok := p.Constraint(spec.KindMaxLength); ok {
-			if v, ok := Fill(p, int(c.Int)); ok {
-				add("LENGTH_AT_MAXIMUM", v)
-			}
-		}
+		out = append(out, stringBoundaries(p)...)
 	}
 	return dedupe(out)
 }
 
-// wrongTypes are integer spellings a strict decimal reader must refuse.
-var wrongTypes = []string{"abc", "1.5", " 1", "+1", "0x1F", "1e3", "9223372036854775808", "01", "1 ", "١"}
-
-// patternBreakers are characters tried one at a time to break a pattern.
-var patternBreakers = []struct{ class, char string }{
-	{"SPACE", " "}, {"COMMA", ","}, {"SEMICOLON", ";"}, {"DOLLAR", "$"}, {"ASTERISK", "*"},
-	{"ANGLE", "<"}, {"NON_ASCII", "é"}, {"CJK", "中"}, {"CONTROL", "\t"}, {"AT", "@"},
-	{"COLON", ":"}, {"SLASH", "/"}, {"UNDERSCORE", "_"}, {"PERCENT", "%"}, {"QUOTE", "'"},
+func intBoundaries(p *spec.Parameter) []Value {
+	var out []Value
+	lo, hi := intBounds(p)
+	if _, ok := p.Constraint(spec.KindMinimum); ok {
+		out = append(out, Value{Scenario: "VALUE_AT_MINIMUM", Value: strconv.FormatInt(lo, 10)})
+	}
+	if _, ok := p.Constraint(spec.KindMaximum); ok {
+		out = append(out, Value{Scenario: "VALUE_AT_MAXIMUM", Value: strconv.FormatInt(hi, 10)})
+	}
+	if c, ok := p.Constraint(spec.KindForbiddenValues); ok {
+		for _, f := range c.Values {
+			n, err := strconv.ParseInt(f, 10, 64)
+			if err != nil {
+				continue
+			}
+			for _, m := range []int64{n - 1, n + 1} {
+				if m >= lo && m <= hi && !forbiddenInt(p, m) {
+					out = append(out, Value{Scenario: "VALUE_NEXT_TO_FORBIDDEN", Value: strconv.FormatInt(m, 10)})
+				}
+			}
+		}
+	}
+	return out
 }
 
-// Violations lists, for each constraint of p, the boundary values that break it. Each value
-// is confirmed with Parameter.Check to break exactly the kind it is labelled with.
-func Violations(p *spec.Parameter) []Value {
+func stringBoundaries(p *spec.Parameter) []Value {
 	var out []Value
-	add := func(scn string, k spec.Kind, v string) {
-		if got, _ := p.Check(v); got == k {
-			out = append(out, Value{Scenario: scn, Value: v, Kind: k})
+	add := func(scn, v string) { out = append(out, Value{Scenario: scn, Value: v}) }
+	minL, maxL := lengthBounds(p)
+	if v, ok := Fill(p, max(minL, 1)); ok {
+		add("LENGTH_AT_MINIMUM", v)
+	}
+	if maxL > 0 {
+		if v, ok := Fill(p, maxL); ok {
+			add("LENGTH_AT_MAXIMUM", v)
 		}
 	}
 	base, _ := ValidValue(p)
-	for _, c := range p.Constraints {
-		switch c.Kind {
-		case spec.KindType:
-			for _, w := range wrongTypes {
-				add("WRONG_TYPE", spec.KindType, w)
-			}
-		case spec.KindMinimum:
-			add("VALUE_BELOW_MINIMUM", c.Kind, strconv.FormatInt(c.Int-1, 10))
-			add("VALUE_FAR_BELOW_MINIMUM", c.Kind, "-2147483649")
-		case spec.KindMaximum:
-			add("VALUE_ABOVE_MAXIMUM", c.Kind, strconv.FormatInt(c.Int+1, 10))
-			add("VALUE_FAR_ABOVE_MAXIMUM", c.Kind, "2147483648")
-		case spec.KindMinLength:
-			if c.Int > 0 {
-				v, ok := Fill(p, int(c.Int)-1)
-				if !ok && c.Int == 1 {
-					v, ok = "", true
-				}
-				if ok {
-					add("LENGTH_BELOW_MINIMUM", c.Kind, v)
+	if c, ok := p.Constraint(spec.KindPattern); ok {
+		if sh, ok := readShape(c.Pattern); ok {
+			for _, m := range sh.members() {
+				if v, ok := insertMiddle(base, m.char, maxL); ok {
+					add("ALLOWED_"+m.name, v)
 				}
 			}
-		case spec.KindMaxLength:
-			v := strings.Repeat("a", int(c.Int)+1)
-			if f, ok := Fill(p, int(c.Int)+1); ok {
-				v = f
-			} else if strings.HasPrefix(base, "/") {
-				v = "/" + strings.Repeat("a", int(c.Int))
-			}
-			add("LENGTH_ABOVE_MAXIMUM", c.Kind, v)
-		case spec.KindEnum:
-			if p.EnumExtendedBy != "" {
-				add("VALUE_NOT_IN_ENUM", c.Kind, "tls-clbcheckmissing0")
-			}
-			add("VALUE_NOT_IN_ENUM", c.Kind, "clbcheck-invalid")
-			for _, e := range c.Values {
-				if up := strings.ToUpper(e); up != e {
-					add("ENUM_WRONG_CASE", c.Kind, up)
-					break
-				}
-			}
-		case spec.KindPattern:
-			seed := base
-			if len([]rune(seed)) < 2 {
-				if v, ok := Fill(p, 3); ok {
-					seed = v
-				}
-			}
-			for _, b := range patternBreakers {
-				r := []rune(seed)
-				mid := len(r) / 2
-				if mid == 0 {
-					mid = len(r)
-				}
-				v := string(r[:mid]) + b.char + string(r[mid:])
-				if maxC, ok := p.Constraint(spec.KindMaxLength); ok && int64(len([]rune(v))) > maxC.Int {
-					v = string(r[:mid-1]) + b.char + string(r[mid:])
-				}
-				add("INVALID_PATTERN_"+b.class, c.Kind, v)
-			}
-		case spec.KindForbiddenPrefixes:
-			for _, pre := range c.Values {
-				add("FORBIDDEN_PREFIX", c.Kind, pre+"key1")
-			}
-		case spec.KindForbiddenSubstrings:
-			for _, sub := range c.Values {
-				add("FORBIDDEN_SUBSTRING", c.Kind, "a"+sub+"b")
-			}
-		case spec.KindForbiddenValues:
-			for _, f := range c.Values {
-				add("FORBIDDEN_VALUE", c.Kind, f)
+			for _, lit := range sh.literals {
+				add("PATTERN_LITERAL", lit)
 			}
 		}
 	}
-	// An empty value breaks whichever constraint comes first for "".
-	if k, _ := p.Check(""); k != "" {
-		out = append(out, Value{Scenario: "EMPTY_VALUE", Value: "", Kind: k})
+	if c, ok := p.Constraint(spec.KindForbiddenPrefixes); ok {
+		for _, pre := range c.Values {
+			if v := "key" + pre; maxL == 0 || utf8.RuneCountInString(v) <= maxL {
+				add("RESERVED_WORD_INSIDE", v)
+			}
+		}
+	}
+	return out
+}
+
+// lengthBounds returns the length limits of p (0: none).
+func lengthBounds(p *spec.Parameter) (int, int) {
+	minL, maxL := 0, 0
+	if c, ok := p.Constraint(spec.KindMinLength); ok {
+		minL = int(c.Int)
+	}
+	if c, ok := p.Constraint(spec.KindMaxLength); ok {
+		maxL = int(c.Int)
+	}
+	return minL, maxL
+}
+
+// insertMiddle puts r in the middle of base (after its first character, so that a literal
+// prefix stays in front); when that would pass maxL, r replaces a character instead.
+func insertMiddle(base string, r rune, maxL int) (string, bool) {
+	rs := []rune(base)
+	if len(rs) == 0 {
+		return "", false
+	}
+	mid := max(len(rs)/2, 1)
+	if mid >= len(rs) {
+		return string(rs) + string(r), maxL == 0 || len(rs)+1 <= maxL
+	}
+	if maxL > 0 && len(rs)+1 > maxL {
+		return string(rs[:mid]) + string(r) + string(rs[mid+1:]), true
+	}
+	return string(rs[:mid]) + string(r) + string(rs[mid:]), true
+}
+
+// Violations lists, for each constraint of p, values that break it at its boundary, labelled
+// by construction, and the values whose reading the page leaves open: an empty value of an
+// optional parameter, and an integer spelled otherwise than in plain decimal.
+func Violations(p *spec.Parameter) []Value {
+	var out []Value
+	for _, c := range p.Constraints {
+		out = append(out, breakers(p, c)...)
+	}
+	if p.IsInteger() {
+		out = append(out, spellings(p)...)
+	}
+	if p.Required {
+		out = append(out, Value{Scenario: "EMPTY_VALUE", Value: "", Kind: spec.KindRequired})
+	} else {
+		out = append(out, Value{Scenario: "EMPTY_VALUE", Value: "", Kind: spec.KindEmpty})
 	}
 	return dedupe(out)
+}
+
+// breakers builds the values that break one constraint.
+func breakers(p *spec.Parameter, c spec.Constraint) []Value {
+	v := func(scn, val string) Value { return Value{Scenario: scn, Value: val, Kind: c.Kind} }
+	base, _ := ValidValue(p)
+	minL, maxL := lengthBounds(p)
+	_, hasPattern := p.Constraint(spec.KindPattern)
+	switch c.Kind {
+	case spec.KindType:
+		return []Value{v("WRONG_TYPE", "abc"), v("WRONG_TYPE", "1.5")}
+	case spec.KindMinimum:
+		below := v("VALUE_BELOW_MINIMUM", strconv.FormatInt(c.Int-1, 10))
+		if forbiddenInt(p, c.Int-1) {
+			below.Also = []string{string(spec.KindForbiddenValues)}
+		}
+		far := v("VALUE_FAR_BELOW_MINIMUM", "-2147483649")
+		far.ByMeaning = true
+		return []Value{below, far}
+	case spec.KindMaximum:
+		far := v("VALUE_FAR_ABOVE_MAXIMUM", "2147483648")
+		far.ByMeaning = true
+		beyond := v("VALUE_BEYOND_INT64", "9223372036854775808")
+		beyond.ByMeaning = true
+		return []Value{v("VALUE_ABOVE_MAXIMUM", strconv.FormatInt(c.Int+1, 10)), far, beyond}
+	case spec.KindMinLength:
+		if minL < 2 {
+			return nil // one character short of the minimum is the empty value (Violations adds it)
+		}
+		short, ok := Fill(p, minL-1)
+		if !ok {
+			short = string([]rune(base)[:minL-1])
+		}
+		val := v("LENGTH_BELOW_MINIMUM", short)
+		if hasPattern {
+			val.Also = []string{string(spec.KindPattern)}
+		}
+		return []Value{val}
+	case spec.KindMaxLength:
+		long, ok := Fill(p, maxL+1)
+		val := v("LENGTH_ABOVE_MAXIMUM", long)
+		if !ok {
+			val.Value = base + strings.Repeat("a", max(maxL+1-utf8.RuneCountInString(base), 1))
+			val.Also = []string{string(spec.KindPattern)}
+		}
+		return []Value{val}
+	case spec.KindEnum:
+		return enumBreakers(p, c)
+	case spec.KindPattern:
+		return patternBreakers(p, c, base, maxL)
+	case spec.KindForbiddenPrefixes:
+		var out []Value
+		for _, pre := range c.Values {
+			out = append(out, v("FORBIDDEN_PREFIX", pre+"key1"))
+		}
+		return out
+	case spec.KindForbiddenSubstrings:
+		var out []Value
+		for _, sub := range c.Values {
+			out = append(out, v("FORBIDDEN_SUBSTRING", "a"+sub+"b"))
+		}
+		return out
+	case spec.KindForbiddenValues:
+		var out []Value
+		for _, f := range c.Values {
+			out = append(out, v("FORBIDDEN_VALUE", f))
+		}
+		return out
+	}
+	return nil
+}
+
+func enumBreakers(p *spec.Parameter, c spec.Constraint) []Value {
+	out := []Value{{Scenario: "VALUE_NOT_IN_ENUM", Value: "clbcheck-invalid", Kind: c.Kind}}
+	if p.EnumExtendedBy != "" {
+		out = append(out, Value{Scenario: "VALUE_NOT_IN_ENUM", Value: "tls-clbcheckmissing0", Kind: c.Kind})
+	}
+	for _, e := range c.Values {
+		if up := strings.ToUpper(e); up != e {
+			out = append(out, Value{Scenario: "ENUM_WRONG_CASE", Value: up, Kind: c.Kind})
+			break
+		}
+	}
+	return out
+}
+
+// patternBreakers puts, one at a time, a character the pattern mentions nowhere into the
+// middle of a valid value, and sends the pattern's literal prefix alone and the value without
+// it.
+func patternBreakers(p *spec.Parameter, c spec.Constraint, base string, maxL int) []Value {
+	sh, ok := readShape(c.Pattern)
+	if !ok {
+		return nil
+	}
+	var out []Value
+	for _, cc := range charClasses {
+		if !sh.breaks(cc.char) {
+			continue
+		}
+		if v, ok := insertMiddle(base, cc.char, maxL); ok {
+			out = append(out, Value{Scenario: "INVALID_PATTERN_" + cc.name, Value: v, Kind: c.Kind})
+		}
+	}
+	if sh.prefix != "" && sh.class != nil {
+		minL, _ := lengthBounds(p)
+		alone := Value{Scenario: "PATTERN_PREFIX_ALONE", Value: sh.prefix, Kind: c.Kind}
+		if utf8.RuneCountInString(sh.prefix) < minL {
+			alone.Also = []string{string(spec.KindMinLength)}
+		}
+		out = append(out, alone)
+		if rest, ok := strings.CutPrefix(base, sh.prefix); ok && rest != "" && !strings.HasPrefix(rest, sh.prefix) {
+			out = append(out, Value{Scenario: "PATTERN_PREFIX_MISSING", Value: rest, Kind: c.Kind})
+		}
+	}
+	return out
+}
+
+// spellings writes integers the way lenient readers accept them: a valid value with a sign,
+// a leading zero, spaces, in hexadecimal, with an exponent, in Arabic-Indic digits (the page
+// leaves open whether these are read), and numbers beyond the range spelled that way (refused
+// whichever way they are read).
+func spellings(p *spec.Parameter) []Value {
+	n := validInt(p)
+	open := func(scn, v string) Value { return Value{Scenario: scn, Value: v, Kind: spec.KindLenient} }
+	out := []Value{
+		open("LENIENT_PLUS_SIGN", "+"+strconv.FormatInt(n, 10)),
+		open("LENIENT_LEADING_ZERO", "0"+strconv.FormatInt(n, 10)),
+		open("LENIENT_SPACES", " "+strconv.FormatInt(n, 10)+" "),
+		open("LENIENT_HEX", fmt.Sprintf("0x%X", n)),
+		open("LENIENT_EXPONENT", strconv.FormatInt(n, 10)+"e0"),
+		open("LENIENT_OTHER_DIGITS", arabicIndic(n)),
+	}
+	if n < 0 {
+		out = out[:3] // a sign already there: hex, exponent and other digits of negatives vary
+	}
+	if c, ok := p.Constraint(spec.KindMaximum); ok {
+		out = append(out, Value{Scenario: "LENIENT_ABOVE_MAXIMUM", Value: strconv.FormatInt(c.Int+1, 10) + "e0", Kind: spec.KindMaximum, Also: []string{string(spec.KindLenient)}, ByMeaning: true})
+	}
+	if c, ok := p.Constraint(spec.KindMinimum); ok && c.Int-1 >= 0 && !forbiddenInt(p, c.Int-1) {
+		out = append(out, Value{Scenario: "LENIENT_BELOW_MINIMUM", Value: "+" + strconv.FormatInt(c.Int-1, 10), Kind: spec.KindMinimum, Also: []string{string(spec.KindLenient)}, ByMeaning: true})
+	}
+	return out
+}
+
+// arabicIndic writes a non-negative integer in Arabic-Indic digits.
+func arabicIndic(n int64) string {
+	var b strings.Builder
+	for _, d := range strconv.FormatInt(n, 10) {
+		b.WriteRune('٠' + (d - '0'))
+	}
+	return b.String()
 }
 
 func dedupe(vs []Value) []Value {

@@ -50,6 +50,11 @@ const (
 	KindDuplicate           Kind = "duplicate"
 	KindUnknown             Kind = "unknown"
 	KindRule                Kind = "rule"
+	// KindEmpty is an optional parameter sent with an empty value, and KindLenient an integer
+	// spelled otherwise than in plain decimal ("+1", "01", "1e3", "0x1F", " 1"): the page says
+	// neither that such a value is refused nor that it is read, so both answers conform.
+	KindEmpty   Kind = "empty"
+	KindLenient Kind = "lenient-integer"
 )
 
 // checkOrder is the order in which a single value's constraints are tested; the first one
