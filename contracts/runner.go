@@ -436,6 +436,9 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 	if skip != "" {
 		return skipWith("expectations file: " + skip)
 	}
+	if c.Skip != "" {
+		return skipWith(c.Skip)
+	}
 	if c.Principal != "" && !r.t.HasPrincipal(c.Principal) {
 		return skipWith(fmt.Sprintf("the target has no credentials for the %s principal", c.Principal))
 	}
@@ -566,7 +569,9 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 		if resp.Success() {
 			cleanup = append(cleanup, lref)
 			if r.enabled(CheckListenerCreated) && !c.NoState {
-				res.Checks = append(res.Checks, r.severity(r.checkCreated(ctx, c, kvs, lref), r.opts.Checks[CheckListenerCreated]))
+				for _, cr := range r.checkCreated(ctx, kvs, lref) {
+					res.Checks = append(res.Checks, r.severity(cr, r.opts.Checks[CheckListenerCreated]))
+				}
 			}
 		} else if r.enabled(CheckNoStateChange) {
 			if batch && len(cleanup) == 0 && r.batching() {
@@ -611,22 +616,18 @@ func (r *runner) severity(cr CheckResult, cfg CheckConfig) CheckResult {
 	return cr
 }
 
-// checkCreated reads the listener back: it must exist, be stopped, echo what was sent and
-// carry the documented defaults for what was not.
-func (r *runner) checkCreated(ctx context.Context, c generators.Case, kvs []target.KV, l target.ListenerKey) CheckResult {
-	fail := func(msg, exp, act string, inferred bool) CheckResult {
-		v := Fail
-		if inferred && r.opts.Profile == ProfileDocumented {
-			v = Warn
-		}
-		return CheckResult{Check: CheckListenerCreated, Verdict: v, Message: msg, Expected: exp, Actual: act}
+// checkCreated reads the listener back: it must exist and be stopped, and its attributes must
+// mean what was sent, defaults where nothing was (ReadBack).
+func (r *runner) checkCreated(ctx context.Context, kvs []target.KV, l target.ListenerKey) []CheckResult {
+	fail := func(msg, exp, act string) []CheckResult {
+		return []CheckResult{{Check: CheckListenerCreated, Verdict: Fail, Message: msg, Expected: exp, Actual: act}}
 	}
 	d, err := r.describe(ctx, l)
 	if err != nil {
-		return fail("the listener could not be read back: "+err.Error(), "a readable listener", "no answer", false)
+		return fail("the listener could not be read back: "+err.Error(), "a readable listener", "no answer")
 	}
 	if !d.Success() {
-		return fail("the created listener cannot be read back", "the listener", actualOf(d), false)
+		return fail("the created listener cannot be read back", "the listener", actualOf(d))
 	}
 	if !target.Settled(d) {
 		// Still applying its configuration (the real service does this asynchronously): wait,
@@ -637,58 +638,12 @@ func (r *runner) checkCreated(ctx context.Context, c generators.Case, kvs []targ
 		}
 	}
 	if st := str(d.Fields[spec.FieldStatus]); st != spec.StatusStopped {
-		return fail("a new listener must be stopped", spec.StatusStopped, st, false)
+		r := fail("a new listener must be stopped", spec.StatusStopped, st)
+		r[0].Subject = spec.FieldStatus
+		return r
 	}
 	r.witnessListing(ctx, l)
-	desc := r.s.Operation(spec.ActionDescribeHTTPSListener)
-	get := func(name string) (string, bool) {
-		for _, kv := range kvs {
-			if kv.Name == name {
-				if kv.Raw {
-					if dv, err := url.QueryUnescape(kv.Value); err == nil {
-						return dv, true
-					}
-				}
-				return kv.Value, true
-			}
-		}
-		return "", false
-	}
-	ignored := map[string]bool{}
-	for _, rule := range r.s.Rules {
-		if rule.Kind == spec.RuleEffectiveOnlyWhen && !rule.Premise(get) {
-			for _, p := range rule.Params {
-				ignored[p] = true
-			}
-		}
-	}
-	var problems []string
-	inferredOnly := true
-	for _, p := range r.s.UnderTest.Parameters {
-		if p.Common || p.List != nil || p.CommaList || desc.ResponseField(p.Name) == "" || ignored[p.Name] {
-			continue
-		}
-		got, present := d.Fields[p.Name]
-		sent, given := get(p.Name)
-		switch {
-		case given:
-			if !present || !sameValue(got, sent) {
-				problems = append(problems, fmt.Sprintf("%s: sent %q, read back %s", p.Name, sent, show(got, present)))
-				inferredOnly = false
-			}
-		case p.Default != nil:
-			if !present || !sameValue(got, *p.Default) {
-				inferredDefault := p.DefaultBasis != spec.Documented
-				problems = append(problems, fmt.Sprintf("%s: default %q expected, read back %s", p.Name, *p.Default, show(got, present)))
-				inferredOnly = inferredOnly && inferredDefault
-			}
-		}
-	}
-	if len(problems) > 0 {
-		sort.Strings(problems)
-		return fail("the listener read back differs from the request: "+strings.Join(problems, "; "), "attributes as sent, defaults applied", fmt.Sprintf("%d differences", len(problems)), inferredOnly)
-	}
-	return CheckResult{Check: CheckListenerCreated, Verdict: Pass}
+	return ReadBack(r.s, kvs, d.Fields, r.opts.Profile)
 }
 
 func (r *runner) checkUnchanged(ctx context.Context, l target.ListenerKey, before *target.Response, existed bool) CheckResult {
@@ -742,7 +697,6 @@ func show(v any, present bool) string {
 	return fmt.Sprintf("%q", str(v))
 }
 
-func sameValue(got any, want string) bool { return str(got) == want }
 
 func exchangeOf(resp *target.Response) *Exchange {
 	return &Exchange{Method: resp.Sent.Method, URL: resp.Sent.URL, Body: resp.Sent.Body, Headers: resp.Sent.Headers, Status: resp.Status, Code: resp.Code,

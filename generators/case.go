@@ -138,6 +138,9 @@ type Case struct {
 	// Concurrent sends this many identical copies at once; exactly one may win.
 	Concurrent int   `json:"concurrent,omitempty"`
 	Seed       int64 `json:"seed,omitempty"`
+	// Skip, when set, says why the case cannot run against this target (a quota or scenario
+	// nobody declared); the runner reports it skipped with this reason.
+	Skip string `json:"skip,omitempty"`
 	// Shrink, for generated cases, yields smaller cases of the same class one at a time.
 	Shrink func() (Case, bool) `json:"-"`
 }

@@ -11,28 +11,30 @@ import (
 	"github.com/clbcheck/clbcheck/spec"
 )
 
-// Options tune what Enumerate produces. Zero values take the description's defaults.
+// Options are the provider-side facts a target declares (a fixtures file) or offers (the
+// embedded emulator): quota values and scenario settings by the description's names. The page
+// states none of them, so nothing else is assumed: a case that needs a quota or scenario
+// absent here is still listed, with Skip saying what to declare.
 type Options struct {
-	// Quotas overrides quota values by name (x-quotas); a target whose quotas differ says so.
+	// Quotas gives quota values by name (x-quotas).
 	Quotas map[string]int
-	// Scenarios overrides scenario values (zone or region names, durations) by name.
+	// Scenarios gives scenario settings (zone or region names, durations) by name.
 	Scenarios map[string]string
 }
 
-func (o Options) quota(s *spec.Spec, name string) int {
-	if v, ok := o.Quotas[name]; ok {
-		return v
-	}
-	q, _ := s.Quota(name)
-	return q.Default
+func (o Options) quota(name string) (int, bool) {
+	v, ok := o.Quotas[name]
+	return v, ok
 }
 
-func (o Options) scenario(s *spec.Spec, name string) string {
-	if v, ok := o.Scenarios[name]; ok {
-		return v
-	}
-	sc, _ := s.Scenario(name)
-	return sc.Default
+func (o Options) scenario(name string) (string, bool) {
+	v, ok := o.Scenarios[name]
+	return v, ok && v != ""
+}
+
+// undeclared is the skip reason of a case that needs a provider-side fact nobody declared.
+func undeclared(what, name string) string {
+	return fmt.Sprintf("the page states no %s %s and the target does not declare it; give it under %ss in a --fixtures file to run this case", what, name, what)
 }
 
 // refSlots maps a parameter's x-reference to the fixture slot a valid request uses.

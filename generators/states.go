@@ -3,6 +3,7 @@ package generators
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -76,7 +77,8 @@ var stateRecipes = map[string]stateRecipe{
 				continue
 			}
 			ps := withRef(base, spec.ParamLoadBalancerID, SlotRegionPrefix+sc.Name)
-			ps = with(ps, spec.ParamRegionID, opt.scenario(b.s, sc.Name))
+			region, _ := opt.scenario(sc.Name)
+			ps = with(ps, spec.ParamRegionID, region)
 			ps = replace(ps, vp)
 			c := stateCase(b, e, ps)
 			c.ID += "/" + name
@@ -201,7 +203,7 @@ func fillListeners(b *builder, base []Param, n, perLB int, prefix string, extra 
 // quotaRecipes builds the setup that brings a quota to its limit, then the case that passes it.
 var quotaRecipes = map[string]func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case{
 	"listeners-per-load-balancer": func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
-		n := opt.quota(b.s, e.Trigger.Quota)
+		n, _ := opt.quota(e.Trigger.Quota)
 		setup := []Call{lbCall("full")}
 		for i := 0; i < n; i++ {
 			ps := withRef(base, spec.ParamLoadBalancerID, SlotLocalPrefix+"full")
@@ -212,8 +214,8 @@ var quotaRecipes = map[string]func(b *builder, base []Param, e spec.ErrorCode, o
 		return []Case{c}
 	},
 	"listeners-per-acl": func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
-		n := opt.quota(b.s, e.Trigger.Quota)
-		perLB := opt.quota(b.s, "listeners-per-load-balancer")
+		n, _ := opt.quota(e.Trigger.Quota)
+		perLB := opt.perLB()
 		setup := []Call{aclCall("shared"), aclCall("other")}
 		acl := Param{Ref: SlotLocalPrefix + "shared"}
 		calls, last := fillListeners(b, base, n, perLB, "acl", func(ps []Param) []Param { return aclOn(b, ps, acl) })
@@ -227,7 +229,7 @@ var quotaRecipes = map[string]func(b *builder, base []Param, e spec.ErrorCode, o
 		return []Case{c}
 	},
 	"acls-per-listener": func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
-		n := opt.quota(b.s, e.Trigger.Quota)
+		n, _ := opt.quota(e.Trigger.Quota)
 		var setup []Call
 		var refs []string
 		for i := 0; i <= n; i++ {
@@ -240,7 +242,7 @@ var quotaRecipes = map[string]func(b *builder, base []Param, e spec.ErrorCode, o
 		return []Case{c}
 	},
 	"acl-entries-per-listener": func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
-		n := opt.quota(b.s, e.Trigger.Quota)
+		n, _ := opt.quota(e.Trigger.Quota)
 		half := n/2 + 1
 		var setup []Call
 		for a := 1; a <= 2; a++ {
@@ -260,8 +262,8 @@ var quotaRecipes = map[string]func(b *builder, base []Param, e spec.ErrorCode, o
 		return []Case{c}
 	},
 	"listeners-per-tls-policy": func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
-		n := opt.quota(b.s, e.Trigger.Quota)
-		perLB := opt.quota(b.s, "listeners-per-load-balancer")
+		n, _ := opt.quota(e.Trigger.Quota)
+		perLB := opt.perLB()
 		wait := durationOf(b.s, opt, "tls-policy-configuring-time")
 		setup := []Call{policyCall("busy")}
 		calls, last := fillListeners(b, base, n, perLB, "policy", func(ps []Param) []Param {
@@ -285,6 +287,80 @@ func durationOf(s *spec.Spec, opt Options, scenario string) time.Duration {
 	return sc.Duration() + 300*time.Millisecond
 }
 
+// perLB is how many listeners a recipe puts on one instance: one less than the declared
+// quota, or a few when the quota is not known.
+func (o Options) perLB() int {
+	if n, ok := o.quota(quotaListenersPerLB); ok {
+		return n
+	}
+	return 10
+}
+
+// quotaListenersPerLB is the quota that bounds how many listeners one instance holds.
+const quotaListenersPerLB = "listeners-per-load-balancer"
+
+// needs lists what the case of an error needs declared: its quota, its scenario, and the
+// duration scenario of a state the page does not make certain (without the window the
+// duration gives, such a state never holds, and the case would judge nothing).
+func needs(s *spec.Spec, e spec.ErrorCode) (quotas, scenarios []string) {
+	switch e.Trigger.Kind {
+	case spec.TriggerQuota:
+		quotas = append(quotas, e.Trigger.Quota)
+	case spec.TriggerScenario:
+		scenarios = append(scenarios, e.Trigger.Scenario)
+	}
+	for _, sc := range s.Scenarios {
+		if sc.Setting != "duration" {
+			continue
+		}
+		if st, ok := s.State(sc.State); ok && st.Basis == spec.Inferred && usesState(s, e, sc.State) {
+			scenarios = append(scenarios, sc.Name)
+		}
+	}
+	return quotas, scenarios
+}
+
+// usesState reports whether the case of an error builds the state (as its trigger, or, for
+// the TLS policy quota, through listeners on a policy still configuring).
+func usesState(s *spec.Spec, e spec.ErrorCode, state string) bool {
+	if e.Trigger.State == state {
+		return true
+	}
+	q, ok := s.Quota(e.Trigger.Quota)
+	return ok && e.Trigger.Kind == spec.TriggerQuota && strings.Contains(q.Name, "tls-policy") && strings.Contains(state, "tls-policy")
+}
+
+// skipReason says what a case of error e needs that opt does not declare, or "".
+func skipReason(s *spec.Spec, e spec.ErrorCode, opt Options) string {
+	quotas, scenarios := needs(s, e)
+	for _, q := range quotas {
+		if _, ok := opt.quota(q); !ok {
+			return undeclared("quota", q)
+		}
+	}
+	for _, sc := range scenarios {
+		if _, ok := opt.scenario(sc); !ok {
+			return undeclared("scenario", sc)
+		}
+	}
+	return ""
+}
+
+// withStandIns fills what opt does not declare with the description's defaults, to build the
+// shape of a case that will be skipped.
+func withStandIns(s *spec.Spec, opt Options) Options {
+	out := Options{Quotas: map[string]int{}, Scenarios: map[string]string{}}
+	for _, q := range s.Quotas {
+		out.Quotas[q.Name] = q.Default
+	}
+	for _, sc := range s.Scenarios {
+		out.Scenarios[sc.Name] = sc.Default
+	}
+	maps.Copy(out.Quotas, opt.Quotas)
+	maps.Copy(out.Scenarios, opt.Scenarios)
+	return out
+}
+
 // stateCase builds a case expecting an error code reached through state.
 func stateCase(b *builder, e spec.ErrorCode, ps []Param) Case {
 	o := e.Outcome()
@@ -303,20 +379,28 @@ func stateCase(b *builder, e spec.ErrorCode, ps []Param) Case {
 }
 
 // states adds one case (or a few) per error code reached through state, scenario or quota.
+// A case that needs a quota or scenario the target did not declare is built with the
+// description's values in their place, and skipped with the reason.
 func (b *builder) states(base []Param, opt Options) {
 	for _, e := range b.s.Errors {
+		skip := skipReason(b.s, e, opt)
+		build := opt
+		if skip != "" {
+			build = withStandIns(b.s, opt)
+		}
 		var cs []Case
 		switch e.Trigger.Kind {
 		case spec.TriggerState, spec.TriggerScenario:
 			if r, ok := stateRecipes[e.Trigger.State]; ok {
-				cs = r(b, base, e, opt)
+				cs = r(b, base, e, build)
 			}
 		case spec.TriggerQuota:
 			if r, ok := quotaRecipes[e.Trigger.Quota]; ok {
-				cs = r(b, base, e, opt)
+				cs = r(b, base, e, build)
 			}
 		}
 		for _, c := range cs {
+			c.Skip = skip
 			b.add(c)
 		}
 	}

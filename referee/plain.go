@@ -370,3 +370,17 @@ func (r *Referee) uniqueValue(rule spec.Rule, first map[string]string) (string, 
 	}
 	return "", false
 }
+
+// Meaning is what a value sent for p stands for as the page reads it: an integer as its plain
+// decimal value however it was spelled ("+1" and "01" stand for 1), anything else as sent. It
+// reports false for an integer parameter's value that no reader takes for an integer.
+func Meaning(p *spec.Parameter, v string) (string, bool) {
+	if !p.IsInteger() || plainDecimal(v) {
+		return v, !p.IsInteger() || v != ""
+	}
+	n, ok := lenientInt(v)
+	if !ok {
+		return v, false
+	}
+	return meaning(n), true
+}

@@ -280,6 +280,10 @@ type CassetteMeta struct {
 	Region     string   `json:"region"`
 	Principals []string `json:"principals"`
 	STS        bool     `json:"sts"` // the primary principal had a security token
+	// Quotas and Scenarios are the provider-side facts the recorded target offered (the
+	// embedded emulator offers its own), so that a replay runs the same cases.
+	Quotas    map[string]int    `json:"quotas,omitempty"`
+	Scenarios map[string]string `json:"scenarios,omitempty"`
 }
 
 const metaFile = "cassette-meta.json"

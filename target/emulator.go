@@ -209,7 +209,12 @@ func PrincipalCredentials(cfg emulator.Config) map[string]signature.Credentials 
 type Emulator struct {
 	*HTTP
 	Emu *emulator.Emulator
+	cfg emulator.Config
 }
+
+// Offered implements Offerer: the embedded emulator (or a handler built from the same
+// configuration) says which quotas and scenarios it offers.
+func (e *Emulator) Offered() (map[string]int, map[string]string) { return e.cfg.Offered() }
 
 // NewEmulator starts an in-process emulator with cfg and returns a target that talks to it
 // through its HTTP handler, without opening a socket.
@@ -240,5 +245,5 @@ func NewHandlerTarget(h http.Handler, cfg emulator.Config, name string) (*Emulat
 		// The emulator answers every request itself, never with a redirect.
 		ht.direct = &handlerTransport{h: h}
 	}
-	return &Emulator{HTTP: ht, Emu: emu}, nil
+	return &Emulator{HTTP: ht, Emu: emu, cfg: cfg}, nil
 }

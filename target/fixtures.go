@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"strings"
 	"sync"
@@ -78,9 +79,18 @@ func NewFixtures(t Target, s *spec.Spec, file *FixtureFile, runID string) *Fixtu
 	return &Fixtures{t: t, s: s, file: file, runID: runID, ids: map[string]string{}, errs: map[string]error{}, once: map[string]*sync.Mutex{}}
 }
 
-// Options returns generator options reflecting the fixtures file.
+// Options returns the provider-side facts cases may rely on: what the fixtures file declares,
+// then what the target itself offers (the embedded emulator). Nothing else is assumed: a
+// quota or scenario known to neither makes its cases skip.
 func (f *Fixtures) Options() generators.Options {
-	return generators.Options{Quotas: f.file.Quotas, Scenarios: f.file.Scenarios}
+	o := generators.Options{Quotas: map[string]int{}, Scenarios: map[string]string{}}
+	if q, sc, ok := OfferedBy(f.t); ok {
+		maps.Copy(o.Quotas, q)
+		maps.Copy(o.Scenarios, sc)
+	}
+	maps.Copy(o.Quotas, f.file.Quotas)
+	maps.Copy(o.Scenarios, f.file.Scenarios)
+	return o
 }
 
 func (f *Fixtures) provisionAllowed() bool { return f.file.Provision == nil || *f.file.Provision }
@@ -309,10 +319,8 @@ func (f *Fixtures) provision(ctx context.Context, slot string) (string, error) {
 	return "", fmt.Errorf("%w: unknown fixture slot %q", ErrSlotUnavailable, slot)
 }
 
+// scenario is a scenario's setting as declared by the fixtures file or offered by the target,
+// or "" when neither knows it.
 func (f *Fixtures) scenario(name string) string {
-	if v, ok := f.file.Scenarios[name]; ok {
-		return v
-	}
-	sc, _ := f.s.Scenario(name)
-	return sc.Default
+	return f.Options().Scenarios[name]
 }

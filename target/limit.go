@@ -22,6 +22,9 @@ type rateLimited struct {
 	l *limiter
 }
 
+// Unwrap returns the target requests are passed on to.
+func (r *rateLimited) Unwrap() Target { return r.Target }
+
 // Send implements Target.
 func (r *rateLimited) Send(ctx context.Context, req Request) (*Response, error) {
 	if err := r.l.wait(ctx); err != nil {
@@ -86,6 +89,9 @@ func (c *Counted) Send(ctx context.Context, req Request) (*Response, error) {
 	c.n.Add(1)
 	return c.Target.Send(ctx, req)
 }
+
+// Unwrap returns the target requests are passed on to.
+func (c *Counted) Unwrap() Target { return c.Target }
 
 // Count returns the number of requests sent so far.
 func (c *Counted) Count() int64 { return c.n.Load() }

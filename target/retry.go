@@ -44,6 +44,9 @@ type Retrying struct {
 }
 
 // NewRetrying wraps t with p (zero fields take DefaultRetryPolicy's values).
+// Unwrap returns the target requests are passed on to.
+func (r *Retrying) Unwrap() Target { return r.Target }
+
 func NewRetrying(t Target, p RetryPolicy) *Retrying {
 	d := DefaultRetryPolicy()
 	if p.MaxAttempts <= 0 {

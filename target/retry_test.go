@@ -136,7 +136,11 @@ func TestCleanupHappensWhenTheServiceFailsMidRun(t *testing.T) {
 	base, err := target.NewHTTP(target.HTTPConfig{BaseURL: "https://slb.aliyuncs.com", Client: client, Credentials: target.PrincipalCredentials(cfg)})
 	require.NoError(t, err)
 	rt := target.NewRetrying(base, target.RetryPolicy{MaxAttempts: 2, Sleep: noSleep})
-	sum, _, err := contracts.Execute(context.Background(), rt, contracts.Options{Workers: 2, Random: -1, Sequences: -1})
+	// The fixtures declare the emulator's zones and quotas, so the run builds instances for
+	// them as it would against a real service whose quotas are known.
+	q, sc := cfg.Offered()
+	fx := &target.FixtureFile{Quotas: q, Scenarios: sc}
+	sum, _, err := contracts.Execute(context.Background(), rt, contracts.Options{Workers: 2, Random: -1, Sequences: -1, Fixtures: fx})
 	require.True(t, broken.Load(), "the imitated outage never happened")
 	require.GreaterOrEqual(t, instances.Load(), int64(4), "the run created no instance, so cleanup proves nothing")
 	require.ErrorIs(t, err, target.ErrUnreachable)

@@ -25,6 +25,9 @@ func WithRunTag(t Target, runID string) Target {
 	return &runTagged{Target: t, runID: runID}
 }
 
+// Unwrap returns the target requests are passed on to.
+func (r *runTagged) Unwrap() Target { return r.Target }
+
 // Send implements Target.
 func (r *runTagged) Send(ctx context.Context, req Request) (*Response, error) {
 	if req.Action == spec.ActionCreateLoadBalancer {

@@ -90,6 +90,34 @@ type Target interface {
 	Region() string
 }
 
+// Offerer is a target that knows the provider-side facts it offers: quotas in force and
+// scenario settings (zones, regions, durations) of the description. The embedded emulator is
+// one; any other target declares them in a fixtures file.
+type Offerer interface {
+	Offered() (quotas map[string]int, scenarios map[string]string)
+}
+
+// Unwrapper is a target that passes requests on to another (rate limits, counting, tagging).
+type Unwrapper interface {
+	Unwrap() Target
+}
+
+// OfferedBy returns the facts t (or a target it wraps) offers; ok is false when none knows.
+func OfferedBy(t Target) (quotas map[string]int, scenarios map[string]string, ok bool) {
+	for t != nil {
+		if o, is := t.(Offerer); is {
+			q, sc := o.Offered()
+			return q, sc, true
+		}
+		u, is := t.(Unwrapper)
+		if !is {
+			break
+		}
+		t = u.Unwrap()
+	}
+	return nil, nil, false
+}
+
 // ErrUnreachable wraps transport failures (connection refused, DNS, TLS, timeouts).
 var ErrUnreachable = errors.New("target unreachable")
 

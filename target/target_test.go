@@ -161,7 +161,9 @@ func TestHTTPTargetAndFixturesAgainstTheEmulatorOnLoopback(t *testing.T) {
 	defer srv.Close()
 	tg, err := target.NewHTTP(target.HTTPConfig{BaseURL: srv.URL, Credentials: target.PrincipalCredentials(cfg)})
 	require.NoError(t, err)
-	fx := target.NewFixtures(tg, spec.MustDefault(), nil, "test")
+	// A URL target offers no zone or region of its own: the fixtures file declares them.
+	q, sc := cfg.Offered()
+	fx := target.NewFixtures(tg, spec.MustDefault(), &target.FixtureFile{Quotas: q, Scenarios: sc}, "test")
 	ctx := context.Background()
 	for _, slot := range []string{generators.SlotLB, generators.SlotLBShared, generators.SlotLBIPv6, generators.SlotCert, generators.SlotCertCA,
 		generators.SlotCertForeign, generators.SlotCertCN, generators.SlotACL, generators.SlotACLIPv6, generators.SlotACLDupA, generators.SlotVGroup, generators.SlotMSGroup,
@@ -172,6 +174,9 @@ func TestHTTPTargetAndFixturesAgainstTheEmulatorOnLoopback(t *testing.T) {
 		again, _ := fx.Resolve(ctx, slot)
 		assert.Equal(t, id, again, "a slot is provisioned once")
 	}
+	// Without the declaration, a zone slot is not available, and says so.
+	_, err = target.NewFixtures(tg, spec.MustDefault(), nil, "test2").Resolve(ctx, generators.SlotZonePrefix+"zone-out-of-resources")
+	require.ErrorIs(t, err, target.ErrSlotUnavailable)
 	_, err = fx.Resolve(ctx, "no-such-slot")
 	assert.ErrorIs(t, err, target.ErrSlotUnavailable)
 	lb, _ := fx.Resolve(ctx, generators.SlotLB)

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"regexp"
@@ -71,6 +72,22 @@ type chosenTarget struct {
 	creds   map[string]signature.Credentials
 }
 
+// Unwrap returns the target the choice stands for.
+func (c *chosenTarget) Unwrap() target.Target { return c.Target }
+
+// offering is a target in front of an in-process emulator (recorded runs) that still says
+// what the emulator offers.
+type offering struct {
+	target.Target
+	emu *emulator.Emulator
+}
+
+// Offered implements target.Offerer.
+func (o offering) Offered() (map[string]int, map[string]string) { return o.emu.Offered() }
+
+// Unwrap returns the target requests go through.
+func (o offering) Unwrap() target.Target { return o.Target }
+
 var regionPattern = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
 
 // build turns the flags into a target. Errors are usageErrors.
@@ -86,8 +103,9 @@ func (tf *targetFlags) build() (*chosenTarget, error) {
 		return ct, err
 	}
 	names := strings.Split(principalNames(ct.creds), ", ")
+	quotas, scenarios, _ := target.OfferedBy(ct)
 	if err := target.WriteCassetteMeta(tf.record, target.CassetteMeta{Target: ct.Name(), Region: ct.Region(), Principals: names,
-		STS: ct.creds[generators.PrincipalPrimary].SecurityToken != ""}); err != nil {
+		STS: ct.creds[generators.PrincipalPrimary].SecurityToken != "", Quotas: quotas, Scenarios: scenarios}); err != nil {
 		return nil, usagef("%v", err)
 	}
 	return ct, nil
@@ -119,8 +137,26 @@ func (tf *targetFlags) fromCassette() (*chosenTarget, error) {
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	return &chosenTarget{Target: target.NewRetrying(h, target.RetryPolicy{}), kind: kindReplay, baseURL: h.Name(), creds: creds}, nil
+	var t target.Target = target.NewRetrying(h, target.RetryPolicy{})
+	if meta.Quotas != nil || meta.Scenarios != nil {
+		t = recordedOffer{Target: t, meta: meta}
+	}
+	return &chosenTarget{Target: t, kind: kindReplay, baseURL: h.Name(), creds: creds}, nil
 }
+
+// recordedOffer is a replay that offers what the recorded target offered.
+type recordedOffer struct {
+	target.Target
+	meta target.CassetteMeta
+}
+
+// Offered implements target.Offerer.
+func (r recordedOffer) Offered() (map[string]int, map[string]string) {
+	return maps.Clone(r.meta.Quotas), maps.Clone(r.meta.Scenarios)
+}
+
+// Unwrap returns the replaying target.
+func (r recordedOffer) Unwrap() target.Target { return r.Target }
 
 // transport is the HTTP transport of live targets: recording when --record is set.
 func (tf *targetFlags) transport(next http.RoundTripper) (http.RoundTripper, error) {
@@ -165,7 +201,7 @@ func (tf *targetFlags) buildLive() (*chosenTarget, error) {
 		if err != nil {
 			return nil, usagef("%v", err)
 		}
-		return &chosenTarget{Target: h, kind: kindEmulator, creds: creds}, nil
+		return &chosenTarget{Target: offering{Target: h, emu: emu}, kind: kindEmulator, creds: creds}, nil
 	case name == kindAliyun:
 		if region == "" {
 			region = defaultRegion

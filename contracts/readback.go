@@ -1,0 +1,134 @@
+package contracts
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"github.com/clbcheck/clbcheck/referee"
+	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
+)
+
+// ReadBack compares the attributes of a listener read back (fields of a JSON Describe answer)
+// with the parameters that created it, by meaning: an integer sent as "+1" or "01" is 1, and
+// must be read back as the JSON number 1; a parameter sent empty and accepted may have been
+// read as absent, so its default, nothing or an empty value all conform; an attribute never
+// sent may be absent, or must hold its default when present. It returns one result per
+// attribute that differs, with Subject naming it, each as firm as the page is about it, or one
+// passing result.
+func ReadBack(s *spec.Spec, sent []target.KV, fields map[string]any, profile string) []CheckResult {
+	get := sentValues(sent)
+	desc := s.Operation(spec.ActionDescribeHTTPSListener)
+	ignored := ignoredParams(s, get)
+	var out []CheckResult
+	for _, p := range s.UnderTest.Parameters {
+		if p.Common || p.List != nil || p.CommaList || desc.ResponseField(p.Name) == "" || ignored[p.Name] {
+			continue
+		}
+		got, present := fields[p.Name]
+		v, given := get(p.Name)
+		if r, ok := readBackOne(p, v, given, got, present, profile); !ok {
+			out = append(out, r)
+		}
+	}
+	if len(out) == 0 {
+		return []CheckResult{{Check: CheckListenerCreated, Verdict: Pass}}
+	}
+	return out
+}
+
+// readBackOne judges one attribute; ok is true when it conforms.
+func readBackOne(p *spec.Parameter, v string, given bool, got any, present bool, profile string) (CheckResult, bool) {
+	firm := p.Source == spec.SourceSeed
+	res := func(documented bool, msg, exp, act string) (CheckResult, bool) {
+		verdict := Fail
+		if !documented && profile != ProfileStrict {
+			verdict = Warn
+		}
+		return CheckResult{Check: CheckListenerCreated, Subject: p.Name, Verdict: verdict, Message: p.Name + ": " + msg, Expected: exp, Actual: act}, false
+	}
+	if present && p.IsInteger() && !isNumber(got) && got != nil {
+		return res(firm, "an integer attribute is read back as "+typeName(got), "a JSON number", typeName(got))
+	}
+	switch {
+	case given && v != "":
+		want, _ := referee.Meaning(p, v)
+		if !present || !sameMeaning(p, got, want) {
+			return res(firm, fmt.Sprintf("sent %q, read back %s", v, show(got, present)), "the value sent", show(got, present))
+		}
+	case p.Default != nil && present && !sameMeaning(p, got, *p.Default) && !(given && isEmpty(got)):
+		return res(p.DefaultBasis == spec.Documented, fmt.Sprintf("default %q expected, read back %s", *p.Default, show(got, present)), "default "+strconv.Quote(*p.Default), show(got, present))
+	case p.Default != nil && !present && !given && profile == ProfileStrict:
+		return res(p.DefaultBasis == spec.Documented, fmt.Sprintf("default %q expected, read back nothing", *p.Default), "default "+strconv.Quote(*p.Default), "nothing")
+	}
+	return CheckResult{}, true
+}
+
+// sentValues returns a lookup of the values sent, raw ones decoded as a server reads them.
+func sentValues(kvs []target.KV) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		for _, kv := range kvs {
+			if kv.Name != name {
+				continue
+			}
+			if kv.Raw {
+				if dv, err := url.QueryUnescape(kv.Value); err == nil {
+					return dv, true
+				}
+			}
+			return kv.Value, true
+		}
+		return "", false
+	}
+}
+
+// ignoredParams are the parameters a rule says take effect only under a premise that does not
+// hold: the service may drop them.
+func ignoredParams(s *spec.Spec, get func(string) (string, bool)) map[string]bool {
+	ignored := map[string]bool{}
+	for _, rule := range s.Rules {
+		if rule.Kind == spec.RuleEffectiveOnlyWhen && !rule.Premise(get) {
+			for _, p := range rule.Params {
+				ignored[p] = true
+			}
+		}
+	}
+	return ignored
+}
+
+// sameMeaning compares a value read back with the value meant: integers as integers.
+func sameMeaning(p *spec.Parameter, got any, want string) bool {
+	g := str(got)
+	if p.IsInteger() {
+		if m, ok := referee.Meaning(p, g); ok {
+			g = m
+		}
+	}
+	return g == want
+}
+
+func isNumber(v any) bool {
+	switch v.(type) {
+	case json.Number, float64, int, int64:
+		return true
+	}
+	return false
+}
+
+func isEmpty(v any) bool { return v == nil || str(v) == "" }
+
+func typeName(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	}
+	return fmt.Sprintf("%T", v)
+}
