@@ -697,7 +697,6 @@ func show(v any, present bool) string {
 	return fmt.Sprintf("%q", str(v))
 }
 
-
 func exchangeOf(resp *target.Response) *Exchange {
 	return &Exchange{Method: resp.Sent.Method, URL: resp.Sent.URL, Body: resp.Sent.Body, Headers: resp.Sent.Headers, Status: resp.Status, Code: resp.Code,
 		RequestID: resp.RequestID, ContentType: resp.ContentType, Response: trim(string(resp.Body), 2000), DurationMS: float64(resp.Duration.Microseconds()) / 1000}
