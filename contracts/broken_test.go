@@ -62,7 +62,7 @@ func runBroken(t *testing.T, fn func(action string, params url.Values, rec *http
 func runBrokenOpts(t *testing.T, fn func(action string, params url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte), opts contracts.Options) (*collect, contracts.Summary) {
 	t.Helper()
 	cfg := emulator.DefaultConfig()
-	emu, err := emulator.New(cfg)
+	emu, err := emulator.New(target.WithTransitions(cfg))
 	require.NoError(t, err)
 	tg, err := target.NewHandlerTarget(rewrite{h: emu, fn: fn}, cfg, "broken emulator")
 	require.NoError(t, err)
@@ -272,7 +272,7 @@ func TestDiff(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, diffs)
 
-	emu, err := emulator.New(cfg)
+	emu, err := emulator.New(target.WithTransitions(cfg))
 	require.NoError(t, err)
 	broken, err := target.NewHandlerTarget(rewrite{h: emu, fn: func(a string, _ url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte) {
 		return rec.Code, rec.Header(), mutateJSON(rec, func(m map[string]any) {

@@ -27,6 +27,13 @@ type Config struct {
 	// Scenarios maps a scenario name of the description (x-scenarios) to its setting: a zone
 	// name, a region name or a Go duration. Missing names take the description's default.
 	Scenarios map[string]string `json:"scenarios,omitempty"`
+	// Delays switches on the description's duration scenarios (x-scenarios with a duration
+	// setting): a started listener reports starting for listener-start-delay, and changing it
+	// in that window is answered ServiceIsConfiguring or ListenerProcessing; a new custom TLS
+	// policy is configuring for tls-policy-configuring-time. Off (the default, as local cloud
+	// emulators usually are), every change is complete when its answer is sent, so a plain
+	// create/start/stop/delete script needs no waiting. The harness turns it on for its runs.
+	Delays bool `json:"delays,omitempty"`
 	// Quotas maps a quota name of the description (x-quotas) to its limit. Missing names take
 	// the description's default.
 	Quotas map[string]int `json:"quotas,omitempty"`
@@ -225,6 +232,8 @@ func ParseConfig(data []byte) (Config, error) {
 			cfg.Accounts = over.Accounts
 		case "noAuth":
 			cfg.NoAuth = over.NoAuth
+		case "delays":
+			cfg.Delays = over.Delays
 		case "scenarios":
 			for k, v := range over.Scenarios {
 				cfg.Scenarios[k] = v
@@ -378,7 +387,11 @@ func (c Config) scenario(name string) string {
 	return ""
 }
 
+// scenarioDuration is the setting of a duration scenario in force: zero unless Delays is on.
 func (c Config) scenarioDuration(name string) time.Duration {
+	if !c.Delays {
+		return 0
+	}
 	d, _ := time.ParseDuration(c.scenario(name))
 	return d
 }

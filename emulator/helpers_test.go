@@ -73,6 +73,9 @@ func newEnv(t testing.TB, mutate ...func(*emulator.Config)) *env {
 	clk := &clock{t: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
 	cfg := emulator.DefaultConfig()
 	cfg.Now = clk.Now
+	// These tests follow the service's transitions with a fake clock; a test of the default
+	// turns them off again with a mutation.
+	cfg.Delays = true
 	for _, m := range mutate {
 		m(&cfg)
 	}

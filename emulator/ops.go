@@ -54,6 +54,17 @@ func (e *Emulator) operations() map[string]opFunc {
 		spec.ActionDescribeHTTPSListener:   e.describeListener,
 		spec.ActionDescribeListeners:       e.describeListeners,
 		spec.ActionDescribeLoadBalancers:   e.describeLoadBalancers,
+		spec.ActionSetHTTPSListener:        e.setListener,
+		spec.ActionDescribeServerCerts:     e.describeServerCertificates,
+		spec.ActionDeleteServerCertificate: e.deleteServerCertificate,
+		spec.ActionDescribeCACertificates:  e.describeCACertificates,
+		spec.ActionDescribeACL:             e.describeACL,
+		spec.ActionTagResources:            e.tagResources,
+		spec.ActionUntagResources:          e.untagResources,
+		spec.ActionListTagResources:        e.listTagResources,
+		spec.ActionAddTags:                 e.addTagsOld,
+		spec.ActionRemoveTags:              e.removeTagsOld,
+		spec.ActionDescribeTags:            e.describeTags,
 	}
 }
 
@@ -137,6 +148,11 @@ func (e *Emulator) createLoadBalancer(req *request, op *spec.Operation) (answer,
 		Created:     e.now(),
 		Listeners:   map[int]*listener{},
 		Groups:      map[string]*serverGroup{},
+		VpcID:       req.value(paramVpcID), VSwitchID: req.value(paramVSwitchID),
+		SlaveZone:          req.value(spec.ParamSlaveZoneID),
+		InstanceChargeType: req.value(spec.ParamInstanceChargeType),
+		InternetChargeType: req.value(spec.ParamInternetChargeType),
+		Bandwidth:          intOr(req.value(spec.ParamBandwidth), 0),
 	}
 	lb.Tags = requestTags(req, op)
 	n := e.state.Seq
@@ -152,19 +168,18 @@ func (e *Emulator) createLoadBalancer(req *request, op *spec.Operation) (answer,
 	if ae := e.commit(func() { delete(r.LoadBalancers, lb.ID) }); ae != nil {
 		return nil, ae
 	}
-	networkType := "classic"
-	if req.value(paramVpcID) != "" {
-		networkType = "vpc"
-	}
-	return map[string]any{
-		spec.FieldLoadBalancerID:   lb.ID,
-		"Address":                  lb.Address,
-		"NetworkType":              networkType,
-		spec.FieldAddressIPVersion: lb.IPVersion,
-		paramVpcID:                 req.value(paramVpcID),
-		paramVSwitchID:             req.value(paramVSwitchID),
-		spec.ParamLoadBalancerName: lb.Name,
-	}, nil
+	return fields(
+		kv{spec.FieldLoadBalancerID, lb.ID},
+		kv{spec.FieldAddress, lb.Address},
+		kv{spec.FieldNetworkType, lb.networkType()},
+		kv{spec.FieldAddressIPVersion, lb.IPVersion},
+		kv{paramVpcID, lb.VpcID},
+		kv{paramVSwitchID, lb.VSwitchID},
+		kv{spec.ParamLoadBalancerName, lb.Name},
+		kv{spec.FieldResourceGroupID, resourceGroup(req.caller.accountID)},
+		// The order that billed the instance; a pay-as-you-go instance has one too.
+		kv{spec.FieldOrderID, int64(2_000_000_000_000) + int64(e.state.Seq)},
+	), nil
 }
 
 func orDefault(v, d string) string {
@@ -182,25 +197,25 @@ func (e *Emulator) describeLoadBalancer(req *request, _ *spec.Operation) (answer
 		return nil, ae
 	}
 	ports := []any{}
-	pairs := []any{}
+	pairs, pairsOld := []any{}, []any{}
 	for _, p := range sortedPorts(lb) {
+		l := lb.Listeners[p]
 		ports = append(ports, p)
-		pairs = append(pairs, map[string]any{spec.FieldListenerPort: p, spec.FieldListenerProtocol: lb.Listeners[p].Protocol})
+		pairs = append(pairs, fields(kv{spec.FieldListenerPort, p}, kv{spec.FieldListenerProtocol, l.Protocol}, kv{paramDescription, l.Attributes[paramDescription]}))
+		pairsOld = append(pairsOld, fields(kv{spec.FieldListenerPort, p}, kv{spec.FieldListenerProtocal, l.Protocol}))
 	}
-	return map[string]any{
-		spec.FieldLoadBalancerID:   lb.ID,
-		spec.ParamLoadBalancerName: lb.Name,
-		"LoadBalancerStatus":       "active",
-		spec.ParamAddressType:      lb.AddressType,
-		spec.ParamAddressIPVersion: lb.IPVersion,
-		spec.ParamLoadBalancerSpec: lb.Spec,
-		spec.ParamMasterZoneID:     lb.Zone,
-		spec.ParamRegionID:         req.region,
-		"Address":                  lb.Address,
-		"CreateTime":               lb.Created.UTC().Format(timeLayout),
-		spec.FieldListenerPorts:    map[string]any{spec.FieldListenerPort: ports},
-		"ListenerPortsAndProtocol": map[string]any{"ListenerPortAndProtocol": pairs},
-	}, nil
+	out := e.lbItem(req.caller.accountID, req.region, lb)
+	for _, f := range []kv{
+		{spec.FieldListenerPorts, fields(kv{spec.FieldListenerPort, ports})},
+		{spec.FieldListenerPortsAndProtocol, fields(kv{spec.FieldListenerPortAndProtocol, pairs})},
+		{spec.FieldListenerPortsAndProtocal, fields(kv{spec.FieldListenerPortAndProtocal, pairsOld})},
+		{spec.FieldBackendServers, fields(kv{spec.FieldBackendServer, []any{}})},
+		{spec.FieldEndTime, endOfPostpaid.Format(timeLayout)},
+		{spec.FieldEndTimeStamp, millis(endOfPostpaid)},
+	} {
+		out = out.set(f.k, f.v)
+	}
+	return out, nil
 }
 
 func sortedPorts(lb *instance) []int {
@@ -218,6 +233,13 @@ func (e *Emulator) deleteLoadBalancer(req *request, _ *spec.Operation) (answer, 
 	r, lb, ae := e.loadBalancer(req)
 	if ae != nil {
 		return nil, ae
+	}
+	// A listener still applying a change blocks its instance's deletion as it blocks its own
+	// stop and deletion (only with Config.Delays on can a listener be in that window).
+	for _, l := range lb.Listeners {
+		if e.status(l) == spec.StatusStarting {
+			return nil, e.busy()
+		}
 	}
 	delete(r.LoadBalancers, lb.ID)
 	if ae := e.commit(func() { r.LoadBalancers[lb.ID] = lb }); ae != nil {
@@ -308,22 +330,31 @@ func (e *Emulator) storeCertificate(req *request, cert *x509.Certificate, ca boo
 	c := &certificate{
 		ID: e.state.nextID(req.caller.accountID + "-" + req.region + "-"), Name: name, CA: ca, StandardType: standard,
 		Fingerprint: fingerprint(cert), CommonName: cert.Subject.CommonName, Expires: cert.NotAfter.UTC(), Created: e.now().UTC(),
-		PEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})),
+		PEM:      string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})),
+		AltNames: append([]string{}, cert.DNSNames...),
 	}
+	c.KeyAlgorithm, c.KeyBits = keyInfo(cert)
 	r.Certificates[c.ID] = c
 	if ae := e.commit(func() { delete(r.Certificates, c.ID) }); ae != nil {
 		return nil, ae
 	}
+	out := certFields(req.caller.accountID, req.region, c)
 	if ca {
-		return map[string]any{
-			spec.FieldCACertificateID: c.ID, spec.ParamCACertificateName: c.Name, "Fingerprint": c.Fingerprint,
-			"CommonName": c.CommonName, "ExpireTime": c.Expires.Format(timeLayout),
-		}, nil
+		// The CA upload answer carries no region.
+		out = slices.DeleteFunc(out.set(spec.FieldCACertificateID, c.ID).set(spec.ParamCACertificateName, c.Name),
+			func(f kv) bool { return f.k == spec.ParamRegionID })
+		return out, nil
 	}
-	return map[string]any{
-		spec.FieldServerCertificateID: c.ID, spec.ParamServerCertificateName: c.Name, "Fingerprint": c.Fingerprint,
-		"CommonName": c.CommonName, "ExpireTime": c.Expires.Format(timeLayout), "CreateTime": c.Created.Format(timeLayout),
-	}, nil
+	for _, f := range []kv{
+		{spec.FieldServerCertificateID, c.ID},
+		{spec.ParamServerCertificateName, c.Name},
+		{spec.FieldRegionIDAlias, req.region},
+		{spec.FieldIsAliCloudCertificate, notAliCloudCert},
+		{spec.FieldSubjectAltNames, altNames(c)},
+	} {
+		out = out.set(f.k, f.v)
+	}
+	return out, nil
 }
 
 func (e *Emulator) createACL(req *request, _ *spec.Operation) (answer, *apiError) {
@@ -336,7 +367,7 @@ func (e *Emulator) createACL(req *request, _ *spec.Operation) (answer, *apiError
 			return nil, e.neighbourError("acl-name-taken", "")
 		}
 	}
-	a := &acl{ID: e.state.nextID("acl-"), Name: name, IPVersion: orDefault(req.value(spec.ParamAddressIPVersion), ipv4), Entries: []aclEntry{}}
+	a := &acl{ID: e.state.nextID("acl-"), Name: name, IPVersion: orDefault(req.value(spec.ParamAddressIPVersion), ipv4), Entries: []aclEntry{}, Created: e.now().UTC()}
 	r.ACLs[a.ID] = a
 	if ae := e.commit(func() { delete(r.ACLs, a.ID) }); ae != nil {
 		return nil, ae
@@ -399,15 +430,16 @@ func (e *Emulator) createGroup(masterSlave bool) opFunc {
 			return nil, ae
 		}
 		g := &serverGroup{MasterSlave: masterSlave}
-		field := spec.FieldVServerGroupID
+		field, listField, itemField := spec.FieldVServerGroupID, spec.FieldBackendServers, spec.FieldBackendServer
 		if masterSlave {
 			g.Name, g.Backends = req.value(spec.ParamMasterSlaveGroupName), req.value(spec.ParamMasterSlaveBackendServers)
-			field = spec.FieldMasterSlaveServerGroupID
+			field, listField, itemField = spec.FieldMasterSlaveServerGroupID, spec.FieldMasterSlaveServers, spec.FieldMasterSlaveServer
 		} else {
 			g.Name, g.Backends = req.value(spec.ParamVServerGroupName), req.value(spec.ParamBackendServers)
 		}
-		if g.Backends != "" && !json.Valid([]byte(g.Backends)) {
-			return nil, e.gatewayError("invalid-parameter", "the backend servers must be a JSON list")
+		servers, ok := backendServers(g.Backends, masterSlave)
+		if !ok {
+			return nil, e.gatewayError("invalid-parameter", "the backend servers must be a JSON list of objects")
 		}
 		// The id is drawn only once the request is known to succeed: a refusal changes nothing.
 		g.ID = e.state.nextID("rsp-")
@@ -415,8 +447,48 @@ func (e *Emulator) createGroup(masterSlave bool) opFunc {
 		if ae := e.commit(func() { delete(lb.Groups, g.ID) }); ae != nil {
 			return nil, ae
 		}
-		return map[string]any{field: g.ID}, nil
+		return fields(kv{field, g.ID}, kv{listField, fields(kv{itemField, servers})}), nil
 	}
+}
+
+// backendServers reads the JSON list of backend servers a group is created with and renders
+// it as the create answers echo it: ServerId, Port, Weight, Type and Description of each (with
+// the service's defaults), ServerIp and VpcId when given, and ServerType for a master-slave
+// group. An empty text is an empty list.
+func backendServers(text string, masterSlave bool) ([]any, bool) {
+	out := []any{}
+	if strings.TrimSpace(text) == "" {
+		return out, true
+	}
+	var raw []map[string]any
+	if err := json.Unmarshal([]byte(text), &raw); err != nil {
+		return nil, false
+	}
+	str := func(m map[string]any, k, d string) string {
+		if v, ok := m[k]; ok && v != nil {
+			return fmt.Sprint(v)
+		}
+		return d
+	}
+	for _, m := range raw {
+		item := fields(
+			kv{spec.FieldServerID, str(m, spec.FieldServerID, "")},
+			kv{spec.FieldPort, intOr(str(m, spec.FieldPort, ""), 0)},
+			kv{spec.FieldWeight, intOr(str(m, spec.FieldWeight, ""), defaultWeight)},
+			kv{spec.FieldType, str(m, spec.FieldType, backendECS)},
+			kv{paramDescription, str(m, paramDescription, "")},
+		)
+		for _, k := range []string{spec.FieldServerIP, paramVpcID} {
+			if v := str(m, k, ""); v != "" {
+				item = item.set(k, v)
+			}
+		}
+		if masterSlave {
+			item = item.set(spec.FieldServerType, str(m, spec.FieldServerType, ""))
+		}
+		out = append(out, item)
+	}
+	return out, true
 }
 
 // indexed collects Name.1, Name.2, ... (and a plain Name) in index order.
@@ -553,18 +625,20 @@ func (e *Emulator) attributes(l *listener) orderedMap {
 // listenerView is what attributes copies: the fixed fields of a listener, sorted by name. Its
 // lists are its own and nothing writes to them, so answers may share them.
 func (e *Emulator) listenerView(l *listener) orderedMap {
-	out := e.storedAttributes(l, 6)
+	out := e.storedAttributes(l, 7)
 	acls := append([]string{}, l.ACLIDs...)
 	certs := make([]any, 0, len(l.Certificates))
 	for _, c := range l.Certificates {
 		certs = append(certs, fields(kv{spec.FieldCertificateID, c.CertificateID}, kv{spec.FieldBindingType, c.BindingType}, kv{spec.FieldStandardType, c.StandardType}))
 	}
 	return out.set(spec.ParamListenerPort, l.Port).
-		set("AclIds", fields(kv{spec.ParamACLID, acls})).
-		set("ServerCertificates", fields(kv{spec.ParamServerCertificate, certs})).
-		set("Tags", fields(kv{spec.ParamTag, tagItems(l.Tags)})).
-		set("Rules", fields(kv{"Rule", []any{}})).
-		set("DomainExtensions", fields(kv{"DomainExtension", []any{}}))
+		set(spec.FieldAclIDs, fields(kv{spec.ParamACLID, acls})).
+		set(spec.FieldServerCertificates, fields(kv{spec.ParamServerCertificate, certs})).
+		set(spec.FieldTags, wrapTags(l.Tags)).
+		set(spec.FieldRules, fields(kv{spec.FieldRule, []any{}})).
+		set(spec.FieldDomainExtensions, fields(kv{spec.FieldDomainExtension, []any{}})).
+		set(spec.FieldServiceManagedMode, unmanaged).
+		set(spec.ParamBackendProtocol, backendProtocol(l))
 }
 
 // storedAttributes lists the attributes a listener stores, sorted by name, integers as numbers,
@@ -642,64 +716,4 @@ func (e *Emulator) describeListener(req *request, _ *spec.Operation) (answer, *a
 		return nil, ae
 	}
 	return e.attributes(l), nil
-}
-
-func (e *Emulator) describeListeners(req *request, _ *spec.Operation) (answer, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	r := e.state.region(req.caller.accountID, req.region, false)
-	ids := indexed(req, spec.ParamLoadBalancerID)
-	port := req.value(spec.ParamListenerPort)
-	proto := req.value(spec.ParamListenerProtocol)
-	var all []any
-	if r != nil {
-		if len(ids) == 0 {
-			ids = sortedKeys(r.LoadBalancers)
-		}
-		for _, id := range ids {
-			lb := r.LoadBalancers[id]
-			if lb == nil {
-				continue
-			}
-			for _, p := range sortedPorts(lb) {
-				l := lb.Listeners[p]
-				if (port != "" && port != strconv.Itoa(p)) || (proto != "" && proto != l.Protocol) {
-					continue
-				}
-				a := l.Attributes
-				item := map[string]any{
-					spec.FieldLoadBalancerID: lb.ID, spec.FieldListenerPort: p, spec.FieldListenerProtocol: l.Protocol,
-					spec.FieldStatus: e.status(l), spec.ParamACLID: strings.Join(l.ACLIDs, ","),
-					spec.ParamACLStatus: a[spec.ParamACLStatus], spec.ParamACLType: a[spec.ParamACLType],
-					paramScheduler: a[paramScheduler], paramDescription: a[paramDescription], spec.ParamVServerGroupID: a[spec.ParamVServerGroupID],
-					"HTTPSListenerConfig": e.attributes(l),
-				}
-				for _, name := range []string{spec.ParamBandwidth, spec.ParamBackendServerPort} {
-					if n, err := strconv.Atoi(a[name]); err == nil {
-						item[name] = n
-					}
-				}
-				all = append(all, item)
-			}
-		}
-	}
-	max := 20
-	if v, err := strconv.Atoi(req.value(spec.ParamMaxResults)); err == nil && v > 0 {
-		max = v
-	}
-	start := 0
-	if tok := req.value(spec.ParamNextToken); tok != "" {
-		n, err := strconv.Atoi(tok)
-		if err != nil || n < 0 || n > len(all) {
-			return nil, e.gatewayError("invalid-parameter", spec.ParamNextToken+" is not a token this emulator issued")
-		}
-		start = n
-	}
-	end := min(start+max, len(all))
-	page := append([]any{}, all[start:end]...)
-	next := ""
-	if end < len(all) {
-		next = strconv.Itoa(end)
-	}
-	return map[string]any{spec.FieldListeners: page, spec.ParamNextToken: next, spec.ParamMaxResults: max, "TotalCount": len(all)}, nil
 }

@@ -35,6 +35,10 @@ func (e *Emulator) listenerViewByMap(l *listener) orderedMap {
 	out["Tags"] = map[string]any{spec.ParamTag: tags}
 	out["Rules"] = map[string]any{"Rule": []any{}}
 	out["DomainExtensions"] = map[string]any{"DomainExtension": []any{}}
+	out[spec.FieldServiceManagedMode] = unmanaged
+	if _, ok := out[spec.ParamBackendProtocol]; !ok {
+		out[spec.ParamBackendProtocol] = defaultBackendProtocol
+	}
 	return sortedFields(out)
 }
 

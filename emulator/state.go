@@ -47,6 +47,14 @@ type instance struct {
 	Listeners   map[int]*listener       `json:"listeners"`
 	Groups      map[string]*serverGroup `json:"groups"`
 	Tags        []tag                   `json:"tags,omitempty"`
+	// What CreateLoadBalancer was given besides, for the Describe answers (absent in state
+	// files of earlier versions, which then read as their defaults).
+	VpcID              string `json:"vpcId,omitempty"`
+	VSwitchID          string `json:"vSwitchId,omitempty"`
+	SlaveZone          string `json:"slaveZone,omitempty"`
+	InstanceChargeType string `json:"instanceChargeType,omitempty"`
+	InternetChargeType string `json:"internetChargeType,omitempty"`
+	Bandwidth          int    `json:"bandwidth,omitempty"`
 }
 
 // shared reports whether the instance is of the shared-performance kind.
@@ -71,6 +79,10 @@ type certificate struct {
 	Expires      time.Time `json:"expires"`
 	Created      time.Time `json:"created"`
 	PEM          string    `json:"pem"`
+	Tags         []tag     `json:"tags,omitempty"`
+	AltNames     []string  `json:"altNames,omitempty"` // DNS names of the certificate
+	KeyAlgorithm string    `json:"keyAlgorithm,omitempty"`
+	KeyBits      int       `json:"keyBits,omitempty"`
 }
 
 // acl is an access control list.
@@ -79,6 +91,8 @@ type acl struct {
 	Name      string     `json:"name"`
 	IPVersion string     `json:"ipVersion"`
 	Entries   []aclEntry `json:"entries"`
+	Tags      []tag      `json:"tags,omitempty"`
+	Created   time.Time  `json:"created,omitempty"`
 }
 
 // aclEntry is one CIDR block of an ACL.

@@ -64,7 +64,12 @@ func TestListenerLifecycle(t *testing.T) {
 
 	c.must(spec.ActionStopListener, listenerRef(lb))
 	c.must(spec.ActionDeleteListener, listenerRef(lb))
-	assert.Equal(t, "ListenerNotExist", c.call(spec.ActionDescribeHTTPSListener, listenerRef(lb)).code())
+	gone := c.call(spec.ActionDescribeHTTPSListener, listenerRef(lb))
+	notFound, _ := spec.MustDefault().NeighbourError("listener-not-found")
+	assert.Equal(t, notFound.Code, gone.code())
+	assert.Equal(t, notFound.Status, gone.Status)
+	// The Terraform provider recognises a deleted listener by this text of the message.
+	assert.Contains(t, gone.str(spec.FieldMessage), "The specified resource does not exist")
 	c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert))
 	attr := c.must(spec.ActionDescribeLoadBalancer, url.Values{spec.ParamLoadBalancerID: {lb}}).Body
 	assert.Equal(t, lb, attr[spec.FieldLoadBalancerID])

@@ -62,7 +62,7 @@ func TestEmulatorCodesAreInTheCatalogue(t *testing.T) {
 		token        string
 	}{
 		{"InvalidSecurityToken.MismatchWithAccessKey", spec.ActionCreateHTTPSListener, url.Values{spec.ParamLoadBalancerID: {lb}, spec.ParamListenerPort: {"443"}}, "not-a-token-of-this-key"},
-		{"ListenerNotExist", spec.ActionDescribeHTTPSListener, url.Values{spec.ParamLoadBalancerID: {lb}, spec.ParamListenerPort: {"8443"}}, ""},
+		{"ResourceNotFound", spec.ActionDescribeHTTPSListener, url.Values{spec.ParamLoadBalancerID: {lb}, spec.ParamListenerPort: {"8443"}}, ""},
 		{"CertificateFormatError", spec.ActionUploadServerCertificate, url.Values{spec.ParamServerCertificate: {"x"}, spec.ParamPrivateKey: {"y"}}, ""},
 		{"AclExistSameName", spec.ActionCreateACL, url.Values{spec.ParamACLName: {"fuzz-acl-fuzz-nonce-1"}}, ""},
 	}

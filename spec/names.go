@@ -23,6 +23,17 @@ const (
 	ActionDescribeHTTPSListener   = "DescribeLoadBalancerHTTPSListenerAttribute"
 	ActionDescribeListeners       = "DescribeLoadBalancerListeners"
 	ActionDescribeLoadBalancers   = "DescribeLoadBalancers"
+	ActionSetHTTPSListener        = "SetLoadBalancerHTTPSListenerAttribute"
+	ActionDescribeServerCerts     = "DescribeServerCertificates"
+	ActionDeleteServerCertificate = "DeleteServerCertificate"
+	ActionDescribeCACertificates  = "DescribeCACertificates"
+	ActionDescribeACL             = "DescribeAccessControlListAttribute"
+	ActionTagResources            = "TagResources"
+	ActionUntagResources          = "UntagResources"
+	ActionListTagResources        = "ListTagResources"
+	ActionAddTags                 = "AddTags"
+	ActionRemoveTags              = "RemoveTags"
+	ActionDescribeTags            = "DescribeTags"
 )
 
 // Common (gateway) parameters.
@@ -99,6 +110,95 @@ const (
 	ParamNextToken                 = "NextToken"
 	ParamTLSVersions               = "TLSVersions"
 	ParamCiphers                   = "Ciphers"
+	ParamInstanceChargeType        = "InstanceChargeType"
+	ParamInternetChargeType        = "InternetChargeType"
+	ParamSlaveZoneID               = "SlaveZoneId"
+	ParamNetworkType               = "NetworkType"
+	ParamAddress                   = "Address"
+	ParamLoadBalancerStatus        = "LoadBalancerStatus"
+	ParamPageNumber                = "PageNumber"
+	ParamPageSize                  = "PageSize"
+	ParamPage                      = "Page"
+	ParamVServerGroup              = "VServerGroup"
+	ParamAclEntryComment           = "AclEntryComment"
+	ParamResourceType              = "ResourceType"
+	ParamResourceID                = "ResourceId"
+	ParamTagKey                    = "TagKey" // UntagResources' TagKey.N; also a response field
+	ParamAll                       = "All"
+	ParamTags                      = "Tags" // the JSON tag list of AddTags, RemoveTags, DescribeTags
+	ParamDistinctKey               = "DistinctKey"
+	ParamBackendProtocol           = "BackendProtocol"
+	ParamVpcIDs                    = "VpcIds"
+)
+
+// Response fields of the neighbouring operations (beyond those named above), as the official
+// SDKs' typed models read them.
+const (
+	FieldTags                     = "Tags"
+	FieldTag                      = "Tag"
+	FieldTagValueOut              = "TagValue"
+	FieldAddress                  = "Address"
+	FieldNetworkType              = "NetworkType"
+	FieldLoadBalancerStatus       = "LoadBalancerStatus"
+	FieldCreateTime               = "CreateTime"
+	FieldCreateTimeStamp          = "CreateTimeStamp"
+	FieldExpireTime               = "ExpireTime"
+	FieldExpireTimeStamp          = "ExpireTimeStamp"
+	FieldRegionIDAlias            = "RegionIdAlias"
+	FieldResourceGroupID          = "ResourceGroupId"
+	FieldPayType                  = "PayType"
+	FieldBusinessStatus           = "BusinessStatus"
+	FieldDeleteProtection         = "DeleteProtection"
+	FieldModificationProtection   = "ModificationProtectionStatus"
+	FieldSpecType                 = "SpecType"
+	FieldServiceManagedMode       = "ServiceManagedMode"
+	FieldEndTime                  = "EndTime"
+	FieldEndTimeStamp             = "EndTimeStamp"
+	FieldListenerPortsAndProtocol = "ListenerPortsAndProtocol"
+	FieldListenerPortAndProtocol  = "ListenerPortAndProtocol"
+	FieldListenerPortsAndProtocal = "ListenerPortsAndProtocal" // the SDKs' older spelling, sent too
+	FieldListenerPortAndProtocal  = "ListenerPortAndProtocal"
+	FieldListenerProtocal         = "ListenerProtocal"
+	FieldBackendServers           = "BackendServers"
+	FieldBackendServer            = "BackendServer"
+	FieldMasterSlaveServers       = "MasterSlaveBackendServers"
+	FieldMasterSlaveServer        = "MasterSlaveBackendServer"
+	FieldServerID                 = "ServerId"
+	FieldServerIP                 = "ServerIp"
+	FieldPort                     = "Port"
+	FieldWeight                   = "Weight"
+	FieldType                     = "Type"
+	FieldServerType               = "ServerType"
+	FieldFingerprint              = "Fingerprint"
+	FieldCommonName               = "CommonName"
+	FieldSubjectAltNames          = "SubjectAlternativeNames"
+	FieldSubjectAltName           = "SubjectAlternativeName"
+	FieldIsAliCloudCertificate    = "IsAliCloudCertificate"
+	FieldEncryptionAlgorithm      = "EncryptionAlgorithm"
+	FieldEncryptionKeyLength      = "EncryptionKeyLength"
+	FieldServerCertificates       = "ServerCertificates"
+	FieldCACertificates           = "CACertificates"
+	FieldCACertificate            = "CACertificate"
+	FieldAclIDs                   = "AclIds"
+	FieldAclEntrys                = "AclEntrys"
+	FieldAclEntry                 = "AclEntry"
+	FieldAclEntryIP               = "AclEntryIP"
+	FieldTotalAclEntry            = "TotalAclEntry"
+	FieldRelatedListeners         = "RelatedListeners"
+	FieldRelatedListener          = "RelatedListener"
+	FieldProtocol                 = "Protocol"
+	FieldTagResources             = "TagResources"
+	FieldTagResource              = "TagResource"
+	FieldTagSets                  = "TagSets"
+	FieldTagSet                   = "TagSet"
+	FieldInstanceCount            = "InstanceCount"
+	FieldTotalCount               = "TotalCount"
+	FieldHTTPSListenerConfig      = "HTTPSListenerConfig"
+	FieldRules                    = "Rules"
+	FieldRule                     = "Rule"
+	FieldDomainExtensions         = "DomainExtensions"
+	FieldDomainExtension          = "DomainExtension"
+	FieldOrderID                  = "OrderId"
 )
 
 // Response fields.
@@ -143,6 +243,9 @@ var requiredActions = []string{
 	ActionCreateACL, ActionAddACLEntry, ActionCreateVServerGroup, ActionCreateMasterSlaveGroup,
 	ActionCreateTLSCipherPolicy, ActionStartListener, ActionStopListener, ActionDeleteListener,
 	ActionDescribeHTTPSListener, ActionDescribeListeners, ActionDescribeLoadBalancers,
+	ActionSetHTTPSListener, ActionDescribeServerCerts, ActionDeleteServerCertificate,
+	ActionDescribeCACertificates, ActionDescribeACL, ActionTagResources, ActionUntagResources,
+	ActionListTagResources, ActionAddTags, ActionRemoveTags, ActionDescribeTags,
 }
 
 var requiredParams = []string{
@@ -158,6 +261,10 @@ var requiredParams = []string{
 	ParamACLName, ParamACLEntries, ParamVServerGroupName, ParamBackendServers,
 	ParamMasterSlaveGroupName, ParamMasterSlaveBackendServers, ParamPolicyName,
 	ParamListenerProtocol, ParamMaxResults, ParamNextToken, ParamTLSVersions, ParamCiphers,
+	ParamInstanceChargeType, ParamInternetChargeType, ParamSlaveZoneID, ParamNetworkType,
+	ParamAddress, ParamLoadBalancerStatus, ParamPageNumber, ParamPageSize, ParamPage,
+	ParamVServerGroup, ParamAclEntryComment, ParamResourceType, ParamResourceID, ParamTagKey,
+	ParamAll, ParamTags, ParamDistinctKey, ParamBackendProtocol, ParamVpcIDs,
 }
 
 var requiredFields = []string{
@@ -166,6 +273,20 @@ var requiredFields = []string{
 	FieldVServerGroupID, FieldMasterSlaveServerGroupID, FieldTLSCipherPolicyID, FieldListeners,
 	FieldAddressIPVersion, FieldListenerPort, FieldListenerProtocol, FieldLoadBalancers, FieldLoadBalancer,
 	FieldListenerPorts,
+	FieldTags, FieldTag, FieldTagValueOut, FieldAddress, FieldNetworkType, FieldLoadBalancerStatus,
+	FieldCreateTime, FieldCreateTimeStamp, FieldExpireTime, FieldExpireTimeStamp, FieldRegionIDAlias,
+	FieldResourceGroupID, FieldPayType, FieldBusinessStatus, FieldDeleteProtection,
+	FieldModificationProtection, FieldSpecType, FieldServiceManagedMode,
+	FieldListenerPortsAndProtocol, FieldListenerPortAndProtocol, FieldListenerPortsAndProtocal,
+	FieldListenerPortAndProtocal, FieldListenerProtocal, FieldBackendServers, FieldBackendServer,
+	FieldMasterSlaveServers, FieldServerID, FieldServerIP, FieldPort, FieldWeight, FieldType,
+	FieldServerType, FieldFingerprint, FieldCommonName, FieldSubjectAltNames, FieldSubjectAltName,
+	FieldIsAliCloudCertificate, FieldEncryptionAlgorithm, FieldEncryptionKeyLength,
+	FieldServerCertificates, FieldCACertificates, FieldCACertificate, FieldAclIDs, FieldAclEntrys,
+	FieldAclEntry, FieldAclEntryIP, FieldTotalAclEntry, FieldRelatedListeners, FieldRelatedListener,
+	FieldProtocol, FieldTagResources, FieldTagResource, FieldTagSets, FieldTagSet, FieldInstanceCount,
+	FieldTotalCount, FieldHTTPSListenerConfig, FieldRules, FieldRule, FieldDomainExtensions,
+	FieldDomainExtension, FieldOrderID, FieldEndTime, FieldEndTimeStamp, FieldMasterSlaveServer,
 }
 
 var requiredListFields = map[string][]string{

@@ -30,7 +30,7 @@ func (k *keep) End(contracts.Summary, contracts.Coverage) error { return nil }
 // A run recorded against the emulator replays offline from its cassette with the same
 // outcome for every case, and the cassette holds no credential or signature.
 func TestRecordThenReplay(t *testing.T) {
-	cfg := emulator.DefaultConfig()
+	cfg := target.WithTransitions(emulator.DefaultConfig())
 	emu, err := emulator.New(cfg)
 	require.NoError(t, err)
 	srv := httptest.NewServer(emu)

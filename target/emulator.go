@@ -216,10 +216,19 @@ type Emulator struct {
 // configuration) says which quotas and scenarios it offers.
 func (e *Emulator) Offered() (map[string]int, map[string]string) { return e.cfg.Offered() }
 
-// NewEmulator starts an in-process emulator with cfg and returns a target that talks to it
-// through its HTTP handler, without opening a socket.
+// WithTransitions returns cfg with the emulator's delayed transitions on (Config.Delays): the
+// harness's cases include states a change passes through (a listener still starting, a custom
+// TLS policy still configuring), which the emulator shows only then.
+func WithTransitions(cfg emulator.Config) emulator.Config {
+	cfg.Delays = true
+	return cfg
+}
+
+// NewEmulator starts an in-process emulator with cfg, its delayed transitions on (see
+// WithTransitions), and returns a target that talks to it through its HTTP handler, without
+// opening a socket.
 func NewEmulator(cfg emulator.Config) (*Emulator, error) {
-	emu, err := emulator.New(cfg)
+	emu, err := emulator.New(WithTransitions(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("cannot start the embedded emulator: %w", err)
 	}

@@ -162,7 +162,8 @@ func TestAnswerClassesComeFromTheCatalogue(t *testing.T) {
 	}
 	assert.NotContains(t, p.JudgedCodes, "ListenerProcessing")
 	assert.True(t, target.Gone(&target.Response{Status: 400, Code: "InvalidLoadBalancerId.NotFound"}))
-	assert.True(t, target.Gone(&target.Response{Status: 400, Code: "ListenerNotExist"}))
+	notFound, _ := spec.MustDefault().NeighbourError("listener-not-found")
+	assert.True(t, target.Gone(&target.Response{Status: notFound.Status, Code: notFound.Code}))
 	assert.False(t, target.Gone(&target.Response{Status: 400, Code: "InvalidParameter"}))
 	assert.False(t, target.Gone(&target.Response{Status: 200}))
 }

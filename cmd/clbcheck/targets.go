@@ -188,7 +188,7 @@ func (tf *targetFlags) buildLive() (*chosenTarget, error) {
 			}
 			return &chosenTarget{Target: t, kind: kindEmulator, creds: target.PrincipalCredentials(cfg)}, nil
 		}
-		emu, err := emulator.New(cfg)
+		emu, err := emulator.New(target.WithTransitions(cfg))
 		if err != nil {
 			return nil, usagef("%v", err)
 		}
