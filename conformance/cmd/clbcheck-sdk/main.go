@@ -47,7 +47,7 @@ const (
 	envRestrictedSecret = target.EnvRestrictedSecret
 )
 
-var allClients = []string{sdkcheck.ClientClassic, "v3", sdkcheck.ClientNode}
+var allClients = []string{sdkcheck.ClientClassic, "v3", sdkcheck.ClientNode, "shape"}
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
@@ -65,7 +65,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			"",
 			"Drives the endpoint with the official clients (classic Go SDK, V3 Go client, Node",
 			"@alicloud/pop-core) through a whole listener lifecycle, documented errors, XML answers,",
-			"STS, a wrong secret, a replayed nonce and an expired timestamp.",
+			"STS, a wrong secret, a replayed nonce and an expired timestamp; `shape` compares every",
+			"answer of every operation, JSON and XML, with the classic Go SDK's typed responses.",
 			"",
 			"Credentials come from the environment (never from flags):",
 			"  "+envKeyID+" / "+envKeySecret+" (required; "+envToken+" for STS)",
@@ -115,12 +116,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 
 	var steps []sdkcheck.Step
+	var shapes []sdkcheck.OpShape // the shape comparison, per operation
 	runners := []struct {
 		name string
 		run  func() ([]sdkcheck.Step, error)
 	}{
 		{sdkcheck.ClientClassic, func() ([]sdkcheck.Step, error) { return sdkcheck.RunClassic(cfg) }},
 		{"v3", func() ([]sdkcheck.Step, error) { return sdkcheck.RunV3(cfg) }},
+		{"shape", func() ([]sdkcheck.Step, error) {
+			var err error
+			shapes, err = sdkcheck.RunShapes(cfg)
+			return sdkcheck.ShapeSteps(shapes), err
+		}},
 		{sdkcheck.ClientNode, func() ([]sdkcheck.Step, error) {
 			s, err := sdkcheck.RunNode(context.Background(), cfg)
 			if errors.Is(err, sdkcheck.ErrNodeMissing) {
@@ -147,13 +154,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(map[string]any{"target": cfg.Endpoint, "steps": steps, "codes": sdkcheck.Codes(steps)}); err != nil {
+		if err := enc.Encode(map[string]any{"target": cfg.Endpoint, "steps": steps, "codes": sdkcheck.Codes(steps), "shapes": shapes}); err != nil {
 			fmt.Fprintln(stderr, "clbcheck-sdk:", err)
 			return exitUsage
 		}
 	} else if err := sdkcheck.WriteTable(stdout, steps); err != nil {
 		fmt.Fprintln(stderr, "clbcheck-sdk:", err)
 		return exitUsage
+	} else if len(shapes) > 0 {
+		fmt.Fprintln(stdout, "\nFields of each answer against the classic Go SDK's typed response (JSON and XML, success and error):")
+		if err := sdkcheck.WriteShapeTable(stdout, shapes); err != nil {
+			fmt.Fprintln(stderr, "clbcheck-sdk:", err)
+			return exitUsage
+		}
 	}
 	sum := sdkcheck.Summarize(steps)
 	switch {
@@ -173,7 +186,7 @@ func parseClients(s string) (map[string]bool, error) {
 		c = strings.TrimSpace(c)
 		switch c {
 		case "":
-		case sdkcheck.ClientClassic, "v3", sdkcheck.ClientNode:
+		case sdkcheck.ClientClassic, "v3", "shape", sdkcheck.ClientNode:
 			out[c] = true
 		default:
 			return nil, fmt.Errorf("--clients: unknown client %q (known: %s)", c, strings.Join(allClients, ", "))
