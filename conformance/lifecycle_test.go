@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/slb"
 
+	"github.com/clbcheck/clbcheck/conformance/sdkcheck"
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/spec"
 )
@@ -129,5 +131,61 @@ func TestLifecycleShell(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "lifecycle done") {
 		t.Fatalf("lifecycle.sh did not finish:\n%s", out)
+	}
+}
+
+// TestLifecycleNode runs node/lifecycle.js: the lifecycle from @alicloud/pop-core and from the
+// Darabonba OpenAPI runtime (V3 signing), every success body compared with the Go SDK's shape.
+func TestLifecycleNode(t *testing.T) {
+	dir, err := filepath.Abs("node")
+	if err != nil {
+		t.Fatal(err)
+	}
+	node, err := sdkcheck.NodeReady(dir)
+	if err == nil {
+		_, err = os.Stat(filepath.Join(dir, "node_modules", "@alicloud", "openapi-client"))
+	}
+	if err != nil {
+		if os.Getenv("CLBCHECK_REQUIRE_NODE") == "1" {
+			t.Fatalf("the Node clients are required here: %v", err)
+		}
+		t.Skipf("the Node clients are not installed: %v", err)
+	}
+	s := serve(t, buildCommand(t))
+	shapes, err := json.Marshal(sdkcheck.ShapeDescriptors())
+	if err != nil {
+		t.Fatal(err)
+	}
+	shapeFile := filepath.Join(t.TempDir(), "shapes.json")
+	if err := os.WriteFile(shapeFile, shapes, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := emulator.DefaultConfig()
+	p := cfg.MustPrincipal(emulator.PrincipalPrimary).Credentials
+	pair := newCert(t, "node.example.test", false)
+	cmd := exec.Command(node, "lifecycle.js", "http://"+s.addr)
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "ALIBABA_CLOUD_ACCESS_KEY_ID=" + p.AccessKeyID,
+		"ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + p.AccessKeySecret, "CLBCHECK_REGION=" + cfg.Region,
+		"CLBCHECK_CERT_PEM=" + pair.CertPEM, "CLBCHECK_KEY_PEM=" + pair.KeyPEM, "CLBCHECK_SHAPES=" + shapeFile}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("lifecycle.js: %v\n%s", err, out)
+	}
+	var doc struct {
+		Steps []struct{ Client, Name, Outcome, Detail string } `json:"steps"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("lifecycle.js printed %s: %v", out, err)
+	}
+	clients := map[string]int{}
+	for _, st := range doc.Steps {
+		if st.Outcome != "pass" {
+			t.Errorf("%s %s: %s %s", st.Client, st.Name, st.Outcome, st.Detail)
+		}
+		clients[st.Client]++
+	}
+	if len(clients) != 2 || len(doc.Steps) < 30 {
+		t.Fatalf("want the lifecycle from both Node clients, got %v", clients)
 	}
 }

@@ -327,3 +327,45 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// ShapeDescriptors describes the classic SDK's typed response of every operation it models,
+// by action, for clients that read answers as plain JSON (the Node lifecycle compares with
+// them): {"kind":"object","fields":{...}}, {"kind":"array","item":...}, "string", "number",
+// "boolean" or "map".
+func ShapeDescriptors() map[string]any {
+	out := map[string]any{}
+	for action, m := range sdkModels {
+		out[action] = describeType(reflect.TypeOf(m.response()).Elem(), 0)
+	}
+	return out
+}
+
+func describeType(t reflect.Type, depth int) map[string]any {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case depth > 10:
+		return map[string]any{"kind": "map"}
+	case t.Kind() == reflect.Struct:
+		fields := map[string]any{}
+		for i := 0; i < t.NumField(); i++ {
+			sf := t.Field(i)
+			if sf.Anonymous || !sf.IsExported() {
+				continue
+			}
+			fields[tagName(sf, "json")] = describeType(sf.Type, depth+1)
+		}
+		return map[string]any{"kind": "object", "fields": fields}
+	case t.Kind() == reflect.Slice:
+		return map[string]any{"kind": "array", "item": describeType(t.Elem(), depth+1)}
+	case t.Kind() == reflect.Map || t.Kind() == reflect.Interface:
+		return map[string]any{"kind": "map"}
+	case t.Kind() == reflect.String:
+		return map[string]any{"kind": "string"}
+	case t.Kind() == reflect.Bool:
+		return map[string]any{"kind": "boolean"}
+	default:
+		return map[string]any{"kind": "number"}
+	}
+}
