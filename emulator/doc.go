@@ -32,6 +32,30 @@
 //     from the catalogue, %s filled in, every field a string; success bodies never have a
 //     Code.
 //
+// # Transitions
+//
+// By default every change is complete when its answer is sent: a started listener is running
+// at once, a new TLS policy usable at once, so a plain create/start/stop/delete script from any
+// client needs no waiting. Config.Delays switches on the description's duration scenarios
+// (listener-start-delay, tls-policy-configuring-time): a started listener is starting for a
+// while, and stopping it, deleting it or deleting its instance is then answered
+// ServiceIsConfiguring, a create on its port ListenerProcessing. The harness's embedded
+// emulator has them on (target.WithTransitions).
+//
+// # Answer shapes
+//
+// The neighbouring operations answer in the shapes the official SDKs' typed models read
+// (views.go, list.go): a list is wrapped (Tags.Tag) where the models wrap it and plain where
+// they do not (a listener item's AclIds and Tags, HTTPSListenerConfig.ServerCertificates),
+// integers and timestamps are numbers. The conformance module compares every answer of every
+// operation with the Go SDK's structs. Besides those the harness needs, the emulator serves
+// what a tool managing HTTPS listeners calls (neighbours.go, tags.go):
+// SetLoadBalancerHTTPSListenerAttribute (with the create's state checks that hold for a
+// change), DescribeServerCertificates, DeleteServerCertificate, DescribeCACertificates,
+// DescribeAccessControlListAttribute, and TagResources, UntagResources, ListTagResources with
+// the older AddTags, RemoveTags, DescribeTags. A listener that is not there is answered
+// ResourceNotFound (404) "The specified resource does not exist", the text tools look for.
+//
 // # Regions
 //
 // Resources live in the region of the request that created them. Instance ids are unique, so
