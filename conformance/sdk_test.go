@@ -38,6 +38,9 @@ type harness struct {
 
 func start(t *testing.T) *harness {
 	cfg := emulator.DefaultConfig()
+	// These tests also meet the service's delayed transitions (ListenerProcessing); the
+	// lifecycle tests run the command with its instant defaults.
+	cfg.Delays = true
 	em, err := emulator.New(cfg)
 	if err != nil {
 		t.Fatal(err)
