@@ -64,7 +64,7 @@ func runBrokenOpts(t *testing.T, fn func(action string, params url.Values, rec *
 	cfg := emulator.DefaultConfig()
 	emu, err := emulator.New(target.WithTransitions(cfg))
 	require.NoError(t, err)
-	tg, err := target.NewHandlerTarget(rewrite{h: emu, fn: fn}, cfg, "broken emulator")
+	tg, err := target.NewHandlerTarget(rewrite{h: emu, fn: fn}, emu.Config(), "broken emulator")
 	require.NoError(t, err)
 	rep := &collect{}
 	opts.Reporter = rep
@@ -280,7 +280,7 @@ func TestDiff(t *testing.T) {
 				m[spec.FieldCode] = "InvalidParameter"
 			}
 		})
-	}}, cfg, "broken")
+	}}, emu.Config(), "broken")
 	require.NoError(t, err)
 	diffs, err = contracts.Diff(context.Background(), a, broken, opts)
 	require.NoError(t, err)

@@ -5,7 +5,7 @@ import "github.com/clbcheck/clbcheck/spec"
 // Offered tells what an emulator with this configuration offers of the provider-side facts a
 // harness cannot learn through the API: the quota in force for each quota of the description
 // (x-quotas) and the setting of each scenario (x-scenarios: a zone or region name, or a
-// duration). A harness judging the embedded emulator reads them here instead of assuming the
+// duration, offered only with Delays on). A harness judging the embedded emulator reads them here instead of assuming the
 // description's defaults, as it reads them from a fixtures file for any other target. The
 // maps are fresh copies.
 func (c Config) Offered() (quotas map[string]int, scenarios map[string]string) {
@@ -15,6 +15,9 @@ func (c Config) Offered() (quotas map[string]int, scenarios map[string]string) {
 		quotas[q.Name] = c.quota(q.Name)
 	}
 	for _, sc := range s.Scenarios {
+		if sc.Setting == "duration" && !c.Delays {
+			continue // transitions are instant: the states a duration keeps never hold
+		}
 		if v := c.scenario(sc.Name); v != "" {
 			scenarios[sc.Name] = v
 		}
