@@ -237,26 +237,38 @@ func TestRunMakesSubtests(t *testing.T) {
 	require.Zero(t, sum.Failed)
 }
 
-// A failing random case is shrunk to a smaller case that still fails the same way.
-func TestFailingRandomCasesAreShrunk(t *testing.T) {
+// A failing random case is shrunk to the smallest case that fails the same way: here, where
+// the only fault is about requests that carry Scheduler, the base request plus Scheduler. No
+// candidate is sent twice, and what shrinking cost is reported and bounded.
+func TestFailingRandomCasesAreShrunkToTheMinimum(t *testing.T) {
+	s := spec.MustDefault()
 	rep, _ := runBrokenOpts(t, func(a string, p url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte) {
 		// This implementation forgets the RequestId of every success whose request carried
 		// the Scheduler parameter. (A fault that leaves listeners behind would fill the load
 		// balancer's quota, and the shrunk cases would then fail another way.)
-		if a == spec.MustDefault().UnderTest.Action && p.Get(spec.ParamScheduler) != "" && rec.Code == 200 {
+		if a == s.UnderTest.Action && p.Get(spec.ParamScheduler) != "" && rec.Code == 200 {
 			return rec.Code, rec.Header(), mutateJSON(rec, func(m map[string]any) { delete(m, spec.FieldRequestID) })
 		}
 		return rec.Code, rec.Header(), rec.Body.Bytes()
 	}, contracts.Options{Profile: contracts.ProfileStrict, Seed: 11, Random: 60, Sequences: -1,
 		Filter: func(c generators.Case) bool { return c.Category == generators.Random }})
-	shrunk := 0
+	minimal := len(generators.Base(s)) + 1
+	failing := 0
 	for _, r := range rep.results {
-		if r.Verdict == contracts.Fail && r.ShrunkFrom > 0 {
-			shrunk++
-			assert.Less(t, r.Size, r.ShrunkFrom)
+		if r.Verdict != contracts.Fail {
+			continue
 		}
+		failing++
+		require.NotNil(t, r.Shrink, r.ID)
+		assert.Equal(t, minimal, r.Size, "%s: shrunk from %d to %d parameters, not to the base request plus Scheduler", r.ID, r.ShrunkFrom, r.Size)
+		if r.ShrunkFrom > 0 {
+			assert.Greater(t, r.ShrunkFrom, r.Size, r.ID)
+		}
+		// A create, its read-back and its removal per candidate, each candidate once.
+		assert.LessOrEqual(t, r.Shrink.Candidates, 40, r.ID)
+		assert.LessOrEqual(t, r.Shrink.Requests, 3*r.Shrink.Candidates, r.ID)
 	}
-	assert.NotZero(t, shrunk, "no failing random case was shrunk")
+	assert.GreaterOrEqual(t, failing, 3, "too few failing random cases to judge shrinking")
 }
 
 // Differential mode finds nothing between two faithful emulators, and names the cases where a

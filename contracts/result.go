@@ -85,7 +85,16 @@ type CaseResult struct {
 	Seed       int64         `json:"seed"`
 	Size       int           `json:"size"`                 // number of parameters sent; smaller reproducers sort first
 	ShrunkFrom int           `json:"shrunkFrom,omitempty"` // size before shrinking, for generated cases
-	DurationMS float64       `json:"durationMs"`
+	// Shrink says what shrinking a failing generated case cost.
+	Shrink     *ShrinkStats `json:"shrink,omitempty"`
+	DurationMS float64      `json:"durationMs"`
+}
+
+// ShrinkStats counts what shrinking one failing case sent: candidates (each sent once) and
+// the requests they took.
+type ShrinkStats struct {
+	Candidates int `json:"candidates"`
+	Requests   int `json:"requests"`
 }
 
 // Repro tells how to send a case again. Only cases that did not pass carry one.

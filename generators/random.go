@@ -3,6 +3,7 @@ package generators
 import (
 	"fmt"
 	"math/rand"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -136,8 +137,8 @@ func ValidRequestGen(s *spec.Spec) RequestGen {
 	params := randomizable(s)
 	gens := make([]gopter.Gen, 0, len(params)+1)
 	for _, p := range params {
-		// Each optional parameter is a pair (present?, value); false shrinks first.
-		gens = append(gens, gopter.CombineGens(gen.Weighted([]gen.WeightedGen{{Weight: 3, Gen: gen.Const(false)}, {Weight: 1, Gen: gen.Const(true)}}).WithShrinker(boolShrinker), rawValueGen(p)))
+		// Each optional parameter is present one time in four; it shrinks to absent first.
+		gens = append(gens, optionalGen(rawValueGen(p), 4))
 	}
 	tag := s.UnderTest.Param(spec.ParamTag)
 	maxTags := 0
@@ -150,9 +151,8 @@ func ValidRequestGen(s *spec.Spec) RequestGen {
 		vals := choice.([]any)
 		ps := append([]Param{}, base...)
 		for i, p := range params {
-			pair := vals[i].([]any)
-			if pair[0].(bool) {
-				ps = with(ps, p.Name, render(pair[1]))
+			if o := vals[i].(optional); o.present {
+				ps = with(ps, p.Name, render(o.value))
 			}
 		}
 		if n := vals[len(vals)-1].(int); n > 0 {
@@ -169,18 +169,42 @@ func ValidRequestGen(s *spec.Spec) RequestGen {
 	return RequestGen{Gen: g, Build: build}
 }
 
-// boolShrinker shrinks true to false (a parameter present to absent), once: the stream ends.
-func boolShrinker(v any) gopter.Shrink {
-	if !v.(bool) {
-		return gopter.NoShrink
-	}
-	done := false
-	return func() (any, bool) {
-		if done {
-			return nil, false
+// optional is an optional parameter's draw: present or not, and its value.
+type optional struct {
+	present bool
+	value   any
+}
+
+// optionalGen draws a value of g that is present one time in oneIn. Its shrink stream is
+// finite and only about what is sent: a present value shrinks to absent first, then through
+// g's own shrinks of the value; an absent value does not shrink at all (shrinking a value that
+// is not sent would only yield the same request again).
+func optionalGen(g gopter.Gen, oneIn int) gopter.Gen {
+	typ := reflect.TypeOf(optional{})
+	return func(params *gopter.GenParameters) *gopter.GenResult {
+		present := params.Rng.Intn(oneIn) == 0
+		vr := g(params)
+		v, ok := vr.Retrieve()
+		if !ok {
+			return gopter.NewEmptyResult(typ)
 		}
-		done = true
-		return false, true
+		shrinker := func(x any) gopter.Shrink {
+			o := x.(optional)
+			if !o.present {
+				return gopter.NoShrink
+			}
+			absent := false
+			first := gopter.Shrink(func() (any, bool) {
+				if absent {
+					return nil, false
+				}
+				absent = true
+				return optional{value: o.value}, true
+			})
+			values := vr.Shrinker(o.value).Filter(vr.Sieve).Map(func(nv any) optional { return optional{present: true, value: nv} })
+			return first.Interleave(values)
+		}
+		return gopter.NewGenResult(optional{present: present, value: v}, shrinker)
 	}
 }
 
