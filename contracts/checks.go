@@ -34,6 +34,7 @@ const (
 	CheckNoStateChange    = "no-state-change"
 	CheckAuthEnforced     = "auth-enforced"
 	CheckSingleWinner     = "single-winner"
+	CheckLifecycle        = "lifecycle"
 )
 
 // CheckInfo describes a registered check.
@@ -59,6 +60,7 @@ var Registry = []CheckInfo{
 	{CheckNoStateChange, "a refused request leaves no listener behind and changes none", false},
 	{CheckAuthEnforced, "unsigned, wrongly signed, replayed, stale, unknown-key, denied and cross-account requests are refused", false},
 	{CheckSingleWinner, "of simultaneous creates on one port exactly one succeeds", false},
+	{CheckLifecycle, "sequences of create, start, delete and describe behave as a model of the listener lifecycle predicts, every answer passing the answer checks", false},
 }
 
 // CheckConfig switches a check on or off and sets its severity.
@@ -151,53 +153,33 @@ func actualOf(r *target.Response) string { return r.Outcome() }
 
 type checkFunc func(j *judgement) *CheckResult
 
+// judge turns what a pure answer check found (oracle.go) into the named check's result,
+// softening an inferred problem under the documented profile.
+func (j *judgement) judge(check string, p *Problem) *CheckResult {
+	r := pass(check)
+	if p != nil {
+		r = j.fail(check, p.Message, p.Expected, p.Actual, p.Inferred)
+	}
+	return &r
+}
+
+// format is the Format a case asked for (JSON when it sent none).
+func format(c generators.Case) string {
+	if c.Format == "" {
+		return "JSON"
+	}
+	return c.Format
+}
+
 var checkFuncs = map[string]checkFunc{
 	CheckNotServerError: func(j *judgement) *CheckResult {
-		if j.resp.Status >= 500 && (j.expect.Success || j.expect.Status < 500) {
-			r := j.fail(CheckNotServerError, "the implementation failed with a server error", j.expect.String(), actualOf(j.resp), false)
-			return &r
-		}
-		r := pass(CheckNotServerError)
-		return &r
+		return j.judge(CheckNotServerError, StatusClass(j.resp, j.expect))
 	},
 	CheckStatusDocumented: func(j *judgement) *CheckResult {
-		if j.resp.Success() || j.resp.Code == "" {
-			return nil
-		}
-		e, ok := j.s.Error(j.resp.Code)
-		if !ok {
-			return nil
-		}
-		okStatus := e.Status == j.resp.Status
-		for _, st := range e.AcceptStatus {
-			okStatus = okStatus || st == j.resp.Status
-		}
-		if !okStatus {
-			r := j.fail(CheckStatusDocumented, fmt.Sprintf("code %s is documented with status %d", e.Code, e.Status), fmt.Sprint(e.Status), fmt.Sprint(j.resp.Status), !e.Documented)
-			return &r
-		}
-		r := pass(CheckStatusDocumented)
-		return &r
+		return j.judge(CheckStatusDocumented, StatusDocumented(j.s, j.resp))
 	},
 	CheckCodeDocumented: func(j *judgement) *CheckResult {
-		if j.resp.Success() {
-			return nil
-		}
-		if j.resp.Code == "" {
-			r := j.fail(CheckCodeDocumented, "an error answer without a Code", "a documented code", actualOf(j.resp), false)
-			return &r
-		}
-		e, ok := j.s.Error(j.resp.Code)
-		if !ok {
-			r := j.fail(CheckCodeDocumented, fmt.Sprintf("code %s is documented neither for the operation nor for the gateway", j.resp.Code), "a documented code", j.resp.Code, true)
-			return &r
-		}
-		if !e.Documented && !j.expect.Exact(j.resp.Status, j.resp.Code) && !j.expect.Acceptable(j.resp.Status, j.resp.Code) {
-			r := j.fail(CheckCodeDocumented, fmt.Sprintf("code %s is known from other sources, not from the seed page", j.resp.Code), "a documented code", j.resp.Code, true)
-			return &r
-		}
-		r := pass(CheckCodeDocumented)
-		return &r
+		return j.judge(CheckCodeDocumented, CodeDocumented(j.s, j.c.Action, j.resp, &j.expect))
 	},
 	CheckExpectedOutcome: func(j *judgement) *CheckResult {
 		r := JudgeOutcome(j.expect, j.resp.Status, j.resp.Code, j.profile)
@@ -216,40 +198,13 @@ var checkFuncs = map[string]checkFunc{
 		return &r
 	},
 	CheckRequestID: func(j *judgement) *CheckResult {
-		if j.resp.RequestID == "" {
-			r := j.fail(CheckRequestID, "the answer carries no RequestId", "a RequestId", trim(string(j.resp.Body), 120), false)
-			return &r
-		}
-		r := pass(CheckRequestID)
-		return &r
+		return j.judge(CheckRequestID, RequestIDPresent(j.resp))
 	},
 	CheckContentType: func(j *judgement) *CheckResult {
-		want := "json"
-		if strings.EqualFold(j.c.Format, "XML") {
-			want = "xml"
-		}
-		if !strings.Contains(strings.ToLower(j.resp.ContentType), want) {
-			r := j.fail(CheckContentType, "the content type does not match the Format asked for", want, j.resp.ContentType, false)
-			return &r
-		}
-		r := pass(CheckContentType)
-		return &r
+		return j.judge(CheckContentType, ContentTypeMatches(j.resp, format(j.c)))
 	},
 	CheckErrorEnvelope: func(j *judgement) *CheckResult {
-		if j.resp.DecodeErr != nil {
-			r := j.fail(CheckErrorEnvelope, "the body cannot be read safely: "+j.resp.DecodeErr.Error(), "a well-formed body with string fields", trim(string(j.resp.Body), 120), false)
-			return &r
-		}
-		if !j.resp.Success() && j.resp.Message == "" {
-			r := j.fail(CheckErrorEnvelope, "an error answer without a Message", "Code and Message", trim(string(j.resp.Body), 120), true)
-			return &r
-		}
-		if j.resp.Success() && j.resp.Code != "" {
-			r := j.fail(CheckErrorEnvelope, "a success body carries a Code field, which some clients treat as an error", "no Code", j.resp.Code, false)
-			return &r
-		}
-		r := pass(CheckErrorEnvelope)
-		return &r
+		return j.judge(CheckErrorEnvelope, EnvelopeSafe(j.resp))
 	},
 	CheckAuthEnforced: func(j *judgement) *CheckResult {
 		if j.c.Category != generators.Security || j.c.Expect.Success {

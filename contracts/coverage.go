@@ -41,7 +41,7 @@ func (c *coverage) add(r CaseResult) {
 			cc.Reached = true
 		}
 	}
-	if cc, ok := c.codes[codeOf(r.Expected)]; ok {
+	if cc, ok := c.codes[expectedCode(r)]; ok {
 		cc.Expected++
 		if r.Exchange != nil && r.Exchange.Code == cc.Code && !failed(r, CheckExpectedOutcome) {
 			cc.Asserted = true
@@ -73,6 +73,14 @@ func (c *coverage) add(r CaseResult) {
 	}
 }
 
+// expectedCode is the code a case expected, or "" for a success.
+func expectedCode(r CaseResult) string {
+	if r.Expect == nil || r.Expect.Success {
+		return ""
+	}
+	return r.Expect.Code
+}
+
 func failed(r CaseResult, check string) bool {
 	for _, cr := range r.Checks {
 		if cr.Check == check && cr.Verdict == Fail {
@@ -80,16 +88,6 @@ func failed(r CaseResult, check string) bool {
 		}
 	}
 	return false
-}
-
-// codeOf extracts the code from an expectation string "400 Code".
-func codeOf(expected string) string {
-	for i := 0; i < len(expected); i++ {
-		if expected[i] == ' ' {
-			return expected[i+1:]
-		}
-	}
-	return ""
 }
 
 func (c *coverage) result() Coverage {

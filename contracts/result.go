@@ -2,6 +2,8 @@ package contracts
 
 import (
 	"time"
+
+	"github.com/clbcheck/clbcheck/spec"
 )
 
 // Verdict is the judgement of one check, or of one case.
@@ -68,7 +70,10 @@ type CaseResult struct {
 	Scenario string      `json:"scenario"` // e.g. VALUE_ABOVE_MAXIMUM
 	Category string      `json:"category"` // positive, negative, state, security, wire
 	Broken   *BrokenRule `json:"broken,omitempty"`
-	Expected string      `json:"expected"` // "success" or "400 Code"
+	Expected string      `json:"expected"` // "success" or "400 Code", for people
+	// Expect is the expected outcome itself (code, status, accepted variants, direction and
+	// bases): tools judge a new answer with it instead of parsing Expected.
+	Expect *spec.Outcome `json:"expect,omitempty"`
 	// Direction is what the page lets the answer be: accept, refuse or either; DirectionBasis
 	// says how firmly (documented: going the other way fails in every profile).
 	Direction      string `json:"direction,omitempty"`

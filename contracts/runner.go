@@ -420,6 +420,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 	expect, skip, overridden := r.opts.Overrides.apply(c)
 	res.Expected, res.Basis = expect.String(), string(expect.Basis)
 	res.Direction, res.DirectionBasis = string(expect.Direction()), string(expect.DirectionBasis)
+	res.Expect = &expect
 	if overridden {
 		res.Basis = "override"
 	}

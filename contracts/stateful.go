@@ -34,6 +34,10 @@ func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult
 		if err != nil {
 			return generators.Answer{Err: err}
 		}
+		// Every answer of a sequence passes the same answer checks as a case's.
+		if ps := AnswerProblems(r.s, action, "JSON", resp); len(ps) > 0 {
+			return generators.Answer{Err: fmt.Errorf("%s answered badly: %s", action, ps[0].Message)}
+		}
 		return generators.Answer{Status: resp.Status, Code: resp.Code, Fields: resp.Fields}
 	}
 	var setupErr error
@@ -61,6 +65,8 @@ func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult
 		res.Verdict, res.SkipReason = Skip, "cannot create an instance for the sequences: "+setupErr.Error()
 	case out.Passed():
 		res.Verdict, res.Actual = Pass, fmt.Sprintf("%d sequences as predicted", out.Succeeded)
+	case out.Status == gopter.TestExhausted:
+		res.Verdict, res.SkipReason = Skip, fmt.Sprintf("only %d sequences could be drawn (%d discarded by their preconditions); nothing failed", out.Succeeded, out.Discarded)
 	default:
 		res.Verdict = Fail
 		msg := "a sequence of calls did not behave as the model predicts"
@@ -72,7 +78,7 @@ func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult
 			seq = append(seq, fmt.Sprint(a.Arg))
 		}
 		res.Actual = strings.Join(seq, " ")
-		res.Checks = []CheckResult{{Check: CheckListenerCreated, Verdict: Fail, Message: msg + "; shortest failing sequence: " + res.Actual}}
+		res.Checks = []CheckResult{{Check: CheckLifecycle, Verdict: Fail, Message: msg + "; shortest failing sequence: " + res.Actual}}
 		res.Size = len(out.Args)
 	}
 	return res

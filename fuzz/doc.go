@@ -30,7 +30,7 @@
 //     not an object (the shapes that crash the official Go SDK), as an independent JSON
 //     reading says.
 //
-// Helpers: wire.go (Wire, EncodeCase, SignWireV1), oracle.go (Problems, NeighbourCodes),
+// Helpers: wire.go (Wire, EncodeCase, SignWireV1), oracle.go (Problems, the harness's answer checks plus the panic text),
 // world.go (World: in-process or external, fixtures, placeholders), mutate.go (Mutation),
 // bytesource.go (ByteSource), external.go (ExternalFromEnv, IsLoopback).
 //

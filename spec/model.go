@@ -3,6 +3,7 @@ package spec
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -433,6 +434,12 @@ type ErrorCode struct {
 	Accept       []string `json:"accept,omitempty"`
 	AcceptStatus []int    `json:"acceptStatus,omitempty"`
 	Trigger      Trigger  `json:"trigger"`
+}
+
+// AcceptsStatus reports whether the code may come with an HTTP status: its documented one or
+// one of those accepted beside it.
+func (e ErrorCode) AcceptsStatus(status int) bool {
+	return status == e.Status || slices.Contains(e.AcceptStatus, status)
 }
 
 // Outcome is the expectation this error code stands for. The code is documented when the page

@@ -98,6 +98,11 @@ func (s *Spec) NeighbourError(state string) (ErrorCode, bool) {
 	return first(s.NeighbourErrors, func(e ErrorCode) bool { return e.Trigger.State == state })
 }
 
+// NeighbourCode returns the error of a neighbouring operation with a code.
+func (s *Spec) NeighbourCode(code string) (ErrorCode, bool) {
+	return first(s.NeighbourErrors, func(e ErrorCode) bool { return e.Code == code })
+}
+
 // ErrorsForState lists the operation's error codes reached through a named state.
 func (s *Spec) ErrorsForState(state string) []ErrorCode {
 	var out []ErrorCode

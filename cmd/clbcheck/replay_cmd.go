@@ -122,7 +122,7 @@ func replayWithContext(ctx context.Context, args []string, stdout, stderr io.Wri
 	case now == c.Actual:
 		fmt.Fprintf(stdout, "STILL FAILS as recorded: got %s again, expected %s\n", now, c.Expected)
 		return exitFailures
-	case meetsExpectation(c.Expected, resp):
+	case meetsExpectation(c, resp):
 		fmt.Fprintf(stdout, "NO LONGER FAILS: got %s, the expected %s (recorded: %s)\n", now, c.Expected, c.Actual)
 		return exitOK
 	default:
@@ -132,16 +132,22 @@ func replayWithContext(ctx context.Context, args []string, stdout, stderr io.Wri
 }
 
 // answerText renders an answer the way case results record it.
-// meetsExpectation compares an answer with a recorded expectation ("success" or "STATUS CODE").
-func meetsExpectation(expected string, r *target.Response) bool {
-	if expected == "success" {
+// meetsExpectation judges an answer against a recorded case's expected outcome the way the
+// run judged it (the strict profile: the exact code or an accepted variant of an inferred
+// one). Reports from before outcomes were recorded whole carry only the text "STATUS CODE".
+func meetsExpectation(c contracts.CaseResult, r *target.Response) bool {
+	code := r.Code
+	if r.Success() {
+		code = ""
+	}
+	if c.Expect != nil {
+		return contracts.JudgeOutcome(*c.Expect, r.Status, code, contracts.ProfileStrict).Verdict == contracts.Pass
+	}
+	if c.Expected == "success" {
 		return r.Success()
 	}
-	status, code, _ := strings.Cut(expected, " ")
-	if fmt.Sprint(r.Status) != status {
-		return false
-	}
-	return code == "" || spec.MatchCode(code, r.Code)
+	status, want, _ := strings.Cut(c.Expected, " ")
+	return fmt.Sprint(r.Status) == status && (want == "" || spec.MatchCode(want, r.Code))
 }
 
 type wirePair struct {
