@@ -114,6 +114,13 @@ type Broken struct {
 	Also []string `json:"also,omitempty"`
 }
 
+// Edge names the constraint whose valid edge a positive case stands on: Param is a parameter
+// path (or "rule/<id>" for a rule's kept side), Kind the constraint kind.
+type Edge struct {
+	Param string    `json:"param"`
+	Kind  spec.Kind `json:"kind"`
+}
+
 // Case is one request to the operation under test, with everything needed to send it and the
 // outcome the description expects.
 type Case struct {
@@ -129,6 +136,7 @@ type Case struct {
 	Auth      Auth          `json:"auth,omitempty"`
 	Principal string        `json:"principal,omitempty"`
 	Broken    *Broken       `json:"broken,omitempty"`
+	Edge      *Edge         `json:"edge,omitempty"` // positive cases: the valid edge they stand on
 	Expect    spec.Outcome  `json:"expect"`
 	Setup     []Call        `json:"setup,omitempty"`
 	Wait      time.Duration `json:"wait,omitempty"`    // pause after setup (asynchronous states)

@@ -225,6 +225,9 @@ func (b *builder) add(c Case) {
 	if c.Action == "" {
 		c.Action = b.s.UnderTest.Action
 	}
+	if c.Expect.Success && !c.Expect.Either {
+		c.Expect.DirectionBasis = acceptanceBasis(b.s, c.Params)
+	}
 	if c.Method == "" {
 		c.Method = "POST"
 	}
@@ -235,6 +238,26 @@ func (b *builder) add(c Case) {
 	}
 	c.ID = id
 	b.cases = append(b.cases, c)
+}
+
+// acceptanceBasis is how firmly the page says a valid request must be accepted: firmly when
+// every parameter it sends is on the page; a parameter from other sources makes it inferred
+// (an implementation of the page alone may not know it, or know other values).
+func acceptanceBasis(s *spec.Spec, ps []Param) spec.Basis {
+	for _, p := range ps {
+		q := s.UnderTest.Param(p.Name)
+		if q == nil {
+			for _, lp := range s.UnderTest.Lists() {
+				if _, _, ok := lp.List.ParseWireName(p.Name); ok {
+					q = lp
+				}
+			}
+		}
+		if q != nil && q.Source != spec.SourceSeed {
+			return spec.Inferred
+		}
+	}
+	return spec.Documented
 }
 
 // success is the outcome of a request the page says must be accepted.
@@ -287,7 +310,7 @@ func (b *builder) params(base []Param) {
 			for _, v := range ValidBoundaries(p) {
 				ps := Repair(s, replace(base, Param{Name: p.Name, Value: v.Value}), p.Name)
 				b.add(Case{ID: fmt.Sprintf("positive/%s/%s/%s", p.Name, v.Scenario, short(v.Value)), Scenario: v.Scenario,
-					Category: Positive, Params: ps, Expect: expect(s, p, v), Static: true})
+					Category: Positive, Params: ps, Expect: expect(s, p, v), Static: true, Edge: &Edge{Param: p.Path, Kind: v.Edge}})
 			}
 		} else if !has(base, p.Name) {
 			b.add(Case{ID: fmt.Sprintf("positive/%s/REFERENCE", p.Name), Scenario: "VALID_REFERENCE",
@@ -393,9 +416,14 @@ func (b *builder) lists(base []Param) {
 		if uniq {
 			maxOK = 1
 		}
-		b.add(Case{ID: fmt.Sprintf("positive/%s/ONE_ITEM", lp.Name), Scenario: "LIST_ONE_ITEM", Category: Positive, Params: items(1), Expect: expect(s, lp, Value{}), Static: true})
+		one := &Edge{Param: lp.Name, Kind: spec.KindMaxItems}
 		if maxOK > 1 {
-			b.add(Case{ID: fmt.Sprintf("positive/%s/MAX_ITEMS", lp.Name), Scenario: "LIST_AT_MAX_ITEMS", Category: Positive, Params: items(maxOK), Expect: expect(s, lp, Value{}), Static: true})
+			one = nil
+		}
+		b.add(Case{ID: fmt.Sprintf("positive/%s/ONE_ITEM", lp.Name), Scenario: "LIST_ONE_ITEM", Category: Positive, Params: items(1), Expect: expect(s, lp, Value{}), Static: true, Edge: one})
+		if maxOK > 1 {
+			b.add(Case{ID: fmt.Sprintf("positive/%s/MAX_ITEMS", lp.Name), Scenario: "LIST_AT_MAX_ITEMS", Category: Positive, Params: items(maxOK), Expect: expect(s, lp, Value{}), Static: true,
+				Edge: &Edge{Param: lp.Name, Kind: spec.KindMaxItems}})
 		}
 		if l.MaxItems > 0 {
 			v := Value{Kind: spec.KindMaxItems}
@@ -456,7 +484,8 @@ func (b *builder) listFields(lp *spec.Parameter, start []Param) {
 		if refOf(f) == "" {
 			for _, v := range ValidBoundaries(f) {
 				ps := with(append(append([]Param{}, start...), one...), wire, v.Value)
-				b.add(Case{ID: fmt.Sprintf("positive/%s/%s/%s", f.Path, v.Scenario, short(v.Value)), Scenario: v.Scenario, Category: Positive, Params: ps, Expect: expect(s, f, v), Static: true})
+				b.add(Case{ID: fmt.Sprintf("positive/%s/%s/%s", f.Path, v.Scenario, short(v.Value)), Scenario: v.Scenario, Category: Positive, Params: ps, Expect: expect(s, f, v), Static: true,
+					Edge: &Edge{Param: f.Path, Kind: v.Edge}})
 			}
 		}
 		orig, _ := ValidValue(f)
@@ -523,6 +552,29 @@ func (b *builder) uniqueRule(list string) bool {
 	return false
 }
 
+// onlyOf returns base with, among names, only name given (a valid value, or one entry of a
+// list), or nil when name cannot be given.
+func (b *builder) onlyOf(base []Param, names []string, name string) []Param {
+	ps := base
+	for _, n := range names {
+		if n != name {
+			ps = dropParam(b.s, ps, n)
+		}
+	}
+	p := b.s.UnderTest.Param(name)
+	if p == nil {
+		return nil
+	}
+	if p.List != nil {
+		return append(dropParam(b.s, ps, name), listItem(p.List, p.List.FirstIndex)...)
+	}
+	vp, ok := validParam(p)
+	if !ok {
+		return nil
+	}
+	return replace(ps, vp)
+}
+
 // premiseParams makes a rule's premise true (or false) on top of ps.
 func (b *builder) premise(ps []Param, r spec.Rule, hold bool) ([]Param, bool) {
 	op := b.s.UnderTest
@@ -571,7 +623,8 @@ func (b *builder) rules(base []Param) {
 				Expect: r.Outcome, Broken: &Broken{Kind: spec.KindRule, Rule: r.ID, Param: strings.Join(append(append([]string{}, r.Require...), r.Params...), ",")}})
 		}
 		ok := func(ps []Param, scn, detail string) {
-			b.add(Case{ID: fmt.Sprintf("positive/rule/%s/%s", r.ID, detail), Scenario: scn, Category: Positive, Params: ps, Expect: success(), Static: true})
+			b.add(Case{ID: fmt.Sprintf("positive/rule/%s/%s", r.ID, detail), Scenario: scn, Category: Positive, Params: ps, Expect: success(), Static: true,
+				Edge: &Edge{Param: "rule/" + r.ID, Kind: spec.KindRule}})
 		}
 		switch r.Kind {
 		case spec.RuleRequires:
@@ -596,6 +649,11 @@ func (b *builder) rules(base []Param) {
 				ps = dropParam(s, ps, name)
 			}
 			brk(ps, "RULE_NONE_OF", "none")
+			for _, name := range r.Params {
+				if kept := b.onlyOf(base, r.Params, name); kept != nil {
+					ok(kept, "RULE_ONE_GIVEN", "only-"+name)
+				}
+			}
 		case spec.RuleExclusive:
 			ps := base
 			for _, name := range r.Params {
@@ -607,11 +665,18 @@ func (b *builder) rules(base []Param) {
 				}
 			}
 			brk(ps, "RULE_BOTH_GIVEN", "all")
+			for _, name := range r.Params {
+				if kept := b.onlyOf(base, r.Params, name); kept != nil {
+					ok(kept, "RULE_ONE_FORM", "only-"+name)
+				}
+			}
 		case spec.RuleUniqueValue:
 			p := op.Param(r.List)
 			ps := append([]Param{}, b.dropExclusive(base, r.List)...)
 			ps = append(append(ps, listItem(p.List, p.List.FirstIndex)...), listItem(p.List, p.List.FirstIndex+1)...)
 			brk(ps, "RULE_VALUE_REPEATED", "two-"+r.Field)
+			once := append(append([]Param{}, b.dropExclusive(base, r.List)...), listItem(p.List, p.List.FirstIndex)...)
+			ok(once, "RULE_VALUE_ONCE", "one-"+r.Field)
 		case spec.RuleDistinct:
 			ps := base
 			var names []string

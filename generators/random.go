@@ -335,6 +335,7 @@ func randomCaseLazy(s *spec.Spec, res *gopter.GenResult, choice any, build func(
 	switch x := build(choice).(type) {
 	case []Param:
 		c = Case{Scenario: "RANDOM_VALID", Category: Random, Params: x, Static: true, Expect: success()}
+		c.Expect.DirectionBasis = acceptanceBasis(s, x)
 	case Case:
 		c = x
 		c.Scenario = "RANDOM_" + c.Scenario

@@ -17,6 +17,7 @@ const (
 	missingCA     = "clbcheck-missing-ca-certificate"
 	missingACL    = "acl-clbcheckmissing000000"
 	missingVGroup = "rsp-clbcheckmissing0000"
+	missingPolicy = "tls-clbcheckmissing1"
 )
 
 // stateRecipe adapts the base request (and adds setup) so that exactly one state holds.
@@ -32,6 +33,7 @@ var stateRecipes = map[string]stateRecipe{
 	"foreign-certificate":       paramRecipe(spec.ParamServerCertificateID, Param{Ref: SlotCertForeign}),
 	"certificate-kind-mismatch": kindMismatch,
 	"cn-certificate":            paramRecipe(spec.ParamServerCertificateID, Param{Ref: SlotCertCN}),
+	"tls-policy-not-found":      paramRecipe(spec.ParamTLSCipherPolicy, Param{Value: missingPolicy}),
 	"acl-not-found":             aclRecipe(Param{Value: missingACL}),
 	"acl-ip-version-mismatch":   aclRecipe(Param{Ref: SlotACLIPv6}),
 	"acl-duplicate-entry":       aclRecipe(Param{Ref: JoinRefs(SlotACLDupA, SlotACLDupB)}),
@@ -390,7 +392,9 @@ func (b *builder) states(base []Param, opt Options) {
 		}
 		var cs []Case
 		switch e.Trigger.Kind {
-		case spec.TriggerState, spec.TriggerScenario:
+		case spec.TriggerState, spec.TriggerScenario, spec.TriggerParameter:
+			// A parameter trigger may name the state it stands for too (a value the
+			// service looks up, such as a TLS policy id): that state gets its own case.
 			if r, ok := stateRecipes[e.Trigger.State]; ok {
 				cs = r(b, base, e, build)
 			}

@@ -25,6 +25,9 @@ type Value struct {
 	// ByMeaning marks a value that breaks Kind by what it means, while its spelling may be
 	// read as a type error first ("1e3" above a maximum of 50): the code is then either one.
 	ByMeaning bool
+	// Edge, for a valid value, is the constraint whose valid edge the value stands on (the
+	// maximum itself, an enum value, a character the pattern allows).
+	Edge spec.Kind
 }
 
 // Fill returns a string of exactly n characters built for p: the pattern's literal prefix and
@@ -112,17 +115,17 @@ func intBounds(p *spec.Parameter) (int64, int64) {
 // start.
 func ValidBoundaries(p *spec.Parameter) []Value {
 	var out []Value
-	add := func(scn, v string) { out = append(out, Value{Scenario: scn, Value: v}) }
+	add := func(scn, v string, edge spec.Kind) { out = append(out, Value{Scenario: scn, Value: v, Edge: edge}) }
 	if p.IsInteger() {
 		out = append(out, intBoundaries(p)...)
 	}
 	for _, e := range p.Enum() {
-		add("ENUM_VALUE", e)
+		add("ENUM_VALUE", e, spec.KindEnum)
 	}
 	if len(p.ListValues) > 0 {
-		add("ALL_LIST_VALUES", strings.Join(p.ListValues, ","))
+		add("ALL_LIST_VALUES", strings.Join(p.ListValues, ","), spec.KindPattern)
 		for _, v := range p.ListValues {
-			add("LIST_VALUE", v)
+			add("LIST_VALUE", v, spec.KindPattern)
 		}
 	}
 	if p.Type == "string" && len(p.Enum()) == 0 {
@@ -135,10 +138,10 @@ func intBoundaries(p *spec.Parameter) []Value {
 	var out []Value
 	lo, hi := intBounds(p)
 	if _, ok := p.Constraint(spec.KindMinimum); ok {
-		out = append(out, Value{Scenario: "VALUE_AT_MINIMUM", Value: strconv.FormatInt(lo, 10)})
+		out = append(out, Value{Scenario: "VALUE_AT_MINIMUM", Value: strconv.FormatInt(lo, 10), Edge: spec.KindMinimum})
 	}
 	if _, ok := p.Constraint(spec.KindMaximum); ok {
-		out = append(out, Value{Scenario: "VALUE_AT_MAXIMUM", Value: strconv.FormatInt(hi, 10)})
+		out = append(out, Value{Scenario: "VALUE_AT_MAXIMUM", Value: strconv.FormatInt(hi, 10), Edge: spec.KindMaximum})
 	}
 	if c, ok := p.Constraint(spec.KindForbiddenValues); ok {
 		for _, f := range c.Values {
@@ -148,7 +151,7 @@ func intBoundaries(p *spec.Parameter) []Value {
 			}
 			for _, m := range []int64{n - 1, n + 1} {
 				if m >= lo && m <= hi && !forbiddenInt(p, m) {
-					out = append(out, Value{Scenario: "VALUE_NEXT_TO_FORBIDDEN", Value: strconv.FormatInt(m, 10)})
+					out = append(out, Value{Scenario: "VALUE_NEXT_TO_FORBIDDEN", Value: strconv.FormatInt(m, 10), Edge: spec.KindForbiddenValues})
 				}
 			}
 		}
@@ -158,14 +161,22 @@ func intBoundaries(p *spec.Parameter) []Value {
 
 func stringBoundaries(p *spec.Parameter) []Value {
 	var out []Value
-	add := func(scn, v string) { out = append(out, Value{Scenario: scn, Value: v}) }
+	add := func(scn, v string, edge spec.Kind) { out = append(out, Value{Scenario: scn, Value: v, Edge: edge}) }
 	minL, maxL := lengthBounds(p)
-	if v, ok := Fill(p, max(minL, 1)); ok {
-		add("LENGTH_AT_MINIMUM", v)
+	// The shortest value: the minimum length, or the pattern's prefix and one character when
+	// the pattern asks for more (a lone "/" is not a URI).
+	shortest := max(minL, 1)
+	if c, ok := p.Constraint(spec.KindPattern); ok {
+		if sh, ok := readShape(c.Pattern); ok && sh.class != nil {
+			shortest = max(shortest, utf8.RuneCountInString(sh.prefix)+1)
+		}
+	}
+	if v, ok := Fill(p, shortest); ok {
+		add("LENGTH_AT_MINIMUM", v, spec.KindMinLength)
 	}
 	if maxL > 0 {
 		if v, ok := Fill(p, maxL); ok {
-			add("LENGTH_AT_MAXIMUM", v)
+			add("LENGTH_AT_MAXIMUM", v, spec.KindMaxLength)
 		}
 	}
 	base, _ := ValidValue(p)
@@ -173,18 +184,33 @@ func stringBoundaries(p *spec.Parameter) []Value {
 		if sh, ok := readShape(c.Pattern); ok {
 			for _, m := range sh.members() {
 				if v, ok := insertMiddle(base, m.char, maxL); ok {
-					add("ALLOWED_"+m.name, v)
+					add("ALLOWED_"+m.name, v, spec.KindPattern)
 				}
 			}
 			for _, lit := range sh.literals {
-				add("PATTERN_LITERAL", lit)
+				add("PATTERN_LITERAL", lit, spec.KindPattern)
 			}
 		}
 	}
-	if c, ok := p.Constraint(spec.KindForbiddenPrefixes); ok {
-		for _, pre := range c.Values {
-			if v := "key" + pre; maxL == 0 || utf8.RuneCountInString(v) <= maxL {
-				add("RESERVED_WORD_INSIDE", v)
+	for _, c := range p.Constraints {
+		switch c.Kind {
+		case spec.KindForbiddenPrefixes:
+			// A reserved word inside the value, not at its start.
+			for _, pre := range c.Values {
+				if v := "key" + pre; maxL == 0 || utf8.RuneCountInString(v) <= maxL {
+					add("RESERVED_WORD_INSIDE", v, c.Kind)
+				}
+			}
+		case spec.KindForbiddenSubstrings:
+			// All of a forbidden text but its last character.
+			for _, sub := range c.Values {
+				if rs := []rune(sub); len(rs) > 1 {
+					add("FORBIDDEN_TEXT_CUT_SHORT", "key"+string(rs[:len(rs)-1]), c.Kind)
+				}
+			}
+		case spec.KindForbiddenValues:
+			if base != "" && !slices.Contains(c.Values, base) {
+				add("VALUE_NOT_FORBIDDEN", base, c.Kind)
 			}
 		}
 	}
