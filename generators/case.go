@@ -62,6 +62,10 @@ const (
 	SlotACLDupA     = "acl.dup.a"    // two IPv4 ACLs sharing an entry
 	SlotACLDupB     = "acl.dup.b"
 	SlotVGroup      = "vgroup" // VServer group on SlotLB
+	// Resources that exist but are not the caller's to use here.
+	SlotACLForeign    = "acl.foreign"     // IPv4 ACL of the second account
+	SlotCertCAForeign = "cert.ca.foreign" // CA certificate of the second account
+	SlotVGroupOther   = "vgroup.other"    // VServer group of another instance of the caller
 	SlotMSGroup     = "msgroup"
 	// SlotZonePrefix + scenario name: an instance in the scenario's zone.
 	SlotZonePrefix = "lb.zone:"

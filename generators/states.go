@@ -28,13 +28,19 @@ var stateRecipes = map[string]stateRecipe{
 	"load-balancer-not-found": paramRecipe(spec.ParamLoadBalancerID, Param{Value: missingLB}),
 	"certificate-not-found":   paramRecipe(spec.ParamServerCertificateID, Param{Value: missingCert}),
 	"ca-certificate-not-found": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
-		return []Case{stateCase(b, e, with(base, spec.ParamCACertificateID, missingCA))}
+		foreign := stateCase(b, e, withRef(base, spec.ParamCACertificateID, SlotCertCAForeign))
+		foreign.ID += "/other-account"
+		return []Case{stateCase(b, e, with(base, spec.ParamCACertificateID, missingCA)), foreign}
 	},
 	"foreign-certificate":       paramRecipe(spec.ParamServerCertificateID, Param{Ref: SlotCertForeign}),
 	"certificate-kind-mismatch": kindMismatch,
 	"cn-certificate":            paramRecipe(spec.ParamServerCertificateID, Param{Ref: SlotCertCN}),
 	"tls-policy-not-found":      paramRecipe(spec.ParamTLSCipherPolicy, Param{Value: missingPolicy}),
-	"acl-not-found":             aclRecipe(Param{Value: missingACL}),
+	"acl-not-found": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+		foreign := stateCase(b, e, aclOn(b, base, Param{Ref: SlotACLForeign}))
+		foreign.ID += "/other-account"
+		return []Case{stateCase(b, e, aclOn(b, base, Param{Value: missingACL})), foreign}
+	},
 	"acl-ip-version-mismatch":   aclRecipe(Param{Ref: SlotACLIPv6}),
 	"acl-duplicate-entry":       aclRecipe(Param{Ref: JoinRefs(SlotACLDupA, SlotACLDupB)}),
 	"master-slave-group": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
@@ -42,7 +48,9 @@ var stateRecipes = map[string]stateRecipe{
 		return []Case{stateCase(b, e, ps)}
 	},
 	"server-group-not-found": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
-		return []Case{stateCase(b, e, with(base, spec.ParamVServerGroupID, missingVGroup))}
+		other := stateCase(b, e, withRef(base, spec.ParamVServerGroupID, SlotVGroupOther))
+		other.ID += "/other-instance"
+		return []Case{stateCase(b, e, with(base, spec.ParamVServerGroupID, missingVGroup)), other}
 	},
 	"port-in-use": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
 		c := stateCase(b, e, base)

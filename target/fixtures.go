@@ -254,8 +254,11 @@ func (f *Fixtures) provision(ctx context.Context, slot string) (string, error) {
 			{Name: spec.ParamServerCertificateName, Value: f.Name("cert")}}, extra...)
 		return f.Call(ctx, principal, spec.ActionUploadServerCertificate, ps, spec.FieldServerCertificateID)
 	}
-	acl := func(version string, entries ...string) (string, error) {
-		id, err := f.Call(ctx, primary, spec.ActionCreateACL, []KV{{Name: spec.ParamACLName, Value: f.Name("acl")}, {Name: spec.ParamAddressIPVersion, Value: version}}, spec.FieldACLID)
+	acl := func(owner, version string, entries ...string) (string, error) {
+		if !f.t.HasPrincipal(owner) {
+			return "", fmt.Errorf("%w: no credentials for the %s principal", ErrSlotUnavailable, owner)
+		}
+		id, err := f.Call(ctx, owner, spec.ActionCreateACL, []KV{{Name: spec.ParamACLName, Value: f.Name("acl")}, {Name: spec.ParamAddressIPVersion, Value: version}}, spec.FieldACLID)
 		if err != nil || len(entries) == 0 {
 			return id, err
 		}
@@ -264,7 +267,7 @@ func (f *Fixtures) provision(ctx context.Context, slot string) (string, error) {
 			list = append(list, map[string]string{"entry": e, "comment": "clbcheck"})
 		}
 		raw, _ := json.Marshal(list)
-		_, err = f.Call(ctx, primary, spec.ActionAddACLEntry, []KV{{Name: spec.ParamACLID, Value: id}, {Name: spec.ParamACLEntries, Value: string(raw)}}, "")
+		_, err = f.Call(ctx, owner, spec.ActionAddACLEntry, []KV{{Name: spec.ParamACLID, Value: id}, {Name: spec.ParamACLEntries, Value: string(raw)}}, "")
 		return id, err
 	}
 	switch {
@@ -294,18 +297,34 @@ func (f *Fixtures) provision(ctx context.Context, slot string) (string, error) {
 		return upload(generators.PrincipalSecond)
 	case slot == generators.SlotCertCN:
 		return upload(primary, KV{Name: spec.FieldStandardType, Value: "cn"})
-	case slot == generators.SlotCertCA:
+	case slot == generators.SlotCertCA, slot == generators.SlotCertCAForeign:
+		owner := primary
+		if slot == generators.SlotCertCAForeign {
+			owner = generators.PrincipalSecond
+		}
+		if !f.t.HasPrincipal(owner) {
+			return "", fmt.Errorf("%w: no credentials for the %s principal", ErrSlotUnavailable, owner)
+		}
 		pair, err := NewCertificate(f.Name("ca"), true)
 		if err != nil {
 			return "", err
 		}
-		return f.Call(ctx, primary, spec.ActionUploadCACertificate, []KV{{Name: spec.ParamCACertificate, Value: pair.CertPEM}, {Name: spec.ParamCACertificateName, Value: f.Name("ca")}}, spec.FieldCACertificateID)
+		return f.Call(ctx, owner, spec.ActionUploadCACertificate, []KV{{Name: spec.ParamCACertificate, Value: pair.CertPEM}, {Name: spec.ParamCACertificateName, Value: f.Name("ca")}}, spec.FieldCACertificateID)
 	case slot == generators.SlotACL:
-		return acl("ipv4", "192.0.2.0/24")
+		return acl(primary, "ipv4", "192.0.2.0/24")
+	case slot == generators.SlotACLForeign:
+		return acl(generators.PrincipalSecond, "ipv4", "192.0.2.0/24")
 	case slot == generators.SlotACLIPv6:
-		return acl("ipv6", "2001:db8::/64")
+		return acl(primary, "ipv6", "2001:db8::/64")
 	case slot == generators.SlotACLDupA, slot == generators.SlotACLDupB:
-		return acl("ipv4", "198.51.100.7/32")
+		return acl(primary, "ipv4", "198.51.100.7/32")
+	case slot == generators.SlotVGroupOther:
+		// A VServer group of the caller's other instance (the shared one).
+		lbID, err := f.Resolve(ctx, generators.SlotLBShared)
+		if err != nil {
+			return "", err
+		}
+		return f.Call(ctx, primary, spec.ActionCreateVServerGroup, []KV{{Name: spec.ParamLoadBalancerID, Value: lbID}, {Name: spec.ParamVServerGroupName, Value: f.Name("vsg")}}, spec.FieldVServerGroupID)
 	case slot == generators.SlotVGroup, slot == generators.SlotMSGroup:
 		lbID, err := f.Resolve(ctx, generators.SlotLB)
 		if err != nil {
