@@ -66,7 +66,7 @@ const (
 	SlotACLForeign    = "acl.foreign"     // IPv4 ACL of the second account
 	SlotCertCAForeign = "cert.ca.foreign" // CA certificate of the second account
 	SlotVGroupOther   = "vgroup.other"    // VServer group of another instance of the caller
-	SlotMSGroup     = "msgroup"
+	SlotMSGroup       = "msgroup"
 	// SlotZonePrefix + scenario name: an instance in the scenario's zone.
 	SlotZonePrefix = "lb.zone:"
 	// SlotRegionPrefix + scenario name: an instance in the scenario's region.

@@ -41,8 +41,8 @@ var stateRecipes = map[string]stateRecipe{
 		foreign.ID += "/other-account"
 		return []Case{stateCase(b, e, aclOn(b, base, Param{Value: missingACL})), foreign}
 	},
-	"acl-ip-version-mismatch":   aclRecipe(Param{Ref: SlotACLIPv6}),
-	"acl-duplicate-entry":       aclRecipe(Param{Ref: JoinRefs(SlotACLDupA, SlotACLDupB)}),
+	"acl-ip-version-mismatch": aclRecipe(Param{Ref: SlotACLIPv6}),
+	"acl-duplicate-entry":     aclRecipe(Param{Ref: JoinRefs(SlotACLDupA, SlotACLDupB)}),
 	"master-slave-group": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
 		ps := withRef(without(base, spec.ParamBackendServerPort), spec.ParamVServerGroupID, SlotMSGroup)
 		return []Case{stateCase(b, e, ps)}
