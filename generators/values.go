@@ -258,7 +258,16 @@ func Violations(p *spec.Parameter) []Value {
 		out = append(out, spellings(p)...)
 	}
 	if p.Required {
-		out = append(out, Value{Scenario: "EMPTY_VALUE", Value: "", Kind: spec.KindRequired})
+		// Sent empty, a required parameter is missing, or present with a value its first
+		// constraint refuses: the page does not say which, so either code will do.
+		empty := Value{Scenario: "EMPTY_VALUE", Value: "", Kind: spec.KindRequired}
+		for _, c := range p.Constraints {
+			if c.Kind != spec.KindMaxLength && c.Kind != spec.KindMaximum {
+				empty.Also = append(empty.Also, string(c.Kind))
+				break
+			}
+		}
+		out = append(out, empty)
 	} else {
 		out = append(out, Value{Scenario: "EMPTY_VALUE", Value: "", Kind: spec.KindEmpty})
 	}
