@@ -3,6 +3,7 @@ package referee
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -40,10 +41,57 @@ func (r *Referee) scalarFindings(first map[string]string) []Finding {
 	out = append(out, r.kinFindings(kin, first)...)
 	for _, p := range r.op.Parameters {
 		if v, ok := meant[p.Name]; ok {
-			out = append(out, extensionFindings(p, p.Name, v)...)
+			out = append(out, r.notFindings(p.Path, p.Name, typed(p, v))...)
 		}
 	}
 	return out
+}
+
+// typed is a value as JSON would carry it: an integer parameter's as a number.
+func typed(p *spec.Parameter, v string) any {
+	if p.IsInteger() {
+		if n, err := strconv.ParseFloat(v, 64); err == nil {
+			return n
+		}
+	}
+	return v
+}
+
+// notFindings applies the not of a parameter or list field (key: its path) with kin-openapi:
+// each branch the value matches is a thing the description forbids, named by the branch's
+// kind: an enum forbids values, a pattern anchored with ^ a prefix, any other pattern a text
+// anywhere.
+func (r *Referee) notFindings(path, wire string, value any) []Finding {
+	not := r.nots[path]
+	if not == nil || not.Value == nil {
+		return nil
+	}
+	branches := []*openapi3.SchemaRef{not}
+	if len(not.Value.AnyOf) > 0 {
+		branches = not.Value.AnyOf
+	}
+	var out []Finding
+	for _, b := range branches {
+		if b.Value == nil || b.Value.VisitJSON(value) != nil {
+			continue
+		}
+		k := spec.KindForbiddenValues
+		switch {
+		case strings.HasPrefix(b.Value.Pattern, "^"):
+			k = spec.KindForbiddenPrefixes
+		case b.Value.Pattern != "":
+			k = spec.KindForbiddenSubstrings
+		}
+		out = append(out, Finding{Param: path, Wire: wire, Kind: k, Value: fmt.Sprint(value), Detail: fmt.Sprintf("%s may not be %v (it matches %s)", path, value, branchText(b.Value))})
+	}
+	return out
+}
+
+func branchText(b *openapi3.Schema) string {
+	if b.Pattern != "" {
+		return "the pattern " + strconv.Quote(b.Pattern)
+	}
+	return fmt.Sprintf("the forbidden values %v", b.Enum)
 }
 
 // kinFindings validates the values with kin-openapi's request validation, every error
@@ -75,10 +123,12 @@ func (r *Referee) kinFindings(values url.Values, first map[string]string) []Find
 			continue // not about a parameter (the route, the body): nothing the case claims
 		}
 		name := re.Parameter.Name
-		k := kindOf(re, values.Get(name))
-		if _, sent := first[name]; sent && k == spec.KindRequired {
-			continue // sent, but not handed over (spelling judged it): not missing
+		_, sent := first[name]
+		_, handed := values[name]
+		if sent && !handed {
+			continue // sent, but not handed over (spelling judged it already)
 		}
+		k := kindOf(re, values.Get(name), sent)
 		out = append(out, Finding{Param: name, Wire: name, Kind: k, Value: values.Get(name), Detail: firstLine(re.Error())})
 	}
 	return out
@@ -99,28 +149,89 @@ func flatten(err error) []error {
 	return out
 }
 
-// kindOf maps a kin-openapi request error to the constraint kind it reports, by the error's
-// type and fields, never by its text.
-func kindOf(re *openapi3filter.RequestError, value string) spec.Kind {
-	if errors.Is(re.Err, openapi3filter.ErrInvalidRequired) || errors.Is(re.Err, openapi3filter.ErrInvalidEmptyValue) {
+// kindOf maps a kin-openapi request error about a parameter to the constraint kind it
+// reports, by the error's type and fields, never by its text. The referee hands kin-openapi
+// only plain decimals for integers, so an integer that does not decode is out of the range
+// its format holds (kin-openapi words that as a parse or anyOf failure): it is judged against
+// the schema's bounds. A parameter that was not sent at all is missing, however the failure
+// is worded.
+func kindOf(re *openapi3filter.RequestError, value string, sent bool) spec.Kind {
+	if !sent || errors.Is(re.Err, openapi3filter.ErrInvalidRequired) || errors.Is(re.Err, openapi3filter.ErrInvalidEmptyValue) {
 		return spec.KindRequired
-	}
-	var pe *openapi3filter.ParseError
-	if errors.As(re.Err, &pe) {
-		var cause *strconv.NumError
-		if errors.Is(pe, strconv.ErrRange) || (errors.As(pe.Cause, &cause) && errors.Is(cause.Err, strconv.ErrRange)) || errors.Is(pe.Cause, strconv.ErrRange) {
-			if strings.HasPrefix(value, "-") {
-				return spec.KindMinimum
-			}
-			return spec.KindMaximum
-		}
-		return spec.KindType
 	}
 	var se *openapi3.SchemaError
 	if errors.As(re.Err, &se) {
+		if se.SchemaField == "anyOf" {
+			return boundsKind(se.Schema, value)
+		}
 		return schemaKind(se.SchemaField)
 	}
+	if re.Parameter != nil && re.Parameter.Schema != nil && re.Parameter.Schema.Value.Type.Is("integer") {
+		return boundsKind(re.Parameter.Schema.Value, value)
+	}
 	return spec.KindType
+}
+
+// boundsKind names what an integer outside a schema's bounds breaks: its minimum or maximum,
+// or, for an anyOf of ranges and enums, a forbidden value between two of them.
+func boundsKind(sch *openapi3.Schema, value string) spec.Kind {
+	if sch != nil && len(sch.AnyOf) == 0 {
+		n, err := strconv.ParseFloat(value, 64)
+		switch {
+		case err != nil:
+			return spec.KindType
+		case sch.Min != nil && n < *sch.Min:
+			return spec.KindMinimum
+		case sch.Max != nil && n > *sch.Max:
+			return spec.KindMaximum
+		case n < 0:
+			return spec.KindMinimum
+		}
+		return spec.KindMaximum
+	}
+	return rangesKind(sch, value)
+}
+
+// rangesKind names what an integer outside every branch of an anyOf of ranges and enums
+// breaks: below all of them, the minimum; above all of them, the maximum; between two, a
+// forbidden value.
+func rangesKind(sch *openapi3.Schema, value string) spec.Kind {
+	n, err := strconv.ParseFloat(value, 64)
+	if err != nil || sch == nil {
+		return spec.KindType
+	}
+	below, above := true, true
+	for _, ref := range sch.AnyOf {
+		b := ref.Value
+		if b == nil {
+			continue
+		}
+		lows, highs := []float64{}, []float64{}
+		for _, e := range b.Enum {
+			if f, ok := e.(float64); ok {
+				lows, highs = append(lows, f), append(highs, f)
+			}
+		}
+		if b.Min != nil {
+			lows = append(lows, *b.Min)
+		}
+		if b.Max != nil {
+			highs = append(highs, *b.Max)
+		}
+		for _, l := range lows {
+			below = below && n < l
+		}
+		for _, h := range highs {
+			above = above && n > h
+		}
+	}
+	switch {
+	case below:
+		return spec.KindMinimum
+	case above:
+		return spec.KindMaximum
+	}
+	return spec.KindForbiddenValues
 }
 
 // schemaKind maps a JSON Schema keyword to the constraint kind of the model.
@@ -150,11 +261,11 @@ func (r *Referee) fieldFindings(f *spec.Parameter, wire, value string) []Finding
 	if sch == nil {
 		return nil
 	}
+	out := r.notFindings(f.Path, wire, value)
 	err := sch.VisitJSON(value, openapi3.MultiErrors())
 	if err == nil {
-		return nil
+		return out
 	}
-	var out []Finding
 	for _, e := range flatten(err) {
 		k := spec.KindType
 		var se *openapi3.SchemaError

@@ -3,7 +3,6 @@ package referee
 import (
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -141,36 +140,6 @@ func meaning(n float64) string {
 	return strconv.FormatInt(int64(n), 10)
 }
 
-// extensionFindings applies the x- constraints of p to a value: forbidden values, prefixes
-// and substrings, compared as the page writes them.
-func extensionFindings(p *spec.Parameter, wire, v string) []Finding {
-	var out []Finding
-	add := func(k spec.Kind, detail string) {
-		out = append(out, Finding{Param: p.Path, Wire: wire, Kind: k, Value: v, Detail: detail})
-	}
-	for _, c := range p.Constraints {
-		switch c.Kind {
-		case spec.KindForbiddenValues:
-			if slices.Contains(c.Values, v) {
-				add(c.Kind, fmt.Sprintf("%s may not be %q", p.Path, v))
-			}
-		case spec.KindForbiddenPrefixes:
-			for _, pre := range c.Values {
-				if strings.HasPrefix(v, pre) {
-					add(c.Kind, fmt.Sprintf("%s may not start with %q", p.Path, pre))
-				}
-			}
-		case spec.KindForbiddenSubstrings:
-			for _, sub := range c.Values {
-				if strings.Contains(v, sub) {
-					add(c.Kind, fmt.Sprintf("%s may not contain %q", p.Path, sub))
-				}
-			}
-		}
-	}
-	return out
-}
-
 // duplicate reports a name sent more than once with different values.
 func duplicate(name string, vs []string) (Finding, bool) {
 	for _, v := range vs[1:] {
@@ -258,7 +227,6 @@ func (r *Referee) entryFindings(p *spec.Parameter, es []entry) []Finding {
 			out = append(out, Finding{Param: f.Path, Wire: wire, Kind: spec.KindEmpty, Detail: wire + " was sent empty"})
 		default:
 			out = append(out, r.fieldFindings(f, wire, e.value)...)
-			out = append(out, extensionFindings(f, wire, e.value)...)
 		}
 	}
 	return out

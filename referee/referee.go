@@ -52,6 +52,8 @@ type Referee struct {
 	common map[string]bool
 	// fields maps a list field's path ("Tag.Key") to its schema in the document.
 	fields map[string]*openapi3.Schema
+	// nots holds the not of each parameter (by name) or list field (by path) that has one.
+	nots map[string]*openapi3.SchemaRef
 }
 
 // listReader reads the entries of one flattened list parameter with a plain regular
@@ -61,22 +63,45 @@ type listReader struct {
 	re *regexp.Regexp // ^prefix(index)middle(field)suffix$
 }
 
-// New builds the referee of a description.
+// New builds the referee of a description. It judges with its own copy of the OpenAPI
+// document: kin-openapi's request validation cannot decode a parameter whose schema has the
+// keyword not, so in the copy each such schema loses its not, which the referee applies on
+// its own with kin-openapi's schema validation (nots).
 func New(s *spec.Spec) (*Referee, error) {
-	op, method, path := s.UnderTest.OpenAPI()
-	item := s.Doc().Paths.Value(path)
-	if op == nil || item == nil {
+	raw, err := s.Doc().MarshalJSON()
+	if err != nil {
+		return nil, fmt.Errorf("referee: the description cannot be copied: %w", err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	if err != nil {
+		return nil, fmt.Errorf("referee: the description's copy does not load: %w", err)
+	}
+	_, method, path := s.UnderTest.OpenAPI()
+	item := doc.Paths.Value(path)
+	var op *openapi3.Operation
+	if item != nil {
+		op = item.GetOperation(method)
+	}
+	if op == nil {
 		return nil, fmt.Errorf("referee: the description has no OpenAPI operation for %s", s.UnderTest.Action)
 	}
 	r := &Referee{
 		s:      s,
 		op:     s.UnderTest,
-		route:  &routers.Route{Spec: s.Doc(), Path: path, PathItem: item, Method: method, Operation: op},
+		route:  &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op},
 		common: map[string]bool{spec.ParamAction: true, spec.ParamVersion: true},
 		fields: map[string]*openapi3.Schema{},
+		nots:   map[string]*openapi3.SchemaRef{},
 	}
 	for _, c := range s.Wire.CommonParameters {
 		r.common[c] = true
+	}
+	for _, params := range []openapi3.Parameters{item.Parameters, op.Parameters} {
+		for _, ref := range params {
+			if ref.Value != nil && ref.Value.Schema != nil && ref.Value.Schema.Value != nil {
+				r.takeNot(ref.Value.Name, ref.Value.Schema.Value)
+			}
+		}
 	}
 	for _, p := range s.UnderTest.Parameters {
 		if p.List == nil {
@@ -90,6 +115,14 @@ func New(s *spec.Spec) (*Referee, error) {
 	return r, nil
 }
 
+// takeNot moves a schema's not into r.nots under key.
+func (r *Referee) takeNot(key string, sch *openapi3.Schema) {
+	if sch.Not != nil {
+		r.nots[key] = sch.Not
+		sch.Not = nil
+	}
+}
+
 // MustNew is New for descriptions known to load (the embedded one).
 func MustNew(s *spec.Spec) *Referee {
 	r, err := New(s)
@@ -99,7 +132,8 @@ func MustNew(s *spec.Spec) *Referee {
 	return r
 }
 
-// fieldSchemas records the document's schema of every field of list parameter p.
+// fieldSchemas records the document's schema of every field of list parameter p (its not
+// taken apart, as for parameters).
 func (r *Referee) fieldSchemas(p *spec.Parameter, lists ...openapi3.Parameters) error {
 	for _, params := range lists {
 		for _, ref := range params {
@@ -112,6 +146,7 @@ func (r *Referee) fieldSchemas(p *spec.Parameter, lists ...openapi3.Parameters) 
 			}
 			for name, prop := range items.Value.Properties {
 				r.fields[p.Name+"."+name] = prop.Value
+				r.takeNot(p.Name+"."+name, prop.Value)
 			}
 			return nil
 		}

@@ -1,10 +1,13 @@
 package spec
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"regexp"
+	"regexp/syntax"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -225,11 +228,15 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 		add(KindType, Constraint{Pattern: b.s.Wire.IntegerPattern, re: b.intRe, fast: b.intFast})
 		p.Constraints[len(p.Constraints)-1].Basis = Documented
 	}
-	if sch.Min != nil {
-		add(KindMinimum, Constraint{Int: int64(*sch.Min)})
+	lo, hi, gaps, err := integerRanges(sch, where)
+	if err != nil {
+		return err
 	}
-	if sch.Max != nil {
-		add(KindMaximum, Constraint{Int: int64(math.Min(*sch.Max, math.MaxInt64))})
+	if lo != nil {
+		add(KindMinimum, Constraint{Int: *lo})
+	}
+	if hi != nil {
+		add(KindMaximum, Constraint{Int: *hi})
 	}
 	if sch.MinLength > 0 {
 		add(KindMinLength, Constraint{Int: int64(sch.MinLength)})
@@ -252,11 +259,16 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 		fast, _ := compileBytePattern(sch.Pattern)
 		add(KindPattern, Constraint{Pattern: sch.Pattern, re: re, fast: fast})
 	}
+	forbidden, err := forbiddenBy(sch.Not, where)
+	if err != nil {
+		return err
+	}
+	forbidden[KindForbiddenValues] = append(forbidden[KindForbiddenValues], gaps...)
 	for _, k := range []Kind{KindForbiddenValues, KindForbiddenPrefixes, KindForbiddenSubstrings} {
-		var vals []string
-		if ok, err := ext(exts, string(k), &vals); err != nil {
-			return &LoadError{Code: ErrCodeBadExtension, Where: where + "." + string(k), Msg: "malformed", Err: err}
-		} else if ok {
+		if _, legacy := exts[string(k)]; legacy {
+			return loadErr(ErrCodeBadExtension, where+"."+string(k), "state forbidden values, prefixes and substrings with the standard keyword not (a branch of not.anyOf each)")
+		}
+		if vals := forbidden[k]; len(vals) > 0 {
 			add(k, Constraint{Values: vals})
 		}
 	}
@@ -273,6 +285,112 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 	}
 	p.checks = checkIndex(p.Constraints)
 	return nil
+}
+
+// integerRanges reads an integer's bounds: minimum and maximum, or, for an integer allowed on
+// separate ranges (anyOf of branches with an enum or a minimum and maximum), the lowest and
+// highest values of the union and the values between branches it leaves out (gaps). A gap of
+// more than 16 values cannot be listed and is refused.
+func integerRanges(sch *openapi3.Schema, where string) (lo, hi *int64, gaps []string, err error) {
+	if len(sch.AnyOf) == 0 {
+		if sch.Min != nil {
+			v := int64(*sch.Min)
+			lo = &v
+		}
+		if sch.Max != nil {
+			v := int64(math.Min(*sch.Max, math.MaxInt64))
+			hi = &v
+		}
+		return lo, hi, nil, nil
+	}
+	type span struct{ lo, hi int64 }
+	var spans []span
+	for _, ref := range sch.AnyOf {
+		b := ref.Value
+		switch {
+		case b == nil:
+		case len(b.Enum) > 0:
+			for _, e := range b.Enum {
+				n, ok := e.(float64)
+				if !ok {
+					return nil, nil, nil, loadErr(ErrCodeBadExtension, where+".anyOf", "an enum branch of an integer holds %v, not a number", e)
+				}
+				spans = append(spans, span{int64(n), int64(n)})
+			}
+		case b.Min != nil && b.Max != nil:
+			spans = append(spans, span{int64(*b.Min), int64(*b.Max)})
+		default:
+			return nil, nil, nil, loadErr(ErrCodeBadExtension, where+".anyOf", "each branch must be an enum or a minimum with a maximum")
+		}
+	}
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.lo, b.lo) })
+	for i := 1; i < len(spans); i++ {
+		if spans[i].lo-spans[i-1].hi > 17 {
+			return nil, nil, nil, loadErr(ErrCodeBadExtension, where+".anyOf", "the gap between %d and %d is too wide to list", spans[i-1].hi, spans[i].lo)
+		}
+		for v := spans[i-1].hi + 1; v < spans[i].lo; v++ {
+			gaps = append(gaps, strconv.FormatInt(v, 10))
+		}
+	}
+	if len(spans) > 0 {
+		lo, hi = &spans[0].lo, &spans[len(spans)-1].hi
+		for _, sp := range spans {
+			if sp.hi > *hi {
+				hi = &sp.hi
+			}
+		}
+	}
+	return lo, hi, gaps, nil
+}
+
+// forbiddenBy reads what a schema's `not` forbids: enum values (KindForbiddenValues), and
+// patterns that are one literal text, a prefix when anchored with ^ (KindForbiddenPrefixes),
+// else anywhere in the value (KindForbiddenSubstrings). `not` holds one such schema, or an
+// anyOf of them.
+func forbiddenBy(not *openapi3.SchemaRef, where string) (map[Kind][]string, error) {
+	out := map[Kind][]string{}
+	if not == nil || not.Value == nil {
+		return out, nil
+	}
+	branches := []*openapi3.Schema{not.Value}
+	if len(not.Value.AnyOf) > 0 {
+		branches = branches[:0]
+		for _, b := range not.Value.AnyOf {
+			branches = append(branches, b.Value)
+		}
+	}
+	for _, b := range branches {
+		switch {
+		case b == nil:
+		case len(b.Enum) > 0:
+			for _, v := range b.Enum {
+				out[KindForbiddenValues] = append(out[KindForbiddenValues], fmt.Sprint(v))
+			}
+		case b.Pattern != "":
+			lit, anchored, ok := literalPattern(b.Pattern)
+			if !ok {
+				return nil, loadErr(ErrCodeBadExtension, where+".not", "pattern %q is not one literal text (optionally anchored with ^)", b.Pattern)
+			}
+			k := KindForbiddenSubstrings
+			if anchored {
+				k = KindForbiddenPrefixes
+			}
+			out[k] = append(out[k], lit)
+		default:
+			return nil, loadErr(ErrCodeBadExtension, where+".not", "a branch of not must be an enum or a pattern")
+		}
+	}
+	return out, nil
+}
+
+// literalPattern reads a pattern that is one literal text, optionally preceded by ^.
+func literalPattern(pattern string) (lit string, anchored bool, ok bool) {
+	rest, anchored := strings.CutPrefix(pattern, "^")
+	re, err := syntax.Parse(rest, syntax.Perl)
+	if err != nil || re.Op != syntax.OpLiteral || re.Flags&syntax.FoldCase != 0 {
+		return "", false, false
+	}
+	return string(re.Rune), anchored, true
 }
 
 func (b *builder) list(p *Parameter, sch *openapi3.Schema, exts map[string]any, inferred []string, codes map[string]string, where string) error {
