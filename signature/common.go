@@ -86,13 +86,12 @@ func CheckTimestamp(value string, now time.Time, window time.Duration) error {
 	if err != nil {
 		return err
 	}
-	d := now.Sub(t)
-	if d < 0 {
-		d = -d
-	}
-	if d > window {
-		return fmt.Errorf("%w: %s is %s away from server time %s (limit %s)",
-			ErrTimestampExpired, value, d, now.UTC().Format(TimestampLayout), window)
+	// Compared as instants: the distance between two times may not fit in a
+	// time.Duration (about 292 years), and a saturated or wrapped distance would
+	// let a timestamp far away through.
+	if t.Before(now.Add(-window)) || t.After(now.Add(window)) {
+		return fmt.Errorf("%w: %s is more than %s away from server time %s",
+			ErrTimestampExpired, value, window, now.UTC().Format(TimestampLayout))
 	}
 	return nil
 }

@@ -35,12 +35,18 @@
 //   - [Authorization], [ParseAuthorizationV3]: the parsed form of the
 //     Authorization header.
 //   - [VerifyV3]: check a received V3 request against a secret.
+//   - [UnsignedHeadersV3]: the headers the specification requires in
+//     SignedHeaders (host and every x-acs-* header sent) that a request's
+//     list leaves out; a server refuses such a request whatever its
+//     signature. [ParseAuthorizationV3] already refuses a name listed twice,
+//     and canonicalisation costs time in proportion to the request.
 //
 // # Replay protection
 //
 //   - [TimestampLayout], [ParseTimestamp], [CheckTimestamp], [ReplayWindow]:
-//     the clock-skew check the gateway applies to Timestamp and x-acs-date.
-//     Remembering nonces is left to the caller.
+//     the clock-skew check the gateway applies to Timestamp and x-acs-date,
+//     comparing instants so that no distance overflows. Remembering nonces is
+//     left to the caller.
 //
 // # Errors
 //

@@ -94,15 +94,40 @@ func headerValue(r *http.Request, name string) (value string, present bool) {
 			keys = append(keys, k)
 		}
 	}
+	return joinValues(r.Header, keys), true
+}
+
+// joinValues trims every value of the given keys of h and joins them with ',', the keys
+// taken in sorted order.
+func joinValues(h http.Header, keys []string) string {
+	if len(keys) == 1 && len(h[keys[0]]) == 1 {
+		return strings.TrimSpace(h[keys[0]][0])
+	}
 	slices.Sort(keys)
 	var parts []string
 	for _, k := range keys {
-		for _, v := range r.Header[k] {
+		for _, v := range h[k] {
 			parts = append(parts, strings.TrimSpace(v))
 		}
 	}
-	return strings.Join(parts, ","), true
+	return strings.Join(parts, ",")
 }
+
+// headerIndex maps the lower-cased name of every header of h to its keys (several keys when
+// some bypassed http.CanonicalHeaderKey).
+func headerIndex(h http.Header) map[string][]string {
+	idx := make(map[string][]string, len(h))
+	for k := range h {
+		lk := strings.ToLower(k)
+		idx[lk] = append(idx[lk], k)
+	}
+	return idx
+}
+
+// indexAbove is the product of signed names and header keys above which CanonicalHeadersV3
+// indexes the headers once instead of scanning them for each name: the scan is quicker for
+// the few headers real clients send, the index keeps large requests linear.
+const indexAbove = 64
 
 // SignedHeadersV3 lists, lower-cased and sorted, the headers of r that a V3
 // signature must cover: host (always, taken from r.Header, r.Host or
@@ -129,12 +154,29 @@ func SignedHeadersV3(r *http.Request) []string {
 // "name:value\n" lines with lower-cased names and trimmed values (the
 // canonical headers block). It fails with ErrMissingHeader, naming the
 // header, when one of them is absent from r; "host" is absent only when
-// requestHost finds nothing.
+// requestHost finds nothing. Its cost is linear in the size of r and of the
+// list.
 func CanonicalHeadersV3(r *http.Request, signedHeaders []string) (string, error) {
+	return canonicalHeaders(r, signedHeaders, len(signedHeaders)*len(r.Header) > indexAbove)
+}
+
+// canonicalHeaders is CanonicalHeadersV3, finding each header by a scan of r.Header or, when
+// indexed is set, in an index of it built once (the two give the same text).
+func canonicalHeaders(r *http.Request, signedHeaders []string, indexed bool) (string, error) {
+	var idx map[string][]string
+	if indexed {
+		idx = headerIndex(r.Header)
+	}
 	var b strings.Builder
 	for _, name := range signedHeaders {
 		name = strings.ToLower(name)
-		v, ok := headerValue(r, name)
+		var v string
+		var ok bool
+		if idx == nil || name == headerHost {
+			v, ok = headerValue(r, name)
+		} else if keys := idx[name]; len(keys) > 0 {
+			v, ok = joinValues(r.Header, keys), true
+		}
 		if !ok {
 			return "", fmt.Errorf("%w: %q is listed in SignedHeaders but not sent", ErrMissingHeader, name)
 		}
@@ -144,6 +186,33 @@ func CanonicalHeadersV3(r *http.Request, signedHeaders []string) (string, error)
 		b.WriteByte('\n')
 	}
 	return b.String(), nil
+}
+
+// UnsignedHeadersV3 lists, lower-cased and sorted, the headers of r that the V3
+// specification requires a signature to cover and that signedHeaders (the
+// SignedHeaders of its Authorization header) leaves out: host, and every x-acs-*
+// header r carries. Other headers, Content-Type among them, may be signed or
+// not. An empty answer means the list covers what it must.
+func UnsignedHeadersV3(r *http.Request, signedHeaders []string) []string {
+	signed := make(map[string]bool, len(signedHeaders))
+	for _, name := range signedHeaders {
+		signed[strings.ToLower(name)] = true
+	}
+	var out []string
+	if !signed[headerHost] {
+		out = append(out, headerHost)
+	}
+	for k := range r.Header {
+		if len(k) < len(headerACSPrefix) || !strings.EqualFold(k[:len(headerACSPrefix)], headerACSPrefix) {
+			continue
+		}
+		if lk := strings.ToLower(k); !signed[lk] {
+			out = append(out, lk)
+			signed[lk] = true // listed once, however many keys spell it
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // CanonicalRequestV3 assembles the V3 canonical request of r:
@@ -305,8 +374,8 @@ var authFields = [...]string{authCredential, authSignedHeaders, authSignature}
 // three comma-separated fields Credential, SignedHeaders and Signature, in any
 // order; spaces around fields are tolerated. It returns an error wrapping
 // ErrMalformedAuthorization when a field is missing, repeated, unknown or
-// empty, when a signed header name is empty or contains white space, or when
-// the signature is not hex. The algorithm is not checked here (VerifyV3 does
+// empty, when a signed header name is empty, contains white space or is
+// listed twice (in any case), or when the signature is not hex. The algorithm is not checked here (VerifyV3 does
 // that), and the signed header names are returned lower-cased in the order
 // given.
 func ParseAuthorizationV3(header string) (Authorization, error) {
@@ -354,6 +423,9 @@ func ParseAuthorizationV3(header string) (Authorization, error) {
 					return malformed("SignedHeaders %q has an empty name", value)
 				}
 				a.SignedHeaders = append(a.SignedHeaders, strings.ToLower(name))
+			}
+			if name, twice := repeated(a.SignedHeaders); twice {
+				return malformed("SignedHeaders lists %s twice", name)
 			}
 		case authSignature:
 			if !isHex(value) {
@@ -412,6 +484,27 @@ func VerifyV3(r *http.Request, body []byte, secret string) (ok bool, stringToSig
 	want := macV3(sum[:0], secret, stringToSign)
 	got, _ := hex.DecodeString(auth.Signature) // validated by ParseAuthorizationV3
 	return hmac.Equal(got, want), stringToSign, nil
+}
+
+// repeated reports a name that names holds twice, looked up in a set once the list is
+// longer than a scan of it is worth.
+func repeated(names []string) (string, bool) {
+	if len(names) <= 16 {
+		for i, n := range names {
+			if slices.Contains(names[:i], n) {
+				return n, true
+			}
+		}
+		return "", false
+	}
+	seen := make(map[string]bool, len(names))
+	for _, n := range names {
+		if seen[n] {
+			return n, true
+		}
+		seen[n] = true
+	}
+	return "", false
 }
 
 // isHex reports whether hex.DecodeString would accept s: an even number of hex digits, of
