@@ -107,7 +107,8 @@ func (e *Emulator) authV1(req *request) *apiError {
 	if !ok || nonce == "" {
 		return e.gatewayError("missing-parameter", spec.ParamSignatureNonce+" is required")
 	}
-	if aerr := e.checkTime(ts); aerr != nil {
+	signedAt, aerr := e.checkTime(ts)
+	if aerr != nil {
 		return aerr
 	}
 	// The signature covers every value as sent; a client that signed a repeated identical
@@ -115,7 +116,7 @@ func (e *Emulator) authV1(req *request) *apiError {
 	// a repeated name the two readings are one.
 	good := signature.ValidV1(req.http.Method, req.raw, ent.key.Secret)
 	if !good && req.repeats {
-		good = signature.ValidV1(req.http.Method, req.values, ent.key.Secret)
+		good = signature.ValidV1(req.http.Method, req.values, ent.key.Secret) || e.inj.gatewayFault(gfRepeatedUnverified)
 	}
 	if !good && !e.inj.acceptsSignature(req) {
 		return e.mismatch(signature.StringToSignV1(req.http.Method, req.raw))
@@ -123,7 +124,7 @@ func (e *Emulator) authV1(req *request) *apiError {
 	if aerr := e.checkToken(ent, req.value(spec.ParamSecurityToken)); aerr != nil {
 		return aerr
 	}
-	if aerr := e.useNonce(keyID, nonce); aerr != nil {
+	if aerr := e.useNonce(keyID, nonce, signedAt); aerr != nil {
 		return aerr
 	}
 	req.setCaller(caller{accountID: ent.account.ID, user: ent.user, keyID: keyID})
@@ -148,11 +149,15 @@ func (e *Emulator) authV3(req *request, header string) *apiError {
 	if nonce == "" {
 		return e.gatewayError("missing-parameter", signature.HeaderNonce+" is required")
 	}
-	if aerr := e.checkTime(date); aerr != nil {
+	signedAt, aerr := e.checkTime(date)
+	if aerr != nil {
 		return aerr
 	}
 	if h := hr.Header.Get(signature.HeaderContentSHA256); h != "" && h != signature.HexSHA256(req.body) {
 		return e.mismatch("the x-acs-content-sha256 header does not match the body")
+	}
+	if missing := e.inj.unsignedHeaders(signature.UnsignedHeadersV3(hr, a.SignedHeaders)); len(missing) > 0 {
+		return e.incomplete("SignedHeaders must list host and every x-acs-* header sent; it leaves out "+strings.Join(missing, ", "), "")
 	}
 	good, sts, verr := signature.VerifyV3(hr, req.body, ent.key.Secret)
 	if verr != nil {
@@ -164,7 +169,7 @@ func (e *Emulator) authV3(req *request, header string) *apiError {
 	if aerr := e.checkToken(ent, hr.Header.Get(signature.HeaderSecurityToken)); aerr != nil {
 		return aerr
 	}
-	if aerr := e.useNonce(a.AccessKeyID, nonce); aerr != nil {
+	if aerr := e.useNonce(a.AccessKeyID, nonce, signedAt); aerr != nil {
 		return aerr
 	}
 	req.setCaller(caller{accountID: ent.account.ID, user: ent.user, keyID: a.AccessKeyID})
@@ -200,16 +205,30 @@ func (e *Emulator) mismatch(sts string) *apiError {
 	return ae
 }
 
-func (e *Emulator) checkTime(ts string) *apiError {
-	err := signature.CheckTimestamp(ts, e.now(), e.spec.Wire.TimestampWindow)
+// checkTime checks a Timestamp or x-acs-date against the window and returns the instant it
+// names.
+func (e *Emulator) checkTime(ts string) (time.Time, *apiError) {
+	now := e.now()
+	err := signature.CheckTimestamp(ts, now, e.spec.Wire.TimestampWindow)
 	switch {
-	case err == nil, errors.Is(err, signature.ErrTimestampExpired) && e.inj.has(swStaleTimestamp):
-		return nil
+	case err == nil:
+	case errors.Is(err, signature.ErrTimestampExpired) && e.acceptsExpired(ts, now):
 	case errors.Is(err, signature.ErrTimestampExpired):
-		return e.gatewayError("stale-timestamp", "")
+		return time.Time{}, e.gatewayError("stale-timestamp", "")
 	default:
-		return e.gatewayError("invalid-parameter", "the timestamp must look like "+signature.TimestampLayout)
+		return time.Time{}, e.gatewayError("invalid-parameter", "the timestamp must look like "+signature.TimestampLayout)
 	}
+	t, _ := signature.ParseTimestamp(ts) // well-formed: CheckTimestamp parsed it
+	return t, nil
+}
+
+// acceptsExpired reports whether an injected fault lets a timestamp outside the window through.
+func (e *Emulator) acceptsExpired(ts string, now time.Time) bool {
+	if e.inj.has(swStaleTimestamp) {
+		return true
+	}
+	t, err := signature.ParseTimestamp(ts)
+	return err == nil && e.inj.futureAccepted(t, now)
 }
 
 // checkToken: a security token, when sent, must be one issued for the key (gateway state
@@ -221,68 +240,26 @@ func (e *Emulator) checkToken(ent keyEntry, token string) *apiError {
 	return e.gatewayError("token-mismatch", "")
 }
 
-func (e *Emulator) useNonce(keyID, nonce string) *apiError {
-	if !e.nonces.use(keyID+"\x00"+nonce, e.now(), e.spec.Wire.NonceWindow) && !e.inj.has(swReplayedNonce) {
-		return e.gatewayError("nonce-replayed", "")
+// useNonce records a nonce of a key. It is remembered for as long as a request carrying it
+// could pass the timestamp check: the nonce window from now, and at least until the request's
+// own timestamp leaves the window (a request dated ahead of the server clock stays valid that
+// much longer). A nonce seen in that time is a replay; a full cache refuses the request with
+// the gateway's throttling answer rather than forget a nonce early.
+func (e *Emulator) useNonce(keyID, nonce string, signedAt time.Time) *apiError {
+	now := e.now()
+	until := now.Add(e.spec.Wire.NonceWindow)
+	if end := signedAt.Add(e.spec.Wire.TimestampWindow); end.After(until) {
+		until = end
+	}
+	switch e.nonces.use(keyID, nonce, now, until) {
+	case nonceUsed:
+		if !e.inj.has(swReplayedNonce) {
+			return e.gatewayError("nonce-replayed", "")
+		}
+	case nonceFull:
+		return e.gatewayError("throttled", "the emulator remembers as many nonces as it may (Config.MaxNonces) until their windows end; retry later")
 	}
 	return nil
-}
-
-// nonceCache remembers nonces for a window. Entries expire in arrival order, and the cache
-// never holds more than max entries (the oldest go first), so memory stays bounded under any
-// load; a replay older than the window fails the timestamp check anyway.
-type nonceCache struct {
-	mu    sync.Mutex
-	seen  map[string]time.Time
-	queue []nonceEntry
-	head  int
-	max   int
-}
-
-type nonceEntry struct {
-	key     string
-	expires time.Time
-}
-
-func newNonceCache(max int) *nonceCache {
-	if max <= 0 {
-		max = defaultMaxNonces
-	}
-	return &nonceCache{seen: map[string]time.Time{}, max: max}
-}
-
-// use records key and reports whether it was fresh.
-func (c *nonceCache) use(key string, now time.Time, window time.Duration) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for c.head < len(c.queue) {
-		ent := c.queue[c.head]
-		if now.Before(ent.expires) && len(c.seen) < c.max {
-			break
-		}
-		if exp, ok := c.seen[ent.key]; ok && exp.Equal(ent.expires) {
-			delete(c.seen, ent.key)
-		}
-		c.queue[c.head] = nonceEntry{}
-		c.head++
-	}
-	if c.head > 1024 && c.head*2 > len(c.queue) {
-		c.queue = append([]nonceEntry(nil), c.queue[c.head:]...)
-		c.head = 0
-	}
-	if exp, ok := c.seen[key]; ok && now.Before(exp) {
-		return false
-	}
-	exp := now.Add(window)
-	c.seen[key] = exp
-	c.queue = append(c.queue, nonceEntry{key: key, expires: exp})
-	return true
-}
-
-func (c *nonceCache) size() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.seen)
 }
 
 // limiter is a token bucket per access key.

@@ -231,6 +231,7 @@ var catalogue = sync.OnceValue(func() []faultDef {
 		out = append(out, d)
 	}
 	out = append(out, codeFaults(s)...)
+	out = append(out, gatewayFaults...)
 	return append(out, handWritten...)
 })
 
