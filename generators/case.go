@@ -36,6 +36,18 @@ const (
 	AuthSTS            Auth = "sts"
 	// AuthV3BadSignature signs with V3, then spoils the signature.
 	AuthV3BadSignature Auth = "v3-bad-signature"
+	// AuthV3MinimalHeaders signs with V3 over host alone: the x-acs-* headers travel unsigned.
+	AuthV3MinimalHeaders Auth = "v3-minimal-signed-headers"
+	// AuthV3AddedHeader signs with V3, then adds an x-acs-* header the signature does not cover.
+	AuthV3AddedHeader Auth = "v3-added-header"
+	// AuthFarFutureTimestamp signs with V1 and a Timestamp three centuries ahead, beyond the
+	// reach of a time.Duration.
+	AuthFarFutureTimestamp Auth = "far-future-timestamp"
+	// AuthV3FarFutureDate signs with V3 and an x-acs-date three centuries ahead.
+	AuthV3FarFutureDate Auth = "v3-far-future-date"
+	// AuthV1SignedOnce signs with V1 over the parameters as the server reads them: a name sent
+	// twice with one value is signed once.
+	AuthV1SignedOnce Auth = "v1-repeated-signed-once"
 )
 
 // Principals a case may act as. A target that lacks one makes the case skip.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -257,9 +258,11 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 	if principal == "" {
 		principal = generators.PrincipalPrimary
 	}
-	auth, v3bad := req.Auth, false
-	if auth == generators.AuthV3BadSignature {
-		auth, v3bad = generators.AuthV3, true
+	// The V3 variants sign with V3 and then break it their own way (v3mode says how).
+	auth, v3mode := req.Auth, req.Auth
+	switch auth {
+	case generators.AuthV3BadSignature, generators.AuthV3MinimalHeaders, generators.AuthV3AddedHeader, generators.AuthV3FarFutureDate:
+		auth = generators.AuthV3
 	}
 	creds, ok := h.cfg.Credentials[principal]
 	if auth == generators.AuthSTS {
@@ -291,8 +294,11 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 	if !req.Time.IsZero() {
 		now = req.Time
 	}
-	if auth == generators.AuthStaleTimestamp {
+	switch {
+	case auth == generators.AuthStaleTimestamp:
 		now = now.Add(-2 * h.s.Wire.TimestampWindow)
+	case auth == generators.AuthFarFutureTimestamp, v3mode == generators.AuthV3FarFutureDate:
+		now = now.AddDate(farFutureYears, 0, 0)
 	}
 	if auth != generators.AuthV3 {
 		common = append(common, KV{Name: spec.ParamAction, Value: req.Action}, KV{Name: spec.ParamVersion, Value: version})
@@ -334,6 +340,9 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 	query, form := kvList(queryBuf[:nq]), kvList(formBuf[:nf])
 	if auth != generators.AuthV3 && auth != generators.AuthUnsigned {
 		all := decoded(query, form)
+		if auth == generators.AuthV1SignedOnce {
+			readOnce(all.v)
+		}
 		sig := signature.SignV1(method, creds.AccessKeySecret, all.v)
 		all.release()
 		if auth == generators.AuthBadSignature {
@@ -374,9 +383,8 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 		if err := signature.SignV3(hr, []byte(body), creds, now, req.Nonce); err != nil {
 			return nil, Sent{}, fmt.Errorf("cannot sign the request with V3: %w", err)
 		}
-		if v3bad {
-			a := hr.Header.Get(signature.HeaderAuthorization)
-			hr.Header.Set(signature.HeaderAuthorization, a[:len(a)-1]+string("01"[(int(a[len(a)-1])+1)%2]))
+		if err := breakV3(hr, []byte(body), creds, v3mode); err != nil {
+			return nil, Sent{}, err
 		}
 		hr.Header.Del("Host")
 	}
@@ -385,6 +393,50 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 		sent.Headers[k] = hr.Header.Get(k)
 	}
 	return hr, sent, nil
+}
+
+// farFutureYears is how far ahead the far-future modes date a request: beyond the range of a
+// time.Duration (about 292 years), where a distance computed with time.Time.Sub saturates.
+const farFutureYears = 300
+
+// addedHeaderV3 is the x-acs-* header AuthV3AddedHeader adds after signing.
+const addedHeaderV3 = "X-Acs-Clbcheck-Unsigned"
+
+// breakV3 spoils a V3-signed request the way mode says: a wrong signature, a signature over
+// host alone, or a header added after signing. Other modes leave it as signed.
+func breakV3(hr *http.Request, body []byte, creds signature.Credentials, mode generators.Auth) error {
+	switch mode {
+	case generators.AuthV3BadSignature:
+		a := hr.Header.Get(signature.HeaderAuthorization)
+		hr.Header.Set(signature.HeaderAuthorization, a[:len(a)-1]+string("01"[(int(a[len(a)-1])+1)%2]))
+	case generators.AuthV3MinimalHeaders:
+		only := []string{"host"}
+		canonical, err := signature.CanonicalRequestV3(hr, only, signature.HexSHA256(body))
+		if err != nil {
+			return fmt.Errorf("cannot sign the request with V3: %w", err)
+		}
+		hr.Header.Set(signature.HeaderAuthorization, signature.Authorization{Algorithm: signature.AlgorithmV3, AccessKeyID: creds.AccessKeyID,
+			SignedHeaders: only, Signature: signature.SignatureV3(creds.AccessKeySecret, signature.StringToSignV3(canonical))}.String())
+	case generators.AuthV3AddedHeader:
+		hr.Header.Set(addedHeaderV3, "1")
+	}
+	return nil
+}
+
+// readOnce keeps one copy of a value a name carries several times, as the server reads it.
+func readOnce(v url.Values) {
+	for k, vs := range v {
+		if len(vs) < 2 {
+			continue
+		}
+		var kept []string
+		for _, x := range vs {
+			if !slices.Contains(kept, x) {
+				kept = append(kept, x)
+			}
+		}
+		v[k] = kept
+	}
 }
 
 func flip(sig string) string {

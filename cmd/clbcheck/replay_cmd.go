@@ -266,7 +266,8 @@ func requestFromExchange(c contracts.CaseResult) (target.Request, string, error)
 	// Security cases broke the signing on purpose: break it the same way again.
 	if b := c.Broken; b != nil && b.Kind == string(generators.BrokenAuth) {
 		switch generators.Auth(b.Rule) {
-		case generators.AuthBadSignature, generators.AuthV3BadSignature, generators.AuthStaleTimestamp, generators.AuthUnknownKey, generators.AuthUnsigned:
+		case generators.AuthBadSignature, generators.AuthV3BadSignature, generators.AuthStaleTimestamp, generators.AuthUnknownKey, generators.AuthUnsigned,
+			generators.AuthV3MinimalHeaders, generators.AuthV3AddedHeader, generators.AuthFarFutureTimestamp, generators.AuthV3FarFutureDate:
 			req.Auth = generators.Auth(b.Rule)
 		}
 	}
