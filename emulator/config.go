@@ -42,10 +42,15 @@ type Config struct {
 	// Inject names deliberately broken behaviours to switch on (see InjectableFaults); for
 	// grading the harness, never for serving clients.
 	Inject []string `json:"inject,omitempty"`
-	// StateFile, when set, is loaded at start and rewritten after every change.
+	// StateFile, when set, keeps the state across restarts (see the package documentation,
+	// Persistence). Its directory must exist.
 	StateFile string `json:"stateFile,omitempty"`
-	// MaxNonces bounds the replay cache; 0 means 1<<20 entries.
+	// MaxNonces bounds the replay cache; 0 means 1<<20 entries. A nonce is kept until no
+	// request carrying it could pass the timestamp check; when the cache is full, new requests
+	// are answered Throttling.User until room frees up.
 	MaxNonces int `json:"maxNonces,omitempty"`
+	// Server bounds the connections of an emulator served over a socket (see ServerLimits).
+	Server ServerLimits `json:"server,omitempty"`
 	// Now is the clock. nil means time.Now.
 	Now func() time.Time `json:"-"`
 }
@@ -250,6 +255,8 @@ func ParseConfig(data []byte) (Config, error) {
 			cfg.StateFile = over.StateFile
 		case "maxNonces":
 			cfg.MaxNonces = over.MaxNonces
+		case "server":
+			cfg.Server = over.Server
 		}
 	}
 	if err := cfg.Check(); err != nil {
@@ -321,7 +328,10 @@ func (c Config) Check() error {
 	if _, err := newInjector(c.Inject); err != nil {
 		return fmt.Errorf("emulator: inject: %w", err)
 	}
-	return nil
+	if c.MaxNonces < 0 {
+		return fmt.Errorf("emulator: maxNonces may not be negative")
+	}
+	return c.Server.check()
 }
 
 // Principals lists every credential set the configuration accepts: each account key (named

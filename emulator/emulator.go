@@ -29,6 +29,7 @@ type Emulator struct {
 
 	mu    sync.Mutex // guards state; held for the whole check-and-change of a request
 	state *persisted
+	store *store // keeps state on disk; nil without Config.StateFile
 
 	ops map[string]opFunc
 
@@ -38,7 +39,9 @@ type Emulator struct {
 type opFunc func(req *request, op *spec.Operation) (answer, *apiError)
 
 // New builds an emulator from a configuration. When cfg.StateFile is set, the state is loaded
-// from it (a missing file starts empty; a corrupt one is an error wrapping ErrCorruptState).
+// from it (a missing file starts empty; a corrupt one is an error wrapping ErrCorruptState, one
+// another emulator holds an error wrapping ErrStateInUse) and the emulator holds the file until
+// Close.
 func New(cfg Config) (*Emulator, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
@@ -73,13 +76,6 @@ func New(cfg Config) (*Emulator, error) {
 		}
 		e.limit = &limiter{rate: f.RateLimit, burst: float64(burst), buckets: map[string]*bucket{}}
 	}
-	if cfg.StateFile != "" {
-		st, err := loadState(cfg.StateFile)
-		if err != nil {
-			return nil, err
-		}
-		e.state = st
-	}
 	e.ops = e.operations()
 	e.attributeFields = attributeFields(s.UnderTest)
 	e.inj, _ = newInjector(cfg.Inject) // checked by cfg.Check above
@@ -88,7 +84,43 @@ func New(cfg Config) (*Emulator, error) {
 			return nil, fmt.Errorf("emulator: the description lists %s, which the emulator does not serve", op.Action)
 		}
 	}
+	if cfg.StateFile != "" {
+		if e.store, e.state, err = openStore(cfg.StateFile); err != nil {
+			return nil, err
+		}
+	}
 	return e, nil
+}
+
+// Close writes the state file a last time and lets another emulator open it. Requests served
+// afterwards may still read the state; a change is answered InternalError. Close does nothing
+// without a state file, and nothing the second time.
+func (e *Emulator) Close() error {
+	if e.store == nil {
+		return nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.store.close(e.state)
+}
+
+// durable makes the changes of a request safe on disk before it is answered: those it made
+// and any others since gen, which is when it began (a request that changed nothing, while
+// nothing else did either, has nothing to wait for).
+func (e *Emulator) durable(req *request, gen uint64) *apiError {
+	if e.store == nil || e.store.gen.Load() == gen {
+		return nil
+	}
+	e.mu.Lock()
+	n, err := e.store.record(e.state, tokens(req.raw))
+	e.mu.Unlock()
+	if err == nil {
+		err = e.store.await(n)
+	}
+	if err != nil {
+		return e.gatewayError("internal-error", "the change may not have been saved: "+err.Error())
+	}
+	return nil
 }
 
 // MustNew is New for tests and examples; it panics on error.
@@ -237,7 +269,14 @@ func (e *Emulator) serve(w http.ResponseWriter, hr *http.Request, req *request) 
 	if ae := e.validate(req, op); ae != nil {
 		return ae
 	}
+	var gen uint64
+	if e.store != nil {
+		gen = e.store.gen.Load()
+	}
 	out, ae := e.ops[op.Action](req, op)
+	if dae := e.durable(req, gen); ae == nil {
+		ae = dae
+	}
 	if ae != nil {
 		return ae
 	}

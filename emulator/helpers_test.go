@@ -82,7 +82,10 @@ func newEnv(t testing.TB, mutate ...func(*emulator.Config)) *env {
 	em, err := emulator.New(cfg)
 	require.NoError(t, err)
 	srv := httptest.NewServer(em)
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		srv.Close()
+		require.NoError(t, em.Close())
+	})
 	return &env{t: t, em: em, cfg: em.Config(), srv: srv, clock: clk}
 }
 

@@ -68,12 +68,10 @@ func (e *Emulator) operations() map[string]opFunc {
 	}
 }
 
-// persist writes the state file, when one is configured. Callers hold e.mu.
+// persist reports a change of the state to the state file, when one is configured; the
+// change is written before the request is answered (Emulator.durable). Callers hold e.mu.
 func (e *Emulator) persist() error {
-	if e.cfg.StateFile == "" {
-		return nil
-	}
-	return saveState(e.cfg.StateFile, e.state)
+	return e.store.changed()
 }
 
 // status is a listener's status now: a started listener reports starting until the

@@ -1,11 +1,7 @@
 package emulator
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"time"
 )
@@ -189,102 +185,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// ErrCorruptState is wrapped by the error New returns when the state file cannot be read.
-var ErrCorruptState = errors.New("emulator: state file is corrupt or truncated")
-
-// loadState reads a state file; a missing file is an empty state.
-func loadState(path string) (*persisted, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return newState(), nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("emulator: reading state file %s: %w", path, err)
-	}
-	var st persisted
-	if err := json.Unmarshal(data, &st); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v (move it away or delete it to start empty)", ErrCorruptState, path, err)
-	}
-	if st.Version != stateVersion {
-		return nil, fmt.Errorf("%w: %s: version %d, this emulator writes version %d", ErrCorruptState, path, st.Version, stateVersion)
-	}
-	if st.Accounts == nil {
-		st.Accounts = map[string]*accountState{}
-	}
-	for _, a := range st.Accounts {
-		if a == nil || a.Regions == nil {
-			return nil, fmt.Errorf("%w: %s: an account entry has no regions", ErrCorruptState, path)
-		}
-		for _, r := range a.Regions {
-			if r == nil {
-				return nil, fmt.Errorf("%w: %s: an empty region entry", ErrCorruptState, path)
-			}
-			if r.LoadBalancers == nil {
-				r.LoadBalancers = map[string]*instance{}
-			}
-			if r.Certificates == nil {
-				r.Certificates = map[string]*certificate{}
-			}
-			if r.ACLs == nil {
-				r.ACLs = map[string]*acl{}
-			}
-			if r.TLSPolicies == nil {
-				r.TLSPolicies = map[string]*tlsPolicy{}
-			}
-			for _, lb := range r.LoadBalancers {
-				if lb == nil {
-					return nil, fmt.Errorf("%w: %s: an empty load balancer entry", ErrCorruptState, path)
-				}
-				if lb.Listeners == nil {
-					lb.Listeners = map[int]*listener{}
-				}
-				if lb.Groups == nil {
-					lb.Groups = map[string]*serverGroup{}
-				}
-			}
-		}
-	}
-	return &st, nil
-}
-
-// saveState writes the state so that a crash at any moment leaves either the old or the new
-// file: write a temporary file in the same directory, flush it to disk, rename it over the
-// old one, then flush the directory.
-func saveState(path string, st *persisted) error {
-	data, err := json.MarshalIndent(st, "", " ")
-	if err != nil {
-		return err
-	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("emulator: writing state: %w", err)
-	}
-	name := tmp.Name()
-	fail := func(err error) error {
-		_ = tmp.Close()
-		_ = os.Remove(name)
-		return fmt.Errorf("emulator: writing state: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		_ = os.Remove(name)
-		return fmt.Errorf("emulator: writing state: %w", err)
-	}
-	if err := os.Rename(name, path); err != nil {
-		_ = os.Remove(name)
-		return fmt.Errorf("emulator: writing state: %w", err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
-	return nil
 }

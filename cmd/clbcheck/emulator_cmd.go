@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -28,13 +27,65 @@ func init() {
 	})
 }
 
+// emulatorStopContext is done when the emulator command should stop: on SIGINT or SIGTERM
+// (tests replace it).
+var emulatorStopContext = func() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// serverFlags are the flags of the connection limits; zero leaves the configuration's value.
+type serverFlags struct {
+	readHeader, read, write, idle time.Duration
+	headerBytes, conns            int
+}
+
+func (f *serverFlags) register(fs *flag.FlagSet) {
+	d := emulator.DefaultServerLimits()
+	fs.DurationVar(&f.readHeader, "read-header-timeout", 0, fmt.Sprintf("time allowed to read a request's headers (default %s)", d.ReadHeaderTimeout))
+	fs.DurationVar(&f.read, "read-timeout", 0, fmt.Sprintf("time allowed to read a whole request, body included (default %s)", d.ReadTimeout))
+	fs.DurationVar(&f.write, "write-timeout", 0, fmt.Sprintf("time allowed from the end of a request's headers to the end of its answer (default %s)", d.WriteTimeout))
+	fs.DurationVar(&f.idle, "idle-timeout", 0, fmt.Sprintf("how long a kept-alive connection may wait for its next request (default %s)", d.IdleTimeout))
+	fs.IntVar(&f.headerBytes, "max-header-bytes", 0, fmt.Sprintf("largest request line and headers accepted (default %d)", d.MaxHeaderBytes))
+	fs.IntVar(&f.conns, "max-connections", 0, fmt.Sprintf("connections open at once; more wait to be accepted (default %d here: 1024, or fewer when the limit of open files is lower)", d.MaxConnections))
+}
+
+// apply sets the limits given on the command line over those of the configuration.
+func (f *serverFlags) apply(l *emulator.ServerLimits) error {
+	for _, d := range []*time.Duration{&f.readHeader, &f.read, &f.write, &f.idle} {
+		if *d < 0 {
+			return fmt.Errorf("timeouts may not be negative")
+		}
+	}
+	if f.headerBytes < 0 || f.conns < 0 {
+		return fmt.Errorf("--max-header-bytes and --max-connections may not be negative")
+	}
+	set := func(to *time.Duration, v time.Duration) {
+		if v > 0 {
+			*to = v
+		}
+	}
+	set(&l.ReadHeaderTimeout, f.readHeader)
+	set(&l.ReadTimeout, f.read)
+	set(&l.WriteTimeout, f.write)
+	set(&l.IdleTimeout, f.idle)
+	if f.headerBytes > 0 {
+		l.MaxHeaderBytes = f.headerBytes
+	}
+	if f.conns > 0 {
+		l.MaxConnections = f.conns
+	}
+	return nil
+}
+
 func runEmulator(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8080", "address to serve on (host:port; port 0 picks a free one)")
-	stateFile := fs.String("state", "", "keep the emulator's state in this file across restarts")
-	configFile := fs.String("config", "", "JSON or YAML file with accounts, RAM users, scenarios, quotas and faults")
+	stateFile := fs.String("state", "", "keep the emulator's state in this file across restarts (its directory must exist; one emulator per file)")
+	configFile := fs.String("config", "", "JSON or YAML file with accounts, RAM users, scenarios, quotas, faults and server limits")
 	noAuth := fs.Bool("no-auth", false, "accept requests without checking signatures (local use only)")
+	var limits serverFlags
+	limits.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, joinLines(
 			"Usage: clbcheck emulator [flags]",
@@ -53,7 +104,6 @@ func runEmulator(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "clbcheck emulator: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
 		return exitUsage
 	}
-
 	cfg := emulator.DefaultConfig()
 	if *configFile != "" {
 		var err error
@@ -68,32 +118,41 @@ func runEmulator(args []string, stdout, stderr io.Writer) int {
 	if *noAuth {
 		cfg.NoAuth = true
 	}
+	if err := limits.apply(&cfg.Server); err != nil {
+		fmt.Fprintf(stderr, "clbcheck emulator: %v\n", err)
+		return exitUsage
+	}
 	em, err := emulator.New(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "clbcheck emulator: %s\n", strings.TrimPrefix(err.Error(), "emulator: "))
 		return exitUsage
 	}
+	defer em.Close()
+	return serveEmulator(em, *listen, stdout, stderr)
+}
 
-	host, _, err := net.SplitHostPort(*listen)
+// serveEmulator serves em on addr with its connection limits until the stop context ends.
+func serveEmulator(em *emulator.Emulator, addr string, stdout, stderr io.Writer) int {
+	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		fmt.Fprintf(stderr, "clbcheck emulator: --listen %q is not host:port: %v\n", *listen, err)
+		fmt.Fprintf(stderr, "clbcheck emulator: --listen %q is not host:port: %v\n", addr, err)
 		return exitUsage
 	}
 	if !isLoopback(host) {
-		fmt.Fprintf(stderr, "clbcheck emulator: WARNING: binding to %s, not a loopback address; anyone who can reach it can use the emulator and its well-known keys\n", *listen)
+		fmt.Fprintf(stderr, "clbcheck emulator: WARNING: binding to %s, not a loopback address; anyone who can reach it can use the emulator and its well-known keys\n", addr)
 	}
-	ln, err := net.Listen("tcp", *listen)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		fmt.Fprintf(stderr, "clbcheck emulator: cannot listen on %s: %v\n", *listen, err)
+		fmt.Fprintf(stderr, "clbcheck emulator: cannot listen on %s: %v\n", addr, err)
 		return exitUnreachable
 	}
 	printBanner(stdout, stderr, ln.Addr().String(), em.Config())
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := emulatorStopContext()
 	defer stop()
-	srv := &http.Server{Handler: em, ReadHeaderTimeout: 10 * time.Second}
+	srv := em.Server()
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
+	go func() { done <- srv.Serve(em.LimitListener(ln)) }()
 	select {
 	case err := <-done:
 		fmt.Fprintf(stderr, "clbcheck emulator: server stopped: %v\n", err)
