@@ -15,7 +15,9 @@
 //     answers otherwise), query and form body merged, Format (JSON or XML, any case), routing
 //     on Action or the x-acs-action header, Version or x-acs-version.
 //  3. Authentication (auth.go: authenticate, authV1, authV3): signature V1 or V3 checked with
-//     package signature, timestamp window, nonce replay (nonceCache, bounded and expiring),
+//     package signature (a V3 SignedHeaders list must name host and every x-acs-* header
+//     sent), timestamp window, nonce replay (nonces.go: nonceCache, which keeps each nonce until
+//     its request's timestamp leaves the window and, when full, refuses rather than forgets),
 //     STS tokens, then the per-key rate limit (limiter).
 //  4. Authorization (auth.go: authorize): RAM policies of RAM users, with the operation's
 //     x-ram resources, wildcards, and explicit Deny winning (NoPermission with
@@ -27,7 +29,8 @@
 //     computed from timestamps (stopped, starting, running). The state checks of the operation
 //     under test are one table, createChecks, whose rows are named after the description's
 //     states and quotas. One mutex covers each request's check-and-change, so two creates on
-//     one port never both succeed and a refused request changes nothing.
+//     one port never both succeed and a refused request changes nothing. With a state file,
+//     a change is on disk before its answer is sent (emulator.go: durable).
 //  7. Error mapping (wire.go: gatewayError, codeError, writeError): code, status and message
 //     from the catalogue, %s filled in, every field a string; success bodies never have a
 //     Code.
@@ -70,12 +73,25 @@
 // that cannot be hijacked, such as httptest.ResponseRecorder, gets a bare 502 instead) and a
 // per-key token-bucket rate limit answered Throttling.User.
 //
+// Config.Inject switches on deliberately broken behaviours for grading the harness (faults.go;
+// the gateway's own rules, broken as implementations break them, in faults_gateway.go).
+//
 // # Persistence
 //
-// With Config.StateFile the state is loaded at start (ErrCorruptState for a file that does not
-// decode) and rewritten after every change through a temporary file, fsync and rename.
-// Snapshot returns the same JSON. The replay cache is not persisted: after a restart a nonce
-// may be used once more while its timestamp is still in the window.
+// With Config.StateFile (persist.go, journal.go, shadow.go) the state is loaded at start and
+// every change is appended to a journal next to the state file, entity by entity, and flushed
+// to disk before the request is answered; requests answered together share one flush. The
+// journal is folded into the state file (a snapshot in the shape Snapshot returns, replaced
+// atomically) at start, when it outgrows the snapshot, and at Close. A lock file keeps a
+// second emulator off the same state (ErrStateInUse); a missing directory, a file that does not
+// decode or holds an entity that cannot be served (ErrCorruptState) is refused at start, and
+// temporary files a killed emulator left are removed. The replay cache is not persisted: after
+// a restart a nonce may be used once more while its timestamp is still in the window.
+//
+// # Serving over a socket
+//
+// Server and LimitListener (server.go) serve the emulator with the limits of Config.Server:
+// read, write and idle timeouts, a bound on header bytes and on open connections.
 //
 // # Configuration and credentials
 //
@@ -89,9 +105,12 @@
 // A request with neither AccessKeyId nor an Authorization header gets MissingParameter, as
 // does one without Timestamp or SignatureNonce (x-acs-date, x-acs-signature-nonce for V3). A
 // known key with no Signature, a foreign SignatureMethod or SignatureVersion, or a V3
-// Authorization header that cannot be parsed or lists an absent header gets
-// IncompleteSignature. A wrong signature gets SignatureDoesNotMatch whose message ends with
-// " server string to sign is:" and the server's string.
+// Authorization header that cannot be parsed, lists an absent header, or leaves host or an
+// x-acs-* header sent out of its SignedHeaders gets IncompleteSignature. A wrong signature gets
+// SignatureDoesNotMatch whose message ends with " server string to sign is:" and the server's
+// string. A timestamp outside the window, however far, gets InvalidTimeStamp.Expired; a nonce
+// seen while its request could still pass that check gets SignatureNonceUsed; a full replay
+// cache gets Throttling.User.
 //
 // # Answers of the neighbouring operations
 //

@@ -46,7 +46,7 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.write, "write-timeout", 0, fmt.Sprintf("time allowed from the end of a request's headers to the end of its answer (default %s)", d.WriteTimeout))
 	fs.DurationVar(&f.idle, "idle-timeout", 0, fmt.Sprintf("how long a kept-alive connection may wait for its next request (default %s)", d.IdleTimeout))
 	fs.IntVar(&f.headerBytes, "max-header-bytes", 0, fmt.Sprintf("largest request line and headers accepted (default %d)", d.MaxHeaderBytes))
-	fs.IntVar(&f.conns, "max-connections", 0, fmt.Sprintf("connections open at once; more wait to be accepted (default %d here: 1024, or fewer when the limit of open files is lower)", d.MaxConnections))
+	fs.IntVar(&f.conns, "max-connections", 0, fmt.Sprintf("connections open at once; more wait to be accepted (default %d: 1024, fewer when the process may open fewer files)", d.MaxConnections))
 }
 
 // apply sets the limits given on the command line over those of the configuration.
