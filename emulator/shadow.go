@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"hash/maphash"
 	"strconv"
 )
 
@@ -21,6 +22,10 @@ import (
 type shadow struct {
 	regions map[regionKey]*shadowRegion
 	index   map[string]entityRef // id of an instance, group, certificate, ACL or policy
+	// sums holds a hash of the JSON last written for each entity, so that an entity named
+	// again but unchanged is not written again.
+	sums map[changeKey]uint64
+	seed maphash.Seed
 }
 
 type regionKey struct{ account, region string }
@@ -47,7 +52,7 @@ type shadowLB struct {
 
 // newShadow describes st as written.
 func newShadow(st *persisted) *shadow {
-	sh := &shadow{regions: map[regionKey]*shadowRegion{}, index: map[string]entityRef{}}
+	sh := &shadow{regions: map[regionKey]*shadowRegion{}, index: map[string]entityRef{}, sums: map[changeKey]uint64{}, seed: maphash.MakeSeed()}
 	d := &differ{sh: sh, silent: true}
 	_ = d.walk(st) // silent: nothing is marshalled, nothing fails
 	return sh
@@ -128,9 +133,10 @@ func (d *differ) dropRegion(at regionKey, sr *shadowRegion) {
 	for id, slb := range sr.lbs {
 		d.unindexLB(id, slb)
 	}
-	for _, m := range []map[string]bool{keysOf(sr.certs), keysOf(sr.acls), keysOf(sr.tls)} {
+	for kind, m := range map[string]map[string]bool{kindCert: keysOf(sr.certs), kindACL: keysOf(sr.acls), kindTLS: keysOf(sr.tls)} {
 		for id := range m {
 			delete(d.sh.index, id)
+			delete(d.sh.sums, changeKey{kind: kind, id: "/" + id})
 		}
 	}
 	delete(d.sh.regions, at)
@@ -169,8 +175,13 @@ func (d *differ) walkLBs(at regionKey, r *regionState, sr *shadowRegion) error {
 
 func (d *differ) unindexLB(id string, slb *shadowLB) {
 	delete(d.sh.index, id)
+	delete(d.sh.sums, changeKey{kind: kindLB, id: "/" + id})
 	for gid := range slb.groups {
 		delete(d.sh.index, gid)
+		delete(d.sh.sums, changeKey{kind: kindGroup, id: id + "/" + gid})
+	}
+	for port := range slb.listeners {
+		delete(d.sh.sums, changeKey{kind: kindListener, id: id + "/", port: port})
 	}
 }
 
@@ -330,9 +341,21 @@ func (d *differ) named(st *persisted, token string) error {
 	return nil
 }
 
+// emit adds a change to the batch, unless it puts what the journal already holds.
 func (d *differ) emit(c change, v json.RawMessage) {
 	if d.silent {
 		return
+	}
+	k := changeKey{kind: c.Kind, id: c.LB + "/" + c.ID, port: c.Port}
+	switch {
+	case c.Delete:
+		delete(d.sh.sums, k)
+	case v != nil:
+		sum := maphash.Bytes(d.sh.seed, v)
+		if old, ok := d.sh.sums[k]; ok && old == sum {
+			return
+		}
+		d.sh.sums[k] = sum
 	}
 	c.Value = v
 	d.ops = append(d.ops, c)
