@@ -8,7 +8,9 @@
 //   - values.go: valid values for a parameter and the boundary values that break each constraint.
 //   - enumerate.go: Enumerate, the deterministic catalogue of positive, negative and wire cases.
 //   - states.go: cases that need state (ports in use, foreign certificates, quotas, scenarios).
-//   - security.go: cases about signatures, replay, keys and RAM.
+//   - security.go: cases about signatures, replay, keys and RAM, and the gateway's own rules
+//     (which headers a V3 signature covers, both edges of the timestamp window, a parameter
+//     repeated under V1).
 //   - random.go: gopter generators of valid requests and of single-violation requests.
 //   - confirm.go: Confirm, which checks on the decoded wire bytes that a case breaks exactly
 //     the rule it claims (and that a positive case breaks none).
