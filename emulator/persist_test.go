@@ -139,6 +139,15 @@ func workload(t *testing.T, e *env) {
 	require.Equal(t, http.StatusOK, c.start(lb, "1002").Status)
 	c.must(spec.ActionDeleteListener, url.Values{spec.ParamLoadBalancerID: {lb}, spec.ParamListenerPort: {"1003"}})
 	c.must(spec.ActionDeleteLoadBalancer, url.Values{spec.ParamLoadBalancerID: {lb2}})
+	// Changes in place by the operations tools call around a listener.
+	c.must(spec.ActionSetHTTPSListener, url.Values{spec.ParamLoadBalancerID: {lb}, spec.ParamListenerPort: {"1004"}, spec.ParamDescription: {"changed"}})
+	for _, kind := range [][2]string{{"instance", lb}, {"certificate", cert}, {"acl", acl}} {
+		c.must(spec.ActionTagResources, url.Values{spec.ParamResourceType: {kind[0]}, spec.ParamResourceID + ".1": {kind[1]},
+			"Tag.1.Key": {"k"}, "Tag.1.Value": {"v"}, "Tag.2.Key": {"k2"}, "Tag.2.Value": {"v2"}})
+	}
+	c.must(spec.ActionUntagResources, url.Values{spec.ParamResourceType: {"instance"}, spec.ParamResourceID + ".1": {lb}, spec.ParamTagKey + ".1": {"k2"}})
+	spare := c.uploadCert("")
+	c.must(spec.ActionDeleteServerCertificate, url.Values{spec.ParamServerCertificateID: {spare}})
 	o := e.as(emulator.PrincipalSecondary)
 	o.region = "cn-shanghai"
 	o.createPerfLB()
