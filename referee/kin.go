@@ -123,6 +123,9 @@ func (r *Referee) kinFindings(values url.Values, first map[string]string) []Find
 			continue // not about a parameter (the route, the body): nothing the case claims
 		}
 		name := re.Parameter.Name
+		if p := r.op.Param(name); p != nil && p.List != nil {
+			continue // a list's entries are judged field by field (fieldFindings)
+		}
 		_, sent := first[name]
 		_, handed := values[name]
 		if sent && !handed {

@@ -133,20 +133,28 @@ func MustNew(s *spec.Spec) *Referee {
 }
 
 // fieldSchemas records the document's schema of every field of list parameter p (its not
-// taken apart, as for parameters).
+// taken apart, as for parameters): the item schema of an array, or, for a list described by its
+// flattened names, the schema of the first entry's name of each field.
 func (r *Referee) fieldSchemas(p *spec.Parameter, lists ...openapi3.Parameters) error {
 	for _, params := range lists {
 		for _, ref := range params {
 			if ref.Value == nil || ref.Value.Name != p.Name || ref.Value.Schema == nil {
 				continue
 			}
-			items := ref.Value.Schema.Value.Items
-			if items == nil || items.Value == nil {
-				return fmt.Errorf("referee: list parameter %s has no item schema", p.Name)
-			}
-			for name, prop := range items.Value.Properties {
-				r.fields[p.Name+"."+name] = prop.Value
-				r.takeNot(p.Name+"."+name, prop.Value)
+			sch := ref.Value.Schema.Value
+			for _, f := range p.List.Fields {
+				var fs *openapi3.SchemaRef
+				switch {
+				case sch.Items != nil && sch.Items.Value != nil:
+					fs = sch.Items.Value.Properties[f.Name]
+				default:
+					fs = sch.Properties[p.List.WireName(p.List.FirstIndex, f.Name)]
+				}
+				if fs == nil || fs.Value == nil {
+					return fmt.Errorf("referee: list parameter %s has no schema for its field %s", p.Name, f.Name)
+				}
+				r.fields[f.Path] = fs.Value
+				r.takeNot(f.Path, fs.Value)
 			}
 			return nil
 		}

@@ -188,8 +188,16 @@ func (b *builder) parameter(pv *openapi3.Parameter, action string) (*Parameter, 
 	if p.Source != SourceSeed || slices.Contains(inferred, "required") {
 		p.RequiredBasis = Inferred
 	}
-	if sch.Type.Is("array") {
+	switch {
+	case sch.Type.Is("array"):
 		if err := b.list(p, sch, pv.Extensions, inferred, codes, where); err != nil {
+			return nil, err
+		}
+	case sch.Type.Is("object"):
+		if pv.Extensions["x-rpc-list"] == nil {
+			return nil, loadErr(ErrCodeBadExtension, where+".x-rpc-list", "an object parameter is a flattened list and needs x-rpc-list")
+		}
+		if err := b.flatList(p, sch, pv.Extensions, inferred, codes, where); err != nil {
 			return nil, err
 		}
 	}
@@ -391,6 +399,52 @@ func literalPattern(pattern string) (lit string, anchored bool, ok bool) {
 		return "", false, false
 	}
 	return string(re.Rune), anchored, true
+}
+
+// flatList reads a list parameter described by its flattened names: an object whose
+// properties are the wire names of every entry (Tag.1.Key, Tag.1.Value, ..., Tag.20.Value),
+// with x-rpc-list giving the format, the first index, the number of entries and the entry
+// schema by name (components/schemas). The properties must be exactly the flattened names of
+// the entries, each the entry's field schema: what a generic tool sends and what the model
+// reads cannot drift.
+func (b *builder) flatList(p *Parameter, sch *openapi3.Schema, exts map[string]any, inferred []string, codes map[string]string, where string) error {
+	var lx struct {
+		Item     string `json:"item"`
+		MaxItems int    `json:"maxItems"`
+	}
+	if _, err := ext(exts, "x-rpc-list", &lx); err != nil || lx.Item == "" || lx.MaxItems <= 0 {
+		return &LoadError{Code: ErrCodeBadExtension, Where: where + ".x-rpc-list", Msg: "a list described by its flattened names needs item (an entry schema's name) and maxItems", Err: err}
+	}
+	entry := b.doc.Components.Schemas[lx.Item]
+	if entry == nil || entry.Value == nil {
+		return loadErr(ErrCodeUnknownName, where+".x-rpc-list.item", "components/schemas has no %q", lx.Item)
+	}
+	max := float64(lx.MaxItems)
+	array := &openapi3.Schema{Type: &openapi3.Types{"array"}, MaxItems: openapi3.Uint64Ptr(uint64(max)), Items: entry}
+	if err := b.list(p, array, exts, inferred, codes, where); err != nil {
+		return err
+	}
+	p.Type = "array" // the model's view: a list, as the page has it
+	want := map[string]string{}
+	for n := p.List.FirstIndex; n < p.List.FirstIndex+lx.MaxItems; n++ {
+		for name, ref := range entry.Value.Properties {
+			want[p.List.WireName(n, name)] = ref.Ref
+		}
+	}
+	for name, ref := range sch.Properties {
+		r, ok := want[name]
+		if !ok {
+			return loadErr(ErrCodeBadExtension, where+".schema.properties", "%q is not the flattened name of an entry field", name)
+		}
+		if r != ref.Ref {
+			return loadErr(ErrCodeBadExtension, where+".schema.properties."+name, "refers to %q, not to the entry field's schema %q", ref.Ref, r)
+		}
+		delete(want, name)
+	}
+	for name := range want {
+		return loadErr(ErrCodeBadExtension, where+".schema.properties", "the flattened name %q is missing", name)
+	}
+	return nil
 }
 
 func (b *builder) list(p *Parameter, sch *openapi3.Schema, exts map[string]any, inferred []string, codes map[string]string, where string) error {

@@ -322,8 +322,10 @@ func TestParseRefusesBrokenDocuments(t *testing.T) {
 		{
 			name: "a list field Go code relies on is absent",
 			edit: func(t *testing.T, d map[string]any) {
-				props := at(t, d, "components", "parameters", "ServerCertificate", "schema", "items", "properties")
-				delete(props, "StandardType")
+				delete(at(t, d, "components", "schemas", "ServerCertificateEntry", "properties"), "StandardType")
+				props := at(t, d, "components", "parameters", "ServerCertificate", "schema", "properties")
+				delete(props, "ServerCertificate.1.StandardType")
+				delete(props, "ServerCertificate.2.StandardType")
 				e := findEntry(t, d, "x-errors", "code", "CnCertificateNotSupport")
 				e["trigger"] = map[string]any{"kind": "state", "state": "cn-certificate"}
 			},
@@ -361,6 +363,32 @@ func TestParseRefusesBrokenDocuments(t *testing.T) {
 			},
 			code:  spec.ErrCodeBadExtension,
 			where: "Tag.x-rpc-list",
+		},
+		{
+			name: "a flattened list lacks the name of one entry field",
+			edit: func(t *testing.T, d map[string]any) {
+				delete(at(t, d, "components", "parameters", "Tag", "schema", "properties"), "Tag.20.Value")
+			},
+			code:  spec.ErrCodeBadExtension,
+			where: "Tag.schema.properties",
+		},
+		{
+			name: "a flattened name refers to another schema than the entry field's",
+			edit: func(t *testing.T, d map[string]any) {
+				props := at(t, d, "components", "parameters", "Tag", "schema", "properties")
+				props["Tag.3.Value"] = map[string]any{"$ref": "#/components/schemas/TagEntryKey"}
+			},
+			code:  spec.ErrCodeBadExtension,
+			where: "Tag.schema.properties.Tag.3.Value",
+		},
+		{
+			name: "a flattened name no entry has",
+			edit: func(t *testing.T, d map[string]any) {
+				props := at(t, d, "components", "parameters", "Tag", "schema", "properties")
+				props["Tag.21.Key"] = map[string]any{"$ref": "#/components/schemas/TagEntryKey"}
+			},
+			code:  spec.ErrCodeBadExtension,
+			where: "Tag.schema.properties",
 		},
 	}
 	for _, tc := range cases {
