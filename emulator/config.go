@@ -37,6 +37,9 @@ type Config struct {
 	// Quotas maps a quota name of the description (x-quotas) to its limit. Missing names take
 	// the description's default.
 	Quotas map[string]int `json:"quotas,omitempty"`
+	// Choices are the decisions the reference page leaves open (see Choices); the zero value
+	// is the emulator as it ships.
+	Choices Choices `json:"choices,omitempty"`
 	// Faults are the knobs for client-resilience tests; all off when zero.
 	Faults Faults `json:"faults,omitempty"`
 	// Inject names deliberately broken behaviours to switch on (see InjectableFaults); for
@@ -247,6 +250,8 @@ func ParseConfig(data []byte) (Config, error) {
 			for k, v := range over.Quotas {
 				cfg.Quotas[k] = v
 			}
+		case "choices":
+			cfg.Choices = over.Choices
 		case "faults":
 			cfg.Faults = over.Faults
 		case "inject":
@@ -331,7 +336,10 @@ func (c Config) Check() error {
 	if c.MaxNonces < 0 {
 		return fmt.Errorf("emulator: maxNonces may not be negative")
 	}
-	return c.Server.check()
+	if err := c.Server.check(); err != nil {
+		return err
+	}
+	return c.Choices.Check()
 }
 
 // Principals lists every credential set the configuration accepts: each account key (named
@@ -387,14 +395,16 @@ func (c Config) MustPrincipal(name string) Principal {
 	return p
 }
 
+// scenario is the setting of a scenario in force: "" when it is not offered.
 func (c Config) scenario(name string) string {
+	sc, ok := spec.MustDefault().Scenario(name)
+	if !ok || !c.Choices.offered(sc) {
+		return ""
+	}
 	if v, ok := c.Scenarios[name]; ok {
 		return v
 	}
-	if sc, ok := spec.MustDefault().Scenario(name); ok {
-		return sc.Default
-	}
-	return ""
+	return sc.Default
 }
 
 // scenarioDuration is the setting of a duration scenario in force: zero unless Delays is on.
@@ -406,14 +416,18 @@ func (c Config) scenarioDuration(name string) time.Duration {
 	return d
 }
 
-func (c Config) quota(name string) int {
+// quotaLimit is the limit of a quota in force, or false when the quota is not enforced.
+func (c Config) quotaLimit(name string) (int, bool) {
+	if c.Choices.NoQuotas {
+		return 0, false
+	}
 	if v, ok := c.Quotas[name]; ok {
-		return v
+		return v, true
 	}
 	if q, ok := spec.MustDefault().Quota(name); ok {
-		return q.Default
+		return q.Default, true
 	}
-	return 0
+	return 0, false
 }
 
 // UnmarshalJSON reads Faults, accepting the latency as a Go duration string ("150ms") as

@@ -16,9 +16,9 @@ type createCtx struct {
 	region *regionState
 	lb     *instance
 	port   int
-	certs  []string    // server certificate ids: ServerCertificateId or the list entries
-	items  []spec.Item // the entries of the ServerCertificate list as sent
-	acls   []string    // AclId split at commas
+	certs  []string // server certificate ids: ServerCertificateId or the list entries
+	items  []item   // the entries of the ServerCertificate list as sent
+	acls   []string // AclId split at commas (one id with Choices.SingleACLID)
 }
 
 // stateCheck is one row of the state table: the description names the state (x-states) or
@@ -28,7 +28,15 @@ type stateCheck struct {
 	state string // a state of x-states, or "" for a quota row
 	quota string // a quota of x-quotas
 	check func(c *createCtx) *hit
-	fault faultSwitch // the injected fault that switches the row off, if any
+	fault faultSwitch // the hand-written fault that switches the row off, if any
+}
+
+// name is the state or quota the row is named after.
+func (row stateCheck) name() string {
+	if row.state != "" {
+		return row.state
+	}
+	return row.quota
 }
 
 type hit struct {
@@ -55,7 +63,7 @@ var createChecks = []stateCheck{
 	{state: "shared-tls-policy", check: checkSharedTLS},
 	{state: "shared-mutual-auth", check: checkSharedMutual},
 	{state: "ipv6-forwarding-header", check: checkIPv6Forwarding},
-	{state: "foreign-certificate", check: checkForeignCertificate},
+	{state: "foreign-certificate", check: checkForeignCertificate, fault: swForeignCertificate},
 	{state: "certificate-not-found", check: checkCertificateExists},
 	{state: "certificate-kind-mismatch", check: checkCertificateKinds},
 	{state: "cn-certificate", check: checkCnCertificate},
@@ -71,6 +79,23 @@ var createChecks = []stateCheck{
 	{state: "acl-duplicate-entry", check: checkACLDuplicates},
 	quotaRow("acl-entries-per-listener", checkACLEntries, swNone),
 	quotaRow("listeners-per-acl", checkACLListeners, swNone),
+}
+
+// rowImplies lists, for a state, the later rows that hold whenever it does: a fault accepting
+// a create while the state holds switches them off too (a listener still starting is also a
+// listener on the port).
+var rowImplies = map[string][]string{
+	"listener-pending": {"port-in-use"},
+}
+
+// rowNamed returns the row of the create table named after a state or quota.
+func rowNamed(name string) stateCheck {
+	for _, row := range createChecks {
+		if row.name() == name {
+			return row
+		}
+	}
+	return stateCheck{}
 }
 
 // CheckedStates lists the states and quotas the emulator checks for the operation under test,
@@ -92,17 +117,21 @@ func (e *Emulator) createListener(req *request, op *spec.Operation) (answer, *ap
 	defer e.mu.Unlock()
 	port, _ := strconv.Atoi(req.value(spec.ParamListenerPort))
 	c := &createCtx{e: e, req: req, port: port}
-	c.region, c.lb = e.findLB(req, req.value(spec.ParamLoadBalancerID))
+	c.region, c.lb = e.createTarget(req)
 	c.region = e.inj.certificateView(e.state, c.region, req.caller.accountID)
 	if id, ok := req.get(spec.ParamServerCertificateID); ok {
 		c.certs = append(c.certs, id)
 	}
-	c.items = op.Param(spec.ParamServerCertificate).List.Items(req.values)
+	c.items = e.engine.items(op, spec.ParamServerCertificate, req.values)
 	for _, it := range c.items {
 		c.certs = append(c.certs, it.Fields[spec.FieldCertificateID])
 	}
 	if v, ok := req.get(spec.ParamACLID); ok {
-		for _, id := range strings.Split(v, ",") {
+		ids := []string{v}
+		if !e.cfg.Choices.SingleACLID {
+			ids = strings.Split(v, ",")
+		}
+		for _, id := range ids {
 			if id = strings.TrimSpace(id); id != "" && !slices.Contains(c.acls, id) {
 				c.acls = append(c.acls, id)
 			}
@@ -127,23 +156,47 @@ func (e *Emulator) createListener(req *request, op *spec.Operation) (answer, *ap
 	return map[string]any{}, nil
 }
 
+// createTarget finds the instance a create names. When no instance of the caller has the id,
+// a fault may find another account's, or (with the load-balancer-not-found row switched off)
+// stand a throwaway instance in, so that the create goes through. Callers hold e.mu.
+func (e *Emulator) createTarget(req *request) (*regionState, *instance) {
+	id := req.value(spec.ParamLoadBalancerID)
+	r, lb := e.findLB(req, id)
+	if lb != nil {
+		return r, lb
+	}
+	// The caller's own resources (certificates, ACLs, policies) are looked up in its region.
+	own := e.state.region(req.caller.accountID, req.region, false)
+	if own == nil {
+		own = &regionState{LoadBalancers: map[string]*instance{}, Certificates: map[string]*certificate{}, ACLs: map[string]*acl{}, TLSPolicies: map[string]*tlsPolicy{}}
+	}
+	if lb := e.inj.foreignLoadBalancer(e.state, req.caller.accountID, id); lb != nil {
+		return own, lb
+	}
+	if !e.inj.skipsCheck(rowNamed("load-balancer-not-found")) {
+		return r, nil
+	}
+	return own, &instance{ID: id, IPVersion: ipv4, Spec: "phantom", Listeners: map[int]*listener{}, Groups: map[string]*serverGroup{}}
+}
+
 // newListener builds the listener a create asks for, once every check has passed.
 func (e *Emulator) newListener(c *createCtx, op *spec.Operation) *listener {
 	req, port := c.req, c.port
 	list := op.Param(spec.ParamServerCertificate).List
+	omit := e.cfg.Choices.DescribeOmitsUnset
 	l := &listener{Port: port, Protocol: protocolHTTPS, Attributes: make(map[string]string, len(op.Parameters)), ACLIDs: c.acls, Created: e.now()}
 	for _, p := range op.Parameters {
-		if p.List != nil || p.Common {
+		if p.List != nil || p.Common || (e.cfg.Choices.PageOnly && p.Source != spec.SourceSeed) {
 			continue
 		}
 		if v, ok := req.get(p.Name); ok {
 			l.Attributes[p.Name] = v
-		} else if p.Default != nil {
+		} else if p.Default != nil && !omit {
 			l.Attributes[p.Name] = *p.Default
 		}
 	}
 	// An IPv6 instance cannot carry X-Forwarded-For (checkIPv6Forwarding); its default is off.
-	if c.lb.IPVersion == ipv6 {
+	if c.lb.IPVersion == ipv6 && !omit {
 		if _, sent := req.get(paramXForwardedFor); !sent {
 			l.Attributes[paramXForwardedFor] = "off"
 		}
@@ -177,20 +230,68 @@ func (e *Emulator) newListener(c *createCtx, op *spec.Operation) *listener {
 	return l
 }
 
-// checkError finds the catalogue entry of a row and fills its message.
+// checkError finds the catalogue entry of a row and fills its message. A row whose code the
+// page does not tie to it answers another plausible code under Choices.AlternativeCodes
+// (rowAlternatives); a fault may answer another code on any row.
 func (e *Emulator) checkError(row stateCheck, h *hit) *apiError {
+	code := ""
 	if row.quota == "" {
-		return e.stateError(row.state, h.detail, h.args...)
-	}
-	q, _ := e.spec.Quota(row.quota)
-	code := q.Code
-	if h.multi && q.MultiACLCode != "" {
-		code = q.MultiACLCode
+		ec, ok := e.spec.StateError(row.state)
+		if !ok {
+			return e.stateError(row.state, h.detail, h.args...)
+		}
+		code = e.rowCode(row, ec)
+	} else {
+		q, _ := e.spec.Quota(row.quota)
+		code = q.Code
+		if h.multi && q.MultiACLCode != "" {
+			code = q.MultiACLCode
+		}
+		if ec, ok := e.spec.Error(code); ok {
+			code = e.rowCode(row, ec)
+		}
 	}
 	if code == "" {
-		return e.gatewayError("internal-error", "no catalogue entry for "+row.quota)
+		return e.gatewayError("internal-error", "no catalogue entry for "+row.name())
 	}
 	return e.codeError(code, h.detail, h.args...)
+}
+
+// rowCode is the code a row answers: the catalogue's, another under a fault, or a plausible
+// alternative of an inferred one under Choices.AlternativeCodes.
+func (e *Emulator) rowCode(row stateCheck, ec spec.ErrorCode) string {
+	if e.inj.wrongCode(row) {
+		return e.engine.wrongCode(ec.Outcome()).Code
+	}
+	if !e.cfg.Choices.AlternativeCodes || ec.Outcome().Basis == spec.Documented {
+		return ec.Code
+	}
+	if other, ok := rowAlternatives[row.name()]; ok {
+		if alt, ok := e.spec.StateError(other); ok {
+			return alt.Code
+		}
+	}
+	if ec.Trigger.MultiACL {
+		// The multi-ACL spelling of a quota's code: the single-ACL code is as plausible.
+		if q, ok := e.spec.Quota(row.name()); ok {
+			return q.Code
+		}
+	}
+	return e.engine.invalid.Code
+}
+
+// rowAlternatives name, for rows whose code the page does not tie to them, the row whose code
+// is the other plausible answer: a listener still starting is a port in use for a caller; an
+// unknown CA certificate is an unknown certificate; a certificate of the wrong kind is one
+// that does not exist as that kind; the two shared-instance refusals, and the two zone
+// limitations of layer-7 listeners, are each other's plausible spellings.
+var rowAlternatives = map[string]string{
+	"listener-pending":          "port-in-use",
+	"ca-certificate-not-found":  "certificate-not-found",
+	"certificate-kind-mismatch": "certificate-not-found",
+	"shared-tls-policy":         "shared-mutual-auth",
+	"shared-mutual-auth":        "shared-tls-policy",
+	"spec-protocol-mismatch":    "layer4-only-instance",
 }
 
 func checkLoadBalancer(c *createCtx) *hit {
@@ -214,7 +315,11 @@ func zoneRow(name string) stateCheck {
 // quotaRow is the row of a quota: check is given the quota's limit in force.
 func quotaRow(name string, check func(c *createCtx, limit int) *hit, fault faultSwitch) stateCheck {
 	return stateCheck{quota: name, fault: fault, check: func(c *createCtx) *hit {
-		return check(c, c.e.cfg.quota(name))
+		limit, ok := c.e.cfg.quotaLimit(name)
+		if !ok {
+			return nil
+		}
+		return check(c, limit)
 	}}
 }
 
@@ -297,7 +402,7 @@ func checkCertificateExists(c *createCtx) *hit {
 
 func checkCertificateKinds(c *createCtx) *hit {
 	for _, id := range c.certs {
-		if c.region.Certificates[id].CA {
+		if cert := c.region.Certificates[id]; cert != nil && cert.CA {
 			return hitf("%s is a CA certificate, not a server certificate", id)
 		}
 	}
@@ -311,7 +416,7 @@ func checkCertificateKinds(c *createCtx) *hit {
 
 func checkCnCertificate(c *createCtx) *hit {
 	for _, id := range c.certs {
-		if c.region.Certificates[id].StandardType == standardCN {
+		if cert := c.region.Certificates[id]; cert != nil && cert.StandardType == standardCN {
 			return hitf("certificate %s was uploaded with StandardType %s", id, standardCN)
 		}
 	}
@@ -326,14 +431,22 @@ func checkCAExists(c *createCtx) *hit {
 }
 
 func checkGroupExists(c *createCtx) *hit {
-	if id, ok := c.req.get(spec.ParamVServerGroupID); ok && c.lb.Groups[id] == nil {
+	if id, ok := c.req.get(spec.ParamVServerGroupID); ok && c.group(id) == nil {
 		return hitf("instance %s has no server group %s", c.lb.ID, id)
 	}
 	return nil
 }
 
+// group finds a server group of the instance (or, under a fault, of another instance).
+func (c *createCtx) group(id string) *serverGroup {
+	if g := c.lb.Groups[id]; g != nil {
+		return g
+	}
+	return c.e.inj.otherInstanceGroup(c.region, id)
+}
+
 func checkMasterSlave(c *createCtx) *hit {
-	if id, ok := c.req.get(spec.ParamVServerGroupID); ok && c.lb.Groups[id].MasterSlave {
+	if id, ok := c.req.get(spec.ParamVServerGroupID); ok && c.group(id) != nil && c.group(id).MasterSlave {
 		return hitf("%s is a master-slave server group", id)
 	}
 	return nil
@@ -386,7 +499,7 @@ func checkACLExists(c *createCtx) *hit {
 
 func checkACLVersion(c *createCtx) *hit {
 	for _, id := range c.acls {
-		if a := c.region.ACLs[id]; a.IPVersion != c.lb.IPVersion {
+		if a := c.region.ACLs[id]; a != nil && a.IPVersion != c.lb.IPVersion {
 			return hitf("ACL %s is %s, instance %s is %s", id, a.IPVersion, c.lb.ID, c.lb.IPVersion)
 		}
 	}
@@ -403,6 +516,9 @@ func checkACLCount(c *createCtx, limit int) *hit {
 func checkACLDuplicates(c *createCtx) *hit {
 	holder := map[string]string{}
 	for _, id := range c.acls {
+		if c.region.ACLs[id] == nil {
+			continue
+		}
 		for _, ent := range c.region.ACLs[id].Entries {
 			if other, dup := holder[ent.Entry]; dup && other != id {
 				return &hit{
@@ -419,7 +535,9 @@ func checkACLDuplicates(c *createCtx) *hit {
 func checkACLEntries(c *createCtx, limit int) *hit {
 	n := 0
 	for _, id := range c.acls {
-		n += len(c.region.ACLs[id].Entries)
+		if a := c.region.ACLs[id]; a != nil {
+			n += len(a.Entries)
+		}
 	}
 	if n > limit {
 		return hitf("the ACLs given hold %d entries together, at most %d are allowed", n, limit)

@@ -22,8 +22,9 @@
 //  4. Authorization (auth.go: authorize): RAM policies of RAM users, with the operation's
 //     x-ram resources, wildcards, and explicit Deny winning (NoPermission with
 //     AccessDeniedDetail).
-//  5. Static validation (emulator.go: validate): spec.Validate for every operation, with the
-//     enum of TLSCipherPolicy extended by the caller's custom policy ids.
+//  5. Static validation (emulator.go: validate; validate.go: engine.validate): the emulator's
+//     own engine, compiled from the description's data (engine_build.go: newEngine), for every
+//     operation, with the enum of TLSCipherPolicy extended by the caller's custom policy ids.
 //  6. State model (state.go, ops.go, create.go): accounts > regions > load balancers,
 //     certificates, ACLs and TLS policies; listeners with their attributes and a status
 //     computed from timestamps (stopped, starting, running). The state checks of the operation
@@ -66,6 +67,30 @@
 // region first) and then work in the instance's region: its certificates, ACLs and TLS
 // policies are looked up there, and its region decides the region scenario.
 //
+// # Validation engine
+//
+// The description states the constraints, rules and codes; the order in which the service
+// checks them, and how it reads the wire, are the emulator's business, so the engine lives
+// here (validate.go). Its order: unknown and duplicated names (as the choices say), missing
+// parameters, each value in description order (checkOrder for one value's constraints; a
+// list's indexes, count and fields), then the rules. Patterns run as byte automata
+// (pattern.go, beside regexp as the reference), list names are read without a regular
+// expression where the format allows (lists.go: listReader.split, beside splitPlain), and
+// messages are built on a stack buffer (messages.go: describe, beside describePlain); a
+// differential test holds each speed trick to its plain version. boundary.go says which
+// values sit at a constraint's boundary, for the faults that refuse them; integers.go reads
+// lenient integer spellings.
+//
+// # Choices
+//
+// Config.Choices (choices.go) sets, for every decision the reference page leaves open, which
+// way this emulator goes: an empty optional value checked or ignored, lenient integers, no
+// quotas, no provider scenarios, another plausible code where the page ties none, Describe
+// without defaults, AclId as one id, index gaps, duplicated names, unknown names, and only
+// what the page states. Every combination conforms to the page; clbcheck selftest runs the
+// harness against them (the precision matrix). Offered (offered.go) reports the quotas in
+// force and the scenarios offered, for a target to declare to the harness.
+//
 // # Faults
 //
 // Config.Faults injects latency, 5xx answers (InternalError or ServiceUnavailable, drawn from
@@ -73,8 +98,10 @@
 // that cannot be hijacked, such as httptest.ResponseRecorder, gets a bare 502 instead) and a
 // per-key token-bucket rate limit answered Throttling.User.
 //
-// Config.Inject switches on deliberately broken behaviours for grading the harness (faults.go;
-// the gateway's own rules, broken as implementations break them, in faults_gateway.go).
+// Config.Inject switches deliberately broken behaviours on, to grade the harness (faults.go;
+// the catalogue, derived from the description, is in faults_catalogue.go, and the gateway's
+// own rules, broken as implementations break them, in faults_gateway.go; see
+// InjectableFaults). The validation faults live inside the engine.
 //
 // # Persistence
 //

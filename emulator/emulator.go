@@ -26,6 +26,7 @@ type Emulator struct {
 	faultMu sync.Mutex
 	rng     *rand.Rand
 	inj     *injector // injected faults; nil when none is on
+	engine  *engine   // the validation of the business parameters
 
 	mu    sync.Mutex // guards state; held for the whole check-and-change of a request
 	state *persisted
@@ -79,6 +80,9 @@ func New(cfg Config) (*Emulator, error) {
 	e.ops = e.operations()
 	e.attributeFields = attributeFields(s.UnderTest)
 	e.inj, _ = newInjector(cfg.Inject) // checked by cfg.Check above
+	if e.engine, err = newEngine(s, cfg.Choices, e.inj.engineFaults()); err != nil {
+		return nil, err
+	}
 	for _, op := range s.Operations {
 		if e.ops[op.Action] == nil {
 			return nil, fmt.Errorf("emulator: the description lists %s, which the emulator does not serve", op.Action)
@@ -284,35 +288,20 @@ func (e *Emulator) serve(w http.ResponseWriter, hr *http.Request, req *request) 
 	return nil
 }
 
-// validate runs the description's stateless checks. A value outside an enum that the
-// description says may be extended (TLSCipherPolicy: the id of a custom policy of the
-// caller) is accepted when the extension holds, and the rest of the request is checked.
+// validate runs the stateless checks of the engine (validate.go). A value outside an enum
+// that the description says may be extended (TLSCipherPolicy: the id of a custom policy of the
+// caller) is accepted when the extension holds. The request goes on with the values as the
+// engine read them (see engine.validate).
 func (e *Emulator) validate(req *request, op *spec.Operation) *apiError {
-	values := req.values
-	for range 4 {
-		v := e.inj.validate(e.spec, op, values)
-		if v == nil {
-			return nil
-		}
-		if v.Kind == spec.KindEnum {
-			if p := op.Param(v.Param); p != nil && p.EnumExtendedBy != "" && e.enumExtension(req, v.Value) {
-				values = cloneWithout(values, v.Param)
-				continue
-			}
-		}
+	extends := func(p *spec.Parameter, value string) bool {
+		return p.EnumExtendedBy != "" && e.enumExtension(req, value)
+	}
+	v, values := e.engine.validate(op, req.values, extends)
+	req.values = values
+	if v != nil {
 		return e.violation(v)
 	}
 	return nil
-}
-
-func cloneWithout(values map[string][]string, name string) map[string][]string {
-	out := make(map[string][]string, len(values))
-	for k, v := range values {
-		if k != name {
-			out[k] = v
-		}
-	}
-	return out
 }
 
 // enumExtension reports whether a value names a custom TLS policy of the caller.
@@ -325,7 +314,7 @@ func (e *Emulator) enumExtension(req *request, value string) bool {
 
 // violation turns a broken constraint into its answer: the expected code with the catalogue's
 // status and message (each %s filled with what went wrong).
-func (e *Emulator) violation(v *spec.Violation) *apiError {
+func (e *Emulator) violation(v *violation) *apiError {
 	code, status := v.Outcome.Code, v.Outcome.Status
 	if code == "" {
 		// The gateway's generic answer to a bad parameter.

@@ -3,7 +3,7 @@ package emulator
 import (
 	"fmt"
 	"net/http"
-	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -14,38 +14,81 @@ import (
 // Injected faults turn the emulator into a deliberately broken implementation, so that the
 // harness can be graded on what it catches (clbcheck selftest). They are separate from
 // Config.Faults, which are resilience knobs a correct service may also show (latency,
-// throttling, drops): every injected fault is a contract violation.
+// throttling, drops), and from Config.Choices, which are conforming variants: every injected
+// fault is a contract violation.
 //
 // Config.Inject names the faults to switch on. Each fault is checked at one place in the
 // request's path; with no fault on, the emulator holds a nil injector and every hook returns
-// at once.
+// at once. The validation faults live inside the emulator's own validation engine (validate.go):
+// a constraint not enforced, a permitted value refused at its boundary, another code, and
+// engine-wide mistakes (an off-by-one, a case-insensitive enum, ...).
 //
-// The validation faults come from the description: "validation/<Param>/<kind>" ignores the
-// violations spec.Validate reports for that parameter (or list field path, such as Tag.Key)
-// and constraint kind, and "validation/rule/<id>" ignores a rule. The catalogue lists a
-// selection that covers every kind; any other pair the description constrains is accepted by
-// name as well.
+// The catalogue (faults_catalogue.go) is derived from the description: for every constraint,
+// rule, state and quota the page states, a fault breaking it in each direction. Names:
+//
+//	validation/<Path>/<kind>       what the constraint forbids is accepted (any constrained pair
+//	                               of the description is accepted by name, listed or not)
+//	boundary/<Path>/<kind>         a value the constraint permits at its boundary is refused
+//	error-code/<Path>/<kind>       the refusal carries another code than the page's
+//	validation/rule/<id>           the rule never refuses
+//	boundary/rule/<id>/kept        the rule refuses a request that keeps it
+//	boundary/rule/<id>/premise-false  the rule refuses a request whose premise is false
+//	error-code/rule/<id>           the rule's refusal carries another code
+//	state/<state>/accepted         a request is accepted while the state holds
+//	state/quota/<quota>/ignored    the quota is not enforced
+//	error-code/state/<state>, error-code/quota/<quota>   another code for the state or quota
+//	cross-account/...              another account's (or instance's) resource is usable
+//	read-back/<Attribute>-as-string  Describe renders an integer attribute as a JSON string
+//	engine/...                     a mistake of the validation engine as a whole
 
 // Fault categories, as InjectableFaults reports them.
 const (
 	FaultCategoryValidation   = "validation"
+	FaultCategoryBoundary     = "boundary"
 	FaultCategoryErrorCode    = "error-code"
 	FaultCategoryHTTPStatus   = "http-status"
 	FaultCategoryEnvelope     = "envelope"
 	FaultCategoryContentType  = "content-type"
 	FaultCategoryState        = "state"
 	FaultCategoryCrossAccount = "cross-account"
+	FaultCategoryReadBack     = "read-back"
+	FaultCategoryEngine       = "engine"
 	FaultCategoryRAM          = "ram"
 	FaultCategorySignature    = "signature"
 	FaultCategoryConcurrency  = "concurrency"
 	FaultCategoryIntermittent = "intermittent"
 )
 
-// FaultInfo describes one fault Config.Inject can switch on.
+// Directions of a fault: how the broken answer differs from the right one.
+const (
+	DirAcceptsForbidden = "accepts-forbidden" // a request the page says must be refused is accepted
+	DirRefusesPermitted = "refuses-permitted" // a request the page says must be accepted is refused
+	DirWrongCode        = "wrong-code"        // refused, but with another code than the page's
+	DirWrongStatus      = "wrong-status"      // the HTTP status differs from the code's
+	DirWrongReadBack    = "wrong-read-back"   // what Describe reports differs from what was stored
+	DirWrongEnvelope    = "wrong-envelope"    // the body or headers break the answer's shape
+	DirWrongState       = "wrong-state"       // the state changes in a way the page forbids
+	DirServerError      = "server-error"      // the service fails
+)
+
+// FaultInfo describes one fault Config.Inject can switch on, and what it breaks.
 type FaultInfo struct {
 	Name        string `json:"name"`
 	Category    string `json:"category"`
 	Description string `json:"description"`
+	// Subject is what the fault breaks: a parameter or list field path (Tag.Key), a rule id, a
+	// state or quota name, an attribute of the read-back, or "" for the answers as a whole.
+	Subject string `json:"subject,omitempty"`
+	// Breaks is the kind of thing broken: a constraint kind (maximum, enum, required,
+	// maxItems...), "rule", "state", "quota", "type" (of a read-back attribute), or the layer
+	// of the answer (envelope, signature, ...).
+	Breaks string `json:"breaks,omitempty"`
+	// Direction is one of the Dir constants.
+	Direction string `json:"direction,omitempty"`
+	// Basis is documented when the page makes what the fault breaks certain: a run under the
+	// documented profile must detect it. An inferred fault breaks only what the description
+	// infers, and is graded under the strict profile.
+	Basis spec.Basis `json:"basis,omitempty"`
 }
 
 // faultSwitch names the hand-written faults; each is consulted at exactly one hook.
@@ -65,6 +108,10 @@ const (
 	swDescribeDefaults
 	swDescribeStaleStatus
 	swForeignCertificate
+	swForeignCACertificate
+	swForeignACL
+	swForeignLoadBalancer
+	swOtherInstanceGroup
 	swRAMAllowed
 	swBadSignatureV1
 	swBadSignatureV3
@@ -88,9 +135,16 @@ type answerRule struct {
 // faultDef is a catalogue entry: its description plus what it switches.
 type faultDef struct {
 	FaultInfo
-	ignore string // validation: the key of the violations to ignore (see violationKey)
-	answer *answerRule
-	sw     faultSwitch
+	checks  []string  // engine: checkKey(path, kind) bent by mode
+	rule    string    // engine: a rule bent by mode
+	mode    faultMode // how checks and rule are bent
+	engine  func(*engineFaults)
+	rows    []string // rows of the create table (states or quotas) switched off
+	codeRow string   // a row of the create table answered with another code
+	read    string   // an integer attribute Describe renders as a string
+	answer  *answerRule
+	sw      faultSwitch
+	gateway string // a gateway fault by name (faults_gateway.go)
 }
 
 // Settings of the faults that need a number.
@@ -103,137 +157,62 @@ const (
 	intermittentRate = 0.02
 )
 
-// Parameter paths the catalogue names more than once.
-const (
-	tagValuePath     = spec.ParamTag + "." + spec.FieldTagValue
-	paramIdleTimeout = spec.ParamIdleTimeout
-)
-
-// validationFaults are the (parameter, kind) pairs of the catalogue; rules follow. Parameters
-// spec/names.go does not name (IdleTimeout and the like) are spelled here; the catalogue
-// refuses to build when the description lacks one.
-var validationFaults = []struct {
-	param string
-	kind  spec.Kind
-}{
-	{spec.ParamListenerPort, spec.KindMaximum},
-	{spec.ParamListenerPort, spec.KindMinimum},
-	{paramIdleTimeout, spec.KindMaximum},
-	{spec.ParamRequestTimeout, spec.KindMinimum},
-	{spec.ParamHealthCheckInterval, spec.KindMaximum},
-	{spec.ParamBandwidth, spec.KindType},
-	{spec.ParamBandwidth, spec.KindForbiddenValues},
-	{spec.ParamCookie, spec.KindMaxLength},
-	{spec.ParamDescription, spec.KindMaxLength},
-	{tagValuePath, spec.KindMaxLength},
-	{spec.ParamScheduler, spec.KindEnum},
-	{spec.ParamHealthCheckVersion, spec.KindEnum},
-	{spec.ParamServerCertificate + "." + spec.FieldBindingType, spec.KindEnum},
-	{spec.ParamDescription, spec.KindPattern},
-	{spec.ParamHealthCheckHTTPCode, spec.KindPattern},
-	{spec.ParamTag + "." + spec.FieldTagKey, spec.KindForbiddenPrefixes},
-	{tagValuePath, spec.KindForbiddenSubstrings},
-	{spec.ParamTag, spec.KindMaxItems},
-	{spec.ParamHealthCheck, spec.KindRequired},
-}
-
-var validationRuleFaults = []string{"sticky-session-type-required", "client-cert-aliases-distinct"}
-
-// codeFaults are the faults that answer one code of the catalogue with another. Each code is
-// named by what reaches it in the description (a state of the operation, a gateway state, or
-// a parameter's constraint), so the catalogue, not this file, spells it.
-func codeFaults(s *spec.Spec) []faultDef {
-	state := func(name string) string {
-		ec, ok := s.StateError(name)
-		if !ok {
-			panic("emulator: fault catalogue: the description has no error for state " + name)
-		}
-		return ec.Code
-	}
-	gateway := func(name string) string {
-		ec, ok := s.GatewayError(name)
-		if !ok {
-			panic("emulator: fault catalogue: the description has no gateway error " + name)
-		}
-		return ec.Code
-	}
-	portConflict, generic := state("port-in-use"), gateway("invalid-parameter")
-	idleTimeout := s.ParamOutcome(s.UnderTest.Lookup(paramIdleTimeout), spec.KindMaximum).Code
-	foreignCert, certMissing := state("foreign-certificate"), state("certificate-not-found")
-	aclMissing := state("acl-not-found")
-	nonceUsed, badSignature := gateway("nonce-replayed"), gateway("bad-signature")
-	rule := func(name, format string, from, to string) faultDef {
-		return faultDef{
-			FaultInfo: FaultInfo{name, FaultCategoryErrorCode, fmt.Sprintf(format, to, from)},
-			answer:    &answerRule{code: from, toCode: to},
-		}
-	}
-	return []faultDef{
-		rule("error-code/port-conflict-as-InvalidParameter", "a create on a used port is answered with the generic %s instead of %s", portConflict, generic),
-		rule("error-code/IdleTimeout-as-InvalidParameter", "an IdleTimeout out of range is answered %s instead of %s", idleTimeout, generic),
-		rule("error-code/foreign-certificate-as-CertificateNotExist", "another account's certificate is answered %s instead of %s", foreignCert, certMissing),
-		rule("error-code/AclNotExist-as-InvalidParameter", "an ACL that does not exist is answered %s instead of %s", aclMissing, generic),
-		rule("error-code/nonce-replay-as-SignatureDoesNotMatch", "a replayed nonce is answered %s instead of %s", nonceUsed, badSignature),
-		{FaultInfo: FaultInfo{"http-status/port-conflict-409", FaultCategoryHTTPStatus, portConflict + " is sent with status 409 instead of 400"},
-			answer: &answerRule{code: portConflict, toStatus: http.StatusConflict}},
-	}
-}
-
-// handWritten are the faults that need no code of the catalogue.
-var handWritten = []faultDef{
-	{FaultInfo: FaultInfo{"http-status/client-errors-500", FaultCategoryHTTPStatus, "every 400 answer of the operation is sent with status 500"},
-		answer: &answerRule{status: http.StatusBadRequest, toStatus: http.StatusInternalServerError}},
-	{FaultInfo: FaultInfo{"http-status/not-found-as-400", FaultCategoryHTTPStatus, "404 codes (ResourceNotFound.Certificate, InvalidAccessKeyId.NotFound) are sent with status 400"},
-		answer: &answerRule{status: http.StatusNotFound, toStatus: http.StatusBadRequest}},
-
-	{FaultInfo: FaultInfo{"envelope/no-request-id", FaultCategoryEnvelope, "error answers of the operation carry no RequestId (body or header)"}, sw: swNoRequestID},
-	{FaultInfo: FaultInfo{"envelope/no-code", FaultCategoryEnvelope, "error answers of the operation carry no Code field"}, sw: swNoCode},
-	{FaultInfo: FaultInfo{"envelope/code-in-success", FaultCategoryEnvelope, "success answers of the operation carry Code \"200\""}, sw: swCodeInSuccess},
-	{FaultInfo: FaultInfo{"content-type/text-plain", FaultCategoryContentType, "answers of the operation are labelled text/plain"}, sw: swTextContentType},
-	{FaultInfo: FaultInfo{"content-type/json-for-xml", FaultCategoryContentType, "Format=XML is ignored: the operation answers in JSON"}, sw: swJSONForXML},
-
-	{FaultInfo: FaultInfo{"state/port-conflict-missed", FaultCategoryState, "a create on a port that already has a listener succeeds and replaces it"}, sw: swPortConflictMissed},
-	{FaultInfo: FaultInfo{"state/listener-quota-ignored", FaultCategoryState, "the listeners-per-load-balancer quota is not enforced"}, sw: swListenerQuotaIgnored},
-	{FaultInfo: FaultInfo{"state/refused-create-leaves-listener", FaultCategoryState, "a create refused by a state check still stores the listener"}, sw: swLeaveBehind},
-	{FaultInfo: FaultInfo{"state/created-running", FaultCategoryState, "a new listener is created running instead of stopped"}, sw: swCreatedRunning},
-	{FaultInfo: FaultInfo{"state/describe-defaults", FaultCategoryState, "Describe reports the documented default of every defaulted attribute, not the value stored"}, sw: swDescribeDefaults},
-	{FaultInfo: FaultInfo{"state/describe-stale-status", FaultCategoryState, "Describe keeps reporting the status a listener had when created (stopped) after it was started"}, sw: swDescribeStaleStatus},
-
-	{FaultInfo: FaultInfo{"cross-account/foreign-certificate-accepted", FaultCategoryCrossAccount, "a create may use another account's server certificate"}, sw: swForeignCertificate},
-	{FaultInfo: FaultInfo{"ram/denied-user-allowed", FaultCategoryRAM, "RAM policies are not enforced: a user denied the operation may call it"}, sw: swRAMAllowed},
-
-	{FaultInfo: FaultInfo{"signature/bad-v1-signature-accepted", FaultCategorySignature, "a wrong V1 (HMAC-SHA1) signature is accepted"}, sw: swBadSignatureV1},
-	{FaultInfo: FaultInfo{"signature/bad-v3-signature-accepted", FaultCategorySignature, "a wrong V3 (ACS3-HMAC-SHA256) signature is accepted"}, sw: swBadSignatureV3},
-	{FaultInfo: FaultInfo{"signature/unsigned-accepted", FaultCategorySignature, "a V1 request without a Signature is accepted"}, sw: swUnsigned},
-	{FaultInfo: FaultInfo{"signature/replayed-nonce-accepted", FaultCategorySignature, "a SignatureNonce used before is accepted again"}, sw: swReplayedNonce},
-	{FaultInfo: FaultInfo{"signature/stale-timestamp-accepted", FaultCategorySignature, "a Timestamp outside the window is accepted"}, sw: swStaleTimestamp},
-
-	{FaultInfo: FaultInfo{"concurrency/port-check-race", FaultCategoryConcurrency, "a create releases the state lock between its checks and its change, so two simultaneous creates on one port both succeed"}, sw: swPortCheckRace},
-	{FaultInfo: FaultInfo{"intermittent/5xx", FaultCategoryIntermittent, fmt.Sprintf("%.0f%% of the requests to the operation are answered ServiceUnavailable (seeded by Faults.Seed)", intermittentRate*100)}, sw: swIntermittent5xx},
-}
-
-// catalogue builds the list once from the description.
+// catalogue builds the list once from the description. Further families of faults append
+// their entries at the end.
 var catalogue = sync.OnceValue(func() []faultDef {
 	s := spec.MustDefault()
 	var out []faultDef
-	for _, vf := range validationFaults {
-		d, err := validationFault(s, vf.param, vf.kind)
-		if err != nil {
-			panic("emulator: fault catalogue: " + err.Error())
-		}
-		out = append(out, d)
-	}
-	for _, id := range validationRuleFaults {
-		d, err := ruleFault(s, id)
-		if err != nil {
-			panic("emulator: fault catalogue: " + err.Error())
-		}
-		out = append(out, d)
-	}
+	out = append(out, constraintFaults(s)...)
+	out = append(out, ruleFaults(s)...)
+	out = append(out, stateFaults(s)...)
 	out = append(out, codeFaults(s)...)
+	out = append(out, handWritten(s)...)
 	out = append(out, gatewayFaults...)
-	return append(out, handWritten...)
+	out = append(out, readBackFaults(s)...)
+	out = append(out, engineWideFaults(s)...)
+	return complete(unique(out))
 })
+
+// unique keeps the first entry of each name: the families overlap where the description
+// makes two of them break the same thing.
+func unique(defs []faultDef) []faultDef {
+	seen := map[string]bool{}
+	out := defs[:0:0]
+	for _, d := range defs {
+		if !seen[d.Name] {
+			seen[d.Name] = true
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// complete fills in what an entry left out of its FaultInfo: the basis (documented unless
+// said otherwise) and the direction of its category.
+func complete(defs []faultDef) []faultDef {
+	byCategory := map[string]string{
+		FaultCategoryValidation: DirAcceptsForbidden, FaultCategoryBoundary: DirRefusesPermitted,
+		FaultCategoryErrorCode: DirWrongCode, FaultCategoryHTTPStatus: DirWrongStatus,
+		FaultCategoryEnvelope: DirWrongEnvelope, FaultCategoryContentType: DirWrongEnvelope,
+		FaultCategoryCrossAccount: DirAcceptsForbidden, FaultCategoryReadBack: DirWrongReadBack,
+		FaultCategoryRAM: DirAcceptsForbidden, FaultCategorySignature: DirAcceptsForbidden,
+		FaultCategoryConcurrency: DirWrongState, FaultCategoryIntermittent: DirServerError,
+		FaultCategoryState: DirWrongState,
+	}
+	for i := range defs {
+		d := &defs[i]
+		if d.Basis == "" {
+			d.Basis = spec.Documented
+		}
+		if d.Direction == "" {
+			d.Direction = byCategory[d.Category]
+		}
+		if d.Breaks == "" {
+			d.Breaks = d.Category
+		}
+	}
+	return defs
+}
 
 // InjectableFaults lists the catalogue of faults Config.Inject can name, in a stable order.
 func InjectableFaults() []FaultInfo {
@@ -252,75 +231,6 @@ func LookupFault(name string) (FaultInfo, error) {
 	return d.FaultInfo, err
 }
 
-func violationKey(param string, kind spec.Kind) string { return param + "\x00" + string(kind) }
-
-func validationFault(s *spec.Spec, param string, kind spec.Kind) (faultDef, error) {
-	p := s.UnderTest.Lookup(param)
-	if p == nil {
-		return faultDef{}, fmt.Errorf("the description has no parameter %s", param)
-	}
-	var what string
-	c, has := p.Constraint(kind)
-	switch kind {
-	case spec.KindRequired:
-		if !p.Required {
-			return faultDef{}, fmt.Errorf("%s is not required", param)
-		}
-		what = "a request without the required " + param
-	case spec.KindMaxItems:
-		if p.List == nil || p.List.MaxItems == 0 {
-			return faultDef{}, fmt.Errorf("%s is not a bounded list", param)
-		}
-		what = fmt.Sprintf("more than %d %s entries", p.List.MaxItems, param)
-	default:
-		if !has {
-			return faultDef{}, fmt.Errorf("%s has no %s constraint", param, kind)
-		}
-		switch kind {
-		case spec.KindMinimum:
-			what = fmt.Sprintf("%s below its minimum (%d)", param, c.Int)
-		case spec.KindMaximum:
-			what = fmt.Sprintf("%s above its maximum (%d)", param, c.Int)
-		case spec.KindMinLength:
-			what = fmt.Sprintf("%s shorter than %d characters", param, c.Int)
-		case spec.KindMaxLength:
-			what = fmt.Sprintf("%s longer than %d characters", param, c.Int)
-		case spec.KindEnum:
-			what = fmt.Sprintf("%s outside its enum (%s)", param, strings.Join(c.Values, ", "))
-		case spec.KindPattern:
-			what = fmt.Sprintf("%s breaking its pattern %s", param, c.Pattern)
-		case spec.KindType:
-			what = param + " that is not a decimal integer"
-		case spec.KindForbiddenValues:
-			what = fmt.Sprintf("%s set to a forbidden value (%s)", param, strings.Join(c.Values, ", "))
-		case spec.KindForbiddenPrefixes:
-			what = fmt.Sprintf("%s starting with a reserved prefix (%s)", param, strings.Join(c.Values, ", "))
-		case spec.KindForbiddenSubstrings:
-			what = fmt.Sprintf("%s containing a forbidden text (%s)", param, strings.Join(c.Values, ", "))
-		default:
-			return faultDef{}, fmt.Errorf("constraint kind %s cannot be injected", kind)
-		}
-	}
-	return faultDef{
-		FaultInfo: FaultInfo{Name: "validation/" + param + "/" + string(kind), Category: FaultCategoryValidation, Description: "accept " + what},
-		ignore:    violationKey(param, kind),
-	}, nil
-}
-
-func ruleFault(s *spec.Spec, id string) (faultDef, error) {
-	r, ok := s.Rule(id)
-	if !ok {
-		return faultDef{}, fmt.Errorf("the description has no rule %s", id)
-	}
-	if r.Kind == spec.RuleEffectiveOnlyWhen {
-		return faultDef{}, fmt.Errorf("rule %s never refuses a request", id)
-	}
-	return faultDef{
-		FaultInfo: FaultInfo{Name: "validation/rule/" + id, Category: FaultCategoryValidation, Description: "ignore rule " + id + ": " + r.Description},
-		ignore:    violationKey("rule", spec.Kind(id)),
-	}, nil
-}
-
 // lookupFault finds a fault by name: the catalogue first, then any validation pair the
 // description constrains.
 func lookupFault(name string) (faultDef, error) {
@@ -329,25 +239,33 @@ func lookupFault(name string) (faultDef, error) {
 			return d, nil
 		}
 	}
-	rest, ok := strings.CutPrefix(name, "validation/")
+	rest, ok := strings.CutPrefix(name, FaultCategoryValidation+"/")
 	if ok {
 		s := spec.MustDefault()
 		if id, isRule := strings.CutPrefix(rest, "rule/"); isRule {
-			return ruleFault(s, id)
+			d, err := ruleOffFault(s, id)
+			return completeOne(d), err
 		}
 		if i := strings.LastIndex(rest, "/"); i > 0 {
-			return validationFault(s, rest[:i], spec.Kind(rest[i+1:]))
+			d, err := acceptFault(s, rest[:i], spec.Kind(rest[i+1:]))
+			return completeOne(d), err
 		}
 	}
 	return faultDef{}, fmt.Errorf("no injectable fault named %q (see emulator.InjectableFaults)", name)
 }
 
+func completeOne(d faultDef) faultDef { return complete([]faultDef{d})[0] }
+
 // injector holds the faults switched on. A nil *injector has every fault off; all its
 // methods may be called on nil.
 type injector struct {
-	ignore  map[string]bool
-	answers []answerRule
-	on      [numSwitches]bool
+	engine   engineFaults
+	skipRows map[string]bool // rows of the create table switched off
+	codeRows map[string]bool // rows answered with another code
+	read     map[string]bool // integer attributes rendered as strings
+	answers  []answerRule
+	on       [numSwitches]bool
+	gateway  map[string]bool // gateway faults on, by name
 }
 
 // newInjector builds the injector for a list of fault names (already checked by Config.Check);
@@ -356,101 +274,52 @@ func newInjector(names []string) (*injector, error) {
 	if len(names) == 0 {
 		return nil, nil
 	}
-	in := &injector{ignore: map[string]bool{}}
+	in := &injector{engine: engineFaults{checks: map[string]faultMode{}, rules: map[string]faultMode{}},
+		skipRows: map[string]bool{}, codeRows: map[string]bool{}, read: map[string]bool{}, gateway: map[string]bool{}}
 	for _, n := range names {
 		d, err := lookupFault(n)
 		if err != nil {
 			return nil, err
 		}
-		switch {
-		case d.ignore != "":
-			in.ignore[d.ignore] = true
-		case d.answer != nil:
-			in.answers = append(in.answers, *d.answer)
-		default:
-			in.on[d.sw] = true
+		for _, k := range d.checks {
+			in.engine.checks[k] |= d.mode
 		}
+		if d.rule != "" {
+			in.engine.rules[d.rule] |= d.mode
+		}
+		if d.engine != nil {
+			d.engine(&in.engine)
+		}
+		for _, r := range d.rows {
+			in.skipRows[r] = true
+		}
+		if d.codeRow != "" {
+			in.codeRows[d.codeRow] = true
+		}
+		if d.read != "" {
+			in.read[d.read] = true
+		}
+		if d.answer != nil {
+			in.answers = append(in.answers, *d.answer)
+		}
+		if d.gateway != "" {
+			in.gateway[d.gateway] = true
+		}
+		in.on[d.sw] = true
 	}
+	in.on[swNone] = false
 	return in, nil
 }
 
 // has reports whether a hand-written fault is on.
 func (in *injector) has(sw faultSwitch) bool { return in != nil && in.on[sw] }
 
-// validate is spec.Validate with the ignored violations of the operation under test waved
-// through: the offending value is replaced in a copy of the values by a stand-in that passes
-// (or taken out when none does), and the rest of the request is checked again; the request
-// itself keeps what was sent. An ignored rule ends the checks (only further rules would
-// follow it).
-func (in *injector) validate(s *spec.Spec, op *spec.Operation, values url.Values) *spec.Violation {
-	if in == nil || len(in.ignore) == 0 || !op.UnderTest {
-		return s.Validate(op, values)
+// engineFaults are the faults the validation engine compiles in.
+func (in *injector) engineFaults() engineFaults {
+	if in == nil {
+		return engineFaults{}
 	}
-	var last string
-	for range 64 {
-		v := s.Validate(op, values)
-		if v == nil {
-			return nil
-		}
-		key := violationKey(v.Param, v.Kind)
-		if v.Kind == spec.KindRule {
-			key = violationKey("rule", spec.Kind(v.Rule))
-		}
-		if !in.ignore[key] {
-			return v
-		}
-		if v.Kind == spec.KindRule || key+v.Wire == last {
-			return nil
-		}
-		last = key + v.Wire
-		values = relax(op, values, v)
-	}
-	return nil
-}
-
-// relax returns a copy of values in which v no longer holds.
-func relax(op *spec.Operation, values url.Values, v *spec.Violation) url.Values {
-	out := make(url.Values, len(values))
-	for k, vs := range values {
-		out[k] = vs
-	}
-	if v.Kind == spec.KindMaxItems {
-		if p := op.Param(v.Param); p != nil && p.List != nil {
-			for name := range out {
-				if n, _, ok := p.List.ParseWireName(name); ok && n >= p.List.FirstIndex+p.List.MaxItems {
-					delete(out, name)
-				}
-			}
-		}
-		return out
-	}
-	if p := op.Lookup(v.Param); p != nil {
-		if sub, ok := standIn(p); ok {
-			out[v.Wire] = []string{sub}
-			return out
-		}
-	}
-	delete(out, v.Wire)
-	return out
-}
-
-// standIn finds a value that passes every constraint of p.
-func standIn(p *spec.Parameter) (string, bool) {
-	var cands []string
-	if p.Default != nil {
-		cands = append(cands, *p.Default)
-	}
-	cands = append(cands, p.Example)
-	cands = append(cands, p.Enum()...)
-	cands = append(cands, "1", "a", "abcd")
-	for _, c := range cands {
-		if c != "" {
-			if k, _ := p.Check(c); k == "" {
-				return c, true
-			}
-		}
-	}
-	return "", false
+	return in.engine
 }
 
 // rewriteError applies the answer rules to an error of the operation under test.
@@ -517,17 +386,26 @@ func (in *injector) intermittent(e *Emulator, req *request) *apiError {
 	return e.gatewayError("unavailable", "injected intermittent fault")
 }
 
-// skipsCheck reports whether a state row of the create table is switched off (the row names
-// the fault that does it).
+// skipsCheck reports whether a row of the create table is switched off (by a fault named in
+// the row, or by a state or quota fault).
 func (in *injector) skipsCheck(row stateCheck) bool {
-	return row.fault != swNone && in.has(row.fault)
+	if in == nil {
+		return false
+	}
+	return (row.fault != swNone && in.on[row.fault]) || in.skipRows[row.name()]
 }
 
+// wrongCode reports whether a row of the create table answers with another code.
+func (in *injector) wrongCode(row stateCheck) bool { return in != nil && in.codeRows[row.name()] }
+
 // certificateView widens what a create sees as the caller's certificates to every account's
-// (cross-account/foreign-certificate-accepted). The region is a shallow copy, so changes to
-// its instances still land in the real state.
+// (cross-account/foreign-certificate-accepted), or their CA certificates only
+// (cross-account/foreign-ca-certificate-accepted), and its ACLs likewise
+// (cross-account/foreign-acl-accepted). The region is a shallow copy, so changes to its
+// instances still land in the real state.
 func (in *injector) certificateView(st *persisted, r *regionState, account string) *regionState {
-	if !in.has(swForeignCertificate) || r == nil {
+	all, ca, acls := in.has(swForeignCertificate), in.has(swForeignCACertificate), in.has(swForeignACL)
+	if (!all && !ca && !acls) || r == nil {
 		return r
 	}
 	view := *r
@@ -535,17 +413,61 @@ func (in *injector) certificateView(st *persisted, r *regionState, account strin
 	for id, c := range r.Certificates {
 		view.Certificates[id] = c
 	}
+	view.ACLs = make(map[string]*acl, len(r.ACLs))
+	for id, a := range r.ACLs {
+		view.ACLs[id] = a
+	}
 	for an, a := range st.Accounts {
 		if an == account {
 			continue
 		}
 		for _, other := range a.Regions {
 			for id, c := range other.Certificates {
-				view.Certificates[id] = c
+				if all || (ca && c.CA) {
+					view.Certificates[id] = c
+				}
+			}
+			for id, x := range other.ACLs {
+				if acls {
+					view.ACLs[id] = x
+				}
 			}
 		}
 	}
 	return &view
+}
+
+// foreignLoadBalancer finds an instance of another account by id
+// (cross-account/foreign-load-balancer-accepted). Callers hold e.mu.
+func (in *injector) foreignLoadBalancer(st *persisted, account, id string) *instance {
+	if !in.has(swForeignLoadBalancer) {
+		return nil
+	}
+	for an, a := range st.Accounts {
+		if an == account {
+			continue
+		}
+		for _, r := range a.Regions {
+			if lb := r.LoadBalancers[id]; lb != nil {
+				return lb
+			}
+		}
+	}
+	return nil
+}
+
+// otherInstanceGroup finds a server group of another instance of the region
+// (cross-account/other-instance-vserver-group-accepted). Callers hold e.mu.
+func (in *injector) otherInstanceGroup(r *regionState, id string) *serverGroup {
+	if !in.has(swOtherInstanceGroup) || r == nil {
+		return nil
+	}
+	for _, lbID := range sortedKeys(r.LoadBalancers) {
+		if g := r.LoadBalancers[lbID].Groups[id]; g != nil {
+			return g
+		}
+	}
+	return nil
 }
 
 // leaveBehind stores the listener of a create that a state check refused
@@ -590,7 +512,27 @@ func (in *injector) describe(s *spec.Spec, out orderedMap) orderedMap {
 			}
 		}
 	}
+	for i := range out {
+		if in.read[out[i].k] {
+			if text, ok := integerText(out[i].v); ok {
+				out[i].v = text
+			}
+		}
+	}
 	return out
+}
+
+// integerText is an integer attribute value of an answer as a string.
+func integerText(v any) (string, bool) {
+	switch n := v.(type) {
+	case *int64:
+		return strconv.FormatInt(*n, 10), true
+	case int64:
+		return strconv.FormatInt(n, 10), true
+	case int:
+		return strconv.Itoa(n), true
+	}
+	return "", false
 }
 
 // acceptsSignature reports whether a V1 request passes the signature check anyway.

@@ -10,17 +10,15 @@ import (
 
 // Gateway faults: the gateway's own rules (which headers a V3 signature must cover, the
 // timestamp window, repeated parameters under V1) broken the way implementations break them.
-// They are recorded in the injector's key set under gatewayFaultKey, which no violation key
-// can equal (those start with a parameter name or "rule").
+// The injector records them by name (injector.gateway).
 
 // Names of the gateway faults, as the hooks ask for them.
 const (
-	gfV3UnsignedHeaders   = "signature/v3-unsigned-headers-accepted"
-	gfV3AddedHeader       = "signature/v3-added-header-accepted"
-	gfFarFutureTimestamp  = "signature/far-future-timestamp-accepted"
-	gfFutureTimestamp     = "signature/future-timestamp-accepted"
-	gfRepeatedUnverified  = "signature/repeated-parameter-unverified"
-	gatewayFaultKeyPrefix = "\x00gateway\x00"
+	gfV3UnsignedHeaders  = "signature/v3-unsigned-headers-accepted"
+	gfV3AddedHeader      = "signature/v3-added-header-accepted"
+	gfFarFutureTimestamp = "signature/far-future-timestamp-accepted"
+	gfFutureTimestamp    = "signature/future-timestamp-accepted"
+	gfRepeatedUnverified = "signature/repeated-parameter-unverified"
 )
 
 // gatewayFaults are the catalogue entries of the gateway faults.
@@ -33,14 +31,12 @@ var gatewayFaults = []faultDef{
 }
 
 func gatewayFault(name, description string) faultDef {
-	return faultDef{FaultInfo: FaultInfo{Name: name, Category: FaultCategorySignature, Description: description}, ignore: gatewayFaultKey(name)}
+	return faultDef{FaultInfo: FaultInfo{Name: name, Category: FaultCategorySignature, Description: description}, gateway: name}
 }
-
-func gatewayFaultKey(name string) string { return gatewayFaultKeyPrefix + name }
 
 // gatewayFault reports whether a gateway fault is on.
 func (in *injector) gatewayFault(name string) bool {
-	return in != nil && in.ignore[gatewayFaultKey(name)]
+	return in != nil && in.gateway[name]
 }
 
 // commonHeadersV3 are the headers the V3 rules name (host and the x-acs-* headers clients

@@ -24,7 +24,7 @@ func inject(names ...string) func(*emulator.Config) {
 // filled in, and each one accepted by a configuration on its own.
 func TestInjectableFaultsCatalogue(t *testing.T) {
 	faults := emulator.InjectableFaults()
-	require.GreaterOrEqual(t, len(faults), 40)
+	require.GreaterOrEqual(t, len(faults), 200)
 	seen := map[string]bool{}
 	cats := map[string]int{}
 	for _, f := range faults {
@@ -38,8 +38,9 @@ func TestInjectableFaultsCatalogue(t *testing.T) {
 		cfg.Inject = []string{f.Name}
 		assert.NoError(t, cfg.Check(), f.Name)
 	}
-	for _, c := range []string{emulator.FaultCategoryValidation, emulator.FaultCategoryErrorCode, emulator.FaultCategoryHTTPStatus,
+	for _, c := range []string{emulator.FaultCategoryValidation, emulator.FaultCategoryBoundary, emulator.FaultCategoryErrorCode, emulator.FaultCategoryHTTPStatus,
 		emulator.FaultCategoryEnvelope, emulator.FaultCategoryContentType, emulator.FaultCategoryState, emulator.FaultCategoryCrossAccount,
+		emulator.FaultCategoryReadBack, emulator.FaultCategoryEngine,
 		emulator.FaultCategoryRAM, emulator.FaultCategorySignature, emulator.FaultCategoryConcurrency, emulator.FaultCategoryIntermittent} {
 		assert.NotZero(t, cats[c], "no fault of category %s", c)
 	}
@@ -244,4 +245,89 @@ func TestLookupFault(t *testing.T) {
 	assert.Equal(t, emulator.FaultCategoryState, f.Category)
 	_, err = emulator.LookupFault("state/nope")
 	assert.Error(t, err)
+}
+
+// The state faults accept a create while a state holds, or answer it with another code; the
+// row a state implies (a listener still starting is also a listener on the port) goes with it.
+func TestStateFaults(t *testing.T) {
+	t.Run("load balancer missing", func(t *testing.T) {
+		c, _, cert := ready(newEnv(t, inject("state/load-balancer-not-found/accepted")))
+		c.must(spec.ActionCreateHTTPSListener, listenerParams("lb-none", cert))
+	})
+	t.Run("ACL missing", func(t *testing.T) {
+		c, lb, cert := ready(newEnv(t, inject("state/acl-not-found/accepted")))
+		c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamACLID, "acl-none", spec.ParamACLStatus, "on", spec.ParamACLType, "white"))
+	})
+	t.Run("certificate missing", func(t *testing.T) {
+		c, lb, _ := ready(newEnv(t, inject("state/certificate-not-found/accepted")))
+		c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, "cert-none"))
+	})
+	t.Run("listener pending", func(t *testing.T) {
+		c, lb, cert := ready(newEnv(t, inject("state/listener-pending/accepted")))
+		c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert))
+		require.Equal(t, http.StatusOK, c.start(lb, listenerPort).Status)
+		c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert))
+	})
+	t.Run("another code", func(t *testing.T) {
+		c, lb, _ := ready(newEnv(t, inject("error-code/state/certificate-not-found")))
+		assert.Equal(t, "InvalidParameter", c.call(spec.ActionCreateHTTPSListener, listenerParams(lb, "cert-none")).code())
+	})
+	t.Run("quota ignored", func(t *testing.T) {
+		c, lb, cert := ready(newEnv(t, inject("state/quota/listeners-per-acl/ignored"), func(cfg *emulator.Config) { cfg.Quotas["listeners-per-acl"] = 1 }))
+		acl := c.createACL("ipv4", "10.0.0.0/8")
+		c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamACLID, acl))
+		c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamACLID, acl, spec.ParamListenerPort, "444"))
+	})
+}
+
+// The cross-account faults let a create use another account's (or instance's) resources.
+func TestCrossAccountFaults(t *testing.T) {
+	t.Run("load balancer", func(t *testing.T) {
+		e := newEnv(t, inject("cross-account/foreign-load-balancer-accepted"))
+		foreign := e.as(emulator.PrincipalSecondary).createPerfLB()
+		c, _, cert := ready(e)
+		c.must(spec.ActionCreateHTTPSListener, listenerParams(foreign, cert))
+	})
+	t.Run("ACL", func(t *testing.T) {
+		e := newEnv(t, inject("cross-account/foreign-acl-accepted"))
+		foreign := e.as(emulator.PrincipalSecondary).createACL("ipv4", "10.0.0.0/8")
+		c, lb, cert := ready(e)
+		c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamACLID, foreign))
+	})
+	t.Run("CA certificate", func(t *testing.T) {
+		e := newEnv(t, inject("cross-account/foreign-ca-certificate-accepted"))
+		foreign := e.as(emulator.PrincipalSecondary).uploadCA()
+		c, lb, cert := ready(e)
+		c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamCACertificateID, foreign))
+		server := e.as(emulator.PrincipalSecondary).uploadCert("")
+		assert.Equal(t, "Certkey.Forbidden", c.call(spec.ActionCreateHTTPSListener, listenerParams(lb, server, spec.ParamListenerPort, "444")).code(),
+			"server certificates stay the account's own")
+	})
+	t.Run("VServer group of another instance", func(t *testing.T) {
+		e := newEnv(t, inject("cross-account/other-instance-vserver-group-accepted"))
+		c, lb, cert := ready(e)
+		other := c.createPerfLB()
+		g := c.must(spec.ActionCreateVServerGroup, url.Values{spec.ParamLoadBalancerID: {other}, spec.ParamVServerGroupName: {"g"}}).str(spec.FieldVServerGroupID)
+		c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamVServerGroupID, g))
+	})
+}
+
+// A read-back fault renders one integer attribute of DescribeLoadBalancerHTTPSListenerAttribute
+// as a JSON string.
+func TestReadBackFault(t *testing.T) {
+	c, lb, cert := ready(newEnv(t, inject("read-back/BackendServerPort-as-string")))
+	c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert))
+	d := c.describe(lb, listenerPort)
+	assert.Equal(t, "80", d.Body[spec.ParamBackendServerPort])
+	assert.Equal(t, 443.0, d.Body[spec.ParamListenerPort], "the other integers stay numbers")
+}
+
+// Every fault of the catalogue builds an emulator that serves.
+func TestEveryFaultBuilds(t *testing.T) {
+	for _, f := range emulator.InjectableFaults() {
+		cfg := emulator.DefaultConfig()
+		cfg.Inject = []string{f.Name}
+		_, err := emulator.New(cfg)
+		assert.NoError(t, err, f.Name)
+	}
 }

@@ -92,7 +92,7 @@ func requestTags(req *request, op *spec.Operation) []tag {
 		return nil
 	}
 	var out []tag
-	for _, it := range tp.List.Items(req.values) {
+	for _, it := range readerOf(tp).items(req.values) {
 		out = append(out, tag{Key: it.Fields[spec.FieldTagKey], Value: it.Fields[spec.FieldTagValue]})
 	}
 	return out
