@@ -15,7 +15,15 @@ test:
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	$(MAKE) selftest-matrix
 	$(MAKE) sdk-conformance
+
+# The self-test's own test runs the harness against every conforming variant and every fault
+# (the precision and kill matrices); too slow under the race detector, which skips it, so it
+# runs here without -race.
+.PHONY: selftest-matrix
+selftest-matrix:
+	$(GO) test -count=1 -run '^TestPrecisionAndKillMatrix$$' ./selftest/
 
 # The official SDKs drive the emulator; kept in a nested module so the SDKs stay out of the
 # main module's dependencies.

@@ -361,23 +361,38 @@ func (en *engine) values(om *opModel, rw *rewriter, lists *requestLists, extends
 		if !ok || len(vs) == 0 {
 			continue
 		}
-		if found.add(en.checkParam(pm, pm.p.Name, vs[0], rw, extends)) {
+		if found.add(en.checkParam(pm, wireRef{name: pm.p.Name}, vs[0], rw, extends)) {
 			return true
 		}
 	}
 	return false
 }
 
-// checkParam checks one value sent under wire name, and writes a normalised integer back.
-func (en *engine) checkParam(pm *paramModel, wire, value string, rw *rewriter, extends extension) *violation {
+// checkParam checks one value sent under a wire name, and writes a normalised integer back.
+func (en *engine) checkParam(pm *paramModel, wire wireRef, value string, rw *rewriter, extends extension) *violation {
 	res := en.check(pm, value, extends)
 	if res.at != nil {
-		return &violation{Param: pm.p.Path, Wire: wire, Kind: res.at.kind, Value: value, Detail: res.detail, Outcome: en.checkOutcome(pm, res.at)}
+		return &violation{Param: pm.p.Path, Wire: wire.String(), Kind: res.at.kind, Value: value, Detail: res.detail, Outcome: en.checkOutcome(pm, res.at)}
 	}
 	if res.canonical != "" && res.canonical != value {
-		rw.set(wire, res.canonical)
+		rw.set(wire.String(), res.canonical)
 	}
 	return nil
+}
+
+// wireRef is the wire name of a value: a parameter's name, or a list field's, which is only
+// spelled out when needed (most values break nothing).
+type wireRef struct {
+	name  string
+	list  *listReader
+	index int
+}
+
+func (w wireRef) String() string {
+	if w.list == nil {
+		return w.name
+	}
+	return w.list.wireName(w.index, w.name)
 }
 
 // checkOutcome is the answer to a broken constraint.
@@ -425,7 +440,7 @@ func (en *engine) validateList(pm *paramModel, es []entry, rw *rewriter, extends
 			if !ok {
 				continue
 			}
-			if vi := en.checkParam(f, r.wireName(index, f.p.Name), v, rw, extends); vi != nil {
+			if vi := en.checkParam(f, wireRef{name: f.p.Name, list: r, index: index}, v, rw, extends); vi != nil {
 				return vi
 			}
 		}

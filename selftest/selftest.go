@@ -1,11 +1,14 @@
-// Package selftest grades the harness on the faults it catches. It runs the contract suite
-// against the faithful emulator, which must show no failure, and against one deliberately
-// broken variant per fault of emulator.InjectableFaults, and builds a kill matrix: for each
-// fault, whether a run caught it, by which check, after how many cases and how long.
+// Package selftest grades the harness in both directions. Precision: the contract suite runs,
+// under the documented profile, against the faithful emulator and against conforming variants
+// of it (every choice the reference page leaves open, emulator.Choices, each on its own and a
+// pairwise covering set of their combinations); every failing case there is a false positive.
+// Recall: it runs against one deliberately broken variant per fault of
+// emulator.InjectableFaults and builds a kill matrix: for each fault, whether a run caught it,
+// by which check, after how many cases and how long.
 //
 // Each run uses one worker and a fixed seed, so that the cases come in a fixed order and
 // "cases until detection" (the 1-based position, in result order, of the first failing case)
-// is reproducible. Variants run in parallel with each other.
+// is reproducible. Runs go in parallel with each other.
 package selftest
 
 import (
@@ -20,6 +23,7 @@ import (
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
 
@@ -28,6 +32,14 @@ const DefaultSeed = 1
 
 // Faithful is the name of the row of the unbroken emulator.
 const Faithful = "faithful"
+
+// DefaultParallel is how many runs go at once unless Options.Parallel says otherwise. A run
+// spends most of its time waiting on the emulator's clock (listeners starting, policies being
+// configured), so more runs than cores keep the machine busy.
+const DefaultParallel = 8
+
+// maxListed bounds the failing cases a precision row lists (all are counted).
+const maxListed = 50
 
 // KnownMisses are faults the default harness run is known not to catch, each with what would
 // catch it; the note goes into the matrix. A run still tries them. Empty while the harness
@@ -38,12 +50,19 @@ var KnownMisses = map[string]string{}
 type Options struct {
 	// Seed of the harness (0: DefaultSeed).
 	Seed int64
-	// Faults to try, by name (nil: every fault of the catalogue).
+	// Profile the kill matrix is graded under: contracts.ProfileDocumented (default) or
+	// contracts.ProfileStrict. A fault whose basis is inferred (it breaks only what the
+	// description infers) is graded under strict either way. The precision runs always use
+	// the documented profile; the faithful emulator runs under Profile.
+	Profile string
+	// Faults to try, by name (nil: every fault of the catalogue; empty: none).
 	Faults []string
-	// Parallel is the number of runs at once (0: 4).
+	// Variants to run for precision, by name (nil: every variant of Variants; empty: none).
+	Variants []string
+	// Parallel is the number of runs at once (0: DefaultParallel).
 	Parallel int
-	// StopAtFirst ends a variant's run at its first failing case: the matrix is the same, the
-	// totals of failing cases are not known. The faithful run always goes to the end.
+	// StopAtFirst ends a fault's run at its first failing case: the matrix is the same, the
+	// totals of failing cases are not known. The precision runs always go to the end.
 	StopAtFirst bool
 	// Random and Sequences are passed to the harness (0: its defaults; -1: none).
 	Random, Sequences int
@@ -55,12 +74,19 @@ type Options struct {
 	Progress func(Row)
 }
 
-// Row is one line of the kill matrix.
+// Row is one run: a line of the kill matrix, or of the precision matrix.
 type Row struct {
 	Fault       string `json:"fault"`
 	Category    string `json:"category"`
 	Description string `json:"description"`
-	Detected    bool   `json:"detected"`
+	// Subject, Breaks, Direction and Basis say what the fault breaks (emulator.FaultInfo).
+	Subject   string `json:"subject,omitempty"`
+	Breaks    string `json:"breaks,omitempty"`
+	Direction string `json:"direction,omitempty"`
+	Basis     string `json:"basis,omitempty"`
+	// Profile is the profile the run was judged under.
+	Profile  string `json:"profile"`
+	Detected bool   `json:"detected"`
 	// Check is the first failing check of the first failing case; Checks are all of them.
 	Check  string   `json:"check,omitempty"`
 	Checks []string `json:"checks,omitempty"`
@@ -73,9 +99,11 @@ type Row struct {
 	// Cases and Failed count the run (up to detection with StopAtFirst).
 	Cases  int `json:"cases"`
 	Failed int `json:"failed"`
-	// Skipped and Warnings count the run as well (the faithful row must have none failed).
+	// Skipped and Warnings count the run as well.
 	Skipped  int `json:"skipped"`
 	Warnings int `json:"warnings"`
+	// Failures lists the failing cases of a precision run (at most maxListed).
+	Failures []Failure `json:"failures,omitempty"`
 	// Duration is the wall time of the run (durationMs in JSON).
 	Duration time.Duration `json:"-"`
 	// Note says what would detect a known miss.
@@ -84,12 +112,43 @@ type Row struct {
 	Error string `json:"error,omitempty"`
 }
 
+// Failure is a failing case of a run that should have none: what failed and why.
+type Failure struct {
+	Case     string                `json:"case"`
+	Expected string                `json:"expected"`
+	Actual   string                `json:"actual"`
+	Checks   []FailedCheck         `json:"checks"`
+	Broken   *contracts.BrokenRule `json:"broken,omitempty"`
+}
+
+// FailedCheck is one failing check of a failing case.
+type FailedCheck struct {
+	Check    string `json:"check"`
+	Subject  string `json:"subject,omitempty"`
+	Message  string `json:"message,omitempty"`
+	Expected string `json:"expected,omitempty"`
+	Actual   string `json:"actual,omitempty"`
+}
+
+// PrecisionRow is the run of one conforming variant.
+type PrecisionRow struct {
+	Variant
+	Row
+}
+
 // Matrix is the result of a self-test.
 type Matrix struct {
-	Seed        int64 `json:"seed"`
-	StopAtFirst bool  `json:"stopAtFirst"`
-	// Faithful is the run against the unbroken emulator: it must have no failure.
-	Faithful Row   `json:"faithful"`
+	Seed        int64  `json:"seed"`
+	Profile     string `json:"profile"`
+	StopAtFirst bool   `json:"stopAtFirst"`
+	// Faithful is the run against the unbroken emulator (under Profile): it must have no
+	// failure.
+	Faithful Row `json:"faithful"`
+	// Precision are the runs against the conforming variants, under the documented profile.
+	Precision []PrecisionRow `json:"precision"`
+	// FalsePositives counts the failing cases of the faithful run and of every precision run.
+	FalsePositives int `json:"falsePositives"`
+	// Rows is the kill matrix.
 	Rows     []Row `json:"faults"`
 	Total    int   `json:"total"`
 	Detected int   `json:"detected"`
@@ -113,6 +172,24 @@ func (r Row) MarshalJSON() ([]byte, error) {
 	}{plain(r), roundMS(r.TimeToDetect), roundMS(r.Duration)})
 }
 
+// MarshalJSON writes a precision row flat: the variant's name and settings beside the run.
+func (p PrecisionRow) MarshalJSON() ([]byte, error) {
+	row, err := json.Marshal(p.Row)
+	if err != nil {
+		return nil, err
+	}
+	var flat map[string]json.RawMessage
+	if err := json.Unmarshal(row, &flat); err != nil {
+		return nil, err
+	}
+	delete(flat, "fault")
+	delete(flat, "category")
+	delete(flat, "detected")
+	flat["variant"], _ = json.Marshal(p.Name)
+	flat["settings"], _ = json.Marshal(p.Settings)
+	return json.Marshal(flat)
+}
+
 // MarshalJSON writes the matrix with its duration in seconds.
 func (m Matrix) MarshalJSON() ([]byte, error) {
 	type plain Matrix
@@ -122,37 +199,55 @@ func (m Matrix) MarshalJSON() ([]byte, error) {
 	}{plain(m), roundMS(m.Duration) / 1000})
 }
 
-// OK reports whether the faithful emulator passed and every fault was caught.
+// OK reports whether no run against a conforming emulator failed and every fault was caught.
 func (m *Matrix) OK() bool {
-	return m.Faithful.Error == "" && m.Faithful.Failed == 0 && m.Detected == m.Total
+	if m.Faithful.Error != "" || m.FalsePositives > 0 || m.Detected != m.Total {
+		return false
+	}
+	for _, p := range m.Precision {
+		if p.Error != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// job is one run of the self-test.
+type job struct {
+	cfg         emulator.Config
+	row         Row
+	profile     string
+	stopAtFirst bool
+	record      bool // list the failing cases
+	done        func(Row)
 }
 
 // Run runs the self-test. The error is for a self-test that could not be set up (an unknown
-// fault name, a cancelled context); what each run found is in the matrix.
+// fault or variant name, a cancelled context); what each run found is in the matrix.
 func Run(ctx context.Context, opts Options) (*Matrix, error) {
 	if opts.Seed == 0 {
 		opts.Seed = DefaultSeed
 	}
 	if opts.Parallel <= 0 {
-		opts.Parallel = 4
+		opts.Parallel = DefaultParallel
 	}
-	names := opts.Faults
-	if names == nil {
-		for _, f := range emulator.InjectableFaults() {
-			names = append(names, f.Name)
-		}
+	if opts.Profile == "" {
+		opts.Profile = contracts.ProfileDocumented
 	}
-	infos := make([]emulator.FaultInfo, len(names))
-	for i, n := range names {
-		info, err := emulator.LookupFault(n)
-		if err != nil {
-			return nil, fmt.Errorf("selftest: %w", err)
-		}
-		infos[i] = info
+	if opts.Profile != contracts.ProfileDocumented && opts.Profile != contracts.ProfileStrict {
+		return nil, fmt.Errorf("selftest: unknown profile %q: use %s or %s", opts.Profile, contracts.ProfileDocumented, contracts.ProfileStrict)
 	}
-
+	infos, err := faultInfos(opts.Faults)
+	if err != nil {
+		return nil, err
+	}
+	variants, err := pickVariants(opts.Variants)
+	if err != nil {
+		return nil, err
+	}
 	started := time.Now()
-	m := &Matrix{Seed: opts.Seed, StopAtFirst: opts.StopAtFirst, Total: len(names), Rows: make([]Row, len(names))}
+	m := &Matrix{Seed: opts.Seed, Profile: opts.Profile, StopAtFirst: opts.StopAtFirst, Total: len(infos),
+		Rows: make([]Row, len(infos)), Precision: make([]PrecisionRow, len(variants))}
 	var progressMu sync.Mutex
 	report := func(r Row) {
 		if opts.Progress != nil {
@@ -161,29 +256,35 @@ func Run(ctx context.Context, opts Options) (*Matrix, error) {
 			progressMu.Unlock()
 		}
 	}
+	// The runs that go to the end first: they are the longest.
+	jobs := []job{{cfg: emulator.DefaultConfig(), row: Row{Fault: Faithful, Description: "the emulator as it ships"}, profile: opts.Profile, record: true,
+		done: func(r Row) { m.Faithful = r }}}
+	for i, v := range variants {
+		jobs = append(jobs, job{cfg: v.Config(), row: Row{Fault: v.Name, Category: "precision", Description: "a conforming variant"},
+			profile: contracts.ProfileDocumented, record: true, done: func(r Row) { m.Precision[i] = PrecisionRow{Variant: v, Row: r} }})
+	}
+	for i, info := range infos {
+		cfg := emulator.DefaultConfig()
+		cfg.Inject = []string{info.Name}
+		jobs = append(jobs, job{cfg: cfg, row: faultRow(info), profile: gradedUnder(opts.Profile, info), stopAtFirst: opts.StopAtFirst,
+			done: func(r Row) { m.Rows[i] = r }})
+	}
 	sem := make(chan struct{}, opts.Parallel)
 	var wg sync.WaitGroup
-	// The faithful run first: it is the longest (it never stops early).
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		sem <- struct{}{}
-		defer func() { <-sem }()
-		m.Faithful = runOne(ctx, opts, emulator.FaultInfo{Name: Faithful, Description: "the emulator as it ships"}, false)
-		report(m.Faithful)
-	}()
-	for i, info := range infos {
+	for _, j := range jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
+			r := j.row
 			if ctx.Err() != nil {
-				m.Rows[i] = Row{Fault: info.Name, Category: info.Category, Description: info.Description, Error: ctx.Err().Error()}
-				return
+				r.Error = ctx.Err().Error()
+			} else {
+				r = runOne(ctx, opts, j)
+				report(r)
 			}
-			m.Rows[i] = runOne(ctx, opts, info, opts.StopAtFirst)
-			report(m.Rows[i])
+			j.done(r)
 		}()
 	}
 	wg.Wait()
@@ -195,9 +296,66 @@ func Run(ctx context.Context, opts Options) (*Matrix, error) {
 	return m, nil
 }
 
+// faultInfos looks the faults up (nil: the whole catalogue).
+func faultInfos(names []string) ([]emulator.FaultInfo, error) {
+	if names == nil {
+		return emulator.InjectableFaults(), nil
+	}
+	infos := make([]emulator.FaultInfo, len(names))
+	for i, n := range names {
+		info, err := emulator.LookupFault(n)
+		if err != nil {
+			return nil, fmt.Errorf("selftest: %w", err)
+		}
+		infos[i] = info
+	}
+	return infos, nil
+}
+
+// pickVariants looks variants up by name (nil: all of them).
+func pickVariants(names []string) ([]Variant, error) {
+	all := Variants(Dimensions())
+	if names == nil {
+		return all, nil
+	}
+	var out []Variant
+	for _, n := range names {
+		found := false
+		for _, v := range all {
+			if v.Name == n {
+				out, found = append(out, v), true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("selftest: no conforming variant named %q (see selftest.Variants)", n)
+		}
+	}
+	return out, nil
+}
+
+func faultRow(info emulator.FaultInfo) Row {
+	return Row{Fault: info.Name, Category: info.Category, Description: info.Description, Subject: info.Subject,
+		Breaks: info.Breaks, Direction: info.Direction, Basis: string(info.Basis), Note: KnownMisses[info.Name]}
+}
+
+// gradedUnder is the profile a fault is graded under: the self-test's, except that a fault
+// breaking only what the description infers can only warn under the documented profile, and
+// is graded under strict.
+func gradedUnder(profile string, info emulator.FaultInfo) string {
+	if info.Basis == spec.Inferred {
+		return contracts.ProfileStrict
+	}
+	return profile
+}
+
 func (m *Matrix) summarise() {
 	var counts []int
 	m.Missed = []string{}
+	m.FalsePositives = m.Faithful.Failed
+	for _, p := range m.Precision {
+		m.FalsePositives += p.Failed
+	}
 	for _, r := range m.Rows {
 		if !r.Detected {
 			m.Missed = append(m.Missed, r.Fault)
@@ -228,28 +386,25 @@ func median(xs []int) float64 {
 
 func roundMS(d time.Duration) float64 { return float64(d.Round(time.Millisecond).Milliseconds()) }
 
-// runOne runs the harness against one variant (info.Name == Faithful: none).
-func runOne(ctx context.Context, opts Options, info emulator.FaultInfo, stopAtFirst bool) (row Row) {
-	row = Row{Fault: info.Name, Category: info.Category, Description: info.Description, Note: KnownMisses[info.Name]}
-	cfg := emulator.DefaultConfig()
-	if info.Name != Faithful {
-		cfg.Inject = []string{info.Name}
-	}
+// runOne runs the harness against one emulator.
+func runOne(ctx context.Context, opts Options, j job) (row Row) {
+	row = j.row
+	row.Profile = j.profile
 	started := time.Now()
 	defer func() { row.Duration = time.Since(started) }()
-	tg, err := target.NewEmulator(cfg)
+	tg, err := target.NewEmulator(j.cfg)
 	if err != nil {
 		row.Error = err.Error()
 		return row
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	rep := &firstFailure{started: started}
-	if stopAtFirst {
+	rep := &firstFailure{started: started, record: j.record}
+	if j.stopAtFirst {
 		rep.onFail = cancel
 	}
 	sum, _, err := contracts.Execute(runCtx, tg, contracts.Options{
-		Profile:   contracts.ProfileStrict,
+		Profile:   j.profile,
 		Seed:      opts.Seed,
 		Workers:   1,
 		Random:    opts.Random,
@@ -263,6 +418,7 @@ func runOne(ctx context.Context, opts Options, info emulator.FaultInfo, stopAtFi
 		row.Error = err.Error()
 	}
 	row.Cases, row.Failed, row.Skipped, row.Warnings = sum.Cases, sum.Failed, sum.Skipped, sum.Warnings
+	row.Failures = rep.failures
 	if rep.found() {
 		row.Detected = true
 		row.Case, row.CasesUntil, row.Checks = rep.caseID, rep.index, rep.checks
@@ -274,15 +430,18 @@ func runOne(ctx context.Context, opts Options, info emulator.FaultInfo, stopAtFi
 	return row
 }
 
-// firstFailure is a contracts.Reporter that remembers the first failing case.
+// firstFailure is a contracts.Reporter that remembers the first failing case, and with record
+// lists the failing cases.
 type firstFailure struct {
-	started time.Time
-	onFail  func()
-	seen    int
-	caseID  string
-	index   int
-	checks  []string
-	after   time.Duration
+	started  time.Time
+	onFail   func()
+	record   bool
+	seen     int
+	caseID   string
+	index    int
+	checks   []string
+	after    time.Duration
+	failures []Failure
 }
 
 // found reports whether a failing case was seen: index is its 1-based position, 0 before.
@@ -292,7 +451,19 @@ func (f *firstFailure) Begin(contracts.Meta) error { return nil }
 
 func (f *firstFailure) Case(r contracts.CaseResult) error {
 	f.seen++
-	if f.found() || r.Verdict != contracts.Fail {
+	if r.Verdict != contracts.Fail {
+		return nil
+	}
+	if f.record && len(f.failures) < maxListed {
+		fl := Failure{Case: r.ID, Expected: r.Expected, Actual: r.Actual, Broken: r.Broken}
+		for _, c := range r.Checks {
+			if c.Verdict == contracts.Fail {
+				fl.Checks = append(fl.Checks, FailedCheck{Check: c.Check, Subject: c.Subject, Message: c.Message, Expected: c.Expected, Actual: c.Actual})
+			}
+		}
+		f.failures = append(f.failures, fl)
+	}
+	if f.found() {
 		return nil
 	}
 	f.caseID, f.index, f.after = r.ID, f.seen, time.Since(f.started)

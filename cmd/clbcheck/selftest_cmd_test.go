@@ -37,6 +37,8 @@ func TestSelftestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"--faults", "no-such-fault"},
 		{"--faults", " , "},
+		{"--variants", "no-such-variant"},
+		{"--profile", "lenient"},
 		{"--parallel", "0"},
 		{"extra"},
 		{"--no-such-flag"},
@@ -46,17 +48,19 @@ func TestSelftestUsageErrors(t *testing.T) {
 	}
 	code, _, errOut := runSelftestCLI(t, "-h")
 	assert.Equal(t, exitOK, code)
-	assert.Contains(t, errOut, "kill matrix")
+	assert.Contains(t, errOut, "Kill matrix")
+	assert.Contains(t, errOut, "Precision")
 }
 
 // Two faults and the faithful emulator: the table, the progress lines and the JSON report.
 func TestSelftestRunsAndWritesJSON(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "matrix.json")
-	code, out, errOut := runSelftestCLI(t, "--faults", "content-type/text-plain,state/created-running", "--stop-at-first", "--report-json", path)
+	code, out, errOut := runSelftestCLI(t, "--faults", "content-type/text-plain,state/created-running", "--variants", "none", "--report-json", path)
 	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
-	assert.Regexp(t, `(?m)^FAULT\s+CATEGORY\s+DETECTED\s+CHECK\s+CASES\s+TIME\s+FIRST FAILING CASE$`, out)
-	assert.Regexp(t, `(?m)^content-type/text-plain\s+content-type\s+yes\s+content-type\s+1\s`, out)
-	assert.Regexp(t, `(?m)^state/created-running\s+state\s+yes\s+listener-created\s+1\s`, out)
+	assert.Regexp(t, `(?m)^FAULT\s+CATEGORY\s+BASIS\s+PROFILE\s+DETECTED\s+CHECK\s+CASES\s+TIME\s+FIRST FAILING CASE$`, out)
+	assert.Regexp(t, `(?m)^content-type/text-plain\s+content-type\s+documented\s+documented\s+yes\s+content-type\s+1\s`, out)
+	assert.Regexp(t, `(?m)^state/created-running\s+state\s+documented\s+documented\s+yes\s+listener-created\s+1\s`, out)
+	assert.Contains(t, out, "false positives: 0 over the faithful emulator and 0 conforming variants")
 	assert.Contains(t, out, "no false positives")
 	assert.Contains(t, out, "detected 2 of 2 faults")
 	assert.Contains(t, out, "cases until detection: median 1, worst 1")
@@ -76,10 +80,15 @@ func TestSelftestRunsAndWritesJSON(t *testing.T) {
 			Check    string `json:"check"`
 			Cases    int    `json:"casesUntilDetection"`
 		} `json:"faults"`
-		Detected int `json:"detected"`
-		Total    int `json:"total"`
+		Detected       int   `json:"detected"`
+		Total          int   `json:"total"`
+		FalsePositives *int  `json:"falsePositives"`
+		Precision      []any `json:"precision"`
 	}
 	require.NoError(t, json.Unmarshal(raw, &m))
+	require.NotNil(t, m.FalsePositives, "the report carries falsePositives")
+	assert.Zero(t, *m.FalsePositives)
+	assert.Empty(t, m.Precision)
 	assert.Positive(t, m.Faithful.Cases)
 	assert.Zero(t, m.Faithful.Failed)
 	assert.Equal(t, 2, m.Total)
@@ -98,4 +107,45 @@ func TestSelftestInterrupted(t *testing.T) {
 	code := selftestWithContext(ctx, []string{"--faults", "state/created-running", "--quiet"}, &out, &errb)
 	assert.Equal(t, exitUnreachable, code, errb.String())
 	assert.Contains(t, errb.String(), "interrupted")
+}
+
+// The precision runs: a conforming variant's failing cases are false positives, counted and
+// listed with their checks in the table and the JSON report, and they fail the self-test.
+func TestSelftestVariants(t *testing.T) {
+	code, out, errOut := runSelftestCLI(t, "--list-variants")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Regexp(t, `(?m)^VARIANT\s+SETTINGS$`, out)
+	assert.Contains(t, out, "scope=page-only")
+	assert.Contains(t, out, "pairwise-")
+
+	path := filepath.Join(t.TempDir(), "matrix.json")
+	code, out, errOut = runSelftestCLI(t, "--faults", "none", "--variants", "codes=alternative", "--report-json", path, "--quiet")
+	require.Contains(t, []int{exitOK, exitFailures}, code, errOut)
+	assert.Regexp(t, `(?m)^VARIANT\s+CASES\s+FALSE POSITIVES\s+WARNINGS\s+SKIPPED\s+TIME$`, out)
+	assert.Regexp(t, `(?m)^codes=alternative\s+\d{3,}\s`, out)
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var m struct {
+		FalsePositives int `json:"falsePositives"`
+		Precision      []struct {
+			Variant  string `json:"variant"`
+			Profile  string `json:"profile"`
+			Cases    int    `json:"cases"`
+			Failed   int    `json:"failed"`
+			Settings []struct {
+				Dimension string `json:"dimension"`
+				Value     string `json:"value"`
+			} `json:"settings"`
+		} `json:"precision"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &m))
+	require.Len(t, m.Precision, 1)
+	p := m.Precision[0]
+	assert.Equal(t, "codes=alternative", p.Variant)
+	assert.Equal(t, "documented", p.Profile)
+	assert.Positive(t, p.Cases)
+	assert.Equal(t, m.FalsePositives, p.Failed)
+	assert.Equal(t, p.Failed == 0, code == exitOK)
+	require.Len(t, p.Settings, 1)
+	assert.Equal(t, "codes", p.Settings[0].Dimension)
 }
