@@ -187,9 +187,13 @@ func selftestList(stdout, stderr io.Writer, variants bool) int {
 			fmt.Fprintf(tw, "%s\t%s\n", v.Name, strings.Join(set, " "))
 		}
 	} else {
-		fmt.Fprintln(tw, "FAULT\tCATEGORY\tDESCRIPTION")
+		fmt.Fprintln(tw, "FAULT\tCATEGORY\tBREAKS\tSUBJECT\tDIRECTION\tBASIS\tDESCRIPTION")
 		for _, f := range emulator.InjectableFaults() {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", f.Name, f.Category, f.Description)
+			subject := f.Subject
+			if subject == "" {
+				subject = "-"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Name, f.Category, f.Breaks, subject, f.Direction, f.Basis, f.Description)
 		}
 	}
 	if err := tw.Flush(); err != nil {

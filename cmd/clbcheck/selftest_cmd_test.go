@@ -26,10 +26,12 @@ func TestSelftestList(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	faults := emulator.InjectableFaults()
 	require.Len(t, lines, len(faults)+1)
-	assert.Regexp(t, `^FAULT\s+CATEGORY\s+DESCRIPTION$`, lines[0])
+	assert.Regexp(t, `^FAULT\s+CATEGORY\s+BREAKS\s+SUBJECT\s+DIRECTION\s+BASIS\s+DESCRIPTION$`, lines[0])
 	for i, f := range faults {
 		assert.True(t, strings.HasPrefix(lines[i+1], f.Name+" "), lines[i+1])
 		assert.Contains(t, lines[i+1], f.Description)
+		assert.Contains(t, lines[i+1], " "+f.Direction+" ")
+		assert.Contains(t, lines[i+1], " "+string(f.Basis)+" ")
 	}
 }
 
