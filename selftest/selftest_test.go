@@ -124,7 +124,8 @@ func TestVariantsBuild(t *testing.T) {
 		if v.Name == "quotas=none" {
 			em, err := emulator.New(v.Config())
 			require.NoError(t, err)
-			assert.Empty(t, em.ProviderFacts().Quotas)
+			quotas, _ := em.Offered()
+			assert.Empty(t, quotas)
 		}
 	}
 }
