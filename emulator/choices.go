@@ -53,8 +53,8 @@ type Choices struct {
 	// (default) or UnknownRefuse.
 	UnknownParameters string `json:"unknownParameters,omitempty"`
 	// PageOnly implements only what the reference page states: parameters from beyond the page
-	// (x-source: beyond) are unknown parameters, and inferred constraints, inferred
-	// requirements and inferred rules are not enforced.
+	// (x-source: beyond) are unknown parameters, unless a rule of the page names them, and
+	// inferred constraints, inferred requirements and inferred rules are not enforced.
 	PageOnly bool `json:"pageOnly,omitempty"`
 }
 

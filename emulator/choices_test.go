@@ -171,9 +171,9 @@ func TestChoiceListForms(t *testing.T) {
 func TestChoicePageOnly(t *testing.T) {
 	c, lb, cert := ready(newEnv(t, choose(func(ch *emulator.Choices) { ch.PageOnly = true })))
 	// Beyond the page: an unknown parameter, ignored and not stored.
-	c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, pHCHttpVersion, "http9", spec.ParamBandwidth, "0"))
+	c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, "HealthCheckType", "udp", spec.ParamBandwidth, "0"))
 	d := c.describe(lb, listenerPort)
-	assert.NotContains(t, d.Body, pHCHttpVersion)
+	assert.NotContains(t, d.Body, "HealthCheckType")
 	assert.NotContains(t, d.Body, strings.TrimSuffix(pSubjectDNAlias, "Alias"), "nor the default of a parameter from beyond the page")
 	assert.Contains(t, d.Body, spec.ParamScheduler, "the page's own defaults apply")
 	// An inferred rule is not enforced: the page makes no certificate required.
@@ -183,6 +183,12 @@ func TestChoicePageOnly(t *testing.T) {
 	assert.Equal(t, "InvalidParameter", r.code())
 	r = c.call(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamListenerPort, "445", spec.ParamACLStatus, "on"))
 	assert.Equal(t, "MissingParameter", r.code())
+	// A parameter from beyond the page's table that a rule of the page names stays known, so
+	// the rule holds; its inferred enum is not enforced.
+	r = c.call(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamListenerPort, "446", pHCHttpVersion, "http1.1"))
+	assert.Equal(t, "MissingParam.HealthCheckDomain", r.code())
+	c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamListenerPort, "447", pHCHttpVersion, "http9"))
+	assert.Equal(t, "http9", c.describe(lb, "447").str(pHCHttpVersion))
 }
 
 func TestChoicesConfiguration(t *testing.T) {

@@ -186,7 +186,7 @@ func (e *Emulator) newListener(c *createCtx, op *spec.Operation) *listener {
 	omit := e.cfg.Choices.DescribeOmitsUnset
 	l := &listener{Port: port, Protocol: protocolHTTPS, Attributes: make(map[string]string, len(op.Parameters)), ACLIDs: c.acls, Created: e.now()}
 	for _, p := range op.Parameters {
-		if p.List != nil || p.Common || (e.cfg.Choices.PageOnly && p.Source != spec.SourceSeed) {
+		if p.List != nil || p.Common || !e.engine.knows(op, p.Name) {
 			continue
 		}
 		if v, ok := req.get(p.Name); ok {

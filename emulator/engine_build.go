@@ -70,8 +70,12 @@ func (en *engine) compileOp(op *spec.Operation, set *engineSettings, ef engineFa
 	for _, name := range en.s.Wire.CommonParameters {
 		om.known[name] = true
 	}
+	stated := map[string]bool{} // parameters a rule of the page names
+	if op.UnderTest {
+		stated = ruleParams(en.s, spec.Documented)
+	}
 	for _, p := range op.Parameters {
-		if set.pageOnly && p.Source != spec.SourceSeed && !p.Common {
+		if set.pageOnly && p.Source != spec.SourceSeed && !p.Common && !stated[p.Name] {
 			om.ignored[p.Name] = true // read as unknown: the page does not name it
 			continue
 		}
@@ -169,4 +173,24 @@ func constraintIndex(p *spec.Parameter, k spec.Kind) int {
 		}
 	}
 	return -1
+}
+
+// ruleParams lists the parameters the rules of a basis name. Under Choices.PageOnly a
+// parameter from beyond the page's table that a rule of the page names (HealthCheckHttpVersion,
+// whose http1.1 requires HealthCheckDomain) stays known, so that the rule can hold; its own
+// inferred constraints are still not enforced.
+func ruleParams(s *spec.Spec, basis spec.Basis) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range s.Rules {
+		if r.Basis != basis {
+			continue
+		}
+		for _, n := range append(append([]string{r.List}, r.Require...), r.Params...) {
+			out[n] = true
+		}
+		for _, c := range r.When {
+			out[c.Param] = true
+		}
+	}
+	return out
 }

@@ -187,6 +187,13 @@ func (en *engine) items(op *spec.Operation, list string, values url.Values) []it
 	return pm.list.reader.items(values)
 }
 
+// knows reports whether the engine reads a parameter of an operation (not one it takes for
+// unknown under Choices.PageOnly).
+func (en *engine) knows(op *spec.Operation, name string) bool {
+	om := en.ops[op]
+	return om != nil && !om.ignored[name]
+}
+
 // collector keeps the first violations found, up to max.
 type collector struct {
 	max   int
