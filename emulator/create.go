@@ -19,6 +19,7 @@ type createCtx struct {
 	certs  []string // server certificate ids: ServerCertificateId or the list entries
 	items  []item   // the entries of the ServerCertificate list as sent
 	acls   []string // AclId split at commas (one id with Choices.SingleACLID)
+	seen   uint64   // what the create had seen when it began (concurrency/port-check-race)
 }
 
 // stateCheck is one row of the state table: the description names the state (x-states) or
@@ -113,10 +114,11 @@ func CheckedStates() []string {
 }
 
 func (e *Emulator) createListener(req *request, op *spec.Operation) (answer, *apiError) {
+	seen := e.inj.raceSeen()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	port, _ := strconv.Atoi(req.value(spec.ParamListenerPort))
-	c := &createCtx{e: e, req: req, port: port}
+	c := &createCtx{e: e, req: req, port: port, seen: seen}
 	c.region, c.lb = e.createTarget(req)
 	c.region = e.inj.certificateView(e.state, c.region, req.caller.accountID)
 	if id, ok := req.get(spec.ParamServerCertificateID); ok {
@@ -345,7 +347,7 @@ func checkPending(c *createCtx) *hit {
 }
 
 func checkPortInUse(c *createCtx) *hit {
-	if l := c.lb.Listeners[c.port]; l != nil {
+	if l := c.lb.Listeners[c.port]; l != nil && !c.e.inj.raceUnseen(l, c.seen) {
 		return hitf("instance %s already has a %s listener on port %d", c.lb.ID, l.Protocol, c.port)
 	}
 	return nil

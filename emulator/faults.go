@@ -3,9 +3,11 @@ package emulator
 import (
 	"fmt"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/clbcheck/clbcheck/spec"
@@ -266,6 +268,10 @@ type injector struct {
 	answers  []answerRule
 	on       [numSwitches]bool
 	gateway  map[string]bool // gateway faults on, by name
+	// concurrency/port-check-race: how many creates were stored, and when each listener was
+	// (storedAt is guarded by the emulator's state lock).
+	stored   atomic.Uint64
+	storedAt map[*listener]uint64
 }
 
 // newInjector builds the injector for a list of fault names (already checked by Config.Check);
@@ -275,7 +281,7 @@ func newInjector(names []string) (*injector, error) {
 		return nil, nil
 	}
 	in := &injector{engine: engineFaults{checks: map[string]faultMode{}, rules: map[string]faultMode{}},
-		skipRows: map[string]bool{}, codeRows: map[string]bool{}, read: map[string]bool{}, gateway: map[string]bool{}}
+		skipRows: map[string]bool{}, codeRows: map[string]bool{}, read: map[string]bool{}, gateway: map[string]bool{}, storedAt: map[*listener]uint64{}}
 	for _, n := range names {
 		d, err := lookupFault(n)
 		if err != nil {
@@ -481,19 +487,50 @@ func (in *injector) leaveBehind(e *Emulator, c *createCtx, op *spec.Operation) {
 
 // raceWindow lets other requests in between a create's checks and its change
 // (concurrency/port-check-race). Callers hold mu and still hold it on return.
+//
+// The race is made to show whatever the machine's load: a create that began before another
+// stored its listener does not see that listener (raceSeen, raceUnseen), as if each had
+// checked the port before either changed it; the window only gives the simultaneous creates
+// the time to begin.
 func (in *injector) raceWindow(mu *sync.Mutex) {
 	if !in.has(swPortCheckRace) {
 		return
 	}
 	mu.Unlock()
+	for range 8 {
+		runtime.Gosched()
+	}
 	time.Sleep(raceWindow)
 	mu.Lock()
 }
 
-// created applies the faults to a listener about to be stored.
+// raceSeen is what a create beginning now has seen of the stored listeners: the number of
+// creates stored so far (concurrency/port-check-race).
+func (in *injector) raceSeen() uint64 {
+	if !in.has(swPortCheckRace) {
+		return 0
+	}
+	return in.stored.Load()
+}
+
+// raceUnseen reports whether a listener was stored after a create that has seen seen began,
+// so that, under concurrency/port-check-race, the create's checks did not see it. Callers
+// hold e.mu.
+func (in *injector) raceUnseen(l *listener, seen uint64) bool {
+	if !in.has(swPortCheckRace) {
+		return false
+	}
+	n, ok := in.storedAt[l]
+	return ok && n > seen
+}
+
+// created applies the faults to a listener about to be stored. Callers hold e.mu.
 func (in *injector) created(l *listener) {
 	if in.has(swCreatedRunning) {
 		l.Running, l.PendingUntil = true, time.Time{}
+	}
+	if in.has(swPortCheckRace) {
+		in.storedAt[l] = in.stored.Add(1)
 	}
 }
 
