@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/clbcheck/clbcheck/spec"
 )
@@ -71,8 +72,10 @@ func (en *engine) compileOp(op *spec.Operation, set *engineSettings, ef engineFa
 		om.known[name] = true
 	}
 	stated := map[string]bool{} // parameters a rule of the page names
-	if op.UnderTest {
-		stated = ruleParams(en.s, spec.Documented)
+	for _, r := range en.s.Rules {
+		if op.UnderTest && r.Basis == spec.Documented {
+			maps.Copy(stated, ruleParams(en.s, r))
+		}
 	}
 	for _, p := range op.Parameters {
 		if set.pageOnly && p.Source != spec.SourceSeed && !p.Common && !stated[p.Name] {
@@ -175,22 +178,19 @@ func constraintIndex(p *spec.Parameter, k spec.Kind) int {
 	return -1
 }
 
-// ruleParams lists the parameters the rules of a basis name. Under Choices.PageOnly a
-// parameter from beyond the page's table that a rule of the page names (HealthCheckHttpVersion,
-// whose http1.1 requires HealthCheckDomain) stays known, so that the rule can hold; its own
-// inferred constraints are still not enforced.
-func ruleParams(s *spec.Spec, basis spec.Basis) map[string]bool {
+// ruleParams lists the parameters a rule names. Under Choices.PageOnly a parameter from
+// beyond the page's table that a rule of the page names (HealthCheckHttpVersion, whose http1.1
+// requires HealthCheckDomain) stays known, so that the rule can hold; its own inferred
+// constraints are still not enforced.
+func ruleParams(s *spec.Spec, r spec.Rule) map[string]bool {
 	out := map[string]bool{}
-	for _, r := range s.Rules {
-		if r.Basis != basis {
-			continue
-		}
-		for _, n := range append(append([]string{r.List}, r.Require...), r.Params...) {
+	for _, n := range append(append([]string{r.List}, r.Require...), r.Params...) {
+		if n != "" {
 			out[n] = true
 		}
-		for _, c := range r.When {
-			out[c.Param] = true
-		}
+	}
+	for _, c := range r.When {
+		out[c.Param] = true
 	}
 	return out
 }

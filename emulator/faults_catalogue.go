@@ -241,9 +241,22 @@ func ruleFaults(s *spec.Spec) []faultDef {
 		if r.Basis != spec.Documented {
 			continue
 		}
+		// A request that keeps the rule, or whose premise is false, carries the parameters the
+		// rule names; when one of them is not in the page's table, the page does not make
+		// accepting it certain.
+		keptBasis := spec.Documented
+		for name := range ruleParams(s, r) {
+			if p := s.UnderTest.Lookup(name); p != nil && p.Source != spec.SourceSeed {
+				keptBasis = spec.Inferred
+			}
+		}
 		info := func(cat, suffix, dir, desc string) FaultInfo {
+			basis := spec.Documented
+			if dir == DirRefusesPermitted {
+				basis = keptBasis
+			}
 			return FaultInfo{Name: cat + "/rule/" + r.ID + suffix, Category: cat, Description: desc,
-				Subject: r.ID, Breaks: "rule", Direction: dir, Basis: spec.Documented}
+				Subject: r.ID, Breaks: "rule", Direction: dir, Basis: basis}
 		}
 		if d, err := ruleOffFault(s, r.ID); err == nil {
 			out = append(out, d)
