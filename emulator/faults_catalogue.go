@@ -495,7 +495,7 @@ func engineWideFaults(s *spec.Spec) []faultDef {
 			engine: func(f *engineFaults) { f.enumFold = true }},
 		{FaultInfo: fi("pattern-lets-spaces-through", "patterns are matched with the spaces of the value left out, so a space passes where none is allowed", string(spec.KindPattern), DirAcceptsForbidden),
 			engine: func(f *engineFaults) { f.patternSpaces = true }},
-		{FaultInfo: fi("second-violation-code", "a request breaking two constraints is answered with the first one's message and the second one's code", "order", DirWrongCode),
+		{FaultInfo: fi("second-violation-code", "the engine reads its table of codes one row off: a violation is answered with the code of the check after it (of the second violation, when a request breaks two)", "order", DirWrongCode),
 			engine: func(f *engineFaults) { f.secondCode = true }},
 	}
 	if gate := ruleGateParam(s); gate != "" {

@@ -91,7 +91,8 @@ func TestEngineWideFaults(t *testing.T) {
 		require.NotNil(t, v)
 		assert.Equal(t, pIdle, v.Param)
 		assert.Equal(t, "InvalidParameter.RequestTimeout", v.Outcome.Code)
-		assert.Equal(t, "InvalidParameter.IdleTimeout", code(en.run(with(pIdle, "61"))), "one violation is answered right")
+		assert.NotEqual(t, "InvalidParameter.IdleTimeout", code(en.run(with(pIdle, "61"))), "one violation gets the code of the check after it")
+		assert.Equal(t, "InvalidParameter.IdleTimeout", code(testEngine(t, Choices{}, engineFaults{}).run(with(pIdle, "61"))), "without the fault, its own")
 	})
 	t.Run("rules gated", func(t *testing.T) {
 		gate := ruleGateParam(spec.MustDefault())

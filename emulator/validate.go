@@ -26,6 +26,7 @@ type violation struct {
 	Value   string
 	Detail  string
 	Outcome spec.Outcome
+	shifted bool // the engine fault secondCode already gave it another violation's code
 }
 
 func (v *violation) Error() string { return v.Detail }
@@ -162,14 +163,35 @@ func (en *engine) validate(op *spec.Operation, values url.Values, extends extens
 		return v, rw.values
 	}
 	if en.missingParams(om, rw.values, &found) || en.values(om, &rw, &lists, extends, &found) {
-		return found.answer(), rw.values
+		return om.shifted(found.answer()), rw.values
 	}
 	for _, rm := range om.rules {
 		if found.add(en.evalRule(om, rm, rw.values, &lists)) {
 			break
 		}
 	}
-	return found.answer(), rw.values
+	return om.shifted(found.answer()), rw.values
+}
+
+// shifted applies the engine fault secondCode to a lone violation of a value: the engine reads
+// its table of codes one row off and answers with the code of the next check, in its order,
+// that has another code (two violations are answered with the second's code, see collector).
+func (om *opModel) shifted(v *violation) *violation {
+	if v == nil || !om.set.secondCode || v.shifted {
+		return v
+	}
+	seen := false
+	for _, pm := range om.params {
+		for _, c := range pm.checks {
+			if seen && c.c != nil && c.c.Outcome.Code != "" && c.c.Outcome.Code != v.Outcome.Code {
+				out := *v
+				out.Outcome, out.shifted = c.c.Outcome, true
+				return &out
+			}
+			seen = seen || (pm.p.Path == v.Param && c.kind == v.Kind)
+		}
+	}
+	return v
 }
 
 // items reads the entries of a list parameter of an operation, as the engine reads them: none
@@ -218,7 +240,7 @@ func (c *collector) answer() *violation {
 		return c.found[0]
 	}
 	out := *c.found[0]
-	out.Outcome = c.found[1].Outcome
+	out.Outcome, out.shifted = c.found[1].Outcome, true
 	return &out
 }
 

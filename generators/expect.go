@@ -34,8 +34,12 @@ func expect(s *spec.Spec, p *spec.Parameter, v Value) spec.Outcome {
 		o = widen(o, alsoOutcome(s, p, a))
 	}
 	if v.ByMeaning {
+		// Read as a type error, the value's code is the type's; the direction stays the
+		// broken constraint's (a reader that takes the value for an integer must refuse it
+		// only as firmly as the page states that constraint).
+		firm := o.DirectionBasis
 		o = widen(o, s.ParamOutcome(p, spec.KindType))
-		o.Basis = spec.Inferred
+		o.DirectionBasis, o.Basis = firm, spec.Inferred
 	}
 	return o
 }

@@ -384,6 +384,11 @@ func stateCase(b *builder, e spec.ErrorCode, ps []Param) Case {
 	} else if q, ok := b.s.Quota(name); ok {
 		o.DirectionBasis = q.Basis
 	}
+	if o.DirectionBasis == spec.Inferred {
+		// The page does not make the refusal certain (the state, or how to build it, comes
+		// from elsewhere): it cannot make the code certain either.
+		o.Basis = spec.Inferred
+	}
 	return Case{ID: fmt.Sprintf("state/%s/%s", e.Code, name), Scenario: "STATE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")),
 		Category: Stateful, Params: ps, Expect: o, Broken: &Broken{Kind: BrokenState, State: name, Rule: e.Trigger.Quota}}
 }

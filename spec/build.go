@@ -234,7 +234,9 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 	}
 	if p.Type == "integer" {
 		add(KindType, Constraint{Pattern: b.s.Wire.IntegerPattern, re: b.intRe, fast: b.intFast})
-		p.Constraints[len(p.Constraints)-1].Basis = Documented
+		if p.Source == SourceSeed {
+			p.Constraints[len(p.Constraints)-1].Basis = Documented // the page's Type column
+		}
 	}
 	lo, hi, gaps, err := integerRanges(sch, where)
 	if err != nil {
