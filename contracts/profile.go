@@ -82,6 +82,13 @@ func ParseOverrides(raw []byte, name string) (*Overrides, error) {
 			return nil, fmt.Errorf("expectations file %s: entry %d gives code %s without a 4xx/5xx status", name, i+1, e.Expect.Code)
 		}
 	}
+	s, err := spec.Default()
+	if err != nil {
+		return nil, err
+	}
+	if err := o.checkNames(s, name); err != nil {
+		return nil, err
+	}
 	return &o, nil
 }
 

@@ -93,6 +93,8 @@ type CaseResult struct {
 	// Shrink says what shrinking a failing generated case cost.
 	Shrink     *ShrinkStats `json:"shrink,omitempty"`
 	DurationMS float64      `json:"durationMs"`
+	// Baseline is "new" or "known" for a failure compared with an earlier report, else empty.
+	Baseline string `json:"baseline,omitempty"`
 }
 
 // ShrinkStats counts what shrinking one failing case sent: candidates (each sent once) and
@@ -104,8 +106,15 @@ type ShrinkStats struct {
 
 // Repro tells how to send a case again. Only cases that did not pass carry one.
 type Repro struct {
-	Replay string `json:"replay"` // clbcheck replay command
-	Curl   string `json:"curl"`   // unsigned curl line (a replay re-signs)
+	// Rerun runs the case again through the harness, with the set-up it needs (fixtures,
+	// state); present when the run was started from the command line.
+	Rerun string `json:"rerun,omitempty"`
+	// Replay sends the recorded request again, signed afresh, to the run's target.
+	Replay string `json:"replay"`
+	// Curl sends the request unsigned; CurlNote says what it needs to reproduce the answer,
+	// or, when Curl is empty, why there is no curl line.
+	Curl     string `json:"curl,omitempty"`
+	CurlNote string `json:"curlNote,omitempty"`
 }
 
 // Failed reports whether the case failed.
@@ -113,19 +122,22 @@ func (c CaseResult) Failed() bool { return c.Verdict == Fail }
 
 // Summary counts the cases of a run.
 type Summary struct {
-	Target     string        `json:"target"`
-	Profile    string        `json:"profile"`
-	Seed       int64         `json:"seed"`
-	Started    time.Time     `json:"started"`
-	Duration   time.Duration `json:"-"`
-	DurationS  float64       `json:"durationSeconds"`
-	Cases      int           `json:"cases"`
-	Passed     int           `json:"passed"`
-	Failed     int           `json:"failed"`
-	Skipped    int           `json:"skipped"`
-	Warnings   int           `json:"warnings"`
-	Aborted    bool          `json:"aborted,omitempty"`
-	AbortCause string        `json:"abortCause,omitempty"`
+	Target    string        `json:"target"`
+	Profile   string        `json:"profile"`
+	Seed      int64         `json:"seed"`
+	Started   time.Time     `json:"started"`
+	Duration  time.Duration `json:"-"`
+	DurationS float64       `json:"durationSeconds"`
+	Cases     int           `json:"cases"`
+	Passed    int           `json:"passed"`
+	Failed    int           `json:"failed"`
+	Skipped   int           `json:"skipped"`
+	Warnings  int           `json:"warnings"`
+	// Known counts the failures an earlier report (--baseline) already listed; they do not
+	// fail the run.
+	Known      int    `json:"knownFailures,omitempty"`
+	Aborted    bool   `json:"aborted,omitempty"`
+	AbortCause string `json:"abortCause,omitempty"`
 }
 
 // CodeCoverage says whether a documented error code was reached and asserted.
@@ -175,7 +187,15 @@ type Meta struct {
 	Checks  []string  `json:"checks"`
 	// Shard is "K/N" when the run was one shard of N (empty: the whole suite).
 	Shard string `json:"shard,omitempty"`
+	// Rerun is the command line that runs the same cases again (Options.Rerun).
+	Rerun string `json:"rerun,omitempty"`
+	// Baseline is the earlier report failures were compared with (--baseline).
+	Baseline string `json:"baseline,omitempty"`
 }
+
+// Unexcused is the number of failures that fail the run: every failure, less those an earlier
+// report already listed (Known).
+func (s Summary) Unexcused() int { return s.Failed - s.Known }
 
 // count adds one case with verdict v to the summary (a warning also counts as passed).
 func (s *Summary) count(v Verdict) {

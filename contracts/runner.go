@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -49,6 +48,14 @@ type Options struct {
 	Progress func(p Progress)
 	// ReportPath is named in reproduction commands (clbcheck replay PATH#CASE).
 	ReportPath string
+	// ReplayArgs name the run's target on a reproduction's `clbcheck replay` line, e.g.
+	// "--target http://127.0.0.1:8080"; empty replays against a fresh embedded emulator.
+	ReplayArgs string
+	// Rerun is the command line that runs this run's cases again (shown in reports); a case's
+	// reproduction adds --include with its id. Empty: no rerun lines.
+	Rerun string
+	// MaxFailures stops starting cases once this many have failed (0: no limit).
+	MaxFailures int
 	// RunID tags created resources; default random.
 	RunID string
 	// RefusalBatch is how many refused cases a worker confirms with one listing of their load
@@ -106,6 +113,9 @@ func Prepare(s *spec.Spec, fx *target.Fixtures, opts Options) []generators.Case 
 // for runs that could not proceed (the target unreachable, the context cancelled); contract
 // failures are in the summary.
 func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Coverage, error) {
+	if nilTarget(t) {
+		return Summary{}, Coverage{}, errNoTarget
+	}
 	s, err := spec.Default()
 	if err != nil {
 		return Summary{}, Coverage{}, err
@@ -136,12 +146,18 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 		_, _ = rand.Read(b)
 		opts.RunID = hex.EncodeToString(b)
 	}
+	inProcess := isInProcess(t)
 	t = target.WithRunTag(t, opts.RunID) // every instance the run creates carries its run id
 	t = target.WithRateLimit(t, opts.RateLimit)
 	sent := &target.Counted{Target: t}
 	t = sent // the request budget counts fixtures and sequences too
 	fx := target.NewFixtures(t, s, opts.Fixtures, opts.RunID)
 	cases := Prepare(s, fx, opts)
+	seqs := plannedSequences(opts, len(cases))
+	total := len(cases)
+	if seqs > 0 {
+		total++ // the sequences report as one result
+	}
 	started := opts.Now()
 	var checkNames []string
 	var judges []judge
@@ -153,7 +169,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 			}
 		}
 	}
-	meta := Meta{Tool: "clbcheck", Version: Version, Target: t.Name(), Profile: opts.Profile, Seed: opts.Seed, Started: started, Checks: checkNames}
+	meta := Meta{Tool: "clbcheck", Version: Version, Target: t.Name(), Profile: opts.Profile, Seed: opts.Seed, Started: started, Checks: checkNames, Rerun: opts.Rerun}
 	if opts.ShardN > 1 {
 		meta.Shard = fmt.Sprintf("%d/%d", opts.ShardK, opts.ShardN)
 	}
@@ -164,7 +180,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	if err := rep.Begin(meta); err != nil {
 		return Summary{}, Coverage{}, fmt.Errorf("report: %w", err)
 	}
-	r := &runner{s: s, t: t, fx: fx, opts: opts, sent: sent, judges: judges}
+	r := &runner{s: s, t: t, fx: fx, opts: opts, sent: sent, judges: judges, inProcess: inProcess}
 	r.port.Store(20000)
 
 	runCtx := ctx
@@ -178,13 +194,16 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	var wg sync.WaitGroup
 	var fatal atomic.Value
 	var unreachable atomic.Int32
+	var enoughFailures atomic.Bool // Options.MaxFailures reached
+	var failing atomic.Int64       // cases seen failing by the workers, for MaxFailures
 	for w := 0; w < opts.Workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			emit := func(c generators.Case, res caseOutcome) {
 				if res.Verdict == Fail && c.Shrink != nil {
-					res = r.shrink(ctx, c, res)
+					// Shrinking starts new requests: the time budget bounds it too.
+					res = r.shrink(runCtx, c, res)
 				}
 				results <- res.CaseResult
 			}
@@ -197,6 +216,11 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 			}
 			for c := range jobs {
 				res := r.runCase(ctx, c, true)
+				if opts.MaxFailures > 0 && slices.ContainsFunc(res.Checks, func(cr CheckResult) bool { return cr.Verdict == Fail }) &&
+					failing.Add(1) >= int64(opts.MaxFailures) {
+					// Known to fail already, even if its state check is still pending.
+					enoughFailures.Store(true)
+				}
 				if res.unreachable {
 					if unreachable.Add(1) >= 5 {
 						fatal.CompareAndSwap(nil, res.err)
@@ -219,7 +243,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	go func() {
 		defer close(jobs)
 		for _, c := range cases {
-			if runCtx.Err() != nil || fatal.Load() != nil || r.overBudget() {
+			if runCtx.Err() != nil || fatal.Load() != nil || r.overBudget() || enoughFailures.Load() {
 				return
 			}
 			select {
@@ -241,17 +265,21 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 			repErr = err
 		}
 	}
-	for res := range results {
-		record(res)
+	progress := func(last string) {
 		if opts.Progress != nil {
-			opts.Progress(Progress{Done: sum.Cases, Total: len(cases), Failed: sum.Failed, Skipped: sum.Skipped, Warnings: sum.Warnings, Elapsed: opts.Now().Sub(started), Last: res.ID})
+			opts.Progress(Progress{Done: sum.Cases, Total: total, Failed: sum.Failed, Skipped: sum.Skipped, Warnings: sum.Warnings, Elapsed: opts.Now().Sub(started), Last: last})
 		}
 	}
-	if n := opts.Sequences; n >= 0 && fatal.Load() == nil && runCtx.Err() == nil && (opts.Filter == nil || opts.Filter(generators.Case{ID: SequencesID, Category: generators.Stateful})) && opts.ShardK <= 1 {
-		if n == 0 {
-			n = DefaultSequences
+	for res := range results {
+		record(res)
+		if opts.MaxFailures > 0 && sum.Failed >= opts.MaxFailures {
+			enoughFailures.Store(true)
 		}
-		record(r.runSequences(runCtx, opts.Seed, n))
+		progress(res.ID)
+	}
+	if seqs > 0 && fatal.Load() == nil && runCtx.Err() == nil && !enoughFailures.Load() {
+		record(r.runSequences(runCtx, opts.Seed, seqs))
+		progress(SequencesID)
 	}
 	var runErr error
 	if f := fatal.Load(); f != nil {
@@ -261,16 +289,18 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	} else if ctx.Err() != nil {
 		sum.Aborted = true
 		sum.AbortCause = "interrupted"
-		runErr = ctx.Err()
+		runErr = interrupted{ctx.Err()}
 	} else if runCtx.Err() != nil && sum.Cases < len(cases) {
 		sum.AbortCause = fmt.Sprintf("time budget of %s used up after %d of %d cases", opts.Budget, sum.Cases, len(cases))
 	} else if r.overBudget() && sum.Cases < len(cases) {
 		sum.AbortCause = fmt.Sprintf("request budget of %d used up after %d of %d cases", opts.MaxRequests, sum.Cases, len(cases))
+	} else if enoughFailures.Load() && sum.Cases < total {
+		sum.AbortCause = fmt.Sprintf("stopped after %s, as asked (max failures %d); %d of %d cases ran", pluralize(sum.Failed, "failing case"), opts.MaxFailures, sum.Cases, total)
 	}
 	if !opts.KeepResources {
 		cctx, ccancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		if err := fx.Cleanup(cctx); err != nil && runErr == nil && !sum.Aborted {
-			sum.AbortCause = strings.TrimSpace(sum.AbortCause + "; cleanup incomplete: " + err.Error())
+			sum.AbortCause = strings.TrimSpace(sum.AbortCause + "; cleanup incomplete: " + ErrorText(err))
 		}
 		ccancel()
 	}
@@ -308,6 +338,8 @@ type runner struct {
 	uniq   atomic.Int64
 	// listing says whether listings of listener ports can confirm refusals (refusals.go).
 	listing atomic.Int32
+	// inProcess is set when the target has no network address a curl line could reach.
+	inProcess bool
 }
 
 // judge is an enabled answer check and its configuration.
@@ -450,7 +482,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 			if errors.Is(err, target.ErrUnreachable) {
 				out.unreachable, out.err = true, err
 			}
-			return skipWith(fmt.Sprintf("fixture %s is not available: %v", slot, err))
+			return skipWith(fmt.Sprintf("fixture %s is not available: %s", slot, ErrorText(err)))
 		}
 	}
 	var cleanup []target.ListenerKey
@@ -472,7 +504,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 		resp, err := r.send(ctx, target.Request{Action: call.Action, Params: kvs, Principal: principal})
 		if err != nil {
 			out.unreachable, out.err = errors.Is(err, target.ErrUnreachable), err
-			return skipWith(fmt.Sprintf("setup step %d (%s) could not be sent: %v", i+1, call.Action, err))
+			return skipWith(fmt.Sprintf("setup step %d (%s) could not be sent: %s", i+1, call.Action, ErrorText(err)))
 		}
 		if !resp.Success() {
 			msg := fmt.Sprintf("setup step %d (%s) was refused with %s: %s", i+1, call.Action, actualOf(resp), resp.Message)
@@ -545,7 +577,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 			return skipWith("interrupted")
 		}
 		res.Verdict = Fail
-		res.Checks = append(res.Checks, CheckResult{Check: CheckNotServerError, Verdict: Fail, Message: "no answer: " + err.Error()})
+		res.Checks = append(res.Checks, CheckResult{Check: CheckNotServerError, Verdict: Fail, Message: "no answer: " + ErrorText(err)})
 		return out
 	}
 	res.Actual = actualOf(resp)
@@ -626,7 +658,7 @@ func (r *runner) checkCreated(ctx context.Context, kvs []target.KV, l target.Lis
 	}
 	d, err := r.describe(ctx, l)
 	if err != nil {
-		return fail("the listener could not be read back: "+err.Error(), "a readable listener", "no answer")
+		return fail("the listener could not be read back: "+ErrorText(err), "a readable listener", "no answer")
 	}
 	if !d.Success() {
 		return fail("the created listener cannot be read back", "the listener", actualOf(d))
@@ -651,7 +683,7 @@ func (r *runner) checkCreated(ctx context.Context, kvs []target.KV, l target.Lis
 func (r *runner) checkUnchanged(ctx context.Context, l target.ListenerKey, before *target.Response, existed bool) CheckResult {
 	after, err := r.describe(ctx, l)
 	if err != nil {
-		return CheckResult{Check: CheckNoStateChange, Verdict: Fail, Message: "state could not be read back: " + err.Error()}
+		return CheckResult{Check: CheckNoStateChange, Verdict: Fail, Message: "state could not be read back: " + ErrorText(err)}
 	}
 	if !existed {
 		if after.Success() {
@@ -704,43 +736,9 @@ func exchangeOf(resp *target.Response) *Exchange {
 		RequestID: resp.RequestID, ContentType: resp.ContentType, Response: trim(string(resp.Body), 2000), DurationMS: float64(resp.Duration.Microseconds()) / 1000}
 }
 
-// repro builds the replay command and an unsigned curl line for a case.
+// repro builds the reproduction lines of a case (repro.go).
 func (r *runner) repro(c generators.Case, resp *target.Response) *Repro {
-	report := r.opts.ReportPath
-	if report == "" {
-		report = "REPORT.json"
-	}
-	curl := fmt.Sprintf("curl -sS -X %s '%s'", resp.Sent.Method, stripSignature(resp.Sent.URL))
-	if resp.Sent.Body != "" {
-		curl += fmt.Sprintf(" -H 'Content-Type: application/x-www-form-urlencoded' --data '%s'", stripSignatureBody(resp.Sent.Body))
-	}
-	return &Repro{Replay: fmt.Sprintf("clbcheck replay '%s#%s'", report, c.ID), Curl: curl}
-}
-
-// stripSignature removes the signature parameters from a URL: a replay re-signs, and a
-// reproduction line should not carry a stale signature or a key id.
-func stripSignature(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	u.RawQuery = stripSignatureBody(u.RawQuery)
-	return u.String()
-}
-
-func stripSignatureBody(q string) string {
-	var keep []string
-	for _, pair := range strings.Split(q, "&") {
-		k, _, _ := strings.Cut(pair, "=")
-		switch k {
-		case spec.ParamSignature, spec.ParamSignatureNonce, spec.ParamTimestamp, spec.ParamAccessKeyID, spec.ParamSecurityToken:
-			continue
-		}
-		if pair != "" {
-			keep = append(keep, pair)
-		}
-	}
-	return strings.Join(keep, "&")
+	return buildRepro(r.opts, r.inProcess, c, resp)
 }
 
 // Shrinking budgets: at most this many candidates are looked at, and at most this many sent
@@ -861,4 +859,20 @@ func (r *runner) race(ctx context.Context, req target.Request, n int) (*target.R
 		refused = resps[0]
 	}
 	return refused, &check, nil
+}
+
+// plannedSequences is how many lifecycle sequences a run with these options and this many
+// prepared cases runs (0: none). They report as one result, which counts against MaxCases:
+// they run only when the catalogue left room.
+func plannedSequences(opts Options, cases int) int {
+	n := opts.Sequences
+	switch {
+	case n < 0, opts.ShardK > 1, opts.MaxCases > 0 && cases >= opts.MaxCases:
+		return 0
+	case opts.Filter != nil && !opts.Filter(generators.Case{ID: SequencesID, Category: generators.Stateful}):
+		return 0
+	case n == 0:
+		return DefaultSequences
+	}
+	return n
 }

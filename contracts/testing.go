@@ -13,11 +13,19 @@ import (
 // named after the case, failing with the checks that did not hold. It returns the summary.
 //
 //	func TestMyImplementation(t *testing.T) {
-//		tg, _ := target.NewHTTP(target.HTTPConfig{BaseURL: srv.URL, Credentials: creds})
+//		tg, err := target.NewHTTP(target.HTTPConfig{BaseURL: baseURL, Credentials: creds})
+//		if err != nil {
+//			t.Fatal(err)
+//		}
 //		contracts.Run(t, tg, contracts.Options{Profile: contracts.ProfileDocumented})
 //	}
+//
+// Example (in example_test.go) shows the same with Execute, outside go test.
 func Run(t *testing.T, tg target.Target, opts Options) Summary {
 	t.Helper()
+	if nilTarget(tg) {
+		t.Fatalf("clbcheck: %v", errNoTarget)
+	}
 	rep := &subtests{t: t, next: opts.Reporter}
 	opts.Reporter = rep
 	sum, _, err := Execute(context.Background(), tg, opts)

@@ -1,0 +1,46 @@
+package contracts
+
+import (
+	"context"
+	"errors"
+	"net"
+	"reflect"
+
+	"github.com/clbcheck/clbcheck/target"
+)
+
+// ErrorText renders an error for a person: an interrupted run or a request that got no answer
+// in time says so in words, instead of Go's "context canceled" or "context deadline exceeded";
+// anything else is the error's own text.
+func ErrorText(err error) string {
+	var ne net.Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, context.Canceled):
+		return "interrupted before an answer came"
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return "no answer in time (the request timeout or the run's time budget ran out)"
+	}
+	return err.Error()
+}
+
+// interrupted is the error of a run whose context was cancelled: it reads as words, and
+// errors.Is still finds context.Canceled in it.
+type interrupted struct{ cause error }
+
+func (e interrupted) Error() string { return "the run was interrupted" }
+func (e interrupted) Unwrap() error { return e.cause }
+
+// errNoTarget is what a run without a target says, rather than panicking on it.
+var errNoTarget = errors.New("no target to run against (a nil target.Target; did the call that built it, such as target.NewHTTP, return an error?)")
+
+// nilTarget reports whether t is nil, or an interface holding a nil pointer (what a
+// constructor returns beside its error).
+func nilTarget(t target.Target) bool {
+	if t == nil {
+		return true
+	}
+	v := reflect.ValueOf(t)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
