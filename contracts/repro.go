@@ -148,8 +148,8 @@ func keptHeaders(h map[string]string) []string {
 	return out
 }
 
-// ShellQuote quotes s for a POSIX shell: in single quotes, with each single quote written as
-// '\”. Words made only of safe characters are left bare.
+// ShellQuote quotes s for a POSIX shell: in single quotes, each single quote inside closed,
+// escaped with a backslash and opened again. Words made only of safe characters stay bare.
 func ShellQuote(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,@%+") == "" {
 		return s
