@@ -63,6 +63,7 @@ type collector struct {
 	failures  []contracts.CaseResult
 	warnings  []contracts.CaseResult
 	skips     map[string]*SkipReason
+	checks    checkTallies
 	countOnly bool // count cases without keeping any (failures, warnings, skip reasons)
 }
 
@@ -80,6 +81,10 @@ func (c *collector) add(r contracts.CaseResult) error {
 		return fmt.Errorf("reports: Case %q after End", r.ID)
 	}
 	c.counts.add(r)
+	if c.checks == nil {
+		c.checks = checkTallies{}
+	}
+	c.checks.add(r)
 	switch r.Verdict {
 	case contracts.Fail:
 		if !c.countOnly {
@@ -120,6 +125,14 @@ func (c *collector) end() error {
 	c.ended = true
 	return nil
 }
+
+// findings groups the kept failures and warnings by cause (Findings).
+func (c *collector) findings() []Finding {
+	return Findings(slices.Concat(c.failures, c.warnings))
+}
+
+// checkList returns the per-check tallies, in the order of the run's checks.
+func (c *collector) checkList() []CheckTally { return c.checks.list(c.meta.Checks) }
 
 // skipList returns the skip reasons, most frequent first.
 func (c *collector) skipList() []SkipReason {
@@ -175,8 +188,9 @@ func reconcile(s contracts.Summary, m contracts.Meta, t tally) contracts.Summary
 	return s
 }
 
-// passed says whether a run counts as a success: nothing failed and it was not aborted.
-func passed(s contracts.Summary) bool { return s.Failed == 0 && !s.Aborted }
+// passed says whether a run counts as a success, as its exit status does: no failure other than
+// those a baseline already listed, and not aborted.
+func passed(s contracts.Summary) bool { return s.Unexcused() == 0 && !s.Aborted }
 
 // findings returns the checks of a case that carry the given verdict. A case whose verdict is
 // not explained by any check yields one pseudo-check built from the case itself.
@@ -274,60 +288,7 @@ func Cause(r contracts.CaseResult) string {
 	return b.Kind
 }
 
-// entry is one case listed under a group, with the finding of that group's check.
-type entry struct {
-	Case    contracts.CaseResult
-	Finding contracts.CheckResult
-}
-
-// causeGroup gathers the cases of one check that share a cause, smallest reproducer first.
-type causeGroup struct {
-	Cause   string
-	Entries []entry
-}
-
-// checkGroup gathers the findings of one check.
-type checkGroup struct {
-	Check  string
-	Cases  int
-	Causes []causeGroup
-}
-
-// group sorts cases into checks and then causes. Within a cause, cases are ordered by size and
-// then id, so the smallest reproducer comes first. Checks and causes are sorted by name, which
-// keeps every report deterministic whatever order the cases arrived in.
-func group(cases []contracts.CaseResult) []checkGroup {
-	byCheck := map[string]map[string][]entry{}
-	for _, r := range cases {
-		for _, f := range findings(r, findingVerdict(r)) {
-			causes := byCheck[f.Check]
-			if causes == nil {
-				causes = map[string][]entry{}
-				byCheck[f.Check] = causes
-			}
-			cause := Cause(r)
-			causes[cause] = append(causes[cause], entry{Case: r, Finding: f})
-		}
-	}
-	out := make([]checkGroup, 0, len(byCheck))
-	for check, causes := range byCheck {
-		g := checkGroup{Check: check}
-		for cause, es := range causes {
-			slices.SortFunc(es, func(a, b entry) int {
-				return cmp.Or(cmp.Compare(a.Case.Size, b.Case.Size), cmp.Compare(a.Case.ID, b.Case.ID))
-			})
-			g.Cases += len(es)
-			g.Causes = append(g.Causes, causeGroup{Cause: cause, Entries: es})
-		}
-		slices.SortFunc(g.Causes, func(a, b causeGroup) int { return cmp.Compare(a.Cause, b.Cause) })
-		out = append(out, g)
-	}
-	slices.SortFunc(out, func(a, b checkGroup) int { return cmp.Compare(a.Check, b.Check) })
-	return out
-}
-
-// sortCases orders cases for a flat list the same way group does: by failing checks, cause,
-// size and id. The keys are computed once per case, not once per comparison.
+// sortCases orders cases for a flat list: by failing checks, cause, size and id. The keys are computed once per case, not once per comparison.
 func sortCases(cases []contracts.CaseResult) {
 	type keyed struct {
 		checks, cause string

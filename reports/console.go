@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -12,20 +13,22 @@ import (
 	"github.com/clbcheck/clbcheck/spec"
 )
 
-// Console writes a summary for a person reading a terminal: the outcome, failures grouped by
-// check and then by cause with the smallest reproducer first, a short list of warnings and
-// skips, and the coverage of documented error codes. Nothing is written before End, and the
-// output depends only on the stream, never on the order cases arrived in.
+// Console writes a summary for a person reading a terminal. It leads with the findings (one
+// per cause, see Findings), each with its number of cases and its smallest example in full with
+// the lines that reproduce it, then a table of passed, failed and warned cases per check, the
+// skips, the coverage of documented error codes, the verdict with the counts, and the command
+// that runs the same cases again. Nothing is written before End, and the output depends only
+// on the stream, never on the order cases arrived in.
 type Console struct {
 	w   io.Writer
 	col collector
-	// MaxPerCause bounds how many cases are printed in full per cause (0 = all); the rest are
-	// counted. The smallest reproducers are the ones printed.
-	MaxPerCause int
+	// MaxFindings bounds how many findings of each verdict are shown (0 = all); the rest are
+	// counted.
+	MaxFindings int
 }
 
 // NewConsole returns a console reporter writing to w.
-func NewConsole(w io.Writer) contracts.Reporter { return &Console{w: w, MaxPerCause: 5} }
+func NewConsole(w io.Writer) contracts.Reporter { return &Console{w: w, MaxFindings: 30} }
 
 // Begin records the run's description.
 func (c *Console) Begin(m contracts.Meta) error { return c.col.begin(m) }
@@ -57,41 +60,9 @@ func (c *Console) End(sum contracts.Summary, cov contracts.Coverage) error {
 	}
 	p("\n")
 
-	groups := group(c.col.failures)
-	if len(groups) > 0 {
-		p("FAILURES: %s in %s\n", plural(len(c.col.failures), "failing case"), plural(countCauses(groups), "group"))
-		for _, g := range groups {
-			p("\n== check %s: %s\n", g.Check, plural(g.Cases, "case"))
-			for _, cg := range g.Causes {
-				order := ""
-				if len(cg.Entries) > 1 {
-					order = " (smallest first)"
-				}
-				p("\n  -- %s: %s%s\n", cg.Cause, plural(len(cg.Entries), "case"), order)
-				for i, e := range cg.Entries {
-					if c.MaxPerCause > 0 && i == c.MaxPerCause {
-						p("     ... and %d more with this cause (see the JSON report)\n", len(cg.Entries)-i)
-						break
-					}
-					c.writeEntry(bw, i+1, e)
-				}
-			}
-		}
-		p("\n")
-	}
-
-	if len(c.col.warnings) > 0 {
-		p("WARNINGS: %s (inferred expectations not met; they do not fail the run)\n", plural(len(c.col.warnings), "case"))
-		for _, g := range group(c.col.warnings) {
-			for _, cg := range g.Causes {
-				for _, e := range cg.Entries {
-					p("  - %s [%s, %s]: expected %s, got %s\n", e.Case.ID, g.Check, cg.Cause,
-						oneLine(e.Finding.Expected), oneLine(e.Finding.Actual))
-				}
-			}
-		}
-		p("\n")
-	}
+	fs := c.col.findings()
+	c.writeFindings(bw, fs)
+	writeConsoleChecks(p, c.col.checkList())
 
 	if skips := c.col.skipList(); len(skips) > 0 {
 		p("SKIPPED: %s\n", plural(s.Skipped, "case"))
@@ -102,41 +73,149 @@ func (c *Console) End(sum contracts.Summary, cov contracts.Coverage) error {
 	}
 
 	writeConsoleCoverage(p, cov)
+	c.writeBaseline(p, s)
 
 	verdict := "PASS"
 	if !passed(s) {
 		verdict = "FAIL"
 	}
-	p("%s: %s, %d passed, %d failed, %d skipped, %s in %ss\n", verdict, plural(s.Cases, "case"),
-		s.Passed, s.Failed, s.Skipped, plural(s.Warnings, "warning"), seconds(s.DurationS))
+	p("%s: ", verdict)
+	if failing, warning := findingCounts(fs); failing+warning > 0 {
+		p("%s, %s; ", plural(failing, "failing finding"), plural(warning, "warning finding"))
+	}
+	p("%s: %d passed, %d failed, %d skipped, %d warned, in %ss\n", plural(s.Cases, "case"),
+		s.Passed, s.Failed, s.Skipped, s.Warnings, seconds(s.DurationS))
 	if s.Aborted {
 		p("  the run was aborted: %s\n", orDash(s.AbortCause))
+	} else if s.AbortCause != "" {
+		p("  note: %s\n", s.AbortCause)
 	}
+	c.writeRerun(p)
 	return bw.Flush()
 }
 
-func (c *Console) writeEntry(w io.Writer, n int, e entry) {
-	r := e.Case
-	fmt.Fprintf(w, "     %d) %s  (size %d, seed %d, %s)\n", n, r.ID, r.Size, r.Seed, r.Scenario)
+// writeFindings lists the findings: failing ones with their example in full, warnings in a
+// line each.
+func (c *Console) writeFindings(w io.Writer, fs []Finding) {
+	if len(fs) == 0 {
+		return
+	}
+	failing, warning := findingCounts(fs)
+	fmt.Fprintf(w, "FINDINGS: %s and %s, from %s and %s\n", plural(failing, "failing finding"), plural(warning, "warning"),
+		plural(len(c.col.failures), "failing case"), plural(len(c.col.warnings), "warned case"))
+	shown, hidden := map[contracts.Verdict]int{}, map[contracts.Verdict]int{}
+	for i, f := range fs {
+		if c.MaxFindings > 0 && shown[f.Verdict] == c.MaxFindings {
+			hidden[f.Verdict]++
+			continue
+		}
+		shown[f.Verdict]++
+		fmt.Fprintf(w, "\n %2d) %s %s  [%s]\n", i+1, findingLabel(f), f.Title(), plural(f.Count, "case"))
+		if f.Message != "" {
+			fmt.Fprintf(w, "        why:      %s\n", oneLine(f.Message))
+		}
+		c.writeExample(w, f)
+	}
+	for _, v := range []contracts.Verdict{contracts.Fail, contracts.Warn} {
+		if hidden[v] > 0 {
+			fmt.Fprintf(w, "\n  ... and %d more %s findings (see the JSON report)\n", hidden[v], map[contracts.Verdict]string{contracts.Fail: "failing", contracts.Warn: "warning"}[v])
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+// writeExample shows a finding's smallest case: for a failure in full with its reproduction,
+// for a warning its id.
+func (c *Console) writeExample(w io.Writer, f Finding) {
+	r := f.ExampleCase()
+	fmt.Fprintf(w, "        example:  %s  (size %d, seed %d, %s)\n", r.ID, r.Size, r.Seed, orDash(r.Scenario))
+	defer func() {
+		if others := f.Cases[1:]; len(others) > 0 {
+			const most = 4
+			line := strings.Join(others[:min(most, len(others))], ", ")
+			if len(others) > most {
+				line += fmt.Sprintf(" and %d more (see the JSON report)", len(others)-most)
+			}
+			fmt.Fprintf(w, "        also:     %s\n", oneLine(line))
+		}
+	}()
+	if f.Verdict == contracts.Warn {
+		return
+	}
 	if b := brokenText(r.Broken); b != "" {
 		fmt.Fprintf(w, "        broke:    %s\n", b)
 	}
-	if e.Finding.Message != "" {
-		fmt.Fprintf(w, "        why:      %s\n", oneLine(e.Finding.Message))
-	}
-	fmt.Fprintf(w, "        expected: %s\n", oneLine(e.Finding.Expected))
-	fmt.Fprintf(w, "        actual:   %s\n", oneLine(e.Finding.Actual))
 	if r.Exchange != nil && r.Exchange.RequestID != "" {
 		fmt.Fprintf(w, "        request:  %s\n", r.Exchange.RequestID)
 	}
-	if r.Repro != nil {
-		if r.Repro.Replay != "" {
-			fmt.Fprintf(w, "        replay:   %s\n", verbatim(r.Repro.Replay))
+	if rp := r.Repro; rp != nil {
+		for _, l := range []struct{ label, text string }{{"rerun", rp.Rerun}, {"replay", rp.Replay}, {"curl", rp.Curl}} {
+			if l.text != "" {
+				fmt.Fprintf(w, "        %-9s %s\n", l.label+":", verbatim(l.text))
+			}
 		}
-		if r.Repro.Curl != "" {
-			fmt.Fprintf(w, "        curl:     %s\n", verbatim(r.Repro.Curl))
+		if rp.CurlNote != "" {
+			fmt.Fprintf(w, "        %-9s %s\n", "note:", oneLine(rp.CurlNote))
 		}
 	}
+}
+
+// writeBaseline says, for a run compared with a baseline, which failures are new.
+func (c *Console) writeBaseline(p func(string, ...any), s contracts.Summary) {
+	if c.col.meta.Baseline == "" {
+		return
+	}
+	p("BASELINE %s: %d of %s new, %d known\n", c.col.meta.Baseline, s.Unexcused(), plural(s.Failed, "failing case"), s.Known)
+	n := 0
+	for _, r := range c.col.failures {
+		if r.Baseline != "new" {
+			continue
+		}
+		if n++; n > 20 {
+			p("  ... and more (the findings marked new)\n")
+			break
+		}
+		p("  new: %s (%s)\n", r.ID, strings.Join(FailingChecks(r), ", "))
+	}
+	p("\n")
+}
+
+// writeRerun gives the commands that run the same cases again, and only the failing ones when
+// they are few.
+func (c *Console) writeRerun(p func(string, ...any)) {
+	rerun := c.col.meta.Rerun
+	if rerun == "" {
+		return
+	}
+	p("rerun exactly this with: %s\n", verbatim(rerun))
+	if n := len(c.col.failures); n > 0 && n <= 10 {
+		ids := make([]string, n)
+		for i, r := range c.col.failures {
+			ids[i] = r.ID
+		}
+		slices.Sort(ids)
+		line := rerun
+		for _, id := range ids {
+			line += " --include " + contracts.ShellQuote(id)
+		}
+		p("rerun the failing cases with: %s\n", verbatim(line))
+	}
+}
+
+// writeConsoleChecks prints passed, failed and warned cases per check.
+func writeConsoleChecks(p func(string, ...any), list []CheckTally) {
+	if len(list) == 0 {
+		return
+	}
+	width := len("CHECK")
+	for _, ct := range list {
+		width = max(width, len(ct.Check))
+	}
+	p("%-*s  %7s  %7s  %7s\n", width+2, "CHECKS", "passed", "failed", "warned")
+	for _, ct := range list {
+		p("  %-*s  %7d  %7d  %7d\n", width, ct.Check, ct.Passed, ct.Failed, ct.Warned)
+	}
+	p("\n")
 }
 
 func writeConsoleCoverage(p func(string, ...any), cov contracts.Coverage) {
@@ -169,7 +248,12 @@ func writeConsoleCoverage(p func(string, ...any), cov contracts.Coverage) {
 			continue
 		}
 		p("  documented %s: %d/%d reached, %d/%d asserted\n", part.title, reached, documented, asserted, documented)
-		for _, cc := range unreached {
+		const most = 8 // a short run leaves most codes unreached: the JSON report lists them all
+		for i, cc := range unreached {
+			if i == most {
+				p("    ... and %d more not reached (see the JSON or HTML report)\n", len(unreached)-most)
+				break
+			}
 			p("    not reached: %s (%d): %s\n", cc.Code, cc.Status, orDash(oneLine(cc.Reason)))
 		}
 	}
@@ -188,14 +272,6 @@ func writeConsoleCoverage(p func(string, ...any), cov contracts.Coverage) {
 		p("  %s exercised: %d (%s, %d failing)\n", part.title, len(part.list), plural(cases, "case"), fails)
 	}
 	p("\n")
-}
-
-func countCauses(gs []checkGroup) int {
-	n := 0
-	for _, g := range gs {
-		n += len(g.Causes)
-	}
-	return n
 }
 
 func orDash(s string) string {

@@ -23,19 +23,22 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 }).Parse(htmlSource))
 
 // HTML writes one self-contained page: no request leaves it (inline CSS and SVG only, and a
-// Content-Security-Policy that forbids loading anything). It shows the summary, a chart of
-// outcomes, the coverage matrix of documented error codes, a parameters x constraint kinds
-// matrix, the rules exercised, and the failures with their reproductions. Every value goes
-// through html/template, so hostile ids or bodies are shown, never run.
+// Content-Security-Policy that forbids loading anything). Below the verdict and the summary
+// tiles (the failed tile links to the findings) it shows the findings first, one per cause
+// (see Findings), each with its cases and its smallest example with the lines that reproduce
+// it; then passed, failed and warned cases per check, a chart of outcomes, the coverage matrix
+// of documented error codes, a parameters x constraint kinds matrix, the rules exercised and
+// the skips. Every value goes through html/template, so hostile ids or bodies are shown, never
+// run.
 type HTML struct {
 	w   io.Writer
 	col collector
-	// MaxPerCause bounds the cases shown in full per cause (0 = all).
-	MaxPerCause int
+	// MaxIDs bounds the case ids listed per finding (0 = all).
+	MaxIDs int
 }
 
 // NewHTML returns a reporter that writes the HTML page to w.
-func NewHTML(w io.Writer) contracts.Reporter { return &HTML{w: w, MaxPerCause: 50} }
+func NewHTML(w io.Writer) contracts.Reporter { return &HTML{w: w, MaxIDs: 200} }
 
 // Begin records the run's description.
 func (h *HTML) Begin(m contracts.Meta) error { return h.col.begin(m) }
@@ -50,9 +53,10 @@ type htmlPage struct {
 	Passed        bool
 	Started       string
 	Chart         []htmlSlice
-	Groups        []htmlGroup
-	FailureCount  int
-	Warnings      []htmlEntry
+	Findings      []htmlFinding
+	FailingCount  int
+	WarningCount  int
+	Checks        []CheckTally
 	Skips         []SkipReason
 	Codes         []contracts.CodeCoverage
 	Documented    int
@@ -63,9 +67,6 @@ type htmlPage struct {
 	Rules         []contracts.ParamCoverage
 }
 
-// GroupCount is the number of failure groups (check and cause) the page shows.
-func (p htmlPage) GroupCount() int { return len(p.Groups) }
-
 type htmlSlice struct {
 	Label, Class string
 	Count        int
@@ -74,20 +75,16 @@ type htmlSlice struct {
 	Bar          string // width of the legend bar, percent
 }
 
-type htmlGroup struct {
-	Check  string
-	Cause  string
-	Count  int
-	Hidden int
-	Open   bool
-	Cases  []htmlEntry
-}
-
-type htmlEntry struct {
-	Case    contracts.CaseResult
-	Finding contracts.CheckResult
-	Check   string
-	Cause   string
+// htmlFinding is a finding as the page shows it.
+type htmlFinding struct {
+	Finding
+	N       int
+	Label   string // FAIL or WARN, with new or known against a baseline
+	Failing bool
+	Open    bool
+	Example contracts.CaseResult
+	IDs     []string // the other cases, up to MaxIDs
+	Hidden  int
 }
 
 type htmlParamRow struct {
@@ -109,7 +106,7 @@ func (h *HTML) End(sum contracts.Summary, cov contracts.Coverage) error {
 	s := h.col.summary(sum)
 	page := htmlPage{
 		Tool: h.col.tool(), Version: h.col.meta.Version, Meta: h.col.meta, Summary: s, Passed: passed(s),
-		FailureCount: len(h.col.failures), Skips: h.col.skipList(), Codes: sortedCodes(cov),
+		Skips: h.col.skipList(), Codes: sortedCodes(cov), Checks: h.col.checkList(),
 	}
 	if !s.Started.IsZero() {
 		page.Started = s.Started.UTC().Format("2006-01-02 15:04:05Z")
@@ -121,25 +118,15 @@ func (h *HTML) End(sum contracts.Summary, cov contracts.Coverage) error {
 		{Label: "skipped", Class: "skip", Count: s.Skipped},
 		{Label: "warnings", Class: "warn", Count: s.Warnings},
 	})
-	for _, g := range group(h.col.failures) {
-		for _, cg := range g.Causes {
-			hg := htmlGroup{Check: g.Check, Cause: cg.Cause, Count: len(cg.Entries), Open: len(page.Groups) == 0}
-			for i, e := range cg.Entries {
-				if h.MaxPerCause > 0 && i == h.MaxPerCause {
-					hg.Hidden = len(cg.Entries) - i
-					break
-				}
-				hg.Cases = append(hg.Cases, htmlEntry{Case: e.Case, Finding: e.Finding, Check: g.Check, Cause: cg.Cause})
-			}
-			page.Groups = append(page.Groups, hg)
+	fs := h.col.findings()
+	page.FailingCount, page.WarningCount = findingCounts(fs)
+	for i, f := range fs {
+		hf := htmlFinding{Finding: f, N: i + 1, Label: findingLabel(f), Failing: f.Verdict == contracts.Fail,
+			Open: i < 3 && f.Verdict == contracts.Fail, Example: f.ExampleCase(), IDs: f.Cases[1:]}
+		if h.MaxIDs > 0 && len(hf.IDs) > h.MaxIDs {
+			hf.IDs, hf.Hidden = hf.IDs[:h.MaxIDs], len(hf.IDs)-h.MaxIDs
 		}
-	}
-	for _, g := range group(h.col.warnings) {
-		for _, cg := range g.Causes {
-			for _, e := range cg.Entries {
-				page.Warnings = append(page.Warnings, htmlEntry{Case: e.Case, Finding: e.Finding, Check: g.Check, Cause: cg.Cause})
-			}
-		}
+		page.Findings = append(page.Findings, hf)
 	}
 	page.Kinds, page.ParamRows = paramMatrix(cov.Params)
 	page.Rules = slices.Clone(cov.Rules)

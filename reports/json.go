@@ -17,24 +17,32 @@ import (
 const JSONSchemaVersion = 1
 
 // JSONReport is the document the JSON writer produces and ReadJSON returns. It holds the run's
-// description, counts, every failure and warning in full, skips aggregated by reason, and
-// coverage. Passing cases are only counted.
+// description, counts, the findings (failures and warnings grouped by cause), the tallies per
+// check, every failure and warning in full, skips aggregated by reason, and coverage. Passing
+// cases are only counted.
 type JSONReport struct {
 	Tool          string         `json:"tool"`
 	Version       string         `json:"version"`
 	SchemaVersion int            `json:"schemaVersion"`
 	Meta          contracts.Meta `json:"meta"`
 	Summary       JSONSummary    `json:"summary"`
-	Failures      []JSONFailure  `json:"failures"`
-	Warnings      []JSONFailure  `json:"warnings"`
-	Skips         []SkipReason   `json:"skips"`
-	Coverage      JSONCoverage   `json:"coverage"`
+	// Findings are derived from Failures and Warnings (Findings); Checks count cases per check.
+	Findings []Finding     `json:"findings"`
+	Checks   []CheckTally  `json:"checks"`
+	Failures []JSONFailure `json:"failures"`
+	Warnings []JSONFailure `json:"warnings"`
+	Skips    []SkipReason  `json:"skips"`
+	Coverage JSONCoverage  `json:"coverage"`
 }
 
-// JSONSummary is the run's Summary with the verdict and the number of failure groups.
+// JSONSummary is the run's Summary with the verdict and the number of findings.
 type JSONSummary struct {
-	Result        string `json:"result"` // "pass" or "fail"
-	FailureGroups int    `json:"failureGroups"`
+	// Result is "pass" or "fail", as the exit status of the run says: with a baseline, failures
+	// it already listed (knownFailures) do not make it fail.
+	Result string `json:"result"`
+	// FailureGroups and WarningGroups count the failing and the warning findings.
+	FailureGroups int `json:"failureGroups"`
+	WarningGroups int `json:"warningGroups"`
 	contracts.Summary
 }
 
@@ -126,6 +134,7 @@ func (j *JSON) End(sum contracts.Summary, cov contracts.Coverage) error {
 		SchemaVersion: JSONSchemaVersion,
 		Meta:          j.col.meta,
 		Summary:       JSONSummary{Summary: j.col.summary(sum)},
+		Checks:        j.col.checkList(),
 		Failures:      toJSONFailures(j.col.failures),
 		Warnings:      toJSONFailures(j.col.warnings),
 		Skips:         j.col.skipList(),
@@ -157,7 +166,15 @@ func (r *JSONReport) finish() {
 	if !passed(r.Summary.Summary) {
 		r.Summary.Result = "fail"
 	}
-	r.Summary.FailureGroups = countCauses(group(r.FailureCases()))
+	cases := r.FailureCases()
+	for _, w := range r.Warnings {
+		cases = append(cases, w.CaseResult)
+	}
+	r.Findings = Findings(cases)
+	r.Summary.FailureGroups, r.Summary.WarningGroups = findingCounts(r.Findings)
+	if r.Checks == nil {
+		r.Checks = []CheckTally{}
+	}
 	r.Coverage.Documented, r.Coverage.Reached, r.Coverage.Asserted = codeTotals(r.Coverage.Coverage)
 	if r.Failures == nil {
 		r.Failures = []JSONFailure{}
@@ -271,7 +288,9 @@ func Merge(reports ...*JSONReport) *JSONReport {
 		s.Failed += in.Failed
 		s.Skipped += in.Skipped
 		s.Warnings += in.Warnings
+		s.Known += in.Known
 		s.DurationS = max(s.DurationS, in.DurationS)
+		out.Checks = sumTallies(out.Checks, r.Checks)
 		if !in.Started.IsZero() && (s.Started.IsZero() || in.Started.Before(s.Started)) {
 			s.Started = in.Started
 		}

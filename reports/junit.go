@@ -13,11 +13,15 @@ import (
 	"github.com/clbcheck/clbcheck/contracts"
 )
 
-// JUnit writes JUnit XML for CI systems: one testsuite per category, one testcase per case
-// (name = case id, classname = clbcheck.<category>). A failure carries the failing checks, the
-// expected and actual outcome and the reproduction; a skip carries its reason; a warning is a
-// passing testcase with the warning in system-out. Each case is encoded when it arrives, so only
-// its small XML element is held until End, not the case itself.
+// JUnit writes JUnit XML for CI systems, one failing testcase per finding rather than one per
+// failing case, so that one cause is one red test. The testsuite "findings" comes first, with a
+// testcase per failing finding (see Findings; classname clbcheck.findings): its failure carries
+// the check, subject, expected and actual outcome, the number of cases and their ids, and the
+// smallest example with its reproduction; the warning findings are listed in its system-out.
+// Then one testsuite per category with a testcase per case that did not fail (name = case id,
+// classname = clbcheck.<category>): a skip carries its reason, a warning is a passing testcase
+// with the warning in system-out. Those cases are encoded when they arrive, so only their small
+// XML elements are held until End, besides the failing and warned cases the findings need.
 type JUnit struct {
 	w      io.Writer
 	col    collector
@@ -38,7 +42,7 @@ type junitItem struct {
 
 // NewJUnit returns a reporter that writes JUnit XML to w.
 func NewJUnit(w io.Writer) contracts.Reporter {
-	return &JUnit{w: w, col: collector{countOnly: true}, suites: map[string]*junitSuite{}}
+	return &JUnit{w: w, suites: map[string]*junitSuite{}}
 }
 
 type junitCase struct {
@@ -76,6 +80,9 @@ func (j *JUnit) Case(r contracts.CaseResult) error {
 	if err := j.col.add(r); err != nil {
 		return err
 	}
+	if r.Verdict == contracts.Fail {
+		return nil // shown by the testcase of its finding
+	}
 	cat := r.Category
 	if cat == "" {
 		cat = "uncategorised"
@@ -88,9 +95,6 @@ func (j *JUnit) Case(r contracts.CaseResult) error {
 	s.t.add(r)
 	tc := junitCase{Name: r.ID, Classname: s.classname, Time: seconds(r.DurationMS / 1000)}
 	switch r.Verdict {
-	case contracts.Fail:
-		fs := findings(r, contracts.Fail)
-		tc.Failure = &junitMessage{Message: junitHeadline(fs), Type: fs[0].Check, Text: xmlSafe(caseDetails(r, fs))}
 	case contracts.Skip:
 		tc.Skipped = &junitMessage{Message: r.SkipReason}
 	case contracts.Warn:
@@ -117,9 +121,14 @@ func (j *JUnit) End(sum contracts.Summary, _ contracts.Coverage) error {
 	if s.Aborted {
 		errorsN = 1
 	}
+	fs := j.col.findings()
+	failing, _ := findingCounts(fs)
 	fmt.Fprintf(&buf, "<testsuites name=%s tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%s\">\n",
-		attr(j.col.tool()), s.Cases+errorsN, s.Failed, errorsN, s.Skipped, seconds(s.DurationS))
+		attr(j.col.tool()), s.Cases-s.Failed+failing+errorsN, failing, errorsN, s.Skipped, seconds(s.DurationS))
 	props := j.properties(s)
+	if err := j.writeFindings(&buf, fs, props); err != nil {
+		return err
+	}
 	names := make([]string, 0, len(j.suites))
 	for n := range j.suites {
 		names = append(names, n)
@@ -150,6 +159,61 @@ func (j *JUnit) End(sum contracts.Summary, _ contracts.Coverage) error {
 	buf.WriteString("</testsuites>\n")
 	_, err := j.w.Write(buf.Bytes())
 	return err
+}
+
+// writeFindings writes the testsuite of findings: a failing testcase per failing finding, and
+// the warning findings in its system-out.
+func (j *JUnit) writeFindings(buf *bytes.Buffer, fs []Finding, props []junitProperty) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	failing, _ := findingCounts(fs)
+	j.openSuite(buf, "findings", tally{Cases: failing, Failed: failing}, 0, props)
+	var warnings strings.Builder
+	for i, f := range fs {
+		if f.Verdict != contracts.Fail {
+			fmt.Fprintf(&warnings, "WARNING %d: %s [%s, e.g. %s]\n", i+1, oneLine(f.Title()), plural(f.Count, "case"), f.Example)
+			continue
+		}
+		r := f.ExampleCase()
+		body := fmt.Sprintf("%s\nsmallest example:\n%s", caseIDs(f), caseDetails(r, []contracts.CheckResult{f.exampleCheck}))
+		msg := fmt.Sprintf("%s (%s)", oneLine(f.Title()), plural(f.Count, "case"))
+		if f.Baseline != "" {
+			msg += " [" + f.Baseline + "]"
+		}
+		tc := junitCase{Name: fmt.Sprintf("%d. %s", i+1, oneLine(f.Title())), Classname: ToolName + ".findings", Time: seconds(r.DurationMS / 1000),
+			Failure: &junitMessage{Message: msg, Type: f.Check, Text: xmlSafe(body)}}
+		b, err := xml.MarshalIndent(tc, "    ", "  ")
+		if err != nil {
+			return fmt.Errorf("encoding JUnit finding %q: %w", f.Title(), err)
+		}
+		buf.Write(b)
+		buf.WriteByte('\n')
+	}
+	if warnings.Len() > 0 {
+		b, err := xml.MarshalIndent(struct {
+			XMLName xml.Name `xml:"system-out"`
+			Text    string   `xml:",cdata"`
+		}{Text: xmlSafe(warnings.String())}, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		buf.Write(b)
+		buf.WriteByte('\n')
+	}
+	buf.WriteString("  </testsuite>\n")
+	return nil
+}
+
+// caseIDs lists the cases of a finding, at most 100.
+func caseIDs(f Finding) string {
+	const most = 100
+	ids := f.Cases
+	more := ""
+	if len(ids) > most {
+		ids, more = ids[:most], fmt.Sprintf("\n  ... and %d more (see the JSON report)", len(ids)-most)
+	}
+	return fmt.Sprintf("%s:\n  %s%s", plural(f.Count, "case"), strings.Join(ids, "\n  "), more)
 }
 
 func (j *JUnit) openSuite(buf *bytes.Buffer, name string, t tally, errorsN int, props []junitProperty) {
@@ -243,12 +307,11 @@ func caseDetails(r contracts.CaseResult, fs []contracts.CheckResult) string {
 		}
 		b.WriteByte('\n')
 	}
-	if r.Repro != nil {
-		if r.Repro.Replay != "" {
-			fmt.Fprintf(&b, "replay: %s\n", r.Repro.Replay)
-		}
-		if r.Repro.Curl != "" {
-			fmt.Fprintf(&b, "curl: %s\n", r.Repro.Curl)
+	if rp := r.Repro; rp != nil {
+		for _, l := range []struct{ label, text string }{{"rerun", rp.Rerun}, {"replay", rp.Replay}, {"curl", rp.Curl}, {"note", rp.CurlNote}} {
+			if l.text != "" {
+				fmt.Fprintf(&b, "%s: %s\n", l.label, l.text)
+			}
 		}
 	}
 	return b.String()

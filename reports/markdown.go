@@ -10,19 +10,21 @@ import (
 	"github.com/clbcheck/clbcheck/contracts"
 )
 
-// Markdown writes a pull-request comment: a headline with the verdict, a summary table,
-// failures grouped by check and cause in collapsible sections (smallest reproducer first), a
-// short list of warnings and skips, and the coverage of documented error codes as a table.
+// Markdown writes a pull-request comment: a headline with the verdict, a summary table, the
+// findings (one per cause, see Findings) as a table and, for each failing one, its smallest
+// example with the lines that reproduce it in a collapsible section, the tallies per check,
+// the skips, the coverage of documented error codes, and the command that runs the same cases
+// again.
 type Markdown struct {
 	w   io.Writer
 	col collector
-	// MaxPerCause bounds the cases shown in full per cause (0 = all), which keeps a comment under
-	// the size limits of code hosts; the rest are counted.
-	MaxPerCause int
+	// MaxFindings bounds the findings shown (0 = all), which keeps a comment under the size
+	// limits of code hosts; the rest are counted.
+	MaxFindings int
 }
 
 // NewMarkdown returns a reporter that writes Markdown to w.
-func NewMarkdown(w io.Writer) contracts.Reporter { return &Markdown{w: w, MaxPerCause: 10} }
+func NewMarkdown(w io.Writer) contracts.Reporter { return &Markdown{w: w, MaxFindings: 50} }
 
 // Begin records the run's description.
 func (m *Markdown) Begin(meta contracts.Meta) error { return m.col.begin(meta) }
@@ -38,13 +40,18 @@ func (m *Markdown) End(sum contracts.Summary, cov contracts.Coverage) error {
 	s := m.col.summary(sum)
 	bw := bufio.NewWriter(m.w)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
+	fs := m.col.findings()
+	failing, warning := findingCounts(fs)
 
-	if passed(s) {
-		p("## ✅ %s: all contracts held (%s)\n\n", m.col.tool(), plural(s.Cases, "case"))
-	} else if s.Aborted {
+	switch {
+	case s.Aborted:
 		p("## ❌ %s: run aborted after %s\n\n", m.col.tool(), plural(s.Cases, "case"))
-	} else {
-		p("## ❌ %s: %d of %s failed\n\n", m.col.tool(), s.Failed, plural(s.Cases, "case"))
+	case passed(s) && failing > 0:
+		p("## ✅ %s: no new failure (%s, all in the baseline)\n\n", m.col.tool(), plural(failing, "failing finding"))
+	case passed(s):
+		p("## ✅ %s: all contracts held (%s)\n\n", m.col.tool(), plural(s.Cases, "case"))
+	default:
+		p("## ❌ %s: %s (%d of %s failed)\n\n", m.col.tool(), plural(failing, "failing finding"), s.Failed, plural(s.Cases, "case"))
 	}
 	if s.Aborted {
 		p("> **Aborted:** %s\n\n", mdText(orDash(s.AbortCause)))
@@ -53,37 +60,12 @@ func (m *Markdown) End(sum contracts.Summary, cov contracts.Coverage) error {
 	p("|---:|---:|---:|---:|---:|---|---|---:|---:|\n")
 	p("| %d | %d | %d | %d | %d | %s | %s | %d | %s s |\n\n", s.Cases, s.Passed, s.Failed, s.Skipped, s.Warnings,
 		mdCell(orDash(s.Target)), mdCell(orDash(s.Profile)), s.Seed, seconds(s.DurationS))
-
-	if groups := group(m.col.failures); len(groups) > 0 {
-		p("### Failures: %s in %s\n\n", plural(len(m.col.failures), "case"), plural(countCauses(groups), "group"))
-		for _, g := range groups {
-			for _, cg := range g.Causes {
-				p("<details>\n<summary><b>%s</b> · %s · %s</summary>\n\n",
-					html.EscapeString(g.Check), html.EscapeString(cg.Cause), plural(len(cg.Entries), "case"))
-				for i, e := range cg.Entries {
-					if m.MaxPerCause > 0 && i == m.MaxPerCause {
-						p("… and %d more with this cause (see the JSON report).\n\n", len(cg.Entries)-i)
-						break
-					}
-					m.writeEntry(bw, e)
-				}
-				p("</details>\n\n")
-			}
-		}
+	if m.col.meta.Baseline != "" {
+		p("Compared with the baseline %s: %d of %s new, %d known.\n\n", mdCode(m.col.meta.Baseline), s.Unexcused(), plural(s.Failed, "failing case"), s.Known)
 	}
 
-	if len(m.col.warnings) > 0 {
-		p("### Warnings: %s\n\n", plural(len(m.col.warnings), "case"))
-		for _, g := range group(m.col.warnings) {
-			for _, cg := range g.Causes {
-				for _, e := range cg.Entries {
-					p("- %s (%s, %s): expected %s, got %s\n", mdCode(e.Case.ID), mdText(g.Check), mdText(cg.Cause),
-						mdCode(oneLine(e.Finding.Expected)), mdCode(oneLine(e.Finding.Actual)))
-				}
-			}
-		}
-		p("\n")
-	}
+	m.writeFindings(bw, fs, failing, warning)
+	writeMarkdownChecks(p, m.col.checkList())
 
 	if skips := m.col.skipList(); len(skips) > 0 {
 		p("### Skipped: %s\n\n", plural(s.Skipped, "case"))
@@ -110,25 +92,88 @@ func (m *Markdown) End(sum contracts.Summary, cov contracts.Coverage) error {
 		}
 		p("\n")
 	}
+	if rerun := m.col.meta.Rerun; rerun != "" {
+		fence := mdFence(rerun)
+		p("Rerun exactly this with:\n\n%ssh\n%s\n%s\n", fence, rerun, fence)
+	}
 	return bw.Flush()
 }
 
-func (m *Markdown) writeEntry(w io.Writer, e entry) {
-	r := e.Case
-	fmt.Fprintf(w, "**%s** (size %d, seed %d, %s)\n\n", mdCode(r.ID), r.Size, r.Seed, mdText(r.Scenario))
+// writeFindings writes the table of findings and the details of the failing ones.
+func (m *Markdown) writeFindings(w io.Writer, fs []Finding, failing, warning int) {
+	if len(fs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "### Findings: %d failing, %s\n\n", failing, plural(warning, "warning"))
+	fmt.Fprintf(w, "| # | | Check | Subject | Expected | Actual | Cases | Example |\n|---:|---|---|---|---|---|---:|---|\n")
+	shown := fs
+	if m.MaxFindings > 0 && len(fs) > m.MaxFindings {
+		shown = fs[:m.MaxFindings]
+	}
+	for i, f := range shown {
+		label := "❌"
+		if f.Verdict == contracts.Warn {
+			label = "⚠️"
+		}
+		if f.Baseline != "" {
+			label += " " + f.Baseline
+		}
+		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s | %d | %s |\n", i+1, label, mdCode(f.Check), mdCell(f.Subject),
+			mdCode(oneLine(f.Expected)), mdCode(oneLine(f.Actual)), f.Count, mdCode(f.Example))
+	}
+	if len(shown) < len(fs) {
+		fmt.Fprintf(w, "\n… and %d more findings (see the JSON report).\n", len(fs)-len(shown))
+	}
+	fmt.Fprintln(w)
+	for i, f := range shown {
+		if f.Verdict != contracts.Fail {
+			continue
+		}
+		fmt.Fprintf(w, "<details>\n<summary><b>%d. %s</b> · %s</summary>\n\n", i+1, html.EscapeString(oneLine(f.Title())), plural(f.Count, "case"))
+		m.writeExample(w, f)
+		fmt.Fprintf(w, "</details>\n\n")
+	}
+}
+
+func (m *Markdown) writeExample(w io.Writer, f Finding) {
+	r := f.ExampleCase()
+	fmt.Fprintf(w, "Example **%s** (size %d, seed %d, %s)\n\n", mdCode(r.ID), r.Size, r.Seed, mdText(r.Scenario))
 	if b := brokenText(r.Broken); b != "" {
 		fmt.Fprintf(w, "- broke: %s\n", mdCode(b))
 	}
-	fmt.Fprintf(w, "- expected: %s\n- actual: %s\n", mdCode(oneLine(e.Finding.Expected)), mdCode(oneLine(e.Finding.Actual)))
-	if e.Finding.Message != "" {
-		fmt.Fprintf(w, "- why: %s\n", mdText(oneLine(e.Finding.Message)))
+	fmt.Fprintf(w, "- expected: %s\n- actual: %s\n", mdCode(oneLine(f.Expected)), mdCode(oneLine(f.Actual)))
+	if f.Message != "" {
+		fmt.Fprintf(w, "- why: %s\n", mdText(oneLine(f.Message)))
 	}
-	if r.Repro != nil && (r.Repro.Replay != "" || r.Repro.Curl != "") {
-		body := strings.TrimSpace(strings.Join([]string{r.Repro.Replay, r.Repro.Curl}, "\n"))
-		fence := mdFence(body)
-		fmt.Fprintf(w, "\n%ssh\n%s\n%s\n", fence, body, fence)
+	if others := len(f.Cases) - 1; others > 0 {
+		fmt.Fprintf(w, "- %s with this finding (see the JSON report)\n", plural(others, "more case"))
+	}
+	if rp := r.Repro; rp != nil {
+		body := strings.TrimSpace(strings.Join([]string{rp.Rerun, rp.Replay, rp.Curl}, "\n"))
+		for strings.Contains(body, "\n\n") {
+			body = strings.ReplaceAll(body, "\n\n", "\n")
+		}
+		if body != "" {
+			fence := mdFence(body)
+			fmt.Fprintf(w, "\n%ssh\n%s\n%s\n", fence, body, fence)
+		}
+		if rp.CurlNote != "" {
+			fmt.Fprintf(w, "\n%s\n", mdText(rp.CurlNote))
+		}
 	}
 	fmt.Fprintln(w)
+}
+
+// writeMarkdownChecks writes passed, failed and warned cases per check as a table.
+func writeMarkdownChecks(p func(string, ...any), list []CheckTally) {
+	if len(list) == 0 {
+		return
+	}
+	p("### Checks\n\n| Check | Passed | Failed | Warned |\n|---|---:|---:|---:|\n")
+	for _, ct := range list {
+		p("| %s | %d | %d | %d |\n", mdCode(ct.Check), ct.Passed, ct.Failed, ct.Warned)
+	}
+	p("\n")
 }
 
 func tick(b bool) string {

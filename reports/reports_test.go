@@ -69,21 +69,21 @@ func TestOutputDoesNotDependOnArrivalOrder(t *testing.T) {
 	}
 }
 
-func TestConsoleGroupsSmallestFirst(t *testing.T) {
+func TestConsoleLeadsWithFindings(t *testing.T) {
 	out := string(render(t, func(w *bytes.Buffer) contracts.Reporter { return reports.NewConsole(w) }, fixtureCases()))
-	small := strings.Index(out, "negative/ListenerPort/maximum/minimal")
-	big := strings.Index(out, "negative/ListenerPort/maximum/full")
-	require.True(t, small > 0 && big > small, "the smaller reproducer must come first")
-	assert.Contains(t, out, "== check error_code: 2 cases")
-	assert.Contains(t, out, "-- ListenerPort maximum: 2 cases")
-	assert.Contains(t, out, "== check not_server_error: 1 case")
-	assert.Contains(t, out, "-- rule cookie-required: 1 case")
+	require.True(t, strings.HasPrefix(strings.SplitN(out, "\n\n", 2)[1], "FINDINGS: 2 failing findings and 1 warning"), "the findings come right after the header:\n%s", out)
+	assert.Contains(t, out, "1) FAIL error_code · ListenerPort: expected 400 InvalidParameter, got 200 success  [2 cases]")
+	assert.Contains(t, out, "example:  negative/ListenerPort/maximum/minimal", "the smallest case is the example")
+	assert.Contains(t, out, "also:     negative/ListenerPort/maximum/full")
+	assert.Contains(t, out, "2) FAIL not_server_error · cookie-required")
+	assert.Contains(t, out, "3) WARN error_code · RegionId")
+	assert.Less(t, strings.Index(out, "FINDINGS"), strings.Index(out, "CHECKS"))
+	assert.Less(t, strings.Index(out, "CHECKS"), strings.Index(out, "COVERAGE"))
 	assert.Contains(t, out, "documented error codes of the operation: 3/5 reached, 2/5 asserted")
 	assert.Contains(t, out, "Forbidden.RAM (403): needs a RAM user without the permission")
 	assert.Contains(t, out, "curl:     curl -sS")
-	assert.Contains(t, out, "WARNINGS: 1 case")
 	assert.Contains(t, out, "SKIPPED: 1 case")
-	assert.True(t, strings.HasSuffix(out, "FAIL: 8 cases, 3 passed, 3 failed, 1 skipped, 1 warning in 1.500s\n"), out)
+	assert.True(t, strings.HasSuffix(out, "FAIL: 2 failing findings, 1 warning finding; 8 cases: 3 passed, 3 failed, 1 skipped, 1 warned, in 1.500s\n"), out)
 }
 
 func writeJSON(t testing.TB, cases []contracts.CaseResult, sum contracts.Summary, cov contracts.Coverage) *reports.JSONReport {
@@ -107,6 +107,12 @@ func TestJSONRoundTrip(t *testing.T) {
 	assert.Equal(t, 1.5, rep.Summary.DurationS)
 	assert.Equal(t, fixtureSummary().Duration, rep.Summary.Duration)
 	assert.Equal(t, 2, rep.Summary.FailureGroups)
+	assert.Equal(t, 1, rep.Summary.WarningGroups)
+	require.Len(t, rep.Findings, 3)
+	assert.Equal(t, 2, rep.Findings[0].Count)
+	assert.Equal(t, "negative/ListenerPort/maximum/minimal", rep.Findings[0].Example)
+	assert.Equal(t, []reports.CheckTally{{Check: "not_server_error", Passed: 5, Failed: 1}, {Check: "status_code", Passed: 3},
+		{Check: "error_code", Failed: 2, Warned: 1}}, rep.Checks)
 	assert.Equal(t, [3]int{5, 3, 2}, [3]int{rep.Coverage.Documented, rep.Coverage.Reached, rep.Coverage.Asserted})
 	assert.Equal(t, fixtureCoverage(), rep.Coverage.Coverage)
 
@@ -279,8 +285,8 @@ func TestJUnitParses(t *testing.T) {
 	out := render(t, func(w *bytes.Buffer) contracts.Reporter { return reports.NewJUnit(w) }, fixtureCases())
 	var doc junitDoc
 	require.NoError(t, xml.Unmarshal(out, &doc))
-	assert.Equal(t, 8, doc.Tests)
-	assert.Equal(t, 3, doc.Failures)
+	assert.Equal(t, 7, doc.Tests, "five cases that did not fail and two failing findings")
+	assert.Equal(t, 2, doc.Failures, "one failure per finding, not per failing case")
 	assert.Equal(t, 1, doc.Skipped)
 	var names []string
 	total := 0
@@ -297,13 +303,19 @@ func TestJUnitParses(t *testing.T) {
 		assert.Equal(t, "strict", props["profile"])
 		for _, c := range s.Cases {
 			assert.Equal(t, "clbcheck."+s.Name, c.Classname)
+			if s.Name == "findings" {
+				require.NotNil(t, c.Failure, c.Name)
+			}
 			switch c.Name {
-			case "negative/ListenerPort/maximum/minimal":
+			case "1. error_code · ListenerPort: expected 400 InvalidParameter, got 200 success":
 				require.NotNil(t, c.Failure)
 				assert.Equal(t, "error_code", c.Failure.Type)
-				assert.Contains(t, c.Failure.Message, "expected 400 InvalidParameter, got 200 success")
+				assert.Contains(t, c.Failure.Message, "expected 400 InvalidParameter, got 200 success (2 cases)")
+				assert.Contains(t, c.Failure.Text, "negative/ListenerPort/maximum/minimal\n  negative/ListenerPort/maximum/full")
 				assert.Contains(t, c.Failure.Text, "replay: clbcheck replay")
 				assert.Contains(t, c.Failure.Text, "curl: curl -sS")
+			case "negative/ListenerPort/maximum/minimal", "negative/ListenerPort/maximum/full":
+				t.Errorf("failing case %s has a testcase of its own besides its finding", c.Name)
 			case "state/certificate-expired":
 				require.NotNil(t, c.Skipped)
 				assert.Equal(t, "no expired certificate fixture on this target", c.Skipped.Message)
@@ -316,8 +328,8 @@ func TestJUnitParses(t *testing.T) {
 			}
 		}
 	}
-	assert.Equal(t, []string{"negative", "positive", "rule", "state"}, names)
-	assert.Equal(t, 8, total)
+	assert.Equal(t, []string{"findings", "negative", "positive", "state"}, names)
+	assert.Equal(t, 7, total)
 }
 
 func TestJUnitAbortedRunIsAnError(t *testing.T) {
@@ -384,7 +396,7 @@ func TestSARIFShape(t *testing.T) {
 		assert.NotEmpty(t, r.ShortDescription.Text)
 	}
 	assert.Equal(t, fixtureMeta().Checks, ruleIDs)
-	require.Len(t, run.Results, 4, "three failures and one warning")
+	require.Len(t, run.Results, 3, "two failing findings and one warning")
 	levels := map[string]int{}
 	for _, r := range run.Results {
 		levels[r.Level]++
@@ -396,7 +408,8 @@ func TestSARIFShape(t *testing.T) {
 		assert.Contains(t, r.Message.Text, "Replay: clbcheck replay")
 		assert.NotEmpty(t, r.PartialFingerprints)
 	}
-	assert.Equal(t, map[string]int{"error": 3, "warning": 1}, levels)
+	assert.Equal(t, map[string]int{"error": 2, "warning": 1}, levels)
+	assert.Contains(t, run.Results[0].Message.Text, "in 2 cases. Smallest example: negative/ListenerPort/maximum/minimal")
 	first := run.Results[0].Locations[0].LogicalLocations[0]
 	assert.Equal(t, "ListenerPort", first.Name)
 	assert.Equal(t, "parameter", first.Kind)

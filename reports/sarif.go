@@ -3,6 +3,8 @@ package reports
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"regexp"
@@ -18,9 +20,10 @@ import (
 const SARIFSchema = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 // SARIF writes a SARIF 2.1.0 log for code-scanning tools: one rule per check, one result per
-// failing check of a case (level "error"; "warning" for warnings), each pointing at the
-// parameter or rule in spec/openapi.yaml that the case broke, with the expected and actual
-// outcome and the reproduction in its message.
+// finding (one cause, see Findings; level "error", "warning" for warnings), each pointing at
+// the parameter or rule in spec/openapi.yaml it is about, with the expected and actual outcome,
+// the number of cases, and the smallest example with its reproduction in its message. Against
+// a baseline, baselineState says whether the finding is new.
 type SARIF struct {
 	w        io.Writer
 	col      collector
@@ -85,6 +88,7 @@ type sarifInvocation struct {
 
 type sarifResult struct {
 	RuleID              string            `json:"ruleId"`
+	BaselineState       string            `json:"baselineState,omitempty"`
 	RuleIndex           int               `json:"ruleIndex"`
 	Level               string            `json:"level"`
 	Message             sarifText         `json:"message"`
@@ -130,35 +134,13 @@ func (s *SARIF) End(sum contracts.Summary, _ contracts.Coverage) error {
 		return err
 	}
 	summary := s.col.summary(sum)
-	type finding struct {
-		c     contracts.CaseResult
-		f     contracts.CheckResult
-		level string
-	}
-	var all []finding
-	for _, list := range []struct {
-		cases []contracts.CaseResult
-		level string
-	}{{s.col.failures, "error"}, {s.col.warnings, "warning"}} {
-		for _, g := range group(list.cases) {
-			for _, cg := range g.Causes {
-				for _, e := range cg.Entries {
-					level := list.level
-					if e.Finding.Severity == contracts.SeverityWarning {
-						level = "warning"
-					}
-					all = append(all, finding{e.Case, e.Finding, level})
-				}
-			}
-		}
-	}
-
+	all := s.col.findings()
 	// Rules: every configured check, then any other check that produced a finding.
 	checks := slices.Clone(s.col.meta.Checks)
 	var extra []string
 	for _, f := range all {
-		if !slices.Contains(checks, f.f.Check) && !slices.Contains(extra, f.f.Check) {
-			extra = append(extra, f.f.Check)
+		if !slices.Contains(checks, f.Check) && !slices.Contains(extra, f.Check) {
+			extra = append(extra, f.Check)
 		}
 	}
 	slices.Sort(extra)
@@ -175,7 +157,7 @@ func (s *SARIF) End(sum contracts.Summary, _ contracts.Coverage) error {
 
 	results := make([]sarifResult, 0, len(all))
 	for _, f := range all {
-		results = append(results, sarifResultFor(f.c, f.f, f.level, index[f.f.Check]))
+		results = append(results, sarifResultFor(f, index[f.Check]))
 	}
 
 	inv := sarifInvocation{
@@ -230,44 +212,41 @@ func (s *SARIF) rule(check string) sarifRule {
 	}
 }
 
-func sarifResultFor(r contracts.CaseResult, f contracts.CheckResult, level string, ruleIndex int) sarifResult {
+func sarifResultFor(f Finding, ruleIndex int) sarifResult {
+	r := f.ExampleCase()
+	level := "error"
+	if f.Verdict == contracts.Warn {
+		level = "warning"
+	}
 	var msg strings.Builder
-	fmt.Fprintf(&msg, "Check %s failed on case %s: expected %s, got %s", f.Check, r.ID, oneLine(f.Expected), oneLine(f.Actual))
+	fmt.Fprintf(&msg, "Check %s", f.Check)
+	if f.Subject != "" {
+		fmt.Fprintf(&msg, " on %s", f.Subject)
+	}
+	fmt.Fprintf(&msg, ": expected %s, got %s", oneLine(f.Expected), oneLine(f.Actual))
 	if f.Message != "" {
 		fmt.Fprintf(&msg, " (%s)", strings.TrimSuffix(oneLine(f.Message), "."))
 	}
-	msg.WriteString(".")
+	fmt.Fprintf(&msg, ", in %s. Smallest example: %s.", plural(f.Count, "case"), r.ID)
 	if b := brokenText(r.Broken); b != "" {
-		fmt.Fprintf(&msg, " The case changed %s.", b)
+		fmt.Fprintf(&msg, " It changed %s.", b)
 	}
-	if r.Repro != nil {
-		if r.Repro.Replay != "" {
-			fmt.Fprintf(&msg, "\nReplay: %s", r.Repro.Replay)
-		}
-		if r.Repro.Curl != "" {
-			fmt.Fprintf(&msg, "\nCurl: %s", r.Repro.Curl)
-		}
-	}
-	name, kind := spec.ActionCreateHTTPSListener, "function"
-	line := 1
-	if b := r.Broken; b != nil {
-		switch {
-		case b.Param != "" && b.Kind != "rule":
-			name, kind = b.Param, "parameter"
-			line = specLine(paramLines, b.Param)
-		case b.Rule != "":
-			name, kind = b.Rule, "object"
-			line = specLine(ruleLines, b.Rule)
+	if rp := r.Repro; rp != nil {
+		for _, l := range []struct{ label, text string }{{"Rerun", rp.Rerun}, {"Replay", rp.Replay}, {"Curl", rp.Curl}} {
+			if l.text != "" {
+				fmt.Fprintf(&msg, "\n%s: %s", l.label, l.text)
+			}
 		}
 	}
+	name, kind, line := findingLocation(f, r)
 	props := map[string]any{
-		"caseId": r.ID, "category": r.Category, "scenario": r.Scenario, "size": r.Size, "seed": r.Seed,
-		"expected": f.Expected, "actual": f.Actual, "cause": Cause(r),
+		"cases": f.Count, "caseIds": f.Cases, "example": r.ID, "subject": f.Subject, "category": r.Category, "scenario": r.Scenario,
+		"size": r.Size, "seed": r.Seed, "expected": f.Expected, "actual": f.Actual, "cause": Cause(r),
 	}
 	if r.Repro != nil {
-		props["replay"], props["curl"] = r.Repro.Replay, r.Repro.Curl
+		props["rerun"], props["replay"], props["curl"] = r.Repro.Rerun, r.Repro.Replay, r.Repro.Curl
 	}
-	return sarifResult{
+	res := sarifResult{
 		RuleID:    f.Check,
 		RuleIndex: ruleIndex,
 		Level:     level,
@@ -279,9 +258,40 @@ func sarifResultFor(r contracts.CaseResult, f contracts.CheckResult, level strin
 			},
 			LogicalLocations: []sarifLogical{{Name: name, FullyQualifiedName: spec.ActionCreateHTTPSListener + "." + name, Kind: kind}},
 		}},
-		PartialFingerprints: map[string]string{"clbcheckFailure/v1": r.ID + "#" + f.Check},
+		PartialFingerprints: map[string]string{"clbcheckFinding/v1": fingerprintHash(f)},
 		Properties:          props,
 	}
+	switch f.Baseline {
+	case "new":
+		res.BaselineState = "new"
+	case "known":
+		res.BaselineState = "unchanged"
+	}
+	return res
+}
+
+// findingLocation is where in the description a finding points: the parameter or rule it is
+// about, else the operation.
+func findingLocation(f Finding, r contracts.CaseResult) (name, kind string, line int) {
+	name, kind, line = spec.ActionCreateHTTPSListener, "function", 1
+	b := r.Broken
+	switch {
+	case b != nil && b.Param != "" && b.Kind != "rule":
+		return b.Param, "parameter", specLine(paramLines, b.Param)
+	case b != nil && b.Rule != "":
+		return b.Rule, "object", specLine(ruleLines, b.Rule)
+	case f.Subject != "":
+		if n := specLine(paramLines, f.Subject); n > 1 {
+			return f.Subject, "parameter", n
+		}
+	}
+	return name, kind, line
+}
+
+// fingerprintHash is a short stable hash of a finding's identity.
+func fingerprintHash(f Finding) string {
+	sum := sha256.Sum256([]byte(f.Fingerprint()))
+	return hex.EncodeToString(sum[:8])
 }
 
 // Line numbers of parameters and rules in the embedded description, found once.
