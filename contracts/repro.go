@@ -1,6 +1,7 @@
 package contracts
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"sort"
@@ -35,16 +36,17 @@ func isInProcess(t target.Target) bool {
 // set-up), a signed replay of the recorded request at the run's target, and a curl line with
 // what it needs to reproduce the answer.
 func buildRepro(opts Options, addressless bool, c generators.Case, resp *target.Response) *Repro {
-	report := opts.ReportPath
-	if report == "" {
-		report = "REPORT.json"
+	rp := &Repro{}
+	// The replay line needs the JSON report; without one, a command-line run offers the rerun
+	// line, and a library run names the report to give.
+	if report := opts.ReportPath; report != "" || opts.RerunCases == "" {
+		rp.Replay = "clbcheck replay " + ShellQuote(cmp.Or(report, "REPORT.json")+"#"+c.ID)
+		if opts.ReplayArgs != "" {
+			rp.Replay += " " + opts.ReplayArgs
+		}
 	}
-	rp := &Repro{Replay: "clbcheck replay " + ShellQuote(report+"#"+c.ID)}
-	if opts.ReplayArgs != "" {
-		rp.Replay += " " + opts.ReplayArgs
-	}
-	if opts.Rerun != "" {
-		rp.Rerun = opts.Rerun + " --include " + ShellQuote(c.ID)
+	if opts.RerunCases != "" {
+		rp.Rerun = opts.RerunCases + " --include " + ShellQuote(c.ID)
 	}
 	switch {
 	case addressless:

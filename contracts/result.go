@@ -187,8 +187,10 @@ type Meta struct {
 	Checks  []string  `json:"checks"`
 	// Shard is "K/N" when the run was one shard of N (empty: the whole suite).
 	Shard string `json:"shard,omitempty"`
-	// Rerun is the command line that runs the same cases again (Options.Rerun).
-	Rerun string `json:"rerun,omitempty"`
+	// Rerun is the command line that runs the same cases again (Options.Rerun); RerunCases is
+	// the one that, with --include and ids, runs some of them again (Options.RerunCases).
+	Rerun      string `json:"rerun,omitempty"`
+	RerunCases string `json:"rerunCases,omitempty"`
 	// Baseline is the earlier report failures were compared with (--baseline).
 	Baseline string `json:"baseline,omitempty"`
 }

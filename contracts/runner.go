@@ -51,9 +51,9 @@ type Options struct {
 	// ReplayArgs name the run's target on a reproduction's `clbcheck replay` line, e.g.
 	// "--target http://127.0.0.1:8080"; empty replays against a fresh embedded emulator.
 	ReplayArgs string
-	// Rerun is the command line that runs this run's cases again (shown in reports); a case's
-	// reproduction adds --include with its id. Empty: no rerun lines.
-	Rerun string
+	// Rerun is the command line that runs this run's cases again (shown in reports); RerunCases
+	// is the one a case's reproduction adds --include and its id to. Empty: no rerun lines.
+	Rerun, RerunCases string
 	// MaxFailures stops starting cases once this many have failed (0: no limit).
 	MaxFailures int
 	// RunID tags created resources; default random.
@@ -153,7 +153,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	t = sent // the request budget counts fixtures and sequences too
 	fx := target.NewFixtures(t, s, opts.Fixtures, opts.RunID)
 	cases := Prepare(s, fx, opts)
-	seqs := plannedSequences(opts, len(cases))
+	seqs := PlannedSequences(opts, len(cases))
 	total := len(cases)
 	if seqs > 0 {
 		total++ // the sequences report as one result
@@ -169,7 +169,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 			}
 		}
 	}
-	meta := Meta{Tool: "clbcheck", Version: Version, Target: t.Name(), Profile: opts.Profile, Seed: opts.Seed, Started: started, Checks: checkNames, Rerun: opts.Rerun}
+	meta := Meta{Tool: "clbcheck", Version: Version, Target: t.Name(), Profile: opts.Profile, Seed: opts.Seed, Started: started, Checks: checkNames, Rerun: opts.Rerun, RerunCases: opts.RerunCases}
 	if opts.ShardN > 1 {
 		meta.Shard = fmt.Sprintf("%d/%d", opts.ShardK, opts.ShardN)
 	}
@@ -861,10 +861,10 @@ func (r *runner) race(ctx context.Context, req target.Request, n int) (*target.R
 	return refused, &check, nil
 }
 
-// plannedSequences is how many lifecycle sequences a run with these options and this many
+// PlannedSequences is how many lifecycle sequences a run with these options and this many
 // prepared cases runs (0: none). They report as one result, which counts against MaxCases:
 // they run only when the catalogue left room.
-func plannedSequences(opts Options, cases int) int {
+func PlannedSequences(opts Options, cases int) int {
 	n := opts.Sequences
 	switch {
 	case n < 0, opts.ShardK > 1, opts.MaxCases > 0 && cases >= opts.MaxCases:

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -78,6 +79,9 @@ func (c *Console) End(sum contracts.Summary, cov contracts.Coverage) error {
 	verdict := "PASS"
 	if !passed(s) {
 		verdict = "FAIL"
+	}
+	if failing, _ := findingCounts(fs); failing > 0 && passed(s) {
+		verdict += " (every failure is known from the baseline)"
 	}
 	p("%s: ", verdict)
 	if failing, warning := findingCounts(fs); failing+warning > 0 {
@@ -194,7 +198,7 @@ func (c *Console) writeRerun(p func(string, ...any)) {
 			ids[i] = r.ID
 		}
 		slices.Sort(ids)
-		line := rerun
+		line := cmp.Or(c.col.meta.RerunCases, rerun)
 		for _, id := range ids {
 			line += " --include " + contracts.ShellQuote(id)
 		}

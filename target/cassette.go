@@ -3,6 +3,7 @@ package target
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -157,19 +158,29 @@ type Recorder struct {
 	seq  int
 }
 
-// NewRecorder creates (or empties) dir and records the exchanges of next into it.
+// NewRecorder creates dir and records the exchanges of next into it. A folder that already
+// holds a recording is refused (ErrCassetteExists), never emptied: a slip of the command line
+// must not replace a recording that may have cost a run against the real cloud.
 func NewRecorder(dir string, next http.RoundTripper) (*Recorder, error) {
 	if next == nil {
 		next = http.DefaultTransport
 	}
+	if n := cassetteFiles(dir); n > 0 {
+		return nil, fmt.Errorf("%w: %s holds %d recorded files; record into a new folder, or remove this one first (rm -r %s)", ErrCassetteExists, dir, n, dir)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create the cassette folder %s: %w", dir, err)
 	}
-	old, _ := filepath.Glob(filepath.Join(dir, "*.json")) // earlier exchanges and description
-	for _, f := range old {
-		_ = os.Remove(f)
-	}
 	return &Recorder{dir: dir, next: next, norm: newNormaliser()}, nil
+}
+
+// ErrCassetteExists is the error of recording into a folder that holds a recording.
+var ErrCassetteExists = errors.New("a cassette is already recorded there")
+
+// cassetteFiles counts the files of a recording in dir (exchanges and description).
+func cassetteFiles(dir string) int {
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	return len(files)
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -260,6 +271,8 @@ func NewReplayClient(dir string) (*http.Client, error) {
 		}
 		mu.Unlock()
 		if !ok {
+			// Answered at once and never retried (Retrying knows the code): a miss means the
+			// replay left the recording's path, and waiting cannot bring it back.
 			miss, _ := json.Marshal(map[string]string{spec.FieldRequestID: "replay-miss", spec.FieldCode: ReplayMissCode,
 				spec.FieldMessage: "the cassette holds no answer for " + key + "; record again with the same seed and --workers 1"})
 			resp := httpmock.NewBytesResponse(http.StatusNotImplemented, miss)
@@ -274,7 +287,8 @@ func NewReplayClient(dir string) (*http.Client, error) {
 }
 
 // CassetteMeta describes a recording: which principals the recording run had, so that a replay
-// offers the same ones (a case skipped for lack of a principal stays skipped).
+// offers the same ones (a case skipped for lack of a principal stays skipped), and the settings
+// that decided which requests the recording run sent, so that a replay sends the same ones.
 type CassetteMeta struct {
 	Target     string   `json:"target"`
 	Region     string   `json:"region"`
@@ -284,6 +298,9 @@ type CassetteMeta struct {
 	// embedded emulator offers its own), so that a replay runs the same cases.
 	Quotas    map[string]int    `json:"quotas,omitempty"`
 	Scenarios map[string]string `json:"scenarios,omitempty"`
+	// Run holds the recording run's settings by flag name, each with its values in the order
+	// given ("seed": ["7"], "include": ["a", "b"]); older recordings have none.
+	Run map[string][]string `json:"run,omitempty"`
 }
 
 const metaFile = "cassette-meta.json"

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -82,3 +83,39 @@ func TestReplayWithoutCassette(t *testing.T) {
 }
 
 func mustRegexp(s string) *regexp.Regexp { return regexp.MustCompile(s) }
+
+// Recording into a folder that holds a recording is refused, and the recording is left as it
+// was: a slip of the command line must not replace it.
+func TestRecordingNeverReplacesACassette(t *testing.T) {
+	dir := t.TempDir()
+	for i, name := range []string{"000001.json", "000002.json", "cassette-meta.json"} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte{byte('a' + i)}, 0o644))
+	}
+	_, err := target.NewRecorder(dir, http.DefaultTransport)
+	require.ErrorIs(t, err, target.ErrCassetteExists)
+	assert.ErrorContains(t, err, "holds 3 recorded files")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	assert.Len(t, files, 3, "nothing was removed")
+
+	fresh := filepath.Join(t.TempDir(), "new")
+	_, err = target.NewRecorder(fresh, http.DefaultTransport)
+	require.NoError(t, err)
+}
+
+// A request the cassette lacks is answered at once and never retried, however the retry policy
+// treats 5xx answers.
+func TestReplayMissIsNotRetried(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "000001.json"), []byte(`{"seq":1,"method":"GET","key":"GET Action=Nothing","status":200,"response":"{}"}`), 0o644))
+	client, err := target.NewReplayClient(dir)
+	require.NoError(t, err)
+	h, err := target.NewHTTP(target.HTTPConfig{BaseURL: "http://cassette.invalid", Client: client,
+		Credentials: target.PrincipalCredentials(emulator.DefaultConfig())})
+	require.NoError(t, err)
+	sleeps := 0
+	r := target.NewRetrying(h, target.RetryPolicy{Sleep: func(context.Context, time.Duration) error { sleeps++; return nil }})
+	resp, err := r.Send(context.Background(), target.Request{Action: "CreateLoadBalancer"}) // not judged: 5xx would be retried
+	require.NoError(t, err)
+	assert.Equal(t, target.ReplayMissCode, resp.Code)
+	assert.Zero(t, sleeps, "a replay miss is not retried")
+}

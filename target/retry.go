@@ -93,6 +93,9 @@ func (r *Retrying) retryable(req Request, resp *Response, err error) string {
 		}
 		return ""
 	}
+	if resp.Code == ReplayMissCode {
+		return "" // a cassette lacks the request: another try cannot find it
+	}
 	codes := r.Policy.Codes
 	if req.Judged {
 		codes = r.Policy.JudgedCodes

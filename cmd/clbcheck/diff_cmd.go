@@ -24,9 +24,9 @@ func init() {
 // diffSide builds one side of a differential run: a target name as --target takes it, or
 // cassette:DIR for a recording answered offline.
 func diffSide(spec, region string) (*chosenTarget, error) {
-	tf := targetFlags{target: spec, region: region}
+	tf := targetFlags{target: spec, region: region, requestTimeout: defaultRequestTimeout}
 	if dir, ok := strings.CutPrefix(spec, "cassette:"); ok {
-		tf = targetFlags{replay: dir, region: region}
+		tf = targetFlags{replay: dir, region: region, requestTimeout: defaultRequestTimeout}
 	}
 	return tf.build()
 }

@@ -10,9 +10,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/clbcheck/clbcheck/contracts"
 )
 
 // Exit statuses shared by every command.
@@ -50,9 +53,21 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		usage(stdout)
 		return exitOK
 	}
+	if args[0] == "version" || args[0] == "--version" || args[0] == "-version" {
+		fmt.Fprintln(stdout, versionLine())
+		return exitOK
+	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "clbcheck: unknown command %q; run 'clbcheck help' to list the commands\n", args[0])
+		names := make([]string, 0, len(commands))
+		for n := range commands {
+			names = append(names, n)
+		}
+		hint := ""
+		if near := contracts.Nearest(args[0], names); near != "" {
+			hint = fmt.Sprintf(" (did you mean %s?)", near)
+		}
+		fmt.Fprintf(stderr, "clbcheck: unknown command %q%s; run 'clbcheck help' to list the commands\n", args[0], hint)
 		return exitUsage
 	}
 	return c.run(args[1:], stdout, stderr)
@@ -69,13 +84,44 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun 'clbcheck <command> -h' for the flags of a command.")
+	fmt.Fprintln(w, "\nRun 'clbcheck <command> -h' for the flags of a command, 'clbcheck --version' for the version.")
+}
+
+// versionLine names the version of the tool, the commit it was built from when the build
+// recorded one, and the Go release.
+func versionLine() string {
+	line := "clbcheck " + contracts.Version
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return line
+	}
+	var rev, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	var parts []string
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		if modified == "true" {
+			rev += " with local changes"
+		}
+		parts = append(parts, "commit "+rev)
+	}
+	parts = append(parts, info.GoVersion)
+	return line + " (" + strings.Join(parts, ", ") + ")"
 }
 
 // parseFlags parses a command's flags. ok is false when the command must stop: after -h
-// (exit 0, the usage was printed) or on a bad flag (exit 2, the flag package said why).
+// (exit 0, the usage was printed) or on a bad flag (exit 2, one line said which).
 func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
-	return flagsParsed(fs.Parse(args))
+	return flagsParsed(quietParse(fs, func() error { return fs.Parse(args) }))
 }
 
 // flagsParsed turns the error of parsing flags into parseFlags' answer, for commands that parse

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -9,9 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime/debug"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,10 +16,7 @@ import (
 	"time"
 
 	"github.com/clbcheck/clbcheck/contracts"
-	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/reports"
-	"github.com/clbcheck/clbcheck/spec"
-	"github.com/clbcheck/clbcheck/target"
 )
 
 func init() {
@@ -72,11 +66,33 @@ type runFlags struct {
 	ledger, runID                   string
 	seed                            int64
 	maxCases, workers, random, seqs int
+	maxFailures                     int
 	budget                          time.Duration
 	rateLimit                       float64
 	maxRequests, refusalBatch       int
 	quiet, costsOK, keep            bool
+	exitFirst, dryRun               bool
+	filter                          filterFlags
 	reportPaths                     map[string]*string
+}
+
+// filterFlags select cases from the command line (contracts.CaseFilter).
+type filterFlags struct {
+	include, exclude, includeParam, excludeParam, includeCheck, excludeCheck stringList
+}
+
+func (f *filterFlags) register(fs *flag.FlagSet) {
+	fs.Var(&f.include, "include", "run only the cases whose id matches `PATTERN`: an id, a prefix ending at / (negative/ListenerPort), or a glob (*/Tag.*); repeatable")
+	fs.Var(&f.exclude, "exclude", "leave out the cases whose id matches `PATTERN` (as --include); repeatable")
+	fs.Var(&f.includeParam, "include-param", "run only the cases about parameter `NAME` (exact or glob: Tag.*); repeatable")
+	fs.Var(&f.excludeParam, "exclude-param", "leave out the cases about parameter `NAME`; repeatable")
+	fs.Var(&f.includeCheck, "include-check", "run only the cases check `NAME` applies to (auth-enforced: security cases, single-winner: concurrent creates, ...); repeatable")
+	fs.Var(&f.excludeCheck, "exclude-check", "leave out the cases check `NAME` applies to; repeatable")
+}
+
+func (f *filterFlags) caseFilter() contracts.CaseFilter {
+	return contracts.CaseFilter{Include: f.include, Exclude: f.exclude, IncludeParams: f.includeParam, ExcludeParams: f.excludeParam,
+		IncludeChecks: f.includeCheck, ExcludeChecks: f.excludeCheck}
 }
 
 func runUsage(fs *flag.FlagSet) func() {
@@ -84,9 +100,9 @@ func runUsage(fs *flag.FlagSet) func() {
 		fmt.Fprintln(fs.Output(), joinLines(
 			"Usage: clbcheck run [flags]",
 			"",
-			"Runs the contract suite of CreateLoadBalancerHTTPSListener against a target, prints a",
-			"summary and writes the reports asked for. By default it runs every check against the",
-			"embedded emulator with a time budget of "+defaultBudget.String()+".",
+			"Runs the contract suite of CreateLoadBalancerHTTPSListener against a target, prints the",
+			"findings (one per cause) and writes the reports asked for. By default it runs every check",
+			"against the embedded emulator with a time budget of "+defaultBudget.String()+".",
 			"",
 			"Targets (--target):",
 			"  emulator      the embedded emulator, in-process (default; profile strict)",
@@ -99,7 +115,12 @@ func runUsage(fs *flag.FlagSet) func() {
 			"  "+envSecondKeyID+" / "+envSecondSecret+" (a second account)",
 			"  "+envRestrictedKeyID+" / "+envRestrictedSecret+" (a RAM user denied the operation)",
 			"  "+envDisabledKeyID+" / "+envDisabledSecret+" (a disabled key, for the gateway's answer to it)",
-			"Cases needing a principal without credentials are skipped.",
+			"Cases needing a principal without credentials are skipped. `clbcheck emulator` prints",
+			"these lines ready to paste for its own keys.",
+			"",
+			"Choosing cases: --include/--exclude (ids, prefixes, globs), --include-param/--exclude-param,",
+			"--include-check/--exclude-check, --max-cases, --shard; --dry-run lists what would run.",
+			"Every report ends with the command that runs the same cases again.",
 			"",
 			"Resources a run creates are recorded in a ledger (JSON lines, synced before the run goes",
 			"on) so that `clbcheck cleanup --run ID` can remove them if the run dies; their names",
@@ -119,23 +140,27 @@ func parseRunFlags(args []string, stderr io.Writer) (*runFlags, *flag.FlagSet, e
 	fs.SetOutput(stderr)
 	f := &runFlags{reportPaths: map[string]*string{}}
 	f.tf.register(fs)
+	f.filter.register(fs)
 	fs.StringVar(&f.profile, "profile", "", "`strict` (inferred expectations fail) or documented (they warn); default strict for the embedded emulator, documented otherwise")
 	fs.Int64Var(&f.seed, "seed", 0, "seed of the random cases (0: pick one; the report shows it)")
-	fs.IntVar(&f.maxCases, "max-cases", 0, "stop after this many cases (0: all)")
-	fs.DurationVar(&f.budget, "budget", defaultBudget, "stop starting cases after this `duration` (0: no limit)")
+	fs.IntVar(&f.maxCases, "max-cases", 0, "run at most this many cases, the lifecycle sequences counting as one (0: all)")
+	fs.IntVar(&f.maxFailures, "max-failures", 0, "stop starting cases once this many have failed (0: no limit)")
+	fs.BoolVar(&f.exitFirst, "exitfirst", false, "stop starting cases at the first failure (--max-failures 1)")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "list the cases that would run, send nothing")
+	fs.DurationVar(&f.budget, "budget", defaultBudget, "stop starting cases after this `duration`, e.g. 90s or 5m (0: no limit)")
 	fs.IntVar(&f.workers, "workers", 4, "cases in flight at once")
 	fs.IntVar(&f.refusalBatch, "refusal-batch", contracts.DefaultRefusalBatch, "refused cases confirmed to have changed nothing by one listing of their load balancer's listeners (1: read each port back at once)")
 	fs.IntVar(&f.maxRequests, "max-requests", 0, "stop starting cases once this many requests were sent (0: no limit; clean-up is not counted)")
 	fs.Float64Var(&f.rateLimit, "rate-limit", 0, "requests per second across workers (0: unlimited; aliyun: "+strconv.Itoa(aliyunRateLimit)+" unless given)")
-	fs.IntVar(&f.random, "random", 0, "random cases added to the catalogue (0: the default of 64; -1: none)")
-	fs.IntVar(&f.seqs, "sequences", 0, "random command sequences of the listener lifecycle (0: the default of 10; -1: none)")
+	fs.IntVar(&f.random, "random", 0, "random cases added to the catalogue (0: the default of "+strconv.Itoa(contracts.DefaultRandom)+"; -1: none)")
+	fs.IntVar(&f.seqs, "sequences", 0, "random command sequences of the listener lifecycle (0: the default of "+strconv.Itoa(contracts.DefaultSequences)+"; -1: none)")
 	fs.StringVar(&f.checks, "checks", "all", "checks to run: all, a comma list of names, -name to drop one, name:warning to demote one")
 	fs.StringVar(&f.expectations, "expectations", "", "YAML or JSON `file` overriding the expected outcome of matching cases")
 	fs.StringVar(&f.fixtures, "fixtures", "", "JSON `file` with ids of existing resources, quotas and scenarios of the target")
-	for name := range outFiles {
+	for _, name := range []string{"json", "junit", "md", "html", "sarif"} {
 		f.reportPaths[name] = fs.String("report-"+name, "", "write the "+name+" report to `file`")
 	}
-	fs.StringVar(&f.baseline, "baseline", "", "earlier JSON report `file`: fail only on failures it does not list")
+	fs.StringVar(&f.baseline, "baseline", "", "earlier JSON report `file`: fail only on failures it does not list (reports mark each new or known)")
 	fs.StringVar(&f.out, "out", "", "write every report into `dir` (report.json, report.xml, report.md, report.html, report.sarif)")
 	fs.StringVar(&f.shard, "shard", "", "run only shard `K/N` of the cases (1 <= K <= N)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress and no informational lines; the summary is still printed")
@@ -144,7 +169,7 @@ func parseRunFlags(args []string, stderr io.Writer) (*runFlags, *flag.FlagSet, e
 	fs.StringVar(&f.runID, "run-id", "", "`id` naming this run's resources (default random; lower-case letters, digits, dashes)")
 	fs.BoolVar(&f.keep, "keep-resources", false, "do not delete what the run created (debugging; remove later with clbcheck cleanup)")
 	fs.Usage = runUsage(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := quietParse(fs, func() error { return fs.Parse(args) }); err != nil {
 		return nil, fs, err
 	}
 	if fs.NArg() > 0 {
@@ -172,226 +197,40 @@ func runWithContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	// The interrupt notice and the progress display write from other goroutines.
 	tty := isTerminal(stderr)
 	stderr = &syncWriter{w: stderr}
-	fail := func(err error) int {
-		fmt.Fprintf(stderr, "clbcheck run: %v\n", err)
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintln(stderr, "Run 'clbcheck run -h' for the flags.")
-		}
-		return exitUsage
-	}
 	f, fs, err := parseRunFlags(args, stderr)
 	if err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
-			return fail(err)
+			return runFailed(stderr, err)
 		}
-		code, _ := flagsParsed(err) // -h, or the flag package has said what is wrong
+		code, _ := flagsParsed(err) // -h, or quietParse has said what is wrong
 		return code
 	}
-	explicit := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { explicit[fl.Name] = true })
-	info := func(format string, a ...any) {
-		if !f.quiet {
-			fmt.Fprintf(stderr, format+"\n", a...)
-		}
+	rs := &runSetup{f: f, fs: fs, explicit: map[string]bool{}, stdout: stdout, stderr: stderr}
+	fs.Visit(func(fl *flag.Flag) { rs.explicit[fl.Name] = true })
+	if err := rs.options(); err != nil {
+		return runFailed(stderr, err)
 	}
-
-	opts := contracts.Options{Seed: f.seed, MaxCases: f.maxCases, Budget: f.budget, Workers: f.workers, RateLimit: f.rateLimit, MaxRequests: f.maxRequests, RefusalBatch: f.refusalBatch, Random: f.random, Sequences: f.seqs, KeepResources: f.keep}
-	switch f.profile {
-	case "", contracts.ProfileStrict, contracts.ProfileDocumented:
-	default:
-		return fail(usagef("--profile %q is neither %s nor %s", f.profile, contracts.ProfileStrict, contracts.ProfileDocumented))
+	if f.dryRun {
+		return rs.dryRun()
 	}
-	if f.maxCases < 0 || f.workers < 1 || f.rateLimit < 0 || f.budget < 0 || f.maxRequests < 0 || f.refusalBatch < 1 {
-		return fail(usagef("--max-cases, --budget, --rate-limit and --max-requests cannot be negative, and --workers and --refusal-batch must be at least 1"))
+	if err := rs.target(); err != nil {
+		return runFailed(stderr, err)
 	}
-	if opts.ShardK, opts.ShardN, err = parseShard(f.shard); err != nil {
-		return fail(err)
-	}
-	if opts.Checks, err = contracts.ParseChecks(f.checks); err != nil {
-		return fail(usagef("--checks: %v", err))
-	}
-	if f.expectations != "" {
-		if opts.Overrides, err = contracts.ReadOverrides(f.expectations); err != nil {
-			return fail(usagef("--expectations: %v", err))
-		}
-	}
-	if f.fixtures != "" {
-		if opts.Fixtures, err = target.ReadFixtureFile(f.fixtures); err != nil {
-			return fail(usagef("--fixtures: %v", err))
-		}
-	}
-	var baseline *reports.JSONReport
-	if f.baseline != "" {
-		if baseline, err = readReport(f.baseline); err != nil {
-			return fail(usagef("--baseline: %v", err))
-		}
-	}
-	opts.RunID = f.runID
-	if opts.RunID == "" {
-		opts.RunID = newRunID()
-	} else if !runIDPattern.MatchString(opts.RunID) {
-		return fail(usagef("--run-id %q: use up to 32 lower-case letters, digits and dashes", opts.RunID))
-	}
-
-	tg, err := f.tf.build()
-	if err != nil {
-		return fail(err)
-	}
-	opts.Profile = f.profile
-	if opts.Profile == "" {
-		opts.Profile = contracts.ProfileDocumented
-		if tg.kind == kindEmulator {
-			opts.Profile = contracts.ProfileStrict
-		}
-	}
-	if tg.kind == kindAliyun {
-		if !explicit["max-requests"] {
-			opts.MaxRequests = aliyunMaxRequests
-		}
-		if !explicit["rate-limit"] {
-			opts.RateLimit = aliyunRateLimit
-		}
-		printPlan(stdout, tg, opts)
-		if !f.costsOK {
-			fmt.Fprintf(stderr, "clbcheck run: --target aliyun sends real requests to %s and creates billed resources in your account.\n"+
-				"Review the plan above and add --%s to go ahead.\n", tg.baseURL, costOptIn)
-			return exitUsage
-		}
-	}
-
-	// Reports: --out gives every format; a --report-X flag overrides its one.
-	paths := map[string]string{}
-	if f.out != "" {
-		for format, name := range outFiles {
-			paths[format] = filepath.Join(f.out, name)
-		}
-	}
-	for format, p := range f.reportPaths {
-		if *p != "" {
-			paths[format] = *p
-		}
-	}
-	opts.ReportPath = paths["json"]
-
-	// The ledger: what the embedded emulator holds dies with the process, and a replayed
-	// cassette creates nothing, so neither needs one.
-	var ledger *target.Ledger
-	ledgerPath := f.ledger
-	if ledgerPath == "" && tg.kind != kindEmulator && tg.kind != kindReplay {
-		if ledgerPath, err = defaultLedgerPath(f.out, opts.RunID); err != nil {
-			return fail(err)
-		}
-	}
-	if ledgerPath != "" {
-		if ledger, err = target.OpenLedger(ledgerPath); err != nil {
-			return fail(usagef("--ledger: %v", err))
-		}
-		defer ledger.Close()
-		if opts.Fixtures == nil {
-			opts.Fixtures = &target.FixtureFile{}
-		}
-		opts.Fixtures.Ledger = ledger
-	}
-
-	fileRep, closeFiles, err := reports.Files(paths)
-	if err != nil {
-		return fail(err)
-	}
-	filesClosed := false
-	defer func() {
-		if !filesClosed {
-			_ = closeFiles()
-		}
-	}()
-
-	prog := newProgress(stderr, tty)
-	var current bytes.Buffer
-	chain := []contracts.Reporter{beforeEnd{prog.finish}, fileRep, reports.NewConsole(stdout)}
-	if baseline != nil {
-		chain = append(chain, reports.NewJSON(&current))
-	}
-	opts.Reporter = reports.Multi(chain...)
-	opts.Progress = func(p contracts.Progress) {
-		if !f.quiet {
-			prog.update(p)
-		}
-		if testProgressHook != nil {
-			testProgressHook(p)
-		}
-	}
-
-	info("clbcheck run %s: target %s, profile %s, credentials for %s", opts.RunID, tg.Name(), opts.Profile, principalNames(tg.creds))
-	if ledger != nil {
-		info("ledger of created resources: %s", ledger.Path())
-	}
-	noticed := make(chan struct{})
-	stopNotice := context.AfterFunc(ctx, func() {
-		defer close(noticed)
-		fmt.Fprintln(stderr, "\nclbcheck run: interrupted; removing what the run created and writing the reports (Ctrl-C again to quit at once)")
-	})
-	sum, _, runErr := contracts.Execute(ctx, tg, opts)
-	if !stopNotice() {
-		<-noticed
-	}
-	filesClosed = true
-	closeErr := closeFiles()
-
-	if err := ledger.Err(); err != nil {
-		fmt.Fprintf(stderr, "clbcheck run: WARNING: %v\n", err)
-	}
-	if ledger != nil {
-		// The ledger, not the summary, says what is left: it also knows about a cleanup that
-		// could not reach the target.
-		if st, err := target.ReadLedger(ledger.Path(), opts.RunID); err == nil && len(st.Pending)+len(st.Unconfirmed) > 0 {
-			fmt.Fprintf(stderr, "clbcheck run: %d resources remain; remove them with: clbcheck cleanup --run %s --ledger %s --target %s\n",
-				len(st.Pending)+len(st.Unconfirmed), opts.RunID, ledger.Path(), f.tf.target)
-		}
-	}
-	if len(paths) > 0 && closeErr == nil {
-		var names []string
-		for _, p := range paths {
-			names = append(names, p)
-		}
-		sort.Strings(names)
-		info("reports: %s", strings.Join(names, ", "))
-	}
-	switch {
-	case runErr != nil && (errors.Is(runErr, target.ErrUnreachable) || ctx.Err() != nil):
-		if ctx.Err() != nil {
-			fmt.Fprintf(stderr, "clbcheck run: aborted after %d cases: %v\n", sum.Cases, runErr)
-		} else {
-			fmt.Fprintf(stderr, "clbcheck run: %s\n", redactSecrets(runErr.Error()))
-		}
-		return exitUnreachable
-	case runErr != nil:
-		fmt.Fprintf(stderr, "clbcheck run: %v\n", runErr)
-		return exitUsage
-	case closeErr != nil:
-		fmt.Fprintf(stderr, "clbcheck run: %v\n", closeErr)
+	if rs.tg.kind == kindAliyun && !rs.aliyunGate() {
 		return exitUsage
 	}
-	if baseline != nil {
-		cur, err := reports.ReadJSON(&current)
-		if err != nil {
-			fmt.Fprintf(stderr, "clbcheck run: cannot compare with the baseline: %v\n", err)
-			return exitUsage
-		}
-		fresh := reports.NewFailures(cur, baseline)
-		fmt.Fprintf(stdout, "baseline %s: %d of %d failing cases are new\n", f.baseline, len(fresh), len(cur.Failures))
-		for _, c := range fresh {
-			fmt.Fprintf(stdout, "  new: %s (%s)\n", c.ID, strings.Join(reports.FailingChecks(c), ", "))
-		}
-		if len(fresh) > 0 {
-			return exitFailures
-		}
-		return exitOK
+	return rs.execute(ctx, tty)
+}
+
+// runFailed reports an error that stops the run before it starts.
+func runFailed(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "clbcheck run: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(stderr, "Run 'clbcheck run -h' for the flags.")
 	}
-	if sum.Failed > 0 {
-		return exitFailures
-	}
-	return exitOK
+	return exitUsage
 }
 
 func readReport(path string) (*reports.JSONReport, error) {
@@ -405,107 +244,6 @@ func readReport(path string) (*reports.JSONReport, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return rep, nil
-}
-
-// printPlan tells, before a run against the real cloud, what it will create and about how
-// many requests it will send. Nothing is sent to work it out.
-func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
-	s, err := spec.Default()
-	if err != nil {
-		return
-	}
-	fx := target.NewFixtures(tg, s, opts.Fixtures, opts.RunID)
-	cases := contracts.Prepare(s, fx, opts)
-	given := map[string]bool{}
-	if opts.Fixtures != nil {
-		for slot := range opts.Fixtures.Slots {
-			given[slot] = true
-		}
-	}
-	slots := map[string]bool{}
-	setupLBs, setups, maxListeners := 0, 0, 0
-	for _, c := range cases {
-		for _, n := range c.Needs() {
-			if !given[n] {
-				slots[n] = true
-			}
-		}
-		listeners := 1 + c.Concurrent
-		for _, call := range c.Setup {
-			setups++
-			switch call.Action {
-			case spec.ActionCreateLoadBalancer:
-				setupLBs++
-			case spec.ActionCreateHTTPSListener:
-				listeners++
-			}
-		}
-		maxListeners = max(maxListeners, listeners)
-	}
-	var lbs, certs, acls, groups int
-	for slot := range slots {
-		switch {
-		case slot == generators.SlotLB || slot == generators.SlotLBShared || slot == generators.SlotLBIPv6 ||
-			strings.HasPrefix(slot, generators.SlotZonePrefix) || strings.HasPrefix(slot, generators.SlotRegionPrefix):
-			lbs++
-		case strings.HasPrefix(slot, "cert."):
-			certs++
-		case strings.HasPrefix(slot, "acl."):
-			acls++
-		case slot == generators.SlotVGroup || slot == generators.SlotMSGroup:
-			groups++
-		}
-	}
-	if (groups > 0) && !slots[generators.SlotLB] && !given[generators.SlotLB] {
-		lbs++
-	}
-	seqs := opts.Sequences
-	if seqs == 0 {
-		seqs = contracts.DefaultSequences
-	}
-	fmt.Fprintf(w, "PLAN for run %s against %s (region %s), profile %s:\n", opts.RunID, tg.baseURL, tg.Region(), opts.Profile)
-	fmt.Fprintf(w, "  %d cases", len(cases))
-	if seqs > 0 {
-		fmt.Fprintf(w, " and %d lifecycle sequences", seqs)
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "  creates: %d pay-as-you-go load balancers (slb.s2.small where a specification is needed) shared by the cases,\n", lbs)
-	fmt.Fprintf(w, "           %d more created and deleted by stateful cases, about %d by the sequences (one each),\n", setupLBs, max(seqs, 0))
-	fmt.Fprintf(w, "           %d certificates, %d ACLs, %d server groups,\n", certs, acls, groups)
-	fmt.Fprintf(w, "           and HTTPS listeners on them, each deleted after its case\n")
-	workers := max(opts.Workers, 1)
-	fmt.Fprintf(w, "  alive at once: at most %d load balancers and about %d listeners (%d workers)\n", lbs+setupLBs+1, maxListeners+workers-1, workers)
-	rate := "no rate limit"
-	if opts.RateLimit > 0 {
-		rate = fmt.Sprintf("at most %g per second", opts.RateLimit)
-	}
-	// A case expected to succeed sends itself, a read-back and a deletion; a refused one
-	// itself, and its share of one listing per batch of refusals (a read-back each when the
-	// target's listings cannot be relied upon); a sequence up to 12 calls.
-	batch := max(opts.RefusalBatch, 1) // the flag is at least 1
-	succeed, refused := 0, 0
-	for _, c := range cases {
-		if c.Expect.Success {
-			succeed++
-		} else {
-			refused++
-		}
-	}
-	requests := succeed*3 + refused + (refused+batch-1)/batch + setups + max(seqs, 0)*14
-	fmt.Fprintf(w, "  requests: about %d (cases, %d setup calls, read-backs, deletions, sequences), %s;\n", requests, setups, rate)
-	fmt.Fprintf(w, "           up to %d more if the target's listener listings cannot confirm refusals\n", refused-(refused+batch-1)/batch)
-	if opts.MaxRequests > 0 {
-		fmt.Fprintf(w, "  request budget: no case starts after %d requests (--max-requests)\n", opts.MaxRequests)
-	}
-	if opts.Budget > 0 {
-		fmt.Fprintf(w, "  time budget: %s for starting cases, then cleanup", opts.Budget)
-		if opts.RateLimit > 0 && float64(requests)/opts.RateLimit > opts.Budget.Seconds() {
-			fmt.Fprintf(w, " (the suite will not finish in it; --budget 0 runs every case)")
-		}
-		fmt.Fprintln(w)
-	}
-	fmt.Fprintf(w, "  removed at the end: load balancers (with their listeners and groups); certificates and ACLs have no\n")
-	fmt.Fprintf(w, "  delete operation in the contract and are listed by `clbcheck cleanup --run %s` for removal by hand\n", opts.RunID)
 }
 
 // syncWriter serialises writes to w.

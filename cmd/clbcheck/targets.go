@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"flag"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/signature"
@@ -51,17 +53,23 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 
 // targetFlags are the flags every command that talks to a target shares.
 type targetFlags struct {
-	target string
-	region string
-	record string
-	replay string
+	target         string
+	region         string
+	record         string
+	replay         string
+	requestTimeout time.Duration
 }
+
+// defaultRequestTimeout is how long a request to a live target may take unless
+// --request-timeout says otherwise.
+const defaultRequestTimeout = 30 * time.Second
 
 func (tf *targetFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&tf.target, "target", kindEmulator, "where requests go: `emulator` (embedded, in-process), a URL (http://host:port), or aliyun (the real cloud)")
 	fs.StringVar(&tf.region, "region", "", "region sent as RegionId, and of the aliyun endpoint (default "+defaultRegion+")")
 	fs.StringVar(&tf.record, "record", "", "record every exchange into `DIR` as a cassette (credentials and signatures left out, ids and times normalised)")
-	fs.StringVar(&tf.replay, "replay", "", "answer every request from the cassette in `DIR`, offline; use the seed and --workers 1 of the recording")
+	fs.StringVar(&tf.replay, "replay", "", "answer every request from the cassette in `DIR`, offline, with the settings of its recording (seed, --random, --sequences, filters)")
+	fs.DurationVar(&tf.requestTimeout, "request-timeout", defaultRequestTimeout, "give up on an answer after this `duration`")
 }
 
 // chosenTarget is a target ready to use, with how it was chosen.
@@ -90,25 +98,53 @@ func (o offering) Unwrap() target.Target { return o.Target }
 
 var regionPattern = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
 
-// build turns the flags into a target. Errors are usageErrors.
+// build turns the flags into a target. Errors are usageErrors. With --record, the cassette's
+// description is written by writeCassetteMeta once the run's settings are known.
 func (tf *targetFlags) build() (*chosenTarget, error) {
 	switch {
 	case tf.record != "" && tf.replay != "":
 		return nil, usagef("--record and --replay cannot be combined: record against a live target, then replay the folder")
+	case tf.requestTimeout < 0:
+		return nil, usagef("--request-timeout cannot be negative; give a duration such as 30s")
+	case tf.requestTimeout == 0:
+		tf.requestTimeout = defaultRequestTimeout
+	}
+	switch {
 	case tf.replay != "":
 		return tf.fromCassette()
 	}
-	ct, err := tf.buildLive()
-	if err != nil || tf.record == "" {
-		return ct, err
-	}
+	return tf.buildLive()
+}
+
+// writeCassetteMeta describes the recording: the target, its principals and the settings that
+// decide which requests the run sends (run, by flag name).
+func (tf *targetFlags) writeCassetteMeta(ct *chosenTarget, run map[string][]string) error {
 	names := strings.Split(principalNames(ct.creds), ", ")
 	quotas, scenarios, _ := target.OfferedBy(ct)
 	if err := target.WriteCassetteMeta(tf.record, target.CassetteMeta{Target: ct.Name(), Region: ct.Region(), Principals: names,
-		STS: ct.creds[generators.PrincipalPrimary].SecurityToken != "", Quotas: quotas, Scenarios: scenarios}); err != nil {
-		return nil, usagef("%v", err)
+		STS: ct.creds[generators.PrincipalPrimary].SecurityToken != "", Quotas: quotas, Scenarios: scenarios, Run: run}); err != nil {
+		return usagef("%v", err)
 	}
-	return ct, nil
+	return nil
+}
+
+// InProcess reports whether the target has no network address a curl line could reach.
+func (c *chosenTarget) InProcess() bool { return c.kind == kindEmulator || c.kind == kindReplay }
+
+// replayArgs name the target on a `clbcheck replay` line; empty for the embedded emulator,
+// replay's default.
+func (tf *targetFlags) replayArgs(kind string) string {
+	var args []string
+	switch kind {
+	case kindReplay:
+		args = append(args, "--replay", contracts.ShellQuote(tf.replay))
+	case kindURL, kindAliyun:
+		args = append(args, "--target", contracts.ShellQuote(strings.TrimSpace(tf.target)))
+	}
+	if tf.region != "" && kind != kindReplay {
+		args = append(args, "--region", tf.region)
+	}
+	return strings.Join(args, " ")
 }
 
 // fromCassette builds a target answered from a recording, with stand-in credentials for the
@@ -137,7 +173,9 @@ func (tf *targetFlags) fromCassette() (*chosenTarget, error) {
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	var t target.Target = target.NewRetrying(h, target.RetryPolicy{})
+	// The recording's retries are replayed as they happened, without the pauses between them.
+	noPause := func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	var t target.Target = target.NewRetrying(h, target.RetryPolicy{Sleep: noPause})
 	if meta.Quotas != nil || meta.Scenarios != nil {
 		t = recordedOffer{Target: t, meta: meta}
 	}
@@ -235,7 +273,7 @@ func (tf *targetFlags) http(kind, base, region string) (*chosenTarget, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := target.NewHTTP(target.HTTPConfig{BaseURL: base, Credentials: creds, Region: region, Client: &http.Client{Transport: tr, Timeout: 30 * time.Second}})
+	h, err := target.NewHTTP(target.HTTPConfig{BaseURL: base, Credentials: creds, Region: region, Client: &http.Client{Transport: tr, Timeout: tf.requestTimeout}})
 	if err != nil {
 		return nil, usageError{err.Error()}
 	}
@@ -288,6 +326,16 @@ func defaultLedgerPath(outDir, runID string) (string, error) {
 
 // parseInterspersed parses flags that may come before or after positional arguments.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	err := quietParse(fs, func() error {
+		var err error
+		pos, err = interspersed(fs, args)
+		return err
+	})
+	return pos, err
+}
+
+func interspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {

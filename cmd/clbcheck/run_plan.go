@@ -1,0 +1,113 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/clbcheck/clbcheck/contracts"
+	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
+)
+
+// printPlan tells, before a run against the real cloud, what it will create and about how
+// many requests it will send. Nothing is sent to work it out.
+func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
+	s, err := spec.Default()
+	if err != nil {
+		return
+	}
+	fx := target.NewFixtures(tg, s, opts.Fixtures, opts.RunID)
+	cases := contracts.Prepare(s, fx, opts)
+	given := map[string]bool{}
+	if opts.Fixtures != nil {
+		for slot := range opts.Fixtures.Slots {
+			given[slot] = true
+		}
+	}
+	slots := map[string]bool{}
+	setupLBs, setups, maxListeners := 0, 0, 0
+	for _, c := range cases {
+		for _, n := range c.Needs() {
+			if !given[n] {
+				slots[n] = true
+			}
+		}
+		listeners := 1 + c.Concurrent
+		for _, call := range c.Setup {
+			setups++
+			switch call.Action {
+			case spec.ActionCreateLoadBalancer:
+				setupLBs++
+			case spec.ActionCreateHTTPSListener:
+				listeners++
+			}
+		}
+		maxListeners = max(maxListeners, listeners)
+	}
+	var lbs, certs, acls, groups int
+	for slot := range slots {
+		switch {
+		case slot == generators.SlotLB || slot == generators.SlotLBShared || slot == generators.SlotLBIPv6 ||
+			strings.HasPrefix(slot, generators.SlotZonePrefix) || strings.HasPrefix(slot, generators.SlotRegionPrefix):
+			lbs++
+		case strings.HasPrefix(slot, "cert."):
+			certs++
+		case strings.HasPrefix(slot, "acl."):
+			acls++
+		case slot == generators.SlotVGroup || slot == generators.SlotMSGroup:
+			groups++
+		}
+	}
+	if (groups > 0) && !slots[generators.SlotLB] && !given[generators.SlotLB] {
+		lbs++
+	}
+	seqs := opts.Sequences
+	if seqs == 0 {
+		seqs = contracts.DefaultSequences
+	}
+	fmt.Fprintf(w, "PLAN for run %s against %s (region %s), profile %s:\n", opts.RunID, tg.baseURL, tg.Region(), opts.Profile)
+	fmt.Fprintf(w, "  %d cases", len(cases))
+	if seqs > 0 {
+		fmt.Fprintf(w, " and %d lifecycle sequences", seqs)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "  creates: %d pay-as-you-go load balancers (slb.s2.small where a specification is needed) shared by the cases,\n", lbs)
+	fmt.Fprintf(w, "           %d more created and deleted by stateful cases, about %d by the sequences (one each),\n", setupLBs, max(seqs, 0))
+	fmt.Fprintf(w, "           %d certificates, %d ACLs, %d server groups,\n", certs, acls, groups)
+	fmt.Fprintf(w, "           and HTTPS listeners on them, each deleted after its case\n")
+	workers := max(opts.Workers, 1)
+	fmt.Fprintf(w, "  alive at once: at most %d load balancers and about %d listeners (%d workers)\n", lbs+setupLBs+1, maxListeners+workers-1, workers)
+	rate := "no rate limit"
+	if opts.RateLimit > 0 {
+		rate = fmt.Sprintf("at most %g per second", opts.RateLimit)
+	}
+	// A case expected to succeed sends itself, a read-back and a deletion; a refused one
+	// itself, and its share of one listing per batch of refusals (a read-back each when the
+	// target's listings cannot be relied upon); a sequence up to 12 calls.
+	batch := max(opts.RefusalBatch, 1) // the flag is at least 1
+	succeed, refused := 0, 0
+	for _, c := range cases {
+		if c.Expect.Success {
+			succeed++
+		} else {
+			refused++
+		}
+	}
+	requests := succeed*3 + refused + (refused+batch-1)/batch + setups + max(seqs, 0)*14
+	fmt.Fprintf(w, "  requests: about %d (cases, %d setup calls, read-backs, deletions, sequences), %s;\n", requests, setups, rate)
+	fmt.Fprintf(w, "           up to %d more if the target's listener listings cannot confirm refusals\n", refused-(refused+batch-1)/batch)
+	if opts.MaxRequests > 0 {
+		fmt.Fprintf(w, "  request budget: no case starts after %d requests (--max-requests)\n", opts.MaxRequests)
+	}
+	if opts.Budget > 0 {
+		fmt.Fprintf(w, "  time budget: %s for starting cases, then cleanup", opts.Budget)
+		if opts.RateLimit > 0 && float64(requests)/opts.RateLimit > opts.Budget.Seconds() {
+			fmt.Fprintf(w, " (the suite will not finish in it; --budget 0 runs every case)")
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "  removed at the end: load balancers (with their listeners and groups); certificates and ACLs have no\n")
+	fmt.Fprintf(w, "  delete operation in the contract and are listed by `clbcheck cleanup --run %s` for removal by hand\n", opts.RunID)
+}
