@@ -25,14 +25,20 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	quiet := fs.Bool("quiet", false, "print nothing but errors and warnings")
+	output := fs.String("o", "", "write the merged report to `FILE` (every argument is then an input)")
+	fs.StringVar(output, "output", "", "same as -o")
+	force := fs.Bool("force", false, "replace OUT.json when it exists (without -o)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, joinLines(
-			"Usage: clbcheck merge [flags] OUT.json IN1.json [IN2.json ...]",
+			"Usage: clbcheck merge -o OUT.json IN1.json [IN2.json ...]",
+			"       clbcheck merge [--force] OUT.json IN1.json [IN2.json ...]",
 			"",
 			"Merges the JSON reports of the shards of one run (clbcheck run --shard K/N --seed S on",
 			"N machines) into OUT.json: counts are summed, failures and warnings united, coverage",
 			"combined (a code reached by any shard is reached). It warns when the inputs do not look",
 			"like the shards of one run: different seeds, a shard missing or given twice.",
+			"Without -o the first argument is the output, and an existing file is not replaced",
+			"unless --force is given: `merge shard-1.json shard-2.json` would otherwise overwrite a shard.",
 			"",
 			"Exit status: 0 the merged report has no failures, 1 it has failures, 2 usage error or an",
 			"unreadable input, 3 a shard was aborted (and none failed).",
@@ -44,14 +50,23 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	usage := usageFailer(stderr, "merge")
-	if fs.NArg() < 2 {
-		return usage("give the output file and at least one input report: clbcheck merge OUT.json IN1.json IN2.json ...")
+	outPath, inPaths := *output, fs.Args()
+	if outPath == "" {
+		if fs.NArg() < 2 {
+			return usage("give the output file and at least one input report: clbcheck merge -o OUT.json IN1.json IN2.json ...")
+		}
+		outPath, inPaths = fs.Arg(0), fs.Args()[1:]
 	}
-	outPath, inPaths := fs.Arg(0), fs.Args()[1:]
+	if len(inPaths) == 0 {
+		return usage("give at least one input report after -o %s", outPath)
+	}
 	for _, in := range inPaths {
 		if sameFile(in, outPath) {
 			return usage("the output %s is also an input; write the merged report elsewhere", outPath)
 		}
+	}
+	if _, err := os.Stat(outPath); err == nil && *output == "" && !*force {
+		return usage("%s exists and would be replaced by the merged report (did you forget the output file?); name the output with -o OUT.json, or add --force to replace %s", outPath, outPath)
 	}
 	var ins []*reports.JSONReport
 	for _, path := range inPaths {
@@ -71,11 +86,12 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	}
 	s := merged.Summary.Summary
 	if !*quiet {
-		fmt.Fprintf(stdout, "merged %d reports into %s: %d cases, %d passed, %d failed, %d warnings, %d skipped; documented codes reached %d of %d, asserted %d\n",
-			len(ins), outPath, s.Cases, s.Passed, s.Failed, s.Warnings, s.Skipped, merged.Coverage.Reached, merged.Coverage.Documented, merged.Coverage.Asserted)
+		fmt.Fprintf(stdout, "merged %s into %s: %s, %s; %s, %d passed, %d failed, %d warned, %d skipped; documented codes reached %d of %d, asserted %d\n",
+			plural(len(ins), "report"), outPath, plural(merged.Summary.FailureGroups, "failing finding"), plural(merged.Summary.WarningGroups, "warning finding"),
+			plural(s.Cases, "case"), s.Passed, s.Failed, s.Warnings, s.Skipped, merged.Coverage.Reached, merged.Coverage.Documented, merged.Coverage.Asserted)
 	}
 	switch {
-	case s.Failed > 0 || len(merged.Failures) > 0:
+	case s.Unexcused() > 0 || len(merged.Failures) > s.Known:
 		return exitFailures
 	case s.Aborted:
 		fmt.Fprintf(stderr, "clbcheck merge: a shard was aborted: %s\n", s.AbortCause)
@@ -96,6 +112,12 @@ func writeMergedReport(path string, rep *reports.JSONReport) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(rep); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	// CreateTemp makes the file private; a report is as readable as the run's own reports.
+	if err := tmp.Chmod(0o644); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return err

@@ -100,3 +100,47 @@ func TestMergeUsageErrors(t *testing.T) {
 	code, _, _ = cli(t, "merge", "-h")
 	assert.Equal(t, exitOK, code)
 }
+
+// `clbcheck merge shard-1.json shard-2.json` (the output forgotten) must not overwrite a shard:
+// it is refused, the shard is left as it was, and -o or --force say what was meant.
+func TestMergeNeverOverwritesAnInputBySlip(t *testing.T) {
+	clearCredentials(t)
+	dir := t.TempDir()
+	one, two := shardRun(t, dir, 1, 2), shardRun(t, dir, 2, 2)
+	before, err := os.ReadFile(one)
+	require.NoError(t, err)
+
+	code, _, stderr := cli(t, "merge", one, two)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "did you forget the output file?")
+	assert.Contains(t, stderr, "-o OUT.json")
+	after, err := os.ReadFile(one)
+	require.NoError(t, err)
+	assert.Equal(t, string(before), string(after), "the shard is untouched")
+
+	out := filepath.Join(dir, "merged.json")
+	code, _, stderr = cli(t, "merge", "-o", out, one, two)
+	require.Equal(t, exitOK, code, stderr)
+	code, _, stderr = cli(t, "merge", "-o", out, one, two) // -o names the output: replacing it is meant
+	require.Equal(t, exitOK, code, stderr)
+	code, _, stderr = cli(t, "merge", "--force", out, one, two)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, "pass", readReportFile(t, out).Summary.Result)
+}
+
+// A merged report is as readable as the run's own reports (0644 under the usual umask), not
+// private like a temporary file.
+func TestMergedReportIsWorldReadable(t *testing.T) {
+	clearCredentials(t)
+	dir := t.TempDir()
+	one := shardRun(t, dir, 1, 1)
+	out := filepath.Join(dir, "merged.json")
+	code, _, stderr := cli(t, "merge", "-o", out, one)
+	require.Equal(t, exitOK, code, stderr)
+	merged, err := os.Stat(out)
+	require.NoError(t, err)
+	run, err := os.Stat(one)
+	require.NoError(t, err)
+	assert.NotZero(t, merged.Mode().Perm()&0o044, "others may read it (CreateTemp alone gives 0600)")
+	assert.Equal(t, run.Mode().Perm()&0o644, merged.Mode().Perm(), "the mode of a report the run wrote")
+}
