@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"reflect"
+	"strings"
 
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -43,4 +44,21 @@ func nilTarget(t target.Target) bool {
 	}
 	v := reflect.ValueOf(t)
 	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// noCredentialsPrefix starts the skip reason of a case whose principal the target has no
+// credentials for; Diff does not count such a case as a difference.
+const noCredentialsPrefix = "the target has no credentials for the "
+
+func noCredentials(principal string) string {
+	if principal == "" {
+		principal = "primary"
+	}
+	return noCredentialsPrefix + principal + " principal"
+}
+
+// SkippedForCredentials reports whether a case was skipped because the target had no
+// credentials for its principal.
+func SkippedForCredentials(r CaseResult) bool {
+	return r.Verdict == Skip && strings.HasPrefix(r.SkipReason, noCredentialsPrefix)
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -155,4 +157,28 @@ func TestInterruptedRunErrorReadsAsWords(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, context.Canceled))
 	assert.False(t, strings.Contains(err.Error(), "context canceled"), err.Error())
+}
+
+// Shrinking a failing case starts new requests: the time budget bounds it like the cases
+// themselves. Before, every failing random case was shrunk for up to 60 tries after the
+// budget had run out.
+func TestShrinkingHonoursTheBudget(t *testing.T) {
+	cfg := emulator.DefaultConfig()
+	emu, err := emulator.New(cfg)
+	require.NoError(t, err)
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(50 * time.Millisecond) // a target slower than in-process, as a real one is
+		emu.ServeHTTP(w, r)
+	})
+	tg, err := target.NewHandlerTarget(slow, cfg, "slow emulator")
+	require.NoError(t, err)
+	o, err := contracts.ParseOverrides([]byte("expectations:\n  - match: {case: random/}\n    expect: {success: true}\n    reason: make every random case fail\n"), "e.yaml")
+	require.NoError(t, err)
+	filter := contracts.CaseFilter{Include: []string{"random"}}
+	start := time.Now()
+	sum, _, err := contracts.Execute(context.Background(), tg, contracts.Options{Seed: 5, Random: 64, Sequences: -1, Workers: 1, Overrides: o,
+		Filter: filter.Func(spec.MustDefault()), Budget: 1500 * time.Millisecond})
+	require.NoError(t, err)
+	require.NotZero(t, sum.Failed)
+	assert.Less(t, time.Since(start), 4500*time.Millisecond, "shrinking stopped with the budget (it went on for several seconds more before)")
 }

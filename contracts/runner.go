@@ -474,7 +474,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 		return skipWith(c.Skip)
 	}
 	if c.Principal != "" && !r.t.HasPrincipal(c.Principal) {
-		return skipWith(fmt.Sprintf("the target has no credentials for the %s principal", c.Principal))
+		return skipWith(noCredentials(c.Principal))
 	}
 	env := &caseEnv{binds: map[string]string{}, port: r.nextPort()}
 	for _, slot := range c.Needs() {
@@ -570,7 +570,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 	}
 	if err != nil {
 		if errors.Is(err, target.ErrNoPrincipal) {
-			return skipWith(err.Error())
+			return skipWith(noCredentials(c.Principal))
 		}
 		out.unreachable, out.err = errors.Is(err, target.ErrUnreachable), err
 		if ctx.Err() != nil {
