@@ -21,10 +21,20 @@ func ErrorText(err error) string {
 	case errors.Is(err, context.Canceled):
 		return "interrupted before an answer came"
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return "no answer in time (the request timeout or the run's time budget ran out)"
+		return noAnswerInTime
 	}
-	return err.Error()
+	return goJargon.Replace(err.Error())
 }
+
+const noAnswerInTime = "no answer in time (the request timeout or the run's time budget ran out)"
+
+// goJargon rewrites the phrases of Go's standard library that reach an error's text after it
+// was formatted with %v, where errors.Is can no longer find them.
+var goJargon = strings.NewReplacer(
+	"context deadline exceeded (Client.Timeout exceeded while awaiting headers)", "no answer within the request timeout",
+	"context deadline exceeded", "no answer in time",
+	"context canceled", "interrupted",
+)
 
 // interrupted is the error of a run whose context was cancelled: it reads as words, and
 // errors.Is still finds context.Canceled in it.

@@ -284,8 +284,12 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	var runErr error
 	if f := fatal.Load(); f != nil {
 		sum.Aborted = true
-		sum.AbortCause = fmt.Sprint(f)
-		runErr = fmt.Errorf("%w (%v); check the URL and that the implementation is running", target.ErrUnreachable, f)
+		cause := fmt.Sprint(f)
+		if e, ok := f.(error); ok {
+			cause = ErrorText(e)
+		}
+		sum.AbortCause = cause
+		runErr = fmt.Errorf("%w (%s); check the URL and that the implementation is running", target.ErrUnreachable, cause)
 	} else if ctx.Err() != nil {
 		sum.Aborted = true
 		sum.AbortCause = "interrupted"

@@ -16,7 +16,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/target"
 )
 
 func init() {
@@ -82,7 +84,7 @@ func runEmulator(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8080", "address to serve on (host:port; port 0 picks a free one)")
 	stateFile := fs.String("state", "", "keep the emulator's state in this file across restarts (its directory must exist; one emulator per file)")
-	configFile := fs.String("config", "", "JSON or YAML file with accounts, RAM users, scenarios, quotas, faults and server limits")
+	configFile := fs.String("config", "", "JSON or YAML `file` with accounts, RAM users, scenarios, quotas, faults and server limits (docs/emulator-config.md)")
 	noAuth := fs.Bool("no-auth", false, "accept requests without checking signatures (local use only)")
 	var limits serverFlags
 	limits.register(fs)
@@ -200,6 +202,10 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// printBanner says where the emulator listens and which keys it accepts: each principal under
+// the name clbcheck gives it (the name its variables carry: second is CLBCHECK_SECOND_..., and
+// so on), with the configuration's name beside it, and the export lines to paste into the
+// shell that runs clbcheck or an SDK.
 func printBanner(stdout, stderr io.Writer, addr string, cfg emulator.Config) {
 	fmt.Fprintf(stdout, "clbcheck emulator listening on http://%s\n", addr)
 	fmt.Fprintf(stdout, "region %s; endpoint for SDKs: %s\n", cfg.Region, addr)
@@ -209,17 +215,43 @@ func printBanner(stdout, stderr io.Writer, addr string, cfg emulator.Config) {
 	if cfg.NoAuth {
 		fmt.Fprintln(stderr, "clbcheck emulator: WARNING: --no-auth is on: signatures are NOT checked; every request is accepted as the key it names or as the first account")
 	}
-	fmt.Fprintln(stdout, "credentials accepted (fixed keys for local use only, not real credentials):")
+	byKey := map[string]emulator.Principal{}
 	for _, p := range cfg.Principals() {
-		who := "account " + p.AccountID
-		if p.UserName != "" {
-			who = "RAM user " + p.UserName + " of account " + p.AccountID
+		if p.Credentials.SecurityToken == "" {
+			byKey[p.Credentials.AccessKeyID] = p
 		}
-		fmt.Fprintf(stdout, "  %-12s %s\n", p.Name, who)
-		fmt.Fprintf(stdout, "    AccessKeyId=%s AccessKeySecret=%s", p.Credentials.AccessKeyID, p.Credentials.AccessKeySecret)
-		if p.Credentials.SecurityToken != "" {
-			fmt.Fprintf(stdout, " SecurityToken=%s", p.Credentials.SecurityToken)
-		}
-		fmt.Fprintln(stdout)
 	}
+	creds := target.PrincipalCredentials(cfg)
+	fmt.Fprintln(stdout, "credentials accepted (fixed keys for local use only, not real credentials):")
+	var exports []string
+	shown := map[string]bool{}
+	for _, pe := range target.PrincipalsEnv {
+		c, ok := creds[pe.Principal]
+		if !ok {
+			continue
+		}
+		p := byKey[c.AccessKeyID]
+		shown[p.Name] = true
+		fmt.Fprintf(stdout, "  %-11s %s (%s in the configuration)\n", pe.Principal, who(p), p.Name)
+		exports = append(exports, fmt.Sprintf("export %s=%s %s=%s", pe.KeyID, contracts.ShellQuote(c.AccessKeyID), pe.Secret, contracts.ShellQuote(c.AccessKeySecret)))
+		if pe.Token != "" && c.SecurityToken != "" {
+			exports = append(exports, fmt.Sprintf("export %s=%s   # clbcheck uses it in its STS cases only; an SDK sends it on every call", pe.Token, contracts.ShellQuote(c.SecurityToken)))
+		}
+	}
+	for _, p := range cfg.Principals() {
+		if !shown[p.Name] && p.Credentials.SecurityToken == "" {
+			fmt.Fprintf(stdout, "  %-11s %s, AccessKeyId=%s AccessKeySecret=%s (no clbcheck principal)\n", p.Name, who(p), p.Credentials.AccessKeyID, p.Credentials.AccessKeySecret)
+		}
+	}
+	fmt.Fprintf(stdout, "to run clbcheck against it (clbcheck run --target http://%s), paste:\n", addr)
+	for _, e := range exports {
+		fmt.Fprintf(stdout, "  %s\n", e)
+	}
+}
+
+func who(p emulator.Principal) string {
+	if p.UserName != "" {
+		return "RAM user " + p.UserName + " of account " + p.AccountID
+	}
+	return "account " + p.AccountID
 }

@@ -6,8 +6,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,6 +19,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/spec"
 )
 
 // lockedBuffer is a bytes.Buffer safe to read while the command writes it.
@@ -115,4 +121,106 @@ func TestEmulatorCommandStateFile(t *testing.T) {
 	code, _, errb = cli(t, "emulator", "--listen", "127.0.0.1:0", "--state", missing)
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errb, "does not exist; create it first")
+}
+
+// The banner names each principal as clbcheck and its variables do, and its export lines, pasted
+// as they are, give clbcheck every principal of the emulator.
+func TestEmulatorBannerExportLinesWork(t *testing.T) {
+	clearCredentials(t)
+	cfg := emulator.DefaultConfig()
+	em, err := emulator.New(cfg)
+	require.NoError(t, err)
+	srv := httptest.NewServer(em)
+	t.Cleanup(srv.Close)
+	var out, errb bytes.Buffer
+	printBanner(&out, &errb, strings.TrimPrefix(srv.URL, "http://"), cfg)
+	banner := out.String()
+	for _, line := range []string{"  second      account", "  restricted  RAM user", "  disabled    RAM user", "(secondary in the configuration)"} {
+		assert.Contains(t, banner, line)
+	}
+	exports := 0
+	for _, line := range strings.Split(banner, "\n") {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "export ") {
+			continue
+		}
+		exports++
+		line, _, _ = strings.Cut(line, "#")
+		for _, word := range shellWords(t, strings.TrimPrefix(strings.TrimSpace(line), "export "), func(string) string { return "" }) {
+			name, value, ok := strings.Cut(word, "=")
+			require.True(t, ok, word)
+			t.Setenv(name, value)
+		}
+	}
+	assert.Equal(t, 5, exports, "four principals and the STS token")
+	code, _, errOut := cli(t, "run", "--target", srv.URL, "--include", "security", "--random", "-1", "--sequences", "-1", "--ledger", t.TempDir()+"/l.jsonl")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, errOut, "credentials for primary, second, restricted, disabled")
+	assert.NotContains(t, errOut, "skipped")
+}
+
+// The configuration document's example is a working file that shows every field of every
+// section, every scenario and every quota of the description.
+func TestEmulatorConfigDocExampleIsComplete(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/emulator-config.md")
+	require.NoError(t, err)
+	start := strings.Index(string(doc), "```yaml\n")
+	require.NotEqual(t, -1, start)
+	body := string(doc)[start+len("```yaml\n"):]
+	body = body[:strings.Index(body, "```")]
+	path := filepath.Join(t.TempDir(), "emulator.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(body), 0o644))
+	cfg, err := readEmulatorConfig(path)
+	require.NoError(t, err, "the example must be a valid configuration")
+	assert.Len(t, cfg.Principals(), 5)
+
+	var tree any
+	require.NoError(t, yaml.Unmarshal([]byte(body), &tree))
+	keys := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, vv := range x {
+				keys[k] = true
+				walk(vv)
+			}
+		case []any:
+			for _, vv := range x {
+				walk(vv)
+			}
+		}
+	}
+	walk(tree)
+	var fields func(t reflect.Type, seen map[reflect.Type]bool) []string
+	fields = func(typ reflect.Type, seen map[reflect.Type]bool) []string {
+		for typ.Kind() == reflect.Slice || typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Map {
+			typ = typ.Elem()
+		}
+		if typ.Kind() != reflect.Struct || seen[typ] {
+			return nil
+		}
+		seen[typ] = true
+		var out []string
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" || name == "-" {
+				continue
+			}
+			out = append(out, name)
+			out = append(out, fields(f.Type, seen)...)
+		}
+		return out
+	}
+	for _, name := range fields(reflect.TypeOf(emulator.Config{}), map[reflect.Type]bool{}) {
+		assert.True(t, keys[name], "the example lacks field %q", name)
+	}
+	s := spec.MustDefault()
+	for _, sc := range s.Scenarios {
+		assert.True(t, keys[sc.Name], "the example lacks scenario %s", sc.Name)
+	}
+	for _, q := range s.Quotas {
+		assert.True(t, keys[q.Name], "the example lacks quota %s", q.Name)
+	}
 }

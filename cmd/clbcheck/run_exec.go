@@ -116,12 +116,12 @@ func (rs *runSetup) reportLeftovers(ledger *target.Ledger) {
 	}
 	st, err := target.ReadLedger(ledger.Path(), rs.opts.RunID)
 	if n := len(st.Pending) + len(st.Unconfirmed); err == nil && n > 0 {
-		verb := "remain"
+		verb, them := "remain", "them"
 		if n == 1 {
-			verb = "remains"
+			verb, them = "remains", "it"
 		}
-		fmt.Fprintf(rs.stderr, "clbcheck run: %s %s; remove them with: clbcheck cleanup --run %s --ledger %s --target %s\n",
-			plural(n, "resource"), verb, rs.opts.RunID, contracts.ShellQuote(ledger.Path()), contracts.ShellQuote(rs.f.tf.target))
+		fmt.Fprintf(rs.stderr, "clbcheck run: %s %s; remove %s with: clbcheck cleanup --run %s --ledger %s --target %s\n",
+			plural(n, "resource"), verb, them, rs.opts.RunID, contracts.ShellQuote(ledger.Path()), contracts.ShellQuote(rs.f.tf.target))
 	}
 }
 
