@@ -33,7 +33,7 @@ func noAuthEmulator(t *testing.T) *httptest.Server {
 }
 
 // shellWords splits a command line written by contracts.ShellQuote: bare words, '...' with
-// '\'' inside, and "$VAR" (expanded from the environment of the test).
+// '\” inside, and "$VAR" (expanded from the environment of the test).
 func shellWords(t *testing.T, line string, env func(string) string) []string {
 	t.Helper()
 	var words []string
