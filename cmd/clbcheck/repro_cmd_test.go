@@ -32,8 +32,8 @@ func noAuthEmulator(t *testing.T) *httptest.Server {
 	return srv
 }
 
-// shellWords splits a command line written by contracts.ShellQuote: bare words, '...' with
-// '\” inside, and "$VAR" (expanded from the environment of the test).
+// shellWords splits a command line written by contracts.ShellQuote: bare words, single-quoted
+// words with escaped quotes between them, and "$VAR" (expanded by env).
 func shellWords(t *testing.T, line string, env func(string) string) []string {
 	t.Helper()
 	var words []string
