@@ -287,7 +287,10 @@ func TestDiff(t *testing.T) {
 	require.NoError(t, err)
 	b, err := target.NewEmulator(cfg)
 	require.NoError(t, err)
-	opts := contracts.Options{Seed: 4, Random: 4, Sequences: -1}
+	// The cases of two parameters and a few others keep it quick; the broken side differs on
+	// RequestTimeout only.
+	filter := contracts.CaseFilter{Include: []string{"negative/RequestTimeout", "negative/IdleTimeout", "positive/base", "security", "random"}}
+	opts := contracts.Options{Seed: 4, Random: 4, Sequences: -1, Filter: filter.Func(spec.MustDefault())}
 	diffs, err := contracts.Diff(context.Background(), a, b, opts)
 	require.NoError(t, err)
 	assert.Empty(t, diffs)

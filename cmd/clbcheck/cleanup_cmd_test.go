@@ -105,6 +105,7 @@ func TestCleanupUsageErrors(t *testing.T) {
 }
 
 func TestCleanupUnreachable(t *testing.T) {
+	noRetryPauses(t)
 	srv, _ := emulatorServer(t)
 	url := srv.URL
 	srv.Close()

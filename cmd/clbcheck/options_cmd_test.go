@@ -99,6 +99,7 @@ func TestConsoleCheckTableAndShortCoverage(t *testing.T) {
 // unreachable, in words.
 func TestRequestTimeout(t *testing.T) {
 	clearCredentials(t)
+	noRetryPauses(t)
 	block := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-block }))
 	t.Cleanup(func() { close(block); srv.Close() })

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -77,6 +78,12 @@ func overrideFile(t *testing.T) string {
 	p := filepath.Join(t.TempDir(), "expect.yaml")
 	require.NoError(t, os.WriteFile(p, []byte("expectations:\n  - match: {case: \"negative/RegionId/INVALID_PATTERN_COMMA\"}\n    expect: {success: true}\n    reason: a deliberate failure for tests\n"), 0o644))
 	return p
+}
+
+// noRetryPauses makes retries of live targets immediate for the rest of the test.
+func noRetryPauses(t *testing.T) {
+	retrySleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	t.Cleanup(func() { retrySleep = nil })
 }
 
 func readReportFile(t *testing.T, path string) *reports.JSONReport {
@@ -211,6 +218,7 @@ func TestRunAliyunNeedsOptInAndPrintsPlan(t *testing.T) {
 }
 
 func TestRunUnreachableTarget(t *testing.T) {
+	noRetryPauses(t)
 	srv, _ := emulatorServer(t)
 	url := srv.URL
 	srv.Close()

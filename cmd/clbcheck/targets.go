@@ -60,6 +60,10 @@ type targetFlags struct {
 	requestTimeout time.Duration
 }
 
+// retrySleep is the pause between retries of live targets (nil: a real timer); tests replace
+// it so that a target that never answers costs no wall-clock time.
+var retrySleep func(ctx context.Context, d time.Duration) error
+
 // defaultRequestTimeout is how long a request to a live target may take unless
 // --request-timeout says otherwise.
 const defaultRequestTimeout = 30 * time.Second
@@ -279,7 +283,7 @@ func (tf *targetFlags) http(kind, base, region string) (*chosenTarget, error) {
 	}
 	// Remote targets throttle and hiccup: set-up and clean-up calls are retried with backoff
 	// (freshly signed each time); judged requests only on throttling.
-	return &chosenTarget{Target: target.NewRetrying(h, target.RetryPolicy{}), kind: kind, baseURL: base, creds: creds}, nil
+	return &chosenTarget{Target: target.NewRetrying(h, target.RetryPolicy{Sleep: retrySleep}), kind: kind, baseURL: base, creds: creds}, nil
 }
 
 // credentialsFromEnv reads the principals' credentials; a half-set pair is a usage error.
