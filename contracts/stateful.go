@@ -64,9 +64,9 @@ func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult
 	case setupErr != nil:
 		res.Verdict, res.SkipReason = Skip, "cannot create an instance for the sequences: "+setupErr.Error()
 	case out.Passed():
-		res.Verdict, res.Actual = Pass, fmt.Sprintf("%d sequences as predicted", out.Succeeded)
+		res.Verdict, res.Actual = Pass, pluralize(out.Succeeded, "sequence")+" as predicted"
 	case out.Status == gopter.TestExhausted:
-		res.Verdict, res.SkipReason = Skip, fmt.Sprintf("only %d sequences could be drawn (%d discarded by their preconditions); nothing failed", out.Succeeded, out.Discarded)
+		res.Verdict, res.SkipReason = Skip, fmt.Sprintf("only %s could be drawn (%d discarded by their preconditions); nothing failed", pluralize(out.Succeeded, "sequence"), out.Discarded)
 	default:
 		res.Verdict = Fail
 		msg := "a sequence of calls did not behave as the model predicts"

@@ -82,7 +82,7 @@ func (p *progress) text(pr contracts.Progress) string {
 		s += fmt.Sprintf(", %d skipped", pr.Skipped)
 	}
 	if pr.Warnings > 0 {
-		s += fmt.Sprintf(", %d warnings", pr.Warnings)
+		s += ", " + plural(pr.Warnings, "warning")
 	}
 	return s + fmt.Sprintf(", %.1fs", pr.Elapsed.Seconds())
 }

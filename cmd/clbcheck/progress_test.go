@@ -62,3 +62,11 @@ func TestIsTerminal(t *testing.T) {
 		assert.False(t, isTerminal(f), "a regular file is not a terminal")
 	}
 }
+
+// Counts of one are singular.
+func TestProgressPlurals(t *testing.T) {
+	p := newProgress(&bytes.Buffer{}, false)
+	assert.Equal(t, "1/2 cases (50%), 0 failed, 1 skipped, 1 warning, 0.0s", p.text(contracts.Progress{Done: 1, Total: 2, Skipped: 1, Warnings: 1}))
+	assert.Equal(t, "1 resource", plural(1, "resource"))
+	assert.Equal(t, "2 differences", plural(2, "difference"))
+}

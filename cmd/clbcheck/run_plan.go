@@ -68,7 +68,7 @@ func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
 		seqs = contracts.DefaultSequences
 	}
 	fmt.Fprintf(w, "PLAN for run %s against %s (region %s), profile %s:\n", opts.RunID, tg.baseURL, tg.Region(), opts.Profile)
-	fmt.Fprintf(w, "  %d cases", len(cases))
+	fmt.Fprintf(w, "  %s", plural(len(cases), "case"))
 	if seqs > 0 {
 		fmt.Fprintf(w, " and %d lifecycle sequences", seqs)
 	}

@@ -219,12 +219,12 @@ func selftestProgress(stderr io.Writer, opts selftest.Options) func(selftest.Row
 			fmt.Fprintf(stderr, "faithful emulator: %d cases, %d failed\n", r.Cases, r.Failed)
 		case r.Category == "precision":
 			doneV++
-			fmt.Fprintf(stderr, "[variant %d/%d] %s: %d cases, %d false positives\n", doneV, variants, r.Fault, r.Cases, r.Failed)
+			fmt.Fprintf(stderr, "[variant %d/%d] %s: %s, %s\n", doneV, variants, r.Fault, plural(r.Cases, "case"), plural(r.Failed, "false positive"))
 		default:
 			doneF++
 			what := "NOT DETECTED"
 			if r.Detected {
-				what = fmt.Sprintf("detected by %s after %d cases", r.Check, r.CasesUntil)
+				what = fmt.Sprintf("detected by %s after %s", r.Check, plural(r.CasesUntil, "case"))
 			}
 			fmt.Fprintf(stderr, "[%d/%d] %s: %s\n", doneF, faults, r.Fault, what)
 		}
