@@ -15,6 +15,16 @@
 //     reliable, else a read-back per port.
 //   - stateful.go: gopter command sequences of the listener lifecycle run against the target.
 //   - coverage.go: which documented codes were reached and asserted, which constraints hit.
-//   - diff.go: Diff, the same cases sent to two targets and every difference listed.
+//   - diff.go: Diff and DiffRun, the same cases sent to two targets and every difference listed
+//     (a case one side skips for lack of credentials is not compared).
+//   - filter.go: CaseFilter, the command line's choice of cases by id, prefix or glob, by
+//     parameter and by check (CheckApplies), and Nearest for "did you mean" hints.
+//   - repro.go: the reproduction lines of a case that did not pass (rerun, signed replay, an
+//     unsigned curl line with what it needs), ShellQuote.
+//   - errtext.go: ErrorText, errors in words rather than Go's "context canceled"; the refusal of
+//     a nil target; SkippedForCredentials.
+//   - expectations_check.go: the refusal of --expectations entries naming a parameter, kind,
+//     rule, scenario or case the harness does not know.
+//   - example_test.go: Example, the README's library example, run with the tests.
 //   - testing.go: Run(t, target, opts) for other projects' go test, one subtest per case.
 package contracts
