@@ -212,12 +212,13 @@ func TestYesManImplementationIsCaught(t *testing.T) {
 			if !assert.NotNil(t, r.Repro, "a failure that got an answer says how to reproduce it: %s", r.ID) {
 				continue
 			}
-			if r.Broken != nil && r.Broken.Kind == string(generators.BrokenAuth) && r.Broken.Rule != "ram-denied" && r.Broken.Rule != "disabled-key" && r.Broken.Rule != "cross-account" {
-				// An unsigned line cannot carry a broken signature: it says so instead.
-				assert.Empty(t, r.Repro.Curl, r.ID)
+			if r.Repro.Curl == "" {
+				// An unsigned line cannot carry a signature a case is about: it says so instead.
 				assert.Equal(t, contracts.CurlAboutSigning, r.Repro.CurlNote, r.ID)
 				continue
 			}
+			assert.NotContains(t, []string{"security/unsigned", "security/bad-signature", "security/stale-timestamp", "security/v3-bad-signature"}, r.ID,
+				"a case about its signature has no unsigned curl line")
 			assert.Contains(t, r.Repro.Curl, "http://yes.test/", r.ID)
 			assert.Equal(t, contracts.CurlNeedsNoAuth, r.Repro.CurlNote, r.ID)
 		}
