@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/referee"
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
@@ -544,8 +545,15 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 	}
 	req := target.Request{Action: c.Action, Version: c.Version, Params: kvs, Method: c.Method, Placement: c.Placement, Format: c.Format, Principal: c.Principal, Auth: c.Auth, Judged: true}
 	lref := target.ListenerOf(kvs, c.Principal)
+	// A port spelled otherwise than in plain decimal ("+1000") names the port it means when
+	// the service reads it: the listener is read back and removed under that port.
+	if m, ok := referee.Meaning(r.s.UnderTest.Param(spec.ParamListenerPort), lref.Port); ok {
+		lref.Port = m
+	}
 	portIsOurs := false
-	if p, ok := c.Get(spec.ParamListenerPort); ok && p.Ref == generators.SlotPort {
+	// The case's listener is the run's to read back and remove: its port is allocated, or
+	// written out by the case (a boundary such as port 1), on an instance the run provides.
+	if p, ok := c.Get(spec.ParamListenerPort); ok && (p.Ref == generators.SlotPort || p.Ref == "") {
 		if lb, ok := c.Get(spec.ParamLoadBalancerID); ok && lb.Ref != "" {
 			portIsOurs = true
 		}

@@ -345,7 +345,7 @@ func rowFacts(s *spec.Spec, row stateCheck) (name string, basis spec.Basis, code
 				codeBasis = e.Outcome().Basis
 			}
 		}
-		return q.Name, q.Basis, q.Code, codeBasis
+		return q.Name, q.Basis, q.Code, firmCode(q.Basis, codeBasis)
 	}
 	st, ok := s.State(row.state)
 	if !ok {
@@ -355,7 +355,16 @@ func rowFacts(s *spec.Spec, row stateCheck) (name string, basis spec.Basis, code
 	if !ok {
 		return st.Name, st.Basis, "", spec.Inferred
 	}
-	return st.Name, st.Basis, ec.Code, ec.Outcome().Basis
+	return st.Name, st.Basis, ec.Code, firmCode(st.Basis, ec.Outcome().Basis)
+}
+
+// firmCode is the basis of a row's code: where the page does not make refusing certain, it
+// cannot make the code certain either, and another code is no documented fault.
+func firmCode(refusal, code spec.Basis) spec.Basis {
+	if refusal == spec.Inferred {
+		return spec.Inferred
+	}
+	return code
 }
 
 // viaParameter reports whether the description reaches a state through a parameter's value

@@ -33,7 +33,7 @@ func ConstraintCoverage(s *spec.Spec, cases []Case) []string {
 			for _, c := range q.Constraints {
 				if c.Kind == spec.KindMinLength && c.Int <= 1 {
 					// The only shorter value is the empty one: the case that sends it empty.
-					if !hasNegative(cases, q.Path, spec.KindEmpty) && !hasNegative(cases, q.Path, spec.KindRequired) {
+					if !hasNegative(cases, q.Path, spec.KindEmpty) && !hasNegative(cases, q.Path, spec.KindRequired) && !hasNegative(cases, q.Path, spec.KindMinLength) {
 						miss("%s %s: no case sends it empty", q.Path, c.Kind)
 					}
 				} else if !hasNegative(cases, q.Path, c.Kind) {
@@ -73,7 +73,7 @@ func ConstraintCoverage(s *spec.Spec, cases []Case) []string {
 
 // needsEdge reports whether a parameter's constraints need a case on their valid edge.
 func needsEdge(s *spec.Spec, p *spec.Parameter) bool {
-	return refOf(p) == "" && !isRouting(s, p)
+	return (refOf(p) == "" || chosenByCaller(p)) && !isRouting(s, p)
 }
 
 func hasNegative(cases []Case, path string, k spec.Kind) bool {

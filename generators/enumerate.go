@@ -306,7 +306,7 @@ func (b *builder) params(base []Param) {
 			continue
 		}
 		with0 := Repair(s, replace(base, vp), p.Name)
-		if refOf(p) == "" && !routing {
+		if (refOf(p) == "" || chosenByCaller(p)) && !routing {
 			for _, v := range ValidBoundaries(p) {
 				ps := Repair(s, replace(base, Param{Name: p.Name, Value: v.Value}), p.Name)
 				b.add(Case{ID: fmt.Sprintf("positive/%s/%s/%s", p.Name, v.Scenario, short(v.Value)), Scenario: v.Scenario,
@@ -387,6 +387,10 @@ func rulesNeeding(s *spec.Spec, ps []Param, name string) []string {
 func isRouting(s *spec.Spec, p *spec.Parameter) bool {
 	return slices.Contains(s.Wire.CommonParameters, p.Name)
 }
+
+// chosenByCaller reports whether a reference parameter's value is the caller's choice (a
+// listener port) rather than an id the service hands out: its valid boundaries are cases too.
+func chosenByCaller(p *spec.Parameter) bool { return refOf(p) == SlotPort }
 
 // Ref is a small helper so that generators can tell reference parameters apart.
 func refOf(p *spec.Parameter) string { return refSlots[p.Reference] }

@@ -268,6 +268,8 @@ func Violations(p *spec.Parameter) []Value {
 			}
 		}
 		out = append(out, empty)
+	} else if _, ok := p.Constraint(spec.KindMinLength); ok && p.NotEmpty {
+		out = append(out, Value{Scenario: "EMPTY_VALUE", Value: "", Kind: spec.KindMinLength})
 	} else {
 		out = append(out, Value{Scenario: "EMPTY_VALUE", Value: "", Kind: spec.KindEmpty})
 	}
@@ -395,14 +397,21 @@ func patternBreakers(p *spec.Parameter, c spec.Constraint, base string, maxL int
 // whichever way they are read).
 func spellings(p *spec.Parameter) []Value {
 	n := validInt(p)
+	// A value the caller chooses for a resource (a listener port) names a different one in
+	// each case, so that cases running at once never meet on it.
+	step := int64(0)
+	if chosenByCaller(p) {
+		n, step = 1000, 1
+	}
+	k := func(i int64) int64 { return n + step*i }
 	open := func(scn, v string) Value { return Value{Scenario: scn, Value: v, Kind: spec.KindLenient} }
 	out := []Value{
-		open("LENIENT_PLUS_SIGN", "+"+strconv.FormatInt(n, 10)),
-		open("LENIENT_LEADING_ZERO", "0"+strconv.FormatInt(n, 10)),
-		open("LENIENT_SPACES", " "+strconv.FormatInt(n, 10)+" "),
-		open("LENIENT_HEX", fmt.Sprintf("0x%X", n)),
-		open("LENIENT_EXPONENT", strconv.FormatInt(n, 10)+"e0"),
-		open("LENIENT_OTHER_DIGITS", arabicIndic(n)),
+		open("LENIENT_PLUS_SIGN", "+"+strconv.FormatInt(k(0), 10)),
+		open("LENIENT_LEADING_ZERO", "0"+strconv.FormatInt(k(1), 10)),
+		open("LENIENT_SPACES", " "+strconv.FormatInt(k(2), 10)+" "),
+		open("LENIENT_HEX", fmt.Sprintf("0x%X", k(3))),
+		open("LENIENT_EXPONENT", strconv.FormatInt(k(4), 10)+"e0"),
+		open("LENIENT_OTHER_DIGITS", arabicIndic(k(5))),
 	}
 	if n < 0 {
 		out = out[:3] // a sign already there: hex, exponent and other digits of negatives vary

@@ -22,6 +22,8 @@ func spelling(p *spec.Parameter, v string) (*Finding, string, bool) {
 	switch {
 	case v == "" && p.Required:
 		return &Finding{Param: p.Path, Wire: p.Name, Kind: spec.KindRequired, Detail: p.Name + " is required and was sent empty"}, "", false
+	case v == "" && p.NotEmpty:
+		return &Finding{Param: p.Path, Wire: p.Name, Kind: spec.KindMinLength, Detail: p.Name + " was sent empty, which the page forbids"}, "", false
 	case v == "":
 		return &Finding{Param: p.Path, Wire: p.Name, Kind: spec.KindEmpty, Detail: p.Name + " was sent empty"}, "", false
 	case !p.IsInteger() || plainDecimal(v):
@@ -223,6 +225,8 @@ func (r *Referee) entryFindings(p *spec.Parameter, es []entry) []Finding {
 		case (!ok || e.value == "") && f.Required:
 			out = append(out, Finding{Param: f.Path, Wire: wire, Kind: spec.KindRequired, Detail: wire + " is required in its entry"})
 		case !ok:
+		case e.value == "" && f.NotEmpty:
+			out = append(out, Finding{Param: f.Path, Wire: wire, Kind: spec.KindMinLength, Detail: wire + " was sent empty, which the page forbids"})
 		case e.value == "":
 			out = append(out, Finding{Param: f.Path, Wire: wire, Kind: spec.KindEmpty, Detail: wire + " was sent empty"})
 		default:

@@ -210,6 +210,9 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 	if sch.Type != nil && len(*sch.Type) > 0 {
 		p.Type = (*sch.Type)[0]
 	}
+	if ne, ok := sch.Extensions["x-not-empty"].(bool); ok {
+		p.NotEmpty = ne
+	}
 	if sch.Default != nil {
 		d := fmt.Sprint(sch.Default)
 		p.Default = &d

@@ -208,9 +208,12 @@ type Parameter struct {
 	EnumExtendedBy string       `json:"enumExtendedBy,omitempty"`
 	Reference      string       `json:"reference,omitempty"` // kind of resource the value names (x-reference)
 	CommaList      bool         `json:"commaList,omitempty"`
-	ListValues     []string     `json:"listValues,omitempty"`
-	List           *List        `json:"list,omitempty"`
-	checks         []int        // checkIndex(Constraints), set by the loader: Check runs per request
+	// NotEmpty: the page says the value cannot be empty (x-not-empty), so an empty value is
+	// a value too short, not a point the page leaves open.
+	NotEmpty   bool     `json:"notEmpty,omitempty"`
+	ListValues []string `json:"listValues,omitempty"`
+	List       *List    `json:"list,omitempty"`
+	checks     []int    // checkIndex(Constraints), set by the loader: Check runs per request
 }
 
 // Constraint returns the parameter's constraint of a kind.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/spec"
@@ -216,7 +217,7 @@ func (f *Fixtures) Cleanup(ctx context.Context) error {
 		if c.region != "" && !hasKV(ps, spec.ParamRegionID) {
 			ps = append(ps, KV{Name: spec.ParamRegionID, Value: c.region})
 		}
-		resp, err := f.t.Send(ctx, Request{Action: c.action, Params: ps})
+		resp, err := f.cleanupSend(ctx, Request{Action: c.action, Params: ps})
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", c.action, err))
 		} else if !resp.Success() && !Gone(resp) {
@@ -226,6 +227,23 @@ func (f *Fixtures) Cleanup(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// cleanupSend sends a delete of the final cleanup, again after a pause while the resource is
+// busy for a moment (a listener still starting, a service configuring): a few tries, then the
+// last answer stands.
+func (f *Fixtures) cleanupSend(ctx context.Context, req Request) (*Response, error) {
+	wait := 200 * time.Millisecond
+	for try := 0; ; try++ {
+		resp, err := f.t.Send(ctx, req)
+		if err != nil || resp.Success() || !Transient(resp) || try == 5 {
+			return resp, err
+		}
+		if Sleep(ctx, wait) != nil {
+			return resp, nil
+		}
+		wait *= 2
+	}
 }
 
 func (f *Fixtures) provision(ctx context.Context, slot string) (string, error) {
