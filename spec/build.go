@@ -15,10 +15,8 @@ import (
 )
 
 type builder struct {
-	doc     *openapi3.T
-	s       *Spec
-	intRe   *regexp.Regexp // x-wire.integerPattern, compiled once for every integer parameter
-	intFast *bytePattern   // the same as a byte automaton, or nil
+	doc *openapi3.T
+	s   *Spec
 }
 
 func (b *builder) build() error {
@@ -51,10 +49,9 @@ func (b *builder) wire() error {
 	if b.s.Wire.NonceWindow, err = time.ParseDuration(w.NonceWindow); err != nil {
 		return &LoadError{Code: ErrCodeBadExtension, Where: "x-wire.nonceWindow", Msg: "not a duration", Err: err}
 	}
-	if b.intRe, err = regexp.Compile(w.IntegerPattern); err != nil || w.IntegerPattern == "" {
+	if _, err = regexp.Compile(w.IntegerPattern); err != nil || w.IntegerPattern == "" {
 		return &LoadError{Code: ErrCodeBadExtension, Where: "x-wire.integerPattern", Msg: "not a Go regular expression", Err: err}
 	}
-	b.intFast, _ = compileBytePattern(w.IntegerPattern)
 	return nil
 }
 
@@ -236,7 +233,7 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 		p.Constraints = append(p.Constraints, c)
 	}
 	if p.Type == "integer" {
-		add(KindType, Constraint{Pattern: b.s.Wire.IntegerPattern, re: b.intRe, fast: b.intFast})
+		add(KindType, Constraint{Pattern: b.s.Wire.IntegerPattern})
 		if p.Source == SourceSeed {
 			p.Constraints[len(p.Constraints)-1].Basis = Documented // the page's Type column
 		}
@@ -265,12 +262,10 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 		add(KindEnum, Constraint{Values: vals})
 	}
 	if sch.Pattern != "" {
-		re, err := regexp.Compile(sch.Pattern)
-		if err != nil {
+		if _, err := regexp.Compile(sch.Pattern); err != nil {
 			return &LoadError{Code: ErrCodeBadExtension, Where: where + ".pattern", Msg: "Go cannot compile the pattern", Err: err}
 		}
-		fast, _ := compileBytePattern(sch.Pattern)
-		add(KindPattern, Constraint{Pattern: sch.Pattern, re: re, fast: fast})
+		add(KindPattern, Constraint{Pattern: sch.Pattern})
 	}
 	forbidden, err := forbiddenBy(sch.Not, where)
 	if err != nil {
@@ -296,7 +291,6 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 	if c := codes["required"]; c != "" {
 		p.RequiredResult = Outcome{Code: c}
 	}
-	p.checks = checkIndex(p.Constraints)
 	return nil
 }
 

@@ -14,8 +14,13 @@
 //
 //   - Default loads and validates the embedded description once and caches it.
 //   - Parse loads a description from bytes (used to test the loader and by tools).
-//   - Parameter.Check and List.Check tell which constraint a wire value breaks, if any.
-//   - Spec.ParamOutcome, Spec.RuleOutcome and Spec.ErrorOutcome give the expected answer.
+//   - Spec.ParamOutcome, Spec.RuleOutcome and Spec.WireOutcome give the expected answer of
+//     breaking a constraint, a rule or a wire convention, as an Outcome in two parts: its
+//     Direction (accept, refuse, either) with DirectionBasis, and the code with Basis.
+//
+// spec describes and decides nothing: it does not tell whether a request is valid. The
+// emulator has its own validation engine (it models the service), and the harness its own
+// referee (package referee); both read their data here.
 //
 // Names of parameters and operations used by Go code live once, in names.go; the loader
 // refuses a description that lacks any of them, so code and data cannot drift apart.

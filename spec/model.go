@@ -58,13 +58,6 @@ const (
 	KindLenient Kind = "lenient-integer"
 )
 
-// checkOrder is the order in which a single value's constraints are tested; the first one
-// broken decides the answer.
-var checkOrder = []Kind{
-	KindType, KindForbiddenValues, KindEnum, KindMinLength, KindMaxLength, KindPattern,
-	KindForbiddenPrefixes, KindForbiddenSubstrings, KindMinimum, KindMaximum,
-}
-
 // Outcome is an expected answer, in two parts that the page may back differently.
 //
 // The direction: must the request be accepted (Success), refused (not Success), or may it go
@@ -176,16 +169,6 @@ type Constraint struct {
 	Pattern string   `json:"pattern,omitempty"` // pattern
 	Basis   Basis    `json:"basis"`
 	Outcome Outcome  `json:"outcome"`
-	re      *regexp.Regexp
-	fast    *bytePattern // re as a byte automaton when it is of that kind, else nil
-}
-
-// matches runs the constraint's pattern on a value.
-func (c *Constraint) matches(value string) bool {
-	if c.fast != nil {
-		return c.fast.match(value)
-	}
-	return c.re.MatchString(value)
 }
 
 // Parameter is one request parameter, or one field of a list item.
@@ -213,7 +196,6 @@ type Parameter struct {
 	NotEmpty   bool     `json:"notEmpty,omitempty"`
 	ListValues []string `json:"listValues,omitempty"`
 	List       *List    `json:"list,omitempty"`
-	checks     []int    // checkIndex(Constraints), set by the loader: Check runs per request
 }
 
 // Constraint returns the parameter's constraint of a kind.

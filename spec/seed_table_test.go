@@ -349,31 +349,25 @@ func compareParam(t *testing.T, p *spec.Parameter, sp seedParam, entry bool) {
 			if v == "" {
 				continue
 			}
-			k, detail := p.Check(v)
-			assert.Empty(t, k, "the seed allows %q: %s", v, detail)
+			assert.Empty(t, breaks(t, p, v), "the seed allows %q", v)
 		}
 		for _, v := range sp.bad {
-			k, _ := p.Check(v)
+			k := breaks(t, p, v)
 			if assert.NotEmpty(t, k, "the seed forbids %q", v) {
 				c, _ := p.Constraint(k)
 				assert.Equal(t, spec.Documented, c.Basis, "%q is refused by %s, which must be documented", v, k)
 			}
 		}
 		for _, v := range sp.enum {
-			k, detail := p.Check(v)
-			assert.Empty(t, k, "enum value %q: %s", v, detail)
+			assert.Empty(t, breaks(t, p, v), "enum value %q", v)
 		}
 		if sp.min.set {
-			k, _ := p.Check(itoa(sp.min.n))
-			assert.Empty(t, k, "the seed's minimum is allowed")
-			k, _ = p.Check(itoa(sp.min.n - 1))
-			assert.Equal(t, spec.KindMinimum, k, "one below the seed's minimum")
+			assert.Empty(t, breaks(t, p, itoa(sp.min.n)), "the seed's minimum is allowed")
+			assert.Equal(t, spec.KindMinimum, breaks(t, p, itoa(sp.min.n-1)), "one below the seed's minimum")
 		}
 		if sp.max.set {
-			k, _ := p.Check(itoa(sp.max.n))
-			assert.Empty(t, k, "the seed's maximum is allowed")
-			k, _ = p.Check(itoa(sp.max.n + 1))
-			assert.Equal(t, spec.KindMaximum, k, "one above the seed's maximum")
+			assert.Empty(t, breaks(t, p, itoa(sp.max.n)), "the seed's maximum is allowed")
+			assert.Equal(t, spec.KindMaximum, breaks(t, p, itoa(sp.max.n+1)), "one above the seed's maximum")
 		}
 	}
 }
@@ -404,8 +398,7 @@ func TestSeedParametersAreInTheModel(t *testing.T) {
 					assert.Equal(t, f, op.Lookup(f.Path), "Lookup finds a list field by path")
 					compareParam(t, f, sf, true)
 					for _, v := range []string{sf.example} {
-						k, detail := f.Check(v)
-						assert.Empty(t, k, "the seed example %q: %s", v, detail)
+						assert.Empty(t, breaks(t, f, v), "the seed example %q", v)
 					}
 				})
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/referee"
 	"github.com/clbcheck/clbcheck/spec"
 )
 
@@ -57,14 +58,21 @@ func FullListener(refs map[string]string, port int) (url.Values, error) {
 	tag := s.UnderTest.Param(spec.ParamTag).List
 	v.Set(tag.WireName(1, spec.FieldTagKey), shapeTagKey)
 	v.Set(tag.WireName(1, spec.FieldTagValue), shapeTagValue)
+	ref := generators.RefereeFor(s)
 	for round := 0; ; round++ {
-		viol := s.Validate(s.UnderTest, v)
-		if viol == nil {
+		var broken *referee.Finding
+		for _, f := range ref.Findings(v) {
+			if !f.Open() {
+				broken = &f
+				break
+			}
+		}
+		if broken == nil {
 			return v, nil
 		}
-		rule, _ := s.Rule(viol.Rule)
-		if round > 8 || viol.Kind != spec.KindRule || rule.Kind != spec.RuleDistinct {
-			return nil, fmt.Errorf("the full listener does not pass the description: %s", viol.Detail)
+		rule, _ := s.Rule(broken.Rule)
+		if round > 8 || broken.Kind != spec.KindRule || rule.Kind != spec.RuleDistinct {
+			return nil, fmt.Errorf("the full listener does not pass the description: %s", broken.Detail)
 		}
 		// Values that must differ: make each its own by appending its position.
 		for i, name := range rule.Params {
