@@ -13,6 +13,7 @@ import (
 	"github.com/clbcheck/clbcheck/bench"
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
@@ -46,7 +47,7 @@ func runUntil(b *testing.B, tg target.Target, opts contracts.Options, n int) int
 // BenchmarkCheckedInProcess: checked cases (generate, sign, send, judge, read back) per second
 // against the embedded emulator, with two workers.
 func BenchmarkCheckedInProcess(b *testing.B) {
-	tg, err := target.NewEmulator(emulator.DefaultConfig())
+	tg, err := embedded.New(emulator.DefaultConfig())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func BenchmarkCheckedHTTP(b *testing.B) {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			url := emulatorURL(b)
 			counting := &bench.Counting{Next: bench.Client(workers).Transport}
-			tg, err := target.NewHTTP(target.HTTPConfig{BaseURL: url, Credentials: target.PrincipalCredentials(emulator.DefaultConfig()),
+			tg, err := target.NewHTTP(target.HTTPConfig{BaseURL: url, Credentials: embedded.PrincipalCredentials(emulator.DefaultConfig()),
 				Client: &http.Client{Transport: counting}, Name: "bench"})
 			if err != nil {
 				b.Fatal(err)
@@ -207,7 +208,7 @@ func BenchmarkEmulator(b *testing.B) {
 	}
 	s := spec.MustDefault()
 	// Fixtures come from the emulator under test: a second target on the same handler.
-	ht, err := target.NewHandlerTarget(emu, cfg, "bench")
+	ht, err := embedded.NewHandler(emu, cfg, "bench")
 	if err != nil {
 		b.Fatal(err)
 	}

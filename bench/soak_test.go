@@ -16,7 +16,7 @@ import (
 	"github.com/clbcheck/clbcheck/bench"
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
-	"github.com/clbcheck/clbcheck/target"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 )
 
 // streamReporter writes every result as a JSON line as it arrives and keeps nothing: what a
@@ -75,7 +75,7 @@ func TestSoak(t *testing.T) {
 	var skew atomic.Int64
 	now := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
 	cfg.Now = now
-	tg, err := target.NewEmulator(cfg)
+	tg, err := embedded.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
-	"github.com/clbcheck/clbcheck/target"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 )
 
 // TestStateFileFollowsAHarnessRun runs the suite against an emulator that keeps its state in a
@@ -22,7 +22,7 @@ func TestStateFileFollowsAHarnessRun(t *testing.T) {
 	dir := t.TempDir()
 	cfg := emulator.DefaultConfig()
 	cfg.StateFile = filepath.Join(dir, "state.json")
-	tg, err := target.NewEmulator(cfg)
+	tg, err := embedded.New(cfg)
 	require.NoError(t, err)
 	defer tg.Emu.Close()
 	sum, _, err := contracts.Execute(context.Background(), tg, contracts.Options{Profile: contracts.ProfileStrict, Seed: 1, Workers: 4})

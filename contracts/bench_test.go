@@ -6,14 +6,14 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
-	"github.com/clbcheck/clbcheck/target"
 )
 
 // BenchmarkCheckedCasesInProcess measures whole checked cases (generate, sign, send, judge,
 // read back) per second against the in-process emulator, stateless cases only (no waits).
 func BenchmarkCheckedCasesInProcess(b *testing.B) {
-	tg, err := target.NewEmulator(emulator.DefaultConfig())
+	tg, err := embedded.New(emulator.DefaultConfig())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
@@ -62,9 +63,9 @@ func runBroken(t *testing.T, fn func(action string, params url.Values, rec *http
 func runBrokenOpts(t *testing.T, fn func(action string, params url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte), opts contracts.Options) (*collect, contracts.Summary) {
 	t.Helper()
 	cfg := emulator.DefaultConfig()
-	emu, err := emulator.New(target.WithTransitions(cfg))
+	emu, err := emulator.New(embedded.WithTransitions(cfg))
 	require.NoError(t, err)
-	tg, err := target.NewHandlerTarget(rewrite{h: emu, fn: fn}, emu.Config(), "broken emulator")
+	tg, err := embedded.NewHandler(rewrite{h: emu, fn: fn}, emu.Config(), "broken emulator")
 	require.NoError(t, err)
 	rep := &collect{}
 	opts.Reporter = rep
@@ -239,7 +240,7 @@ func TestUnreachableTargetAborts(t *testing.T) {
 
 // The library entry point makes one subtest per case.
 func TestRunMakesSubtests(t *testing.T) {
-	tg, err := target.NewEmulator(emulator.DefaultConfig())
+	tg, err := embedded.New(emulator.DefaultConfig())
 	require.NoError(t, err)
 	sum := contracts.Run(t, tg, contracts.Options{Filter: func(c generators.Case) bool { return strings.HasPrefix(c.ID, "negative/IdleTimeout/") }, Random: -1})
 	require.NotZero(t, sum.Cases)
@@ -284,9 +285,9 @@ func TestFailingRandomCasesAreShrunkToTheMinimum(t *testing.T) {
 // broken one answers differently.
 func TestDiff(t *testing.T) {
 	cfg := emulator.DefaultConfig()
-	a, err := target.NewEmulator(cfg)
+	a, err := embedded.New(cfg)
 	require.NoError(t, err)
-	b, err := target.NewEmulator(cfg)
+	b, err := embedded.New(cfg)
 	require.NoError(t, err)
 	// The cases of two parameters and a few others keep it quick; the broken side differs on
 	// RequestTimeout only.
@@ -296,9 +297,9 @@ func TestDiff(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, diffs)
 
-	emu, err := emulator.New(target.WithTransitions(cfg))
+	emu, err := emulator.New(embedded.WithTransitions(cfg))
 	require.NoError(t, err)
-	broken, err := target.NewHandlerTarget(rewrite{h: emu, fn: func(a string, _ url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte) {
+	broken, err := embedded.NewHandler(rewrite{h: emu, fn: func(a string, _ url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte) {
 		return rec.Code, rec.Header(), mutateJSON(rec, func(m map[string]any) {
 			if m[spec.FieldCode] == "InvalidParameter.RequestTimeout" {
 				m[spec.FieldCode] = "InvalidParameter"

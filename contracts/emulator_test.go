@@ -12,7 +12,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
-	"github.com/clbcheck/clbcheck/target"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 )
 
 // collect is a Reporter that keeps every result, for tests.
@@ -52,7 +52,7 @@ func (c *collect) failures() []string {
 // A default strict run against the faithful embedded emulator has no failure, no warning and
 // no skip, and reaches every documented error code the emulator can reach.
 func TestEmbeddedEmulatorPassesEveryContract(t *testing.T) {
-	tg, err := target.NewEmulator(emulator.DefaultConfig())
+	tg, err := embedded.New(emulator.DefaultConfig())
 	require.NoError(t, err)
 	rep := &collect{}
 	sum, cov, err := contracts.Execute(context.Background(), tg, contracts.Options{Profile: contracts.ProfileStrict, Seed: 7, Reporter: rep, Workers: 4})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/target"
 )
 
@@ -23,7 +24,7 @@ func Example() {
 	}
 	srv := httptest.NewServer(emu)
 	defer srv.Close()
-	creds := target.PrincipalCredentials(cfg)
+	creds := embedded.PrincipalCredentials(cfg)
 
 	tg, err := target.NewHTTP(target.HTTPConfig{BaseURL: srv.URL, Credentials: creds})
 	if err != nil {

@@ -15,14 +15,15 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
 
-func embedded(t *testing.T) target.Target {
+func embeddedTarget(t *testing.T) target.Target {
 	t.Helper()
-	tg, err := target.NewEmulator(emulator.DefaultConfig())
+	tg, err := embedded.New(emulator.DefaultConfig())
 	require.NoError(t, err)
 	return tg
 }
@@ -31,7 +32,7 @@ func embedded(t *testing.T) target.Target {
 // count against it and run only when the catalogue leaves room.
 func TestMaxCasesRunsExactlyThatMany(t *testing.T) {
 	for _, n := range []int{1, 5} {
-		sum, _, err := contracts.Execute(context.Background(), embedded(t), contracts.Options{Seed: 1, MaxCases: n, Workers: 1})
+		sum, _, err := contracts.Execute(context.Background(), embeddedTarget(t), contracts.Options{Seed: 1, MaxCases: n, Workers: 1})
 		require.NoError(t, err)
 		assert.Equal(t, n, sum.Cases, "--max-cases %d", n)
 	}
@@ -41,7 +42,7 @@ func TestMaxCasesRunsExactlyThatMany(t *testing.T) {
 func TestProgressTotalIsTheSummaryTotal(t *testing.T) {
 	var last contracts.Progress
 	filter := contracts.CaseFilter{Include: []string{"positive/Bandwidth", contracts.SequencesID}}
-	sum, _, err := contracts.Execute(context.Background(), embedded(t), contracts.Options{Seed: 1, Sequences: 1, Random: -1,
+	sum, _, err := contracts.Execute(context.Background(), embeddedTarget(t), contracts.Options{Seed: 1, Sequences: 1, Random: -1,
 		Filter: filter.Func(spec.MustDefault()), Progress: func(p contracts.Progress) { last = p }})
 	require.NoError(t, err)
 	require.Greater(t, sum.Cases, 2)
@@ -54,7 +55,7 @@ func TestProgressTotalIsTheSummaryTotal(t *testing.T) {
 func TestMaxFailuresStopsEarly(t *testing.T) {
 	o, err := contracts.ParseOverrides([]byte("expectations:\n  - match: {kind: pattern}\n    expect: {success: true}\n    reason: fail many cases\n"), "e.yaml")
 	require.NoError(t, err)
-	sum, _, err := contracts.Execute(context.Background(), embedded(t), contracts.Options{Seed: 1, Workers: 1, MaxFailures: 2, Overrides: o, Random: -1, Sequences: -1})
+	sum, _, err := contracts.Execute(context.Background(), embeddedTarget(t), contracts.Options{Seed: 1, Workers: 1, MaxFailures: 2, Overrides: o, Random: -1, Sequences: -1})
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, sum.Failed, 2)
 	assert.LessOrEqual(t, sum.Failed, 3, "one worker: at most one case was already under way")
@@ -153,7 +154,7 @@ func TestErrorTextHasNoGoJargon(t *testing.T) {
 func TestInterruptedRunErrorReadsAsWords(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, _, err := contracts.Execute(ctx, embedded(t), contracts.Options{MaxCases: 3})
+	_, _, err := contracts.Execute(ctx, embeddedTarget(t), contracts.Options{MaxCases: 3})
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, context.Canceled))
 	assert.False(t, strings.Contains(err.Error(), "context canceled"), err.Error())
@@ -170,7 +171,7 @@ func TestShrinkingHonoursTheBudget(t *testing.T) {
 		time.Sleep(50 * time.Millisecond) // a target slower than in-process, as a real one is
 		emu.ServeHTTP(w, r)
 	})
-	tg, err := target.NewHandlerTarget(slow, cfg, "slow emulator")
+	tg, err := embedded.NewHandler(slow, cfg, "slow emulator")
 	require.NoError(t, err)
 	o, err := contracts.ParseOverrides([]byte("expectations:\n  - match: {case: random/}\n    expect: {success: true}\n    reason: make every random case fail\n"), "e.yaml")
 	require.NoError(t, err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -53,7 +54,7 @@ func TestParseOverridesRefusesUselessEntries(t *testing.T) {
 // An override changes what a case expects: the faithful emulator now fails the overridden
 // cases, and a skip override skips them with its reason.
 func TestOverridesApply(t *testing.T) {
-	tg, err := target.NewEmulator(emulator.DefaultConfig())
+	tg, err := embedded.New(emulator.DefaultConfig())
 	require.NoError(t, err)
 	o, err := contracts.ParseOverrides([]byte(`
 expectations:
@@ -93,7 +94,7 @@ expectations:
 
 // A request budget stops starting cases once it is used up, and says so.
 func TestRequestBudget(t *testing.T) {
-	tg, err := target.NewEmulator(emulator.DefaultConfig())
+	tg, err := embedded.New(emulator.DefaultConfig())
 	require.NoError(t, err)
 	sum, _, err := contracts.Execute(context.Background(), tg, contracts.Options{MaxRequests: 40, Workers: 1, Random: -1, Sequences: -1})
 	require.NoError(t, err)
@@ -104,7 +105,7 @@ func TestRequestBudget(t *testing.T) {
 
 // The rate limit spaces every request of a run, the fixtures' and the clean-up's included.
 func TestRateLimitCoversEveryRequest(t *testing.T) {
-	tg, err := target.NewEmulator(emulator.DefaultConfig())
+	tg, err := embedded.New(emulator.DefaultConfig())
 	require.NoError(t, err)
 	c := &target.Counted{Target: tg}
 	const rate = 400.0

@@ -10,6 +10,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -37,7 +38,7 @@ func runWith(t *testing.T, inject []string, batch int, spoil func(*target.Respon
 	t.Helper()
 	cfg := emulator.DefaultConfig()
 	cfg.Inject = inject
-	tg, err := target.NewEmulator(cfg)
+	tg, err := embedded.New(cfg)
 	require.NoError(t, err)
 	lt := &listingTarget{Counted: target.Counted{Target: tg}, spoil: spoil}
 	rep := &collect{}

@@ -5,13 +5,14 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
 
 // The shards of a run are disjoint and together hold every case, in the same order.
 func TestShardsPartitionTheCatalogue(t *testing.T) {
-	tg, err := target.NewEmulator(emulator.DefaultConfig())
+	tg, err := embedded.New(emulator.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
@@ -14,7 +15,7 @@ import (
 // embedded emulator gives them.
 func sampleAnswers(tb testing.TB) []*target.Response {
 	tb.Helper()
-	tg, err := target.NewEmulator(emulator.DefaultConfig())
+	tg, err := embedded.New(emulator.DefaultConfig())
 	if err != nil {
 		tb.Fatal(err)
 	}

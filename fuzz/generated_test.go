@@ -15,6 +15,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
@@ -26,7 +27,7 @@ import (
 var generated struct {
 	once     sync.Once
 	err      error
-	tg       *target.Emulator
+	tg       *embedded.Target
 	fx       *target.Fixtures
 	valid    generators.RequestGen
 	negative gopter.Gen
@@ -40,7 +41,7 @@ func generatedWorld() error {
 		s := spec.MustDefault()
 		cfg := emulator.DefaultConfig()
 		cfg.Now = func() time.Time { return FixedTime }
-		g.tg, g.err = target.NewEmulator(cfg)
+		g.tg, g.err = embedded.New(cfg)
 		if g.err != nil {
 			return
 		}
@@ -98,7 +99,7 @@ func runContracts(t *testing.T, data []byte) {
 		n = 1 + int(data[8]%4)
 	}
 	cfg := emulator.DefaultConfig()
-	tg, err := target.NewEmulator(cfg)
+	tg, err := embedded.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,9 +22,9 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/spec"
-	"github.com/clbcheck/clbcheck/target"
 )
 
 // DefaultSeed is the harness seed of a self-test unless Options.Seed says otherwise.
@@ -392,7 +392,7 @@ func runOne(ctx context.Context, opts Options, j job) (row Row) {
 	row.Profile = j.profile
 	started := time.Now()
 	defer func() { row.Duration = time.Since(started) }()
-	tg, err := target.NewEmulator(j.cfg)
+	tg, err := embedded.New(j.cfg)
 	if err != nil {
 		row.Error = err.Error()
 		return row

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
@@ -19,7 +20,7 @@ import (
 func TestAwaitListenerUntilRunning(t *testing.T) {
 	cfg := emulator.DefaultConfig()
 	cfg.Scenarios["listener-start-delay"] = "300ms"
-	tg, err := target.NewEmulator(cfg)
+	tg, err := embedded.New(cfg)
 	require.NoError(t, err)
 	ctx := context.Background()
 	fx := target.NewFixtures(tg, spec.MustDefault(), nil, "await")

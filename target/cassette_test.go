@@ -16,6 +16,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/target"
 )
 
@@ -31,7 +32,7 @@ func (k *keep) End(contracts.Summary, contracts.Coverage) error { return nil }
 // A run recorded against the emulator replays offline from its cassette with the same
 // outcome for every case, and the cassette holds no credential or signature.
 func TestRecordThenReplay(t *testing.T) {
-	cfg := target.WithTransitions(emulator.DefaultConfig())
+	cfg := embedded.WithTransitions(emulator.DefaultConfig())
 	emu, err := emulator.New(cfg)
 	require.NoError(t, err)
 	srv := httptest.NewServer(emu)
@@ -39,7 +40,7 @@ func TestRecordThenReplay(t *testing.T) {
 	dir := t.TempDir()
 	rec, err := target.NewRecorder(dir, http.DefaultTransport)
 	require.NoError(t, err)
-	creds := target.PrincipalCredentials(cfg)
+	creds := embedded.PrincipalCredentials(cfg)
 	live, err := target.NewHTTP(target.HTTPConfig{BaseURL: srv.URL, Credentials: creds, Client: &http.Client{Transport: rec}})
 	require.NoError(t, err)
 	opts := func(r contracts.Reporter) contracts.Options {
@@ -110,7 +111,7 @@ func TestReplayMissIsNotRetried(t *testing.T) {
 	client, err := target.NewReplayClient(dir)
 	require.NoError(t, err)
 	h, err := target.NewHTTP(target.HTTPConfig{BaseURL: "http://cassette.invalid", Client: client,
-		Credentials: target.PrincipalCredentials(emulator.DefaultConfig())})
+		Credentials: embedded.PrincipalCredentials(emulator.DefaultConfig())})
 	require.NoError(t, err)
 	sleeps := 0
 	r := target.NewRetrying(h, target.RetryPolicy{Sleep: func(context.Context, time.Duration) error { sleeps++; return nil }})

@@ -10,7 +10,8 @@
 //   - fixtures.go: Fixtures, which provisions the resources cases refer to through the standard
 //     operations (or takes their ids from a file) and removes what it created.
 //   - certs.go: self-signed server and CA certificates generated at run time.
-//   - emulator.go: a target backed by the embedded emulator, in-process, no network.
+//   - handler.go: HandlerTransport and HTTPConfig.Handler, which answer requests in-process
+//     through an http.Handler (the embedded emulator of package emulator/embedded).
 //   - limit.go: WithRateLimit, spacing every request of a run; Sleep; Counted, counting them.
 //   - retry.go: Retrying, retries with backoff and a fresh signature per try, for remote targets.
 //   - cassette.go: recording exchanges into a cassette (redacted, normalised) and answering a

@@ -28,6 +28,9 @@ type HTTPConfig struct {
 	Region string
 	// Client sends the requests (default: a client with a 30s timeout).
 	Client *http.Client
+	// Handler, when set, answers every request in-process instead of Client (an embedded
+	// emulator): no socket, and no redirect machinery, since such a handler answers itself.
+	Handler http.Handler
 	// Name for reports (default: BaseURL).
 	Name string
 	// Clock for signing (default time.Now).
@@ -72,6 +75,10 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 		return nil, err
 	}
 	h := &HTTP{cfg: cfg, base: u, s: s}
+	if cfg.Handler != nil {
+		h.cfg.Client = &http.Client{Transport: handlerTransport{h: cfg.Handler}}
+		h.direct = &handlerTransport{h: cfg.Handler}
+	}
 	if u.Fragment == "" && !u.ForceQuery {
 		p := *u
 		p.Path, p.RawQuery = s.Wire.Path, ""

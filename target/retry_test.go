@@ -17,6 +17,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -72,7 +73,7 @@ func TestRetryingRetriesTransientAnswersWithFreshSignatures(t *testing.T) {
 		}
 		return nil, nil
 	})
-	base, err := target.NewHTTP(target.HTTPConfig{BaseURL: "https://slb.aliyuncs.com", Client: client, Credentials: target.PrincipalCredentials(cfg)})
+	base, err := target.NewHTTP(target.HTTPConfig{BaseURL: "https://slb.aliyuncs.com", Client: client, Credentials: embedded.PrincipalCredentials(cfg)})
 	require.NoError(t, err)
 	var retries []string
 	rt := target.NewRetrying(base, target.RetryPolicy{Sleep: noSleep})
@@ -98,7 +99,7 @@ func TestRetryingRetriesTransientAnswersWithFreshSignatures(t *testing.T) {
 // Attempts are bounded, and a cancelled context stops the waiting.
 func TestRetryingGivesUp(t *testing.T) {
 	client, _, cfg, calls := service(t, func(int64, *http.Request) (*http.Response, error) { return errorAnswer(400, "Throttling.User"), nil })
-	base, err := target.NewHTTP(target.HTTPConfig{BaseURL: "https://slb.aliyuncs.com", Client: client, Credentials: target.PrincipalCredentials(cfg)})
+	base, err := target.NewHTTP(target.HTTPConfig{BaseURL: "https://slb.aliyuncs.com", Client: client, Credentials: embedded.PrincipalCredentials(cfg)})
 	require.NoError(t, err)
 	rt := target.NewRetrying(base, target.RetryPolicy{MaxAttempts: 3, Sleep: noSleep})
 	resp, err := rt.Send(context.Background(), target.Request{Action: spec.ActionCreateLoadBalancer})
@@ -133,7 +134,7 @@ func TestCleanupHappensWhenTheServiceFailsMidRun(t *testing.T) {
 		}
 		return nil, nil
 	})
-	base, err := target.NewHTTP(target.HTTPConfig{BaseURL: "https://slb.aliyuncs.com", Client: client, Credentials: target.PrincipalCredentials(cfg)})
+	base, err := target.NewHTTP(target.HTTPConfig{BaseURL: "https://slb.aliyuncs.com", Client: client, Credentials: embedded.PrincipalCredentials(cfg)})
 	require.NoError(t, err)
 	rt := target.NewRetrying(base, target.RetryPolicy{MaxAttempts: 2, Sleep: noSleep})
 	// The fixtures declare the emulator's zones and quotas, so the run builds instances for

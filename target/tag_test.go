@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
@@ -16,7 +17,7 @@ import (
 // Instances created through a run-tagged target carry the run tag and are found by it; other
 // instances are not.
 func TestRunTagFindsWhatARunCreated(t *testing.T) {
-	tg, err := target.NewEmulator(emulator.DefaultConfig())
+	tg, err := embedded.New(emulator.DefaultConfig())
 	require.NoError(t, err)
 	ctx := context.Background()
 	untagged, err := tg.Send(ctx, target.Request{Action: spec.ActionCreateLoadBalancer})

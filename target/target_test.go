@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
@@ -159,7 +160,7 @@ func TestHTTPTargetAndFixturesAgainstTheEmulatorOnLoopback(t *testing.T) {
 	require.NoError(t, err)
 	srv := httptest.NewServer(emu)
 	defer srv.Close()
-	tg, err := target.NewHTTP(target.HTTPConfig{BaseURL: srv.URL, Credentials: target.PrincipalCredentials(cfg)})
+	tg, err := target.NewHTTP(target.HTTPConfig{BaseURL: srv.URL, Credentials: embedded.PrincipalCredentials(cfg)})
 	require.NoError(t, err)
 	// A URL target offers no zone or region of its own: the fixtures file declares them.
 	q, sc := cfg.Offered()

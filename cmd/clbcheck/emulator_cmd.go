@@ -18,6 +18,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/target"
 )
 
@@ -221,7 +222,7 @@ func printBanner(stdout, stderr io.Writer, addr string, cfg emulator.Config) {
 			byKey[p.Credentials.AccessKeyID] = p
 		}
 	}
-	creds := target.PrincipalCredentials(cfg)
+	creds := embedded.PrincipalCredentials(cfg)
 	fmt.Fprintln(stdout, "credentials accepted (fixed keys for local use only, not real credentials):")
 	var exports []string
 	shown := map[string]bool{}

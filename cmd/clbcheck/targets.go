@@ -15,6 +15,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/target"
@@ -224,13 +225,13 @@ func (tf *targetFlags) buildLive() (*chosenTarget, error) {
 			cfg.Region = region
 		}
 		if tf.record == "" {
-			t, err := target.NewEmulator(cfg)
+			t, err := embedded.New(cfg)
 			if err != nil {
 				return nil, usagef("%v", err)
 			}
-			return &chosenTarget{Target: t, kind: kindEmulator, creds: target.PrincipalCredentials(cfg)}, nil
+			return &chosenTarget{Target: t, kind: kindEmulator, creds: embedded.PrincipalCredentials(cfg)}, nil
 		}
-		emu, err := emulator.New(target.WithTransitions(cfg))
+		emu, err := emulator.New(embedded.WithTransitions(cfg))
 		if err != nil {
 			return nil, usagef("%v", err)
 		}
@@ -238,7 +239,7 @@ func (tf *targetFlags) buildLive() (*chosenTarget, error) {
 		if err != nil {
 			return nil, err
 		}
-		creds := target.PrincipalCredentials(cfg)
+		creds := embedded.PrincipalCredentials(cfg)
 		h, err := target.NewHTTP(target.HTTPConfig{BaseURL: "http://127.0.0.1", Credentials: creds, Region: cfg.Region, Client: &http.Client{Transport: tr}, Name: "emulator (embedded)"})
 		if err != nil {
 			return nil, usagef("%v", err)

@@ -7,10 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
-
-	"github.com/clbcheck/clbcheck/emulator"
-	"github.com/clbcheck/clbcheck/generators"
-	"github.com/clbcheck/clbcheck/signature"
 )
 
 // handlerTransport delivers requests straight to an http.Handler: no socket, no network.
@@ -180,79 +176,4 @@ func (b *recordedBody) Close() error {
 		}
 	}
 	return nil
-}
-
-// PrincipalCredentials maps the harness's principal names to an emulator configuration's
-// credentials (the primary key carries the STS token for STS cases).
-func PrincipalCredentials(cfg emulator.Config) map[string]signature.Credentials {
-	out := map[string]signature.Credentials{}
-	pick := func(harness, emu string) {
-		if p, ok := cfg.Principal(emu); ok {
-			out[harness] = p.Credentials
-		}
-	}
-	pick(generators.PrincipalPrimary, emulator.PrincipalPrimary)
-	pick(generators.PrincipalSecond, emulator.PrincipalSecondary)
-	pick(generators.PrincipalRestricted, emulator.PrincipalDenied)
-	pick(generators.PrincipalDisabled, emulator.PrincipalDisabled)
-	if sts, ok := cfg.Principal(emulator.PrincipalSTS); ok {
-		c := out[generators.PrincipalPrimary]
-		if c.AccessKeyID == sts.Credentials.AccessKeyID {
-			c.SecurityToken = sts.Credentials.SecurityToken
-			out[generators.PrincipalPrimary] = c
-		}
-	}
-	return out
-}
-
-// Emulator is a target backed by an in-process emulator.
-type Emulator struct {
-	*HTTP
-	Emu *emulator.Emulator
-	cfg emulator.Config
-}
-
-// Offered implements Offerer: the embedded emulator (or a handler built from the same
-// configuration) says which quotas and scenarios it offers.
-func (e *Emulator) Offered() (map[string]int, map[string]string) { return e.cfg.Offered() }
-
-// WithTransitions returns cfg with the emulator's delayed transitions on (Config.Delays): the
-// harness's cases include states a change passes through (a listener still starting, a custom
-// TLS policy still configuring), which the emulator shows only then.
-func WithTransitions(cfg emulator.Config) emulator.Config {
-	cfg.Delays = true
-	return cfg
-}
-
-// NewEmulator starts an in-process emulator with cfg, its delayed transitions on (see
-// WithTransitions), and returns a target that talks to it through its HTTP handler, without
-// opening a socket.
-func NewEmulator(cfg emulator.Config) (*Emulator, error) {
-	emu, err := emulator.New(WithTransitions(cfg))
-	if err != nil {
-		return nil, fmt.Errorf("cannot start the embedded emulator: %w", err)
-	}
-	return NewHandlerTarget(emu, emu.Config(), "emulator (embedded)")
-}
-
-// NewHandlerTarget wraps any handler speaking the emulator's protocol (a broken emulator in
-// tests, for instance) with the credentials of cfg.
-func NewHandlerTarget(h http.Handler, cfg emulator.Config, name string) (*Emulator, error) {
-	ht, err := NewHTTP(HTTPConfig{
-		BaseURL:     "http://127.0.0.1",
-		Credentials: PrincipalCredentials(cfg),
-		Region:      cfg.Region,
-		Client:      &http.Client{Transport: handlerTransport{h: h}},
-		Name:        name,
-		Now:         cfg.Now,
-	})
-	if err != nil {
-		return nil, err
-	}
-	emu, _ := h.(*emulator.Emulator)
-	if emu != nil {
-		// The emulator answers every request itself, never with a redirect.
-		ht.direct = &handlerTransport{h: h}
-	}
-	return &Emulator{HTTP: ht, Emu: emu, cfg: cfg}, nil
 }
