@@ -126,4 +126,3 @@ func waitListening(t *testing.T, out interface{ Read([]byte) (int, error) }) {
 		}
 	}
 }
-
