@@ -234,7 +234,8 @@ func (e *Emulator) newListener(c *createCtx, op *spec.Operation) *listener {
 
 // checkError finds the catalogue entry of a row and fills its message. A row whose code the
 // page does not tie to it answers another plausible code under Choices.AlternativeCodes
-// (rowAlternatives); a fault may answer another code on any row.
+// (the first other code its catalogue entry accepts); a fault may answer another code on any
+// row.
 func (e *Emulator) checkError(row stateCheck, h *hit) *apiError {
 	code := ""
 	if row.quota == "" {
@@ -268,9 +269,9 @@ func (e *Emulator) rowCode(row stateCheck, ec spec.ErrorCode) string {
 	if !e.cfg.Choices.AlternativeCodes || ec.Outcome().Basis == spec.Documented {
 		return ec.Code
 	}
-	if other, ok := rowAlternatives[row.name()]; ok {
-		if alt, ok := e.spec.StateError(other); ok {
-			return alt.Code
+	for _, alt := range ec.Accept {
+		if _, known := e.spec.Error(alt); known && alt != ec.Code {
+			return alt // the description's other plausible code for the trigger
 		}
 	}
 	if ec.Trigger.MultiACL {
@@ -280,20 +281,6 @@ func (e *Emulator) rowCode(row stateCheck, ec spec.ErrorCode) string {
 		}
 	}
 	return e.engine.invalid.Code
-}
-
-// rowAlternatives name, for rows whose code the page does not tie to them, the row whose code
-// is the other plausible answer: a listener still starting is a port in use for a caller; an
-// unknown CA certificate is an unknown certificate; a certificate of the wrong kind is one
-// that does not exist as that kind; the two shared-instance refusals, and the two zone
-// limitations of layer-7 listeners, are each other's plausible spellings.
-var rowAlternatives = map[string]string{
-	"listener-pending":          "port-in-use",
-	"ca-certificate-not-found":  "certificate-not-found",
-	"certificate-kind-mismatch": "certificate-not-found",
-	"shared-tls-policy":         "shared-mutual-auth",
-	"shared-mutual-auth":        "shared-tls-policy",
-	"spec-protocol-mismatch":    "layer4-only-instance",
 }
 
 func checkLoadBalancer(c *createCtx) *hit {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -374,6 +375,12 @@ func withStandIns(s *spec.Spec, opt Options) Options {
 // stateCase builds a case expecting an error code reached through state.
 func stateCase(b *builder, e spec.ErrorCode, ps []Param) Case {
 	o := e.Outcome()
+	// An accepted alternative code comes with its own documented status.
+	for _, alt := range o.Accept {
+		if ae, ok := b.s.Error(alt); ok && ae.Status != o.Status && !slices.Contains(o.AcceptStatus, ae.Status) {
+			o.AcceptStatus = append(slices.Clone(o.AcceptStatus), ae.Status)
+		}
+	}
 	name := e.Trigger.State
 	if name == "" {
 		name = e.Trigger.Quota
