@@ -16,7 +16,10 @@ import (
 )
 
 // served starts an emulator with the given limits on a loopback socket, the way `clbcheck
-// emulator` does, and returns its address and a counter of the connections open at once.
+// emulator` does, and returns its address and the most connections that were open at once.
+// The count is kept beneath the emulator's limit listener (a connection counts from its
+// accept to its close), so it sees exactly what the limit governs; the server's ConnState
+// hook reports a close only after the slot is free again and would overcount.
 func served(t *testing.T, limits emulator.ServerLimits) (addr string, peak func() int) {
 	t.Helper()
 	cfg := emulator.DefaultConfig()
@@ -25,23 +28,45 @@ func served(t *testing.T, limits emulator.ServerLimits) (addr string, peak func(
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
+	counted := &countingListener{Listener: ln}
 	srv := em.Server()
-	var mu sync.Mutex
-	open, most := 0, 0
-	srv.ConnState = func(_ net.Conn, st http.ConnState) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch st {
-		case http.StateNew:
-			open++
-			most = max(most, open)
-		case http.StateClosed, http.StateHijacked:
-			open--
-		}
-	}
-	go func() { _ = srv.Serve(em.LimitListener(ln)) }()
+	go func() { _ = srv.Serve(em.LimitListener(counted)) }()
 	t.Cleanup(func() { _ = srv.Close() })
-	return ln.Addr().String(), func() int { mu.Lock(); defer mu.Unlock(); return most }
+	return ln.Addr().String(), counted.peak
+}
+
+// countingListener counts the connections open at once and remembers the most.
+type countingListener struct {
+	net.Listener
+	mu         sync.Mutex
+	open, most int
+}
+
+func (l *countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	l.open++
+	l.most = max(l.most, l.open)
+	l.mu.Unlock()
+	return &countedConn{Conn: c, done: func() { l.mu.Lock(); l.open--; l.mu.Unlock() }}, nil
+}
+
+func (l *countingListener) peak() int { l.mu.Lock(); defer l.mu.Unlock(); return l.most }
+
+// countedConn leaves the count when closed, once.
+type countedConn struct {
+	net.Conn
+	once sync.Once
+	done func()
+}
+
+func (c *countedConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.done)
+	return err
 }
 
 // closedWithin reports whether the server closes conn within d (whatever it sends first).
