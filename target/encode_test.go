@@ -1,6 +1,7 @@
 package target
 
 import (
+	"context"
 	"math/rand"
 	"net/url"
 	"strings"
@@ -29,8 +30,13 @@ func TestReadBodyMatchesReadAll(t *testing.T) {
 	for _, tc := range []struct {
 		body   string
 		length int64
-	}{{"", 0}, {"abc", 3}, {"abc", -1}, {"abcdef", 3}, {"ab", 3}, {strings.Repeat("x", 5000), 5000}} {
-		got, err := readBody(strings.NewReader(tc.body), tc.length)
+	}{{"", 0}, {"abc", 3}, {"abc", -1}, {"abcdef", 3}, {"ab", 3}, {strings.Repeat("x", 5000), 5000},
+		{strings.Repeat("y", bodyPrefix+1), -1}, {strings.Repeat("y", bodyPrefix+1), bodyPrefix + 1}, {strings.Repeat("z", bodyPrefix), bodyPrefix},
+		{strings.Repeat("w", MaxBody), -1}, {strings.Repeat("v", MaxBody), MaxBody}} {
+		got, tooLarge, err := readBody(context.Background(), strings.NewReader(tc.body), tc.length)
+		if tooLarge {
+			t.Fatalf("%d bytes (length %d) taken for too large", len(tc.body), tc.length)
+		}
 		if tc.length == 3 && tc.body == "ab" {
 			// A body shorter than announced: what there is, and the reader's error.
 			if string(got) != "ab" || err == nil {
@@ -40,6 +46,22 @@ func TestReadBodyMatchesReadAll(t *testing.T) {
 		}
 		if err != nil || string(got) != tc.body {
 			t.Fatalf("%q (length %d): got %q, %v", tc.body, tc.length, got, err)
+		}
+	}
+}
+
+// An answer longer than MaxBody is kept as its first bodyPrefix bytes and flagged, whether its
+// length was announced (then nothing beyond the prefix is read) or not.
+func TestReadBodyCutsLargeAnswers(t *testing.T) {
+	big := strings.Repeat("q", MaxBody+1)
+	for _, length := range []int64{-1, int64(len(big)), 50 << 20} {
+		r := strings.NewReader(big)
+		got, tooLarge, err := readBody(context.Background(), r, length)
+		if err != nil || !tooLarge || len(got) != bodyPrefix || string(got) != big[:bodyPrefix] {
+			t.Fatalf("length %d: %d bytes, too large %v, %v", length, len(got), tooLarge, err)
+		}
+		if length > MaxBody+1 && r.Len() != len(big)-bodyPrefix {
+			t.Fatalf("an answer announcing %d bytes was read beyond its prefix (%d left)", length, r.Len())
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -500,46 +499,19 @@ func (h *HTTP) Send(ctx context.Context, req Request) (*Response, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, h.cfg.BaseURL, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrUnreachable, h.cfg.BaseURL, err)
 	}
 	defer resp.Body.Close()
-	body, err := readBody(resp.Body, resp.ContentLength)
+	body, tooLarge, err := readBody(ctx, resp.Body, resp.ContentLength)
 	out := &Response{Status: resp.StatusCode, Header: resp.Header, Body: body, ContentType: resp.Header.Get("Content-Type"), Sent: sent, Duration: time.Since(start)}
 	if err != nil {
-		out.DecodeErr = fmt.Errorf("reading the body failed: %w", err)
+		out.DecodeErr = fmt.Errorf("%w: %w", errBodyRead, err)
 		return out, nil
 	}
-	if len(body) > MaxBody {
-		out.Body = body[:MaxBody]
-		out.DecodeErr = fmt.Errorf("body larger than %d bytes", MaxBody)
+	if tooLarge {
+		out.DecodeErr = fmt.Errorf("body larger than %d bytes (its first %d bytes are kept)", MaxBody, len(body))
 		return out, nil
 	}
 	Decode(out)
 	return out, nil
-}
-
-// readBody reads at most MaxBody+1 bytes of an answer. With a known length it reads into a
-// buffer of that size at once instead of growing one from 512 bytes, and looks for more in
-// the buffer's one spare byte; a body longer than announced is still read to the limit.
-func readBody(r io.Reader, length int64) ([]byte, error) {
-	if length <= 0 || length > MaxBody {
-		return io.ReadAll(io.LimitReader(r, MaxBody+1))
-	}
-	buf := make([]byte, length, length+1)
-	n, err := io.ReadFull(r, buf)
-	if err != nil {
-		if err == io.EOF {
-			err = nil
-		}
-		return buf[:n], err
-	}
-	if _, err := io.ReadFull(r, buf[length:length+1]); err != nil {
-		if err == io.EOF {
-			err = nil
-		}
-		return buf, err
-	}
-	buf = buf[:length+1]
-	rest, err := io.ReadAll(io.LimitReader(r, MaxBody-length))
-	return append(buf, rest...), err
 }

@@ -1,10 +1,13 @@
 package target
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"slices"
 	"time"
 )
 
@@ -19,6 +22,10 @@ type RetryPolicy struct {
 	// JudgedCodes are the only codes retried for a request whose answer is judged: retrying
 	// anything else would hide what the case is about.
 	JudgedCodes []string
+	// JudgedStatuses are the statuses retried for a judged request whatever its code (default
+	// 429 and 503: the request was turned away before the operation ran). A judged request is
+	// never retried after a reset or a timeout, since the first try may have acted.
+	JudgedStatuses []int
 	// Sleep waits (tests replace it); nil uses a timer that honours the context.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
@@ -31,7 +38,8 @@ func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{
 		MaxAttempts: 5, Base: 200 * time.Millisecond, Max: 5 * time.Second,
 		Codes:       append([]string{}, c.transient...),
-		JudgedCodes: append([]string{}, c.throttled...),
+		JudgedCodes:    append([]string{}, c.throttled...),
+		JudgedStatuses: []int{http.StatusTooManyRequests, http.StatusServiceUnavailable},
 	}
 }
 
@@ -41,7 +49,12 @@ type Retrying struct {
 	Policy RetryPolicy
 	// OnRetry, when set, hears about each retry (for progress output and tests).
 	OnRetry func(req Request, attempt int, reason string)
+	// tally counts every retry by kind of trouble (Trouble), so that none goes unreported.
+	tally TroubleTally
 }
+
+// Trouble returns the count of retries by kind of trouble (TroubleTallyOf finds it).
+func (r *Retrying) Trouble() *TroubleTally { return &r.tally }
 
 // NewRetrying wraps t with p (zero fields take DefaultRetryPolicy's values).
 // Unwrap returns the target requests are passed on to.
@@ -64,6 +77,9 @@ func NewRetrying(t Target, p RetryPolicy) *Retrying {
 	if p.JudgedCodes == nil {
 		p.JudgedCodes = d.JudgedCodes
 	}
+	if p.JudgedStatuses == nil {
+		p.JudgedStatuses = d.JudgedStatuses
+	}
 	return &Retrying{Target: t, Policy: p}
 }
 
@@ -77,6 +93,7 @@ func (r *Retrying) Send(ctx context.Context, req Request) (*Response, error) {
 		if reason == "" || attempt >= r.Policy.MaxAttempts || req.Nonce != "" {
 			return resp, err
 		}
+		r.tally.AddRetry(reason)
 		if r.OnRetry != nil {
 			r.OnRetry(req, attempt, reason)
 		}
@@ -86,25 +103,38 @@ func (r *Retrying) Send(ctx context.Context, req Request) (*Response, error) {
 	}
 }
 
+// retryable returns the kind of trouble (TroubleOf) that makes another try worth it, or "".
 func (r *Retrying) retryable(req Request, resp *Response, err error) string {
 	if err != nil {
-		if errors.Is(err, ErrUnreachable) {
-			return "connection error"
+		if !errors.Is(err, ErrUnreachable) {
+			return ""
 		}
-		return ""
+		kind := cmp.Or(TroubleOf(nil, err), TroubleConnection)
+		if req.Judged && kind != TroubleRefused {
+			return "" // the first try may have reached the operation: another could conflict with it
+		}
+		return kind
 	}
 	if resp.Code == ReplayMissCode {
 		return "" // a cassette lacks the request: another try cannot find it
 	}
-	codes := r.Policy.Codes
+	kind := TroubleOf(resp, nil)
 	if req.Judged {
-		codes = r.Policy.JudgedCodes
+		switch {
+		case matchAny(r.Policy.JudgedCodes, resp.Code):
+			return TroubleThrottled
+		case slices.Contains(r.Policy.JudgedStatuses, resp.Status):
+			return cmp.Or(kind, fmt.Sprintf("status %d", resp.Status))
+		}
+		return ""
 	}
-	if matchAny(codes, resp.Code) {
-		return resp.Code
-	}
-	if !req.Judged && resp.Status >= 500 {
-		return fmt.Sprintf("status %d", resp.Status)
+	switch {
+	case kind != "":
+		return kind
+	case resp.Status >= 500:
+		return TroubleServerError
+	case matchAny(r.Policy.Codes, resp.Code):
+		return TroubleBusy
 	}
 	return ""
 }

@@ -53,8 +53,9 @@ func errorAnswer(status int, code string) *http.Response {
 
 func noSleep(context.Context, time.Duration) error { return nil }
 
-// Throttling and 5xx bursts are retried with backoff, every try freshly signed; a judged
-// request is retried on throttling only.
+// Throttling and 5xx bursts are retried with backoff, every try freshly signed, and each retry
+// is counted by kind; a judged request is retried on throttling and 503 only (turned away
+// before the operation ran), never after a reset (the first try may have acted).
 func TestRetryingRetriesTransientAnswersWithFreshSignatures(t *testing.T) {
 	var mu sync.Mutex
 	var nonces []string
@@ -82,18 +83,20 @@ func TestRetryingRetriesTransientAnswersWithFreshSignatures(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, resp.Success(), resp.Code)
 	assert.Equal(t, int64(4), calls.Load())
-	assert.Equal(t, []string{"Throttling.User", "ServiceUnavailable", "connection error"}, retries)
+	assert.Equal(t, []string{target.TroubleThrottled, target.TroubleUnavailable, target.TroubleConnection}, retries)
+	assert.Equal(t, map[string]int{target.TroubleThrottled: 1, target.TroubleUnavailable: 1, target.TroubleConnection: 1}, target.TroubleTallyOf(rt).Retried())
 	seen := map[string]bool{}
 	for _, n := range nonces {
 		assert.False(t, seen[n], "a retry reused a nonce")
 		seen[n] = true
 	}
 
-	// A judged request: a 503 is the answer to judge, not something to hide.
+	// A judged request: a 503 is tried again (and counted); a reset is not.
 	calls.Store(1)
-	resp, err = rt.Send(context.Background(), target.Request{Action: spec.ActionCreateLoadBalancer, Judged: true})
-	require.NoError(t, err)
-	assert.Equal(t, 503, resp.Status)
+	_, err = rt.Send(context.Background(), target.Request{Action: spec.ActionCreateLoadBalancer, Judged: true})
+	require.ErrorIs(t, err, target.ErrUnreachable)
+	assert.Equal(t, int64(3), calls.Load(), "the judged request was sent again after the 503, and stopped at the reset")
+	assert.Equal(t, 2, target.TroubleTallyOf(rt).Retried()[target.TroubleUnavailable])
 }
 
 // Attempts are bounded, and a cancelled context stops the waiting.
