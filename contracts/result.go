@@ -84,6 +84,10 @@ type CaseResult struct {
 	Actual     string        `json:"actual"`
 	Verdict    Verdict       `json:"verdict"`
 	SkipReason string        `json:"skipReason,omitempty"`
+	// Fixture is the fixture slot whose absence skipped the case; Transient the kind of
+	// transient target trouble (target.TroubleOf) that left it unjudged.
+	Fixture   string `json:"fixture,omitempty"`
+	Transient string `json:"transient,omitempty"`
 	Checks     []CheckResult `json:"checks,omitempty"`
 	Exchange   *Exchange     `json:"exchange,omitempty"`
 	Repro      *Repro        `json:"repro,omitempty"`
@@ -138,6 +142,23 @@ type Summary struct {
 	Known      int    `json:"knownFailures,omitempty"`
 	Aborted    bool   `json:"aborted,omitempty"`
 	AbortCause string `json:"abortCause,omitempty"`
+	// Planned is the number of cases the run meant to run (the sequences as one); NotRun how
+	// many of them never ran, and StoppedBy why (a StoppedBy constant). SoftBudget says the
+	// time and request budgets were declared soft: running out of them is no failure.
+	Planned    int    `json:"planned"`
+	NotRun     int    `json:"notRun"`
+	StoppedBy  string `json:"stoppedBy,omitempty"`
+	SoftBudget bool   `json:"softBudget,omitempty"`
+	// Inconclusive says why the run could not judge the target (no case judged, or a fixture
+	// most cases need could not be built); empty when it could.
+	Inconclusive string `json:"inconclusive,omitempty"`
+	// Requests counts the requests the run sent (each retry aside); Trouble the transient
+	// target trouble met, by kind; Unstable says why it was more than TransientLimit (percent
+	// of exchanges) allows.
+	Requests       int64     `json:"requests"`
+	Trouble        []Trouble `json:"transient"`
+	TransientLimit float64   `json:"transientLimitPercent,omitempty"`
+	Unstable       string    `json:"unstable,omitempty"`
 }
 
 // CodeCoverage says whether a documented error code was reached and asserted.

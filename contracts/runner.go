@@ -63,6 +63,12 @@ type Options struct {
 	// balancer's listeners (see DefaultRefusalBatch); 1 reads each refused case's port back
 	// right after it. Negative values mean 1.
 	RefusalBatch int
+	// SoftBudget makes Budget and MaxRequests soft limits: a run they cut short reports how
+	// many cases did not run but is not StatusIncomplete.
+	SoftBudget bool
+	// TransientLimit is the share of exchanges, in percent, that may meet transient target
+	// trouble before the run is StatusTransient (0: DefaultTransientLimit; negative: no limit).
+	TransientLimit float64
 	// KeepResources skips the final cleanup (debugging only).
 	KeepResources bool
 	// Now is the clock (tests).
@@ -183,6 +189,9 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	}
 	r := &runner{s: s, t: t, fx: fx, opts: opts, sent: sent, judges: judges, inProcess: inProcess}
 	r.port.Store(20000)
+	tally := target.TroubleTallyOf(t)
+	retriedBefore := troubleRetries(tally)
+	var stats runStats
 
 	runCtx := ctx
 	var cancel context.CancelFunc
@@ -202,6 +211,9 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 		go func() {
 			defer wg.Done()
 			emit := func(c generators.Case, res caseOutcome) {
+				if ctx.Err() != nil {
+					return // cut by an interrupt: not run, never a verdict
+				}
 				if res.Verdict == Fail && c.Shrink != nil {
 					// Shrinking starts new requests: the time budget bounds it too.
 					res = r.shrink(runCtx, c, res)
@@ -217,6 +229,9 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 			}
 			for c := range jobs {
 				res := r.runCase(ctx, c, true)
+				if ctx.Err() != nil {
+					continue // in flight when interrupted: not run
+				}
 				if opts.MaxFailures > 0 && slices.ContainsFunc(res.Checks, func(cr CheckResult) bool { return cr.Verdict == Fail }) &&
 					failing.Add(1) >= int64(opts.MaxFailures) {
 					// Known to fail already, even if its state check is still pending.
@@ -261,6 +276,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	var repErr error
 	record := func(res CaseResult) {
 		sum.count(res.Verdict)
+		stats.add(res)
 		cov.add(res)
 		if err := rep.Case(res); err != nil && repErr == nil {
 			repErr = err
@@ -279,8 +295,11 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 		progress(res.ID)
 	}
 	if seqs > 0 && fatal.Load() == nil && runCtx.Err() == nil && !enoughFailures.Load() {
-		record(r.runSequences(runCtx, opts.Seed, seqs))
-		progress(SequencesID)
+		// Sequences cut by the budget or an interrupt did not run: no verdict.
+		if res := r.runSequences(runCtx, opts.Seed, seqs); runCtx.Err() == nil {
+			record(res)
+			progress(SequencesID)
+		}
 	}
 	var runErr error
 	if f := fatal.Load(); f != nil {
@@ -289,17 +308,18 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 		if e, ok := f.(error); ok {
 			cause = ErrorText(e)
 		}
-		sum.AbortCause = cause
+		sum.AbortCause, sum.StoppedBy = cause, StoppedByUnreachable
 		runErr = fmt.Errorf("%w (%s); check the URL and that the implementation is running", target.ErrUnreachable, cause)
 	} else if ctx.Err() != nil {
 		sum.Aborted = true
-		sum.AbortCause = "interrupted"
+		sum.AbortCause, sum.StoppedBy = "interrupted", StoppedByInterrupt
 		runErr = interrupted{ctx.Err()}
-	} else if runCtx.Err() != nil && sum.Cases < len(cases) {
-		sum.AbortCause = fmt.Sprintf("time budget of %s used up after %d of %d cases", opts.Budget, sum.Cases, len(cases))
-	} else if r.overBudget() && sum.Cases < len(cases) {
-		sum.AbortCause = fmt.Sprintf("request budget of %d used up after %d of %d cases", opts.MaxRequests, sum.Cases, len(cases))
+	} else if runCtx.Err() != nil && sum.Cases < total {
+		sum.AbortCause, sum.StoppedBy = fmt.Sprintf("time budget of %s used up after %d of %d cases", opts.Budget, sum.Cases, total), StoppedByBudget
+	} else if r.overBudget() && sum.Cases < total {
+		sum.AbortCause, sum.StoppedBy = fmt.Sprintf("request budget of %d used up after %d of %d cases", opts.MaxRequests, sum.Cases, total), StoppedByRequests
 	} else if enoughFailures.Load() && sum.Cases < total {
+		sum.StoppedBy = StoppedByMaxFailures
 		sum.AbortCause = fmt.Sprintf("stopped after %s, as asked (max failures %d); %d of %d cases ran", pluralize(sum.Failed, "failing case"), opts.MaxFailures, sum.Cases, total)
 	}
 	if !opts.KeepResources {
@@ -309,6 +329,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 		}
 		ccancel()
 	}
+	stats.conclude(&sum, opts, total, sent.Count(), troubleDelta(troubleRetries(tally), retriedBefore))
 	sum.Duration = opts.Now().Sub(started)
 	sum.DurationS = math.Round(sum.Duration.Seconds()*1000) / 1000
 	c := cov.result()
@@ -487,6 +508,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 			if errors.Is(err, target.ErrUnreachable) {
 				out.unreachable, out.err = true, err
 			}
+			res.Fixture = slot
 			return skipWith(fmt.Sprintf("fixture %s is not available: %s", slot, ErrorText(err)))
 		}
 	}
@@ -509,7 +531,13 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 		resp, err := r.send(ctx, target.Request{Action: call.Action, Params: kvs, Principal: principal})
 		if err != nil {
 			out.unreachable, out.err = errors.Is(err, target.ErrUnreachable), err
+			res.Transient = target.TroubleOf(nil, err)
 			return skipWith(fmt.Sprintf("setup step %d (%s) could not be sent: %s", i+1, call.Action, ErrorText(err)))
+		}
+		if kind := target.TroubleOf(resp, nil); kind != "" {
+			// Target trouble, not a contract answer, even when retries could not get past it.
+			res.Transient = kind
+			return skipWith(fmt.Sprintf("setup step %d (%s) met transient target trouble (%s): %s", i+1, call.Action, kind, actualOf(resp)))
 		}
 		if !resp.Success() {
 			msg := fmt.Sprintf("setup step %d (%s) was refused with %s: %s", i+1, call.Action, actualOf(resp), resp.Message)
@@ -588,12 +616,22 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 		if ctx.Err() != nil {
 			return skipWith("interrupted")
 		}
+		if kind := target.TroubleOf(nil, err); kind != "" {
+			res.Transient = kind
+			return skipWith(fmt.Sprintf("not judged: transient target trouble (%s): %s", kind, ErrorText(err)))
+		}
 		res.Verdict = Fail
 		res.Checks = append(res.Checks, CheckResult{Check: CheckNotServerError, Verdict: Fail, Message: "no answer: " + ErrorText(err)})
 		return out
 	}
 	res.Actual = actualOf(resp)
 	res.Exchange = exchangeOf(resp)
+	if kind := target.TroubleOf(resp, nil); kind != "" && (resp.Code == "" || resp.Code != expect.Code) {
+		// Throttling, a 503 burst, a proxy's 502: the target could not serve the request for
+		// a moment. Counted by kind and reported, never judged as the operation's answer.
+		res.Transient = kind
+		return skipWith(fmt.Sprintf("not judged: transient target trouble (%s): the answer was %s", kind, res.Actual))
+	}
 	// The bytes sent must break exactly what the case claims.
 	sent := target.SentValues(resp.Sent, r.s.Wire.CommonParameters)
 	if err := generators.Confirm(r.s, c, sent); err != nil {
@@ -610,6 +648,9 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 	if race != nil && r.enabled(CheckSingleWinner) {
 		res.Checks = append(res.Checks, r.severity(*race, r.opts.Checks[CheckSingleWinner]))
 	}
+	// Judged: the body (up to target.MaxBody) is not held while the case waits for its state
+	// checks; the exchange keeps its beginning.
+	resp.Body, resp.Fields = nil, nil
 	// State: a success created exactly the listener asked for; a refusal changed nothing.
 	if c.Action == r.s.UnderTest.Action && portIsOurs && c.Concurrent <= 1 {
 		if resp.Success() {

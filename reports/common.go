@@ -189,8 +189,51 @@ func reconcile(s contracts.Summary, m contracts.Meta, t tally) contracts.Summary
 }
 
 // passed says whether a run counts as a success, as its exit status does: no failure other than
-// those a baseline already listed, and not aborted.
-func passed(s contracts.Summary) bool { return s.Unexcused() == 0 && !s.Aborted }
+// those a baseline already listed, not aborted, something judged, not cut short by a hard
+// budget, and transient target trouble within its limit (contracts.Summary.Status).
+func passed(s contracts.Summary) bool { return s.Status() == contracts.StatusPass }
+
+// verdictWord is the word a report leads its verdict with: PASS only when the run passed.
+func verdictWord(s contracts.Summary) string {
+	switch s.Status() {
+	case contracts.StatusPass:
+		return "PASS"
+	case contracts.StatusAborted:
+		return "ABORTED"
+	case contracts.StatusInconclusive:
+		return "INCONCLUSIVE"
+	case contracts.StatusIncomplete:
+		return "INCOMPLETE"
+	case contracts.StatusTransient:
+		return "TRANSIENT TROUBLE"
+	}
+	return "FAIL"
+}
+
+// statusNotes are the lines every report shows first when the run is more than a plain pass
+// or fail: why it judged nothing, how many cases did not run, the transient target trouble met.
+func statusNotes(s contracts.Summary) []string {
+	var notes []string
+	if s.Inconclusive != "" {
+		notes = append(notes, "the target was not judged: "+s.Inconclusive)
+	}
+	if s.NotRun > 0 {
+		n := fmt.Sprintf("%d of %s ran, %d did not", s.Planned-s.NotRun, plural(s.Planned, "planned case"), s.NotRun)
+		if s.AbortCause != "" {
+			n += ": " + s.AbortCause
+		}
+		if s.SoftBudget && (s.StoppedBy == contracts.StoppedByBudget || s.StoppedBy == contracts.StoppedByRequests) {
+			n += " (the budget was declared soft, so this does not fail the run)"
+		}
+		notes = append(notes, n)
+	}
+	if s.Unstable != "" {
+		notes = append(notes, s.Unstable)
+	} else if t := s.TroubleText(); t != "" {
+		notes = append(notes, "transient target trouble (within the limit): "+t)
+	}
+	return notes
+}
 
 // findings returns the checks of a case that carry the given verdict. A case whose verdict is
 // not explained by any check yields one pseudo-check built from the case itself.

@@ -50,6 +50,14 @@ func (c *Console) End(sum contracts.Summary, cov contracts.Coverage) error {
 	if c.col.meta.Version != "" {
 		title += " " + c.col.meta.Version
 	}
+	notes := statusNotes(s)
+	if st := s.Status(); st != contracts.StatusPass && st != contracts.StatusFail {
+		// The reason the run cannot be trusted comes before anything else.
+		for _, n := range notes {
+			p("%s: %s\n", verdictWord(s), n)
+		}
+		p("\n")
+	}
 	p("%s: %s contract run\n", title, spec.ActionCreateHTTPSListener)
 	p("  target %s, profile %s, seed %d", orDash(s.Target), orDash(s.Profile), s.Seed)
 	if !s.Started.IsZero() {
@@ -76,10 +84,7 @@ func (c *Console) End(sum contracts.Summary, cov contracts.Coverage) error {
 	writeConsoleCoverage(p, cov)
 	c.writeBaseline(p, s)
 
-	verdict := "PASS"
-	if !passed(s) {
-		verdict = "FAIL"
-	}
+	verdict := verdictWord(s)
 	if failing, _ := findingCounts(fs); failing > 0 && passed(s) {
 		verdict += " (every failure is known from the baseline)"
 	}
@@ -91,7 +96,11 @@ func (c *Console) End(sum contracts.Summary, cov contracts.Coverage) error {
 		s.Passed, s.Failed, s.Skipped, s.Warnings, seconds(s.DurationS))
 	if s.Aborted {
 		p("  the run was aborted: %s\n", orDash(s.AbortCause))
-	} else if s.AbortCause != "" {
+	}
+	for _, n := range notes {
+		p("  note: %s\n", n)
+	}
+	if s.AbortCause != "" && !s.Aborted && s.NotRun == 0 {
 		p("  note: %s\n", s.AbortCause)
 	}
 	c.writeRerun(p)

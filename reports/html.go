@@ -51,6 +51,8 @@ type htmlPage struct {
 	Meta          contracts.Meta
 	Summary       contracts.Summary
 	Passed        bool
+	Verdict       string   // PASS, FAIL, INCONCLUSIVE, ... (verdictWord)
+	Notes         []string // why the run is more than a plain pass or fail (statusNotes)
 	Started       string
 	Chart         []htmlSlice
 	Findings      []htmlFinding
@@ -105,7 +107,7 @@ func (h *HTML) End(sum contracts.Summary, cov contracts.Coverage) error {
 	}
 	s := h.col.summary(sum)
 	page := htmlPage{
-		Tool: h.col.tool(), Version: h.col.meta.Version, Meta: h.col.meta, Summary: s, Passed: passed(s),
+		Tool: h.col.tool(), Version: h.col.meta.Version, Meta: h.col.meta, Summary: s, Passed: passed(s), Verdict: verdictWord(s), Notes: statusNotes(s),
 		Skips: h.col.skipList(), Codes: sortedCodes(cov), Checks: h.col.checkList(),
 	}
 	if !s.Started.IsZero() {

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,6 +41,12 @@ type JSONSummary struct {
 	// Result is "pass" or "fail", as the exit status of the run says: with a baseline, failures
 	// it already listed (knownFailures) do not make it fail.
 	Result string `json:"result"`
+	// Status is what the run concluded in more detail: pass, fail, aborted, inconclusive (no
+	// case judged, or a fixture most cases need not built), incomplete (cut by a hard budget)
+	// or transient (target trouble above its limit); result is pass only when status is.
+	Status string `json:"status"`
+	// Notes say why the run is more than a plain pass or fail, as the console shows them first.
+	Notes []string `json:"notes,omitempty"`
 	// FailureGroups and WarningGroups count the failing and the warning findings.
 	FailureGroups int `json:"failureGroups"`
 	WarningGroups int `json:"warningGroups"`
@@ -166,6 +173,11 @@ func (r *JSONReport) finish() {
 	if !passed(r.Summary.Summary) {
 		r.Summary.Result = "fail"
 	}
+	r.Summary.Status = r.Summary.Summary.Status()
+	r.Summary.Notes = statusNotes(r.Summary.Summary)
+	if r.Summary.Trouble == nil {
+		r.Summary.Trouble = []contracts.Trouble{}
+	}
 	cases := r.FailureCases()
 	for _, w := range r.Warnings {
 		cases = append(cases, w.CaseResult)
@@ -289,6 +301,21 @@ func Merge(reports ...*JSONReport) *JSONReport {
 		s.Skipped += in.Skipped
 		s.Warnings += in.Warnings
 		s.Known += in.Known
+		s.Planned += in.Planned
+		s.NotRun += in.NotRun
+		s.Requests += in.Requests
+		s.SoftBudget = s.SoftBudget || in.SoftBudget
+		s.StoppedBy = cmp.Or(s.StoppedBy, in.StoppedBy)
+		s.TransientLimit = max(s.TransientLimit, in.TransientLimit)
+		s.Trouble = mergeTrouble(s.Trouble, in.Trouble)
+		for _, t := range []struct {
+			into *string
+			from string
+		}{{&s.Inconclusive, in.Inconclusive}, {&s.Unstable, in.Unstable}} {
+			if t.from != "" && !strings.Contains(*t.into, t.from) {
+				*t.into = strings.TrimPrefix(*t.into+"; "+t.from, "; ")
+			}
+		}
 		s.DurationS = max(s.DurationS, in.DurationS)
 		out.Checks = sumTallies(out.Checks, r.Checks)
 		if !in.Started.IsZero() && (s.Started.IsZero() || in.Started.Before(s.Started)) {
@@ -399,4 +426,18 @@ func sortJSONFailures(fs []JSONFailure) {
 	for i, c := range cases {
 		fs[i] = byKey[FailureKey(c)]
 	}
+}
+
+// mergeTrouble adds the trouble counts of another shard, kind by kind.
+func mergeTrouble(into, from []contracts.Trouble) []contracts.Trouble {
+	for _, t := range from {
+		i := slices.IndexFunc(into, func(x contracts.Trouble) bool { return x.Kind == t.Kind })
+		if i < 0 {
+			into = append(into, t)
+			continue
+		}
+		into[i].Retried += t.Retried
+		into[i].Unjudged += t.Unjudged
+	}
+	return into
 }

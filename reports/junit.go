@@ -118,8 +118,8 @@ func (j *JUnit) End(sum contracts.Summary, _ contracts.Coverage) error {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	errorsN := 0
-	if s.Aborted {
-		errorsN = 1
+	if st := s.Status(); st != contracts.StatusPass && st != contracts.StatusFail {
+		errorsN = 1 // the run itself: aborted, inconclusive, incomplete or troubled (properties say why)
 	}
 	fs := j.col.findings()
 	failing, _ := findingCounts(fs)
@@ -144,11 +144,16 @@ func (j *JUnit) End(sum contracts.Summary, _ contracts.Coverage) error {
 		}
 		buf.WriteString("  </testsuite>\n")
 	}
-	if s.Aborted {
-		// An aborted run shows as an error, so CI never reads a partial run as a green one.
+	if errorsN > 0 {
+		// A run that was aborted, judged nothing, stopped early or met too much target trouble
+		// shows as an error, so CI never reads it as a green one.
+		msg := "the run was aborted: " + s.AbortCause
+		if !s.Aborted {
+			msg = strings.Join(statusNotes(s), "; ")
+		}
 		j.openSuite(&buf, "run", tally{Cases: 1}, 1, props)
 		tc := junitCase{Name: "run", Classname: ToolName + ".run", Time: seconds(s.DurationS),
-			Error: &junitMessage{Message: "the run was aborted: " + s.AbortCause, Type: "aborted"}}
+			Error: &junitMessage{Message: msg, Type: s.Status()}}
 		b, err := xml.MarshalIndent(tc, "    ", "  ")
 		if err != nil {
 			return err
@@ -242,6 +247,14 @@ func (j *JUnit) properties(s contracts.Summary) []junitProperty {
 	}
 	if len(m.Checks) > 0 {
 		props = append(props, junitProperty{"checks", strings.Join(m.Checks, ",")})
+	}
+	props = append(props, junitProperty{"status", s.Status()}, junitProperty{"planned", strconv.Itoa(s.Planned)},
+		junitProperty{"notRun", strconv.Itoa(s.NotRun)}, junitProperty{"requests", strconv.FormatInt(s.Requests, 10)})
+	for _, t := range s.Trouble {
+		props = append(props, junitProperty{"transient." + t.Kind, fmt.Sprintf("%d retried, %d not judged", t.Retried, t.Unjudged)})
+	}
+	for i, n := range statusNotes(s) {
+		props = append(props, junitProperty{"note." + strconv.Itoa(i+1), n})
 	}
 	return props
 }

@@ -46,6 +46,12 @@ func (m *Markdown) End(sum contracts.Summary, cov contracts.Coverage) error {
 	switch {
 	case s.Aborted:
 		p("## ❌ %s: run aborted after %s\n\n", m.col.tool(), plural(s.Cases, "case"))
+	case s.Status() == contracts.StatusInconclusive:
+		p("## ❌ %s: inconclusive, the target was not judged\n\n", m.col.tool())
+	case s.Status() == contracts.StatusIncomplete:
+		p("## ❌ %s: incomplete, %d of %s did not run\n\n", m.col.tool(), s.NotRun, plural(s.Planned, "planned case"))
+	case s.Status() == contracts.StatusTransient:
+		p("## ⚠️ %s: contracts held, but the target had transient trouble above the limit\n\n", m.col.tool())
 	case passed(s) && failing > 0:
 		p("## ✅ %s: no new failure (%s, all in the baseline)\n\n", m.col.tool(), plural(failing, "failing finding"))
 	case passed(s):
@@ -55,6 +61,16 @@ func (m *Markdown) End(sum contracts.Summary, cov contracts.Coverage) error {
 	}
 	if s.Aborted {
 		p("> **Aborted:** %s\n\n", mdText(orDash(s.AbortCause)))
+	}
+	for _, n := range statusNotes(s) {
+		p("> **Note:** %s\n\n", mdText(n))
+	}
+	if len(s.Trouble) > 0 {
+		p("| Transient trouble | Retried | Not judged |\n|---|---:|---:|\n")
+		for _, t := range s.Trouble {
+			p("| %s | %d | %d |\n", mdCell(t.Kind), t.Retried, t.Unjudged)
+		}
+		p("\n")
 	}
 	p("| Cases | Passed | Failed | Skipped | Warnings | Target | Profile | Seed | Duration |\n")
 	p("|---:|---:|---:|---:|---:|---|---|---:|---:|\n")

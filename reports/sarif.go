@@ -161,7 +161,7 @@ func (s *SARIF) End(sum contracts.Summary, _ contracts.Coverage) error {
 	}
 
 	inv := sarifInvocation{
-		ExecutionSuccessful: !summary.Aborted,
+		ExecutionSuccessful: summary.Status() == contracts.StatusPass || summary.Status() == contracts.StatusFail,
 		Properties: map[string]any{
 			"target": summary.Target, "profile": summary.Profile, "seed": summary.Seed,
 			"cases": summary.Cases, "passed": summary.Passed, "failed": summary.Failed,
@@ -170,6 +170,14 @@ func (s *SARIF) End(sum contracts.Summary, _ contracts.Coverage) error {
 	}
 	if summary.Aborted {
 		inv.Properties["abortCause"] = summary.AbortCause
+	}
+	inv.Properties["status"], inv.Properties["planned"], inv.Properties["notRun"] = summary.Status(), summary.Planned, summary.NotRun
+	inv.Properties["requests"], inv.Properties["transient"] = summary.Requests, summary.Trouble
+	if summary.Trouble == nil {
+		inv.Properties["transient"] = []contracts.Trouble{}
+	}
+	if notes := statusNotes(summary); len(notes) > 0 {
+		inv.Properties["notes"] = notes
 	}
 	if !summary.Started.IsZero() {
 		inv.StartTimeUTC = summary.Started.UTC().Format("2006-01-02T15:04:05.000Z")
