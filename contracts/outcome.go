@@ -22,11 +22,11 @@ const (
 
 // Reasons a run stopped before every case ran (Summary.StoppedBy).
 const (
-	StoppedByBudget      = "budget"          // Options.Budget
-	StoppedByRequests    = "request-budget"  // Options.MaxRequests
-	StoppedByMaxFailures = "max-failures"    // Options.MaxFailures
-	StoppedByInterrupt   = "interrupt"       // the context was cancelled (Ctrl-C)
-	StoppedByUnreachable = "unreachable"     // the target stopped answering
+	StoppedByBudget      = "budget"         // Options.Budget
+	StoppedByRequests    = "request-budget" // Options.MaxRequests
+	StoppedByMaxFailures = "max-failures"   // Options.MaxFailures
+	StoppedByInterrupt   = "interrupt"      // the context was cancelled (Ctrl-C)
+	StoppedByUnreachable = "unreachable"    // the target stopped answering
 )
 
 // DefaultTransientLimit is the share of exchanges (percent) that may meet transient target
@@ -183,7 +183,9 @@ func (st *runStats) inconclusive(sum *Summary) string {
 	return ""
 }
 
-func trimFloat(f float64) string { return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".") }
+func trimFloat(f float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".")
+}
 
 // troubleRetries reads a target's retry tally (nil: none).
 func troubleRetries(t *target.TroubleTally) map[string]int {

@@ -80,14 +80,14 @@ type CaseResult struct {
 	DirectionBasis string `json:"directionBasis,omitempty"`
 	// Basis is the basis of the expected code: documented (another code fails) or inferred
 	// (another code is a warning under the documented profile), or override.
-	Basis      string        `json:"basis"`
-	Actual     string        `json:"actual"`
-	Verdict    Verdict       `json:"verdict"`
-	SkipReason string        `json:"skipReason,omitempty"`
+	Basis      string  `json:"basis"`
+	Actual     string  `json:"actual"`
+	Verdict    Verdict `json:"verdict"`
+	SkipReason string  `json:"skipReason,omitempty"`
 	// Fixture is the fixture slot whose absence skipped the case; Transient the kind of
 	// transient target trouble (target.TroubleOf) that left it unjudged.
-	Fixture   string `json:"fixture,omitempty"`
-	Transient string `json:"transient,omitempty"`
+	Fixture    string        `json:"fixture,omitempty"`
+	Transient  string        `json:"transient,omitempty"`
 	Checks     []CheckResult `json:"checks,omitempty"`
 	Exchange   *Exchange     `json:"exchange,omitempty"`
 	Repro      *Repro        `json:"repro,omitempty"`

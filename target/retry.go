@@ -37,7 +37,7 @@ func DefaultRetryPolicy() RetryPolicy {
 	c := answerClassesOf()
 	return RetryPolicy{
 		MaxAttempts: 5, Base: 200 * time.Millisecond, Max: 5 * time.Second,
-		Codes:       append([]string{}, c.transient...),
+		Codes:          append([]string{}, c.transient...),
 		JudgedCodes:    append([]string{}, c.throttled...),
 		JudgedStatuses: []int{http.StatusTooManyRequests, http.StatusServiceUnavailable},
 	}
