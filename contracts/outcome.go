@@ -169,7 +169,8 @@ func (st *runStats) inconclusive(sum *Summary) string {
 		}
 	}
 	if n > 0 && 2*n >= sum.Cases {
-		return fmt.Sprintf("%s; %d of %d cases need it and were skipped, so the target was not judged", st.reasons[slot], n, sum.Cases)
+		cause := strings.TrimPrefix(st.reasons[slot], "fixture "+slot+" is not available: ")
+		return fmt.Sprintf("fixture %s could not be built (%s); %d of %d cases need it and were skipped", slot, cause, n, sum.Cases)
 	}
 	if st.judged == 0 && sum.Cases > 0 {
 		reason, most := "", 0

@@ -157,18 +157,17 @@ func Files(paths map[string]string) (contracts.Reporter, func() error, error) {
 				return nil, nil, writeError(f.label, path, err)
 			}
 		}
-		file, err := os.Create(path)
+		af, err := createAtomic(path)
 		if err != nil {
 			_ = closeAll()
 			return nil, nil, writeError(f.label, path, err)
 		}
-		bw := bufio.NewWriter(file)
+		bw := bufio.NewWriter(af.tmp)
 		label, p := f.label, path
-		reps = append(reps, named{f.make(bw), label, p})
+		reps = append(reps, named{placeholder{f.make(bw), f, af}, label, p})
 		closers = append(closers, func() error {
 			ferr := bw.Flush()
-			cerr := file.Close()
-			if err := errors.Join(ferr, cerr); err != nil {
+			if err := af.commit(ferr); err != nil {
 				return writeError(label, p, err)
 			}
 			return nil

@@ -171,6 +171,9 @@ func (f *Fixtures) Call(ctx context.Context, principal, action string, params []
 	}
 	v, ok := resp.Fields[field].(string)
 	if !ok || v == "" {
+		if resp.DecodeErr != nil {
+			return "", fmt.Errorf("%s answered %d without %s: %v", action, resp.Status, field, resp.DecodeErr)
+		}
 		return "", fmt.Errorf("%s answered without %s", action, field)
 	}
 	if action == spec.ActionCreateLoadBalancer {

@@ -23,7 +23,8 @@ const (
 	exitOK          = 0 // every contract held / the command did its job
 	exitFailures    = 1 // contract failures
 	exitUsage       = 2 // usage or configuration error
-	exitUnreachable = 3 // the target could not be reached, or the run was aborted
+	exitUnreachable = 3 // the target could not be reached, the run was aborted, judged nothing or was cut short
+	exitTransient   = 4 // the contracts held, but transient target trouble went over its limit
 )
 
 // command is one subcommand. Each lives in its own file and registers itself in init.

@@ -54,8 +54,20 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	// After the first signal, restore the default handling: a second Ctrl-C ends the process.
-	context.AfterFunc(ctx, stop)
+	// After the first signal the run winds down (clean-up, reports); a second one ends the
+	// process at once, leaving at each report path the complete report that says the run did
+	// not finish (reports.Files put it there), never an empty or half-written file.
+	second := make(chan os.Signal, 1)
+	context.AfterFunc(ctx, func() {
+		signal.Notify(second, os.Interrupt, syscall.SIGTERM)
+		stop()
+	})
+	go func() {
+		<-second
+		reports.RemoveUnfinished()
+		fmt.Fprintln(stderr, "\nclbcheck run: stopped at once; the reports say the run did not finish, and what it created may remain (clbcheck cleanup --run ID, with the run id printed at the start)")
+		os.Exit(exitUnreachable)
+	}()
 	return runWithContext(ctx, args, stdout, stderr)
 }
 
@@ -71,7 +83,8 @@ type runFlags struct {
 	rateLimit                       float64
 	maxRequests, refusalBatch       int
 	quiet, costsOK, keep            bool
-	exitFirst, dryRun               bool
+	exitFirst, dryRun, budgetSoft   bool
+	maxTransient                    float64
 	filter                          filterFlags
 	reportPaths                     map[string]*string
 }
@@ -127,8 +140,19 @@ func runUsage(fs *flag.FlagSet) func() {
 			"carry clbcheck-<run id>. Ctrl-C stops the run, removes what it created and writes the",
 			"reports for the cases that ran.",
 			"",
-			"Exit status: 0 every contract held, 1 contract failures (with --baseline: new ones),",
-			"2 usage or configuration error, 3 the target could not be reached or the run was aborted.",
+			"Exit status:",
+			"  0  every contract held (with --budget-soft, also when the budget cut the run short)",
+			"  1  contract failures (with --baseline: new ones)",
+			"  2  usage or configuration error",
+			"  3  the run cannot be trusted: the target could not be reached, the run was interrupted,",
+			"     no case could be judged or a fixture most cases need could not be built (the reason",
+			"     comes first), or --budget/--max-requests cut it short (how many cases did not run)",
+			"  4  the contracts held, but transient target trouble (throttling, 503, 502/504, resets,",
+			"     timeouts) met more than --max-transient percent of the exchanges",
+			"Precedence: 2, then 3 for an aborted or inconclusive run, 1, 3 for a budget cut, 4.",
+			"Calls no case judges (set-up, read-back, clean-up) are retried on 5xx, resets and",
+			"timeouts; a judged request only on throttling and 503. Every retry is counted by kind",
+			"and shown in the summary and every report.",
 			"",
 			"Flags:"))
 		fs.PrintDefaults()
@@ -147,7 +171,9 @@ func parseRunFlags(args []string, stderr io.Writer) (*runFlags, *flag.FlagSet, e
 	fs.IntVar(&f.maxFailures, "max-failures", 0, "stop starting cases once this many have failed (0: no limit)")
 	fs.BoolVar(&f.exitFirst, "exitfirst", false, "stop starting cases at the first failure (--max-failures 1)")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "list the cases that would run, send nothing")
-	fs.DurationVar(&f.budget, "budget", defaultBudget, "stop starting cases after this `duration`, e.g. 90s or 5m (0: no limit)")
+	fs.DurationVar(&f.budget, "budget", defaultBudget, "stop starting cases after this `duration`, e.g. 90s or 5m (0: no limit); a run it cuts short exits 3 unless --budget-soft")
+	fs.BoolVar(&f.budgetSoft, "budget-soft", false, "make --budget and --max-requests soft limits: a run they cut short exits 0 when every case that ran held (it still says how many did not run)")
+	fs.Float64Var(&f.maxTransient, "max-transient", contracts.DefaultTransientLimit, "`percent` of exchanges that may meet transient target trouble (throttling, 503, 502/504, resets, timeouts) before the run exits 4 (0: any; -1: no limit)")
 	fs.IntVar(&f.workers, "workers", 4, "cases in flight at once")
 	fs.IntVar(&f.refusalBatch, "refusal-batch", contracts.DefaultRefusalBatch, "refused cases confirmed to have changed nothing by one listing of their load balancer's listeners (1: read each port back at once)")
 	fs.IntVar(&f.maxRequests, "max-requests", 0, "stop starting cases once this many requests were sent (0: no limit; clean-up is not counted)")

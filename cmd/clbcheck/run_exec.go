@@ -129,7 +129,7 @@ func (rs *runSetup) reportLeftovers(ledger *target.Ledger) {
 func (rs *runSetup) exitStatus(ctx context.Context, sum contracts.Summary, marker *reports.BaselineMarker, runErr, closeErr error) int {
 	switch {
 	case runErr != nil && ctx.Err() != nil:
-		fmt.Fprintf(rs.stderr, "clbcheck run: interrupted after %s; the reports cover the cases that ran\n", plural(sum.Cases, "case"))
+		fmt.Fprintf(rs.stderr, "clbcheck run: interrupted: %d of %s ran, %d did not; the reports cover the cases that ran\n", sum.Cases, plural(sum.Planned, "planned case"), sum.NotRun)
 		return exitUnreachable
 	case runErr != nil && errors.Is(runErr, target.ErrUnreachable):
 		fmt.Fprintf(rs.stderr, "clbcheck run: %s\n", redactSecrets(contracts.ErrorText(runErr)))
@@ -141,12 +141,31 @@ func (rs *runSetup) exitStatus(ctx context.Context, sum contracts.Summary, marke
 		fmt.Fprintf(rs.stderr, "clbcheck run: %v\n", closeErr)
 		return exitUsage
 	}
+	if sum.Inconclusive != "" {
+		fmt.Fprintf(rs.stderr, "clbcheck run: INCONCLUSIVE: %s\n", sum.Inconclusive)
+		return exitUnreachable
+	}
 	failed := sum.Failed
 	if marker != nil {
 		failed = marker.New()
 	}
-	if failed > 0 {
+	sum.Known = sum.Failed - failed
+	switch sum.Status() {
+	case contracts.StatusFail:
+		if sum.NotRun > 0 {
+			fmt.Fprintf(rs.stderr, "clbcheck run: %s; %d of %s did not run\n", plural(failed, "failing case"), sum.NotRun, plural(sum.Planned, "planned case"))
+		}
 		return exitFailures
+	case contracts.StatusIncomplete:
+		fmt.Fprintf(rs.stderr, "clbcheck run: INCOMPLETE: %d of %s ran, %d did not (%s); give a longer --budget (0: none) or a larger --max-requests, or --budget-soft to accept a partial run\n",
+			sum.Planned-sum.NotRun, plural(sum.Planned, "planned case"), sum.NotRun, sum.AbortCause)
+		return exitUnreachable
+	case contracts.StatusTransient:
+		fmt.Fprintf(rs.stderr, "clbcheck run: TRANSIENT TROUBLE: %s; raise --max-transient or lower --rate-limit/--workers\n", sum.Unstable)
+		return exitTransient
+	}
+	if sum.NotRun > 0 {
+		fmt.Fprintf(rs.stderr, "clbcheck run: %d of %s did not run (%s); the budget is soft, so this is no failure\n", sum.NotRun, plural(sum.Planned, "planned case"), sum.AbortCause)
 	}
 	return exitOK
 }

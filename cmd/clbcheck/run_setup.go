@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"math"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -38,7 +39,7 @@ var selectionFlags = []string{"seed", "random", "sequences", "max-cases", "shard
 // rerunFlags are the flags a "rerun exactly this" line repeats, in the order it writes them.
 var rerunFlags = []string{"target", "region", "replay", "request-timeout", "profile", "seed", "random", "sequences", "max-cases", "shard",
 	"include", "exclude", "include-param", "exclude-param", "include-check", "exclude-check", "checks", "expectations", "fixtures",
-	"refusal-batch", "max-failures", "exitfirst", "max-requests", "rate-limit", "budget"}
+	"refusal-batch", "max-failures", "exitfirst", "max-requests", "rate-limit", "budget", "budget-soft", "max-transient"}
 
 // caseRerunFlags are those a one-case rerun keeps: what makes the case exist and judges it.
 var caseRerunFlags = []string{"target", "region", "replay", "request-timeout", "profile", "seed", "random", "sequences", "checks", "expectations", "fixtures"}
@@ -59,6 +60,9 @@ func (rs *runSetup) options() error {
 	if f.maxCases < 0 || f.workers < 1 || f.rateLimit < 0 || f.budget < 0 || f.maxRequests < 0 || f.refusalBatch < 1 || f.maxFailures < 0 {
 		return usagef("--max-cases, --max-failures, --budget, --rate-limit and --max-requests cannot be negative, and --workers and --refusal-batch must be at least 1")
 	}
+	if f.maxTransient < 0 && f.maxTransient != -1 || f.maxTransient > 100 {
+		return usagef("--max-transient %g is not a percentage: give 0 to 100 (e.g. 2 for 2%%), or -1 for no limit", f.maxTransient)
+	}
 	if f.exitFirst {
 		f.maxFailures = 1
 	}
@@ -69,7 +73,8 @@ func (rs *runSetup) options() error {
 		f.seed = time.Now().UnixNano()%1_000_000_000 + 1 // picked here, so the rerun lines can name it
 	}
 	opts := contracts.Options{Seed: f.seed, MaxCases: f.maxCases, Budget: f.budget, Workers: f.workers, RateLimit: f.rateLimit, MaxRequests: f.maxRequests,
-		RefusalBatch: f.refusalBatch, Random: f.random, Sequences: f.seqs, KeepResources: f.keep, MaxFailures: f.maxFailures, Profile: f.profile}
+		RefusalBatch: f.refusalBatch, Random: f.random, Sequences: f.seqs, KeepResources: f.keep, MaxFailures: f.maxFailures, Profile: f.profile,
+		SoftBudget: f.budgetSoft, TransientLimit: transientLimit(f.maxTransient)}
 	var err error
 	if opts.ShardK, opts.ShardN, err = parseShard(f.shard); err != nil {
 		return err
@@ -291,4 +296,16 @@ func plural(n int, word string) string {
 		return fmt.Sprintf("%d %s", n, word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// transientLimit turns --max-transient (percent; 0: any trouble; -1: none) into
+// contracts.Options.TransientLimit (0 there means the default).
+func transientLimit(percent float64) float64 {
+	switch {
+	case percent < 0:
+		return -1
+	case percent == 0:
+		return math.SmallestNonzeroFloat64
+	}
+	return percent
 }
