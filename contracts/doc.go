@@ -6,6 +6,9 @@
 //
 //   - result.go: the result model every report writer consumes (CaseResult, Summary, Coverage,
 //     Reporter).
+//   - outcome.go: what a run concludes (Summary.Status: pass, fail, aborted, inconclusive,
+//     incomplete, transient), the Trouble counts by kind, and how a run finds it judged too
+//     little (no case judged, a fixture most cases need not built) or met too much trouble.
 //   - checks.go: the registry of named checks and their configuration (on/off, severity).
 //   - profile.go: the strict and documented profiles and expectation overrides from a file.
 //   - runner.go: Execute, which generates, sends, judges and reports, with workers, a rate

@@ -18,6 +18,9 @@ func ErrorText(err error) string {
 	switch {
 	case err == nil:
 		return ""
+	case errors.Is(err, target.ErrUnreachable) && !errors.Is(err, context.Canceled):
+		// The transport's own words, which name the endpoint and say which timeout ran out.
+		return goJargon.Replace(err.Error())
 	case errors.Is(err, context.Canceled):
 		return "interrupted before an answer came"
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():

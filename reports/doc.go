@@ -27,6 +27,8 @@
 //     network) with the coverage matrices, a chart of outcomes and the failures.
 //   - multi.go: Multi (fan-out), New (writer by format name), Formats, and Files, which opens one
 //     file per format and gives clear errors when a path cannot be written.
+//   - atomic.go: report files written to a temporary file and renamed, with a complete "did not
+//     finish" report at the path from the start; RemoveUnfinished for a process quitting at once.
 //
 // Tests compare every format against golden files in testdata/ produced from one synthetic
 // stream; run `go test ./reports -update` to rewrite them after an intended change.

@@ -13,7 +13,11 @@
 //   - handler.go: HandlerTransport and HTTPConfig.Handler, which answer requests in-process
 //     through an http.Handler (the embedded emulator of package emulator/embedded).
 //   - limit.go: WithRateLimit, spacing every request of a run; Sleep; Counted, counting them.
-//   - retry.go: Retrying, retries with backoff and a fresh signature per try, for remote targets.
+//   - retry.go: Retrying, retries with backoff and a fresh signature per try, for remote targets;
+//     every retry is counted by kind of trouble.
+//   - trouble.go: TroubleOf, which classifies transient target trouble (throttled, unavailable,
+//     bad-gateway, reset, timeout, ...), and TroubleTally, the count of retries by kind.
+//   - body.go: reading answers with bounded memory (a prefix each, shared buffers beyond it).
 //   - cassette.go: recording exchanges into a cassette (redacted, normalised) and answering a
 //     later run from it offline through httpmock.
 //   - ledger.go: the write-ahead ledger of created resources, for cleanup.
