@@ -30,6 +30,9 @@ func init() {
 // costOptIn is the flag that allows runs against the real cloud.
 const costOptIn = "i-understand-this-costs-money"
 
+// runMemoryLimit is the soft memory limit of a run (see runRun).
+const runMemoryLimit = 160 << 20
+
 // defaultBudget keeps a default run well under a minute.
 const defaultBudget = 40 * time.Second
 
@@ -51,6 +54,12 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	// set, still wins.
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
+	}
+	// The few tens of MB that buys stay few: past a soft limit the collector runs as often as
+	// it must, whatever the percent. Answers are read with bounded memory (target/body.go), so
+	// the live heap stays far below it. GOMEMLIMIT, when set, wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(runMemoryLimit)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
