@@ -451,6 +451,16 @@ func (f *firstFailure) Begin(contracts.Meta) error { return nil }
 
 func (f *firstFailure) Case(r contracts.CaseResult) error {
 	f.seen++
+	if r.Transient != "" && !f.found() {
+		// The target's trouble (a 503 burst, throttling) is reported apart from contract
+		// failures: a case it left unjudged is how the harness detects it.
+		f.caseID, f.index, f.after = r.ID, f.seen, time.Since(f.started)
+		f.checks = append(f.checks, "transient-trouble:"+r.Transient)
+		if f.onFail != nil {
+			f.onFail()
+		}
+		return nil
+	}
 	if r.Verdict != contracts.Fail {
 		return nil
 	}
