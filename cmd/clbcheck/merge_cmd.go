@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/reports"
 )
 
@@ -41,7 +42,8 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 			"unless --force is given: `merge shard-1.json shard-2.json` would otherwise overwrite a shard.",
 			"",
 			"Exit status: 0 the merged report has no failures, 1 it has failures, 2 usage error or an",
-			"unreadable input, 3 a shard was aborted (and none failed).",
+			"unreadable input, 3 a shard was aborted, inconclusive or cut short by a hard budget (and",
+			"none failed), 4 transient target trouble above a shard's limit; as clbcheck run does.",
 			"",
 			"Flags:"))
 		fs.PrintDefaults()
@@ -96,6 +98,15 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	case s.Aborted:
 		fmt.Fprintf(stderr, "clbcheck merge: a shard was aborted: %s\n", s.AbortCause)
 		return exitUnreachable
+	case s.Status() == contracts.StatusInconclusive:
+		fmt.Fprintf(stderr, "clbcheck merge: INCONCLUSIVE: %s\n", s.Inconclusive)
+		return exitUnreachable
+	case s.Status() == contracts.StatusIncomplete:
+		fmt.Fprintf(stderr, "clbcheck merge: INCOMPLETE: %d of %d planned cases did not run\n", s.NotRun, s.Planned)
+		return exitUnreachable
+	case s.Status() == contracts.StatusTransient:
+		fmt.Fprintf(stderr, "clbcheck merge: TRANSIENT TROUBLE: %s\n", s.Unstable)
+		return exitTransient
 	}
 	return exitOK
 }
