@@ -146,8 +146,8 @@ func (st *runStats) conclude(sum *Summary, opts Options, planned int, requests i
 		share := 100 * float64(r+u) / float64(exchanges)
 		sum.TransientLimit = limit
 		if share > limit {
-			sum.Unstable = fmt.Sprintf("transient target trouble on %.1f%% of %d exchanges (%d retried, %s not judged), above the limit of %s%%: %s",
-				math.Floor(share*10)/10, exchanges, r, pluralize(u, "case"), trimFloat(limit), sum.TroubleText())
+			sum.Unstable = fmt.Sprintf("transient target trouble on %.1f%% of %d exchanges (%d retried, %s not judged), above the limit of %s%%",
+				math.Floor(share*10)/10, exchanges, r, pluralize(u, "case"), trimFloat(limit))
 		}
 	}
 }

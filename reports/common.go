@@ -229,8 +229,13 @@ func statusNotes(s contracts.Summary) []string {
 	}
 	if s.Unstable != "" {
 		notes = append(notes, s.Unstable)
-	} else if t := s.TroubleText(); t != "" {
-		notes = append(notes, "transient target trouble (within the limit): "+t)
+	}
+	if t := s.TroubleText(); t != "" {
+		within := ""
+		if s.Unstable == "" {
+			within = " (within the limit)"
+		}
+		notes = append(notes, "transient target trouble by kind"+within+": "+t)
 	}
 	return notes
 }

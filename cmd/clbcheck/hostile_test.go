@@ -208,7 +208,7 @@ func TestServiceUnavailableBurstsAreTransientNotFailures(t *testing.T) {
 	// Within a generous limit the run passes, and still shows the counts.
 	code, out, _ = cli(t, "run", "--target", url, "--quiet", "--random", "-1", "--sequences", "-1", "--max-cases", "60", "--max-transient", "50")
 	assert.Equal(t, exitOK, code, out)
-	assert.Contains(t, out, "transient target trouble (within the limit): unavailable")
+	assert.Contains(t, out, "transient target trouble by kind (within the limit): unavailable")
 }
 
 // 5% of connections reset: never silent, never a contract failure.
