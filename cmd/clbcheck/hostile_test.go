@@ -209,6 +209,12 @@ func TestServiceUnavailableBurstsAreTransientNotFailures(t *testing.T) {
 	code, out, _ = cli(t, "run", "--target", url, "--quiet", "--random", "-1", "--sequences", "-1", "--max-cases", "60", "--max-transient", "50")
 	assert.Equal(t, exitOK, code, out)
 	assert.Contains(t, out, "transient target trouble by kind (within the limit): unavailable")
+
+	for _, bad := range []string{"150", "-3"} {
+		code, _, errs = cli(t, "run", "--target", url, "--max-transient", bad)
+		assert.Equal(t, exitUsage, code)
+		assert.Contains(t, errs, "--max-transient "+bad+" is not a percentage")
+	}
 }
 
 // 5% of connections reset: never silent, never a contract failure.
