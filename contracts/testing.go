@@ -10,7 +10,9 @@ import (
 )
 
 // Run runs the whole suite against tg inside another project's go test: one subtest per case,
-// named after the case, failing with the checks that did not hold. It returns the summary.
+// named after the case, failing with the checks that did not hold. The test itself fails when
+// the run cannot be trusted as a pass although no case failed: nothing could be judged, a hard
+// budget cut it short, or transient target trouble went over its limit. It returns the summary.
 //
 //	func TestMyImplementation(t *testing.T) {
 //		tg, err := target.NewHTTP(target.HTTPConfig{BaseURL: baseURL, Credentials: creds})
@@ -32,7 +34,25 @@ func Run(t *testing.T, tg target.Target, opts Options) Summary {
 	if err != nil {
 		t.Fatalf("clbcheck: the run could not complete: %v", err)
 	}
+	if msg := untrusted(sum); msg != "" {
+		t.Error(msg)
+	}
 	return sum
+}
+
+// untrusted says why a run whose cases all held still cannot count as a pass (it judged too
+// little, a hard budget cut it, or transient target trouble went over its limit), or "" when
+// the summary can be trusted. Failed cases have failed their own subtests already.
+func untrusted(sum Summary) string {
+	switch sum.Status() {
+	case StatusInconclusive:
+		return "clbcheck: inconclusive, the target was not judged: " + sum.Inconclusive
+	case StatusIncomplete:
+		return fmt.Sprintf("clbcheck: incomplete, %d of %d planned cases did not run (%s); raise Options.Budget or MaxRequests, or set SoftBudget", sum.NotRun, sum.Planned, sum.AbortCause)
+	case StatusTransient:
+		return "clbcheck: transient target trouble over the limit: " + sum.Unstable
+	}
+	return ""
 }
 
 // subtests turns each result into a subtest of t (called from Execute's goroutine, which is
