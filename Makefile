@@ -46,7 +46,32 @@ fuzz-oss:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-lint:
+# Go linters, pinned, installed into bin/lint by `go install` on first use (the Go module proxy
+# serves them). deadcode runs with -test: a function a test reaches is alive.
+STATICCHECK_VERSION ?= v0.8.2
+DEADCODE_VERSION    ?= v0.52.0
+LINTBIN             := $(CURDIR)/bin/lint
+STATICCHECK         := $(LINTBIN)/staticcheck-$(STATICCHECK_VERSION)
+DEADCODE            := $(LINTBIN)/deadcode-$(DEADCODE_VERSION)
+
+$(STATICCHECK):
+	@mkdir -p $(LINTBIN)
+	GOBIN=$(LINTBIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv $(LINTBIN)/staticcheck $@
+
+$(DEADCODE):
+	@mkdir -p $(LINTBIN)
+	GOBIN=$(LINTBIN) $(GO) install golang.org/x/tools/cmd/deadcode@$(DEADCODE_VERSION)
+	mv $(LINTBIN)/deadcode $@
+
+# gofmt, go vet, staticcheck and deadcode over the main module and the nested conformance
+# module; any finding fails. Then .ci/lint-spec lints the OpenAPI description (needs Node).
+lint: $(STATICCHECK) $(DEADCODE)
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
 	$(GO) vet ./...
+	cd conformance && $(GO) vet ./...
+	$(STATICCHECK) ./...
+	cd conformance && $(STATICCHECK) ./...
+	@out="$$($(DEADCODE) -test ./... && cd conformance && $(DEADCODE) -test ./...)" || exit 1; \
+		if [ -n "$$out" ]; then echo "deadcode: unreachable functions (delete them, or test them if they are API):"; echo "$$out"; exit 1; fi
 	./.ci/lint-spec

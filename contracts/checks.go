@@ -132,10 +132,6 @@ type judgement struct {
 	expect  spec.Outcome
 	resp    *target.Response
 	profile string
-	// state read back after the answer (nil when not read)
-	after      *target.Response
-	before     *target.Response
-	sentParams map[string]string
 }
 
 // result builds a check result, softening inferred failures under the documented profile.

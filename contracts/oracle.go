@@ -24,8 +24,6 @@ type Problem struct {
 	Inferred bool
 }
 
-func (p *Problem) Error() string { return p.Message }
-
 // StatusClass: an answer is a success (2xx) or a client error (4xx); a server error (5xx) only
 // when the expected outcome is one.
 func StatusClass(r *target.Response, expect spec.Outcome) *Problem {

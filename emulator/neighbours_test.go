@@ -117,9 +117,8 @@ func TestTagOperations(t *testing.T) {
 func TestDescribeLoadBalancersFiltersAndPages(t *testing.T) {
 	e := newEnv(t, instant)
 	c := e.primary()
-	var ids []string
 	for i := 0; i < 3; i++ {
-		ids = append(ids, c.createPerfLB(spec.ParamLoadBalancerName, "web"))
+		c.createPerfLB(spec.ParamLoadBalancerName, "web")
 	}
 	c.createLB(spec.ParamAddressType, "intranet", spec.ParamVpcID, "vpc-1", spec.ParamVSwitchID, "vsw-1")
 	page := c.must(spec.ActionDescribeLoadBalancers, url.Values{spec.ParamPageSize: {"2"}, spec.ParamPageNumber: {"2"}}).Body

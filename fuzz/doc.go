@@ -80,9 +80,9 @@
 // When a target fails, go test writes the input to testdata/fuzz/<Target>/<hash> and prints
 // the command that replays it. Keep that file (commit it with the fix, or before it): from
 // then on it runs with every go test. If the bug is in another package and not fixed yet,
-// also add a small test to regress_test.go that shows it and starts with knownBug(t, "...")
-// naming the file to fix, so that go test ./... stays green; CLBCHECK_FUZZ_KNOWN_BUGS=1
-// runs those tests anyway, to check a fix. If the crasher itself would fail go test, keep it
+// also add a small test to regress_test.go that shows it and skips with t.Skip("known bug:
+// ...") naming the file to fix, so that go test ./... stays green; remove the skip to check a
+// fix. If the crasher itself would fail go test, keep it
 // outside testdata (in the report) until the fix lands. A false alarm of an oracle is fixed
 // in the oracle, and the input kept as well.
 package fuzz

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
@@ -15,16 +14,7 @@ import (
 )
 
 // Regression tests for bugs the fuzz targets found in other packages. Each one fails while
-// the bug is there; those not fixed yet skip with "known bug", naming the file to fix.
-// CLBCHECK_FUZZ_KNOWN_BUGS=1 runs them anyway, to see whether a fix holds.
-
-// knownBug skips a test that shows a bug not fixed yet, unless CLBCHECK_FUZZ_KNOWN_BUGS=1.
-func knownBug(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("CLBCHECK_FUZZ_KNOWN_BUGS") != "1" {
-		t.Skip("known bug: " + what)
-	}
-}
+// the bug is there.
 
 // CreateVServerGroup draws a resource id before it checks BackendServers, so a refused call
 // still advances the id counter in the state (and in a state file): the next resource gets

@@ -3,7 +3,6 @@ package generators
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -789,11 +788,4 @@ func (b *builder) wire(base []Param) {
 			break
 		}
 	}
-}
-
-// sortedCases orders cases by id (used by tests and sharding).
-func sortedCases(cs []Case) []Case {
-	out := append([]Case{}, cs...)
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
 }

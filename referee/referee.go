@@ -227,13 +227,3 @@ func tidy(fs []Finding) []Finding {
 		return a.Param == b.Param && a.Kind == b.Kind && a.Rule == b.Rule && a.Wire == b.Wire
 	})
 }
-
-// Breaks reports whether fs hold a finding that is not an open point.
-func Breaks(fs []Finding) bool {
-	for _, f := range fs {
-		if !f.Open() {
-			return true
-		}
-	}
-	return false
-}

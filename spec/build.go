@@ -419,7 +419,7 @@ func (b *builder) flatList(p *Parameter, sch *openapi3.Schema, exts map[string]a
 		return loadErr(ErrCodeUnknownName, where+".x-rpc-list.item", "components/schemas has no %q", lx.Item)
 	}
 	max := float64(lx.MaxItems)
-	array := &openapi3.Schema{Type: &openapi3.Types{"array"}, MaxItems: openapi3.Uint64Ptr(uint64(max)), Items: entry}
+	array := &openapi3.Schema{Type: &openapi3.Types{"array"}, MaxItems: openapi3.Ptr(uint64(max)), Items: entry}
 	if err := b.list(p, array, exts, inferred, codes, where); err != nil {
 		return err
 	}

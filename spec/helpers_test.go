@@ -4,8 +4,6 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/clbcheck/clbcheck/referee"
 	"github.com/clbcheck/clbcheck/spec"
 )
@@ -36,13 +34,6 @@ func with(kv ...string) url.Values {
 }
 
 const del = "\x00"
-
-func param(t *testing.T, path string) *spec.Parameter {
-	t.Helper()
-	p := spec.MustDefault().UnderTest.Lookup(path)
-	require.NotNil(t, p, "parameter %s", path)
-	return p
-}
 
 // breaks tells which constraint of p a value breaks, as the harness's referee (package
 // referee, which judges with kin-openapi and reads the model only for data) sees it in the

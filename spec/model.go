@@ -310,15 +310,6 @@ func (l *List) split(name string) (index, field string, ok bool) {
 	return "", "", false
 }
 
-// has reports whether a name belongs to the list.
-func (l *List) has(name string) bool {
-	if l.form.ok {
-		_, _, ok := l.split(name)
-		return ok
-	}
-	return l.prefixed(name) && l.re.MatchString(name)
-}
-
 // prefixed reports whether a name starts with the list's literal prefix. The pattern is
 // anchored, so a name without it cannot match: most names of a request are not list entries,
 // and this spares them the regular expression.

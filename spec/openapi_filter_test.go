@@ -129,14 +129,6 @@ func TestKinOpenAPIAgreesWithTheModelOnBounds(t *testing.T) {
 	assert.Greater(t, compared, 100)
 }
 
-func isExtensionKind(k spec.Kind) bool {
-	switch k {
-	case spec.KindForbiddenPrefixes, spec.KindForbiddenSubstrings, spec.KindForbiddenValues:
-		return true
-	}
-	return false
-}
-
 func repeatRune(r rune, n int64) string {
 	b := make([]rune, n)
 	for i := range b {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -241,5 +240,3 @@ func atoiStrict(s string) (int, error) {
 	}
 	return n, nil
 }
-
-func lowerFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }

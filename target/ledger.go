@@ -71,7 +71,7 @@ type LedgerEntry struct {
 func (e LedgerEntry) KVs() []KV {
 	out := make([]KV, len(e.Params))
 	for i, p := range e.Params {
-		out[i] = KV{Name: p.Name, Value: p.Value, Raw: p.Raw}
+		out[i] = KV(p)
 	}
 	return out
 }
@@ -193,7 +193,7 @@ func (l *Ledger) MarkDeleted(run string, seq int64) error {
 func ledgerParams(kvs []KV) []LedgerParam {
 	out := make([]LedgerParam, len(kvs))
 	for i, kv := range kvs {
-		out[i] = LedgerParam{Name: kv.Name, Value: kv.Value, Raw: kv.Raw}
+		out[i] = LedgerParam(kv)
 	}
 	return out
 }
