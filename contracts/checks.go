@@ -41,26 +41,23 @@ const (
 type CheckInfo struct {
 	Name        string
 	Description string
-	// Inferred checks judge what the seed page does not state; under the documented profile
-	// their failures are warnings.
-	Inferred bool
 }
 
 // Registry lists every check, in the order they run.
 var Registry = []CheckInfo{
-	{CheckNotServerError, "the answer is not a 5xx unless a 5xx was expected", false},
-	{CheckStatusDocumented, "an error answer's HTTP status is the one documented for its code", false},
-	{CheckCodeDocumented, "an error code is one the operation or the gateway documents", false},
-	{CheckExpectedOutcome, "the answer is the outcome documented (or inferred) for the case", false},
-	{CheckResponseSchema, "the body matches the response schema of the description", false},
-	{CheckRequestID, "every answer carries a RequestId", false},
-	{CheckContentType, "the content type matches the Format asked for", false},
-	{CheckErrorEnvelope, "error fields are strings (official SDKs crash otherwise)", false},
-	{CheckListenerCreated, "a success creates exactly the described listener: stopped, attributes echoed, defaults applied", false},
-	{CheckNoStateChange, "a refused request leaves no listener behind and changes none", false},
-	{CheckAuthEnforced, "unsigned, wrongly signed, replayed, stale, unknown-key, denied and cross-account requests are refused", false},
-	{CheckSingleWinner, "of simultaneous creates on one port exactly one succeeds", false},
-	{CheckLifecycle, "sequences of create, start, delete and describe behave as a model of the listener lifecycle predicts, every answer passing the answer checks", false},
+	{CheckNotServerError, "the answer is not a 5xx unless a 5xx was expected"},
+	{CheckStatusDocumented, "an error answer's HTTP status is the one documented for its code"},
+	{CheckCodeDocumented, "an error code is one the operation or the gateway documents"},
+	{CheckExpectedOutcome, "the answer is the outcome documented (or inferred) for the case"},
+	{CheckResponseSchema, "the body matches the response schema of the description"},
+	{CheckRequestID, "every answer carries a RequestId"},
+	{CheckContentType, "the content type matches the Format asked for"},
+	{CheckErrorEnvelope, "error fields are strings (official SDKs crash otherwise)"},
+	{CheckListenerCreated, "a success creates exactly the described listener: stopped, attributes echoed, defaults applied"},
+	{CheckNoStateChange, "a refused request leaves no listener behind and changes none"},
+	{CheckAuthEnforced, "unsigned, wrongly signed, replayed, stale, unknown-key, denied and cross-account requests are refused"},
+	{CheckSingleWinner, "of simultaneous creates on one port exactly one succeeds"},
+	{CheckLifecycle, "sequences of create, start, delete and describe behave as a model of the listener lifecycle predicts, every answer passing the answer checks"},
 }
 
 // CheckConfig switches a check on or off and sets its severity.

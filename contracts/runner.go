@@ -564,9 +564,6 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 			env.binds[call.Bind] = v
 		}
 	}
-	if c.Wait > 0 {
-		time.Sleep(c.Wait)
-	}
 	kvs, err := r.kvs(ctx, env, c.Params)
 	if err != nil {
 		return skipWith(fmt.Sprintf("cannot resolve the case's parameters: %v", err))
@@ -655,7 +652,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 	if c.Action == r.s.UnderTest.Action && portIsOurs && c.Concurrent <= 1 {
 		if resp.Success() {
 			cleanup = append(cleanup, lref)
-			if r.enabled(CheckListenerCreated) && !c.NoState {
+			if r.enabled(CheckListenerCreated) {
 				for _, cr := range r.checkCreated(ctx, kvs, lref) {
 					res.Checks = append(res.Checks, r.severity(cr, r.opts.Checks[CheckListenerCreated]))
 				}
