@@ -213,11 +213,14 @@ func listItem(l *spec.List, n int) []Param {
 	return out
 }
 
-// builder accumulates cases with unique ids.
+// builder accumulates cases with unique ids. Two cases built with one id are a bug of the
+// builder; the second is renamed (id#2) so that a run stays usable, and the id is recorded in
+// dups, which a test keeps empty.
 type builder struct {
 	s     *spec.Spec
 	cases []Case
 	ids   map[string]int
+	dups  []string
 }
 
 func (b *builder) add(c Case) {
@@ -233,6 +236,7 @@ func (b *builder) add(c Case) {
 	id := c.ID
 	b.ids[id]++
 	if n := b.ids[id]; n > 1 {
+		b.dups = append(b.dups, id)
 		id = fmt.Sprintf("%s#%d", id, n)
 	}
 	c.ID = id
@@ -279,6 +283,10 @@ func short(v string) string {
 // positive boundary cases, one case per constraint violation at its boundary, rule cases
 // both ways, list and wire cases, state cases and security cases. The order is stable.
 func Enumerate(s *spec.Spec, opt Options) []Case {
+	return enumerate(s, opt).cases
+}
+
+func enumerate(s *spec.Spec, opt Options) *builder {
 	b := &builder{s: s, ids: map[string]int{}}
 	base := Base(s)
 	b.add(Case{ID: "positive/base", Scenario: "VALID_MINIMAL", Category: Positive, Params: base, Expect: success(), Static: true})
@@ -288,7 +296,7 @@ func Enumerate(s *spec.Spec, opt Options) []Case {
 	b.wire(base)
 	b.states(base, opt)
 	b.security(base)
-	return b.cases
+	return b
 }
 
 func (b *builder) params(base []Param) {
