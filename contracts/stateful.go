@@ -60,6 +60,14 @@ func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult
 	params.MaxSize = 12
 	out := commands.Prop(cmds).Check(params)
 	res.DurationMS = float64(time.Since(start).Microseconds()) / 1000
+	concludeSequences(&res, out, setupErr)
+	return res
+}
+
+// concludeSequences gives the sequences' result its verdict from gopter's: a pass, a skip when
+// no instance could be created or too few sequences could be drawn (EXHAUSTED: nothing
+// failed), and otherwise a failure of the lifecycle check with the shortest failing sequence.
+func concludeSequences(res *CaseResult, out *gopter.TestResult, setupErr error) {
 	switch {
 	case setupErr != nil:
 		res.Verdict, res.SkipReason = Skip, "cannot create an instance for the sequences: "+setupErr.Error()
@@ -81,5 +89,4 @@ func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult
 		res.Checks = []CheckResult{{Check: CheckLifecycle, Verdict: Fail, Message: msg + "; shortest failing sequence: " + res.Actual}}
 		res.Size = len(out.Args)
 	}
-	return res
 }

@@ -1,0 +1,51 @@
+package contracts_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/clbcheck/clbcheck/contracts"
+	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
+)
+
+// sequences runs only the lifecycle sequences against the embedded emulator with the given
+// faults switched on, and returns their one result.
+func sequences(t *testing.T, inject ...string) contracts.CaseResult {
+	t.Helper()
+	cfg := emulator.DefaultConfig()
+	cfg.Inject = inject
+	tg, err := embedded.New(cfg)
+	require.NoError(t, err)
+	filter := contracts.CaseFilter{Include: []string{contracts.SequencesID}}
+	rep := &collect{}
+	_, _, err = contracts.Execute(context.Background(), tg, contracts.Options{Seed: 3, Sequences: 20, Random: -1,
+		Filter: filter.Func(spec.MustDefault()), Reporter: rep})
+	require.NoError(t, err)
+	for _, r := range rep.results {
+		if r.ID == contracts.SequencesID {
+			return r
+		}
+	}
+	t.Fatal("no result for the lifecycle sequences")
+	return contracts.CaseResult{}
+}
+
+// The sequences pass against the faithful emulator, and a lifecycle the model does not
+// predict fails them under their own check, with the shortest failing sequence.
+func TestSequencesJudgeTheLifecycle(t *testing.T) {
+	ok := sequences(t)
+	require.Equal(t, contracts.Pass, ok.Verdict, "%s %s", ok.Actual, ok.SkipReason)
+
+	bad := sequences(t, "state/port-conflict-missed")
+	require.Equal(t, contracts.Fail, bad.Verdict, "%s %s", bad.Actual, bad.SkipReason)
+	require.Len(t, bad.Checks, 1)
+	assert.Equal(t, contracts.CheckLifecycle, bad.Checks[0].Check, "a failed sequence is reported under the lifecycle check")
+	assert.Equal(t, contracts.Fail, bad.Checks[0].Verdict)
+	assert.NotEmpty(t, bad.Actual, "the shortest failing sequence is shown")
+	assert.Positive(t, bad.Size)
+}
