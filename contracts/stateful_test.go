@@ -9,8 +9,8 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
-	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/emulator/embedded"
+	"github.com/clbcheck/clbcheck/spec"
 )
 
 // sequences runs only the lifecycle sequences against the embedded emulator with the given
