@@ -2,6 +2,7 @@ package target_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,10 +17,15 @@ import (
 )
 
 // A started listener is starting for the configured delay, then running: the bounded poll
-// waits for it, and gives up with a clear error when the bound is too short.
+// waits for it, and gives up with a clear error when the bound is too short. The emulator's
+// clock is the test's: the listener stays starting until the test moves the clock past the
+// delay, however slowly the machine runs (the wall clock only paces the polls).
 func TestAwaitListenerUntilRunning(t *testing.T) {
 	cfg := emulator.DefaultConfig()
-	cfg.Scenarios["listener-start-delay"] = "300ms"
+	cfg.Scenarios["listener-start-delay"] = "1m"
+	base := time.Now()
+	var offset atomic.Int64
+	cfg.Now = func() time.Time { return base.Add(time.Duration(offset.Load())) }
 	tg, err := embedded.New(cfg)
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -38,11 +44,27 @@ func TestAwaitListenerUntilRunning(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, resp.Success(), resp.Code)
 
-	_, err = target.AwaitListener(ctx, tg, key, target.Settled, 50*time.Millisecond, 20*time.Millisecond)
+	// The clock stands still: the listener is starting on every read until the bound passes.
+	reads := 0
+	counting := func(r *target.Response) bool { reads++; return target.Settled(r) }
+	_, err = target.AwaitListener(ctx, tg, key, counting, 50*time.Millisecond, 10*time.Millisecond)
 	assert.ErrorContains(t, err, "still \"starting\"")
-	got, err := target.AwaitListener(ctx, tg, key, target.Settled, 5*time.Second, 50*time.Millisecond)
+	assert.GreaterOrEqual(t, reads, 1)
+	// The first read finds it starting; the clock then passes the delay, and the next read
+	// finds it running.
+	reads = 0
+	advancing := func(r *target.Response) bool {
+		reads++
+		if target.Settled(r) {
+			return true
+		}
+		offset.Store(int64(2 * time.Minute))
+		return false
+	}
+	got, err := target.AwaitListener(ctx, tg, key, advancing, time.Minute, 10*time.Millisecond)
 	require.NoError(t, err)
 	assert.Equal(t, spec.StatusRunning, got.Fields[spec.FieldStatus])
+	assert.Equal(t, 2, reads, "starting once, then running")
 }
 
 func TestListenerKeyParams(t *testing.T) {
