@@ -23,7 +23,7 @@ func (b *builder) build() error {
 	s := b.s
 	s.Title = b.doc.Info.Title
 	s.APIVersion = b.doc.Info.Version
-	steps := []func() error{b.wire, b.outcomes, b.operations, b.rules, b.catalogue, b.misc, b.resolveOutcomes, b.crossCheck, b.checkNames}
+	steps := []func() error{b.wire, b.outcomes, b.operations, b.rules, b.catalogue, b.misc, b.resolveOutcomes, b.crossCheck, b.checkNames, b.checkVocabulary}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err

@@ -298,3 +298,185 @@ var requiredCommon = []string{
 	ParamFormat, ParamAccessKeyID, ParamSignature, ParamSignatureMethod, ParamSignatureVersion,
 	ParamSignatureNonce, ParamTimestamp, ParamSecurityToken, ParamSignatureType,
 }
+
+// The data-key vocabularies below name things the description defines (x-states, x-scenarios,
+// x-quotas, the gateway's and the neighbouring operations' error triggers, x-rules and
+// x-reference). Each has its own type, so that a state name cannot be passed where a quota name
+// is expected, and the loader checks that the description defines exactly these names (see
+// checkVocabulary): a name renamed or added on one side only breaks the load.
+
+// StateName names a condition of the service's state that an error of the operation needs
+// (x-states; Trigger.State of an error whose kind is state or scenario).
+type StateName string
+
+// States of the operation under test.
+const (
+	StateACLDuplicateEntry       StateName = "acl-duplicate-entry"
+	StateACLIPVersionMismatch    StateName = "acl-ip-version-mismatch"
+	StateACLNotFound             StateName = "acl-not-found"
+	StateCACertificateNotFound   StateName = "ca-certificate-not-found"
+	StateCertificateKindMismatch StateName = "certificate-kind-mismatch"
+	StateCertificateNotFound     StateName = "certificate-not-found"
+	StateCNCertificate           StateName = "cn-certificate"
+	StateForeignCertificate      StateName = "foreign-certificate"
+	StateIPv6ForwardingHeader    StateName = "ipv6-forwarding-header"
+	StateLayer4OnlyInstance      StateName = "layer4-only-instance"
+	StateListenerPending         StateName = "listener-pending"
+	StateLoadBalancerNotFound    StateName = "load-balancer-not-found"
+	StateMasterSlaveGroup        StateName = "master-slave-group"
+	StatePortInUse               StateName = "port-in-use"
+	StateRegionLacksParameter    StateName = "region-lacks-parameter"
+	StateServerGroupNotFound     StateName = "server-group-not-found"
+	StateSharedMutualAuth        StateName = "shared-mutual-auth"
+	StateSharedTLSPolicy         StateName = "shared-tls-policy"
+	StateSpecProtocolMismatch    StateName = "spec-protocol-mismatch"
+	StateTCPSSLOnlyInstance      StateName = "tcpssl-only-instance"
+	StateTLSPolicyConfiguring    StateName = "tls-policy-configuring"
+	StateTLSPolicyNotFound       StateName = "tls-policy-not-found"
+	StateZoneOutOfResources      StateName = "zone-out-of-resources"
+)
+
+// ScenarioName names a provider-side condition an emulator offers as a setting (x-scenarios).
+type ScenarioName string
+
+// Scenarios. The zone and region scenarios carry the name of the state they produce.
+const (
+	ScenarioLayer4OnlyInstance       ScenarioName = "layer4-only-instance"
+	ScenarioListenerStartDelay       ScenarioName = "listener-start-delay"
+	ScenarioRegionLacksParameter     ScenarioName = "region-lacks-parameter"
+	ScenarioSpecProtocolMismatch     ScenarioName = "spec-protocol-mismatch"
+	ScenarioTCPSSLOnlyInstance       ScenarioName = "tcpssl-only-instance"
+	ScenarioTLSPolicyConfiguringTime ScenarioName = "tls-policy-configuring-time"
+	ScenarioZoneOutOfResources       ScenarioName = "zone-out-of-resources"
+)
+
+// QuotaName names a limit of the service (x-quotas).
+type QuotaName string
+
+// Quotas.
+const (
+	QuotaACLEntriesPerListener    QuotaName = "acl-entries-per-listener"
+	QuotaACLsPerListener          QuotaName = "acls-per-listener"
+	QuotaListenersPerACL          QuotaName = "listeners-per-acl"
+	QuotaListenersPerLoadBalancer QuotaName = "listeners-per-load-balancer"
+	QuotaListenersPerTLSPolicy    QuotaName = "listeners-per-tls-policy"
+)
+
+// GatewayState names what makes the API gateway refuse a request before the operation sees it
+// (Trigger.State of a gateway error).
+type GatewayState string
+
+// Gateway states.
+const (
+	GatewayMissingParameter GatewayState = "missing-parameter"
+	GatewayInvalidParameter GatewayState = "invalid-parameter"
+	GatewayMissingSignature GatewayState = "missing-signature"
+	GatewayBadSignature     GatewayState = "bad-signature"
+	GatewayNonceReplayed    GatewayState = "nonce-replayed"
+	GatewayStaleTimestamp   GatewayState = "stale-timestamp"
+	GatewayThrottled        GatewayState = "throttled"
+	GatewayUnknownAccessKey GatewayState = "unknown-access-key"
+	GatewayDisabledKey      GatewayState = "disabled-access-key"
+	GatewayUnknownAction    GatewayState = "unknown-action"
+	GatewayUnknownVersion   GatewayState = "unknown-version"
+	GatewayBadMethod        GatewayState = "bad-method"
+	GatewayRAMDenied        GatewayState = "ram-denied"
+	GatewayRAMDeniedLegacy  GatewayState = "ram-denied-legacy"
+	GatewayTokenMismatch    GatewayState = "token-mismatch"
+	GatewayInternalError    GatewayState = "internal-error"
+	GatewayUnavailable      GatewayState = "unavailable"
+)
+
+// NeighbourState names what makes a neighbouring operation refuse a request
+// (x-neighbour-errors).
+type NeighbourState string
+
+// Neighbour states.
+const (
+	NeighbourCertificateFormat         NeighbourState = "certificate-format"
+	NeighbourKeyFormat                 NeighbourState = "key-format"
+	NeighbourKeyMismatch               NeighbourState = "key-mismatch"
+	NeighbourACLNameTaken              NeighbourState = "acl-name-taken"
+	NeighbourACLEntryExists            NeighbourState = "acl-entry-exists"
+	NeighbourListenerNotFound          NeighbourState = "listener-not-found"
+	NeighbourListenerConfiguring       NeighbourState = "listener-configuring"
+	NeighbourSystemBusy                NeighbourState = "system-busy"
+	NeighbourOperationBusy             NeighbourState = "operation-busy"
+	NeighbourServerCertificateNotFound NeighbourState = "server-certificate-not-found"
+	NeighbourCertificateInUse          NeighbourState = "certificate-in-use"
+	NeighbourTagResourceNotFound       NeighbourState = "tag-resource-not-found"
+)
+
+// RuleID names a cross-parameter rule (x-rules).
+type RuleID string
+
+// Rules.
+const (
+	RuleStickySessionTypeRequired    RuleID = "sticky-session-type-required"
+	RuleCookieTimeoutRequired        RuleID = "cookie-timeout-required"
+	RuleCookieRequired               RuleID = "cookie-required"
+	RuleACLIDRequired                RuleID = "acl-id-required"
+	RuleACLTypeRequired              RuleID = "acl-type-required"
+	RuleBackendPortRequired          RuleID = "backend-port-required"
+	RuleHealthCheckDomainRequired    RuleID = "health-check-domain-required"
+	RuleServerCertificateRequired    RuleID = "server-certificate-required"
+	RuleSingleServerCertificateForm  RuleID = "single-server-certificate-form"
+	RuleOneServerBinding             RuleID = "one-server-binding"
+	RuleClientCertAliasesDistinct    RuleID = "client-cert-aliases-distinct"
+	RuleHealthCheckSettingsNeedCheck RuleID = "health-check-settings-need-health-check"
+)
+
+// RefKind names the kind of resource a parameter's value names (x-reference).
+type RefKind string
+
+// Reference kinds.
+const (
+	RefListenerPort      RefKind = "listener-port"
+	RefLoadBalancer      RefKind = "load-balancer"
+	RefServerCertificate RefKind = "server-certificate"
+	RefCACertificate     RefKind = "ca-certificate"
+	RefVServerGroup      RefKind = "vserver-group"
+	RefACL               RefKind = "acl"
+)
+
+var (
+	vocabStates = []StateName{
+		StateACLDuplicateEntry, StateACLIPVersionMismatch, StateACLNotFound, StateCACertificateNotFound,
+		StateCertificateKindMismatch, StateCertificateNotFound, StateCNCertificate, StateForeignCertificate,
+		StateIPv6ForwardingHeader, StateLayer4OnlyInstance, StateListenerPending, StateLoadBalancerNotFound,
+		StateMasterSlaveGroup, StatePortInUse, StateRegionLacksParameter, StateServerGroupNotFound,
+		StateSharedMutualAuth, StateSharedTLSPolicy, StateSpecProtocolMismatch, StateTCPSSLOnlyInstance,
+		StateTLSPolicyConfiguring, StateTLSPolicyNotFound, StateZoneOutOfResources,
+	}
+	vocabScenarios = []ScenarioName{
+		ScenarioLayer4OnlyInstance, ScenarioListenerStartDelay, ScenarioRegionLacksParameter,
+		ScenarioSpecProtocolMismatch, ScenarioTCPSSLOnlyInstance, ScenarioTLSPolicyConfiguringTime,
+		ScenarioZoneOutOfResources,
+	}
+	vocabQuotas = []QuotaName{
+		QuotaACLEntriesPerListener, QuotaACLsPerListener, QuotaListenersPerACL,
+		QuotaListenersPerLoadBalancer, QuotaListenersPerTLSPolicy,
+	}
+	vocabGateway = []GatewayState{
+		GatewayMissingParameter, GatewayInvalidParameter, GatewayMissingSignature, GatewayBadSignature,
+		GatewayNonceReplayed, GatewayStaleTimestamp, GatewayThrottled, GatewayUnknownAccessKey,
+		GatewayDisabledKey, GatewayUnknownAction, GatewayUnknownVersion, GatewayBadMethod,
+		GatewayRAMDenied, GatewayRAMDeniedLegacy, GatewayTokenMismatch, GatewayInternalError,
+		GatewayUnavailable,
+	}
+	vocabNeighbour = []NeighbourState{
+		NeighbourCertificateFormat, NeighbourKeyFormat, NeighbourKeyMismatch, NeighbourACLNameTaken,
+		NeighbourACLEntryExists, NeighbourListenerNotFound, NeighbourListenerConfiguring,
+		NeighbourSystemBusy, NeighbourOperationBusy, NeighbourServerCertificateNotFound,
+		NeighbourCertificateInUse, NeighbourTagResourceNotFound,
+	}
+	vocabRules = []RuleID{
+		RuleStickySessionTypeRequired, RuleCookieTimeoutRequired, RuleCookieRequired, RuleACLIDRequired,
+		RuleACLTypeRequired, RuleBackendPortRequired, RuleHealthCheckDomainRequired,
+		RuleServerCertificateRequired, RuleSingleServerCertificateForm, RuleOneServerBinding,
+		RuleClientCertAliasesDistinct, RuleHealthCheckSettingsNeedCheck,
+	}
+	vocabRefKinds = []RefKind{
+		RefListenerPort, RefLoadBalancer, RefServerCertificate, RefCACertificate, RefVServerGroup, RefACL,
+	}
+)
