@@ -59,7 +59,7 @@ func indexKeys(cfg *Config) map[string]keyEntry {
 func (e *Emulator) authenticate(req *request) *apiError {
 	if e.cfg.NoAuth {
 		if len(e.cfg.Accounts) == 0 {
-			return e.gatewayError("unknown-access-key", "no account is configured")
+			return e.gatewayError(spec.GatewayUnknownAccessKey, "no account is configured")
 		}
 		req.setCaller(caller{accountID: e.cfg.Accounts[0].ID})
 		// A known key still selects its owner, so cross-account tests work without signing.
@@ -84,7 +84,7 @@ func (e *Emulator) authenticate(req *request) *apiError {
 func (e *Emulator) authV1(req *request) *apiError {
 	keyID, ok := req.get(spec.ParamAccessKeyID)
 	if !ok || keyID == "" {
-		return e.gatewayError("missing-parameter", spec.ParamAccessKeyID+" is required")
+		return e.gatewayError(spec.GatewayMissingParameter, spec.ParamAccessKeyID+" is required")
 	}
 	ent, aerr := e.lookupKey(keyID)
 	if aerr != nil {
@@ -101,11 +101,11 @@ func (e *Emulator) authV1(req *request) *apiError {
 	}
 	ts, ok := req.get(spec.ParamTimestamp)
 	if !ok || ts == "" {
-		return e.gatewayError("missing-parameter", spec.ParamTimestamp+" is required")
+		return e.gatewayError(spec.GatewayMissingParameter, spec.ParamTimestamp+" is required")
 	}
 	nonce, ok := req.get(spec.ParamSignatureNonce)
 	if !ok || nonce == "" {
-		return e.gatewayError("missing-parameter", spec.ParamSignatureNonce+" is required")
+		return e.gatewayError(spec.GatewayMissingParameter, spec.ParamSignatureNonce+" is required")
 	}
 	signedAt, aerr := e.checkTime(ts)
 	if aerr != nil {
@@ -143,11 +143,11 @@ func (e *Emulator) authV3(req *request, header string) *apiError {
 	hr := req.http
 	date := hr.Header.Get(signature.HeaderDate)
 	if date == "" {
-		return e.gatewayError("missing-parameter", signature.HeaderDate+" is required")
+		return e.gatewayError(spec.GatewayMissingParameter, signature.HeaderDate+" is required")
 	}
 	nonce := hr.Header.Get(signature.HeaderNonce)
 	if nonce == "" {
-		return e.gatewayError("missing-parameter", signature.HeaderNonce+" is required")
+		return e.gatewayError(spec.GatewayMissingParameter, signature.HeaderNonce+" is required")
 	}
 	signedAt, aerr := e.checkTime(date)
 	if aerr != nil {
@@ -179,17 +179,17 @@ func (e *Emulator) authV3(req *request, header string) *apiError {
 func (e *Emulator) lookupKey(id string) (keyEntry, *apiError) {
 	ent, ok := e.keys[id]
 	if !ok {
-		return keyEntry{}, e.gatewayError("unknown-access-key", "")
+		return keyEntry{}, e.gatewayError(spec.GatewayUnknownAccessKey, "")
 	}
 	if ent.key.Disabled {
-		return keyEntry{}, e.gatewayError("disabled-access-key", "")
+		return keyEntry{}, e.gatewayError(spec.GatewayDisabledKey, "")
 	}
 	return ent, nil
 }
 
 // incomplete is IncompleteSignature, with the server's string to sign appended when known.
 func (e *Emulator) incomplete(detail, sts string) *apiError {
-	ae := e.gatewayError("missing-signature", "")
+	ae := e.gatewayError(spec.GatewayMissingSignature, "")
 	ae.Recommend = detail
 	if sts != "" {
 		ae.Message += " server string to sign is:" + sts
@@ -200,7 +200,7 @@ func (e *Emulator) incomplete(detail, sts string) *apiError {
 // mismatch is SignatureDoesNotMatch; like the real gateway, the message ends with the string
 // the server signed so that clients can compare it with theirs.
 func (e *Emulator) mismatch(sts string) *apiError {
-	ae := e.gatewayError("bad-signature", "")
+	ae := e.gatewayError(spec.GatewayBadSignature, "")
 	ae.Message += " server string to sign is:" + sts
 	return ae
 }
@@ -214,9 +214,9 @@ func (e *Emulator) checkTime(ts string) (time.Time, *apiError) {
 	case err == nil:
 	case errors.Is(err, signature.ErrTimestampExpired) && e.acceptsExpired(ts, now):
 	case errors.Is(err, signature.ErrTimestampExpired):
-		return time.Time{}, e.gatewayError("stale-timestamp", "")
+		return time.Time{}, e.gatewayError(spec.GatewayStaleTimestamp, "")
 	default:
-		return time.Time{}, e.gatewayError("invalid-parameter", "the timestamp must look like "+signature.TimestampLayout)
+		return time.Time{}, e.gatewayError(spec.GatewayInvalidParameter, "the timestamp must look like "+signature.TimestampLayout)
 	}
 	t, _ := signature.ParseTimestamp(ts) // well-formed: CheckTimestamp parsed it
 	return t, nil
@@ -237,7 +237,7 @@ func (e *Emulator) checkToken(ent keyEntry, token string) *apiError {
 	if token == "" || slices.Contains(ent.key.Tokens, token) {
 		return nil
 	}
-	return e.gatewayError("token-mismatch", "")
+	return e.gatewayError(spec.GatewayTokenMismatch, "")
 }
 
 // useNonce records a nonce of a key. It is remembered for as long as a request carrying it
@@ -254,10 +254,10 @@ func (e *Emulator) useNonce(keyID, nonce string, signedAt time.Time) *apiError {
 	switch e.nonces.use(keyID, nonce, now, until) {
 	case nonceUsed:
 		if !e.inj.has(swReplayedNonce) {
-			return e.gatewayError("nonce-replayed", "")
+			return e.gatewayError(spec.GatewayNonceReplayed, "")
 		}
 	case nonceFull:
-		return e.gatewayError("throttled", "the emulator remembers as many nonces as it may (Config.MaxNonces) until their windows end; retry later")
+		return e.gatewayError(spec.GatewayThrottled, "the emulator remembers as many nonces as it may (Config.MaxNonces) until their windows end; retry later")
 	}
 	return nil
 }
@@ -401,7 +401,7 @@ func wildcard(p, s string) bool {
 }
 
 func (e *Emulator) denied(req *request, action, kind string) *apiError {
-	ae := e.gatewayError("ram-denied", "")
+	ae := e.gatewayError(spec.GatewayRAMDenied, "")
 	ae.Recommend = "the RAM policies of user " + req.caller.user.Name + " do not allow " + action
 	ae.Denied = map[string]string{
 		"AuthAction":               action,

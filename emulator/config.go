@@ -312,7 +312,7 @@ func (c Config) Check() error {
 		}
 	}
 	for name, v := range c.Scenarios {
-		sc, ok := s.Scenario(name)
+		sc, ok := s.Scenario(spec.ScenarioName(name))
 		if !ok {
 			return fmt.Errorf("emulator: unknown scenario %q", name)
 		}
@@ -323,7 +323,7 @@ func (c Config) Check() error {
 		}
 	}
 	for name, v := range c.Quotas {
-		if _, ok := s.Quota(name); !ok {
+		if _, ok := s.Quota(spec.QuotaName(name)); !ok {
 			return fmt.Errorf("emulator: unknown quota %q", name)
 		}
 		if v < 0 {
@@ -396,19 +396,19 @@ func (c Config) MustPrincipal(name string) Principal {
 }
 
 // scenario is the setting of a scenario in force: "" when it is not offered.
-func (c Config) scenario(name string) string {
+func (c Config) scenario(name spec.ScenarioName) string {
 	sc, ok := spec.MustDefault().Scenario(name)
 	if !ok || !c.Choices.offered(sc) {
 		return ""
 	}
-	if v, ok := c.Scenarios[name]; ok {
+	if v, ok := c.Scenarios[string(name)]; ok {
 		return v
 	}
 	return sc.Default
 }
 
 // scenarioDuration is the setting of a duration scenario in force: zero unless Delays is on.
-func (c Config) scenarioDuration(name string) time.Duration {
+func (c Config) scenarioDuration(name spec.ScenarioName) time.Duration {
 	if !c.Delays {
 		return 0
 	}
@@ -417,11 +417,11 @@ func (c Config) scenarioDuration(name string) time.Duration {
 }
 
 // quotaLimit is the limit of a quota in force, or false when the quota is not enforced.
-func (c Config) quotaLimit(name string) (int, bool) {
+func (c Config) quotaLimit(name spec.QuotaName) (int, bool) {
 	if c.Choices.NoQuotas {
 		return 0, false
 	}
-	if v, ok := c.Quotas[name]; ok {
+	if v, ok := c.Quotas[string(name)]; ok {
 		return v, true
 	}
 	if q, ok := spec.MustDefault().Quota(name); ok {

@@ -26,8 +26,8 @@ type createCtx struct {
 // the quota (x-quotas); check returns nil when the request passes, else the arguments that
 // fill the %s of the code's message (possibly none) and a detail for Recommend.
 type stateCheck struct {
-	state string // a state of x-states, or "" for a quota row
-	quota string // a quota of x-quotas
+	state spec.StateName // a state of x-states, or "" for a quota row
+	quota spec.QuotaName // a quota of x-quotas
 	check func(c *createCtx) *hit
 	fault faultSwitch // the hand-written fault that switches the row off, if any
 }
@@ -35,9 +35,9 @@ type stateCheck struct {
 // name is the state or quota the row is named after.
 func (row stateCheck) name() string {
 	if row.state != "" {
-		return row.state
+		return string(row.state)
 	}
-	return row.quota
+	return string(row.quota)
 }
 
 type hit struct {
@@ -52,41 +52,41 @@ func hitf(format string, a ...any) *hit { return &hit{detail: fmt.Sprintf(format
 // named after the description's state or quota; the code, status and message come from the
 // catalogue entry whose trigger names it.
 var createChecks = []stateCheck{
-	{state: "load-balancer-not-found", check: checkLoadBalancer},
-	zoneRow("zone-out-of-resources"),
-	zoneRow("layer4-only-instance"),
-	zoneRow("tcpssl-only-instance"),
-	zoneRow("spec-protocol-mismatch"),
-	{state: "region-lacks-parameter", check: checkRegionParameters},
-	{state: "listener-pending", check: checkPending},
-	{state: "port-in-use", check: checkPortInUse, fault: swPortConflictMissed},
-	quotaRow("listeners-per-load-balancer", checkListenerQuota, swListenerQuotaIgnored),
-	{state: "shared-tls-policy", check: checkSharedTLS},
-	{state: "shared-mutual-auth", check: checkSharedMutual},
-	{state: "ipv6-forwarding-header", check: checkIPv6Forwarding},
-	{state: "foreign-certificate", check: checkForeignCertificate, fault: swForeignCertificate},
-	{state: "certificate-not-found", check: checkCertificateExists},
-	{state: "certificate-kind-mismatch", check: checkCertificateKinds},
-	{state: "cn-certificate", check: checkCnCertificate},
-	{state: "ca-certificate-not-found", check: checkCAExists},
-	{state: "server-group-not-found", check: checkGroupExists},
-	{state: "master-slave-group", check: checkMasterSlave},
-	{state: "tls-policy-not-found", check: checkPolicyExists},
-	{state: "tls-policy-configuring", check: checkPolicyConfiguring},
-	quotaRow("listeners-per-tls-policy", checkPolicyQuota, swNone),
-	{state: "acl-not-found", check: checkACLExists},
-	{state: "acl-ip-version-mismatch", check: checkACLVersion},
-	quotaRow("acls-per-listener", checkACLCount, swNone),
-	{state: "acl-duplicate-entry", check: checkACLDuplicates},
-	quotaRow("acl-entries-per-listener", checkACLEntries, swNone),
-	quotaRow("listeners-per-acl", checkACLListeners, swNone),
+	{state: spec.StateLoadBalancerNotFound, check: checkLoadBalancer},
+	zoneRow(spec.StateZoneOutOfResources),
+	zoneRow(spec.StateLayer4OnlyInstance),
+	zoneRow(spec.StateTCPSSLOnlyInstance),
+	zoneRow(spec.StateSpecProtocolMismatch),
+	{state: spec.StateRegionLacksParameter, check: checkRegionParameters},
+	{state: spec.StateListenerPending, check: checkPending},
+	{state: spec.StatePortInUse, check: checkPortInUse, fault: swPortConflictMissed},
+	quotaRow(spec.QuotaListenersPerLoadBalancer, checkListenerQuota, swListenerQuotaIgnored),
+	{state: spec.StateSharedTLSPolicy, check: checkSharedTLS},
+	{state: spec.StateSharedMutualAuth, check: checkSharedMutual},
+	{state: spec.StateIPv6ForwardingHeader, check: checkIPv6Forwarding},
+	{state: spec.StateForeignCertificate, check: checkForeignCertificate, fault: swForeignCertificate},
+	{state: spec.StateCertificateNotFound, check: checkCertificateExists},
+	{state: spec.StateCertificateKindMismatch, check: checkCertificateKinds},
+	{state: spec.StateCNCertificate, check: checkCnCertificate},
+	{state: spec.StateCACertificateNotFound, check: checkCAExists},
+	{state: spec.StateServerGroupNotFound, check: checkGroupExists},
+	{state: spec.StateMasterSlaveGroup, check: checkMasterSlave},
+	{state: spec.StateTLSPolicyNotFound, check: checkPolicyExists},
+	{state: spec.StateTLSPolicyConfiguring, check: checkPolicyConfiguring},
+	quotaRow(spec.QuotaListenersPerTLSPolicy, checkPolicyQuota, swNone),
+	{state: spec.StateACLNotFound, check: checkACLExists},
+	{state: spec.StateACLIPVersionMismatch, check: checkACLVersion},
+	quotaRow(spec.QuotaACLsPerListener, checkACLCount, swNone),
+	{state: spec.StateACLDuplicateEntry, check: checkACLDuplicates},
+	quotaRow(spec.QuotaACLEntriesPerListener, checkACLEntries, swNone),
+	quotaRow(spec.QuotaListenersPerACL, checkACLListeners, swNone),
 }
 
 // rowImplies lists, for a state, the later rows that hold whenever it does: a fault accepting
 // a create while the state holds switches them off too (a listener still starting is also a
 // listener on the port).
-var rowImplies = map[string][]string{
-	"listener-pending": {"port-in-use"},
+var rowImplies = map[spec.StateName][]spec.StateName{
+	spec.StateListenerPending: {spec.StatePortInUse},
 }
 
 // rowNamed returns the row of the create table named after a state or quota.
@@ -104,11 +104,7 @@ func rowNamed(name string) stateCheck {
 func CheckedStates() []string {
 	out := make([]string, 0, len(createChecks))
 	for _, c := range createChecks {
-		if c.state != "" {
-			out = append(out, c.state)
-		} else {
-			out = append(out, c.quota)
-		}
+		out = append(out, c.name())
 	}
 	return out
 }
@@ -153,7 +149,7 @@ func (e *Emulator) createListener(req *request, op *spec.Operation) (answer, *ap
 	c.lb.Listeners[port] = l
 	if err := e.persist(); err != nil {
 		delete(c.lb.Listeners, port)
-		return nil, e.gatewayError("internal-error", err.Error())
+		return nil, e.gatewayError(spec.GatewayInternalError, err.Error())
 	}
 	return map[string]any{}, nil
 }
@@ -175,7 +171,7 @@ func (e *Emulator) createTarget(req *request) (*regionState, *instance) {
 	if lb := e.inj.foreignLoadBalancer(e.state, req.caller.accountID, id); lb != nil {
 		return own, lb
 	}
-	if !e.inj.skipsCheck(rowNamed("load-balancer-not-found")) {
+	if !e.inj.skipsCheck(rowNamed(string(spec.StateLoadBalancerNotFound))) {
 		return r, nil
 	}
 	return own, &instance{ID: id, IPVersion: ipv4, Spec: "phantom", Listeners: map[int]*listener{}, Groups: map[string]*serverGroup{}}
@@ -255,7 +251,7 @@ func (e *Emulator) checkError(row stateCheck, h *hit) *apiError {
 		}
 	}
 	if code == "" {
-		return e.gatewayError("internal-error", "no catalogue entry for "+row.name())
+		return e.gatewayError(spec.GatewayInternalError, "no catalogue entry for "+row.name())
 	}
 	return e.codeError(code, h.detail, h.args...)
 }
@@ -276,7 +272,7 @@ func (e *Emulator) rowCode(row stateCheck, ec spec.ErrorCode) string {
 	}
 	if ec.Trigger.MultiACL {
 		// The multi-ACL spelling of a quota's code: the single-ACL code is as plausible.
-		if q, ok := e.spec.Quota(row.name()); ok {
+		if q, ok := e.spec.Quota(spec.QuotaName(row.name())); ok {
 			return q.Code
 		}
 	}
@@ -292,9 +288,9 @@ func checkLoadBalancer(c *createCtx) *hit {
 
 // zoneRow is the row of a zone scenario, whose state has the scenario's name: instances
 // created in the scenario's zone (MasterZoneId) have its limitation.
-func zoneRow(name string) stateCheck {
+func zoneRow(name spec.StateName) stateCheck {
 	return stateCheck{state: name, check: func(c *createCtx) *hit {
-		if zone := c.e.cfg.scenario(name); zone != "" && c.lb.Zone == zone {
+		if zone := c.e.cfg.scenario(spec.ScenarioName(name)); zone != "" && c.lb.Zone == zone {
 			return hitf("instance %s is in zone %s (scenario %s)", c.lb.ID, zone, name)
 		}
 		return nil
@@ -302,7 +298,7 @@ func zoneRow(name string) stateCheck {
 }
 
 // quotaRow is the row of a quota: check is given the quota's limit in force.
-func quotaRow(name string, check func(c *createCtx, limit int) *hit, fault faultSwitch) stateCheck {
+func quotaRow(name spec.QuotaName, check func(c *createCtx, limit int) *hit, fault faultSwitch) stateCheck {
 	return stateCheck{quota: name, fault: fault, check: func(c *createCtx) *hit {
 		limit, ok := c.e.cfg.quotaLimit(name)
 		if !ok {
@@ -313,7 +309,7 @@ func quotaRow(name string, check func(c *createCtx, limit int) *hit, fault fault
 }
 
 func checkRegionParameters(c *createCtx) *hit {
-	const name = "region-lacks-parameter"
+	const name = spec.ScenarioRegionLacksParameter
 	sc, _ := c.e.spec.Scenario(name)
 	if region := c.e.cfg.scenario(name); region == "" || c.req.region != region {
 		return nil
@@ -454,7 +450,7 @@ func checkPolicyExists(c *createCtx) *hit {
 
 func checkPolicyConfiguring(c *createCtx) *hit {
 	v, _ := c.req.get(spec.ParamTLSCipherPolicy)
-	if p := c.region.TLSPolicies[v]; p != nil && c.e.now().Before(p.Created.Add(c.e.cfg.scenarioDuration("tls-policy-configuring-time"))) {
+	if p := c.region.TLSPolicies[v]; p != nil && c.e.now().Before(p.Created.Add(c.e.cfg.scenarioDuration(spec.ScenarioTLSPolicyConfiguringTime))) {
 		return hitf("TLS cipher policy %s is still being configured", v)
 	}
 	return nil

@@ -122,7 +122,7 @@ func (e *Emulator) durable(req *request, gen uint64) *apiError {
 		err = e.store.await(n)
 	}
 	if err != nil {
-		return e.gatewayError("internal-error", "the change may not have been saved: "+err.Error())
+		return e.gatewayError(spec.GatewayInternalError, "the change may not have been saved: "+err.Error())
 	}
 	return nil
 }
@@ -163,7 +163,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 		if v := recover(); v != nil {
 			// A last resort: no input should get here, and tests look for this text.
 			_ = debug.Stack()
-			e.writeError(w, req, e.gatewayError("internal-error", fmt.Sprintf("emulator fault: %v", v)))
+			e.writeError(w, req, e.gatewayError(spec.GatewayInternalError, fmt.Sprintf("emulator fault: %v", v)))
 		}
 	}()
 	if d := e.cfg.Faults.Latency; d > 0 {
@@ -210,10 +210,10 @@ func (e *Emulator) draw(p float64) bool {
 
 func (e *Emulator) serve(w http.ResponseWriter, hr *http.Request, req *request) *apiError {
 	if hr.URL.Path != e.spec.Wire.Path && hr.URL.Path != "" {
-		return e.gatewayError("unknown-action", "the only path is "+e.spec.Wire.Path)
+		return e.gatewayError(spec.GatewayUnknownAction, "the only path is "+e.spec.Wire.Path)
 	}
 	if !slices.Contains(e.spec.Wire.Methods, hr.Method) {
-		return e.gatewayError("bad-method", "")
+		return e.gatewayError(spec.GatewayBadMethod, "")
 	}
 	if ae := e.decode(w, hr, req); ae != nil {
 		return ae
@@ -224,7 +224,7 @@ func (e *Emulator) serve(w http.ResponseWriter, hr *http.Request, req *request) 
 		case formatXML:
 			req.format = formatXML
 		default:
-			return e.gatewayError("invalid-parameter", spec.ParamFormat+" must be JSON or XML")
+			return e.gatewayError(spec.GatewayInvalidParameter, spec.ParamFormat+" must be JSON or XML")
 		}
 	}
 	req.action, _ = req.get(spec.ParamAction)
@@ -236,23 +236,23 @@ func (e *Emulator) serve(w http.ResponseWriter, hr *http.Request, req *request) 
 		req.version = hr.Header.Get(e.spec.Wire.VersionHeader)
 	}
 	if req.action == "" {
-		return e.gatewayError("missing-parameter", spec.ParamAction+" is required")
+		return e.gatewayError(spec.GatewayMissingParameter, spec.ParamAction+" is required")
 	}
 	if req.version == "" {
-		return e.gatewayError("missing-parameter", spec.ParamVersion+" is required")
+		return e.gatewayError(spec.GatewayMissingParameter, spec.ParamVersion+" is required")
 	}
 	op := e.spec.Operation(req.action)
 	if op == nil {
-		return e.gatewayError("unknown-action", "")
+		return e.gatewayError(spec.GatewayUnknownAction, "")
 	}
 	if req.version != e.spec.APIVersion {
-		return e.gatewayError("unknown-version", "")
+		return e.gatewayError(spec.GatewayUnknownVersion, "")
 	}
 	if e.cfg.Faults.ServerErrorRate > 0 && e.draw(e.cfg.Faults.ServerErrorRate) {
 		if e.draw(0.5) {
-			return e.gatewayError("internal-error", "injected fault")
+			return e.gatewayError(spec.GatewayInternalError, "injected fault")
 		}
-		return e.gatewayError("unavailable", "injected fault")
+		return e.gatewayError(spec.GatewayUnavailable, "injected fault")
 	}
 	if ae := e.inj.intermittent(e, req); ae != nil {
 		return ae
@@ -265,7 +265,7 @@ func (e *Emulator) serve(w http.ResponseWriter, hr *http.Request, req *request) 
 		return ae
 	}
 	if e.limit != nil && !e.limit.allow(req.caller.keyID, e.now()) {
-		return e.gatewayError("throttled", "")
+		return e.gatewayError(spec.GatewayThrottled, "")
 	}
 	if ae := e.authorize(req, op); ae != nil && !e.inj.has(swRAMAllowed) {
 		return ae
@@ -318,7 +318,7 @@ func (e *Emulator) violation(v *violation) *apiError {
 	code, status := v.Outcome.Code, v.Outcome.Status
 	if code == "" {
 		// The gateway's generic answer to a bad parameter.
-		if ec, ok := e.spec.GatewayError("invalid-parameter"); ok {
+		if ec, ok := e.spec.GatewayError(spec.GatewayInvalidParameter); ok {
 			code, status = ec.Code, ec.Status
 		}
 	}

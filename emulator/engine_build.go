@@ -33,9 +33,9 @@ func checkKey(path string, k spec.Kind) string { return path + "\x00" + string(k
 func newEngine(s *spec.Spec, ch Choices, ef engineFaults) (*engine, error) {
 	en := &engine{s: s, ops: map[*spec.Operation]*opModel{}}
 	for _, g := range []struct {
-		state string
+		state spec.GatewayState
 		out   *spec.Outcome
-	}{{"invalid-parameter", &en.invalid}, {"missing-parameter", &en.missing}} {
+	}{{spec.GatewayInvalidParameter, &en.invalid}, {spec.GatewayMissingParameter, &en.missing}} {
 		ec, ok := s.GatewayError(g.state)
 		if !ok {
 			return nil, fmt.Errorf("emulator: the description has no gateway error for %s", g.state)

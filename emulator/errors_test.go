@@ -32,7 +32,7 @@ func quota(name string, n int) func(*emulator.Config) {
 
 // zoneLB creates a guaranteed-performance instance in the zone of a scenario.
 func zoneLB(c *client, scenario string) string {
-	sc, _ := spec.MustDefault().Scenario(scenario)
+	sc, _ := spec.MustDefault().Scenario(spec.ScenarioName(scenario))
 	return c.createPerfLB(spec.ParamMasterZoneID, sc.Default)
 }
 
@@ -256,8 +256,8 @@ func TestStateTableNamesDescriptionStates(t *testing.T) {
 	s := spec.MustDefault()
 	checked := map[string]bool{}
 	for _, name := range emulator.CheckedStates() {
-		_, isState := s.State(name)
-		_, isQuota := s.Quota(name)
+		_, isState := s.State(spec.StateName(name))
+		_, isQuota := s.Quota(spec.QuotaName(name))
 		assert.True(t, isState || isQuota, "%s is neither a state nor a quota of the description", name)
 		checked[name] = true
 	}

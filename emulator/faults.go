@@ -389,7 +389,7 @@ func (in *injector) intermittent(e *Emulator, req *request) *apiError {
 	if !in.has(swIntermittent5xx) || req.action != e.spec.UnderTest.Action || !e.draw(intermittentRate) {
 		return nil
 	}
-	return e.gatewayError("unavailable", "injected intermittent fault")
+	return e.gatewayError(spec.GatewayUnavailable, "injected intermittent fault")
 }
 
 // skipsCheck reports whether a row of the create table is switched off (by a fault named in

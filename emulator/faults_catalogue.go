@@ -37,7 +37,7 @@ var earlierValidation = []struct {
 	{spec.ParamHealthCheck, spec.KindRequired},
 }
 
-var earlierRules = []string{"sticky-session-type-required", "client-cert-aliases-distinct"}
+var earlierRules = []spec.RuleID{spec.RuleStickySessionTypeRequired, spec.RuleClientCertAliasesDistinct}
 
 // constrained visits every parameter of the operation under test that carries values (not
 // the common ones) and every field of its lists.
@@ -231,7 +231,7 @@ func codeFault(p *spec.Parameter, kind spec.Kind, o spec.Outcome) faultDef {
 func ruleFaults(s *spec.Spec) []faultDef {
 	var out []faultDef
 	for _, id := range earlierRules {
-		d, err := ruleOffFault(s, id)
+		d, err := ruleOffFault(s, string(id))
 		if err != nil {
 			panic("emulator: fault catalogue: " + err.Error())
 		}
@@ -323,7 +323,7 @@ func stateFaults(s *spec.Spec) []faultDef {
 		}
 		if basis == spec.Documented && row.fault == swNone {
 			out = append(out, faultDef{FaultInfo: FaultInfo{Name: acceptName, Category: cat, Description: accept,
-				Subject: name, Breaks: breaks, Direction: DirAcceptsForbidden, Basis: spec.Documented}, rows: append([]string{name}, rowImplies[name]...)})
+				Subject: name, Breaks: breaks, Direction: DirAcceptsForbidden, Basis: spec.Documented}, rows: append([]string{name}, implied(name)...)})
 		}
 		if codeBasis == spec.Documented && !covered[code] {
 			out = append(out, faultDef{FaultInfo: FaultInfo{Name: FaultCategoryErrorCode + "/" + breaks + "/" + name, Category: FaultCategoryErrorCode,
@@ -382,25 +382,25 @@ func viaParameter(s *spec.Spec, state string) bool {
 // named by what reaches it in the description (a state of the operation, a gateway state, or
 // a parameter's constraint), so the catalogue, not this file, spells it.
 func codeFaults(s *spec.Spec) []faultDef {
-	state := func(name string) string {
+	state := func(name spec.StateName) string {
 		ec, ok := s.StateError(name)
 		if !ok {
-			panic("emulator: fault catalogue: the description has no error for state " + name)
+			panic("emulator: fault catalogue: the description has no error for state " + string(name))
 		}
 		return ec.Code
 	}
-	gateway := func(name string) string {
+	gateway := func(name spec.GatewayState) string {
 		ec, ok := s.GatewayError(name)
 		if !ok {
-			panic("emulator: fault catalogue: the description has no gateway error " + name)
+			panic("emulator: fault catalogue: the description has no gateway error " + string(name))
 		}
 		return ec.Code
 	}
-	portConflict, generic := state("port-in-use"), gateway("invalid-parameter")
+	portConflict, generic := state(spec.StatePortInUse), gateway(spec.GatewayInvalidParameter)
 	idleTimeout := s.ParamOutcome(s.UnderTest.Lookup(spec.ParamIdleTimeout), spec.KindMaximum).Code
-	foreignCert, certMissing := state("foreign-certificate"), state("certificate-not-found")
-	aclMissing := state("acl-not-found")
-	nonceUsed, badSignature := gateway("nonce-replayed"), gateway("bad-signature")
+	foreignCert, certMissing := state(spec.StateForeignCertificate), state(spec.StateCertificateNotFound)
+	aclMissing := state(spec.StateACLNotFound)
+	nonceUsed, badSignature := gateway(spec.GatewayNonceReplayed), gateway(spec.GatewayBadSignature)
 	rule := func(name, subject, breaks, format string, from, to string) faultDef {
 		return faultDef{
 			FaultInfo: FaultInfo{Name: name, Category: FaultCategoryErrorCode, Description: fmt.Sprintf(format, to, from),
@@ -409,24 +409,24 @@ func codeFaults(s *spec.Spec) []faultDef {
 		}
 	}
 	return []faultDef{
-		rule("error-code/port-conflict-as-InvalidParameter", "port-in-use", "state", "a create on a used port is answered with the generic %s instead of %s", portConflict, generic),
+		rule("error-code/port-conflict-as-InvalidParameter", string(spec.StatePortInUse), "state", "a create on a used port is answered with the generic %s instead of %s", portConflict, generic),
 		rule("error-code/IdleTimeout-as-InvalidParameter", spec.ParamIdleTimeout, "range", "an IdleTimeout out of range is answered %s instead of %s", idleTimeout, generic),
-		rule("error-code/foreign-certificate-as-CertificateNotExist", "foreign-certificate", "state", "another account's certificate is answered %s instead of %s", foreignCert, certMissing),
-		rule("error-code/AclNotExist-as-InvalidParameter", "acl-not-found", "state", "an ACL that does not exist is answered %s instead of %s", aclMissing, generic),
-		rule("error-code/nonce-replay-as-SignatureDoesNotMatch", "nonce-replayed", "signature", "a replayed nonce is answered %s instead of %s", nonceUsed, badSignature),
+		rule("error-code/foreign-certificate-as-CertificateNotExist", string(spec.StateForeignCertificate), "state", "another account's certificate is answered %s instead of %s", foreignCert, certMissing),
+		rule("error-code/AclNotExist-as-InvalidParameter", string(spec.StateACLNotFound), "state", "an ACL that does not exist is answered %s instead of %s", aclMissing, generic),
+		rule("error-code/nonce-replay-as-SignatureDoesNotMatch", string(spec.GatewayNonceReplayed), "signature", "a replayed nonce is answered %s instead of %s", nonceUsed, badSignature),
 		{FaultInfo: FaultInfo{Name: "http-status/port-conflict-409", Category: FaultCategoryHTTPStatus, Description: portConflict + " is sent with status 409 instead of 400",
-			Subject: "port-in-use", Breaks: "status"},
+			Subject: string(spec.StatePortInUse), Breaks: "status"},
 			answer: &answerRule{code: portConflict, toStatus: http.StatusConflict}},
 	}
 }
 
 // handWritten are the faults that need no code of the catalogue.
 func handWritten(s *spec.Spec) []faultDef {
-	stateBasis := func(name string) spec.Basis {
+	stateBasis := func(name spec.StateName) spec.Basis {
 		st, _ := s.State(name)
 		return st.Basis
 	}
-	quotaBasis := func(name string) spec.Basis {
+	quotaBasis := func(name spec.QuotaName) spec.Basis {
 		q, _ := s.Quota(name)
 		return q.Basis
 	}
@@ -446,27 +446,27 @@ func handWritten(s *spec.Spec) []faultDef {
 		{FaultInfo: fi("content-type/text-plain", FaultCategoryContentType, "answers of the operation are labelled text/plain", "Content-Type", "envelope", DirWrongEnvelope, doc), sw: swTextContentType},
 		{FaultInfo: fi("content-type/json-for-xml", FaultCategoryContentType, "Format=XML is ignored: the operation answers in JSON", spec.ParamFormat, "envelope", DirWrongEnvelope, doc), sw: swJSONForXML},
 
-		{FaultInfo: fi("state/port-conflict-missed", FaultCategoryState, "a create on a port that already has a listener succeeds and replaces it", "port-in-use", "state", DirAcceptsForbidden, stateBasis("port-in-use")), sw: swPortConflictMissed},
-		{FaultInfo: fi("state/listener-quota-ignored", FaultCategoryState, "the listeners-per-load-balancer quota is not enforced", "listeners-per-load-balancer", "quota", DirAcceptsForbidden, quotaBasis("listeners-per-load-balancer")), sw: swListenerQuotaIgnored},
+		{FaultInfo: fi("state/port-conflict-missed", FaultCategoryState, "a create on a port that already has a listener succeeds and replaces it", string(spec.StatePortInUse), "state", DirAcceptsForbidden, stateBasis(spec.StatePortInUse)), sw: swPortConflictMissed},
+		{FaultInfo: fi("state/listener-quota-ignored", FaultCategoryState, "the listeners-per-load-balancer quota is not enforced", string(spec.QuotaListenersPerLoadBalancer), "quota", DirAcceptsForbidden, quotaBasis(spec.QuotaListenersPerLoadBalancer)), sw: swListenerQuotaIgnored},
 		{FaultInfo: fi("state/refused-create-leaves-listener", FaultCategoryState, "a create refused by a state check still stores the listener", "", "state", DirWrongState, doc), sw: swLeaveBehind},
 		{FaultInfo: fi("state/created-running", FaultCategoryState, "a new listener is created running instead of stopped", spec.FieldStatus, "state", DirWrongState, doc), sw: swCreatedRunning},
 		{FaultInfo: fi("state/describe-defaults", FaultCategoryState, "Describe reports the documented default of every defaulted attribute, not the value stored", "", "read-back", DirWrongReadBack, doc), sw: swDescribeDefaults},
 		{FaultInfo: fi("state/describe-stale-status", FaultCategoryState, "Describe keeps reporting the status a listener had when created (stopped) after it was started", spec.FieldStatus, "read-back", DirWrongReadBack, doc), sw: swDescribeStaleStatus},
 
-		{FaultInfo: fi("cross-account/foreign-certificate-accepted", FaultCategoryCrossAccount, "a create may use another account's server certificate", "foreign-certificate", "state", DirAcceptsForbidden, stateBasis("foreign-certificate")), sw: swForeignCertificate},
-		{FaultInfo: fi("cross-account/foreign-ca-certificate-accepted", FaultCategoryCrossAccount, "a create may use another account's CA certificate", "ca-certificate-not-found", "state", DirAcceptsForbidden, stateBasis("ca-certificate-not-found")), sw: swForeignCACertificate},
-		{FaultInfo: fi("cross-account/foreign-acl-accepted", FaultCategoryCrossAccount, "a create may use another account's ACL", "acl-not-found", "state", DirAcceptsForbidden, stateBasis("acl-not-found")), sw: swForeignACL},
-		{FaultInfo: fi("cross-account/foreign-load-balancer-accepted", FaultCategoryCrossAccount, "a create may add a listener to another account's load balancer", "load-balancer-not-found", "state", DirAcceptsForbidden, stateBasis("load-balancer-not-found")), sw: swForeignLoadBalancer},
-		{FaultInfo: fi("cross-account/other-instance-vserver-group-accepted", FaultCategoryCrossAccount, "a create may use a VServer group of another instance of the account", "server-group-not-found", "state", DirAcceptsForbidden, stateBasis("server-group-not-found")), sw: swOtherInstanceGroup},
-		{FaultInfo: fi("ram/denied-user-allowed", FaultCategoryRAM, "RAM policies are not enforced: a user denied the operation may call it", "ram-denied", "ram", DirAcceptsForbidden, doc), sw: swRAMAllowed},
+		{FaultInfo: fi("cross-account/foreign-certificate-accepted", FaultCategoryCrossAccount, "a create may use another account's server certificate", string(spec.StateForeignCertificate), "state", DirAcceptsForbidden, stateBasis(spec.StateForeignCertificate)), sw: swForeignCertificate},
+		{FaultInfo: fi("cross-account/foreign-ca-certificate-accepted", FaultCategoryCrossAccount, "a create may use another account's CA certificate", string(spec.StateCACertificateNotFound), "state", DirAcceptsForbidden, stateBasis(spec.StateCACertificateNotFound)), sw: swForeignCACertificate},
+		{FaultInfo: fi("cross-account/foreign-acl-accepted", FaultCategoryCrossAccount, "a create may use another account's ACL", string(spec.StateACLNotFound), "state", DirAcceptsForbidden, stateBasis(spec.StateACLNotFound)), sw: swForeignACL},
+		{FaultInfo: fi("cross-account/foreign-load-balancer-accepted", FaultCategoryCrossAccount, "a create may add a listener to another account's load balancer", string(spec.StateLoadBalancerNotFound), "state", DirAcceptsForbidden, stateBasis(spec.StateLoadBalancerNotFound)), sw: swForeignLoadBalancer},
+		{FaultInfo: fi("cross-account/other-instance-vserver-group-accepted", FaultCategoryCrossAccount, "a create may use a VServer group of another instance of the account", string(spec.StateServerGroupNotFound), "state", DirAcceptsForbidden, stateBasis(spec.StateServerGroupNotFound)), sw: swOtherInstanceGroup},
+		{FaultInfo: fi("ram/denied-user-allowed", FaultCategoryRAM, "RAM policies are not enforced: a user denied the operation may call it", string(spec.GatewayRAMDenied), "ram", DirAcceptsForbidden, doc), sw: swRAMAllowed},
 
-		{FaultInfo: fi("signature/bad-v1-signature-accepted", FaultCategorySignature, "a wrong V1 (HMAC-SHA1) signature is accepted", "bad-signature", "signature", DirAcceptsForbidden, doc), sw: swBadSignatureV1},
-		{FaultInfo: fi("signature/bad-v3-signature-accepted", FaultCategorySignature, "a wrong V3 (ACS3-HMAC-SHA256) signature is accepted", "bad-signature", "signature", DirAcceptsForbidden, doc), sw: swBadSignatureV3},
-		{FaultInfo: fi("signature/unsigned-accepted", FaultCategorySignature, "a V1 request without a Signature is accepted", "missing-signature", "signature", DirAcceptsForbidden, doc), sw: swUnsigned},
-		{FaultInfo: fi("signature/replayed-nonce-accepted", FaultCategorySignature, "a SignatureNonce used before is accepted again", "nonce-replayed", "signature", DirAcceptsForbidden, doc), sw: swReplayedNonce},
-		{FaultInfo: fi("signature/stale-timestamp-accepted", FaultCategorySignature, "a Timestamp outside the window is accepted", "stale-timestamp", "signature", DirAcceptsForbidden, doc), sw: swStaleTimestamp},
+		{FaultInfo: fi("signature/bad-v1-signature-accepted", FaultCategorySignature, "a wrong V1 (HMAC-SHA1) signature is accepted", string(spec.GatewayBadSignature), "signature", DirAcceptsForbidden, doc), sw: swBadSignatureV1},
+		{FaultInfo: fi("signature/bad-v3-signature-accepted", FaultCategorySignature, "a wrong V3 (ACS3-HMAC-SHA256) signature is accepted", string(spec.GatewayBadSignature), "signature", DirAcceptsForbidden, doc), sw: swBadSignatureV3},
+		{FaultInfo: fi("signature/unsigned-accepted", FaultCategorySignature, "a V1 request without a Signature is accepted", string(spec.GatewayMissingSignature), "signature", DirAcceptsForbidden, doc), sw: swUnsigned},
+		{FaultInfo: fi("signature/replayed-nonce-accepted", FaultCategorySignature, "a SignatureNonce used before is accepted again", string(spec.GatewayNonceReplayed), "signature", DirAcceptsForbidden, doc), sw: swReplayedNonce},
+		{FaultInfo: fi("signature/stale-timestamp-accepted", FaultCategorySignature, "a Timestamp outside the window is accepted", string(spec.GatewayStaleTimestamp), "signature", DirAcceptsForbidden, doc), sw: swStaleTimestamp},
 
-		{FaultInfo: fi("concurrency/port-check-race", FaultCategoryConcurrency, "a create releases the state lock between its checks and its change, so two simultaneous creates on one port both succeed", "port-in-use", "state", DirWrongState, doc), sw: swPortCheckRace},
+		{FaultInfo: fi("concurrency/port-check-race", FaultCategoryConcurrency, "a create releases the state lock between its checks and its change, so two simultaneous creates on one port both succeed", string(spec.StatePortInUse), "state", DirWrongState, doc), sw: swPortCheckRace},
 		{FaultInfo: fi("intermittent/5xx", FaultCategoryIntermittent, fmt.Sprintf("%.0f%% of the requests to the operation are answered ServiceUnavailable (seeded by Faults.Seed)", intermittentRate*100), "", "availability", DirServerError, doc), sw: swIntermittent5xx},
 	}
 }
@@ -541,4 +541,13 @@ func ruleGateParam(s *spec.Spec) string {
 		return p.Name
 	}
 	return ""
+}
+
+// implied names the rows that hold whenever the row named name does (rowImplies).
+func implied(name string) []string {
+	var out []string
+	for _, r := range rowImplies[spec.StateName(name)] {
+		out = append(out, string(r))
+	}
+	return out
 }

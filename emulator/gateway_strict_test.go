@@ -17,7 +17,7 @@ import (
 )
 
 // gwCode is the code the description gives a gateway state.
-func gwCode(t testing.TB, state string) string {
+func gwCode(t testing.TB, state spec.GatewayState) string {
 	ec, ok := spec.MustDefault().GatewayError(state)
 	require.True(t, ok, "no gateway state %s", state)
 	return ec.Code

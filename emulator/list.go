@@ -207,7 +207,7 @@ func (e *Emulator) describeListeners(req *request, op *spec.Operation) (answer, 
 	if tok := req.value(spec.ParamNextToken); tok != "" {
 		n, err := strconv.Atoi(tok)
 		if err != nil || n < 0 || n > len(all) {
-			return nil, e.gatewayError("invalid-parameter", spec.ParamNextToken+" is not a token this emulator issued")
+			return nil, e.gatewayError(spec.GatewayInvalidParameter, spec.ParamNextToken+" is not a token this emulator issued")
 		}
 		start = n
 	}

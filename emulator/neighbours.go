@@ -16,9 +16,10 @@ import (
 // already serves, of which the listener being changed is already one); every other row holds
 // for a change of attributes as it does for a create.
 var notOnChange = []string{
-	"load-balancer-not-found", "zone-out-of-resources", "layer4-only-instance", "tcpssl-only-instance",
-	"spec-protocol-mismatch", "region-lacks-parameter", "listener-pending", "port-in-use",
-	"listeners-per-load-balancer", "listeners-per-tls-policy", "listeners-per-acl",
+	string(spec.StateLoadBalancerNotFound), string(spec.StateZoneOutOfResources), string(spec.StateLayer4OnlyInstance),
+	string(spec.StateTCPSSLOnlyInstance), string(spec.StateSpecProtocolMismatch), string(spec.StateRegionLacksParameter),
+	string(spec.StateListenerPending), string(spec.StatePortInUse), string(spec.QuotaListenersPerLoadBalancer),
+	string(spec.QuotaListenersPerTLSPolicy), string(spec.QuotaListenersPerACL),
 }
 
 // setListener is SetLoadBalancerHTTPSListenerAttribute: the attributes sent replace the stored
@@ -47,7 +48,7 @@ func (e *Emulator) setListener(req *request, op *spec.Operation) (answer, *apiEr
 		}
 	}
 	for _, row := range createChecks {
-		if slices.Contains(notOnChange, row.state) || slices.Contains(notOnChange, row.quota) {
+		if slices.Contains(notOnChange, row.name()) {
 			continue
 		}
 		if h := row.check(c); h != nil {
@@ -140,12 +141,12 @@ func (e *Emulator) deleteServerCertificate(req *request, _ *spec.Operation) (ans
 	id := req.value(spec.ParamServerCertificateID)
 	r := e.state.region(req.caller.accountID, req.region, false)
 	if r == nil || r.Certificates[id] == nil || r.Certificates[id].CA {
-		return nil, e.neighbourError("server-certificate-not-found", id)
+		return nil, e.neighbourError(spec.NeighbourServerCertificateNotFound, id)
 	}
 	for _, lbID := range sortedKeys(r.LoadBalancers) {
 		for _, l := range r.LoadBalancers[lbID].Listeners {
 			if l.Attributes[spec.ParamServerCertificateID] == id || slices.ContainsFunc(l.Certificates, func(c certRef) bool { return c.CertificateID == id }) {
-				return nil, e.neighbourError("certificate-in-use", "listener "+lbID+":"+strconv.Itoa(l.Port))
+				return nil, e.neighbourError(spec.NeighbourCertificateInUse, "listener "+lbID+":"+strconv.Itoa(l.Port))
 			}
 		}
 	}
@@ -168,7 +169,7 @@ func (e *Emulator) describeACL(req *request, _ *spec.Operation) (answer, *apiErr
 	id := req.value(spec.ParamACLID)
 	r := e.state.region(req.caller.accountID, req.region, false)
 	if r == nil || r.ACLs[id] == nil {
-		return nil, e.stateError("acl-not-found", "no ACL "+id)
+		return nil, e.stateError(spec.StateACLNotFound, "no ACL "+id)
 	}
 	a := r.ACLs[id]
 	comment, byComment := req.get(spec.ParamAclEntryComment)

@@ -42,7 +42,7 @@ func TestSetListenerAttribute(t *testing.T) {
 	set := func(k, v string) resp {
 		return c.call(spec.ActionSetHTTPSListener, url.Values{spec.ParamLoadBalancerID: {lb}, spec.ParamListenerPort: {listenerPort}, k: {v}})
 	}
-	codeOf := func(state string) string { ec, _ := spec.MustDefault().StateError(state); return ec.Code }
+	codeOf := func(state spec.StateName) string { ec, _ := spec.MustDefault().StateError(state); return ec.Code }
 	assert.Equal(t, codeOf("certificate-not-found"), set(spec.ParamServerCertificateID, "missing").code())
 	assert.Equal(t, codeOf("acl-not-found"), set(spec.ParamACLID, "acl-missing").code())
 	assert.Equal(t, "InvalidParameter.IdleTimeout", set(spec.ParamIdleTimeout, "61").code())

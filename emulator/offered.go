@@ -13,7 +13,7 @@ func (c Config) Offered() (quotas map[string]int, scenarios map[string]string) {
 	s := spec.MustDefault()
 	quotas, scenarios = map[string]int{}, map[string]string{}
 	for _, q := range s.Quotas {
-		if limit, ok := c.quotaLimit(q.Name); ok {
+		if limit, ok := c.quotaLimit(spec.QuotaName(q.Name)); ok {
 			quotas[q.Name] = limit
 		}
 	}
@@ -21,7 +21,7 @@ func (c Config) Offered() (quotas map[string]int, scenarios map[string]string) {
 		if sc.Setting == "duration" && !c.Delays {
 			continue // transitions are instant: the states a duration keeps never hold
 		}
-		if v := c.scenario(sc.Name); v != "" {
+		if v := c.scenario(spec.ScenarioName(sc.Name)); v != "" {
 			scenarios[sc.Name] = v
 		}
 	}

@@ -91,13 +91,13 @@ func (e *Emulator) status(l *listener) string {
 func (e *Emulator) commit(undo func()) *apiError {
 	if err := e.persist(); err != nil {
 		undo()
-		return e.gatewayError("internal-error", err.Error())
+		return e.gatewayError(spec.GatewayInternalError, err.Error())
 	}
 	return nil
 }
 
 func (e *Emulator) lbNotFound(id string) *apiError {
-	return e.stateError("load-balancer-not-found", "no load balancer "+id+" in this account and region")
+	return e.stateError(spec.StateLoadBalancerNotFound, "no load balancer "+id+" in this account and region")
 }
 
 // loadBalancer finds an instance of the caller. Callers hold e.mu.
@@ -301,14 +301,14 @@ func fingerprint(cert *x509.Certificate) string {
 func (e *Emulator) uploadServerCertificate(req *request, _ *spec.Operation) (answer, *apiError) {
 	cert, ok := parseCertificate(req.value(spec.ParamServerCertificate))
 	if !ok {
-		return nil, e.neighbourError("certificate-format", "")
+		return nil, e.neighbourError(spec.NeighbourCertificateFormat, "")
 	}
 	key, ok := parsePrivateKey(req.value(spec.ParamPrivateKey))
 	if !ok {
-		return nil, e.neighbourError("key-format", "")
+		return nil, e.neighbourError(spec.NeighbourKeyFormat, "")
 	}
 	if !keyMatches(cert, key) {
-		return nil, e.neighbourError("key-mismatch", "")
+		return nil, e.neighbourError(spec.NeighbourKeyMismatch, "")
 	}
 	return e.storeCertificate(req, cert, false, req.value(spec.ParamServerCertificateName), orDefault(req.value(paramStandardType), standardInternational))
 }
@@ -316,7 +316,7 @@ func (e *Emulator) uploadServerCertificate(req *request, _ *spec.Operation) (ans
 func (e *Emulator) uploadCACertificate(req *request, _ *spec.Operation) (answer, *apiError) {
 	cert, ok := parseCertificate(req.value(spec.ParamCACertificate))
 	if !ok {
-		return nil, e.neighbourError("certificate-format", "the CA certificate")
+		return nil, e.neighbourError(spec.NeighbourCertificateFormat, "the CA certificate")
 	}
 	return e.storeCertificate(req, cert, true, req.value(spec.ParamCACertificateName), standardInternational)
 }
@@ -362,7 +362,7 @@ func (e *Emulator) createACL(req *request, _ *spec.Operation) (answer, *apiError
 	name := req.value(spec.ParamACLName)
 	for _, a := range r.ACLs {
 		if a.Name == name {
-			return nil, e.neighbourError("acl-name-taken", "")
+			return nil, e.neighbourError(spec.NeighbourACLNameTaken, "")
 		}
 	}
 	a := &acl{ID: e.state.nextID("acl-"), Name: name, IPVersion: orDefault(req.value(spec.ParamAddressIPVersion), ipv4), Entries: []aclEntry{}, Created: e.now().UTC()}
@@ -379,14 +379,14 @@ func (e *Emulator) addACLEntry(req *request, _ *spec.Operation) (answer, *apiErr
 		Comment string `json:"comment"`
 	}
 	if err := json.Unmarshal([]byte(req.value(spec.ParamACLEntries)), &raw); err != nil || len(raw) == 0 {
-		return nil, e.gatewayError("invalid-parameter", spec.ParamACLEntries+" must be a JSON list of {\"entry\":CIDR,\"comment\":text}")
+		return nil, e.gatewayError(spec.GatewayInvalidParameter, spec.ParamACLEntries+" must be a JSON list of {\"entry\":CIDR,\"comment\":text}")
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	r := e.state.region(req.caller.accountID, req.region, false)
 	id := req.value(spec.ParamACLID)
 	if r == nil || r.ACLs[id] == nil {
-		return nil, e.stateError("acl-not-found", "no ACL "+id)
+		return nil, e.stateError(spec.StateACLNotFound, "no ACL "+id)
 	}
 	a := r.ACLs[id]
 	added := make([]aclEntry, 0, len(raw))
@@ -398,15 +398,15 @@ func (e *Emulator) addACLEntry(req *request, _ *spec.Operation) (answer, *apiErr
 			}
 		}
 		if err != nil {
-			return nil, e.gatewayError("invalid-parameter", fmt.Sprintf("%q is not an IP address or CIDR block", it.Entry))
+			return nil, e.gatewayError(spec.GatewayInvalidParameter, fmt.Sprintf("%q is not an IP address or CIDR block", it.Entry))
 		}
 		if (a.IPVersion == ipv6) != p.Addr().Is6() {
-			return nil, e.gatewayError("invalid-parameter", fmt.Sprintf("entry %s does not match the ACL's IP version %s", it.Entry, a.IPVersion))
+			return nil, e.gatewayError(spec.GatewayInvalidParameter, fmt.Sprintf("entry %s does not match the ACL's IP version %s", it.Entry, a.IPVersion))
 		}
 		ent := aclEntry{Entry: p.Masked().String(), Comment: it.Comment}
 		for _, old := range append(append([]aclEntry{}, a.Entries...), added...) {
 			if old.Entry == ent.Entry {
-				return nil, e.neighbourError("acl-entry-exists", ent.Entry)
+				return nil, e.neighbourError(spec.NeighbourACLEntryExists, ent.Entry)
 			}
 		}
 		added = append(added, ent)
@@ -437,7 +437,7 @@ func (e *Emulator) createGroup(masterSlave bool) opFunc {
 		}
 		servers, ok := backendServers(g.Backends, masterSlave)
 		if !ok {
-			return nil, e.gatewayError("invalid-parameter", "the backend servers must be a JSON list of objects")
+			return nil, e.gatewayError(spec.GatewayInvalidParameter, "the backend servers must be a JSON list of objects")
 		}
 		// The id is drawn only once the request is known to succeed: a refusal changes nothing.
 		g.ID = e.state.nextID("rsp-")
@@ -540,14 +540,14 @@ func (e *Emulator) listener(req *request) (*instance, *listener, *apiError) {
 	port, _ := strconv.Atoi(req.value(spec.ParamListenerPort))
 	l := lb.Listeners[port]
 	if l == nil || (req.value(spec.ParamListenerProtocol) != "" && req.value(spec.ParamListenerProtocol) != l.Protocol) {
-		return nil, nil, e.neighbourError("listener-not-found", fmt.Sprintf("port %d", port))
+		return nil, nil, e.neighbourError(spec.NeighbourListenerNotFound, fmt.Sprintf("port %d", port))
 	}
 	return lb, l, nil
 }
 
 // busy is the answer for a change to a listener that is still starting.
 func (e *Emulator) busy() *apiError {
-	return e.neighbourError("listener-configuring", "")
+	return e.neighbourError(spec.NeighbourListenerConfiguring, "")
 }
 
 func (e *Emulator) startListener(req *request, _ *spec.Operation) (answer, *apiError) {
@@ -564,7 +564,7 @@ func (e *Emulator) startListener(req *request, _ *spec.Operation) (answer, *apiE
 		return map[string]any{}, nil
 	}
 	was, until := l.Running, l.PendingUntil
-	l.Running, l.PendingUntil = true, e.now().Add(e.cfg.scenarioDuration("listener-start-delay"))
+	l.Running, l.PendingUntil = true, e.now().Add(e.cfg.scenarioDuration(spec.ScenarioListenerStartDelay))
 	if ae := e.commit(func() { l.Running, l.PendingUntil = was, until }); ae != nil {
 		return nil, ae
 	}

@@ -101,14 +101,14 @@ func (e *Emulator) addTags(targets []*[]tag, add []tag) *apiError {
 func (e *Emulator) resources(req *request) ([]*[]tag, *apiError) {
 	ids := indexed(req, spec.ParamResourceID)
 	if len(ids) == 0 {
-		return nil, e.gatewayError("missing-parameter", spec.ParamResourceID+".1 is required")
+		return nil, e.gatewayError(spec.GatewayMissingParameter, spec.ParamResourceID+".1 is required")
 	}
 	kind := req.value(spec.ParamResourceType)
 	var out []*[]tag
 	for _, id := range ids {
 		t := e.taggable(req, kind, id)
 		if t == nil {
-			return nil, e.neighbourError("tag-resource-not-found", kind+" "+id)
+			return nil, e.neighbourError(spec.NeighbourTagResourceNotFound, kind+" "+id)
 		}
 		out = append(out, t)
 	}
@@ -131,7 +131,7 @@ func snapshot(targets []*[]tag) func() {
 func (e *Emulator) tagResources(req *request, op *spec.Operation) (answer, *apiError) {
 	add := requestTags(req, op)
 	if len(add) == 0 {
-		return nil, e.gatewayError("missing-parameter", spec.ParamTag+".1."+spec.FieldTagKey+" is required")
+		return nil, e.gatewayError(spec.GatewayMissingParameter, spec.ParamTag+".1."+spec.FieldTagKey+" is required")
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -153,7 +153,7 @@ func (e *Emulator) untagResources(req *request, _ *spec.Operation) (answer, *api
 	keys := indexed(req, spec.ParamTagKey)
 	all := req.value(spec.ParamAll) == "true"
 	if len(keys) == 0 && !all {
-		return nil, e.gatewayError("missing-parameter", spec.ParamTagKey+".1 is required unless "+spec.ParamAll+" is true")
+		return nil, e.gatewayError(spec.GatewayMissingParameter, spec.ParamTagKey+".1 is required unless "+spec.ParamAll+" is true")
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -197,7 +197,7 @@ func (e *Emulator) listTagResources(req *request, op *spec.Operation) (answer, *
 	if tok := req.value(spec.ParamNextToken); tok != "" {
 		n, err := strconv.Atoi(tok)
 		if err != nil || n < 0 || n > len(rows) {
-			return nil, e.gatewayError("invalid-parameter", spec.ParamNextToken+" is not a token this emulator issued")
+			return nil, e.gatewayError(spec.GatewayInvalidParameter, spec.ParamNextToken+" is not a token this emulator issued")
 		}
 		start = n
 	}
@@ -218,7 +218,7 @@ func (e *Emulator) jsonTags(req *request, needKey bool) ([]tag, *apiError) {
 		return nil, nil
 	}
 	var raw []map[string]any
-	bad := e.gatewayError("invalid-parameter", spec.ParamTags+` must be a JSON list such as [{"`+spec.ParamTagKey+`":"k","`+spec.FieldTagValueOut+`":"v"}]`)
+	bad := e.gatewayError(spec.GatewayInvalidParameter, spec.ParamTags+` must be a JSON list such as [{"`+spec.ParamTagKey+`":"k","`+spec.FieldTagValueOut+`":"v"}]`)
 	if err := json.Unmarshal([]byte(text), &raw); err != nil {
 		return nil, bad
 	}

@@ -109,7 +109,7 @@ func (e *Emulator) decode(w http.ResponseWriter, hr *http.Request, req *request)
 	} else if hr.Body != nil {
 		body, err := readBody(w, hr)
 		if err != nil {
-			return e.gatewayError("invalid-parameter", "the request body is larger than the emulator accepts or could not be read")
+			return e.gatewayError(spec.GatewayInvalidParameter, "the request body is larger than the emulator accepts or could not be read")
 		}
 		req.body = body
 		if len(body) > 0 {
@@ -121,7 +121,7 @@ func (e *Emulator) decode(w http.ResponseWriter, hr *http.Request, req *request)
 				// V3 clients may send a JSON body, with lists as nested arrays: flatten it to
 				// the wire names the description uses (Tag.1.Key).
 				if fromJSON, err = flattenJSON(body); err != nil {
-					return e.gatewayError("invalid-parameter", "the JSON body is not an object: "+err.Error())
+					return e.gatewayError(spec.GatewayInvalidParameter, "the JSON body is not an object: "+err.Error())
 				}
 			}
 		}
@@ -139,7 +139,7 @@ func (e *Emulator) decode(w http.ResponseWriter, hr *http.Request, req *request)
 	p.finish(req)
 	req.params = p
 	if err != nil {
-		return e.gatewayError("invalid-parameter", "the query or form body is not valid URL encoding: "+err.Error())
+		return e.gatewayError(spec.GatewayInvalidParameter, "the query or form body is not valid URL encoding: "+err.Error())
 	}
 	return nil
 }
@@ -350,11 +350,11 @@ func flattenJSON(body []byte) (url.Values, error) {
 }
 
 // gatewayError builds the answer for a gateway state of the description's catalogue.
-func (e *Emulator) gatewayError(state, detail string) *apiError {
+func (e *Emulator) gatewayError(state spec.GatewayState, detail string) *apiError {
 	ec, ok := e.spec.GatewayError(state)
 	if !ok {
 		// Every state named in this package exists in the catalogue; the tests check it.
-		return &apiError{Status: http.StatusInternalServerError, Code: "InternalError", Message: "unknown gateway state " + state}
+		return &apiError{Status: http.StatusInternalServerError, Code: "InternalError", Message: "unknown gateway state " + string(state)}
 	}
 	return &apiError{Status: ec.Status, Code: ec.Code, Message: withDetail(ec.Message, detail), Recommend: detail}
 }
@@ -380,10 +380,10 @@ func (e *Emulator) codeError(code, detail string, args ...string) *apiError {
 
 // stateError builds the answer for the error of the operation under test that a state of
 // the description reaches (see codeError).
-func (e *Emulator) stateError(state, detail string, args ...string) *apiError {
+func (e *Emulator) stateError(state spec.StateName, detail string, args ...string) *apiError {
 	ec, ok := e.spec.StateError(state)
 	if !ok {
-		return e.gatewayError("internal-error", "no catalogue entry for "+state)
+		return e.gatewayError(spec.GatewayInternalError, "no catalogue entry for "+string(state))
 	}
 	return e.codeError(ec.Code, detail, args...)
 }
@@ -415,10 +415,10 @@ func fillMessage(msg string, args ...string) string {
 
 // neighbourError builds the answer of a neighbouring operation from the catalogue
 // (x-neighbour-errors), with detail appended to its message.
-func (e *Emulator) neighbourError(state, detail string) *apiError {
+func (e *Emulator) neighbourError(state spec.NeighbourState, detail string) *apiError {
 	ec, ok := e.spec.NeighbourError(state)
 	if !ok {
-		return &apiError{Status: http.StatusInternalServerError, Code: "InternalError", Message: "unknown neighbour state " + state}
+		return &apiError{Status: http.StatusInternalServerError, Code: "InternalError", Message: "unknown neighbour state " + string(state)}
 	}
 	return &apiError{Status: ec.Status, Code: ec.Code, Message: withDetail(ec.Message, detail)}
 }

@@ -13,7 +13,7 @@ import (
 
 // authStates are the gateway states that mean "your signature or its companions are wrong".
 // A request FuzzWire signed after decoding must never meet one of them.
-var authStates = []string{"bad-signature", "missing-signature", "stale-timestamp", "nonce-replayed", "unknown-access-key"}
+var authStates = []spec.GatewayState{spec.GatewayBadSignature, spec.GatewayMissingSignature, spec.GatewayStaleTimestamp, spec.GatewayNonceReplayed, spec.GatewayUnknownAccessKey}
 
 func authCodes(s *spec.Spec) map[string]bool {
 	out := map[string]bool{}

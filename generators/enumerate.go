@@ -37,18 +37,18 @@ func undeclared(what, name string) string {
 }
 
 // refSlots maps a parameter's x-reference to the fixture slot a valid request uses.
-var refSlots = map[string]string{
-	"listener-port":      SlotPort,
-	"load-balancer":      SlotLB,
-	"server-certificate": SlotCert,
-	"ca-certificate":     SlotCertCA,
-	"vserver-group":      SlotVGroup,
-	"acl":                SlotACL,
+var refSlots = map[spec.RefKind]string{
+	spec.RefListenerPort:      SlotPort,
+	spec.RefLoadBalancer:      SlotLB,
+	spec.RefServerCertificate: SlotCert,
+	spec.RefCACertificate:     SlotCertCA,
+	spec.RefVServerGroup:      SlotVGroup,
+	spec.RefACL:               SlotACL,
 }
 
 // validParam returns a valid Param for p: a reference, an allocated port, or a value.
 func validParam(p *spec.Parameter) (Param, bool) {
-	if slot, ok := refSlots[p.Reference]; ok {
+	if slot, ok := refSlots[spec.RefKind(p.Reference)]; ok {
 		return Param{Name: p.Name, Ref: slot}, true
 	}
 	v, ok := ValidValue(p)
@@ -200,7 +200,7 @@ func listItem(l *spec.List, n int) []Param {
 			continue
 		}
 		name := l.WireName(n, f.Name)
-		if slot, ok := refSlots[f.Reference]; ok {
+		if slot, ok := refSlots[spec.RefKind(f.Reference)]; ok {
 			out = append(out, Param{Name: name, Ref: slot})
 			continue
 		}
@@ -400,7 +400,7 @@ func isRouting(s *spec.Spec, p *spec.Parameter) bool {
 func chosenByCaller(p *spec.Parameter) bool { return refOf(p) == SlotPort }
 
 // Ref is a small helper so that generators can tell reference parameters apart.
-func refOf(p *spec.Parameter) string { return refSlots[p.Reference] }
+func refOf(p *spec.Parameter) string { return refSlots[spec.RefKind(p.Reference)] }
 
 func replace(ps []Param, p Param) []Param {
 	if p.Ref != "" {

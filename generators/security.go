@@ -8,10 +8,10 @@ import (
 // plus the gateway's answers to an unknown action, version or method.
 func (b *builder) security(base []Param) {
 	s := b.s
-	gw := func(state string) spec.Outcome {
+	gw := func(state spec.GatewayState) spec.Outcome {
 		e, ok := s.GatewayError(state)
 		if !ok {
-			return spec.Outcome{Code: "unknown gateway state " + state, Status: 400, Basis: spec.Inferred}
+			return spec.Outcome{Code: "unknown gateway state " + string(state), Status: 400, Basis: spec.Inferred}
 		}
 		o := e.Outcome()
 		o.DirectionBasis = spec.Documented // the gateway refuses all of these
@@ -19,48 +19,48 @@ func (b *builder) security(base []Param) {
 	}
 	for _, a := range []struct {
 		auth  Auth
-		state string
+		state spec.GatewayState
 	}{
-		{AuthUnsigned, "missing-signature"},
-		{AuthBadSignature, "bad-signature"},
-		{AuthReplayedNonce, "nonce-replayed"},
-		{AuthStaleTimestamp, "stale-timestamp"},
-		{AuthUnknownKey, "unknown-access-key"},
+		{AuthUnsigned, spec.GatewayMissingSignature},
+		{AuthBadSignature, spec.GatewayBadSignature},
+		{AuthReplayedNonce, spec.GatewayNonceReplayed},
+		{AuthStaleTimestamp, spec.GatewayStaleTimestamp},
+		{AuthUnknownKey, spec.GatewayUnknownAccessKey},
 	} {
-		b.add(Case{ID: "security/" + string(a.auth), Scenario: "AUTH_" + a.state, Category: Security, Params: base, Auth: a.auth,
+		b.add(Case{ID: "security/" + string(a.auth), Scenario: "AUTH_" + string(a.state), Category: Security, Params: base, Auth: a.auth,
 			Expect: gw(a.state), Broken: &Broken{Kind: BrokenAuth, Rule: string(a.auth)}})
 	}
 	b.add(Case{ID: "security/v3-signed", Scenario: "AUTH_V3", Category: Security, Params: base, Auth: AuthV3, Expect: success()})
 	b.add(Case{ID: "security/v3-bad-signature", Scenario: "AUTH_V3_bad-signature", Category: Security, Params: base, Auth: AuthV3BadSignature,
-		Expect: gw("bad-signature"), Broken: &Broken{Kind: BrokenAuth, Rule: string(AuthV3BadSignature)}})
+		Expect: gw(spec.GatewayBadSignature), Broken: &Broken{Kind: BrokenAuth, Rule: string(AuthV3BadSignature)}})
 	b.gatewayRules(base, gw)
 	b.add(Case{ID: "security/sts-token", Scenario: "AUTH_STS", Category: Security, Params: base, Auth: AuthSTS, Expect: success()})
 	b.add(Case{ID: "security/ram-denied", Scenario: "AUTH_ram-denied", Category: Security, Params: base, Principal: PrincipalRestricted,
-		Expect: gw("ram-denied"), Broken: &Broken{Kind: BrokenAuth, Rule: "ram-denied"}})
+		Expect: gw(spec.GatewayRAMDenied), Broken: &Broken{Kind: BrokenAuth, Rule: "ram-denied"}})
 	b.add(Case{ID: "security/disabled-key", Scenario: "AUTH_disabled-access-key", Category: Security, Params: base, Principal: PrincipalDisabled,
-		Expect: gw("disabled-access-key"), Broken: &Broken{Kind: BrokenAuth, Rule: "disabled-key"}})
+		Expect: gw(spec.GatewayDisabledKey), Broken: &Broken{Kind: BrokenAuth, Rule: "disabled-key"}})
 	// Another account may not use the primary account's instance.
-	if e, ok := s.StateError("load-balancer-not-found"); ok {
+	if e, ok := s.StateError(spec.StateLoadBalancerNotFound); ok {
 		o := e.Outcome()
 		o.Basis, o.DirectionBasis = spec.Inferred, spec.Documented
 		b.add(Case{ID: "security/cross-account-instance", Scenario: "CROSS_ACCOUNT_INSTANCE", Category: Security, Params: withRef(base, spec.ParamServerCertificateID, SlotCertForeign),
 			Principal: PrincipalSecond, Expect: o, Broken: &Broken{Kind: BrokenAuth, Rule: "cross-account"}})
 	}
 	b.add(Case{ID: "wire/UNKNOWN_ACTION", Scenario: "UNKNOWN_ACTION", Category: Wire, Params: base, Action: "ClbcheckNoSuchAction",
-		Expect: gw("unknown-action"), Broken: &Broken{Kind: BrokenWire, Rule: "unknown-action"}})
+		Expect: gw(spec.GatewayUnknownAction), Broken: &Broken{Kind: BrokenWire, Rule: "unknown-action"}})
 	b.add(Case{ID: "wire/UNKNOWN_VERSION", Scenario: "UNKNOWN_VERSION", Category: Wire, Params: base, Version: "2099-01-01",
-		Expect: gw("unknown-version"), Broken: &Broken{Kind: BrokenWire, Rule: "unknown-version"}})
+		Expect: gw(spec.GatewayUnknownVersion), Broken: &Broken{Kind: BrokenWire, Rule: "unknown-version"}})
 	b.add(Case{ID: "wire/METHOD_PUT", Scenario: "UNSUPPORTED_METHOD", Category: Wire, Params: base, Method: "PUT",
-		Expect: gw("bad-method"), Broken: &Broken{Kind: BrokenWire, Rule: "bad-method"}})
+		Expect: gw(spec.GatewayBadMethod), Broken: &Broken{Kind: BrokenWire, Rule: "bad-method"}})
 }
 
 // gatewayRules adds the cases of the gateway's own rules: which headers a V3 signature must
 // cover, both edges of the timestamp window, and a parameter repeated under V1.
-func (b *builder) gatewayRules(base []Param, gw func(string) spec.Outcome) {
+func (b *builder) gatewayRules(base []Param, gw func(spec.GatewayState) spec.Outcome) {
 	// The V3 rules require host and every x-acs-* header sent in SignedHeaders, so the
 	// refusal is documented; which code the gateway gives is not (the description's accepted
 	// variants of the signature answer apply).
-	unsigned := gw("missing-signature")
+	unsigned := gw(spec.GatewayMissingSignature)
 	unsigned.Basis = spec.Inferred
 	for _, a := range []Auth{AuthV3MinimalHeaders, AuthV3AddedHeader} {
 		b.add(Case{ID: "security/" + string(a), Scenario: "AUTH_V3_unsigned-header", Category: Security, Params: base, Auth: a,
@@ -69,7 +69,7 @@ func (b *builder) gatewayRules(base []Param, gw func(string) spec.Outcome) {
 	// The window has a future edge too, however far beyond it a timestamp lies.
 	for _, a := range []Auth{AuthFarFutureTimestamp, AuthV3FarFutureDate} {
 		b.add(Case{ID: "security/" + string(a), Scenario: "AUTH_stale-timestamp", Category: Security, Params: base, Auth: a,
-			Expect: gw("stale-timestamp"), Broken: &Broken{Kind: BrokenAuth, Rule: string(a)}})
+			Expect: gw(spec.GatewayStaleTimestamp), Broken: &Broken{Kind: BrokenAuth, Rule: string(a)}})
 	}
 	dup, ok := repeatable(base)
 	if !ok {
@@ -78,10 +78,10 @@ func (b *builder) gatewayRules(base []Param, gw func(string) spec.Outcome) {
 	twice := append(append([]Param{}, base...), dup)
 	// A repeated parameter does not excuse a wrong signature.
 	b.add(Case{ID: "security/repeated-parameter-bad-signature", Scenario: "AUTH_bad-signature", Category: Security, Params: twice,
-		Auth: AuthBadSignature, Expect: gw("bad-signature"), Broken: &Broken{Kind: BrokenAuth, Rule: string(AuthBadSignature)}})
+		Auth: AuthBadSignature, Expect: gw(spec.GatewayBadSignature), Broken: &Broken{Kind: BrokenAuth, Rule: string(AuthBadSignature)}})
 	// Signed over the parameters as the server reads them (the repeated name once) rather
 	// than as sent: the page and the description say nothing that decides it.
-	once := gw("bad-signature")
+	once := gw(spec.GatewayBadSignature)
 	once.Either, once.Basis, once.DirectionBasis = true, spec.Inferred, spec.Inferred
 	b.add(Case{ID: "wire/repeated-parameter-signed-once", Scenario: "DUPLICATE_PARAMETER_SAME_VALUE", Category: Wire, Params: twice,
 		Auth: AuthV1SignedOnce, Expect: once})

@@ -76,7 +76,7 @@ func (m lifeModel) String() string {
 // instance; destroy removes it.
 func LifecycleCommands(s *spec.Spec, ports []string, newSUT func() *Lifecycle, destroy func(*Lifecycle)) *commands.ProtoCommands {
 	conflict := map[string]bool{}
-	for _, st := range []string{"port-in-use", "listener-pending"} {
+	for _, st := range []spec.StateName{spec.StatePortInUse, spec.StateListenerPending} {
 		if e, ok := s.StateError(st); ok {
 			conflict[e.Code] = true
 		}

@@ -25,35 +25,35 @@ const (
 type stateRecipe func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case
 
 // stateRecipes maps the description's state names (x-states) to how a case reaches them.
-var stateRecipes = map[string]stateRecipe{
-	"load-balancer-not-found": paramRecipe(spec.ParamLoadBalancerID, Param{Value: missingLB}),
-	"certificate-not-found":   paramRecipe(spec.ParamServerCertificateID, Param{Value: missingCert}),
-	"ca-certificate-not-found": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+var stateRecipes = map[spec.StateName]stateRecipe{
+	spec.StateLoadBalancerNotFound: paramRecipe(spec.ParamLoadBalancerID, Param{Value: missingLB}),
+	spec.StateCertificateNotFound:  paramRecipe(spec.ParamServerCertificateID, Param{Value: missingCert}),
+	spec.StateCACertificateNotFound: func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
 		foreign := stateCase(b, e, withRef(base, spec.ParamCACertificateID, SlotCertCAForeign))
 		foreign.ID += "/other-account"
 		return []Case{stateCase(b, e, with(base, spec.ParamCACertificateID, missingCA)), foreign}
 	},
-	"foreign-certificate":       paramRecipe(spec.ParamServerCertificateID, Param{Ref: SlotCertForeign}),
-	"certificate-kind-mismatch": kindMismatch,
-	"cn-certificate":            paramRecipe(spec.ParamServerCertificateID, Param{Ref: SlotCertCN}),
-	"tls-policy-not-found":      paramRecipe(spec.ParamTLSCipherPolicy, Param{Value: missingPolicy}),
-	"acl-not-found": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+	spec.StateForeignCertificate:      paramRecipe(spec.ParamServerCertificateID, Param{Ref: SlotCertForeign}),
+	spec.StateCertificateKindMismatch: kindMismatch,
+	spec.StateCNCertificate:           paramRecipe(spec.ParamServerCertificateID, Param{Ref: SlotCertCN}),
+	spec.StateTLSPolicyNotFound:       paramRecipe(spec.ParamTLSCipherPolicy, Param{Value: missingPolicy}),
+	spec.StateACLNotFound: func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
 		foreign := stateCase(b, e, aclOn(b, base, Param{Ref: SlotACLForeign}))
 		foreign.ID += "/other-account"
 		return []Case{stateCase(b, e, aclOn(b, base, Param{Value: missingACL})), foreign}
 	},
-	"acl-ip-version-mismatch": aclRecipe(Param{Ref: SlotACLIPv6}),
-	"acl-duplicate-entry":     aclRecipe(Param{Ref: JoinRefs(SlotACLDupA, SlotACLDupB)}),
-	"master-slave-group": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+	spec.StateACLIPVersionMismatch: aclRecipe(Param{Ref: SlotACLIPv6}),
+	spec.StateACLDuplicateEntry:    aclRecipe(Param{Ref: JoinRefs(SlotACLDupA, SlotACLDupB)}),
+	spec.StateMasterSlaveGroup: func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
 		ps := withRef(without(base, spec.ParamBackendServerPort), spec.ParamVServerGroupID, SlotMSGroup)
 		return []Case{stateCase(b, e, ps)}
 	},
-	"server-group-not-found": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+	spec.StateServerGroupNotFound: func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
 		other := stateCase(b, e, withRef(base, spec.ParamVServerGroupID, SlotVGroupOther))
 		other.ID += "/other-instance"
 		return []Case{stateCase(b, e, with(base, spec.ParamVServerGroupID, missingVGroup)), other}
 	},
-	"port-in-use": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+	spec.StatePortInUse: func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
 		c := stateCase(b, e, base)
 		c.Setup = []Call{{Action: b.s.UnderTest.Action, Params: base}}
 		// The same conflict raced: several creates on one free port at the same moment.
@@ -61,25 +61,25 @@ var stateRecipes = map[string]stateRecipe{
 		race.ID, race.Scenario, race.Concurrent = race.ID+"/concurrent", "STATE_PORT_RACE", 4
 		return []Case{c, race}
 	},
-	"listener-pending": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+	spec.StateListenerPending: func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
 		c := stateCase(b, e, base)
 		c.Setup = []Call{{Action: b.s.UnderTest.Action, Params: base}, {Action: spec.ActionStartListener, Params: listenerKey(base)}}
 		return []Case{c}
 	},
-	"ipv6-forwarding-header": stateParamsRecipe(SlotLBIPv6),
-	"shared-tls-policy":      stateParamsRecipe(SlotLBShared),
-	"shared-mutual-auth":     stateParamsRecipe(SlotLBShared),
-	"tls-policy-configuring": func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
+	spec.StateIPv6ForwardingHeader: stateParamsRecipe(SlotLBIPv6),
+	spec.StateSharedTLSPolicy:      stateParamsRecipe(SlotLBShared),
+	spec.StateSharedMutualAuth:     stateParamsRecipe(SlotLBShared),
+	spec.StateTLSPolicyConfiguring: func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
 		c := stateCase(b, e, withRef(base, spec.ParamTLSCipherPolicy, SlotLocalPrefix+"policy"))
 		c.Setup = []Call{policyCall("policy")}
 		return []Case{c}
 	},
-	"layer4-only-instance":   zoneRecipe,
-	"tcpssl-only-instance":   zoneRecipe,
-	"spec-protocol-mismatch": zoneRecipe,
-	"zone-out-of-resources":  zoneRecipe,
-	"region-lacks-parameter": func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
-		sc, _ := b.s.Scenario(e.Trigger.Scenario)
+	spec.StateLayer4OnlyInstance:   zoneRecipe,
+	spec.StateTCPSSLOnlyInstance:   zoneRecipe,
+	spec.StateSpecProtocolMismatch: zoneRecipe,
+	spec.StateZoneOutOfResources:   zoneRecipe,
+	spec.StateRegionLacksParameter: func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
+		sc, _ := b.s.Scenario(spec.ScenarioName(e.Trigger.Scenario))
 		var out []Case
 		for _, name := range sc.Parameters {
 			p := b.s.UnderTest.Param(name)
@@ -110,7 +110,7 @@ func paramRecipe(name string, p Param) stateRecipe {
 // their state value (x-states params/equals) or to a valid value.
 func stateParamsRecipe(lbSlot string) stateRecipe {
 	return func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
-		st, _ := b.s.State(e.Trigger.State)
+		st, _ := b.s.State(spec.StateName(e.Trigger.State))
 		ps := withRef(base, spec.ParamLoadBalancerID, lbSlot)
 		for _, name := range st.Params {
 			p := b.s.UnderTest.Param(name)
@@ -212,8 +212,8 @@ func fillListeners(b *builder, base []Param, n, perLB int, prefix string, extra 
 }
 
 // quotaRecipes builds the setup that brings a quota to its limit, then the case that passes it.
-var quotaRecipes = map[string]func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case{
-	"listeners-per-load-balancer": func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
+var quotaRecipes = map[spec.QuotaName]func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case{
+	spec.QuotaListenersPerLoadBalancer: func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
 		n, _ := opt.quota(e.Trigger.Quota)
 		setup := []Call{lbCall("full")}
 		for i := 0; i < n; i++ {
@@ -224,7 +224,7 @@ var quotaRecipes = map[string]func(b *builder, base []Param, e spec.ErrorCode, o
 		c.Setup = setup
 		return []Case{c}
 	},
-	"listeners-per-acl": func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
+	spec.QuotaListenersPerACL: func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
 		n, _ := opt.quota(e.Trigger.Quota)
 		perLB := opt.perLB()
 		setup := []Call{aclCall("shared"), aclCall("other")}
@@ -239,7 +239,7 @@ var quotaRecipes = map[string]func(b *builder, base []Param, e spec.ErrorCode, o
 		c.Setup = setup
 		return []Case{c}
 	},
-	"acls-per-listener": func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
+	spec.QuotaACLsPerListener: func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
 		n, _ := opt.quota(e.Trigger.Quota)
 		var setup []Call
 		var refs []string
@@ -252,7 +252,7 @@ var quotaRecipes = map[string]func(b *builder, base []Param, e spec.ErrorCode, o
 		c.Setup = setup
 		return []Case{c}
 	},
-	"acl-entries-per-listener": func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
+	spec.QuotaACLEntriesPerListener: func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
 		n, _ := opt.quota(e.Trigger.Quota)
 		half := n/2 + 1
 		var setup []Call
@@ -272,10 +272,10 @@ var quotaRecipes = map[string]func(b *builder, base []Param, e spec.ErrorCode, o
 		c.Setup = setup
 		return []Case{c}
 	},
-	"listeners-per-tls-policy": func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
+	spec.QuotaListenersPerTLSPolicy: func(b *builder, base []Param, e spec.ErrorCode, opt Options) []Case {
 		n, _ := opt.quota(e.Trigger.Quota)
 		perLB := opt.perLB()
-		wait := durationOf(b.s, opt, "tls-policy-configuring-time")
+		wait := durationOf(b.s, opt, spec.ScenarioTLSPolicyConfiguringTime)
 		setup := []Call{policyCall("busy")}
 		calls, last := fillListeners(b, base, n, perLB, "policy", func(ps []Param) []Param {
 			return withRef(ps, spec.ParamTLSCipherPolicy, SlotLocalPrefix+"busy")
@@ -290,9 +290,9 @@ var quotaRecipes = map[string]func(b *builder, base []Param, e spec.ErrorCode, o
 	},
 }
 
-func durationOf(s *spec.Spec, opt Options, scenario string) time.Duration {
+func durationOf(s *spec.Spec, opt Options, scenario spec.ScenarioName) time.Duration {
 	sc, _ := s.Scenario(scenario)
-	if v, ok := opt.Scenarios[scenario]; ok {
+	if v, ok := opt.Scenarios[string(scenario)]; ok {
 		sc.Default = v
 	}
 	return sc.Duration() + 300*time.Millisecond
@@ -301,14 +301,14 @@ func durationOf(s *spec.Spec, opt Options, scenario string) time.Duration {
 // perLB is how many listeners a recipe puts on one instance: one less than the declared
 // quota, or a few when the quota is not known.
 func (o Options) perLB() int {
-	if n, ok := o.quota(quotaListenersPerLB); ok {
+	if n, ok := o.quota(string(quotaListenersPerLB)); ok {
 		return n
 	}
 	return 10
 }
 
 // quotaListenersPerLB is the quota that bounds how many listeners one instance holds.
-const quotaListenersPerLB = "listeners-per-load-balancer"
+const quotaListenersPerLB = spec.QuotaListenersPerLoadBalancer
 
 // needs lists what the case of an error needs declared: its quota, its scenario, and the
 // duration scenario of a state the page does not make certain (without the window the
@@ -324,7 +324,7 @@ func needs(s *spec.Spec, e spec.ErrorCode) (quotas, scenarios []string) {
 		if sc.Setting != "duration" {
 			continue
 		}
-		if st, ok := s.State(sc.State); ok && st.Basis == spec.Inferred && usesState(s, e, sc.State) {
+		if st, ok := s.State(spec.StateName(sc.State)); ok && st.Basis == spec.Inferred && usesState(s, e, sc.State) {
 			scenarios = append(scenarios, sc.Name)
 		}
 	}
@@ -337,7 +337,7 @@ func usesState(s *spec.Spec, e spec.ErrorCode, state string) bool {
 	if e.Trigger.State == state {
 		return true
 	}
-	q, ok := s.Quota(e.Trigger.Quota)
+	q, ok := s.Quota(spec.QuotaName(e.Trigger.Quota))
 	return ok && e.Trigger.Kind == spec.TriggerQuota && strings.Contains(q.Name, "tls-policy") && strings.Contains(state, "tls-policy")
 }
 
@@ -386,9 +386,9 @@ func stateCase(b *builder, e spec.ErrorCode, ps []Param) Case {
 		name = e.Trigger.Quota
 	}
 	o.DirectionBasis = spec.Inferred
-	if st, ok := b.s.State(name); ok {
+	if st, ok := b.s.State(spec.StateName(name)); ok {
 		o.DirectionBasis = st.Basis
-	} else if q, ok := b.s.Quota(name); ok {
+	} else if q, ok := b.s.Quota(spec.QuotaName(name)); ok {
 		o.DirectionBasis = q.Basis
 	}
 	if o.DirectionBasis == spec.Inferred {
@@ -415,11 +415,11 @@ func (b *builder) states(base []Param, opt Options) {
 		case spec.TriggerState, spec.TriggerScenario, spec.TriggerParameter:
 			// A parameter trigger may name the state it stands for too (a value the
 			// service looks up, such as a TLS policy id): that state gets its own case.
-			if r, ok := stateRecipes[e.Trigger.State]; ok {
+			if r, ok := stateRecipes[spec.StateName(e.Trigger.State)]; ok {
 				cs = r(b, base, e, build)
 			}
 		case spec.TriggerQuota:
-			if r, ok := quotaRecipes[e.Trigger.Quota]; ok {
+			if r, ok := quotaRecipes[spec.QuotaName(e.Trigger.Quota)]; ok {
 				cs = r(b, base, e, build)
 			}
 		}
@@ -437,11 +437,11 @@ func StateCoverage(s *spec.Spec) []string {
 	for _, e := range s.Errors {
 		switch e.Trigger.Kind {
 		case spec.TriggerState, spec.TriggerScenario:
-			if _, ok := stateRecipes[e.Trigger.State]; !ok {
+			if _, ok := stateRecipes[spec.StateName(e.Trigger.State)]; !ok {
 				missing = append(missing, e.Code+" ("+e.Trigger.State+")")
 			}
 		case spec.TriggerQuota:
-			if _, ok := quotaRecipes[e.Trigger.Quota]; !ok {
+			if _, ok := quotaRecipes[spec.QuotaName(e.Trigger.Quota)]; !ok {
 				missing = append(missing, e.Code+" ("+e.Trigger.Quota+")")
 			}
 		}

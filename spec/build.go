@@ -736,12 +736,12 @@ func (b *builder) crossCheck() error {
 				return loadErr(ErrCodeUnknownName, where, "trigger names state %q, which x-states does not have", t.State)
 			}
 			if t.Kind == TriggerScenario {
-				if _, ok := b.s.Scenario(t.Scenario); !ok {
+				if _, ok := b.s.Scenario(ScenarioName(t.Scenario)); !ok {
 					return loadErr(ErrCodeUnknownName, where, "trigger names scenario %q, which x-scenarios does not have", t.Scenario)
 				}
 			}
 		case TriggerQuota:
-			if _, ok := b.s.Quota(t.Quota); !ok {
+			if _, ok := b.s.Quota(QuotaName(t.Quota)); !ok {
 				return loadErr(ErrCodeUnknownName, where, "trigger names quota %q, which x-quotas does not have", t.Quota)
 			}
 		case TriggerUnreachable:

@@ -88,13 +88,13 @@ func (s *Spec) DocumentedCodes() []string {
 }
 
 // GatewayError returns the gateway error whose trigger state is name.
-func (s *Spec) GatewayError(state string) (ErrorCode, bool) {
-	return first(s.GatewayErrors, func(e ErrorCode) bool { return e.Trigger.State == state })
+func (s *Spec) GatewayError(state GatewayState) (ErrorCode, bool) {
+	return first(s.GatewayErrors, func(e ErrorCode) bool { return e.Trigger.State == string(state) })
 }
 
 // NeighbourError returns the error of a neighbouring operation whose trigger state is name.
-func (s *Spec) NeighbourError(state string) (ErrorCode, bool) {
-	return first(s.NeighbourErrors, func(e ErrorCode) bool { return e.Trigger.State == state })
+func (s *Spec) NeighbourError(state NeighbourState) (ErrorCode, bool) {
+	return first(s.NeighbourErrors, func(e ErrorCode) bool { return e.Trigger.State == string(state) })
 }
 
 // NeighbourCode returns the error of a neighbouring operation with a code.
@@ -114,23 +114,23 @@ func (s *Spec) ErrorsForState(state string) []ErrorCode {
 }
 
 // StateError returns the (first) error code of a state.
-func (s *Spec) StateError(state string) (ErrorCode, bool) {
-	return first(s.Errors, func(e ErrorCode) bool { return e.Trigger.State == state && !e.Trigger.MultiACL })
+func (s *Spec) StateError(state StateName) (ErrorCode, bool) {
+	return first(s.Errors, func(e ErrorCode) bool { return e.Trigger.State == string(state) && !e.Trigger.MultiACL })
 }
 
 // State returns a named state.
-func (s *Spec) State(name string) (State, bool) {
-	return first(s.States, func(st State) bool { return st.Name == name })
+func (s *Spec) State(name StateName) (State, bool) {
+	return first(s.States, func(st State) bool { return st.Name == string(name) })
 }
 
 // Scenario returns a named scenario.
-func (s *Spec) Scenario(name string) (Scenario, bool) {
-	return first(s.Scenarios, func(sc Scenario) bool { return sc.Name == name })
+func (s *Spec) Scenario(name ScenarioName) (Scenario, bool) {
+	return first(s.Scenarios, func(sc Scenario) bool { return sc.Name == string(name) })
 }
 
 // Quota returns a named quota.
-func (s *Spec) Quota(name string) (Quota, bool) {
-	return first(s.Quotas, func(q Quota) bool { return q.Name == name })
+func (s *Spec) Quota(name QuotaName) (Quota, bool) {
+	return first(s.Quotas, func(q Quota) bool { return q.Name == string(name) })
 }
 
 // Rule returns a rule by id.

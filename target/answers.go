@@ -1,6 +1,8 @@
 package target
 
 import (
+	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/clbcheck/clbcheck/spec"
@@ -19,29 +21,53 @@ var (
 	classes     answerClasses
 )
 
+// answerClassesOf returns the classes of the default description. Its names are the typed
+// vocabulary of spec/names.go, which the loader checks against the description, so every one
+// names a code; answerClassesFrom still refuses to build a class without one (tested).
 func answerClassesOf() answerClasses {
 	classesOnce.Do(func() {
-		s := spec.MustDefault()
-		code := func(e spec.ErrorCode, ok bool) []string {
-			if !ok {
-				return nil
-			}
-			return []string{e.Code}
+		c, err := answerClassesFrom(spec.MustDefault())
+		if err != nil {
+			panic("target: " + err.Error()) // the default description is checked at load
 		}
-		classes.gone = append(code(s.StateError("load-balancer-not-found")), code(s.NeighbourError("listener-not-found"))...)
-		if e, ok := s.GatewayError("throttled"); ok {
-			classes.throttled = append([]string{e.Code}, e.Accept...)
-		}
-		classes.transient = append(classes.transient, classes.throttled...)
-		classes.transient = append(classes.transient, code(s.StateError("listener-pending"))...)
-		for _, st := range []string{"listener-configuring", "system-busy", "operation-busy"} {
-			classes.transient = append(classes.transient, code(s.NeighbourError(st))...)
-		}
-		for _, st := range []string{"internal-error", "unavailable"} {
-			classes.transient = append(classes.transient, code(s.GatewayError(st))...)
-		}
+		classes = c
 	})
 	return classes
+}
+
+// answerClassesFrom reads the classes from a description's catalogues. A state the
+// description does not define is an error, never an empty class.
+func answerClassesFrom(s *spec.Spec) (answerClasses, error) {
+	var c answerClasses
+	var missing []string
+	one := func(name string, e spec.ErrorCode, ok bool) []string {
+		if !ok {
+			missing = append(missing, name)
+			return nil
+		}
+		return []string{e.Code}
+	}
+	state := func(n spec.StateName) []string { e, ok := s.StateError(n); return one(string(n), e, ok) }
+	neighbour := func(n spec.NeighbourState) []string { e, ok := s.NeighbourError(n); return one(string(n), e, ok) }
+	gateway := func(n spec.GatewayState) []string { e, ok := s.GatewayError(n); return one(string(n), e, ok) }
+	c.gone = append(state(spec.StateLoadBalancerNotFound), neighbour(spec.NeighbourListenerNotFound)...)
+	if e, ok := s.GatewayError(spec.GatewayThrottled); ok {
+		c.throttled = append([]string{e.Code}, e.Accept...)
+	} else {
+		missing = append(missing, string(spec.GatewayThrottled))
+	}
+	c.transient = append(c.transient, c.throttled...)
+	c.transient = append(c.transient, state(spec.StateListenerPending)...)
+	for _, st := range []spec.NeighbourState{spec.NeighbourListenerConfiguring, spec.NeighbourSystemBusy, spec.NeighbourOperationBusy} {
+		c.transient = append(c.transient, neighbour(st)...)
+	}
+	for _, st := range []spec.GatewayState{spec.GatewayInternalError, spec.GatewayUnavailable} {
+		c.transient = append(c.transient, gateway(st)...)
+	}
+	if len(missing) > 0 {
+		return answerClasses{}, fmt.Errorf("the description has no error for %s: the answer classes (gone, throttled, transient) would miss them", strings.Join(missing, ", "))
+	}
+	return c, nil
 }
 
 func matchAny(patterns []string, code string) bool {

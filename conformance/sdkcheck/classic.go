@@ -238,20 +238,20 @@ func RunClassic(cfg Config) (steps []Step, err error) {
 
 	// Documented errors, each as the SDK parses it.
 	expect := func(name, code string, call func() error) { rec.expect(name, code, call, readClassic) }
-	expect("listener on a port in use", stateCode("port-in-use"), func() error {
+	expect("listener on a port in use", stateCode(spec.StatePortInUse), func() error {
 		return k.create(k.listener(lb, cert, port))
 	})
-	expect("unknown server certificate", stateCode("certificate-not-found"), func() error {
+	expect("unknown server certificate", stateCode(spec.StateCertificateNotFound), func() error {
 		return k.create(k.listener(lb, "sdkcheck-missing-cert", freePort))
 	})
-	expect("CA certificate as server certificate", stateCode("certificate-kind-mismatch"), func() error {
+	expect("CA certificate as server certificate", stateCode(spec.StateCertificateKindMismatch), func() error {
 		return k.create(k.listener(lb, caID, freePort))
 	})
-	expect("unknown instance", stateCode("load-balancer-not-found"), func() error {
+	expect("unknown instance", stateCode(spec.StateLoadBalancerNotFound), func() error {
 		return k.create(k.listener("lb-sdkcheck-missing", cert, freePort))
 	})
 	if shared != "" {
-		expect("TLS policy on a shared-spec instance", stateCode("shared-tls-policy"), func() error {
+		expect("TLS policy on a shared-spec instance", stateCode(spec.StateSharedTLSPolicy), func() error {
 			req := k.listener(shared, cert, port)
 			req.TLSCipherPolicy = "tls_cipher_policy_1_2"
 			return k.create(req)
@@ -267,7 +267,7 @@ func RunClassic(cfg Config) (steps []Step, err error) {
 		req.RequestTimeout = requests.NewInteger(181)
 		return k.create(req)
 	})
-	expect("cn certificate", stateCode("cn-certificate"), func() error {
+	expect("cn certificate", stateCode(spec.StateCNCertificate), func() error {
 		req := k.listener(lb, "", freePort)
 		req.ServerCertificate = &[]slb.CreateLoadBalancerHTTPSListenerServerCertificate{{CertificateId: cert, StandardType: "cn"}}
 		return k.create(req)
@@ -277,12 +277,12 @@ func RunClassic(cfg Config) (steps []Step, err error) {
 		req.Tag = &[]slb.CreateLoadBalancerHTTPSListenerTag{{Key: "aliyun-reserved", Value: "x"}}
 		return k.create(req)
 	})
-	expect("unknown ACL", stateCode("acl-not-found"), func() error {
+	expect("unknown ACL", stateCode(spec.StateACLNotFound), func() error {
 		req := k.listener(lb, cert, freePort)
 		req.AclStatus, req.AclType, req.AclId = "on", "white", "acl-sdkcheck-missing"
 		return k.create(req)
 	})
-	expect("unknown TLS policy", stateCode("tls-policy-not-found"), func() error {
+	expect("unknown TLS policy", stateCode(spec.StateTLSPolicyNotFound), func() error {
 		req := k.listener(lb, cert, freePort)
 		req.TLSCipherPolicy = "tls-sdkcheck-missing"
 		return k.create(req)
@@ -294,7 +294,7 @@ func RunClassic(cfg Config) (steps []Step, err error) {
 		}
 		var otherLB string
 		if rec.run("CreateLoadBalancer (second account)", func() (err error) { otherLB, err = other.createLB("slb.s2.small"); return }) {
-			expect("another account's certificate", stateCode("foreign-certificate"), func() error {
+			expect("another account's certificate", stateCode(spec.StateForeignCertificate), func() error {
 				return other.create(other.listener(otherLB, cert, port))
 			})
 			rec.run("DeleteLoadBalancer (second account)", func() error { return other.deleteLB(otherLB) })
@@ -307,7 +307,7 @@ func RunClassic(cfg Config) (steps []Step, err error) {
 		if err != nil {
 			return nil, err
 		}
-		expect("RAM user denied the operation", gatewayCode("ram-denied"), func() error {
+		expect("RAM user denied the operation", gatewayCode(spec.GatewayRAMDenied), func() error {
 			return denied.create(denied.listener(lb, cert, freePort))
 		})
 	} else {
@@ -319,22 +319,22 @@ func RunClassic(cfg Config) (steps []Step, err error) {
 	if err != nil {
 		return nil, err
 	}
-	expect("wrong secret", gatewayCode("bad-signature"), func() error {
+	expect("wrong secret", gatewayCode(spec.GatewayBadSignature), func() error {
 		return bad.create(bad.listener(lb, cert, freePort))
 	})
 	unknown, err := newClassic(&cfg, signature.Credentials{AccessKeyID: "LTAIsdkcheckUnknownKey0", AccessKeySecret: "unknown"})
 	if err != nil {
 		return nil, err
 	}
-	expect("unknown access key", gatewayCode("unknown-access-key"), func() error {
+	expect("unknown access key", gatewayCode(spec.GatewayUnknownAccessKey), func() error {
 		return unknown.create(unknown.listener(lb, cert, freePort))
 	})
-	expect("replayed nonce", gatewayCode("nonce-replayed"), func() error {
+	expect("replayed nonce", gatewayCode(spec.GatewayNonceReplayed), func() error {
 		k.tamper.arm(replayNext)
 		_, err := k.describe(lb, port, "")
 		return err
 	})
-	expect("expired timestamp", gatewayCode("stale-timestamp"), func() error {
+	expect("expired timestamp", gatewayCode(spec.GatewayStaleTimestamp), func() error {
 		k.tamper.arm(backdateNext)
 		_, err := k.describe(lb, port, "")
 		return err

@@ -213,19 +213,19 @@ func ExpectedStatus(code string) int {
 
 // stateCode is the code the description gives the operation under test in a named state
 // (spec.Spec.StateError), so that the steps expect what the description says.
-func stateCode(state string) string {
+func stateCode(state spec.StateName) string {
 	if ec, ok := spec.MustDefault().StateError(state); ok {
 		return ec.Code
 	}
-	return "(no error for the state " + state + ")"
+	return "(no error for the state " + string(state) + ")"
 }
 
 // gatewayCode is the gateway's code for a named state (spec.Spec.GatewayError).
-func gatewayCode(state string) string {
+func gatewayCode(state spec.GatewayState) string {
 	if ec, ok := spec.MustDefault().GatewayError(state); ok {
 		return ec.Code
 	}
-	return "(no gateway error for the state " + state + ")"
+	return "(no gateway error for the state " + string(state) + ")"
 }
 
 // constraintCode is the code for breaking the constraint of kind k of the parameter at path

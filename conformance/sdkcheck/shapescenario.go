@@ -31,7 +31,7 @@ const (
 // attribute set: each parameter that is not a list takes a valid value of its constraints
 // (generators.ValidValue), the rules of the description are then repaired, and the parameters
 // that name resources take refs[kind] (x-reference: load-balancer, server-certificate, ...).
-func FullListener(refs map[string]string, port int) (url.Values, error) {
+func FullListener(refs map[spec.RefKind]string, port int) (url.Values, error) {
 	s := spec.MustDefault()
 	var ps []generators.Param
 	for _, p := range s.UnderTest.Parameters {
@@ -39,7 +39,7 @@ func FullListener(refs map[string]string, port int) (url.Values, error) {
 			continue
 		}
 		if p.Reference != "" {
-			v, ok := refs[p.Reference]
+			v, ok := refs[spec.RefKind(p.Reference)]
 			if !ok && p.Name != spec.ParamListenerPort {
 				return nil, fmt.Errorf("no %s to give %s", p.Reference, p.Name)
 			}
@@ -150,7 +150,7 @@ func (r *shapeRun) scenario() error {
 	r.both(spec.ActionCreateTLSCipherPolicy, same(map[string]string{spec.ParamPolicyName: "sdkcheck", spec.ParamTLSVersions + ".1": "TLSv1.2", spec.ParamCiphers + ".1": "ECDHE-RSA-AES128-GCM-SHA256"}))
 	r.fails(r.client, spec.ActionCreateTLSCipherPolicy, map[string]string{})
 
-	refs := map[string]string{"load-balancer": lb, "server-certificate": serverCerts[0], "ca-certificate": caID, "vserver-group": vg, "acl": acl}
+	refs := map[spec.RefKind]string{spec.RefLoadBalancer: lb, spec.RefServerCertificate: serverCerts[0], spec.RefCACertificate: caID, spec.RefVServerGroup: vg, spec.RefACL: acl}
 	const port, portXML = 443, 444
 	ports := map[string]int{FormatJSON: port, FormatXML: portXML}
 	var buildErr error

@@ -289,28 +289,28 @@ func runV3(cfg Config, form bool) (steps []Step, err error) {
 	})
 
 	expect := func(label, code string, call func() error) { rec.expect(label, code, call, readV3) }
-	expect("error answer in XML", stateCode("certificate-not-found"), func() error {
+	expect("error answer in XML", stateCode(spec.StateCertificateNotFound), func() error {
 		_, err := v.call(spec.ActionCreateHTTPSListener, listener(lb, freePort, map[string]string{spec.ParamServerCertificateID: "sdkcheck-missing-cert"}), "XML", "json")
 		return err
 	})
-	expect("listener on a port in use", stateCode("port-in-use"), createListener(v, listener(lb, port, nil)))
-	expect("unknown server certificate", stateCode("certificate-not-found"), createListener(v, listener(lb, freePort, map[string]string{spec.ParamServerCertificateID: "sdkcheck-missing-cert"})))
-	expect("CA certificate as server certificate", stateCode("certificate-kind-mismatch"), createListener(v, listener(lb, freePort, map[string]string{spec.ParamServerCertificateID: caID})))
-	expect("unknown instance", stateCode("load-balancer-not-found"), createListener(v, listener("lb-sdkcheck-missing", freePort, nil)))
+	expect("listener on a port in use", stateCode(spec.StatePortInUse), createListener(v, listener(lb, port, nil)))
+	expect("unknown server certificate", stateCode(spec.StateCertificateNotFound), createListener(v, listener(lb, freePort, map[string]string{spec.ParamServerCertificateID: "sdkcheck-missing-cert"})))
+	expect("CA certificate as server certificate", stateCode(spec.StateCertificateKindMismatch), createListener(v, listener(lb, freePort, map[string]string{spec.ParamServerCertificateID: caID})))
+	expect("unknown instance", stateCode(spec.StateLoadBalancerNotFound), createListener(v, listener("lb-sdkcheck-missing", freePort, nil)))
 	if shared != "" {
-		expect("TLS policy on a shared-spec instance", stateCode("shared-tls-policy"), createListener(v, listener(shared, port, map[string]string{spec.ParamTLSCipherPolicy: "tls_cipher_policy_1_2"})))
+		expect("TLS policy on a shared-spec instance", stateCode(spec.StateSharedTLSPolicy), createListener(v, listener(shared, port, map[string]string{spec.ParamTLSCipherPolicy: "tls_cipher_policy_1_2"})))
 	}
 	expect("IdleTimeout above 60", constraintCode(spec.ParamIdleTimeout, spec.KindMaximum), createListener(v, listener(lb, freePort, map[string]string{spec.ParamIdleTimeout: "61"})))
 	expect("RequestTimeout above 180", constraintCode(spec.ParamRequestTimeout, spec.KindMaximum), createListener(v, listener(lb, freePort, map[string]string{spec.ParamRequestTimeout: "181"})))
-	expect("cn certificate", stateCode("cn-certificate"), createListener(v, listener(lb, freePort, map[string]string{
+	expect("cn certificate", stateCode(spec.StateCNCertificate), createListener(v, listener(lb, freePort, map[string]string{
 		spec.ParamServerCertificateID: "", item(spec.ParamServerCertificate, spec.FieldCertificateID): cert,
 		item(spec.ParamServerCertificate, spec.FieldStandardType): "cn",
 	})))
 	expect("reserved tag key", constraintCode(spec.ParamTag+"."+spec.FieldTagKey, spec.KindForbiddenPrefixes), createListener(v, listener(lb, freePort, map[string]string{item(spec.ParamTag, spec.FieldTagKey): "aliyun-reserved"})))
-	expect("unknown ACL", stateCode("acl-not-found"), createListener(v, listener(lb, freePort, map[string]string{
+	expect("unknown ACL", stateCode(spec.StateACLNotFound), createListener(v, listener(lb, freePort, map[string]string{
 		spec.ParamACLStatus: "on", spec.ParamACLType: "white", spec.ParamACLID: "acl-sdkcheck-missing",
 	})))
-	expect("unknown TLS policy", stateCode("tls-policy-not-found"), createListener(v, listener(lb, freePort, map[string]string{spec.ParamTLSCipherPolicy: "tls-sdkcheck-missing"})))
+	expect("unknown TLS policy", stateCode(spec.StateTLSPolicyNotFound), createListener(v, listener(lb, freePort, map[string]string{spec.ParamTLSCipherPolicy: "tls-sdkcheck-missing"})))
 	if cfg.Second.AccessKeyID != "" {
 		other, err := newV3(&cfg, cfg.Second, form)
 		if err != nil {
@@ -324,7 +324,7 @@ func runV3(cfg Config, form bool) (steps []Step, err error) {
 			}
 			return err
 		}) {
-			expect("another account's certificate", stateCode("foreign-certificate"), createListener(other, listener(otherLB, port, nil)))
+			expect("another account's certificate", stateCode(spec.StateForeignCertificate), createListener(other, listener(otherLB, port, nil)))
 			rec.run("DeleteLoadBalancer (second account)", deleteLB(other, otherLB))
 		}
 	} else {
@@ -335,7 +335,7 @@ func runV3(cfg Config, form bool) (steps []Step, err error) {
 		if err != nil {
 			return nil, err
 		}
-		rec.expect("RAM user denied the operation", gatewayCode("ram-denied"), createListener(denied, listener(lb, freePort, nil)), func(err error) (reported, bool) {
+		rec.expect("RAM user denied the operation", gatewayCode(spec.GatewayRAMDenied), createListener(denied, listener(lb, freePort, nil)), func(err error) (reported, bool) {
 			r, ok := readV3(err)
 			var se *tea.SDKError
 			if ok && errors.As(err, &se) && len(se.AccessDeniedDetail) == 0 {
@@ -352,18 +352,18 @@ func runV3(cfg Config, form bool) (steps []Step, err error) {
 	if err != nil {
 		return nil, err
 	}
-	expect("wrong secret", gatewayCode("bad-signature"), createListener(bad, listener(lb, freePort, nil)))
+	expect("wrong secret", gatewayCode(spec.GatewayBadSignature), createListener(bad, listener(lb, freePort, nil)))
 	unknown, err := newV3(&cfg, signature.Credentials{AccessKeyID: "LTAIsdkcheckUnknownKey0", AccessKeySecret: "unknown"}, form)
 	if err != nil {
 		return nil, err
 	}
-	expect("unknown access key", gatewayCode("unknown-access-key"), createListener(unknown, listener(lb, freePort, nil)))
-	expect("replayed nonce", gatewayCode("nonce-replayed"), func() error {
+	expect("unknown access key", gatewayCode(spec.GatewayUnknownAccessKey), createListener(unknown, listener(lb, freePort, nil)))
+	expect("replayed nonce", gatewayCode(spec.GatewayNonceReplayed), func() error {
 		v.tamper.arm(replayNext)
 		_, err := v.json(spec.ActionDescribeHTTPSListener, describeParams)
 		return err
 	})
-	expect("expired timestamp", gatewayCode("stale-timestamp"), func() error {
+	expect("expired timestamp", gatewayCode(spec.GatewayStaleTimestamp), func() error {
 		v.tamper.arm(backdateNext)
 		_, err := v.json(spec.ActionDescribeHTTPSListener, describeParams)
 		return err
