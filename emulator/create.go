@@ -195,8 +195,8 @@ func (e *Emulator) newListener(c *createCtx, op *spec.Operation) *listener {
 	}
 	// An IPv6 instance cannot carry X-Forwarded-For (checkIPv6Forwarding); its default is off.
 	if c.lb.IPVersion == ipv6 && !omit {
-		if _, sent := req.get(paramXForwardedFor); !sent {
-			l.Attributes[paramXForwardedFor] = "off"
+		if _, sent := req.get(spec.ParamXForwardedFor); !sent {
+			l.Attributes[spec.ParamXForwardedFor] = "off"
 		}
 	}
 	delete(l.Attributes, spec.ParamRegionID)
@@ -358,7 +358,7 @@ func checkSharedMutual(c *createCtx) *hit {
 }
 
 func checkIPv6Forwarding(c *createCtx) *hit {
-	if c.lb.IPVersion == ipv6 && c.req.value(paramXForwardedFor) == "on" {
+	if c.lb.IPVersion == ipv6 && c.req.value(spec.ParamXForwardedFor) == "on" {
 		return hitf("instance %s has an IPv6 address", c.lb.ID)
 	}
 	return nil

@@ -127,8 +127,8 @@ func hasTags(have, want []tag) bool {
 // the others go into its HTTPSListenerConfig. VpcIds is shown by neither: the listing leaves the
 // VPC list to the attribute answer.
 var listenerItemFields = []string{
-	spec.ParamLoadBalancerID, spec.ParamListenerPort, spec.ParamBandwidth, paramScheduler,
-	spec.ParamACLID, spec.ParamACLStatus, spec.ParamACLType, paramDescription,
+	spec.ParamLoadBalancerID, spec.ParamListenerPort, spec.ParamBandwidth, spec.ParamScheduler,
+	spec.ParamACLID, spec.ParamACLStatus, spec.ParamACLType, spec.ParamDescription,
 	spec.ParamBackendServerPort, spec.ParamBackendProtocol, spec.ParamVServerGroupID,
 }
 
@@ -177,7 +177,7 @@ func (e *Emulator) describeListeners(req *request, op *spec.Operation) (answer, 
 	ids := indexed(req, spec.ParamLoadBalancerID)
 	port := req.value(spec.ParamListenerPort)
 	proto := req.value(spec.ParamListenerProtocol)
-	desc, byDesc := req.get(paramDescription)
+	desc, byDesc := req.get(spec.ParamDescription)
 	want := requestTags(req, op)
 	var all []any
 	if r != nil {
@@ -192,7 +192,7 @@ func (e *Emulator) describeListeners(req *request, op *spec.Operation) (answer, 
 			for _, p := range sortedPorts(lb) {
 				l := lb.Listeners[p]
 				if (port != "" && port != strconv.Itoa(p)) || (proto != "" && proto != l.Protocol) ||
-					(byDesc && l.Attributes[paramDescription] != desc) || !hasTags(l.Tags, want) {
+					(byDesc && l.Attributes[spec.ParamDescription] != desc) || !hasTags(l.Tags, want) {
 					continue
 				}
 				all = append(all, e.listenerItem(lb, l))

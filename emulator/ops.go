@@ -146,7 +146,7 @@ func (e *Emulator) createLoadBalancer(req *request, op *spec.Operation) (answer,
 		Created:     e.now(),
 		Listeners:   map[int]*listener{},
 		Groups:      map[string]*serverGroup{},
-		VpcID:       req.value(paramVpcID), VSwitchID: req.value(paramVSwitchID),
+		VpcID:       req.value(spec.ParamVpcID), VSwitchID: req.value(spec.ParamVSwitchID),
 		SlaveZone:          req.value(spec.ParamSlaveZoneID),
 		InstanceChargeType: req.value(spec.ParamInstanceChargeType),
 		InternetChargeType: req.value(spec.ParamInternetChargeType),
@@ -171,8 +171,8 @@ func (e *Emulator) createLoadBalancer(req *request, op *spec.Operation) (answer,
 		kv{spec.FieldAddress, lb.Address},
 		kv{spec.FieldNetworkType, lb.networkType()},
 		kv{spec.FieldAddressIPVersion, lb.IPVersion},
-		kv{paramVpcID, lb.VpcID},
-		kv{paramVSwitchID, lb.VSwitchID},
+		kv{spec.ParamVpcID, lb.VpcID},
+		kv{spec.ParamVSwitchID, lb.VSwitchID},
 		kv{spec.ParamLoadBalancerName, lb.Name},
 		kv{spec.FieldResourceGroupID, resourceGroup(req.caller.accountID)},
 		// The order that billed the instance; a pay-as-you-go instance has one too.
@@ -199,7 +199,7 @@ func (e *Emulator) describeLoadBalancer(req *request, _ *spec.Operation) (answer
 	for _, p := range sortedPorts(lb) {
 		l := lb.Listeners[p]
 		ports = append(ports, p)
-		pairs = append(pairs, fields(kv{spec.FieldListenerPort, p}, kv{spec.FieldListenerProtocol, l.Protocol}, kv{paramDescription, l.Attributes[paramDescription]}))
+		pairs = append(pairs, fields(kv{spec.FieldListenerPort, p}, kv{spec.FieldListenerProtocol, l.Protocol}, kv{spec.ParamDescription, l.Attributes[spec.ParamDescription]}))
 		pairsOld = append(pairsOld, fields(kv{spec.FieldListenerPort, p}, kv{spec.FieldListenerProtocal, l.Protocol}))
 	}
 	out := e.lbItem(req.caller.accountID, req.region, lb)
@@ -474,9 +474,9 @@ func backendServers(text string, masterSlave bool) ([]any, bool) {
 			kv{spec.FieldPort, intOr(str(m, spec.FieldPort, ""), 0)},
 			kv{spec.FieldWeight, intOr(str(m, spec.FieldWeight, ""), defaultWeight)},
 			kv{spec.FieldType, str(m, spec.FieldType, backendECS)},
-			kv{paramDescription, str(m, paramDescription, "")},
+			kv{spec.ParamDescription, str(m, spec.ParamDescription, "")},
 		)
-		for _, k := range []string{spec.FieldServerIP, paramVpcID} {
+		for _, k := range []string{spec.FieldServerIP, spec.ParamVpcID} {
 			if v := str(m, k, ""); v != "" {
 				item = item.set(k, v)
 			}

@@ -36,17 +36,6 @@ const (
 	exitUnreachable = 3 // the target could not be reached
 )
 
-// Environment variables, clbcheck's own (package target names them).
-const (
-	envKeyID            = target.EnvKeyID
-	envKeySecret        = target.EnvKeySecret
-	envToken            = target.EnvToken
-	envSecondKeyID      = target.EnvSecondKeyID
-	envSecondSecret     = target.EnvSecondSecret
-	envRestrictedKeyID  = target.EnvRestrictedKeyID
-	envRestrictedSecret = target.EnvRestrictedSecret
-)
-
 var allClients = []string{sdkcheck.ClientClassic, "v3", sdkcheck.ClientNode, "shape"}
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -69,9 +58,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			"answer of every operation, JSON and XML, with the classic Go SDK's typed responses.",
 			"",
 			"Credentials come from the environment (never from flags):",
-			"  "+envKeyID+" / "+envKeySecret+" (required; "+envToken+" for STS)",
-			"  "+envSecondKeyID+" / "+envSecondSecret+" (optional: another account)",
-			"  "+envRestrictedKeyID+" / "+envRestrictedSecret+" (optional: a RAM user denied",
+			"  "+target.EnvKeyID+" / "+target.EnvKeySecret+" (required; "+target.EnvToken+" for STS)",
+			"  "+target.EnvSecondKeyID+" / "+target.EnvSecondSecret+" (optional: another account)",
+			"  "+target.EnvRestrictedKeyID+" / "+target.EnvRestrictedSecret+" (optional: a RAM user denied",
 			"  CreateLoadBalancerHTTPSListener)",
 			"Steps whose optional credentials are absent are skipped. The Node client needs node and",
 			"`npm ci --prefix conformance/node`; without them its steps are skipped.",
@@ -222,7 +211,7 @@ func configure(targetURL, region string) (sdkcheck.Config, func(), error) {
 	}
 	cfg.Primary = creds[generators.PrincipalPrimary]
 	if cfg.Primary.AccessKeyID == "" {
-		return cfg, noop, fmt.Errorf("%s and %s must be set (see -h)", envKeyID, envKeySecret)
+		return cfg, noop, fmt.Errorf("%s and %s must be set (see -h)", target.EnvKeyID, target.EnvKeySecret)
 	}
 	if cfg.Primary.SecurityToken != "" {
 		cfg.STS = cfg.Primary

@@ -6,6 +6,8 @@ import (
 	"net"
 	"strings"
 	"testing"
+
+	"github.com/clbcheck/clbcheck/target"
 )
 
 func TestEmulatorTargetPasses(t *testing.T) {
@@ -56,8 +58,8 @@ func TestUnreachableTarget(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	_ = ln.Close() // nothing listens there any more
-	t.Setenv(envKeyID, "LTAIunreachable")
-	t.Setenv(envKeySecret, "secret")
+	t.Setenv(target.EnvKeyID, "LTAIunreachable")
+	t.Setenv(target.EnvKeySecret, "secret")
 	var out, errb bytes.Buffer
 	if code := run([]string{"--target", "http://" + addr}, &out, &errb); code != exitUnreachable {
 		t.Fatalf("want exit 3, got %d\n%s\n%s", code, out.String(), errb.String())
@@ -65,8 +67,8 @@ func TestUnreachableTarget(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
-	t.Setenv(envKeyID, "")
-	t.Setenv(envKeySecret, "")
+	t.Setenv(target.EnvKeyID, "")
+	t.Setenv(target.EnvKeySecret, "")
 	for _, args := range [][]string{
 		{},
 		{"--target", "http://127.0.0.1:1"},
@@ -80,9 +82,9 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("%v: want exit 2, got %d\n%s", args, code, errb.String())
 		}
 	}
-	t.Setenv(envKeyID, "LTAIonlyid")
+	t.Setenv(target.EnvKeyID, "LTAIonlyid")
 	var out, errb bytes.Buffer
-	if code := run([]string{"--target", "http://127.0.0.1:1"}, &out, &errb); code != exitUsage || !strings.Contains(errb.String(), envKeySecret) {
+	if code := run([]string{"--target", "http://127.0.0.1:1"}, &out, &errb); code != exitUsage || !strings.Contains(errb.String(), target.EnvKeySecret) {
 		t.Errorf("a key id without its secret: got %d\n%s", code, errb.String())
 	}
 	if strings.Contains(errb.String(), "LTAIonlyid") {
