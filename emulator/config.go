@@ -40,8 +40,10 @@ type Config struct {
 	// Choices are the decisions the reference page leaves open (see Choices); the zero value
 	// is the emulator as it ships.
 	Choices Choices `json:"choices,omitempty"`
-	// Faults are the knobs for client-resilience tests; all off when zero.
-	Faults Faults `json:"faults,omitempty"`
+	// Disruptions are the knobs for client-resilience tests (rate limit, latency, server
+	// errors, dropped connections); all off when zero. They are not contract faults: a
+	// correct service may show each of them (see Inject for deliberate contract violations).
+	Disruptions Disruptions `json:"disruptions,omitempty"`
 	// Inject names deliberately broken behaviours to switch on (see InjectableFaults); for
 	// grading the harness, never for serving clients.
 	Inject []string `json:"inject,omitempty"`
@@ -58,8 +60,10 @@ type Config struct {
 	Now func() time.Time `json:"-"`
 }
 
-// Faults are injected failures, each off by default.
-type Faults struct {
+// Disruptions are resilience knobs, each off by default: conditions a correct service may
+// also show, for testing how a client copes. (Key "faults" in configuration files before
+// the rename; still accepted.)
+type Disruptions struct {
 	// RateLimit is the number of requests per second allowed per access key (a token bucket
 	// of RateBurst tokens); past it the answer is Throttling.User. 0 disables it.
 	RateLimit float64 `json:"rateLimit,omitempty"`
@@ -219,6 +223,10 @@ func DefaultConfig() Config {
 // the document replace the defaults (accounts as a whole list), while scenarios and quotas
 // are merged name by name.
 func ParseConfig(data []byte) (Config, error) {
+	data, err := renameLegacyKeys(data)
+	if err != nil {
+		return Config{}, err
+	}
 	var over Config
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -252,8 +260,8 @@ func ParseConfig(data []byte) (Config, error) {
 			}
 		case "choices":
 			cfg.Choices = over.Choices
-		case "faults":
-			cfg.Faults = over.Faults
+		case "disruptions":
+			cfg.Disruptions = over.Disruptions
 		case "inject":
 			cfg.Inject = over.Inject
 		case "stateFile":
@@ -430,10 +438,10 @@ func (c Config) quotaLimit(name spec.QuotaName) (int, bool) {
 	return 0, false
 }
 
-// UnmarshalJSON reads Faults, accepting the latency as a Go duration string ("150ms") as
+// UnmarshalJSON reads Disruptions, accepting the latency as a Go duration string ("150ms") as
 // well as a number of nanoseconds.
-func (f *Faults) UnmarshalJSON(b []byte) error {
-	type plain Faults
+func (f *Disruptions) UnmarshalJSON(b []byte) error {
+	type plain Disruptions
 	var aux struct {
 		plain
 		Latency json.RawMessage `json:"latency,omitempty"`
@@ -443,7 +451,7 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 	if err := dec.Decode(&aux); err != nil {
 		return err
 	}
-	*f = Faults(aux.plain)
+	*f = Disruptions(aux.plain)
 	if len(aux.Latency) == 0 {
 		return nil
 	}
@@ -478,4 +486,23 @@ func (c Config) clone() Config {
 	}
 	out.Now = now
 	return out
+}
+
+// renameLegacyKeys accepts the configuration key "faults", the name of "disruptions" before
+// the rename, so that older files keep working; giving both is an error.
+func renameLegacyKeys(data []byte) ([]byte, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return nil, fmt.Errorf("emulator: configuration is not valid: %w", err)
+	}
+	legacy, ok := top["faults"]
+	if !ok {
+		return data, nil
+	}
+	if _, both := top["disruptions"]; both {
+		return nil, fmt.Errorf("emulator: configuration is not valid: give \"disruptions\" only (\"faults\" is its former name)")
+	}
+	delete(top, "faults")
+	top["disruptions"] = legacy
+	return json.Marshal(top)
 }

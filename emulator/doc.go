@@ -9,8 +9,8 @@
 //
 // # Layers (in the order a request crosses them)
 //
-//  1. Faults (emulator.go: ServeHTTP, drop): injected latency, dropped connections and 5xx
-//     answers, all off unless Config.Faults says otherwise.
+//  1. Disruptions (emulator.go: ServeHTTP, drop): added latency, dropped connections and 5xx
+//     answers, all off unless Config.Disruptions says otherwise.
 //  2. Wire decoding (wire.go: decode; emulator.go: serve): path and method (the gateway's
 //     answers otherwise), query and form body merged, Format (JSON or XML, any case), routing
 //     on Action or the x-acs-action header, Version or x-acs-version.
@@ -91,17 +91,38 @@
 // harness against them (the precision matrix). Offered (offered.go) reports the quotas in
 // force and the scenarios offered, for a target to declare to the harness.
 //
-// # Faults
+// # Disruptions and faults: two different things
 //
-// Config.Faults injects latency, 5xx answers (InternalError or ServiceUnavailable, drawn from
-// a seeded generator), dropped connections (the connection is hijacked and closed; a handler
-// that cannot be hijacked, such as httptest.ResponseRecorder, gets a bare 502 instead) and a
-// per-key token-bucket rate limit answered Throttling.User.
+// Disruptions ([Config].Disruptions, [Disruptions]) are resilience knobs: conditions a correct
+// service may also show, for testing how a client copes. They add latency, answer 5xx
+// (InternalError or ServiceUnavailable, drawn from a seeded generator), drop connections (the
+// connection is hijacked and closed; a handler that cannot be hijacked, such as
+// httptest.ResponseRecorder, gets a bare 502 instead) and rate-limit each key with a token
+// bucket answered Throttling.User. An emulator with disruptions still conforms to the page.
 //
-// Config.Inject switches deliberately broken behaviours on, to grade the harness (faults.go;
-// the catalogue, derived from the description, is in faults_catalogue.go, and the gateway's
-// own rules, broken as implementations break them, in faults_gateway.go; see
-// InjectableFaults). The validation faults live inside the engine.
+// Faults ([Config].Inject) are deliberate contract violations: each makes the emulator break
+// the page in one named way, so that clbcheck selftest can check the harness notices (the kill
+// matrix). They are never for serving clients. [InjectableFaults] lists them with a
+// [FaultInfo] each ([LookupFault] finds one by name), grouped by category:
+//
+//   - validation and boundary: a constraint of a parameter not enforced, or enforced one step
+//     off (validation/<Param>/<kind>, and any parameter-kind pair the description allows);
+//     rules not enforced, or enforced when their premise is false; these live in the engine;
+//   - error-code and http-status: the right refusal answered with another code or status;
+//   - envelope and content-type: answers without RequestId or Code, a Code in a success, the
+//     wrong content type or format;
+//   - state: a port conflict or quota not enforced, a refused create that still stores its
+//     listener, a listener created running, Describe reporting defaults or a stale status;
+//   - cross-account and ram: resources of another account accepted, RAM denials ignored;
+//   - signature: bad V1 or V3 signatures, unsigned requests, replayed nonces or stale
+//     timestamps accepted, and the gateway's V3 header rules broken as implementations do;
+//   - concurrency: simultaneous creates on one port both succeed;
+//   - intermittent: 5xx answers under load (drawn from Disruptions.Seed).
+//
+// Each fault names what it breaks (Subject, Breaks), in which direction (the Dir constants)
+// and on what basis, so the kill matrix can say which faults a profile must detect. The
+// catalogue is derived from the description (faults_catalogue.go), the gateway's rules in
+// faults_gateway.go, and the hand-written switches in faults.go.
 //
 // # Persistence
 //

@@ -65,12 +65,12 @@ func New(cfg Config) (*Emulator, error) {
 		cfg:    cfg,
 		spec:   s,
 		nonces: newNonceCache(cfg.MaxNonces),
-		rng:    rand.New(rand.NewPCG(cfg.Faults.Seed, cfg.Faults.Seed^0x5851f42d4c957f2d)),
+		rng:    rand.New(rand.NewPCG(cfg.Disruptions.Seed, cfg.Disruptions.Seed^0x5851f42d4c957f2d)),
 		state:  newState(),
 	}
 	// indexKeys keeps pointers into e.cfg, so it is built once e.cfg is in place.
 	e.keys = indexKeys(&e.cfg)
-	if f := cfg.Faults; f.RateLimit > 0 {
+	if f := cfg.Disruptions; f.RateLimit > 0 {
 		burst := f.RateBurst
 		if burst < 1 {
 			burst = 1
@@ -166,7 +166,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 			e.writeError(w, req, e.gatewayError(spec.GatewayInternalError, fmt.Sprintf("emulator fault: %v", v)))
 		}
 	}()
-	if d := e.cfg.Faults.Latency; d > 0 {
+	if d := e.cfg.Disruptions.Latency; d > 0 {
 		select {
 		case <-time.After(d):
 		case <-hr.Context().Done():
@@ -186,7 +186,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 
 // drop closes the connection without an answer, with the configured probability.
 func (e *Emulator) drop(w http.ResponseWriter) bool {
-	if e.cfg.Faults.DropRate <= 0 || !e.draw(e.cfg.Faults.DropRate) {
+	if e.cfg.Disruptions.DropRate <= 0 || !e.draw(e.cfg.Disruptions.DropRate) {
 		return false
 	}
 	hj, ok := w.(http.Hijacker)
@@ -248,7 +248,7 @@ func (e *Emulator) serve(w http.ResponseWriter, hr *http.Request, req *request) 
 	if req.version != e.spec.APIVersion {
 		return e.gatewayError(spec.GatewayUnknownVersion, "")
 	}
-	if e.cfg.Faults.ServerErrorRate > 0 && e.draw(e.cfg.Faults.ServerErrorRate) {
+	if e.cfg.Disruptions.ServerErrorRate > 0 && e.draw(e.cfg.Disruptions.ServerErrorRate) {
 		if e.draw(0.5) {
 			return e.gatewayError(spec.GatewayInternalError, "injected fault")
 		}

@@ -15,7 +15,7 @@ import (
 
 // Injected faults turn the emulator into a deliberately broken implementation, so that the
 // harness can be graded on what it catches (clbcheck selftest). They are separate from
-// Config.Faults, which are resilience knobs a correct service may also show (latency,
+// Config.Disruptions, which are resilience knobs a correct service may also show (latency,
 // throttling, drops), and from Config.Choices, which are conforming variants: every injected
 // fault is a contract violation.
 //
@@ -155,7 +155,7 @@ const (
 	// unlocked between its checks and its change.
 	raceWindow = 2 * time.Millisecond
 	// intermittentRate is the share of requests to the operation under test answered
-	// ServiceUnavailable under intermittent/5xx (draws from the Faults.Seed generator).
+	// ServiceUnavailable under intermittent/5xx (draws from the Disruptions.Seed generator).
 	intermittentRate = 0.02
 )
 

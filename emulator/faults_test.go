@@ -215,7 +215,7 @@ func TestStateAndAccessFaults(t *testing.T) {
 // intermittent/5xx draws from the seeded generator: the same seed gives the same answers.
 func TestIntermittentFaultIsReproducible(t *testing.T) {
 	outcomes := func() string {
-		e := newEnv(t, inject("intermittent/5xx"), func(c *emulator.Config) { c.Faults.Seed = 42 })
+		e := newEnv(t, inject("intermittent/5xx"), func(c *emulator.Config) { c.Disruptions.Seed = 42 })
 		c := e.primary()
 		lb, cert := c.createPerfLB(), c.uploadCert("")
 		var b strings.Builder

@@ -63,7 +63,7 @@ var gatewayCases = map[string]gatewayCase{
 		e.clock.Advance(16 * time.Minute)
 		return c.send(v)
 	}},
-	"throttled": {config: func(cfg *emulator.Config) { cfg.Faults.RateLimit, cfg.Faults.RateBurst = 1, 2 }, run: func(e *env) resp {
+	"throttled": {config: func(cfg *emulator.Config) { cfg.Disruptions.RateLimit, cfg.Disruptions.RateBurst = 1, 2 }, run: func(e *env) resp {
 		c := e.primary()
 		var r resp
 		for range 3 {
@@ -105,7 +105,7 @@ var gatewayCases = map[string]gatewayCase{
 	"unavailable":       {config: faulty, run: firstFault, accept: []string{"InternalError"}},
 }
 
-func faulty(cfg *emulator.Config) { cfg.Faults.ServerErrorRate, cfg.Faults.Seed = 1, 7 }
+func faulty(cfg *emulator.Config) { cfg.Disruptions.ServerErrorRate, cfg.Disruptions.Seed = 1, 7 }
 
 func firstFault(e *env) resp { return e.primary().call(spec.ActionDescribeLoadBalancer, nil) }
 

@@ -145,7 +145,7 @@ func (e *Emulator) Server() *http.Server {
 		Handler:           e,
 		ReadHeaderTimeout: l.ReadHeaderTimeout,
 		ReadTimeout:       l.ReadTimeout,
-		WriteTimeout:      l.WriteTimeout + e.cfg.Faults.Latency,
+		WriteTimeout:      l.WriteTimeout + e.cfg.Disruptions.Latency,
 		IdleTimeout:       l.IdleTimeout,
 		MaxHeaderBytes:    l.MaxHeaderBytes,
 	}

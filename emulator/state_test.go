@@ -267,14 +267,14 @@ func TestNoPanicOnOddInput(t *testing.T) {
 }
 
 func TestDroppedConnections(t *testing.T) {
-	e := newEnv(t, func(cfg *emulator.Config) { cfg.Faults.DropRate, cfg.Faults.Seed = 1, 3 })
+	e := newEnv(t, func(cfg *emulator.Config) { cfg.Disruptions.DropRate, cfg.Disruptions.Seed = 1, 3 })
 	v := e.primary().signed(spec.ActionDescribeListeners, nil)
 	_, err := http.PostForm(e.srv.URL+"/", v)
 	require.Error(t, err, "the connection is closed without an answer")
 }
 
 func TestLatency(t *testing.T) {
-	e := newEnv(t, func(cfg *emulator.Config) { cfg.Faults.Latency = 30 * time.Millisecond })
+	e := newEnv(t, func(cfg *emulator.Config) { cfg.Disruptions.Latency = 30 * time.Millisecond })
 	start := time.Now()
 	e.primary().call(spec.ActionDescribeListeners, nil)
 	assert.GreaterOrEqual(t, time.Since(start), 30*time.Millisecond)
