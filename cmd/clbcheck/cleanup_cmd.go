@@ -24,16 +24,62 @@ func init() {
 	})
 }
 
+// cleanupFlags are the flags of clbcheck cleanup.
+type cleanupFlags struct {
+	tf         targetFlags
+	run        string
+	ledgerPath string
+	out        string
+	dryRun     bool
+	timeout    time.Duration
+}
+
 func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs, f := newCleanupFlags(stderr)
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	usage := usageFailer(stderr, "cleanup")
+	if fs.NArg() > 0 {
+		return usage("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	path, st, err := f.readLedger(stderr)
+	if err != nil {
+		return usage("%v", err)
+	}
+	tg, err := f.tf.build()
+	if err != nil {
+		return usage("%v", err)
+	}
+	fmt.Fprintf(stdout, "run %s, ledger %s: %d to delete, %d unconfirmed, %d to remove by hand\n", f.run, path, len(st.Pending), len(st.Unconfirmed), len(st.Manual))
+	if tg.kind == kindEmulator && len(st.Pending) > 0 {
+		fmt.Fprintln(stdout, "note: the embedded emulator starts empty; give --target URL to clean up a running implementation")
+	}
+	c := &cleaner{tg: tg, run: f.run, dryRun: f.dryRun, out: stdout}
+	if !f.dryRun && len(st.Pending) > 0 {
+		if c.ledger, err = target.OpenLedger(path); err != nil {
+			return usage("%v", err)
+		}
+		defer c.ledger.Close()
+	}
+	cctx, cancel := context.WithTimeout(ctx, f.timeout)
+	defer cancel()
+	c.deleteLedgerEntries(cctx, st.Pending)
+	c.sweepTagged(cctx)
+	return c.conclude(st, stderr)
+}
+
+// newCleanupFlags declares the flags and the usage text of clbcheck cleanup.
+func newCleanupFlags(stderr io.Writer) (*flag.FlagSet, *cleanupFlags) {
 	fs := flag.NewFlagSet("clbcheck cleanup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var tf targetFlags
-	tf.register(fs)
-	run := fs.String("run", "", "`id` of the run whose resources to remove (printed by clbcheck run, part of every ledger file name)")
-	ledgerPath := fs.String("ledger", "", "ledger `file` (default: <out>/ledger-<run>.jsonl, else the one in the user cache directory)")
-	out := fs.String("out", "", "the --out `dir` the run wrote to, where its ledger is")
-	dryRun := fs.Bool("dry-run", false, "list what would be removed, send nothing")
-	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this `duration`")
+	f := &cleanupFlags{}
+	f.tf.register(fs)
+	fs.StringVar(&f.run, "run", "", "`id` of the run whose resources to remove (printed by clbcheck run, part of every ledger file name)")
+	fs.StringVar(&f.ledgerPath, "ledger", "", "ledger `file` (default: <out>/ledger-<run>.jsonl, else the one in the user cache directory)")
+	fs.StringVar(&f.out, "out", "", "the --out `dir` the run wrote to, where its ledger is")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "list what would be removed, send nothing")
+	fs.DurationVar(&f.timeout, "timeout", 2*time.Minute, "give up after this `duration`")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), joinLines(
 			"Usage: clbcheck cleanup --run ID [--ledger FILE | --out DIR] [--target ...] [flags]",
@@ -60,69 +106,66 @@ func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Wr
 			"Flags:"))
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	return fs, f
+}
+
+// readLedger checks --run, finds the run's ledger and reads what it left. A missing ledger is
+// no error: the run tag still finds the instances.
+func (f *cleanupFlags) readLedger(stderr io.Writer) (string, *target.LedgerState, error) {
+	if f.run == "" {
+		return "", nil, errors.New("--run ID is required (clbcheck run prints its id; ledger files are named ledger-<id>.jsonl)")
 	}
-	usage := usageFailer(stderr, "cleanup")
-	if fs.NArg() > 0 {
-		return usage("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	if !runIDPattern.MatchString(f.run) {
+		return "", nil, fmt.Errorf("--run %q is not a run id (lower-case letters, digits, dashes)", f.run)
 	}
-	if *run == "" {
-		return usage("--run ID is required (clbcheck run prints its id; ledger files are named ledger-<id>.jsonl)")
-	}
-	if !runIDPattern.MatchString(*run) {
-		return usage("--run %q is not a run id (lower-case letters, digits, dashes)", *run)
-	}
-	path := *ledgerPath
+	path := f.ledgerPath
 	if path == "" {
 		var err error
-		if path, err = defaultLedgerPath(*out, *run); err != nil {
-			return usage("%v", err)
+		if path, err = defaultLedgerPath(f.out, f.run); err != nil {
+			return "", nil, err
 		}
 	}
-	st, err := target.ReadLedger(path, *run)
+	st, err := target.ReadLedger(path, f.run)
 	if _, serr := os.Stat(path); serr != nil && os.IsNotExist(serr) {
-		// No ledger (lost, or the run was elsewhere): the run tag still finds the instances.
-		fmt.Fprintf(stderr, "clbcheck cleanup: no ledger at %s; searching the target for instances tagged %s=%s\n", path, target.RunTagKey, *run)
+		fmt.Fprintf(stderr, "clbcheck cleanup: no ledger at %s; searching the target for instances tagged %s=%s\n", path, target.RunTagKey, f.run)
 		st, err = &target.LedgerState{}, nil
 	}
 	if err != nil {
-		return usage("%v (give the ledger with --ledger FILE or the run's --out DIR)", err)
+		return "", nil, fmt.Errorf("%v (give the ledger with --ledger FILE or the run's --out DIR)", err)
 	}
-	if len(st.Runs) > 0 && !slices.Contains(st.Runs, *run) {
-		return usage("the ledger %s holds runs %s, not %s", path, strings.Join(st.Runs, ", "), *run)
+	if len(st.Runs) > 0 && !slices.Contains(st.Runs, f.run) {
+		return "", nil, fmt.Errorf("the ledger %s holds runs %s, not %s", path, strings.Join(st.Runs, ", "), f.run)
 	}
 	if st.Skipped > 0 {
 		fmt.Fprintf(stderr, "clbcheck cleanup: %d unreadable lines in %s ignored (a line cut by a crash?)\n", st.Skipped, path)
 	}
-	tg, err := tf.build()
-	if err != nil {
-		return usage("%v", err)
-	}
+	return path, st, nil
+}
 
-	fmt.Fprintf(stdout, "run %s, ledger %s: %d to delete, %d unconfirmed, %d to remove by hand\n", *run, path, len(st.Pending), len(st.Unconfirmed), len(st.Manual))
-	if tg.kind == kindEmulator && len(st.Pending) > 0 {
-		fmt.Fprintln(stdout, "note: the embedded emulator starts empty; give --target URL to clean up a running implementation")
-	}
-	var ledger *target.Ledger
-	if !*dryRun && len(st.Pending) > 0 {
-		if ledger, err = target.OpenLedger(path); err != nil {
-			return usage("%v", err)
-		}
-		defer ledger.Close()
-	}
-	cctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
-	removed, refused, unreachable := 0, 0, false
-	for i := len(st.Pending) - 1; i >= 0; i-- {
-		e := st.Pending[i]
+// cleaner deletes what a run left and counts the outcome.
+type cleaner struct {
+	tg          *chosenTarget
+	run         string
+	dryRun      bool
+	out         io.Writer
+	ledger      *target.Ledger // nil under --dry-run or with nothing to delete
+	removed     int
+	refused     int
+	unreachable bool
+}
+
+// deleteLedgerEntries deletes the ledger's pending entries, newest first, each with the
+// principal that created it, and records each deletion.
+func (c *cleaner) deleteLedgerEntries(ctx context.Context, pending []target.LedgerEntry) {
+	for i := len(pending) - 1; i >= 0; i-- {
+		e := pending[i]
 		desc := describeEntry(e)
-		if *dryRun {
-			fmt.Fprintf(stdout, "  would delete %s\n", desc)
+		if c.dryRun {
+			fmt.Fprintf(c.out, "  would delete %s\n", desc)
 			continue
 		}
-		if cctx.Err() != nil {
-			fmt.Fprintf(stdout, "  not attempted (interrupted): %s\n", desc)
+		if ctx.Err() != nil {
+			fmt.Fprintf(c.out, "  not attempted (interrupted): %s\n", desc)
 			continue
 		}
 		ps := e.KVs()
@@ -130,80 +173,87 @@ func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Wr
 			ps = append(ps, target.KV{Name: spec.ParamRegionID, Value: e.Region})
 		}
 		principal := e.Principal
-		if principal == "" || !tg.HasPrincipal(principal) {
+		if principal == "" || !c.tg.HasPrincipal(principal) {
 			principal = generators.PrincipalPrimary
 		}
-		resp, err := tg.Send(cctx, target.Request{Action: e.Action, Params: ps, Principal: principal})
+		resp, err := c.tg.Send(ctx, target.Request{Action: e.Action, Params: ps, Principal: principal})
 		switch {
 		case err != nil:
-			fmt.Fprintf(stdout, "  FAILED  %s: %s\n", desc, redactSecrets(err.Error()))
-			refused++
-			if errors.Is(err, target.ErrUnreachable) {
-				unreachable = true
-			}
+			fmt.Fprintf(c.out, "  FAILED  %s: %s\n", desc, redactSecrets(err.Error()))
+			c.refused++
+			c.unreachable = c.unreachable || errors.Is(err, target.ErrUnreachable)
 		case resp.Success():
-			fmt.Fprintf(stdout, "  deleted %s\n", desc)
-			removed++
-			_ = ledger.MarkDeleted(*run, e.Seq)
+			fmt.Fprintf(c.out, "  deleted %s\n", desc)
+			c.removed++
+			_ = c.ledger.MarkDeleted(c.run, e.Seq)
 		case target.Gone(resp):
-			fmt.Fprintf(stdout, "  gone    %s (%s)\n", desc, resp.Code)
-			removed++
-			_ = ledger.MarkDeleted(*run, e.Seq)
+			fmt.Fprintf(c.out, "  gone    %s (%s)\n", desc, resp.Code)
+			c.removed++
+			_ = c.ledger.MarkDeleted(c.run, e.Seq)
 		default:
-			fmt.Fprintf(stdout, "  REFUSED %s: %d %s: %s\n", desc, resp.Status, resp.Code, resp.Message)
-			refused++
+			fmt.Fprintf(c.out, "  REFUSED %s: %d %s: %s\n", desc, resp.Status, resp.Code, resp.Message)
+			c.refused++
 		}
 	}
-	// Sweep by the run tag: it finds instances whose creation answer never reached the ledger,
-	// and everything when the ledger is gone.
+}
+
+// sweepTagged deletes the instances that carry the run tag: it finds those whose creation
+// answer never reached the ledger, and everything when the ledger is gone.
+func (c *cleaner) sweepTagged(ctx context.Context) {
 	for _, principal := range []string{generators.PrincipalPrimary, generators.PrincipalSecond} {
-		if !tg.HasPrincipal(principal) || cctx.Err() != nil {
+		if !c.tg.HasPrincipal(principal) || ctx.Err() != nil {
 			continue
 		}
-		ids, err := target.TaggedInstances(cctx, tg, principal, *run)
+		ids, err := target.TaggedInstances(ctx, c.tg, principal, c.run)
 		if err != nil {
-			fmt.Fprintf(stdout, "  tag search as %s failed: %s\n", principal, redactSecrets(err.Error()))
-			if errors.Is(err, target.ErrUnreachable) {
-				unreachable = true
-			}
+			fmt.Fprintf(c.out, "  tag search as %s failed: %s\n", principal, redactSecrets(err.Error()))
+			c.unreachable = c.unreachable || errors.Is(err, target.ErrUnreachable)
 			continue
 		}
 		for _, id := range ids {
-			desc := fmt.Sprintf("%s %s=%s (found by its run tag)", spec.ActionDeleteLoadBalancer, spec.ParamLoadBalancerID, id)
-			if *dryRun {
-				fmt.Fprintf(stdout, "  would delete %s\n", desc)
-				continue
-			}
-			resp, err := tg.Send(cctx, target.Request{Action: spec.ActionDeleteLoadBalancer, Principal: principal, Params: []target.KV{{Name: spec.ParamLoadBalancerID, Value: id}}})
-			if err == nil && resp.Success() {
-				fmt.Fprintf(stdout, "  deleted %s\n", desc)
-				removed++
-				continue
-			}
-			refused++
-			if err != nil {
-				fmt.Fprintf(stdout, "  FAILED  %s: %s\n", desc, redactSecrets(err.Error()))
-			} else {
-				fmt.Fprintf(stdout, "  REFUSED %s: %d %s: %s\n", desc, resp.Status, resp.Code, resp.Message)
-			}
+			c.deleteTagged(ctx, principal, id)
 		}
 	}
+}
+
+func (c *cleaner) deleteTagged(ctx context.Context, principal, id string) {
+	desc := fmt.Sprintf("%s %s=%s (found by its run tag)", spec.ActionDeleteLoadBalancer, spec.ParamLoadBalancerID, id)
+	if c.dryRun {
+		fmt.Fprintf(c.out, "  would delete %s\n", desc)
+		return
+	}
+	resp, err := c.tg.Send(ctx, target.Request{Action: spec.ActionDeleteLoadBalancer, Principal: principal, Params: []target.KV{{Name: spec.ParamLoadBalancerID, Value: id}}})
+	switch {
+	case err == nil && resp.Success():
+		fmt.Fprintf(c.out, "  deleted %s\n", desc)
+		c.removed++
+	case err != nil:
+		c.refused++
+		fmt.Fprintf(c.out, "  FAILED  %s: %s\n", desc, redactSecrets(err.Error()))
+	default:
+		c.refused++
+		fmt.Fprintf(c.out, "  REFUSED %s: %d %s: %s\n", desc, resp.Status, resp.Code, resp.Message)
+	}
+}
+
+// conclude lists what cleanup cannot remove, prints the counts and gives the exit status.
+func (c *cleaner) conclude(st *target.LedgerState, stderr io.Writer) int {
 	for _, e := range st.Unconfirmed {
-		fmt.Fprintf(stdout, "  unconfirmed: %s %q in %s was requested but its answer never recorded; look for it by name in the console\n", e.Action, e.Name, e.Region)
+		fmt.Fprintf(c.out, "  unconfirmed: %s %q in %s was requested but its answer never recorded; look for it by name in the console\n", e.Action, e.Name, e.Region)
 	}
 	for _, e := range st.Manual {
-		fmt.Fprintf(stdout, "  by hand: %s from %s, id %s, name %q, region %s (the contract has no delete operation for it)\n", kindOf(e.Action), e.Action, e.ID, e.Name, e.Region)
+		fmt.Fprintf(c.out, "  by hand: %s from %s, id %s, name %q, region %s (the contract has no delete operation for it)\n", kindOf(e.Action), e.Action, e.ID, e.Name, e.Region)
 	}
-	if err := ledger.Err(); err != nil {
+	if err := c.ledger.Err(); err != nil {
 		fmt.Fprintf(stderr, "clbcheck cleanup: WARNING: %v\n", err)
 	}
-	if !*dryRun {
-		fmt.Fprintf(stdout, "%d removed, %d not removed\n", removed, refused)
+	if !c.dryRun {
+		fmt.Fprintf(c.out, "%d removed, %d not removed\n", c.removed, c.refused)
 	}
 	switch {
-	case unreachable:
+	case c.unreachable:
 		return exitUnreachable
-	case refused > 0:
+	case c.refused > 0:
 		return exitFailures
 	}
 	return exitOK
