@@ -131,7 +131,7 @@ type judgement struct {
 	profile string
 }
 
-// result builds a check result, softening inferred failures under the documented profile.
+// fail builds a failed check result, softening inferred failures under the documented profile.
 func (j *judgement) fail(check, msg, expected, actual string, inferred bool) CheckResult {
 	v := Fail
 	if inferred && j.profile == ProfileDocumented {

@@ -34,7 +34,7 @@ var lbFilters = []lbFilter{
 	{spec.ParamLoadBalancerStatus, func(*instance) string { return lbStatusActive }},
 }
 
-// matches reports whether an instance passes every filter the request gives.
+// matchesFilters reports whether an instance passes every filter the request gives.
 func matchesFilters(req *request, lb *instance) bool {
 	for _, f := range lbFilters {
 		v, ok := req.get(f.param)

@@ -586,7 +586,7 @@ func (b *builder) onlyOf(base []Param, names []string, name string) []Param {
 	return replace(ps, vp)
 }
 
-// premiseParams makes a rule's premise true (or false) on top of ps.
+// premise makes a rule's premise true (or false) on top of ps.
 func (b *builder) premise(ps []Param, r spec.Rule, hold bool) ([]Param, bool) {
 	op := b.s.UnderTest
 	for i, c := range r.When {

@@ -131,7 +131,6 @@ func replayWithContext(ctx context.Context, args []string, stdout, stderr io.Wri
 	}
 }
 
-// answerText renders an answer the way case results record it.
 // meetsExpectation judges an answer against a recorded case's expected outcome the way the
 // run judged it (the strict profile: the exact code or an accepted variant of an inferred
 // one). Reports from before outcomes were recorded whole carry only the text "STATUS CODE".

@@ -199,7 +199,7 @@ func same(p map[string]string) func(string) map[string]string {
 	return func(string) map[string]string { return p }
 }
 
-// field reads a string field of a typed response by its Go name ("" when absent).
+// stringField reads a string field of a typed response by its Go name ("" when absent).
 func stringField(resp responses.AcsResponse, name string) string {
 	if resp == nil {
 		return ""
