@@ -16,6 +16,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
 )
 
 // Names of the V3 client in step results, one per placement of the parameters.
@@ -155,106 +156,145 @@ func RunV3(cfg Config) ([]Step, error) {
 	return all, nil
 }
 
+// v3Run is one run of the checks with the V3 client: the fixtures it made and the recorder of
+// its steps.
+type v3Run struct {
+	cfg                           Config
+	form                          bool
+	name                          string
+	rec                           *recorder
+	v                             *v3
+	lb, shared, cert, caID, aclID string
+	describeParams                map[string]string
+}
+
+const v3Port, v3STSPort, v3FreePort = 443, 9443, 8443
+
 func runV3(cfg Config, form bool) (steps []Step, err error) {
-	name := ClientV3Query
+	r := &v3Run{cfg: cfg, form: form, name: ClientV3Query}
 	if form {
-		name = ClientV3Form
+		r.name = ClientV3Form
 	}
-	rec := &recorder{client: name}
-	v, err := newV3(&cfg, cfg.Primary, form)
+	r.rec = &recorder{client: r.name}
+	if r.v, err = newV3(&r.cfg, cfg.Primary, form); err != nil {
+		return nil, err
+	}
+	certs, ca, err := certificates("sdk-" + r.name + ".example.test")
 	if err != nil {
 		return nil, err
 	}
-	const port, stsPort, freePort = 443, 9443, 8443
-	certs, ca, err := certificates("sdk-" + name + ".example.test")
-	if err != nil {
-		return nil, err
-	}
-	var lb, shared, cert, caID, aclID string
-	create := func(action string, params map[string]string, out string, dst *string) func() error {
-		return func() error {
-			res, err := v.json(action, params)
-			if err != nil {
-				return err
-			}
-			*dst, err = field(res, out)
-			return err
-		}
-	}
-	if !rec.run("CreateLoadBalancer", create(spec.ActionCreateLoadBalancer, map[string]string{spec.ParamLoadBalancerSpec: "slb.s2.small"}, spec.FieldLoadBalancerID, &lb)) {
-		return rec.abort(), nil
-	}
-	deleteLB := func(c *v3, id string) func() error {
-		return func() error {
-			_, err := c.json(spec.ActionDeleteLoadBalancer, map[string]string{spec.ParamLoadBalancerID: id})
-			return err
-		}
+	if !r.rec.run("CreateLoadBalancer", r.create(spec.ActionCreateLoadBalancer, map[string]string{spec.ParamLoadBalancerSpec: "slb.s2.small"}, spec.FieldLoadBalancerID, &r.lb)) {
+		return r.rec.abort(), nil
 	}
 	defer func() {
-		rec.run("DeleteLoadBalancer", deleteLB(v, lb))
-		if shared != "" {
-			rec.run("DeleteLoadBalancer (shared spec)", deleteLB(v, shared))
+		r.rec.run("DeleteLoadBalancer", deleteLBV3(r.v, r.lb))
+		if r.shared != "" {
+			r.rec.run("DeleteLoadBalancer (shared spec)", deleteLBV3(r.v, r.shared))
 		}
 		if err == nil {
-			steps = rec.steps
+			steps = r.rec.steps
 		}
 	}()
-	rec.run("CreateLoadBalancer (shared spec)", create(spec.ActionCreateLoadBalancer, map[string]string{}, spec.FieldLoadBalancerID, &shared))
-	rec.run("UploadServerCertificate", create(spec.ActionUploadServerCertificate, map[string]string{
+	if !r.provision(certs, ca) {
+		r.rec.skip("CreateLoadBalancerHTTPSListener", "an earlier step failed")
+		return r.rec.steps, nil
+	}
+	r.describeParams = map[string]string{spec.ParamLoadBalancerID: r.lb, spec.ParamListenerPort: strconv.Itoa(v3Port)}
+	r.createAndReadBack()
+	r.expectStateRefusals()
+	for _, step := range []func() error{r.expectOtherPrincipals, r.expectGatewayRefusals, r.stsAndStart} {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return r.rec.steps, nil
+}
+
+// create returns a step that calls action and keeps the id field out of the answer in dst.
+func (r *v3Run) create(action string, params map[string]string, out string, dst *string) func() error {
+	return func() error {
+		res, err := r.v.json(action, params)
+		if err != nil {
+			return err
+		}
+		*dst, err = field(res, out)
+		return err
+	}
+}
+
+func deleteLBV3(c *v3, id string) func() error {
+	return func() error {
+		_, err := c.json(spec.ActionDeleteLoadBalancer, map[string]string{spec.ParamLoadBalancerID: id})
+		return err
+	}
+}
+
+// provision makes the fixtures the listener needs: a shared-spec instance, certificates and an
+// ACL with one entry. It reports whether the certificates and the ACL exist.
+func (r *v3Run) provision(certs, ca target.CertPair) bool {
+	rec := r.rec
+	rec.run("CreateLoadBalancer (shared spec)", r.create(spec.ActionCreateLoadBalancer, map[string]string{}, spec.FieldLoadBalancerID, &r.shared))
+	rec.run("UploadServerCertificate", r.create(spec.ActionUploadServerCertificate, map[string]string{
 		spec.ParamServerCertificate: certs.CertPEM, spec.ParamPrivateKey: certs.KeyPEM, spec.ParamServerCertificateName: "sdkcheck v3",
-	}, spec.FieldServerCertificateID, &cert))
-	rec.run("UploadCACertificate", create(spec.ActionUploadCACertificate, map[string]string{spec.ParamCACertificate: ca.CertPEM}, spec.FieldCACertificateID, &caID))
-	rec.run("CreateAccessControlList", create(spec.ActionCreateACL, map[string]string{spec.ParamACLName: "sdkcheck-" + name + "-" + signature.NewNonce()[:8]}, spec.FieldACLID, &aclID))
-	if aclID != "" {
+	}, spec.FieldServerCertificateID, &r.cert))
+	rec.run("UploadCACertificate", r.create(spec.ActionUploadCACertificate, map[string]string{spec.ParamCACertificate: ca.CertPEM}, spec.FieldCACertificateID, &r.caID))
+	rec.run("CreateAccessControlList", r.create(spec.ActionCreateACL, map[string]string{spec.ParamACLName: "sdkcheck-" + r.name + "-" + signature.NewNonce()[:8]}, spec.FieldACLID, &r.aclID))
+	if r.aclID != "" {
 		rec.run("AddAccessControlListEntry", func() error {
-			_, err := v.json(spec.ActionAddACLEntry, map[string]string{spec.ParamACLID: aclID, spec.ParamACLEntries: `[{"entry":"192.0.2.0/24","comment":"sdkcheck v3"}]`})
+			_, err := r.v.json(spec.ActionAddACLEntry, map[string]string{spec.ParamACLID: r.aclID, spec.ParamACLEntries: `[{"entry":"192.0.2.0/24","comment":"sdkcheck v3"}]`})
 			return err
 		})
 	}
-	if cert == "" || caID == "" || aclID == "" {
-		rec.skip("CreateLoadBalancerHTTPSListener", "an earlier step failed")
-		return rec.steps, nil
-	}
+	return r.cert != "" && r.caID != "" && r.aclID != ""
+}
 
-	listener := func(lbID string, p int, over map[string]string) map[string]string {
-		m := map[string]string{
-			spec.ParamLoadBalancerID: lbID, spec.ParamListenerPort: strconv.Itoa(p), spec.ParamBandwidth: "-1",
-			spec.ParamBackendServerPort: "80", spec.ParamHealthCheck: "off", spec.ParamServerCertificateID: cert,
-			item(spec.ParamTag, spec.FieldTagKey): "team", item(spec.ParamTag, spec.FieldTagValue): "edge team",
-		}
-		for k, val := range over {
-			if val == "" {
-				delete(m, k)
-			} else {
-				m[k] = val
-			}
-		}
-		return m
+// listener is a create request on lbID:p with the run's certificate and a tag; over replaces
+// parameters (an empty value removes one).
+func (r *v3Run) listener(lbID string, p int, over map[string]string) map[string]string {
+	m := map[string]string{
+		spec.ParamLoadBalancerID: lbID, spec.ParamListenerPort: strconv.Itoa(p), spec.ParamBandwidth: "-1",
+		spec.ParamBackendServerPort: "80", spec.ParamHealthCheck: "off", spec.ParamServerCertificateID: r.cert,
+		item(spec.ParamTag, spec.FieldTagKey): "team", item(spec.ParamTag, spec.FieldTagValue): "edge team",
 	}
-	createListener := func(c *v3, params map[string]string) func() error {
-		return func() error {
-			res, err := c.json(spec.ActionCreateHTTPSListener, params)
-			if err == nil {
-				_, err = field(res, spec.FieldRequestID)
-			}
-			return err
+	for k, val := range over {
+		if val == "" {
+			delete(m, k)
+		} else {
+			m[k] = val
 		}
 	}
-	describeParams := map[string]string{spec.ParamLoadBalancerID: lb, spec.ParamListenerPort: strconv.Itoa(port)}
+	return m
+}
 
-	rec.run("CreateLoadBalancerHTTPSListener", createListener(v, listener(lb, port, map[string]string{
-		spec.ParamCACertificateID: caID, spec.ParamTLSCipherPolicy: "tls_cipher_policy_1_2",
-		spec.ParamACLStatus: "on", spec.ParamACLType: "white", spec.ParamACLID: aclID,
+func createListenerV3(c *v3, params map[string]string) func() error {
+	return func() error {
+		res, err := c.json(spec.ActionCreateHTTPSListener, params)
+		if err == nil {
+			_, err = field(res, spec.FieldRequestID)
+		}
+		return err
+	}
+}
+
+func (r *v3Run) expect(label, code string, call func() error) {
+	r.rec.expect(label, code, call, readV3)
+}
+
+// createAndReadBack creates the full listener and reads it back as JSON and as XML.
+func (r *v3Run) createAndReadBack() {
+	r.rec.run("CreateLoadBalancerHTTPSListener", createListenerV3(r.v, r.listener(r.lb, v3Port, map[string]string{
+		spec.ParamCACertificateID: r.caID, spec.ParamTLSCipherPolicy: "tls_cipher_policy_1_2",
+		spec.ParamACLStatus: "on", spec.ParamACLType: "white", spec.ParamACLID: r.aclID,
 	})))
-	rec.run("DescribeLoadBalancerHTTPSListenerAttribute", func() error {
-		res, err := v.json(spec.ActionDescribeHTTPSListener, describeParams)
+	r.rec.run("DescribeLoadBalancerHTTPSListenerAttribute", func() error {
+		res, err := r.v.json(spec.ActionDescribeHTTPSListener, r.describeParams)
 		if err != nil {
 			return err
 		}
 		body, _ := res["body"].(map[string]any)
 		want := map[string]string{
-			spec.FieldListenerPort: strconv.Itoa(port), spec.FieldStatus: spec.StatusStopped, spec.ParamBandwidth: "-1",
-			spec.ParamServerCertificateID: cert, spec.ParamCACertificateID: caID, spec.ParamTLSCipherPolicy: "tls_cipher_policy_1_2",
+			spec.FieldListenerPort: strconv.Itoa(v3Port), spec.FieldStatus: spec.StatusStopped, spec.ParamBandwidth: "-1",
+			spec.ParamServerCertificateID: r.cert, spec.ParamCACertificateID: r.caID, spec.ParamTLSCipherPolicy: "tls_cipher_policy_1_2",
 		}
 		var diffs []string
 		for k, w := range want {
@@ -267,8 +307,8 @@ func runV3(cfg Config, form bool) (steps []Step, err error) {
 		}
 		return nil
 	})
-	rec.run("DescribeLoadBalancerHTTPSListenerAttribute (XML)", func() error {
-		res, err := v.call(spec.ActionDescribeHTTPSListener, describeParams, "XML", "string")
+	r.rec.run("DescribeLoadBalancerHTTPSListenerAttribute (XML)", func() error {
+		res, err := r.v.call(spec.ActionDescribeHTTPSListener, r.describeParams, "XML", "string")
 		if err != nil {
 			return err
 		}
@@ -282,39 +322,49 @@ func runV3(cfg Config, form bool) (steps []Step, err error) {
 		if err := xml.Unmarshal([]byte(text), &doc); err != nil {
 			return fmt.Errorf("the XML answer does not parse: %v", err)
 		}
-		if doc.XMLName.Local != spec.ActionDescribeHTTPSListener+"Response" || doc.RequestID == "" || doc.ListenerPort != port || doc.Status != spec.StatusStopped {
+		if doc.XMLName.Local != spec.ActionDescribeHTTPSListener+"Response" || doc.RequestID == "" || doc.ListenerPort != v3Port || doc.Status != spec.StatusStopped {
 			return fmt.Errorf("XML answer differs: <%s> RequestId=%q ListenerPort=%d Status=%q", doc.XMLName.Local, doc.RequestID, doc.ListenerPort, doc.Status)
 		}
 		return nil
 	})
+}
 
-	expect := func(label, code string, call func() error) { rec.expect(label, code, call, readV3) }
-	expect("error answer in XML", stateCode(spec.StateCertificateNotFound), func() error {
-		_, err := v.call(spec.ActionCreateHTTPSListener, listener(lb, freePort, map[string]string{spec.ParamServerCertificateID: "sdkcheck-missing-cert"}), "XML", "json")
+// expectStateRefusals sends creates the state or a constraint refuses, and checks the client
+// reads the code.
+func (r *v3Run) expectStateRefusals() {
+	v, lb, l := r.v, r.lb, r.listener
+	r.expect("error answer in XML", stateCode(spec.StateCertificateNotFound), func() error {
+		_, err := v.call(spec.ActionCreateHTTPSListener, l(lb, v3FreePort, map[string]string{spec.ParamServerCertificateID: "sdkcheck-missing-cert"}), "XML", "json")
 		return err
 	})
-	expect("listener on a port in use", stateCode(spec.StatePortInUse), createListener(v, listener(lb, port, nil)))
-	expect("unknown server certificate", stateCode(spec.StateCertificateNotFound), createListener(v, listener(lb, freePort, map[string]string{spec.ParamServerCertificateID: "sdkcheck-missing-cert"})))
-	expect("CA certificate as server certificate", stateCode(spec.StateCertificateKindMismatch), createListener(v, listener(lb, freePort, map[string]string{spec.ParamServerCertificateID: caID})))
-	expect("unknown instance", stateCode(spec.StateLoadBalancerNotFound), createListener(v, listener("lb-sdkcheck-missing", freePort, nil)))
-	if shared != "" {
-		expect("TLS policy on a shared-spec instance", stateCode(spec.StateSharedTLSPolicy), createListener(v, listener(shared, port, map[string]string{spec.ParamTLSCipherPolicy: "tls_cipher_policy_1_2"})))
+	r.expect("listener on a port in use", stateCode(spec.StatePortInUse), createListenerV3(v, l(lb, v3Port, nil)))
+	r.expect("unknown server certificate", stateCode(spec.StateCertificateNotFound), createListenerV3(v, l(lb, v3FreePort, map[string]string{spec.ParamServerCertificateID: "sdkcheck-missing-cert"})))
+	r.expect("CA certificate as server certificate", stateCode(spec.StateCertificateKindMismatch), createListenerV3(v, l(lb, v3FreePort, map[string]string{spec.ParamServerCertificateID: r.caID})))
+	r.expect("unknown instance", stateCode(spec.StateLoadBalancerNotFound), createListenerV3(v, l("lb-sdkcheck-missing", v3FreePort, nil)))
+	if r.shared != "" {
+		r.expect("TLS policy on a shared-spec instance", stateCode(spec.StateSharedTLSPolicy), createListenerV3(v, l(r.shared, v3Port, map[string]string{spec.ParamTLSCipherPolicy: "tls_cipher_policy_1_2"})))
 	}
-	expect("IdleTimeout above 60", constraintCode(spec.ParamIdleTimeout, spec.KindMaximum), createListener(v, listener(lb, freePort, map[string]string{spec.ParamIdleTimeout: "61"})))
-	expect("RequestTimeout above 180", constraintCode(spec.ParamRequestTimeout, spec.KindMaximum), createListener(v, listener(lb, freePort, map[string]string{spec.ParamRequestTimeout: "181"})))
-	expect("cn certificate", stateCode(spec.StateCNCertificate), createListener(v, listener(lb, freePort, map[string]string{
-		spec.ParamServerCertificateID: "", item(spec.ParamServerCertificate, spec.FieldCertificateID): cert,
+	r.expect("IdleTimeout above 60", constraintCode(spec.ParamIdleTimeout, spec.KindMaximum), createListenerV3(v, l(lb, v3FreePort, map[string]string{spec.ParamIdleTimeout: "61"})))
+	r.expect("RequestTimeout above 180", constraintCode(spec.ParamRequestTimeout, spec.KindMaximum), createListenerV3(v, l(lb, v3FreePort, map[string]string{spec.ParamRequestTimeout: "181"})))
+	r.expect("cn certificate", stateCode(spec.StateCNCertificate), createListenerV3(v, l(lb, v3FreePort, map[string]string{
+		spec.ParamServerCertificateID: "", item(spec.ParamServerCertificate, spec.FieldCertificateID): r.cert,
 		item(spec.ParamServerCertificate, spec.FieldStandardType): "cn",
 	})))
-	expect("reserved tag key", constraintCode(spec.ParamTag+"."+spec.FieldTagKey, spec.KindForbiddenPrefixes), createListener(v, listener(lb, freePort, map[string]string{item(spec.ParamTag, spec.FieldTagKey): "aliyun-reserved"})))
-	expect("unknown ACL", stateCode(spec.StateACLNotFound), createListener(v, listener(lb, freePort, map[string]string{
+	r.expect("reserved tag key", constraintCode(spec.ParamTag+"."+spec.FieldTagKey, spec.KindForbiddenPrefixes), createListenerV3(v, l(lb, v3FreePort, map[string]string{item(spec.ParamTag, spec.FieldTagKey): "aliyun-reserved"})))
+	r.expect("unknown ACL", stateCode(spec.StateACLNotFound), createListenerV3(v, l(lb, v3FreePort, map[string]string{
 		spec.ParamACLStatus: "on", spec.ParamACLType: "white", spec.ParamACLID: "acl-sdkcheck-missing",
 	})))
-	expect("unknown TLS policy", stateCode(spec.StateTLSPolicyNotFound), createListener(v, listener(lb, freePort, map[string]string{spec.ParamTLSCipherPolicy: "tls-sdkcheck-missing"})))
+	r.expect("unknown TLS policy", stateCode(spec.StateTLSPolicyNotFound), createListenerV3(v, l(lb, v3FreePort, map[string]string{spec.ParamTLSCipherPolicy: "tls-sdkcheck-missing"})))
+}
+
+// expectOtherPrincipals checks the refusals for another account's certificate and for a RAM
+// user denied the operation, when those principals are configured.
+func (r *v3Run) expectOtherPrincipals() error {
+	cfg, rec := &r.cfg, r.rec
 	if cfg.Second.AccessKeyID != "" {
-		other, err := newV3(&cfg, cfg.Second, form)
+		other, err := newV3(cfg, cfg.Second, r.form)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		var otherLB string
 		if rec.run("CreateLoadBalancer (second account)", func() error {
@@ -324,60 +374,72 @@ func runV3(cfg Config, form bool) (steps []Step, err error) {
 			}
 			return err
 		}) {
-			expect("another account's certificate", stateCode(spec.StateForeignCertificate), createListener(other, listener(otherLB, port, nil)))
-			rec.run("DeleteLoadBalancer (second account)", deleteLB(other, otherLB))
+			r.expect("another account's certificate", stateCode(spec.StateForeignCertificate), createListenerV3(other, r.listener(otherLB, v3Port, nil)))
+			rec.run("DeleteLoadBalancer (second account)", deleteLBV3(other, otherLB))
 		}
 	} else {
 		rec.skip("another account's certificate", "no second account (CLBCHECK_SECOND_ACCESS_KEY_ID)")
 	}
-	if cfg.Restricted.AccessKeyID != "" {
-		denied, err := newV3(&cfg, cfg.Restricted, form)
-		if err != nil {
-			return nil, err
-		}
-		rec.expect("RAM user denied the operation", gatewayCode(spec.GatewayRAMDenied), createListener(denied, listener(lb, freePort, nil)), func(err error) (reported, bool) {
-			r, ok := readV3(err)
-			var se *tea.SDKError
-			if ok && errors.As(err, &se) && len(se.AccessDeniedDetail) == 0 {
-				r.extra = append(r.extra, "the client read no AccessDeniedDetail")
-			}
-			return r, ok
-		})
-	} else {
+	if cfg.Restricted.AccessKeyID == "" {
 		rec.skip("RAM user denied the operation", "no restricted RAM user (CLBCHECK_RESTRICTED_ACCESS_KEY_ID)")
+		return nil
 	}
-	wrong := cfg.Primary
-	wrong.AccessKeySecret += "-wrong"
-	bad, err := newV3(&cfg, wrong, form)
+	denied, err := newV3(cfg, cfg.Restricted, r.form)
 	if err != nil {
-		return nil, err
-	}
-	expect("wrong secret", gatewayCode(spec.GatewayBadSignature), createListener(bad, listener(lb, freePort, nil)))
-	unknown, err := newV3(&cfg, signature.Credentials{AccessKeyID: "LTAIsdkcheckUnknownKey0", AccessKeySecret: "unknown"}, form)
-	if err != nil {
-		return nil, err
-	}
-	expect("unknown access key", gatewayCode(spec.GatewayUnknownAccessKey), createListener(unknown, listener(lb, freePort, nil)))
-	expect("replayed nonce", gatewayCode(spec.GatewayNonceReplayed), func() error {
-		v.tamper.arm(replayNext)
-		_, err := v.json(spec.ActionDescribeHTTPSListener, describeParams)
 		return err
-	})
-	expect("expired timestamp", gatewayCode(spec.GatewayStaleTimestamp), func() error {
-		v.tamper.arm(backdateNext)
-		_, err := v.json(spec.ActionDescribeHTTPSListener, describeParams)
-		return err
-	})
-
-	if cfg.STS.SecurityToken != "" {
-		sts, err := newV3(&cfg, cfg.STS, form)
-		if err != nil {
-			return nil, err
+	}
+	rec.expect("RAM user denied the operation", gatewayCode(spec.GatewayRAMDenied), createListenerV3(denied, r.listener(r.lb, v3FreePort, nil)), func(err error) (reported, bool) {
+		rp, ok := readV3(err)
+		var se *tea.SDKError
+		if ok && errors.As(err, &se) && len(se.AccessDeniedDetail) == 0 {
+			rp.extra = append(rp.extra, "the client read no AccessDeniedDetail")
 		}
-		if rec.run("CreateLoadBalancerHTTPSListener (STS token)", createListener(sts, listener(lb, stsPort, nil))) {
+		return rp, ok
+	})
+	return nil
+}
+
+// expectGatewayRefusals checks the gateway's answers to a wrong secret, an unknown key, a
+// replayed nonce and an expired timestamp.
+func (r *v3Run) expectGatewayRefusals() error {
+	wrong := r.cfg.Primary
+	wrong.AccessKeySecret += "-wrong"
+	bad, err := newV3(&r.cfg, wrong, r.form)
+	if err != nil {
+		return err
+	}
+	r.expect("wrong secret", gatewayCode(spec.GatewayBadSignature), createListenerV3(bad, r.listener(r.lb, v3FreePort, nil)))
+	unknown, err := newV3(&r.cfg, signature.Credentials{AccessKeyID: "LTAIsdkcheckUnknownKey0", AccessKeySecret: "unknown"}, r.form)
+	if err != nil {
+		return err
+	}
+	r.expect("unknown access key", gatewayCode(spec.GatewayUnknownAccessKey), createListenerV3(unknown, r.listener(r.lb, v3FreePort, nil)))
+	r.expect("replayed nonce", gatewayCode(spec.GatewayNonceReplayed), func() error {
+		r.v.tamper.arm(replayNext)
+		_, err := r.v.json(spec.ActionDescribeHTTPSListener, r.describeParams)
+		return err
+	})
+	r.expect("expired timestamp", gatewayCode(spec.GatewayStaleTimestamp), func() error {
+		r.v.tamper.arm(backdateNext)
+		_, err := r.v.json(spec.ActionDescribeHTTPSListener, r.describeParams)
+		return err
+	})
+	return nil
+}
+
+// stsAndStart creates a listener with an STS token when one is configured, then starts the
+// first listener and reads its status.
+func (r *v3Run) stsAndStart() error {
+	rec, v := r.rec, r.v
+	if r.cfg.STS.SecurityToken != "" {
+		sts, err := newV3(&r.cfg, r.cfg.STS, r.form)
+		if err != nil {
+			return err
+		}
+		if rec.run("CreateLoadBalancerHTTPSListener (STS token)", createListenerV3(sts, r.listener(r.lb, v3STSPort, nil))) {
 			rec.run("DeleteLoadBalancerListener", func() error {
 				_, err := v.json(spec.ActionDeleteListener, map[string]string{
-					spec.ParamLoadBalancerID: lb, spec.ParamListenerPort: strconv.Itoa(stsPort), spec.ParamListenerProtocol: "https",
+					spec.ParamLoadBalancerID: r.lb, spec.ParamListenerPort: strconv.Itoa(v3STSPort), spec.ParamListenerProtocol: "https",
 				})
 				return err
 			})
@@ -386,11 +448,11 @@ func runV3(cfg Config, form bool) (steps []Step, err error) {
 		rec.skip("CreateLoadBalancerHTTPSListener (STS token)", "no security token (ALIBABA_CLOUD_SECURITY_TOKEN)")
 	}
 	rec.run("StartLoadBalancerListener", func() error {
-		_, err := v.json(spec.ActionStartListener, describeParams)
+		_, err := v.json(spec.ActionStartListener, r.describeParams)
 		return err
 	})
 	rec.run("DescribeLoadBalancerHTTPSListenerAttribute (started)", func() error {
-		res, err := v.json(spec.ActionDescribeHTTPSListener, describeParams)
+		res, err := v.json(spec.ActionDescribeHTTPSListener, r.describeParams)
 		if err != nil {
 			return err
 		}
@@ -400,5 +462,5 @@ func runV3(cfg Config, form bool) (steps []Step, err error) {
 		}
 		return err
 	})
-	return rec.steps, nil
+	return nil
 }
