@@ -10,6 +10,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
 )
 
 // ClientClassic names the classic Go SDK in step results.
@@ -130,44 +131,74 @@ func (k *classic) describe(lb string, port int, format string) (*slb.DescribeLoa
 	return k.client.DescribeLoadBalancerHTTPSListenerAttribute(req)
 }
 
+// classicRun is one run of the checks with the classic Go SDK: the fixtures it made and the
+// recorder of its steps.
+type classicRun struct {
+	cfg                           Config
+	rec                           *recorder
+	k                             *classic
+	lb, shared, cert, caID, aclID string
+}
+
+const classicPort, classicSTSPort, classicFreePort = 443, 9443, 8443
+
 // RunClassic drives the endpoint with the classic Go SDK (services/slb, signature V1).
 func RunClassic(cfg Config) (steps []Step, err error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
-	rec := &recorder{client: ClientClassic}
-	k, err := newClassic(&cfg, cfg.Primary)
-	if err != nil {
+	r := &classicRun{cfg: cfg, rec: &recorder{client: ClientClassic}}
+	if r.k, err = newClassic(&r.cfg, cfg.Primary); err != nil {
 		return nil, err
 	}
-	const port, stsPort, freePort = 443, 9443, 8443
-	var lb, shared, cert, caID, aclID string
 	certs, ca, err := certificates("sdk-classic.example.test")
 	if err != nil {
 		return nil, err
 	}
-
-	if !rec.run("CreateLoadBalancer", func() (err error) { lb, err = k.createLB("slb.s2.small"); return }) {
+	k, rec := r.k, r.rec
+	if !rec.run("CreateLoadBalancer", func() (err error) { r.lb, err = k.createLB("slb.s2.small"); return }) {
 		return rec.abort(), nil
 	}
 	defer func() {
-		rec.run("DeleteLoadBalancer", func() error { return k.deleteLB(lb) })
-		if shared != "" {
-			rec.run("DeleteLoadBalancer (shared spec)", func() error { return k.deleteLB(shared) })
+		rec.run("DeleteLoadBalancer", func() error { return k.deleteLB(r.lb) })
+		if r.shared != "" {
+			rec.run("DeleteLoadBalancer (shared spec)", func() error { return k.deleteLB(r.shared) })
 		}
 		if err == nil {
 			steps = rec.steps
 		}
 	}()
-	rec.run("CreateLoadBalancer (shared spec)", func() (err error) { shared, err = k.createLB(""); return })
+	if !r.provision(certs, ca) {
+		rec.skip("CreateLoadBalancerHTTPSListener", "an earlier step failed")
+		return rec.steps, nil
+	}
+	r.createAndReadBack()
+	r.expectStateRefusals()
+	for _, step := range []func() error{r.expectOtherPrincipals, r.expectGatewayRefusals, r.stsAndStart} {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return rec.steps, nil
+}
+
+func (r *classicRun) expect(name, code string, call func() error) {
+	r.rec.expect(name, code, call, readClassic)
+}
+
+// provision makes the fixtures the listener needs: a shared-spec instance, certificates and an
+// ACL with one entry. It reports whether the certificates and the ACL exist.
+func (r *classicRun) provision(certs, ca target.CertPair) bool {
+	k, rec := r.k, r.rec
+	rec.run("CreateLoadBalancer (shared spec)", func() (err error) { r.shared, err = k.createLB(""); return })
 	rec.run("UploadServerCertificate", func() error {
 		req := slb.CreateUploadServerCertificateRequest()
 		k.prep(req)
 		req.ServerCertificate, req.PrivateKey, req.ServerCertificateName = certs.CertPEM, certs.KeyPEM, "sdkcheck"
 		res, err := k.client.UploadServerCertificate(req)
 		if err == nil {
-			cert = res.ServerCertificateId
-			if cert == "" {
+			r.cert = res.ServerCertificateId
+			if r.cert == "" {
 				err = errors.New("no ServerCertificateId in the answer")
 			}
 		}
@@ -179,65 +210,74 @@ func RunClassic(cfg Config) (steps []Step, err error) {
 		req.CACertificate = ca.CertPEM
 		res, err := k.client.UploadCACertificate(req)
 		if err == nil {
-			caID = res.CACertificateId
-			if caID == "" {
+			r.caID = res.CACertificateId
+			if r.caID == "" {
 				err = errors.New("no CACertificateId in the answer")
 			}
 		}
 		return err
 	})
-	rec.run("CreateAccessControlList", func() error {
+	r.createACL()
+	return r.cert != "" && r.caID != "" && r.aclID != ""
+}
+
+// createACL creates the run's ACL with one entry.
+func (r *classicRun) createACL() {
+	k := r.k
+	r.rec.run("CreateAccessControlList", func() error {
 		req := slb.CreateCreateAccessControlListRequest()
 		k.prep(req)
 		req.AclName = "sdkcheck-classic-" + signature.NewNonce()[:8]
 		res, err := k.client.CreateAccessControlList(req)
 		if err == nil {
-			aclID = res.AclId
-			if aclID == "" {
+			r.aclID = res.AclId
+			if r.aclID == "" {
 				err = errors.New("no AclId in the answer")
 			}
 		}
 		return err
 	})
-	if aclID != "" {
-		rec.run("AddAccessControlListEntry", func() error {
+	if r.aclID != "" {
+		r.rec.run("AddAccessControlListEntry", func() error {
 			req := slb.CreateAddAccessControlListEntryRequest()
 			k.prep(req)
-			req.AclId = aclID
+			req.AclId = r.aclID
 			req.AclEntrys = `[{"entry":"192.0.2.0/24","comment":"sdkcheck"}]`
 			_, err := k.client.AddAccessControlListEntry(req)
 			return err
 		})
 	}
-	if cert == "" || caID == "" || aclID == "" {
-		rec.skip("CreateLoadBalancerHTTPSListener", "an earlier step failed")
-		return rec.steps, nil
-	}
+}
 
-	rec.run("CreateLoadBalancerHTTPSListener", func() error {
+// createAndReadBack creates the full listener and reads it back as JSON and as XML.
+func (r *classicRun) createAndReadBack() {
+	k, lb, cert, caID, aclID, port := r.k, r.lb, r.cert, r.caID, r.aclID, classicPort
+	r.rec.run("CreateLoadBalancerHTTPSListener", func() error {
 		req := k.listener(lb, cert, port)
 		req.CACertificateId = caID
 		req.TLSCipherPolicy = "tls_cipher_policy_1_2"
 		req.AclStatus, req.AclType, req.AclId = "on", "white", aclID
 		return k.create(req)
 	})
-	rec.run("DescribeLoadBalancerHTTPSListenerAttribute", func() error {
-		got, err := k.describe(lb, port, "")
-		if err != nil {
-			return err
+	for _, format := range []string{"", "XML"} {
+		name := "DescribeLoadBalancerHTTPSListenerAttribute"
+		if format != "" {
+			name += " (" + format + ")"
 		}
-		return checkDescribed(got, port, cert, caID, aclID, spec.StatusStopped)
-	})
-	rec.run("DescribeLoadBalancerHTTPSListenerAttribute (XML)", func() error {
-		got, err := k.describe(lb, port, "XML")
-		if err != nil {
-			return err
-		}
-		return checkDescribed(got, port, cert, caID, aclID, spec.StatusStopped)
-	})
+		r.rec.run(name, func() error {
+			got, err := k.describe(lb, port, format)
+			if err != nil {
+				return err
+			}
+			return checkDescribed(got, port, cert, caID, aclID, spec.StatusStopped)
+		})
+	}
+}
 
-	// Documented errors, each as the SDK parses it.
-	expect := func(name, code string, call func() error) { rec.expect(name, code, call, readClassic) }
+// expectStateRefusals sends creates the state or a constraint refuses, each as the SDK
+// parses the documented error.
+func (r *classicRun) expectStateRefusals() {
+	k, lb, cert, caID, port, freePort, expect := r.k, r.lb, r.cert, r.caID, classicPort, classicFreePort, r.expect
 	expect("listener on a port in use", stateCode(spec.StatePortInUse), func() error {
 		return k.create(k.listener(lb, cert, port))
 	})
@@ -250,9 +290,9 @@ func RunClassic(cfg Config) (steps []Step, err error) {
 	expect("unknown instance", stateCode(spec.StateLoadBalancerNotFound), func() error {
 		return k.create(k.listener("lb-sdkcheck-missing", cert, freePort))
 	})
-	if shared != "" {
+	if r.shared != "" {
 		expect("TLS policy on a shared-spec instance", stateCode(spec.StateSharedTLSPolicy), func() error {
-			req := k.listener(shared, cert, port)
+			req := k.listener(r.shared, cert, port)
 			req.TLSCipherPolicy = "tls_cipher_policy_1_2"
 			return k.create(req)
 		})
@@ -287,10 +327,16 @@ func RunClassic(cfg Config) (steps []Step, err error) {
 		req.TLSCipherPolicy = "tls-sdkcheck-missing"
 		return k.create(req)
 	})
+}
+
+// expectOtherPrincipals checks the refusals for another account's certificate and for a RAM
+// user denied the operation, when those principals are configured.
+func (r *classicRun) expectOtherPrincipals() error {
+	cfg, rec, lb, cert, port, freePort, expect := &r.cfg, r.rec, r.lb, r.cert, classicPort, classicFreePort, r.expect
 	if cfg.Second.AccessKeyID != "" {
-		other, err := newClassic(&cfg, cfg.Second)
+		other, err := newClassic(cfg, cfg.Second)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		var otherLB string
 		if rec.run("CreateLoadBalancer (second account)", func() (err error) { otherLB, err = other.createLB("slb.s2.small"); return }) {
@@ -303,9 +349,9 @@ func RunClassic(cfg Config) (steps []Step, err error) {
 		rec.skip("another account's certificate", "no second account (CLBCHECK_SECOND_ACCESS_KEY_ID)")
 	}
 	if cfg.Restricted.AccessKeyID != "" {
-		denied, err := newClassic(&cfg, cfg.Restricted)
+		denied, err := newClassic(cfg, cfg.Restricted)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		expect("RAM user denied the operation", gatewayCode(spec.GatewayRAMDenied), func() error {
 			return denied.create(denied.listener(lb, cert, freePort))
@@ -313,18 +359,25 @@ func RunClassic(cfg Config) (steps []Step, err error) {
 	} else {
 		rec.skip("RAM user denied the operation", "no restricted RAM user (CLBCHECK_RESTRICTED_ACCESS_KEY_ID)")
 	}
+	return nil
+}
+
+// expectGatewayRefusals checks the gateway's answers to a wrong secret, an unknown key, a
+// replayed nonce and an expired timestamp.
+func (r *classicRun) expectGatewayRefusals() error {
+	cfg, k, lb, cert, port, freePort, expect := &r.cfg, r.k, r.lb, r.cert, classicPort, classicFreePort, r.expect
 	wrong := cfg.Primary
 	wrong.AccessKeySecret += "-wrong"
-	bad, err := newClassic(&cfg, wrong)
+	bad, err := newClassic(cfg, wrong)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	expect("wrong secret", gatewayCode(spec.GatewayBadSignature), func() error {
 		return bad.create(bad.listener(lb, cert, freePort))
 	})
-	unknown, err := newClassic(&cfg, signature.Credentials{AccessKeyID: "LTAIsdkcheckUnknownKey0", AccessKeySecret: "unknown"})
+	unknown, err := newClassic(cfg, signature.Credentials{AccessKeyID: "LTAIsdkcheckUnknownKey0", AccessKeySecret: "unknown"})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	expect("unknown access key", gatewayCode(spec.GatewayUnknownAccessKey), func() error {
 		return unknown.create(unknown.listener(lb, cert, freePort))
@@ -339,11 +392,17 @@ func RunClassic(cfg Config) (steps []Step, err error) {
 		_, err := k.describe(lb, port, "")
 		return err
 	})
+	return nil
+}
 
+// stsAndStart creates a listener with an STS token when one is configured, then starts the
+// first listener and reads its status.
+func (r *classicRun) stsAndStart() error {
+	cfg, k, rec, lb, cert, port, stsPort := &r.cfg, r.k, r.rec, r.lb, r.cert, classicPort, classicSTSPort
 	if cfg.STS.SecurityToken != "" {
-		sts, err := newClassic(&cfg, cfg.STS)
+		sts, err := newClassic(cfg, cfg.STS)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if rec.run("CreateLoadBalancerHTTPSListener (STS token)", func() error { return sts.create(sts.listener(lb, cert, stsPort)) }) {
 			rec.run("DeleteLoadBalancerListener", func() error {
@@ -375,7 +434,7 @@ func RunClassic(cfg Config) (steps []Step, err error) {
 		}
 		return nil
 	})
-	return rec.steps, nil
+	return nil
 }
 
 // checkDescribed compares what the SDK read back with what was created.
