@@ -1,19 +1,37 @@
 // Package generators turns the description in package spec into test cases: valid requests,
 // requests that break exactly one documented rule at its boundary, the state a documented
-// error needs, and random requests from gopter generators with seeds and shrinking.
+// error needs, and random requests from gopter generators with seeds and shrinking. Nothing
+// here sends a request: package target does, and package contracts judges.
 //
-// Contents:
+// # What a case is
 //
-//   - case.go: Case, Param, Call, Broken and the fixture slot names a case may refer to.
-//   - values.go: valid values for a parameter and the boundary values that break each constraint.
-//   - enumerate.go: Enumerate, the deterministic catalogue of positive, negative and wire cases.
-//   - states.go: cases that need state (ports in use, foreign certificates, quotas, scenarios).
-//   - security.go: cases about signatures, replay, keys and RAM, and the gateway's own rules
-//     (which headers a V3 signature covers, both edges of the timestamp window, a parameter
-//     repeated under V1).
-//   - random.go: gopter generators of valid requests and of single-violation requests.
-//   - confirm.go: Confirm, which checks on the decoded wire bytes that a case breaks exactly
-//     the rule it claims (and that a positive case breaks none).
+// A [Case] is one request to send and the answer expected of it: its [Param] values (a value,
+// or a reference to a fixture slot such as [SlotLB], resolved at send time by [Values] and
+// [WireValues]; see [Placeholder], [JoinRefs], [SplitRef] and [Unique]), the [Call] setup it
+// needs, its [Category], the [Auth] mode and principal ([PrincipalPrimary] ...) that sign it,
+// and the [Broken] rule it breaks or the valid [Edge] it stands on.
 //
-// Nothing here sends a request: package target does, and package contracts judges.
+// # The deterministic catalogue
+//
+//   - [Enumerate] (and [EnumerateCached]) builds the catalogue for [Options]: positive cases
+//     on every valid boundary, one negative case per constraint, rule and wire convention,
+//     the state, scenario and quota cases, and the security cases.
+//   - [Base] is the minimal valid request; [Repair] makes a request keep every rule again.
+//   - [ValidValue], [ValidBoundaries], [Violations] and [Fill] give the values of one
+//     parameter ([Value]).
+//   - [StateCoverage] and [ConstraintCoverage] list what of the description has no case.
+//
+// # Random cases
+//
+//   - [ValidRequestGen] ([RequestGen]) and [NegativeRequestGen] are gopter generators of valid
+//     requests and of single-violation requests; [ValueGen] draws one parameter's values.
+//   - [RandomCases] (and [RandomCasesCached]) draws n cases from a seed, each able to shrink.
+//   - [LifecycleCommands] is the gopter command model of the listener lifecycle that the
+//     stateful sequences run ([Lifecycle], [Exec], [Answer]).
+//
+// # Checking a case before sending it
+//
+// [Confirm] checks on the decoded wire bytes that a case breaks exactly the rule it claims
+// (and that a positive case breaks none); [ConfirmFindings] does so from the findings of the
+// referee [RefereeFor] builds.
 package generators
