@@ -3,7 +3,7 @@
 // emulator decides how the service answers, the referee tells the harness what the bytes it
 // sent actually break, so that a bug in one cannot hide itself in the other.
 //
-// A [Referee] is built once per description with [New]. [Referee.Findings] lists every
+// A [Referee] is built once per description with [New] (or [MustNew]). [Referee.Findings] lists every
 // constraint, list limit and rule a request breaks, and every point the page leaves open (an
 // empty optional value, an integer spelled "+1"), in no particular check order: the order in
 // which a service checks is the service's business, and the harness asks only "what does this
@@ -21,5 +21,6 @@
 //     an integer is spelled: small plain functions in plain.go, written for reading.
 //
 // A [Finding] names the parameter (or list field path, or rule) and the kind broken;
-// [Finding.Open] tells the points the page leaves open from real violations.
+// [Finding.Open] tells the points the page leaves open from real violations. [Meaning] says
+// what a value sent for a parameter stands for (an integer as its plain decimal value).
 package referee
