@@ -96,8 +96,14 @@ func writeSpecSummary(w io.Writer, s *spec.Spec) {
 	}
 	sort.Strings(others)
 	fmt.Fprintf(w, "  neighbouring operations (%d): %s\n", len(others), strings.Join(others, ", "))
+	writeParamSummary(w, op)
+	writeRuleSummary(w, s)
+	writeCodeSummary(w, s)
+}
 
-	// Parameters.
+// writeParamSummary lists the parameters of the operation under test, those of the seed page
+// first, with the fields of list parameters.
+func writeParamSummary(w io.Writer, op *spec.Operation) {
 	var seed, beyond []*spec.Parameter
 	for _, p := range op.Parameters {
 		if p.Common {
@@ -124,8 +130,10 @@ func writeSpecSummary(w io.Writer, s *spec.Spec) {
 			}
 		}
 	}
+}
 
-	// Rules.
+// writeRuleSummary lists the rules with their kind, basis and expected answer.
+func writeRuleSummary(w io.Writer, s *spec.Spec) {
 	fmt.Fprintf(w, "\nRules: %d\n", len(s.Rules))
 	for _, r := range s.Rules {
 		answer := r.Outcome.String()
@@ -138,8 +146,10 @@ func writeSpecSummary(w io.Writer, s *spec.Spec) {
 			fmt.Fprintf(w, "      %s\n", clause)
 		}
 	}
+}
 
-	// Error codes.
+// writeCodeSummary lists the error codes, what reaches them, and those nothing reaches.
+func writeCodeSummary(w io.Writer, s *spec.Spec) {
 	documented, inferred := 0, 0
 	for _, e := range s.Errors {
 		if e.Documented {
