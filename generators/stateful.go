@@ -75,120 +75,10 @@ func (m lifeModel) String() string {
 // stopped, a started one starting or running, a deleted one is gone. newSUT provisions the
 // instance; destroy removes it.
 func LifecycleCommands(s *spec.Spec, ports []string, newSUT func() *Lifecycle, destroy func(*Lifecycle)) *commands.ProtoCommands {
-	conflict := map[string]bool{}
+	lc := lifecycleCommands{s: s, base: Base(s), conflict: map[string]bool{}}
 	for _, st := range []spec.StateName{spec.StatePortInUse, spec.StateListenerPending} {
 		if e, ok := s.StateError(st); ok {
-			conflict[e.Code] = true
-		}
-	}
-	base := Base(s)
-	// onListener runs an operation on the listener of a port of the instance.
-	onListener := func(action, port string) func(commands.SystemUnderTest) commands.Result {
-		return func(sut commands.SystemUnderTest) commands.Result {
-			l := sut.(*Lifecycle)
-			return l.Exec(action, []Param{{Name: spec.ParamLoadBalancerID, Value: l.LB}, {Name: spec.ParamListenerPort, Value: port}})
-		}
-	}
-	post := func(f func(m lifeModel, a Answer) string) func(commands.State, commands.Result) *gopter.PropResult {
-		return func(st commands.State, res commands.Result) *gopter.PropResult {
-			a := res.(Answer)
-			if a.Err != nil || a.Status >= 500 {
-				return &gopter.PropResult{Status: gopter.PropFalse, Error: fmt.Errorf("answer %s", a)}
-			}
-			if msg := f(st.(lifeModel), a); msg != "" {
-				return &gopter.PropResult{Status: gopter.PropFalse, Error: fmt.Errorf("%s (model %s)", msg, st.(lifeModel))}
-			}
-			return &gopter.PropResult{Status: gopter.PropTrue}
-		}
-	}
-	create := func(port string) commands.Command {
-		return &commands.ProtoCommand{
-			Name: "Create(" + port + ")",
-			RunFunc: func(sut commands.SystemUnderTest) commands.Result {
-				l := sut.(*Lifecycle)
-				ps := with(with(base, spec.ParamLoadBalancerID, l.LB), spec.ParamListenerPort, port)
-				return l.Exec(s.UnderTest.Action, ps)
-			},
-			NextStateFunc: func(st commands.State) commands.State {
-				m := st.(lifeModel)
-				if m.ports[port] != "" {
-					return m.with(port, m.ports[port])
-				}
-				return m.with(port, "stopped")
-			},
-			PostConditionFunc: post(func(m lifeModel, a Answer) string {
-				if m.prev == "" && !a.ok() {
-					return "a create on a free port was refused with " + a.String()
-				}
-				if m.prev != "" && (a.ok() || !conflict[a.Code]) {
-					return "a create on a used port answered " + a.String() + ", not a port conflict"
-				}
-				return ""
-			}),
-		}
-	}
-	start := func(port string) commands.Command {
-		return &commands.ProtoCommand{
-			Name:    "Start(" + port + ")",
-			RunFunc: onListener(spec.ActionStartListener, port),
-			NextStateFunc: func(st commands.State) commands.State {
-				m := st.(lifeModel)
-				if m.ports[port] == "" {
-					return m.with(port, "")
-				}
-				return m.with(port, "started")
-			},
-			PostConditionFunc: post(func(m lifeModel, a Answer) string {
-				if m.prev == "stopped" && !a.ok() {
-					return "starting a stopped listener was refused with " + a.String()
-				}
-				if m.prev == "" && a.ok() {
-					return "starting a listener that does not exist succeeded"
-				}
-				return ""
-			}),
-		}
-	}
-	del := func(port string) commands.Command {
-		return &commands.ProtoCommand{
-			Name:             "Delete(" + port + ")",
-			RunFunc:          onListener(spec.ActionDeleteListener, port),
-			PreConditionFunc: func(st commands.State) bool { return st.(lifeModel).ports[port] != "started" },
-			NextStateFunc:    func(st commands.State) commands.State { return st.(lifeModel).with(port, "") },
-			PostConditionFunc: post(func(m lifeModel, a Answer) string {
-				if m.prev != "" && !a.ok() {
-					return "deleting an existing listener was refused with " + a.String()
-				}
-				if m.prev == "" && a.ok() {
-					return "deleting a listener that does not exist succeeded"
-				}
-				return ""
-			}),
-		}
-	}
-	describe := func(port string) commands.Command {
-		return &commands.ProtoCommand{
-			Name:          "Describe(" + port + ")",
-			RunFunc:       onListener(spec.ActionDescribeHTTPSListener, port),
-			NextStateFunc: func(st commands.State) commands.State { m := st.(lifeModel); return m.with(port, m.ports[port]) },
-			PostConditionFunc: post(func(m lifeModel, a Answer) string {
-				status, _ := a.Fields[spec.FieldStatus].(string)
-				switch m.prev {
-				case "":
-					if a.ok() {
-						return "a listener that should not exist reads back " + status
-					}
-				case "stopped":
-					if !a.ok() || status != spec.StatusStopped {
-						return fmt.Sprintf("a stopped listener reads back %s %q", a, status)
-					}
-				case "started":
-					if !a.ok() || (status != spec.StatusStarting && status != spec.StatusRunning) {
-						return fmt.Sprintf("a started listener reads back %s %q", a, status)
-					}
-				}
-				return ""
-			}),
+			lc.conflict[e.Code] = true
 		}
 	}
 	portGen := func(f func(string) commands.Command) gopter.Gen {
@@ -208,9 +98,140 @@ func LifecycleCommands(s *spec.Spec, ports []string, newSUT func() *Lifecycle, d
 		InitialStateGen: gen.Const(lifeModel{ports: map[string]string{}}),
 		GenCommandFunc: func(commands.State) gopter.Gen {
 			return gen.Weighted([]gen.WeightedGen{
-				{Weight: 4, Gen: portGen(create)}, {Weight: 2, Gen: portGen(start)},
-				{Weight: 3, Gen: portGen(del)}, {Weight: 3, Gen: portGen(describe)},
+				{Weight: 4, Gen: portGen(lc.create)}, {Weight: 2, Gen: portGen(lc.start)},
+				{Weight: 3, Gen: portGen(lc.del)}, {Weight: 3, Gen: portGen(lc.describe)},
 			})
 		},
+	}
+}
+
+// lifecycleCommands builds the commands of LifecycleCommands: the base request and the codes
+// that mean a port conflict.
+type lifecycleCommands struct {
+	s        *spec.Spec
+	base     []Param
+	conflict map[string]bool
+}
+
+// onListener runs an operation on the listener of a port of the instance.
+func onListener(action, port string) func(commands.SystemUnderTest) commands.Result {
+	return func(sut commands.SystemUnderTest) commands.Result {
+		l := sut.(*Lifecycle)
+		return l.Exec(action, []Param{{Name: spec.ParamLoadBalancerID, Value: l.LB}, {Name: spec.ParamListenerPort, Value: port}})
+	}
+}
+
+// lifecyclePost turns a model check into a postcondition: an error or a 5xx answer always fails, and
+// f says what else is wrong ("" for nothing).
+func lifecyclePost(f func(m lifeModel, a Answer) string) func(commands.State, commands.Result) *gopter.PropResult {
+	return func(st commands.State, res commands.Result) *gopter.PropResult {
+		a := res.(Answer)
+		if a.Err != nil || a.Status >= 500 {
+			return &gopter.PropResult{Status: gopter.PropFalse, Error: fmt.Errorf("answer %s", a)}
+		}
+		if msg := f(st.(lifeModel), a); msg != "" {
+			return &gopter.PropResult{Status: gopter.PropFalse, Error: fmt.Errorf("%s (model %s)", msg, st.(lifeModel))}
+		}
+		return &gopter.PropResult{Status: gopter.PropTrue}
+	}
+}
+
+// create: a create on a free port succeeds and reads back stopped; one on a used port is
+// refused with a port-conflict code.
+func (lc lifecycleCommands) create(port string) commands.Command {
+	return &commands.ProtoCommand{
+		Name: "Create(" + port + ")",
+		RunFunc: func(sut commands.SystemUnderTest) commands.Result {
+			l := sut.(*Lifecycle)
+			ps := with(with(lc.base, spec.ParamLoadBalancerID, l.LB), spec.ParamListenerPort, port)
+			return l.Exec(lc.s.UnderTest.Action, ps)
+		},
+		NextStateFunc: func(st commands.State) commands.State {
+			m := st.(lifeModel)
+			if m.ports[port] != "" {
+				return m.with(port, m.ports[port])
+			}
+			return m.with(port, "stopped")
+		},
+		PostConditionFunc: lifecyclePost(func(m lifeModel, a Answer) string {
+			if m.prev == "" && !a.ok() {
+				return "a create on a free port was refused with " + a.String()
+			}
+			if m.prev != "" && (a.ok() || !lc.conflict[a.Code]) {
+				return "a create on a used port answered " + a.String() + ", not a port conflict"
+			}
+			return ""
+		}),
+	}
+}
+
+// start: starting a stopped listener succeeds; starting a missing one does not.
+func (lc lifecycleCommands) start(port string) commands.Command {
+	return &commands.ProtoCommand{
+		Name:    "Start(" + port + ")",
+		RunFunc: onListener(spec.ActionStartListener, port),
+		NextStateFunc: func(st commands.State) commands.State {
+			m := st.(lifeModel)
+			if m.ports[port] == "" {
+				return m.with(port, "")
+			}
+			return m.with(port, "started")
+		},
+		PostConditionFunc: lifecyclePost(func(m lifeModel, a Answer) string {
+			if m.prev == "stopped" && !a.ok() {
+				return "starting a stopped listener was refused with " + a.String()
+			}
+			if m.prev == "" && a.ok() {
+				return "starting a listener that does not exist succeeded"
+			}
+			return ""
+		}),
+	}
+}
+
+// del: deleting an existing listener succeeds; deleting a missing one does not. A started
+// listener is not deleted (the service may refuse while it starts).
+func (lc lifecycleCommands) del(port string) commands.Command {
+	return &commands.ProtoCommand{
+		Name:             "Delete(" + port + ")",
+		RunFunc:          onListener(spec.ActionDeleteListener, port),
+		PreConditionFunc: func(st commands.State) bool { return st.(lifeModel).ports[port] != "started" },
+		NextStateFunc:    func(st commands.State) commands.State { return st.(lifeModel).with(port, "") },
+		PostConditionFunc: lifecyclePost(func(m lifeModel, a Answer) string {
+			if m.prev != "" && !a.ok() {
+				return "deleting an existing listener was refused with " + a.String()
+			}
+			if m.prev == "" && a.ok() {
+				return "deleting a listener that does not exist succeeded"
+			}
+			return ""
+		}),
+	}
+}
+
+// describe: a listener reads back as the model says (stopped, starting or running, or gone).
+func (lc lifecycleCommands) describe(port string) commands.Command {
+	return &commands.ProtoCommand{
+		Name:          "Describe(" + port + ")",
+		RunFunc:       onListener(spec.ActionDescribeHTTPSListener, port),
+		NextStateFunc: func(st commands.State) commands.State { m := st.(lifeModel); return m.with(port, m.ports[port]) },
+		PostConditionFunc: lifecyclePost(func(m lifeModel, a Answer) string {
+			status, _ := a.Fields[spec.FieldStatus].(string)
+			switch m.prev {
+			case "":
+				if a.ok() {
+					return "a listener that should not exist reads back " + status
+				}
+			case "stopped":
+				if !a.ok() || status != spec.StatusStopped {
+					return fmt.Sprintf("a stopped listener reads back %s %q", a, status)
+				}
+			case "started":
+				if !a.ok() || (status != spec.StatusStarting && status != spec.StatusRunning) {
+					return fmt.Sprintf("a started listener reads back %s %q", a, status)
+				}
+			}
+			return ""
+		}),
 	}
 }
