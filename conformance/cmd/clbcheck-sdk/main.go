@@ -40,14 +40,73 @@ var allClients = []string{sdkcheck.ClientClassic, "v3", sdkcheck.ClientNode, "sh
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
+// sdkFlags are the flags of clbcheck-sdk.
+type sdkFlags struct {
+	targetURL, region, clients, nodeDir string
+	asJSON                              bool
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
+	fs, f := newFlags(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "clbcheck-sdk: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	chosen, err := parseClients(f.clients)
+	if err != nil {
+		fmt.Fprintln(stderr, "clbcheck-sdk:", err)
+		return exitUsage
+	}
+	cfg, stop, err := configure(f.targetURL, f.region)
+	if err != nil {
+		fmt.Fprintln(stderr, "clbcheck-sdk:", err)
+		return exitUsage
+	}
+	defer stop()
+	cfg.NodeDir = f.nodeDir
+	if cfg.NodeDir == "" {
+		cfg.NodeDir = findNodeDir()
+	}
+	if chosen[sdkcheck.ClientNode] && f.clients != strings.Join(allClients, ",") {
+		// Asked for by name: a missing installation is a usage error, not a skip.
+		if _, err := sdkcheck.NodeReady(cfg.NodeDir); err != nil {
+			fmt.Fprintln(stderr, "clbcheck-sdk:", err)
+			return exitUsage
+		}
+	}
+	steps, shapes := runClients(cfg, chosen)
+	if err := writeSteps(stdout, f.asJSON, cfg, steps, shapes); err != nil {
+		fmt.Fprintln(stderr, "clbcheck-sdk:", err)
+		return exitUsage
+	}
+	sum := sdkcheck.Summarize(steps)
+	switch {
+	case sum.Unreachable:
+		fmt.Fprintf(stderr, "clbcheck-sdk: %s could not be reached\n", cfg.Endpoint)
+		return exitUnreachable
+	case sum.Fail > 0:
+		return exitFailures
+	default:
+		return exitOK
+	}
+}
+
+// newFlags declares the flags and the usage text.
+func newFlags(stderr io.Writer) (*flag.FlagSet, *sdkFlags) {
 	fs := flag.NewFlagSet("clbcheck-sdk", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	targetURL := fs.String("target", "", "the endpoint: an http:// or https:// URL, or `emulator` for the built-in one")
-	region := fs.String("region", sdkcheck.DefaultRegion, "RegionId sent with every request")
-	clients := fs.String("clients", strings.Join(allClients, ","), "which clients to run, comma-separated: "+strings.Join(allClients, ", "))
-	nodeDir := fs.String("node-dir", "", "the folder of check.js with node_modules (default: found next to this program or under ./conformance/node)")
-	asJSON := fs.Bool("json", false, "print the steps as JSON instead of a table")
+	f := &sdkFlags{}
+	fs.StringVar(&f.targetURL, "target", "", "the endpoint: an http:// or https:// URL, or `emulator` for the built-in one")
+	fs.StringVar(&f.region, "region", sdkcheck.DefaultRegion, "RegionId sent with every request")
+	fs.StringVar(&f.clients, "clients", strings.Join(allClients, ","), "which clients to run, comma-separated: "+strings.Join(allClients, ", "))
+	fs.StringVar(&f.nodeDir, "node-dir", "", "the folder of check.js with node_modules (default: found next to this program or under ./conformance/node)")
+	fs.BoolVar(&f.asJSON, "json", false, "print the steps as JSON instead of a table")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, joinLines(
 			"Usage: clbcheck-sdk --target URL [flags]",
@@ -71,39 +130,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 			"Flags:"))
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "clbcheck-sdk: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
-	}
-	chosen, err := parseClients(*clients)
-	if err != nil {
-		fmt.Fprintln(stderr, "clbcheck-sdk:", err)
-		return exitUsage
-	}
-	cfg, stop, err := configure(*targetURL, *region)
-	if err != nil {
-		fmt.Fprintln(stderr, "clbcheck-sdk:", err)
-		return exitUsage
-	}
-	defer stop()
-	cfg.NodeDir = *nodeDir
-	if cfg.NodeDir == "" {
-		cfg.NodeDir = findNodeDir()
-	}
-	if chosen[sdkcheck.ClientNode] && *clients != strings.Join(allClients, ",") {
-		// Asked for by name: a missing installation is a usage error, not a skip.
-		if _, err := sdkcheck.NodeReady(cfg.NodeDir); err != nil {
-			fmt.Fprintln(stderr, "clbcheck-sdk:", err)
-			return exitUsage
-		}
-	}
+	return fs, f
+}
 
+// runClients runs the chosen clients in order, stopping after one that found the target
+// unreachable (the others would only time out too).
+func runClients(cfg sdkcheck.Config, chosen map[string]bool) ([]sdkcheck.Step, []sdkcheck.OpShape) {
 	var steps []sdkcheck.Step
 	var shapes []sdkcheck.OpShape // the shape comparison, per operation
 	runners := []struct {
@@ -139,34 +171,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 			break // the others would only time out too
 		}
 	}
+	return steps, shapes
+}
 
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
+// writeSteps prints the steps as JSON or as tables.
+func writeSteps(w io.Writer, asJSON bool, cfg sdkcheck.Config, steps []sdkcheck.Step, shapes []sdkcheck.OpShape) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(map[string]any{"target": cfg.Endpoint, "steps": steps, "codes": sdkcheck.Codes(steps), "shapes": shapes}); err != nil {
-			fmt.Fprintln(stderr, "clbcheck-sdk:", err)
-			return exitUsage
-		}
-	} else if err := sdkcheck.WriteTable(stdout, steps); err != nil {
-		fmt.Fprintln(stderr, "clbcheck-sdk:", err)
-		return exitUsage
-	} else if len(shapes) > 0 {
-		fmt.Fprintln(stdout, "\nFields of each answer against the classic Go SDK's typed response (JSON and XML, success and error):")
-		if err := sdkcheck.WriteShapeTable(stdout, shapes); err != nil {
-			fmt.Fprintln(stderr, "clbcheck-sdk:", err)
-			return exitUsage
-		}
+		return enc.Encode(map[string]any{"target": cfg.Endpoint, "steps": steps, "codes": sdkcheck.Codes(steps), "shapes": shapes})
 	}
-	sum := sdkcheck.Summarize(steps)
-	switch {
-	case sum.Unreachable:
-		fmt.Fprintf(stderr, "clbcheck-sdk: %s could not be reached\n", cfg.Endpoint)
-		return exitUnreachable
-	case sum.Fail > 0:
-		return exitFailures
-	default:
-		return exitOK
+	if err := sdkcheck.WriteTable(w, steps); err != nil {
+		return err
 	}
+	if len(shapes) > 0 {
+		fmt.Fprintln(w, "\nFields of each answer against the classic Go SDK's typed response (JSON and XML, success and error):")
+		return sdkcheck.WriteShapeTable(w, shapes)
+	}
+	return nil
 }
 
 func parseClients(s string) (map[string]bool, error) {
