@@ -37,13 +37,31 @@ var signingParams = map[string]bool{
 // envelopeParams become fields of the request, not parameters.
 var envelopeParams = map[string]bool{spec.ParamAction: true, spec.ParamVersion: true, spec.ParamFormat: true}
 
+// replayFlags are the flags of clbcheck replay.
+type replayFlags struct {
+	tf        targetFlags
+	principal *string
+	timeout   *time.Duration
+}
+
 func replayWithContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs, f := newReplayFlags(stderr)
+	tf, principal, timeout := &f.tf, f.principal, f.timeout
+	pos, err := parseInterspersed(fs, args)
+	if code, ok := flagsParsed(err); !ok {
+		return code
+	}
+	return replayCase(ctx, pos, tf, *principal, *timeout, stdout, stderr)
+}
+
+// newReplayFlags declares the flags and the usage text of clbcheck replay.
+func newReplayFlags(stderr io.Writer) (*flag.FlagSet, *replayFlags) {
 	fs := flag.NewFlagSet("clbcheck replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var tf targetFlags
-	tf.register(fs)
-	principal := fs.String("principal", "", "send as this `principal` (primary, second, restricted); default: the one whose key the recording used, else primary")
-	timeout := fs.Duration("timeout", 30*time.Second, "give up on the answer after this `duration`")
+	f := &replayFlags{}
+	f.tf.register(fs)
+	f.principal = fs.String("principal", "", "send as this `principal` (primary, second, restricted); default: the one whose key the recording used, else primary")
+	f.timeout = fs.Duration("timeout", 30*time.Second, "give up on the answer after this `duration`")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), joinLines(
 			"Usage: clbcheck replay FILE#CASE [flags]",
@@ -63,10 +81,11 @@ func replayWithContext(ctx context.Context, args []string, stdout, stderr io.Wri
 			"Flags:"))
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if code, ok := flagsParsed(err); !ok {
-		return code
-	}
+	return fs, f
+}
+
+// replayCase sends the case pos names again and says whether it still fails.
+func replayCase(ctx context.Context, pos []string, tf *targetFlags, principal string, timeout time.Duration, stdout, stderr io.Writer) int {
 	usage := usageFailer(stderr, "replay")
 	if len(pos) != 1 {
 		return usage("give exactly one case reference, FILE#CASE (the report prints one for each failure)")
@@ -86,7 +105,7 @@ func replayWithContext(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return usage("%v", err)
 	}
-	req.Principal = *principal
+	req.Principal = principal
 	if req.Principal == "" {
 		req.Principal = principalByKey(tg.creds, recordedKey)
 	}
@@ -99,7 +118,7 @@ func replayWithContext(ctx context.Context, args []string, stdout, stderr io.Wri
 	if tg.kind == kindEmulator {
 		fmt.Fprintln(stdout, "note: a fresh embedded emulator lacks the original run's resources; use --target URL to replay against the implementation")
 	}
-	sctx, cancel := context.WithTimeout(ctx, *timeout)
+	sctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	resp, err := tg.Send(sctx, req)
 	if err != nil {
@@ -110,6 +129,12 @@ func replayWithContext(ctx context.Context, args []string, stdout, stderr io.Wri
 		return exitUnreachable
 	}
 	fmt.Fprintf(stdout, "\nsent to %s as %s:\n", tg.Name(), req.Principal)
+	return judgeReplay(stdout, c, resp)
+}
+
+// judgeReplay prints what was sent and answered, and whether the case still fails as
+// recorded.
+func judgeReplay(stdout io.Writer, c contracts.CaseResult, resp *target.Response) int {
 	printSent(stdout, resp.Sent)
 	fmt.Fprintf(stdout, "\nanswer: HTTP %d", resp.Status)
 	if resp.ContentType != "" {
@@ -184,51 +209,10 @@ func requestFromExchange(c contracts.CaseResult) (target.Request, string, error)
 	if err != nil {
 		return target.Request{}, "", fmt.Errorf("the recorded URL does not parse: %w", err)
 	}
-	req := target.Request{Method: ex.Method}
-	var key string
-	var signed, sts bool
-	var business, inQuery, inBody int
-	add := func(pairs []wirePair, body bool) {
-		for _, p := range pairs {
-			switch {
-			case p.name == spec.ParamAccessKeyID:
-				key = p.kv().Value
-			case p.name == spec.ParamSecurityToken:
-				sts = true
-			case p.name == spec.ParamSignature:
-				signed = true
-			}
-			if signingParams[p.name] {
-				continue
-			}
-			if envelopeParams[p.name] {
-				v := p.kv().Value
-				switch p.name {
-				case spec.ParamAction:
-					req.Action = v
-				case spec.ParamVersion:
-					req.Version = v
-				case spec.ParamFormat:
-					req.Format = v
-				}
-				if body {
-					inBody++
-				} else {
-					inQuery++
-				}
-				continue
-			}
-			business++
-			req.Params = append(req.Params, p.kv())
-			if body {
-				inBody++
-			} else {
-				inQuery++
-			}
-		}
-	}
-	add(splitPairs(u.RawQuery), false)
-	add(splitPairs(ex.Body), true)
+	rd := &recordedWire{req: target.Request{Method: ex.Method}}
+	rd.add(splitPairs(u.RawQuery), false)
+	rd.add(splitPairs(ex.Body), true)
+	req, key, signed, sts, inQuery, inBody := rd.req, rd.key, rd.signed, rd.sts, rd.inQuery, rd.inBody
 	headers := map[string]string{}
 	for k, v := range ex.Headers {
 		headers[strings.ToLower(k)] = v
@@ -262,15 +246,65 @@ func requestFromExchange(c contracts.CaseResult) (target.Request, string, error)
 	case sts && !v3:
 		req.Auth = generators.AuthSTS
 	}
+	req.Auth = brokenAuth(c, req.Auth)
+	return req, key, nil
+}
+
+// brokenAuth is the auth mode a security case broke on purpose, to break it the same way
+// again; other cases keep auth.
+func brokenAuth(c contracts.CaseResult, auth generators.Auth) generators.Auth {
 	// Security cases broke the signing on purpose: break it the same way again.
 	if b := c.Broken; b != nil && b.Kind == string(generators.BrokenAuth) {
 		switch generators.Auth(b.Rule) {
 		case generators.AuthBadSignature, generators.AuthV3BadSignature, generators.AuthStaleTimestamp, generators.AuthUnknownKey, generators.AuthUnsigned,
 			generators.AuthV3MinimalHeaders, generators.AuthV3AddedHeader, generators.AuthFarFutureTimestamp, generators.AuthV3FarFutureDate:
-			req.Auth = generators.Auth(b.Rule)
+			return generators.Auth(b.Rule)
 		}
 	}
-	return req, key, nil
+	return auth
+}
+
+// recordedWire collects the parameters of a recorded request, without the signature, and
+// what they tell of how it was signed and where its parameters were.
+type recordedWire struct {
+	req             target.Request
+	key             string // the AccessKeyId of a V1 signature
+	signed, sts     bool
+	inQuery, inBody int
+}
+
+func (rd *recordedWire) add(pairs []wirePair, body bool) {
+	for _, p := range pairs {
+		switch p.name {
+		case spec.ParamAccessKeyID:
+			rd.key = p.kv().Value
+		case spec.ParamSecurityToken:
+			rd.sts = true
+		case spec.ParamSignature:
+			rd.signed = true
+		}
+		if signingParams[p.name] {
+			continue
+		}
+		if envelopeParams[p.name] {
+			v := p.kv().Value
+			switch p.name {
+			case spec.ParamAction:
+				rd.req.Action = v
+			case spec.ParamVersion:
+				rd.req.Version = v
+			case spec.ParamFormat:
+				rd.req.Format = v
+			}
+		} else {
+			rd.req.Params = append(rd.req.Params, p.kv())
+		}
+		if body {
+			rd.inBody++
+		} else {
+			rd.inQuery++
+		}
+	}
 }
 
 // principalByKey finds the principal whose key id the recording used.
