@@ -682,6 +682,23 @@ func (b *builder) resolveOutcomes() error {
 
 // crossCheck makes sure every name a rule, trigger or scenario uses exists.
 func (b *builder) crossCheck() error {
+	if err := b.crossCheckRules(); err != nil {
+		return err
+	}
+	states, err := b.crossCheckStates()
+	if err != nil {
+		return err
+	}
+	for _, e := range b.s.Errors {
+		if err := b.crossCheckTrigger(e, states); err != nil {
+			return err
+		}
+	}
+	return b.crossCheckQuotas()
+}
+
+// crossCheckRules checks that every rule names parameters and list fields the operation has.
+func (b *builder) crossCheckRules() error {
 	op := b.s.UnderTest
 	known := func(name string) bool { return op.Lookup(name) != nil }
 	for _, r := range b.s.Rules {
@@ -701,70 +718,86 @@ func (b *builder) crossCheck() error {
 			}
 		}
 	}
+	return nil
+}
+
+// crossCheckStates checks the parameters that states and scenarios name, and returns the
+// set of state names.
+func (b *builder) crossCheckStates() (map[string]bool, error) {
+	known := func(name string) bool { return b.s.UnderTest.Lookup(name) != nil }
 	states := map[string]bool{}
 	for _, st := range b.s.States {
 		states[st.Name] = true
 		for _, p := range st.Params {
 			if !known(p) {
-				return loadErr(ErrCodeUnknownName, "x-states."+st.Name, "names parameter %q, which the operation does not have", p)
+				return nil, loadErr(ErrCodeUnknownName, "x-states."+st.Name, "names parameter %q, which the operation does not have", p)
 			}
-		}
-	}
-	for _, e := range b.s.Errors {
-		t := e.Trigger
-		where := "x-errors." + e.Code
-		switch t.Kind {
-		case TriggerParameter:
-			p := op.Lookup(t.Parameter)
-			if p == nil {
-				return loadErr(ErrCodeUnknownName, where, "trigger names parameter %q, which the operation does not have", t.Parameter)
-			}
-			for _, k := range t.Violations {
-				if k == KindRequired || k == KindMaxItems {
-					continue
-				}
-				if _, ok := p.Constraint(k); !ok {
-					return loadErr(ErrCodeUnknownName, where, "trigger names constraint %q, which %s does not have", k, t.Parameter)
-				}
-			}
-		case TriggerRule:
-			if _, ok := b.s.Rule(t.Rule); !ok {
-				return loadErr(ErrCodeUnknownName, where, "trigger names rule %q, which x-rules does not have", t.Rule)
-			}
-		case TriggerState, TriggerScenario:
-			if !states[t.State] {
-				return loadErr(ErrCodeUnknownName, where, "trigger names state %q, which x-states does not have", t.State)
-			}
-			if t.Kind == TriggerScenario {
-				if _, ok := b.s.Scenario(ScenarioName(t.Scenario)); !ok {
-					return loadErr(ErrCodeUnknownName, where, "trigger names scenario %q, which x-scenarios does not have", t.Scenario)
-				}
-			}
-		case TriggerQuota:
-			if _, ok := b.s.Quota(QuotaName(t.Quota)); !ok {
-				return loadErr(ErrCodeUnknownName, where, "trigger names quota %q, which x-quotas does not have", t.Quota)
-			}
-		case TriggerUnreachable:
-			if strings.TrimSpace(t.Reason) == "" {
-				return loadErr(ErrCodeBadExtension, where, "an unreachable code needs a written reason")
-			}
-		default:
-			return loadErr(ErrCodeBadExtension, where, "unknown trigger kind %q", t.Kind)
-		}
-		if t.State != "" && !states[t.State] {
-			return loadErr(ErrCodeUnknownName, where, "trigger names state %q, which x-states does not have", t.State)
 		}
 	}
 	for _, sc := range b.s.Scenarios {
 		if !states[sc.State] {
-			return loadErr(ErrCodeUnknownName, "x-scenarios."+sc.Name, "names state %q, which x-states does not have", sc.State)
+			return nil, loadErr(ErrCodeUnknownName, "x-scenarios."+sc.Name, "names state %q, which x-states does not have", sc.State)
 		}
 		for _, p := range sc.Parameters {
 			if !known(p) {
-				return loadErr(ErrCodeUnknownName, "x-scenarios."+sc.Name, "names parameter %q, which the operation does not have", p)
+				return nil, loadErr(ErrCodeUnknownName, "x-scenarios."+sc.Name, "names parameter %q, which the operation does not have", p)
 			}
 		}
 	}
+	return states, nil
+}
+
+// crossCheckTrigger checks that an error's trigger names a parameter and constraint, rule,
+// state, scenario or quota the description has.
+func (b *builder) crossCheckTrigger(e ErrorCode, states map[string]bool) error {
+	t := e.Trigger
+	where := "x-errors." + e.Code
+	switch t.Kind {
+	case TriggerParameter:
+		p := b.s.UnderTest.Lookup(t.Parameter)
+		if p == nil {
+			return loadErr(ErrCodeUnknownName, where, "trigger names parameter %q, which the operation does not have", t.Parameter)
+		}
+		for _, k := range t.Violations {
+			if k == KindRequired || k == KindMaxItems {
+				continue
+			}
+			if _, ok := p.Constraint(k); !ok {
+				return loadErr(ErrCodeUnknownName, where, "trigger names constraint %q, which %s does not have", k, t.Parameter)
+			}
+		}
+	case TriggerRule:
+		if _, ok := b.s.Rule(t.Rule); !ok {
+			return loadErr(ErrCodeUnknownName, where, "trigger names rule %q, which x-rules does not have", t.Rule)
+		}
+	case TriggerState, TriggerScenario:
+		if !states[t.State] {
+			return loadErr(ErrCodeUnknownName, where, "trigger names state %q, which x-states does not have", t.State)
+		}
+		if t.Kind == TriggerScenario {
+			if _, ok := b.s.Scenario(ScenarioName(t.Scenario)); !ok {
+				return loadErr(ErrCodeUnknownName, where, "trigger names scenario %q, which x-scenarios does not have", t.Scenario)
+			}
+		}
+	case TriggerQuota:
+		if _, ok := b.s.Quota(QuotaName(t.Quota)); !ok {
+			return loadErr(ErrCodeUnknownName, where, "trigger names quota %q, which x-quotas does not have", t.Quota)
+		}
+	case TriggerUnreachable:
+		if strings.TrimSpace(t.Reason) == "" {
+			return loadErr(ErrCodeBadExtension, where, "an unreachable code needs a written reason")
+		}
+	default:
+		return loadErr(ErrCodeBadExtension, where, "unknown trigger kind %q", t.Kind)
+	}
+	if t.State != "" && !states[t.State] {
+		return loadErr(ErrCodeUnknownName, where, "trigger names state %q, which x-states does not have", t.State)
+	}
+	return nil
+}
+
+// crossCheckQuotas checks that the codes of every quota are in the catalogue.
+func (b *builder) crossCheckQuotas() error {
 	for _, q := range b.s.Quotas {
 		for _, c := range []string{q.Code, q.MultiACLCode} {
 			if _, ok := b.s.errors[c]; c != "" && !ok {
