@@ -280,6 +280,12 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 			add(k, Constraint{Values: vals})
 		}
 	}
+	return violationCodes(p, codes, where)
+}
+
+// violationCodes checks that every code of x-violation-codes belongs to a constraint p has,
+// and keeps the code of a missing required parameter.
+func violationCodes(p *Parameter, codes map[string]string, where string) error {
 	for k := range codes {
 		if k == "required" || k == string(KindMaxItems) {
 			continue
