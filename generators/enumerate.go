@@ -626,101 +626,139 @@ func (b *builder) premise(ps []Param, r spec.Rule, hold bool) ([]Param, bool) {
 }
 
 func (b *builder) rules(base []Param) {
-	s := b.s
-	op := s.UnderTest
-	for _, r := range s.Rules {
-		brk := func(ps []Param, scn, detail string) {
-			b.add(Case{ID: fmt.Sprintf("negative/rule/%s/%s", r.ID, detail), Scenario: scn, Category: Negative, Params: ps, Static: true,
-				Expect: r.Outcome, Broken: &Broken{Kind: spec.KindRule, Rule: r.ID, Param: strings.Join(append(append([]string{}, r.Require...), r.Params...), ",")}})
-		}
-		ok := func(ps []Param, scn, detail string) {
-			b.add(Case{ID: fmt.Sprintf("positive/rule/%s/%s", r.ID, detail), Scenario: scn, Category: Positive, Params: ps, Expect: success(), Static: true,
-				Edge: &Edge{Param: "rule/" + r.ID, Kind: spec.KindRule}})
-		}
+	for _, r := range b.s.Rules {
+		rc := ruleCases{b: b, r: r}
 		switch r.Kind {
 		case spec.RuleRequires:
-			held, okp := b.premise(base, r, true)
-			if !okp {
-				continue
-			}
-			held = Repair(s, held, "")
-			ok(held, "RULE_SATISFIED", "satisfied")
-			for _, req := range r.Require {
-				brk(dropParam(s, held, req), "RULE_REQUIREMENT_MISSING", "missing-"+req)
-				if falsified, okf := b.premise(held, r, false); okf {
-					ps := Repair(s, dropParam(s, falsified, req), req)
-					if !has(ps, req) {
-						ok(ps, "RULE_PREMISE_FALSE", "premise-false-without-"+req)
-					}
-				}
-			}
+			rc.requires(base)
 		case spec.RuleOneOf:
-			ps := base
-			for _, name := range r.Params {
-				ps = dropParam(s, ps, name)
-			}
-			brk(ps, "RULE_NONE_OF", "none")
-			for _, name := range r.Params {
-				if kept := b.onlyOf(base, r.Params, name); kept != nil {
-					ok(kept, "RULE_ONE_GIVEN", "only-"+name)
-				}
-			}
+			rc.oneOf(base)
 		case spec.RuleExclusive:
-			ps := base
-			for _, name := range r.Params {
-				p := op.Param(name)
-				if p.List != nil {
-					ps = append(ps, listItem(p.List, p.List.FirstIndex)...)
-				} else if vp, okv := validParam(p); okv {
+			rc.exclusive(base)
+		case spec.RuleUniqueValue:
+			rc.uniqueValue(base)
+		case spec.RuleDistinct:
+			rc.distinct(base)
+		case spec.RuleEffectiveOnlyWhen:
+			rc.effectiveOnlyWhen(base)
+		}
+	}
+}
+
+// ruleCases adds the cases of one rule: brk those that break it, ok those that keep it.
+type ruleCases struct {
+	b *builder
+	r spec.Rule
+}
+
+func (rc ruleCases) brk(ps []Param, scn, detail string) {
+	r := rc.r
+	rc.b.add(Case{ID: fmt.Sprintf("negative/rule/%s/%s", r.ID, detail), Scenario: scn, Category: Negative, Params: ps, Static: true,
+		Expect: r.Outcome, Broken: &Broken{Kind: spec.KindRule, Rule: r.ID, Param: strings.Join(append(append([]string{}, r.Require...), r.Params...), ",")}})
+}
+
+func (rc ruleCases) ok(ps []Param, scn, detail string) {
+	rc.b.add(Case{ID: fmt.Sprintf("positive/rule/%s/%s", rc.r.ID, detail), Scenario: scn, Category: Positive, Params: ps, Expect: success(), Static: true,
+		Edge: &Edge{Param: "rule/" + rc.r.ID, Kind: spec.KindRule}})
+}
+
+// requires adds the cases of a requires rule: satisfied, each requirement missing, and the premise false without it.
+func (rc ruleCases) requires(base []Param) {
+	held, okp := rc.b.premise(base, rc.r, true)
+	if !okp {
+		return
+	}
+	held = Repair(rc.b.s, held, "")
+	rc.ok(held, "RULE_SATISFIED", "satisfied")
+	for _, req := range rc.r.Require {
+		rc.brk(dropParam(rc.b.s, held, req), "RULE_REQUIREMENT_MISSING", "missing-"+req)
+		if falsified, okf := rc.b.premise(held, rc.r, false); okf {
+			ps := Repair(rc.b.s, dropParam(rc.b.s, falsified, req), req)
+			if !has(ps, req) {
+				rc.ok(ps, "RULE_PREMISE_FALSE", "premise-false-without-"+req)
+			}
+		}
+	}
+}
+
+// oneOf adds the cases of a one-of rule: none given, and each given alone.
+func (rc ruleCases) oneOf(base []Param) {
+	ps := base
+	for _, name := range rc.r.Params {
+		ps = dropParam(rc.b.s, ps, name)
+	}
+	rc.brk(ps, "RULE_NONE_OF", "none")
+	for _, name := range rc.r.Params {
+		if kept := rc.b.onlyOf(base, rc.r.Params, name); kept != nil {
+			rc.ok(kept, "RULE_ONE_GIVEN", "only-"+name)
+		}
+	}
+}
+
+// exclusive adds the cases of an exclusive rule: all forms given, and each alone.
+func (rc ruleCases) exclusive(base []Param) {
+	ps := base
+	for _, name := range rc.r.Params {
+		p := rc.b.s.UnderTest.Param(name)
+		if p.List != nil {
+			ps = append(ps, listItem(p.List, p.List.FirstIndex)...)
+		} else if vp, okv := validParam(p); okv {
+			ps = replace(ps, vp)
+		}
+	}
+	rc.brk(ps, "RULE_BOTH_GIVEN", "all")
+	for _, name := range rc.r.Params {
+		if kept := rc.b.onlyOf(base, rc.r.Params, name); kept != nil {
+			rc.ok(kept, "RULE_ONE_FORM", "only-"+name)
+		}
+	}
+}
+
+// uniqueValue adds the cases of a unique-value rule: a field value repeated in two entries, and given once.
+func (rc ruleCases) uniqueValue(base []Param) {
+	p := rc.b.s.UnderTest.Param(rc.r.List)
+	ps := append([]Param{}, rc.b.dropExclusive(base, rc.r.List)...)
+	ps = append(append(ps, listItem(p.List, p.List.FirstIndex)...), listItem(p.List, p.List.FirstIndex+1)...)
+	rc.brk(ps, "RULE_VALUE_REPEATED", "two-"+rc.r.Field)
+	once := append(append([]Param{}, rc.b.dropExclusive(base, rc.r.List)...), listItem(p.List, p.List.FirstIndex)...)
+	rc.ok(once, "RULE_VALUE_ONCE", "one-"+rc.r.Field)
+}
+
+// distinct adds the cases of a distinct rule: all values different, and two the same.
+func (rc ruleCases) distinct(base []Param) {
+	ps := base
+	var names []string
+	for i, name := range rc.r.Params {
+		p := rc.b.s.UnderTest.Param(name)
+		if v, okv := Fill(p, 6); okv {
+			ps = with(ps, name, fmt.Sprintf("%s%d", v[:5], i))
+			names = append(names, name)
+		}
+	}
+	rc.ok(ps, "RULE_SATISFIED", "all-different")
+	if len(names) >= 2 {
+		v, _ := Fill(rc.b.s.UnderTest.Param(names[0]), 6)
+		dup := with(with(ps, names[0], v), names[len(names)-1], v)
+		rc.brk(dup, "RULE_VALUES_EQUAL", "same-value")
+	}
+}
+
+// effectiveOnlyWhen adds the cases of an effective-only-when rule: the settings given with the premise true and false (never refused).
+func (rc ruleCases) effectiveOnlyWhen(base []Param) {
+	for _, hold := range []bool{true, false} {
+		ps, okp := rc.b.premise(base, rc.r, hold)
+		if !okp {
+			continue
+		}
+		for _, name := range rc.r.Params {
+			if p := rc.b.s.UnderTest.Param(name); p != nil {
+				if vp, okv := validParam(p); okv {
 					ps = replace(ps, vp)
 				}
 			}
-			brk(ps, "RULE_BOTH_GIVEN", "all")
-			for _, name := range r.Params {
-				if kept := b.onlyOf(base, r.Params, name); kept != nil {
-					ok(kept, "RULE_ONE_FORM", "only-"+name)
-				}
-			}
-		case spec.RuleUniqueValue:
-			p := op.Param(r.List)
-			ps := append([]Param{}, b.dropExclusive(base, r.List)...)
-			ps = append(append(ps, listItem(p.List, p.List.FirstIndex)...), listItem(p.List, p.List.FirstIndex+1)...)
-			brk(ps, "RULE_VALUE_REPEATED", "two-"+r.Field)
-			once := append(append([]Param{}, b.dropExclusive(base, r.List)...), listItem(p.List, p.List.FirstIndex)...)
-			ok(once, "RULE_VALUE_ONCE", "one-"+r.Field)
-		case spec.RuleDistinct:
-			ps := base
-			var names []string
-			for i, name := range r.Params {
-				p := op.Param(name)
-				if v, okv := Fill(p, 6); okv {
-					ps = with(ps, name, fmt.Sprintf("%s%d", v[:5], i))
-					names = append(names, name)
-				}
-			}
-			ok(ps, "RULE_SATISFIED", "all-different")
-			if len(names) >= 2 {
-				v, _ := Fill(op.Param(names[0]), 6)
-				dup := with(with(ps, names[0], v), names[len(names)-1], v)
-				brk(dup, "RULE_VALUES_EQUAL", "same-value")
-			}
-		case spec.RuleEffectiveOnlyWhen:
-			for _, hold := range []bool{true, false} {
-				ps, okp := b.premise(base, r, hold)
-				if !okp {
-					continue
-				}
-				for _, name := range r.Params {
-					if p := op.Param(name); p != nil {
-						if vp, okv := validParam(p); okv {
-							ps = replace(ps, vp)
-						}
-					}
-				}
-				ps = Repair(s, ps, "")
-				ok(ps, "RULE_SETTINGS_GIVEN", fmt.Sprintf("premise-%v", hold))
-			}
 		}
+		ps = Repair(rc.b.s, ps, "")
+		rc.ok(ps, "RULE_SETTINGS_GIVEN", fmt.Sprintf("premise-%v", hold))
 	}
 }
 
