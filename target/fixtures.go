@@ -251,112 +251,127 @@ func (f *Fixtures) cleanupSend(ctx context.Context, req Request) (*Response, err
 
 func (f *Fixtures) provision(ctx context.Context, slot string) (string, error) {
 	primary := generators.PrincipalPrimary
-	lb := func(extra ...KV) (string, error) {
-		ps := append([]KV{{Name: spec.ParamLoadBalancerName, Value: f.Name("lb")}}, extra...)
-		region := cmp.Or(Value(ps, spec.ParamRegionID), f.t.Region())
-		f.file.Ledger.intent(f.runID, primary, spec.ActionCreateLoadBalancer, ps, region)
-		id, err := f.Call(ctx, primary, spec.ActionCreateLoadBalancer, ps, spec.FieldLoadBalancerID)
-		if err != nil && !errors.Is(err, ErrUnreachable) && ctx.Err() == nil {
-			// An answer came, and it was a refusal: nothing was created under this name.
-			_, _ = f.file.Ledger.Append(LedgerEntry{Op: LedgerAbandoned, Run: f.runID, Principal: primary, Action: spec.ActionCreateLoadBalancer, Name: Value(ps, spec.ParamLoadBalancerName), Region: region})
-		}
-		return id, err
-	}
 	guaranteed := KV{Name: spec.ParamLoadBalancerSpec, Value: "slb.s2.small"}
-	upload := func(principal string, extra ...KV) (string, error) {
-		if !f.t.HasPrincipal(principal) {
-			return "", fmt.Errorf("%w: no credentials for the %s principal", ErrSlotUnavailable, principal)
-		}
-		pair, err := NewCertificate(f.Name("cert")+".example.com", false)
-		if err != nil {
-			return "", err
-		}
-		ps := append([]KV{{Name: spec.ParamServerCertificate, Value: pair.CertPEM}, {Name: spec.ParamPrivateKey, Value: pair.KeyPEM},
-			{Name: spec.ParamServerCertificateName, Value: f.Name("cert")}}, extra...)
-		return f.Call(ctx, principal, spec.ActionUploadServerCertificate, ps, spec.FieldServerCertificateID)
-	}
-	acl := func(owner, version string, entries ...string) (string, error) {
-		if !f.t.HasPrincipal(owner) {
-			return "", fmt.Errorf("%w: no credentials for the %s principal", ErrSlotUnavailable, owner)
-		}
-		id, err := f.Call(ctx, owner, spec.ActionCreateACL, []KV{{Name: spec.ParamACLName, Value: f.Name("acl")}, {Name: spec.ParamAddressIPVersion, Value: version}}, spec.FieldACLID)
-		if err != nil || len(entries) == 0 {
-			return id, err
-		}
-		var list []map[string]string
-		for _, e := range entries {
-			list = append(list, map[string]string{"entry": e, "comment": "clbcheck"})
-		}
-		raw, _ := json.Marshal(list)
-		_, err = f.Call(ctx, owner, spec.ActionAddACLEntry, []KV{{Name: spec.ParamACLID, Value: id}, {Name: spec.ParamACLEntries, Value: string(raw)}}, "")
-		return id, err
-	}
 	switch {
 	case slot == generators.SlotLB:
-		return lb(guaranteed, KV{Name: spec.ParamAddressIPVersion, Value: "ipv4"})
+		return f.provisionLB(ctx, guaranteed, KV{Name: spec.ParamAddressIPVersion, Value: "ipv4"})
 	case slot == generators.SlotLBShared:
-		return lb(KV{Name: spec.ParamAddressIPVersion, Value: "ipv4"})
+		return f.provisionLB(ctx, KV{Name: spec.ParamAddressIPVersion, Value: "ipv4"})
 	case slot == generators.SlotLBIPv6:
-		return lb(guaranteed, KV{Name: spec.ParamAddressIPVersion, Value: "ipv6"})
+		return f.provisionLB(ctx, guaranteed, KV{Name: spec.ParamAddressIPVersion, Value: "ipv6"})
 	case strings.HasPrefix(slot, generators.SlotZonePrefix):
 		name := strings.TrimPrefix(slot, generators.SlotZonePrefix)
 		zone := f.scenario(name)
 		if zone == "" {
 			return "", fmt.Errorf("%w: scenario %s has no zone", ErrSlotUnavailable, name)
 		}
-		return lb(guaranteed, KV{Name: spec.ParamMasterZoneID, Value: zone})
+		return f.provisionLB(ctx, guaranteed, KV{Name: spec.ParamMasterZoneID, Value: zone})
 	case strings.HasPrefix(slot, generators.SlotRegionPrefix):
 		name := strings.TrimPrefix(slot, generators.SlotRegionPrefix)
 		region := f.scenario(name)
 		if region == "" {
 			return "", fmt.Errorf("%w: scenario %s has no region", ErrSlotUnavailable, name)
 		}
-		return lb(guaranteed, KV{Name: spec.ParamRegionID, Value: region})
+		return f.provisionLB(ctx, guaranteed, KV{Name: spec.ParamRegionID, Value: region})
 	case slot == generators.SlotCert:
-		return upload(primary)
+		return f.uploadCert(ctx, primary)
 	case slot == generators.SlotCertForeign:
-		return upload(generators.PrincipalSecond)
+		return f.uploadCert(ctx, generators.PrincipalSecond)
 	case slot == generators.SlotCertCN:
-		return upload(primary, KV{Name: spec.FieldStandardType, Value: "cn"})
-	case slot == generators.SlotCertCA, slot == generators.SlotCertCAForeign:
-		owner := primary
-		if slot == generators.SlotCertCAForeign {
-			owner = generators.PrincipalSecond
-		}
-		if !f.t.HasPrincipal(owner) {
-			return "", fmt.Errorf("%w: no credentials for the %s principal", ErrSlotUnavailable, owner)
-		}
-		pair, err := NewCertificate(f.Name("ca"), true)
-		if err != nil {
-			return "", err
-		}
-		return f.Call(ctx, owner, spec.ActionUploadCACertificate, []KV{{Name: spec.ParamCACertificate, Value: pair.CertPEM}, {Name: spec.ParamCACertificateName, Value: f.Name("ca")}}, spec.FieldCACertificateID)
+		return f.uploadCert(ctx, primary, KV{Name: spec.FieldStandardType, Value: "cn"})
+	case slot == generators.SlotCertCA:
+		return f.uploadCA(ctx, primary)
+	case slot == generators.SlotCertCAForeign:
+		return f.uploadCA(ctx, generators.PrincipalSecond)
 	case slot == generators.SlotACL:
-		return acl(primary, "ipv4", "192.0.2.0/24")
+		return f.provisionACL(ctx, primary, "ipv4", "192.0.2.0/24")
 	case slot == generators.SlotACLForeign:
-		return acl(generators.PrincipalSecond, "ipv4", "192.0.2.0/24")
+		return f.provisionACL(ctx, generators.PrincipalSecond, "ipv4", "192.0.2.0/24")
 	case slot == generators.SlotACLIPv6:
-		return acl(primary, "ipv6", "2001:db8::/64")
+		return f.provisionACL(ctx, primary, "ipv6", "2001:db8::/64")
 	case slot == generators.SlotACLDupA, slot == generators.SlotACLDupB:
-		return acl(primary, "ipv4", "198.51.100.7/32")
-	case slot == generators.SlotVGroupOther:
-		// A VServer group of the caller's other instance (the shared one).
-		lbID, err := f.Resolve(ctx, generators.SlotLBShared)
-		if err != nil {
-			return "", err
-		}
-		return f.Call(ctx, primary, spec.ActionCreateVServerGroup, []KV{{Name: spec.ParamLoadBalancerID, Value: lbID}, {Name: spec.ParamVServerGroupName, Value: f.Name("vsg")}}, spec.FieldVServerGroupID)
-	case slot == generators.SlotVGroup, slot == generators.SlotMSGroup:
-		lbID, err := f.Resolve(ctx, generators.SlotLB)
-		if err != nil {
-			return "", err
-		}
-		if slot == generators.SlotVGroup {
-			return f.Call(ctx, primary, spec.ActionCreateVServerGroup, []KV{{Name: spec.ParamLoadBalancerID, Value: lbID}, {Name: spec.ParamVServerGroupName, Value: f.Name("vsg")}}, spec.FieldVServerGroupID)
-		}
-		return f.Call(ctx, primary, spec.ActionCreateMasterSlaveGroup, []KV{{Name: spec.ParamLoadBalancerID, Value: lbID}, {Name: spec.ParamMasterSlaveGroupName, Value: f.Name("msg")}}, spec.FieldMasterSlaveServerGroupID)
+		return f.provisionACL(ctx, primary, "ipv4", "198.51.100.7/32")
+	case slot == generators.SlotVGroupOther, slot == generators.SlotVGroup, slot == generators.SlotMSGroup:
+		return f.provisionGroup(ctx, slot)
 	}
 	return "", fmt.Errorf("%w: unknown fixture slot %q", ErrSlotUnavailable, slot)
+}
+
+// provisionLB creates a load balancer of the primary principal, recording the intent in the
+// ledger first (and its abandonment when the create was refused).
+func (f *Fixtures) provisionLB(ctx context.Context, extra ...KV) (string, error) {
+	primary := generators.PrincipalPrimary
+	ps := append([]KV{{Name: spec.ParamLoadBalancerName, Value: f.Name("lb")}}, extra...)
+	region := cmp.Or(Value(ps, spec.ParamRegionID), f.t.Region())
+	f.file.Ledger.intent(f.runID, primary, spec.ActionCreateLoadBalancer, ps, region)
+	id, err := f.Call(ctx, primary, spec.ActionCreateLoadBalancer, ps, spec.FieldLoadBalancerID)
+	if err != nil && !errors.Is(err, ErrUnreachable) && ctx.Err() == nil {
+		// An answer came, and it was a refusal: nothing was created under this name.
+		_, _ = f.file.Ledger.Append(LedgerEntry{Op: LedgerAbandoned, Run: f.runID, Principal: primary, Action: spec.ActionCreateLoadBalancer, Name: Value(ps, spec.ParamLoadBalancerName), Region: region})
+	}
+	return id, err
+}
+
+// uploadCert uploads a fresh server certificate as principal.
+func (f *Fixtures) uploadCert(ctx context.Context, principal string, extra ...KV) (string, error) {
+	if !f.t.HasPrincipal(principal) {
+		return "", fmt.Errorf("%w: no credentials for the %s principal", ErrSlotUnavailable, principal)
+	}
+	pair, err := NewCertificate(f.Name("cert")+".example.com", false)
+	if err != nil {
+		return "", err
+	}
+	ps := append([]KV{{Name: spec.ParamServerCertificate, Value: pair.CertPEM}, {Name: spec.ParamPrivateKey, Value: pair.KeyPEM},
+		{Name: spec.ParamServerCertificateName, Value: f.Name("cert")}}, extra...)
+	return f.Call(ctx, principal, spec.ActionUploadServerCertificate, ps, spec.FieldServerCertificateID)
+}
+
+// uploadCA uploads a fresh CA certificate as owner.
+func (f *Fixtures) uploadCA(ctx context.Context, owner string) (string, error) {
+	if !f.t.HasPrincipal(owner) {
+		return "", fmt.Errorf("%w: no credentials for the %s principal", ErrSlotUnavailable, owner)
+	}
+	pair, err := NewCertificate(f.Name("ca"), true)
+	if err != nil {
+		return "", err
+	}
+	return f.Call(ctx, owner, spec.ActionUploadCACertificate, []KV{{Name: spec.ParamCACertificate, Value: pair.CertPEM}, {Name: spec.ParamCACertificateName, Value: f.Name("ca")}}, spec.FieldCACertificateID)
+}
+
+// provisionACL creates an ACL of owner for an IP version, with the given entries.
+func (f *Fixtures) provisionACL(ctx context.Context, owner, version string, entries ...string) (string, error) {
+	if !f.t.HasPrincipal(owner) {
+		return "", fmt.Errorf("%w: no credentials for the %s principal", ErrSlotUnavailable, owner)
+	}
+	id, err := f.Call(ctx, owner, spec.ActionCreateACL, []KV{{Name: spec.ParamACLName, Value: f.Name("acl")}, {Name: spec.ParamAddressIPVersion, Value: version}}, spec.FieldACLID)
+	if err != nil || len(entries) == 0 {
+		return id, err
+	}
+	var list []map[string]string
+	for _, e := range entries {
+		list = append(list, map[string]string{"entry": e, "comment": "clbcheck"})
+	}
+	raw, _ := json.Marshal(list)
+	_, err = f.Call(ctx, owner, spec.ActionAddACLEntry, []KV{{Name: spec.ParamACLID, Value: id}, {Name: spec.ParamACLEntries, Value: string(raw)}}, "")
+	return id, err
+}
+
+// provisionGroup creates a VServer group on the main instance, or on the caller's other
+// instance (the shared one), or a master-slave group on the main instance.
+func (f *Fixtures) provisionGroup(ctx context.Context, slot string) (string, error) {
+	primary := generators.PrincipalPrimary
+	on := generators.SlotLB
+	if slot == generators.SlotVGroupOther {
+		on = generators.SlotLBShared
+	}
+	lbID, err := f.Resolve(ctx, on)
+	if err != nil {
+		return "", err
+	}
+	if slot == generators.SlotMSGroup {
+		return f.Call(ctx, primary, spec.ActionCreateMasterSlaveGroup, []KV{{Name: spec.ParamLoadBalancerID, Value: lbID}, {Name: spec.ParamMasterSlaveGroupName, Value: f.Name("msg")}}, spec.FieldMasterSlaveServerGroupID)
+	}
+	return f.Call(ctx, primary, spec.ActionCreateVServerGroup, []KV{{Name: spec.ParamLoadBalancerID, Value: lbID}, {Name: spec.ParamVServerGroupName, Value: f.Name("vsg")}}, spec.FieldVServerGroupID)
 }
 
 // scenario is a scenario's setting as declared by the fixtures file or offered by the target,
