@@ -9,6 +9,7 @@ import (
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/referee"
 	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
 )
 
 // Values of the scenario that the description does not give.
@@ -105,6 +106,25 @@ func (r *shapeRun) scenario() error {
 	if err != nil {
 		return err
 	}
+	lbs := r.instances()
+	lb := lbs[0]
+	if lb == "" {
+		return fmt.Errorf("CreateLoadBalancer gave no instance; the shape scenario cannot go on")
+	}
+	r.fails(r.client, spec.ActionCreateLoadBalancer, map[string]string{spec.ParamAddressType: "bogus"})
+	serverCerts, caID, acl := r.certificatesAndACL(certs, ca)
+	vg := r.groups(lb)
+	refs := map[spec.RefKind]string{spec.RefLoadBalancer: lb, spec.RefServerCertificate: serverCerts[0], spec.RefCACertificate: caID, spec.RefVServerGroup: vg, spec.RefACL: acl}
+	ports, err := r.listeners(refs, lb, acl, serverCerts, caID)
+	if err != nil {
+		return err
+	}
+	r.teardown(lb, lbs, serverCerts, ports)
+	return nil
+}
+
+// instances creates a load balancer in each format; the first is the one the scenario uses.
+func (r *shapeRun) instances() []string {
 	lbParams := map[string]string{
 		spec.ParamLoadBalancerSpec: shapeSpec, spec.ParamLoadBalancerName: "sdkcheck-shape", spec.ParamAddressType: "internet",
 		spec.ParamVpcID: shapeVpc, spec.ParamVSwitchID: shapeVSwitch, spec.ParamInternetChargeType: "paybytraffic",
@@ -114,13 +134,12 @@ func (r *shapeRun) scenario() error {
 	for _, f := range []string{FormatJSON, FormatXML} {
 		lbs = append(lbs, stringField(r.call(r.client, spec.ActionCreateLoadBalancer, f, lbParams, false), "LoadBalancerId"))
 	}
-	lb := lbs[0]
-	if lb == "" {
-		return fmt.Errorf("CreateLoadBalancer gave no instance; the shape scenario cannot go on")
-	}
-	r.fails(r.client, spec.ActionCreateLoadBalancer, map[string]string{spec.ParamAddressType: "bogus"})
+	return lbs
+}
 
-	var serverCerts []string
+// certificatesAndACL uploads a server certificate in each format and a CA certificate, and
+// creates an ACL with entries, each beside a refused call.
+func (r *shapeRun) certificatesAndACL(certs, ca target.CertPair) (serverCerts []string, caID, acl string) {
 	for _, f := range []string{FormatJSON, FormatXML} {
 		res := r.call(r.client, spec.ActionUploadServerCertificate, f, map[string]string{
 			spec.ParamServerCertificate: certs.CertPEM, spec.ParamPrivateKey: certs.KeyPEM, spec.ParamServerCertificateName: "sdkcheck-" + f,
@@ -128,11 +147,11 @@ func (r *shapeRun) scenario() error {
 		serverCerts = append(serverCerts, stringField(res, "ServerCertificateId"))
 	}
 	r.fails(r.client, spec.ActionUploadServerCertificate, map[string]string{spec.ParamServerCertificate: "not a PEM", spec.ParamPrivateKey: certs.KeyPEM})
-	caID := stringField(r.both(spec.ActionUploadCACertificate, same(map[string]string{spec.ParamCACertificate: ca.CertPEM, spec.ParamCACertificateName: "sdkcheck-ca"})), "CACertificateId")
+	caID = stringField(r.both(spec.ActionUploadCACertificate, same(map[string]string{spec.ParamCACertificate: ca.CertPEM, spec.ParamCACertificateName: "sdkcheck-ca"})), "CACertificateId")
 	r.fails(r.client, spec.ActionUploadCACertificate, map[string]string{spec.ParamCACertificate: "not a PEM"})
 
 	aclName := map[string]string{spec.ParamACLName: "sdkcheck-shape"}
-	acl := stringField(r.both(spec.ActionCreateACL, func(f string) map[string]string { return withFormat(aclName, spec.ParamACLName, f) }), "AclId")
+	acl = stringField(r.both(spec.ActionCreateACL, func(f string) map[string]string { return withFormat(aclName, spec.ParamACLName, f) }), "AclId")
 	r.fails(r.client, spec.ActionCreateACL, withFormat(aclName, spec.ParamACLName, FormatJSON))
 	r.both(spec.ActionAddACLEntry, func(f string) map[string]string {
 		e := aclEntriesJSON
@@ -142,15 +161,24 @@ func (r *shapeRun) scenario() error {
 		return map[string]string{spec.ParamACLID: acl, spec.ParamACLEntries: e}
 	})
 	r.fails(r.client, spec.ActionAddACLEntry, map[string]string{spec.ParamACLID: missingID, spec.ParamACLEntries: aclEntriesJSON})
+	return serverCerts, caID, acl
+}
 
+// groups creates a VServer group, a master-slave group and a TLS policy, each beside a
+// refused call, and returns the VServer group.
+func (r *shapeRun) groups(lb string) string {
 	vg := stringField(r.both(spec.ActionCreateVServerGroup, same(map[string]string{spec.ParamLoadBalancerID: lb, spec.ParamVServerGroupName: "web", spec.ParamBackendServers: backendsJSON})), "VServerGroupId")
 	r.fails(r.client, spec.ActionCreateVServerGroup, map[string]string{spec.ParamLoadBalancerID: missingID})
 	r.both(spec.ActionCreateMasterSlaveGroup, same(map[string]string{spec.ParamLoadBalancerID: lb, spec.ParamMasterSlaveGroupName: "ms", spec.ParamMasterSlaveBackendServers: masterSlaveJSON}))
 	r.fails(r.client, spec.ActionCreateMasterSlaveGroup, map[string]string{spec.ParamLoadBalancerID: missingID})
 	r.both(spec.ActionCreateTLSCipherPolicy, same(map[string]string{spec.ParamPolicyName: "sdkcheck", spec.ParamTLSVersions + ".1": "TLSv1.2", spec.ParamCiphers + ".1": "ECDHE-RSA-AES128-GCM-SHA256"}))
 	r.fails(r.client, spec.ActionCreateTLSCipherPolicy, map[string]string{})
+	return vg
+}
 
-	refs := map[spec.RefKind]string{spec.RefLoadBalancer: lb, spec.RefServerCertificate: serverCerts[0], spec.RefCACertificate: caID, spec.RefVServerGroup: vg, spec.RefACL: acl}
+// listeners creates the full listener in each format, reads everything back, tags resources
+// and starts and stops the listener; it returns the port of each format's listener.
+func (r *shapeRun) listeners(refs map[spec.RefKind]string, lb, acl string, serverCerts []string, caID string) (map[string]int, error) {
 	const port, portXML = 443, 444
 	ports := map[string]int{FormatJSON: port, FormatXML: portXML}
 	var buildErr error
@@ -163,7 +191,7 @@ func (r *shapeRun) scenario() error {
 		return flat(v)
 	})
 	if buildErr != nil {
-		return buildErr
+		return nil, buildErr
 	}
 	key := map[string]string{spec.ParamLoadBalancerID: lb, spec.ParamListenerPort: strconv.Itoa(port)}
 	missingListener := map[string]string{spec.ParamLoadBalancerID: lb, spec.ParamListenerPort: missingPort}
@@ -186,7 +214,12 @@ func (r *shapeRun) scenario() error {
 	r.fails(r.client, spec.ActionStartListener, missingListener)
 	r.both(spec.ActionStopListener, same(key))
 	r.fails(r.client, spec.ActionStopListener, missingListener)
+	return ports, nil
+}
 
+// teardown deletes the listeners, certificates and instances, each beside a refused call.
+func (r *shapeRun) teardown(lb string, lbs, serverCerts []string, ports map[string]int) {
+	missingListener := map[string]string{spec.ParamLoadBalancerID: lb, spec.ParamListenerPort: missingPort}
 	r.both(spec.ActionDeleteListener, func(f string) map[string]string {
 		return map[string]string{spec.ParamLoadBalancerID: lb, spec.ParamListenerPort: strconv.Itoa(ports[f])}
 	})
@@ -199,7 +232,6 @@ func (r *shapeRun) scenario() error {
 		return map[string]string{spec.ParamLoadBalancerID: lbs[map[string]int{FormatJSON: 0, FormatXML: 1}[f]]}
 	})
 	r.fails(r.client, spec.ActionDeleteLoadBalancer, map[string]string{spec.ParamLoadBalancerID: missingID})
-	return nil
 }
 
 // reads calls the observers and the change of attributes.
