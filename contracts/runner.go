@@ -88,32 +88,10 @@ type Progress struct {
 	Last                                   string
 }
 
-// Prepare returns the cases a run with these options would execute, in order.
+// Prepare returns the cases a run with these options would execute, in order. A run itself
+// draws its random cases as it goes (plan.go); Prepare draws them all at once.
 func Prepare(s *spec.Spec, fx *target.Fixtures, opts Options) []generators.Case {
-	// The catalogue is drawn once per description, options and seed and reused by later runs
-	// in the same process; the cases are read-only here.
-	cases := generators.EnumerateCached(s, fx.Options())
-	n := opts.Random
-	if n == 0 {
-		n = DefaultRandom
-	}
-	if n > 0 {
-		cases = append(cases, generators.RandomCasesCached(s, opts.Seed, n)...)
-	}
-	out := make([]generators.Case, 0, len(cases)/max(opts.ShardN, 1)+1)
-	for i, c := range cases {
-		if opts.ShardN > 1 && i%opts.ShardN != opts.ShardK-1 {
-			continue
-		}
-		if opts.Filter != nil && !opts.Filter(c) {
-			continue
-		}
-		out = append(out, c)
-	}
-	if opts.MaxCases > 0 && len(out) > opts.MaxCases {
-		out = out[:opts.MaxCases]
-	}
-	return out
+	return newPlan(s, fx, opts).all()
 }
 
 // Execute runs the suite against t and streams every result to opts.Reporter. The error is
@@ -158,14 +136,15 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	t = target.WithRateLimit(t, opts.RateLimit)
 	sent := &target.Counted{Target: t}
 	t = sent // the request budget counts fixtures and sequences too
+	// The run's clock starts before its cases are drawn: the duration covers generation too.
+	started := opts.Now()
 	fx := target.NewFixtures(t, s, opts.Fixtures, opts.RunID)
-	cases := Prepare(s, fx, opts)
-	seqs := PlannedSequences(opts, len(cases))
-	total := len(cases)
+	cases := newPlan(s, fx, opts)
+	seqs := PlannedSequences(opts, cases.len())
+	total := cases.len()
 	if seqs > 0 {
 		total++ // the sequences report as one result
 	}
-	started := opts.Now()
 	var checkNames []string
 	var judges []judge
 	for _, c := range Registry {
@@ -199,7 +178,7 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 		runCtx, cancel = context.WithTimeout(ctx, opts.Budget)
 		defer cancel()
 	}
-	jobs := make(chan generators.Case)
+	jobs := make(chan int) // positions in the plan: each worker draws the case it takes
 	results := make(chan CaseResult, opts.Workers)
 	var wg sync.WaitGroup
 	var fatal atomic.Value
@@ -227,7 +206,12 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 				}
 				pending = pending[:0]
 			}
-			for c := range jobs {
+			for i := range jobs {
+				c, id, ok := cases.at(i)
+				if !ok {
+					results <- CaseResult{ID: id, Category: string(generators.Random), Verdict: Skip, SkipReason: "the generator drew no case for this index"}
+					continue
+				}
 				res := r.runCase(ctx, c, true)
 				if ctx.Err() != nil {
 					continue // in flight when interrupted: not run
@@ -258,12 +242,12 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	}
 	go func() {
 		defer close(jobs)
-		for _, c := range cases {
+		for i := 0; i < cases.len(); i++ {
 			if runCtx.Err() != nil || fatal.Load() != nil || r.overBudget() || enoughFailures.Load() {
 				return
 			}
 			select {
-			case jobs <- c:
+			case jobs <- i:
 			case <-runCtx.Done():
 				return
 			}

@@ -92,7 +92,7 @@ func RefereeFor(s *spec.Spec) *referee.Referee {
 // brokenRule returns the first rule of the description (in description order) that the
 // parameters break, as the referee judges them with placeholders for references.
 func brokenRule(s *spec.Spec, ps []Param) (spec.Rule, bool) {
-	fs := RefereeFor(s).Findings(Values(ps, placeholder))
+	fs := RefereeFor(s).RuleFindings(Values(ps, placeholder))
 	for _, r := range s.Rules {
 		for _, f := range fs {
 			if f.Kind == spec.KindRule && f.Rule == r.ID {

@@ -1,11 +1,11 @@
 package generators
 
 import (
-	"fmt"
 	"math/rand"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/gen"
@@ -129,11 +129,21 @@ func randomizable(s *spec.Spec) []*spec.Parameter {
 type RequestGen struct {
 	Gen   gopter.Gen
 	Build func(choice any) []Param
+	// raw is Gen without the referee's sieve (validRequestGen).
+	raw gopter.Gen
 }
 
 // ValidRequestGen generates valid requests: the base request plus a random subset of optional
 // parameters with random valid values and a few tags, repaired so every rule holds.
 func ValidRequestGen(s *spec.Spec) RequestGen {
+	rg, _ := validRequestGen(s)
+	return rg
+}
+
+// validRequestGen is ValidRequestGen together with its sieve apart: the returned RequestGen's
+// Gen is the raw generator with the referee's sieve (the reference); the sieve alone lets a
+// draw attach it to a result without running it (drawUnsieved).
+func validRequestGen(s *spec.Spec) (RequestGen, func([]any) bool) {
 	params := randomizable(s)
 	gens := make([]gopter.Gen, 0, len(params)+1)
 	for _, p := range params {
@@ -163,10 +173,11 @@ func ValidRequestGen(s *spec.Spec) RequestGen {
 		return Repair(s, ps, "")
 	}
 	ref := RefereeFor(s)
-	g := gopter.CombineGens(gens...).SuchThat(func(v []any) bool {
+	sieve := func(v []any) bool {
 		return len(ref.Findings(Values(build(v), placeholder))) == 0
-	})
-	return RequestGen{Gen: g, Build: build}
+	}
+	raw := gopter.CombineGens(gens...)
+	return RequestGen{Gen: raw.SuchThat(sieve), Build: build, raw: raw}, sieve
 }
 
 // optional is an optional parameter's draw: present or not, and its value.
@@ -183,6 +194,10 @@ func optionalGen(g gopter.Gen, oneIn int) gopter.Gen {
 	typ := reflect.TypeOf(optional{})
 	return func(params *gopter.GenParameters) *gopter.GenResult {
 		present := params.Rng.Intn(oneIn) == 0
+		if !present {
+			// An absent value is never sent and never shrinks: nothing to draw.
+			return gopter.NewGenResult(optional{}, gopter.NoShrinker)
+		}
 		vr := g(params)
 		v, ok := vr.Retrieve()
 		if !ok {
@@ -232,8 +247,23 @@ func mutations(s *spec.Spec) []mutation {
 // expectation. The sieve confirms the claim with the referee after every shrink, so a shrunk
 // case still breaks the same constraint and nothing else.
 func NegativeRequestGen(s *spec.Spec) (gopter.Gen, func(any) Case) {
+	g := negativeRequestGen(s)
+	return g.raw.SuchThat(g.sieve), func(v any) Case { return g.build(v).(Case) }
+}
+
+// sievedGen is a generator whose sieve is kept apart from it: raw draws, sieve is what every
+// value must pass (the referee's confirmation), build turns a value into a case.
+type sievedGen struct {
+	raw   gopter.Gen
+	sieve func([]any) bool
+	build func(any) any
+}
+
+// negativeRequestGen is NegativeRequestGen with its sieve apart. The sieve also holds the valid
+// request's own sieve, which the reference generator applies as part of its combination.
+func negativeRequestGen(s *spec.Spec) sievedGen {
 	muts := mutations(s)
-	valid := ValidRequestGen(s)
+	valid, validSieve := validRequestGen(s)
 	build := func(choice any) Case {
 		v := choice.([]any)
 		ps := valid.Build(v[0])
@@ -248,19 +278,21 @@ func NegativeRequestGen(s *spec.Spec) (gopter.Gen, func(any) Case) {
 	}
 	ref := RefereeFor(s)
 	// The mutation index never shrinks: shrinking must not change which rule is broken.
-	g := gopter.CombineGens(valid.Gen, gen.IntRange(0, len(muts)-1).WithShrinker(gopter.NoShrinker)).SuchThat(func(v []any) bool {
+	raw := gopter.CombineGens(valid.raw, gen.IntRange(0, len(muts)-1).WithShrinker(gopter.NoShrinker))
+	sieve := func(v []any) bool {
+		if !validSieve(v[0].([]any)) {
+			return false
+		}
 		c := build(v)
 		return ConfirmFindings(c, ref.Findings(Values(c.Params, placeholder))) == nil
-	})
-	return g, build
+	}
+	return sievedGen{raw: raw, sieve: sieve, build: func(v any) any { return build(v) }}
 }
 
 // draw samples one result from g with the given random source, retrying a few times when a
 // sieve refuses a draw.
 func draw(g gopter.Gen, rng *rand.Rand) (*gopter.GenResult, any, bool) {
-	params := gopter.DefaultGenParameters()
-	params.Rng = rng
-	params.MaxSize = 24 // keeps regex-drawn strings short: cheaper to draw, easier to read
+	params := drawParams(rng)
 	for try := 0; try < 50; try++ {
 		res := g(params)
 		if v, ok := res.Retrieve(); ok {
@@ -270,10 +302,16 @@ func draw(g gopter.Gen, rng *rand.Rand) (*gopter.GenResult, any, bool) {
 	return nil, nil, false
 }
 
+func drawParams(rng *rand.Rand) *gopter.GenParameters {
+	// gopter.DefaultGenParameters' values, without the random source it seeds and drops.
+	// MaxSize 24 keeps drawn strings short: cheaper to draw, easier to read.
+	return &gopter.GenParameters{MinSize: 0, MaxSize: 24, MaxShrinkCount: 1000, Rng: rng}
+}
+
 // RandomCases draws n cases from the gopter generators with a seed: half valid requests, half
-// single-violation requests. The same seed always gives the same cases. Each case carries a
-// shrinker (Case.Shrink) that yields smaller cases of the same class: a shrunk negative case
-// still breaks the same constraint of the same parameter.
+// single-violation requests; case i is RandomCase(s, seed, i), so the same seed always gives
+// the same cases. Each case carries a shrinker (Case.Shrink) that yields smaller cases of the
+// same class: a shrunk negative case still breaks the same constraint of the same parameter.
 func RandomCases(s *spec.Spec, seed int64, n int) []Case {
 	out, makers := randomCatalogue(s, seed, n)
 	for i := range out {
@@ -282,29 +320,83 @@ func RandomCases(s *spec.Spec, seed int64, n int) []Case {
 	return out
 }
 
+// RandomCase draws random case i of a seed on its own: a valid request for even i, a
+// single-violation request for odd i, from a random source seeded by the seed and i alone. A
+// run draws its random cases one by one as it consumes them, so memory does not grow with
+// their number, and any case can be drawn again from its id (random/SEED/I). It reports false
+// when the generator gave nothing (the case is then left out, and its index with it). The
+// case's shrink iterator is made on first use.
+func RandomCase(s *spec.Spec, seed int64, i int) (Case, bool) {
+	c, mk, ok := randomCaseAt(s, seed, i, drawUnsieved)
+	if !ok {
+		return Case{}, false
+	}
+	c.Shrink = lazyShrink(mk)
+	return c, true
+}
+
+// RandomCaseID is the id of random case i of a seed: random/SEED/I.
+func RandomCaseID(seed int64, i int) string {
+	return "random/" + strconv.FormatInt(seed, 10) + "/" + strconv.Itoa(i)
+}
+
 // randomCatalogue draws the cases of RandomCases and returns, next to each case (without its
 // Shrink), the maker of its shrink iterators.
 func randomCatalogue(s *spec.Spec, seed int64, n int) ([]Case, []func() func() (Case, bool)) {
-	rng := rand.New(rand.NewSource(seed))
-	valid := ValidRequestGen(s)
-	negGen, negBuild := NegativeRequestGen(s)
 	var out []Case
 	var makers []func() func() (Case, bool)
 	for i := 0; i < n; i++ {
-		g, build := valid.Gen, func(v any) any { return valid.Build(v) }
-		if i%2 == 1 {
-			g, build = negGen, func(v any) any { return negBuild(v) }
-		}
-		res, v, ok := draw(g, rng)
+		c, mk, ok := randomCaseAt(s, seed, i, drawUnsieved)
 		if !ok {
 			continue
 		}
-		id := fmt.Sprintf("random/%d/%d", seed, i)
-		c, mk := randomCaseLazy(s, res, v, build, id, seed)
 		out = append(out, c)
 		makers = append(makers, mk)
 	}
 	return out, makers
+}
+
+// randomGens are the generators of a description's random cases, built once: building them
+// enumerates every boundary value of every parameter.
+type randomGens struct{ valid, negative sievedGen }
+
+var randomGenerators sync.Map // *spec.Spec -> *randomGens
+
+func gensFor(s *spec.Spec) *randomGens {
+	if g, ok := randomGenerators.Load(s); ok {
+		return g.(*randomGens)
+	}
+	valid, sieve := validRequestGen(s)
+	g := &randomGens{
+		valid:    sievedGen{raw: valid.raw, sieve: sieve, build: func(v any) any { return valid.Build(v) }},
+		negative: negativeRequestGen(s),
+	}
+	actual, _ := randomGenerators.LoadOrStore(s, g)
+	return actual.(*randomGens)
+}
+
+// drawer draws one value of a generator whose sieve is kept apart (drawSieved, drawUnsieved).
+type drawer func(g sievedGen, rng *rand.Rand) (*gopter.GenResult, any, bool)
+
+// randomCaseAt draws random case i of a seed with the given drawer.
+func randomCaseAt(s *spec.Spec, seed int64, i int, d drawer) (Case, func() func() (Case, bool), bool) {
+	gs := gensFor(s)
+	g := gs.valid
+	if i%2 == 1 {
+		g = gs.negative
+	}
+	res, v, ok := d(g, caseRand(seed, i))
+	if !ok {
+		return Case{}, nil, false
+	}
+	c, mk := randomCaseLazy(s, res, v, g.build, RandomCaseID(seed, i), seed)
+	return c, mk, true
+}
+
+// drawSieved is the reference drawer: gopter runs the sieve on every value it draws, and
+// draws again when the sieve refuses one.
+func drawSieved(g sievedGen, rng *rand.Rand) (*gopter.GenResult, any, bool) {
+	return draw(g.raw.SuchThat(g.sieve), rng)
 }
 
 // shrinkerOf returns a function that makes a fresh shrink iterator for a drawn value: the

@@ -195,6 +195,19 @@ func (r *Referee) Findings(values url.Values) []Finding {
 	return tidy(out)
 }
 
+// RuleFindings lists the rules of the description that values break: the findings of kind
+// spec.KindRule that Findings gives, without judging anything else. Generators repairing a
+// request ask only this.
+func (r *Referee) RuleFindings(values url.Values) []Finding {
+	first := make(map[string]string, len(values))
+	for name, vs := range values {
+		if len(vs) > 0 {
+			first[name] = vs[0]
+		}
+	}
+	return tidy(r.ruleFindings(first))
+}
+
 // unknown reports names the operation does not declare.
 func (r *Referee) unknown(first map[string]string, listed map[string]bool) []Finding {
 	var out []Finding
