@@ -105,7 +105,7 @@ func (r *Referee) kinFindings(values url.Values, first map[string]string) []Find
 	}
 	err = openapi3filter.ValidateRequest(context.Background(), &openapi3filter.RequestValidationInput{
 		Request: req,
-		Route:   r.route,
+		Route:   r.kinRoute,
 		Options: &openapi3filter.Options{
 			AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
 			MultiError:          true,

@@ -220,7 +220,8 @@ func (r *Referee) entryFindings(p *spec.Parameter, es []entry) []Finding {
 	index := es[0].index
 	for _, f := range p.List.Fields {
 		e, ok := got[f.Name]
-		wire := strings.NewReplacer("{n}", index, "{field}", f.Name).Replace(p.List.Format)
+		// The field first: an index sent as text is put in last, so nothing in it is replaced.
+		wire := strings.ReplaceAll(strings.ReplaceAll(p.List.Format, "{field}", f.Name), "{n}", index)
 		switch {
 		case (!ok || e.value == "") && f.Required:
 			out = append(out, Finding{Param: f.Path, Wire: wire, Kind: spec.KindRequired, Detail: wire + " is required in its entry"})

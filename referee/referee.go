@@ -48,6 +48,10 @@ type Referee struct {
 	s      *spec.Spec
 	op     *spec.Operation
 	route  *routers.Route
+	// kinRoute is route without the list parameters, the one kin-openapi validates with: the
+	// referee judges a list's entries field by field and drops what kin-openapi says of the
+	// list as a whole, so decoding it there (the dearest part of the validation) was wasted.
+	kinRoute *routers.Route
 	lists  []listReader
 	common map[string]bool
 	// fields maps a list field's path ("Tag.Key") to its schema in the document.
@@ -96,6 +100,7 @@ func New(s *spec.Spec) (*Referee, error) {
 	for _, c := range s.Wire.CommonParameters {
 		r.common[c] = true
 	}
+	r.kinRoute = withoutLists(r.route, s.UnderTest)
 	for _, params := range []openapi3.Parameters{item.Parameters, op.Parameters} {
 		for _, ref := range params {
 			if ref.Value != nil && ref.Value.Schema != nil && ref.Value.Schema.Value != nil {
@@ -113,6 +118,27 @@ func New(s *spec.Spec) (*Referee, error) {
 		}
 	}
 	return r, nil
+}
+
+// withoutLists copies a route without the parameters that are lists of op.
+func withoutLists(route *routers.Route, op *spec.Operation) *routers.Route {
+	keep := func(ps openapi3.Parameters) openapi3.Parameters {
+		var out openapi3.Parameters
+		for _, ref := range ps {
+			if ref.Value != nil {
+				if p := op.Param(ref.Value.Name); p != nil && p.List != nil {
+					continue
+				}
+			}
+			out = append(out, ref)
+		}
+		return out
+	}
+	item, o := *route.PathItem, *route.Operation
+	item.Parameters, o.Parameters = keep(item.Parameters), keep(o.Parameters)
+	cp := *route
+	cp.PathItem, cp.Operation = &item, &o
+	return &cp
 }
 
 // takeNot moves a schema's not into r.nots under key.
