@@ -11,6 +11,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -345,6 +346,8 @@ type runner struct {
 	// per run.
 	judges []judge
 	port   atomic.Int64
+	// leftBehind holds the ports whose listener a case could not delete (nextPort).
+	leftBehind sync.Map
 	uniq   atomic.Int64
 	// listing says whether listings of listener ports can confirm refusals (refusals.go).
 	listing atomic.Int32
@@ -368,14 +371,20 @@ type caseOutcome struct {
 	resp    *target.Response
 }
 
-// nextPort hands out listener ports for cases, cycling through a high range.
+// nextPort hands out listener ports for cases, cycling through a high range. A long run
+// comes round to ports it used before: a port whose listener could not be removed (left to
+// the final cleanup) is not handed out again, else the next case on it finds a listener there.
 func (r *runner) nextPort() string {
 	for {
 		p := r.port.Add(1)
-		if p <= 65000 {
-			return fmt.Sprint(p)
+		if p > 65000 {
+			r.port.CompareAndSwap(p, 20000)
+			continue
 		}
-		r.port.CompareAndSwap(p, 20000)
+		port := strconv.FormatInt(p, 10)
+		if _, taken := r.leftBehind.Load(port); !taken {
+			return port
+		}
 	}
 }
 
@@ -447,6 +456,7 @@ func (r *runner) deleteListener(ctx context.Context, l target.ListenerKey) {
 	if err != nil || !resp.Success() {
 		// Leave it to the final cleanup, which deletes the instances.
 		r.fx.Remember(spec.ActionDeleteListener, l.Params())
+		r.leftBehind.Store(l.Port, true)
 	}
 }
 
