@@ -45,15 +45,15 @@ func (f Finding) Open() bool {
 // Referee judges requests to the operation under test of one description. It is read-only
 // after New and safe for concurrent use.
 type Referee struct {
-	s      *spec.Spec
-	op     *spec.Operation
-	route  *routers.Route
+	s     *spec.Spec
+	op    *spec.Operation
+	route *routers.Route
 	// kinRoute is route without the list parameters, the one kin-openapi validates with: the
 	// referee judges a list's entries field by field and drops what kin-openapi says of the
 	// list as a whole, so decoding it there (the dearest part of the validation) was wasted.
 	kinRoute *routers.Route
-	lists  []listReader
-	common map[string]bool
+	lists    []listReader
+	common   map[string]bool
 	// fields maps a list field's path ("Tag.Key") to its schema in the document.
 	fields map[string]*openapi3.Schema
 	// nots holds the not of each parameter (by name) or list field (by path) that has one.
