@@ -13,6 +13,8 @@
 //   - profile.go: the strict and documented profiles and expectation overrides from a file.
 //   - runner.go: Execute, which generates, sends, judges and reports, with workers, a rate
 //     limit, time and request budgets, progress, shrinking of failing random cases and cleanup.
+//   - plan.go: the cases of a run in order, the enumerated ones held and the random ones drawn
+//     by index as the workers take them; its shard, filter and MaxCases.
 //   - refusals.go: how refused cases are shown to have changed nothing, a batch at a time with
 //     one listing of their load balancer's listeners once the target's listings have proved
 //     reliable, else a read-back per port.

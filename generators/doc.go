@@ -25,7 +25,10 @@
 //
 //   - [ValidRequestGen] ([RequestGen]) and [NegativeRequestGen] are gopter generators of valid
 //     requests and of single-violation requests; [ValueGen] draws one parameter's values.
-//   - [RandomCases] (and [RandomCasesCached]) draws n cases from a seed, each able to shrink.
+//   - [RandomCases] (and [RandomCasesCached]) draws n cases from a seed, each able to shrink;
+//     [RandomCase] draws case i of a seed on its own ([RandomCaseID] names it), as a run does.
+//     The fast drawer of draw.go attaches the referee's sieve to a drawn value instead of
+//     running it, beside the reference drawer that runs it (compared by a test).
 //   - [LifecycleCommands] is the gopter command model of the listener lifecycle that the
 //     stateful sequences run ([Lifecycle], [Exec], [Answer]).
 //

@@ -7,7 +7,8 @@
 // constraint, list limit and rule a request breaks, and every point the page leaves open (an
 // empty optional value, an integer spelled "+1"), in no particular check order: the order in
 // which a service checks is the service's business, and the harness asks only "what does this
-// request break", never "what is reported first".
+// request break", never "what is reported first". [Referee.RuleFindings] lists only the rules
+// broken (what a generator repairing a request asks).
 //
 // Where each finding comes from:
 //
