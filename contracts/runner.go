@@ -255,6 +255,16 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 		}
 	}()
 	go func() { wg.Wait(); close(results) }()
+	// The sequences spend most of their time waiting for asynchronous states, on load
+	// balancers of their own: they run beside the cases instead of after them, and report
+	// last, when the cases ended as they would have had to for the sequences to start.
+	var seqDone chan CaseResult
+	seqCtx, stopSeqs := context.WithCancel(runCtx)
+	defer stopSeqs()
+	if seqs > 0 {
+		seqDone = make(chan CaseResult, 1)
+		go func() { seqDone <- r.runSequences(seqCtx, opts.Seed, seqs) }()
+	}
 
 	sum := Summary{Target: t.Name(), Profile: opts.Profile, Seed: opts.Seed, Started: started}
 	cov := newCoverage(s)
@@ -279,9 +289,12 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 		}
 		progress(res.ID)
 	}
-	if seqs > 0 && fatal.Load() == nil && runCtx.Err() == nil && !enoughFailures.Load() {
-		// Sequences cut by the budget or an interrupt did not run: no verdict.
-		if res := r.runSequences(runCtx, opts.Seed, seqs); runCtx.Err() == nil {
+	if seqDone != nil {
+		finish := fatal.Load() == nil && runCtx.Err() == nil && !enoughFailures.Load()
+		if !finish {
+			stopSeqs()
+		}
+		if res := <-seqDone; finish && runCtx.Err() == nil {
 			record(res)
 			progress(SequencesID)
 		}
