@@ -186,19 +186,54 @@ func (p *Process) Stop() {
 // StartEmulator builds cmd/clbcheck into dir (once per dir) and starts `clbcheck emulator
 // --listen 127.0.0.1:0`, returning its URL from the banner.
 func StartEmulator(ctx context.Context, dir string) (*Process, error) {
-	root, err := ModuleRoot()
+	bin, err := Binary(ctx, dir)
 	if err != nil {
 		return nil, err
+	}
+	return start(exec.Command(bin, "emulator", "--listen", "127.0.0.1:0"), "clbcheck emulator listening on ", "clbcheck emulator")
+}
+
+// CPU returns the user plus system CPU time the process has used so far (Linux /proc; 0
+// where it cannot be read).
+func (p *Process) CPU() time.Duration { return ProcessCPU(p.cmd.Process.Pid) }
+
+// ProcessCPU returns the user plus system CPU time of process pid so far, from
+// /proc/PID/stat (0 where it cannot be read).
+func ProcessCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name, in parentheses, may hold spaces: count fields after its end.
+	rest := string(b)
+	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	const ticks = 100 // USER_HZ on Linux
+	return time.Duration(utime+stime) * time.Second / ticks
+}
+
+// Binary builds cmd/clbcheck into dir (once per dir) and returns its path.
+func Binary(ctx context.Context, dir string) (string, error) {
+	root, err := ModuleRoot()
+	if err != nil {
+		return "", err
 	}
 	bin := filepath.Join(dir, "clbcheck")
 	if _, err := os.Stat(bin); err != nil {
 		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/clbcheck")
 		build.Dir = root
 		if out, err := build.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("go build ./cmd/clbcheck: %v\n%s", err, out)
+			return "", fmt.Errorf("go build ./cmd/clbcheck: %v\n%s", err, out)
 		}
 	}
-	return start(exec.Command(bin, "emulator", "--listen", "127.0.0.1:0"), "clbcheck emulator listening on ", "clbcheck emulator")
+	return bin, nil
 }
 
 // The bare baseline can also run in a process of its own, as the emulator does: the running

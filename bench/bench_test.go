@@ -121,6 +121,9 @@ func TestMain(m *testing.M) {
 	if emuDir != "" {
 		os.RemoveAll(emuDir)
 	}
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
 	os.Exit(code)
 }
 
