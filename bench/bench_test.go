@@ -299,7 +299,7 @@ func BenchmarkEmulator(b *testing.B) {
 }
 
 // BenchmarkGeneration: the catalogue a run starts from (enumerated cases plus 64 random ones),
-// drawn afresh and taken from the cache.
+// drawn afresh and taken from the cache; and one random case drawn as a run draws it.
 func BenchmarkGeneration(b *testing.B) {
 	s := spec.MustDefault()
 	b.Run("fresh", func(b *testing.B) {
@@ -310,6 +310,20 @@ func BenchmarkGeneration(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			n += len(generators.Enumerate(s, generators.Options{}))
 			n += len(generators.RandomCases(s, int64(i+1), 64))
+		}
+		m.Report(b, n, "case")
+	})
+	// One random case as a run draws it: on its own, from the seed and its index.
+	b.Run("random", func(b *testing.B) {
+		generators.RandomCase(s, 1, 0) // builds the generators, once per process
+		b.ReportAllocs()
+		n := 0
+		var m bench.Meter
+		m.Start()
+		for i := 0; i < b.N; i++ {
+			if _, ok := generators.RandomCase(s, 1, i); ok {
+				n++
+			}
 		}
 		m.Report(b, n, "case")
 	})
