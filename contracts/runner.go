@@ -256,13 +256,15 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 	}()
 	go func() { wg.Wait(); close(results) }()
 	// The sequences spend most of their time waiting for asynchronous states, on load
-	// balancers of their own: they run beside the cases instead of after them, and report
-	// last, when the cases ended as they would have had to for the sequences to start.
-	var seqDone chan CaseResult
+	// balancers of their own: with more than one worker they run beside the cases instead of
+	// after them, and report last, when the cases ended as they would have had to for the
+	// sequences to start. One worker sends one request at a time, in an order a recording
+	// can be replayed in: the sequences then run after the cases.
+	seqDone := make(chan CaseResult, 1)
 	seqCtx, stopSeqs := context.WithCancel(runCtx)
 	defer stopSeqs()
-	if seqs > 0 {
-		seqDone = make(chan CaseResult, 1)
+	beside := seqs > 0 && opts.Workers > 1
+	if beside {
 		go func() { seqDone <- r.runSequences(seqCtx, opts.Seed, seqs) }()
 	}
 
@@ -289,14 +291,18 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 		}
 		progress(res.ID)
 	}
-	if seqDone != nil {
-		finish := fatal.Load() == nil && runCtx.Err() == nil && !enoughFailures.Load()
-		if !finish {
+	if finish := fatal.Load() == nil && runCtx.Err() == nil && !enoughFailures.Load(); seqs > 0 {
+		if !beside && finish {
+			seqDone <- r.runSequences(runCtx, opts.Seed, seqs)
+		}
+		if beside && !finish {
 			stopSeqs()
 		}
-		if res := <-seqDone; finish && runCtx.Err() == nil {
-			record(res)
-			progress(SequencesID)
+		if beside || finish {
+			if res := <-seqDone; finish {
+				record(res)
+				progress(SequencesID)
+			}
 		}
 	}
 	var runErr error
