@@ -299,7 +299,8 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 			stopSeqs()
 		}
 		if beside || finish {
-			if res := <-seqDone; finish {
+			// Sequences cut by the budget or an interrupt did not run: no verdict.
+			if res := <-seqDone; finish && runCtx.Err() == nil {
 				record(res)
 				progress(SequencesID)
 			}
