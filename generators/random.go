@@ -273,7 +273,13 @@ func negativeRequestGen(s *spec.Spec) sievedGen {
 		if val.Kind == spec.KindEmpty {
 			val.Also = append(append([]string{}, val.Also...), rulesNeeding(s, ps, m.param.Name)...)
 		}
-		return Case{Scenario: val.Scenario, Category: Random, Params: ps, Static: true, Expect: expect(s, m.param, val),
+		e := expect(s, m.param, val)
+		if e.Basis == spec.Documented && acceptanceBasis(s, ps) == spec.Inferred {
+			// A parameter the page does not name rides along: a service that knows only the
+			// page's parameters may refuse that one first, with a code of its own.
+			e.Basis = spec.Inferred
+		}
+		return Case{Scenario: val.Scenario, Category: Random, Params: ps, Static: true, Expect: e,
 			Broken: &Broken{Param: m.param.Path, Wire: m.param.Name, Kind: val.Kind, Sent: val.Value, Also: val.Also}}
 	}
 	ref := RefereeFor(s)
