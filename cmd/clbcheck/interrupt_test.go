@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,8 +37,16 @@ func TestSecondInterruptLeavesAValidReport(t *testing.T) {
 		t.Skip("starts a process")
 	}
 	emu, _ := emulatorServer(t)
-	// Every answer takes a while, so the run is still winding down at the second signal.
+	// Every answer takes a while, so the run is still winding down at the second signal: once a
+	// case has sent its create, the fixtures exist and removing them takes at least one slow
+	// answer after the first signal.
+	var cases atomic.Int32
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if strings.Contains(r.URL.RawQuery+string(body), "Action=CreateLoadBalancerHTTPSListener") {
+			cases.Add(1)
+		}
 		time.Sleep(300 * time.Millisecond)
 		proxyTo(emu.URL, w, r)
 	}))
@@ -51,7 +61,7 @@ func TestSecondInterruptLeavesAValidReport(t *testing.T) {
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	// The placeholder report is there once the run has begun.
 	require.Eventually(t, func() bool { _, err := os.Stat(report); return err == nil }, 20*time.Second, 20*time.Millisecond)
-	time.Sleep(500 * time.Millisecond)
+	require.Eventually(t, func() bool { return cases.Load() > 0 }, 60*time.Second, 20*time.Millisecond, "no case reached the target")
 	require.NoError(t, cmd.Process.Signal(os.Interrupt))
 	time.Sleep(50 * time.Millisecond)
 	require.NoError(t, cmd.Process.Signal(os.Interrupt))
