@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,32 +22,42 @@ import (
 
 // sigEmulator is one emulator per process for the signature targets. They only send
 // DescribeLoadBalancerListeners, which never changes the state, and a fresh nonce each time,
-// so sharing it keeps inputs independent.
+// so sharing it keeps inputs independent. Its clock is fixed, so the nonces it remembers never
+// expire: it is replaced by a fresh one every sigRenewAfter nonces, which keeps its replay
+// cache (and the heap the garbage collector scans) small and far from Config.MaxNonces, whose
+// limit would otherwise turn a long run's answers into throttling.
 var (
-	sigOnce  sync.Once
-	sigEmu   *emulator.Emulator
-	sigCreds signature.Credentials
-	sigNonce struct {
-		sync.Mutex
-		n int
-	}
+	sigMu     sync.Mutex
+	sigEmu    *emulator.Emulator
+	sigCreds  signature.Credentials
+	sigNonce  int // nonces handed out in this process
+	sigServed int // nonces handed out since sigEmu was built
 )
 
+const sigRenewAfter = 1 << 15
+
 func sigWorld(t testing.TB) (*emulator.Emulator, signature.Credentials) {
-	sigOnce.Do(func() {
+	sigMu.Lock()
+	defer sigMu.Unlock()
+	if sigEmu == nil || sigServed >= sigRenewAfter {
 		cfg := emulator.DefaultConfig()
 		cfg.Now = func() time.Time { return FixedTime }
-		sigEmu = emulator.MustNew(cfg)
+		emu, err := emulator.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sigEmu, sigServed = emu, 0
 		sigCreds = cfg.MustPrincipal(emulator.PrincipalPrimary).Credentials
-	})
+	}
 	return sigEmu, sigCreds
 }
 
 func nextNonce() string {
-	sigNonce.Lock()
-	defer sigNonce.Unlock()
-	sigNonce.n++
-	return fmt.Sprintf("sig-nonce-%d", sigNonce.n)
+	sigMu.Lock()
+	defer sigMu.Unlock()
+	sigNonce++
+	sigServed++
+	return "sig-nonce-" + strconv.Itoa(sigNonce)
 }
 
 // sigAction is the operation the signature targets call on the emulator: a read that passes
@@ -88,7 +99,7 @@ func FuzzSignatureV1(f *testing.F) {
 	})
 }
 
-func checkV1Package(t *testing.T, method string, params url.Values, m Mutation) {
+func checkV1Package(t testing.TB, method string, params url.Values, m Mutation) {
 	const secret = "fuzz-secret"
 	sig := signature.SignV1(method, secret, params)
 	signed := cloneValues(params)
@@ -151,7 +162,7 @@ func v1Wire(method string, common, business url.Values, inBody bool) Wire {
 	return w
 }
 
-func checkV1Emulator(t *testing.T, params url.Values, m Mutation, inBody, get bool) {
+func checkV1Emulator(t testing.TB, params url.Values, m Mutation, inBody, get bool) {
 	s := spec.MustDefault()
 	emu, creds := sigWorld(t)
 	business := cloneValues(params)
@@ -237,7 +248,7 @@ const (
 	v3OpCount
 )
 
-func checkV3(t *testing.T, query string, body []byte, contentType, header string, m Mutation) {
+func checkV3(t testing.TB, query string, body []byte, contentType, header string, m Mutation) {
 	s := spec.MustDefault()
 	emu, creds := sigWorld(t)
 	params, _ := url.ParseQuery(query)

@@ -1,0 +1,73 @@
+package fuzz
+
+import (
+	"net/url"
+	"testing"
+
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// The benchmarks of this file run the bodies of the fuzz targets on their seeds, one input
+// per iteration, so that `go test -bench Fuzz -cpuprofile` shows where an exec spends its
+// time (the fuzzing engine itself cannot be profiled).
+
+func BenchmarkFuzzSignatureV1Body(b *testing.B) {
+	seeds := signatureSeeds()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		params, _ := url.ParseQuery(seeds[i%len(seeds)])
+		delete(params, spec.ParamSignature)
+		m := Mutation{Op: uint8(i), Index: uint16(i), Pos: uint16(i * 7), Mask: uint8(1 + i), Extra: "Extra"}
+		checkV1Package(b, "POST", params, m)
+		checkV1Emulator(b, params, m, i&1 == 0, i&2 == 0)
+	}
+}
+
+func BenchmarkFuzzSignatureV3Body(b *testing.B) {
+	seeds := signatureSeeds()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		checkV3(b, seeds[i%len(seeds)], nil, "", "v", Mutation{Op: uint8(i % 9), Index: uint16(i), Pos: uint16(i * 7), Mask: uint8(1 + i), Extra: "Extra"})
+	}
+}
+
+// BenchmarkFuzzWireBody sends the wire seeds, signed and not, through checkWire on the cached
+// worlds, as FuzzWire does.
+func BenchmarkFuzzWireBody(b *testing.B) {
+	s := spec.MustDefault()
+	auth := authCodes(s)
+	seeds := wireSeeds()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x := seeds[i%len(seeds)]
+		signed := i&1 == 0
+		w, err := cachedWorld(signed)
+		if err != nil {
+			b.Fatal(err)
+		}
+		msg, after := checkWireFrom(s, w, x, signed, auth, worlds[boolIndex(signed)].pristine)
+		releaseWorld(signed, after)
+		if msg != "" {
+			b.Fatal(msg)
+		}
+	}
+	b.ReportMetric(float64(rebuilds)/float64(b.N), "worlds/op")
+}
+
+// rebuilds counts the worlds FuzzWire built (see cachedWorld).
+var rebuilds int
+
+// The signature targets' emulator is renewed before its replay cache grows large.
+func TestSignatureEmulatorRenewed(t *testing.T) {
+	first, _ := sigWorld(t)
+	for i := 0; i < sigRenewAfter; i++ {
+		nextNonce()
+	}
+	second, _ := sigWorld(t)
+	if first == second {
+		t.Fatalf("the emulator was kept after %d nonces", sigRenewAfter)
+	}
+	if n := second.NonceCacheSize(); n != 0 {
+		t.Fatalf("a renewed emulator remembers %d nonces", n)
+	}
+}
