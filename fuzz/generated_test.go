@@ -187,7 +187,7 @@ func drawCase(s *spec.Spec, data []byte) (generators.Case, bool) {
 	return c, true
 }
 
-func runDrawn(t *testing.T, data []byte) {
+func runDrawn(t failer, data []byte) {
 	s := spec.MustDefault()
 	g := &generated
 	c, ok := drawCase(s, data)

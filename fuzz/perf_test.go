@@ -7,6 +7,15 @@ import (
 	"github.com/clbcheck/clbcheck/spec"
 )
 
+// failer is what the bodies of the fuzz targets need of a test: a *testing.T when fuzzing, a
+// *testing.B in the benchmarks below. It is not testing.TB because the ClusterFuzzLite build
+// (.clusterfuzzlite/build.sh) turns testing.TB into *testing.T of its own testing package in
+// the file that defines a target, which a *testing.B would then not be.
+type failer interface {
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+}
+
 // The benchmarks of this file run the bodies of the fuzz targets on their seeds, one input
 // per iteration, so that `go test -bench Fuzz -cpuprofile` shows where an exec spends its
 // time (the fuzzing engine itself cannot be profiled).
@@ -69,5 +78,23 @@ func TestSignatureEmulatorRenewed(t *testing.T) {
 	}
 	if n := second.NonceCacheSize(); n != 0 {
 		t.Fatalf("a renewed emulator remembers %d nonces", n)
+	}
+}
+
+// BenchmarkFuzzGeneratedBody draws and judges cases on FuzzGenerated's light path (the seeds
+// whose first byte is not genContracts).
+func BenchmarkFuzzGeneratedBody(b *testing.B) {
+	var seeds [][]byte
+	for _, s := range generatedSeeds() {
+		if len(s) > 0 && s[0] != genContracts {
+			seeds = append(seeds, s)
+		}
+	}
+	if err := generatedWorld(); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		runDrawn(b, seeds[i%len(seeds)])
 	}
 }

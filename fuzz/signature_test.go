@@ -36,7 +36,7 @@ var (
 
 const sigRenewAfter = 1 << 15
 
-func sigWorld(t testing.TB) (*emulator.Emulator, signature.Credentials) {
+func sigWorld(t failer) (*emulator.Emulator, signature.Credentials) {
 	sigMu.Lock()
 	defer sigMu.Unlock()
 	if sigEmu == nil || sigServed >= sigRenewAfter {
@@ -99,7 +99,7 @@ func FuzzSignatureV1(f *testing.F) {
 	})
 }
 
-func checkV1Package(t testing.TB, method string, params url.Values, m Mutation) {
+func checkV1Package(t failer, method string, params url.Values, m Mutation) {
 	const secret = "fuzz-secret"
 	sig := signature.SignV1(method, secret, params)
 	signed := cloneValues(params)
@@ -162,7 +162,7 @@ func v1Wire(method string, common, business url.Values, inBody bool) Wire {
 	return w
 }
 
-func checkV1Emulator(t testing.TB, params url.Values, m Mutation, inBody, get bool) {
+func checkV1Emulator(t failer, params url.Values, m Mutation, inBody, get bool) {
 	s := spec.MustDefault()
 	emu, creds := sigWorld(t)
 	business := cloneValues(params)
@@ -248,7 +248,7 @@ const (
 	v3OpCount
 )
 
-func checkV3(t testing.TB, query string, body []byte, contentType, header string, m Mutation) {
+func checkV3(t failer, query string, body []byte, contentType, header string, m Mutation) {
 	s := spec.MustDefault()
 	emu, creds := sigWorld(t)
 	params, _ := url.ParseQuery(query)
