@@ -1,6 +1,7 @@
 package fuzz
 
 import (
+	"bytes"
 	"net/url"
 	"testing"
 
@@ -40,31 +41,49 @@ func BenchmarkFuzzSignatureV3Body(b *testing.B) {
 	}
 }
 
-// BenchmarkFuzzWireBody sends the wire seeds, signed and not, through checkWire on the cached
-// worlds, as FuzzWire does.
+// BenchmarkFuzzWireBody sends the wire seeds and the encoded catalogue cases, signed and not,
+// through checkWire on the cached worlds, as FuzzWire does; "rebuild" drops a world after any
+// change, as FuzzWire did before it undid the listeners a success creates.
 func BenchmarkFuzzWireBody(b *testing.B) {
 	s := spec.MustDefault()
 	auth := authCodes(s)
-	seeds := wireSeeds()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		x := seeds[i%len(seeds)]
-		signed := i&1 == 0
-		w, err := cachedWorld(signed)
-		if err != nil {
-			b.Fatal(err)
-		}
-		msg, after := checkWireFrom(s, w, x, signed, auth, worlds[boolIndex(signed)].pristine)
-		releaseWorld(signed, after)
-		if msg != "" {
-			b.Fatal(msg)
-		}
+	inputs := wireSeeds()
+	keys, err := cachedWorld(false)
+	if err != nil {
+		b.Fatal(err)
 	}
-	b.ReportMetric(float64(rebuilds)/float64(b.N), "worlds/op")
+	for _, c := range corpusCases(s) {
+		inputs = append(inputs, EncodeCase(s, c, keys.KeyOf))
+	}
+	for _, mode := range []string{"undo", "rebuild"} {
+		b.Run(mode, func(b *testing.B) {
+			undoListenersOn = mode == "undo"
+			defer func() { undoListenersOn = true }()
+			rebuilds = 0
+			for i := 0; i < b.N; i++ {
+				x := inputs[i%len(inputs)]
+				signed := (i/len(inputs))&1 == 0
+				w, err := cachedWorld(signed)
+				if err != nil {
+					b.Fatal(err)
+				}
+				msg, after := checkWireFrom(s, w, x, signed, auth, worlds[boolIndex(signed)].pristine)
+				releaseWorld(signed, after)
+				if msg != "" {
+					b.Fatal(msg)
+				}
+			}
+			b.ReportMetric(float64(rebuilds)/float64(b.N), "worlds/op")
+		})
+	}
 }
 
-// rebuilds counts the worlds FuzzWire built (see cachedWorld).
-var rebuilds int
+// rebuilds counts the worlds FuzzWire built (see cachedWorld); undoListenersOn switches off
+// the undo of releaseWorld, for BenchmarkFuzzWireBody's comparison.
+var (
+	rebuilds        int
+	undoListenersOn = true
+)
 
 // The signature targets' emulator is renewed before its replay cache grows large.
 func TestSignatureEmulatorRenewed(t *testing.T) {
@@ -96,5 +115,53 @@ func BenchmarkFuzzGeneratedBody(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		runDrawn(b, seeds[i%len(seeds)])
+	}
+}
+
+// A world FuzzWire keeps for the next input is in exactly the state of a freshly provisioned
+// one, whatever the previous input did (successes included: their listeners are deleted), on
+// the seeds and the encoded catalogue cases of the committed corpus.
+func TestKeptWorldIsPristine(t *testing.T) {
+	s := spec.MustDefault()
+	auth := authCodes(s)
+	fresh := map[bool][]byte{}
+	for _, signed := range []bool{false, true} {
+		w, err := NewInProcessWorld(!signed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh[signed] = w.Snapshot()
+	}
+	inputs := wireSeeds()
+	keys, _ := cachedWorld(false)
+	for _, c := range corpusCases(s) {
+		inputs = append(inputs, EncodeCase(s, c, keys.KeyOf))
+	}
+	kept, undone := 0, 0
+	for _, x := range inputs {
+		for _, signed := range []bool{false, true} {
+			w, err := cachedWorld(signed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg, after := checkWireFrom(s, w, x, signed, auth, worlds[boolIndex(signed)].pristine)
+			if msg != "" {
+				t.Fatal(msg)
+			}
+			changed := !bytes.Equal(after, worlds[boolIndex(signed)].pristine)
+			releaseWorld(signed, after)
+			if c := worlds[boolIndex(signed)]; c.w != nil {
+				kept++
+				if changed {
+					undone++
+				}
+				if got := c.w.Snapshot(); !bytes.Equal(got, fresh[signed]) {
+					t.Fatalf("a kept world differs from a fresh one after %s:\n%s", describeWire(x), diffAt(fresh[signed], got))
+				}
+			}
+		}
+	}
+	if kept == 0 || undone == 0 {
+		t.Fatalf("%d worlds kept, %d of them after a change was undone", kept, undone)
 	}
 }

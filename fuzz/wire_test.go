@@ -113,7 +113,7 @@ func cachedWorld(signed bool) (*World, error) {
 
 func releaseWorld(signed bool, after []byte) {
 	c := &worlds[boolIndex(signed)]
-	if after != nil && !bytes.Equal(after, c.pristine) && undoListeners(c.w, c.pristine, after) {
+	if undoListenersOn && after != nil && !bytes.Equal(after, c.pristine) && undoListeners(c.w, c.pristine, after) {
 		after = c.w.Snapshot()
 	}
 	if after == nil || !bytes.Equal(after, c.pristine) {
