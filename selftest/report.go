@@ -12,7 +12,7 @@ import (
 // WriteTable prints the precision matrix (the conforming variants with their false
 // positives, each failing case with its checks), then the kill matrix as an aligned table, then
 // the summary: false positives, how many faults were caught, the median and the worst number of
-// cases until detection, and what each miss would need.
+// cases and of requests until detection, and what each miss would need.
 func (m *Matrix) WriteTable(w io.Writer) error {
 	if err := m.writePrecision(w); err != nil {
 		return err
@@ -23,17 +23,17 @@ func (m *Matrix) WriteTable(w io.Writer) error {
 	if !m.StopAtFirst {
 		failedCol = func(s string) string { return s + "\t" }
 	}
-	fmt.Fprintln(tw, "FAULT\tCATEGORY\tBASIS\tPROFILE\tDETECTED\tCHECK\tCASES\tTIME\t"+failedCol("FAILED")+"FIRST FAILING CASE")
+	fmt.Fprintln(tw, "FAULT\tCATEGORY\tBASIS\tPROFILE\tDETECTED\tCHECK\tCASES\tREQUESTS\tTIME\t"+failedCol("FAILED")+"FIRST FAILING CASE")
 	for _, r := range m.Rows {
-		det, check, cases, after, first := "no", "-", "-", "-", "-"
+		det, check, cases, requests, after, first := "no", "-", "-", "-", "-", "-"
 		if r.Detected {
-			det, check, cases, after, first = "yes", r.Check, fmt.Sprint(r.CasesUntil), shortDuration(r.TimeToDetect), r.Case
+			det, check, cases, requests, after, first = "yes", r.Check, fmt.Sprint(r.CasesUntil), fmt.Sprint(r.RequestsUntil), shortDuration(r.TimeToDetect), r.Case
 		}
 		if r.Error != "" {
 			det = "error"
 			first = r.Error
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s\n", r.Fault, r.Category, orDash(r.Basis), orDash(r.Profile), det, check, cases, after, failedCol(fmt.Sprint(r.Failed)), first)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s\n", r.Fault, r.Category, orDash(r.Basis), orDash(r.Profile), det, check, cases, requests, after, failedCol(fmt.Sprint(r.Failed)), first)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -58,6 +58,7 @@ func (m *Matrix) WriteTable(w io.Writer) error {
 	fmt.Fprintf(w, ") in %s\n", shortDuration(m.Duration))
 	if m.Detected > 0 {
 		fmt.Fprintf(w, "cases until detection: median %s, worst %d (%s)\n", trimFloat(m.MedianCases), m.WorstCases, m.WorstFault)
+		fmt.Fprintf(w, "requests until detection: median %s, worst %d (%s)\n", trimFloat(m.MedianRequests), m.WorstRequests, m.WorstRequestsFault)
 	}
 	for _, r := range m.Rows {
 		if r.Detected {

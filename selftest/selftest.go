@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
 )
 
 // DefaultSeed is the harness seed of a self-test unless Options.Seed says otherwise.
@@ -93,6 +95,10 @@ type Row struct {
 	// Case is the id of the first failing case, CasesUntil its 1-based position in the run.
 	Case       string `json:"case,omitempty"`
 	CasesUntil int    `json:"casesUntilDetection,omitempty"`
+	// RequestsUntil counts the requests the run sent up to and including the one whose answer
+	// the first failing case judged (fixtures and set-up steps included); when that case has
+	// no recorded exchange, the requests sent by the time it was reported.
+	RequestsUntil int `json:"requestsUntilDetection,omitempty"`
 	// TimeToDetect is from the start of the run to the report of the first failing case
 	// (timeToDetectMs in JSON).
 	TimeToDetect time.Duration `json:"-"`
@@ -158,6 +164,10 @@ type Matrix struct {
 	MedianCases float64 `json:"medianCasesUntilDetection"`
 	WorstCases  int     `json:"worstCasesUntilDetection"`
 	WorstFault  string  `json:"worstFault,omitempty"`
+	// MedianRequests and WorstRequests summarise RequestsUntil the same way.
+	MedianRequests     float64 `json:"medianRequestsUntilDetection"`
+	WorstRequests      int     `json:"worstRequestsUntilDetection"`
+	WorstRequestsFault string  `json:"worstRequestsFault,omitempty"`
 	// Duration is the wall time of the self-test (durationSeconds in JSON).
 	Duration time.Duration `json:"-"`
 }
@@ -350,7 +360,7 @@ func gradedUnder(profile string, info emulator.FaultInfo) string {
 }
 
 func (m *Matrix) summarise() {
-	var counts []int
+	var counts, requests []int
 	m.Missed = []string{}
 	m.FalsePositives = m.Faithful.Failed
 	for _, p := range m.Precision {
@@ -362,12 +372,15 @@ func (m *Matrix) summarise() {
 			continue
 		}
 		m.Detected++
-		counts = append(counts, r.CasesUntil)
+		counts, requests = append(counts, r.CasesUntil), append(requests, r.RequestsUntil)
 		if r.CasesUntil > m.WorstCases {
 			m.WorstCases, m.WorstFault = r.CasesUntil, r.Fault
 		}
+		if r.RequestsUntil > m.WorstRequests {
+			m.WorstRequests, m.WorstRequestsFault = r.RequestsUntil, r.Fault
+		}
 	}
-	m.MedianCases = median(counts)
+	m.MedianCases, m.MedianRequests = median(counts), median(requests)
 }
 
 // median of a list of counts (0 for none): the middle one, or the mean of the two middle ones.
@@ -392,14 +405,15 @@ func runOne(ctx context.Context, opts Options, j job) (row Row) {
 	row.Profile = j.profile
 	started := time.Now()
 	defer func() { row.Duration = time.Since(started) }()
-	tg, err := embedded.New(j.cfg)
+	emb, err := embedded.New(j.cfg)
 	if err != nil {
 		row.Error = err.Error()
 		return row
 	}
+	tg := &ordinalTarget{Target: emb}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	rep := &firstFailure{started: started, record: j.record}
+	rep := &firstFailure{started: started, record: j.record, sent: tg}
 	if j.stopAtFirst {
 		rep.onFail = cancel
 	}
@@ -421,7 +435,7 @@ func runOne(ctx context.Context, opts Options, j job) (row Row) {
 	row.Failures = rep.failures
 	if rep.found() {
 		row.Detected = true
-		row.Case, row.CasesUntil, row.Checks = rep.caseID, rep.index, rep.checks
+		row.Case, row.CasesUntil, row.Checks, row.RequestsUntil = rep.caseID, rep.index, rep.checks, rep.requests
 		row.TimeToDetect = rep.after
 		if len(rep.checks) > 0 {
 			row.Check = rep.checks[0]
@@ -436,9 +450,11 @@ type firstFailure struct {
 	started  time.Time
 	onFail   func()
 	record   bool
+	sent     *ordinalTarget
 	seen     int
 	caseID   string
 	index    int
+	requests int
 	checks   []string
 	after    time.Duration
 	failures []Failure
@@ -454,7 +470,7 @@ func (f *firstFailure) Case(r contracts.CaseResult) error {
 	if r.Transient != "" && !f.found() {
 		// The target's trouble (a 503 burst, throttling) is reported apart from contract
 		// failures: a case it left unjudged is how the harness detects it.
-		f.caseID, f.index, f.after = r.ID, f.seen, time.Since(f.started)
+		f.caseID, f.index, f.after, f.requests = r.ID, f.seen, time.Since(f.started), f.sent.until(r.Exchange)
 		f.checks = append(f.checks, "transient-trouble:"+r.Transient)
 		if f.onFail != nil {
 			f.onFail()
@@ -476,7 +492,7 @@ func (f *firstFailure) Case(r contracts.CaseResult) error {
 	if f.found() {
 		return nil
 	}
-	f.caseID, f.index, f.after = r.ID, f.seen, time.Since(f.started)
+	f.caseID, f.index, f.after, f.requests = r.ID, f.seen, time.Since(f.started), f.sent.until(r.Exchange)
 	for _, c := range r.Checks {
 		if c.Verdict == contracts.Fail {
 			f.checks = append(f.checks, c.Check)
@@ -489,3 +505,57 @@ func (f *firstFailure) Case(r contracts.CaseResult) error {
 }
 
 func (f *firstFailure) End(contracts.Summary, contracts.Coverage) error { return nil }
+
+// ordinalTarget passes requests on to the embedded emulator and numbers them, so that the
+// self-test knows how many requests a run had sent when an answer revealed a fault. Each
+// answer is remembered by what went on the wire (method, URL, body, headers: the signature
+// nonce makes it unique; a replayed request keeps its last number), which the harness
+// records in the case's exchange whatever the broken emulator answers.
+type ordinalTarget struct {
+	*embedded.Target
+	mu sync.Mutex
+	n  int
+	at map[string]int
+}
+
+// Send implements target.Target.
+func (o *ordinalTarget) Send(ctx context.Context, req target.Request) (*target.Response, error) {
+	resp, err := o.Target.Send(ctx, req)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.n++
+	if resp != nil {
+		if o.at == nil {
+			o.at = map[string]int{}
+		}
+		o.at[wireKey(resp.Sent.Method, resp.Sent.URL, resp.Sent.Body, resp.Sent.Headers)] = o.n
+	}
+	return resp, err
+}
+
+// until is the number of the request an exchange recorded; without one (or one the target
+// never saw), the number of requests sent so far.
+func (o *ordinalTarget) until(x *contracts.Exchange) int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if x != nil {
+		if k, ok := o.at[wireKey(x.Method, x.URL, x.Body, x.Headers)]; ok {
+			return k
+		}
+	}
+	return o.n
+}
+
+func wireKey(method, url, body string, headers map[string]string) string {
+	names := make([]string, 0, len(headers))
+	for k := range headers {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString(method + " " + url + "\n" + body)
+	for _, k := range names {
+		b.WriteString("\n" + k + ": " + headers[k])
+	}
+	return b.String()
+}

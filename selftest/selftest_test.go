@@ -57,6 +57,7 @@ func TestPrecisionAndKillMatrix(t *testing.T) {
 		if assert.True(t, r.Detected, "fault %s (%s) went unnoticed", r.Fault, r.Description) {
 			assert.NotEmpty(t, r.Check, r.Fault)
 			assert.Positive(t, r.CasesUntil, r.Fault)
+			assert.GreaterOrEqual(t, r.RequestsUntil, r.CasesUntil, "%s: every case before the finding sent a request", r.Fault)
 		}
 	}
 	assert.True(t, m.OK())
@@ -148,16 +149,20 @@ func TestValidationPairOutsideTheCatalogue(t *testing.T) {
 	assert.True(t, r.Detected)
 	assert.Equal(t, contracts.CheckExpectedOutcome, r.Check)
 	assert.Contains(t, r.Case, "IdleTimeout/VALUE_BELOW_MINIMUM")
+	// Each case up to the detecting one sent at least one request; the summary takes them up.
+	assert.GreaterOrEqual(t, r.RequestsUntil, r.CasesUntil)
+	assert.Equal(t, m.MedianRequests, float64(r.RequestsUntil))
 	assert.Zero(t, m.Faithful.Failed)
 	assert.True(t, m.OK())
 }
 
 func TestMatrixRendering(t *testing.T) {
 	m := &selftest.Matrix{Seed: 1, Total: 3, Duration: 2500 * time.Millisecond, Detected: 2, Missed: []string{"c/z"}, MedianCases: 2.5, WorstCases: 4, WorstFault: "b/y",
+		MedianRequests: 7.5, WorstRequests: 12, WorstRequestsFault: "b/y",
 		Faithful: selftest.Row{Fault: selftest.Faithful, Cases: 10},
 		Rows: []selftest.Row{
-			{Fault: "a/x", Category: "a", Detected: true, Check: "request-id", CasesUntil: 1, Case: "positive/base", TimeToDetect: 1500 * time.Microsecond},
-			{Fault: "b/y", Category: "b", Detected: true, Check: "expected-outcome", CasesUntil: 4, Case: "negative/x", TimeToDetect: 2 * time.Second},
+			{Fault: "a/x", Category: "a", Detected: true, Check: "request-id", CasesUntil: 1, RequestsUntil: 3, Case: "positive/base", TimeToDetect: 1500 * time.Microsecond},
+			{Fault: "b/y", Category: "b", Detected: true, Check: "expected-outcome", CasesUntil: 4, RequestsUntil: 12, Case: "negative/x", TimeToDetect: 2 * time.Second},
 			{Fault: "c/z", Category: "c", Description: "never seen", Note: "a case that does z"},
 		}}
 	var b bytes.Buffer
@@ -169,7 +174,10 @@ func TestMatrixRendering(t *testing.T) {
 	assert.Equal(t, col, strings.Index(lines[1], "request-id"))
 	assert.Equal(t, col, strings.Index(lines[2], "expected-outcome"))
 	assert.Contains(t, out, "detected 2 of 3 faults")
-	assert.Contains(t, out, "median 2.5, worst 4 (b/y)")
+	assert.Contains(t, out, "cases until detection: median 2.5, worst 4 (b/y)")
+	assert.Contains(t, out, "requests until detection: median 7.5, worst 12 (b/y)")
+	reqCol := strings.Index(lines[0], "REQUESTS")
+	assert.Equal(t, "12", strings.Fields(lines[2][reqCol:])[0])
 	assert.Contains(t, out, "not detected: c/z: never seen")
 	assert.Contains(t, out, "would be detected by: a case that does z")
 	assert.Contains(t, out, "no false positives")
@@ -181,11 +189,14 @@ func TestMatrixRendering(t *testing.T) {
 			Fault    string  `json:"fault"`
 			Detected bool    `json:"detected"`
 			Cases    int     `json:"casesUntilDetection"`
+			Requests int     `json:"requestsUntilDetection"`
 			TimeMS   float64 `json:"timeToDetectMs"`
 		} `json:"faults"`
 		Median  float64  `json:"medianCasesUntilDetection"`
 		Seconds float64  `json:"durationSeconds"`
 		Worst   int      `json:"worstCasesUntilDetection"`
+		MedianR float64  `json:"medianRequestsUntilDetection"`
+		WorstR  int      `json:"worstRequestsUntilDetection"`
 		Missed  []string `json:"missed"`
 	}
 	require.NoError(t, json.Unmarshal(b.Bytes(), &back))
@@ -196,5 +207,8 @@ func TestMatrixRendering(t *testing.T) {
 	assert.Equal(t, 2.5, back.Median)
 	assert.Equal(t, 2.5, back.Seconds, "seconds, from Duration")
 	assert.Equal(t, 4, back.Worst)
+	assert.Equal(t, 12, back.Faults[1].Requests)
+	assert.Equal(t, 7.5, back.MedianR)
+	assert.Equal(t, 12, back.WorstR)
 	assert.Equal(t, []string{"c/z"}, back.Missed)
 }

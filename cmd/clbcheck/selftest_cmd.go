@@ -42,7 +42,7 @@ func selftestUsage(fs *flag.FlagSet) func() {
 			"",
 			"Kill matrix: the suite runs against one broken variant per injectable fault",
 			"(clbcheck selftest --list) and reports for each fault whether it was detected, by which",
-			"check, after how many cases and how long. Faults that break only what the description",
+			"check, after how many cases and requests and how long. Faults that break only what the description",
 			"infers are graded under the strict profile. Each run uses one worker and a fixed seed, so",
 			"the case order and the number of cases until detection are reproducible; runs go in",
 			"parallel with each other.",
