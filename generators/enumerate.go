@@ -281,7 +281,8 @@ func short(v string) string {
 
 // Enumerate returns the deterministic catalogue of cases derived from the description:
 // positive boundary cases, one case per constraint violation at its boundary, rule cases
-// both ways, list and wire cases, state cases and security cases. The order is stable.
+// both ways, list and wire cases, state cases and security cases. The order is stable, cheap
+// and broad cases first (orderCheapFirst).
 func Enumerate(s *spec.Spec, opt Options) []Case {
 	return enumerate(s, opt).cases
 }
@@ -296,6 +297,7 @@ func enumerate(s *spec.Spec, opt Options) *builder {
 	b.wire(base)
 	b.states(base, opt)
 	b.security(base)
+	b.cases = orderCheapFirst(b.cases)
 	return b
 }
 
