@@ -12,8 +12,9 @@ import (
 //  1. the valid base request;
 //  2. security cases: one request each, and each exercises a different part of the gateway;
 //  3. the first case of each group (a group is a category and the parameter, rule or list
-//     it is about: negative/ListenerPort, wire/Bandwidth), so that one positive and one
-//     negative of every parameter and rule come early;
+//     it is about: negative/ListenerPort, wire/Bandwidth, negative/rule/backend-port-required),
+//     so that one positive and one negative of every parameter and rule come early; a
+//     required parameter left out is its group's first case, the broadest check there is;
 //  4. state cases: each needs a fixture in a given state, and each reaches a state no other
 //     case does;
 //  5. the rest of each group, round by round (the second case of every group, then the third).
@@ -27,24 +28,45 @@ const (
 	rankRest
 )
 
-// group is what a case is about: its category and the next segment of its id.
+// group is what a case is about: its category and the next segment of its id (the two next
+// ones for a rule).
 func group(c Case) string {
-	parts := strings.SplitN(c.ID, "/", 3)
-	if len(parts) < 2 {
+	parts := strings.SplitN(c.ID, "/", 4)
+	switch {
+	case len(parts) < 2:
 		return c.ID
+	case parts[1] == "rule" && len(parts) > 2:
+		return parts[0] + "/rule/" + parts[2]
 	}
 	return parts[0] + "/" + parts[1]
 }
+
+// missingRequired is the scenario of a case that leaves a required parameter out.
+const missingRequired = "MISSING_REQUIRED"
 
 // orderCheapFirst returns the cases in the order above; cases is not modified.
 func orderCheapFirst(cases []Case) []Case {
 	type key struct{ rank, round, at int }
 	keys := make([]key, len(cases))
 	seen := map[string]int{}
+	lead := map[string]bool{} // groups whose first case is a required parameter left out
+	for _, c := range cases {
+		if c.Scenario == missingRequired {
+			lead[group(c)] = true
+		}
+	}
 	for i, c := range cases {
 		g := group(c)
 		round := seen[g]
-		seen[g]++
+		switch {
+		case lead[g] && c.Scenario == missingRequired:
+			round = 0
+		case lead[g]:
+			round++
+			seen[g]++
+		default:
+			seen[g]++
+		}
 		k := key{rank: rankRest, round: round, at: i}
 		switch {
 		case i == 0: // the builder adds the base request first
