@@ -4,7 +4,7 @@
 // pairwise covering set of their combinations); every failing case there is a false positive.
 // Recall: it runs against one deliberately broken variant per fault of
 // emulator.InjectableFaults and builds a kill matrix: for each fault, whether a run caught it,
-// by which check, after how many cases and how long.
+// by which check, after how many cases and requests, and how long.
 //
 // Each run uses one worker and a fixed seed, so that the cases come in a fixed order and
 // "cases until detection" (the 1-based position, in result order, of the first failing case)
