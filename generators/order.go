@@ -10,11 +10,11 @@ import (
 // reports one. The catalogue's contents do not change, only the order:
 //
 //  1. the valid base request;
-//  2. security cases: one request each, and each exercises a different part of the gateway;
-//  3. the first case of each group (a group is a category and the parameter, rule or list
+//  2. the first case of each group (a group is a category and the parameter, rule or list
 //     it is about: negative/ListenerPort, wire/Bandwidth, negative/rule/backend-port-required),
 //     so that one positive and one negative of every parameter and rule come early; a
 //     required parameter left out is its group's first case, the broadest check there is;
+//  3. security cases: one request each, and each exercises a different part of the gateway;
 //  4. state cases: each needs a fixture in a given state, and each reaches a state no other
 //     case does;
 //  5. the rest of each group, round by round (the second case of every group, then the third).
@@ -22,8 +22,8 @@ import (
 // Ties keep the builder's order, so the result is deterministic.
 const (
 	rankBase = iota
-	rankSecurity
 	rankFirstOfGroup
+	rankSecurity
 	rankState
 	rankRest
 )

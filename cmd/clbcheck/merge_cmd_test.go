@@ -70,7 +70,7 @@ func TestMergeFailuresExitOne(t *testing.T) {
 	rep := readReportFile(t, out)
 	assert.Equal(t, "fail", rep.Summary.Result)
 	require.NotEmpty(t, rep.Failures)
-	assert.Contains(t, rep.Failures[0].ID, "negative/RegionId/INVALID_PATTERN_COMMA")
+	assert.Contains(t, rep.Failures[0].ID, "negative/RegionId/LENGTH_ABOVE_MAXIMUM")
 }
 
 func TestMergeUsageErrors(t *testing.T) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -30,7 +31,7 @@ func TestReplayOfAFailureFromARun(t *testing.T) {
 	assert.Equal(t, exitFailures, code, errOut)
 	assert.Contains(t, out, "recorded: expected success, got "+recorded.Actual)
 	assert.Contains(t, out, "STILL FAILS as recorded")
-	assert.Contains(t, out, spec.ParamRegionID+"=cn-ha%2Cngzhou", "the broken value goes out as recorded")
+	assert.Contains(t, out, spec.ParamRegionID+"="+strings.Repeat("a", 65)+"&", "the broken value goes out as recorded")
 	assert.Contains(t, out, spec.ParamSignatureNonce+"=", "the request is signed anew")
 	assert.NotContains(t, out, recorded.Exchange.URL, "with a fresh signature")
 

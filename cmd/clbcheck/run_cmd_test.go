@@ -25,7 +25,7 @@ import (
 
 // failingCase is an early case of the catalogue; overrideFile makes it fail by expecting
 // success where every faithful implementation refuses it.
-const failingCase = "negative/RegionId/INVALID_PATTERN_COMMA/cn-ha,ngzhou"
+const failingCase = "negative/RegionId/LENGTH_ABOVE_MAXIMUM/aaaaaaaaaaaaaaaaaaaaaaaa…(65)"
 
 // fastRun keeps runs short: a few catalogue cases, no random cases or sequences.
 var fastRun = []string{"--max-cases", "8", "--random", "-1", "--sequences", "-1", "--quiet"}
@@ -76,7 +76,7 @@ func emulatorServer(t *testing.T) (*httptest.Server, *emulator.Emulator) {
 func overrideFile(t *testing.T) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "expect.yaml")
-	require.NoError(t, os.WriteFile(p, []byte("expectations:\n  - match: {case: \"negative/RegionId/INVALID_PATTERN_COMMA\"}\n    expect: {success: true}\n    reason: a deliberate failure for tests\n"), 0o644))
+	require.NoError(t, os.WriteFile(p, []byte("expectations:\n  - match: {case: \"negative/RegionId/LENGTH_ABOVE_MAXIMUM\"}\n    expect: {success: true}\n    reason: a deliberate failure for tests\n"), 0o644))
 	return p
 }
 
