@@ -15,6 +15,7 @@ import (
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -215,13 +216,13 @@ func BenchmarkEmulator(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	fx := target.NewFixtures(ht, s, nil, "bench")
+	fx := resources.NewFixtures(ht, s, nil, "bench")
 	ctx := context.Background()
 	base := map[string]string{}
 	var order []string
 	for _, p := range generators.Base(s) {
 		v := p.Value
-		if p.Ref != "" && p.Ref != generators.SlotPort {
+		if p.Ref != "" && p.Ref != spec.SlotPort {
 			if v, err = fx.Resolve(ctx, p.Ref); err != nil {
 				b.Fatal(err)
 			}

@@ -15,15 +15,15 @@ import (
 
 	"github.com/clbcheck/clbcheck/conformance/sdkcheck"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
-	"github.com/clbcheck/clbcheck/target"
 )
 
 // newCert makes a self-signed certificate and its key at run time, a CA when isCA.
-func newCert(t *testing.T, cn string, isCA bool) target.CertPair {
+func newCert(t *testing.T, cn string, isCA bool) resources.CertPair {
 	t.Helper()
-	c, err := target.NewCertificate(cn, isCA)
+	c, err := resources.NewCertificate(cn, isCA)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
@@ -190,10 +191,10 @@ func TestYesManImplementationIsCaught(t *testing.T) {
 		return resp, nil
 	})
 	tg, err := target.NewHTTP(target.HTTPConfig{BaseURL: "http://yes.test", Client: client,
-		Credentials: map[string]signature.Credentials{generators.PrincipalPrimary: {AccessKeyID: "id", AccessKeySecret: "secret"}}})
+		Credentials: map[string]signature.Credentials{spec.PrincipalPrimary: {AccessKeyID: "id", AccessKeySecret: "secret"}}})
 	require.NoError(t, err)
 	no := false
-	fixtures := &target.FixtureFile{Provision: &no, Slots: map[string]string{generators.SlotLB: "lb-given", generators.SlotCert: "cert-given"}}
+	fixtures := &resources.FixtureFile{Provision: &no, Slots: map[string]string{spec.SlotLB: "lb-given", spec.SlotCert: "cert-given"}}
 	rep := &collect{}
 	sum, _, err := contracts.Execute(context.Background(), tg, contracts.Options{Profile: contracts.ProfileStrict, Seed: 1, Reporter: rep, Fixtures: fixtures, Random: -1})
 	require.NoError(t, err)
@@ -231,7 +232,7 @@ func TestUnreachableTargetAborts(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close()
-	tg, err := target.NewHTTP(target.HTTPConfig{BaseURL: url, Credentials: map[string]signature.Credentials{generators.PrincipalPrimary: {AccessKeyID: "a", AccessKeySecret: "b"}}})
+	tg, err := target.NewHTTP(target.HTTPConfig{BaseURL: url, Credentials: map[string]signature.Credentials{spec.PrincipalPrimary: {AccessKeyID: "a", AccessKeySecret: "b"}}})
 	require.NoError(t, err)
 	sum, _, err := contracts.Execute(context.Background(), tg, contracts.Options{Random: -1})
 	require.ErrorIs(t, err, target.ErrUnreachable)

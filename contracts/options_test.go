@@ -77,7 +77,7 @@ func TestCaseFilter(t *testing.T) {
 	portLonger := c("negative/ListenerPort/VALUE_ABOVE_MAXIMUM/655360", "ListenerPort", generators.Negative)
 	tag := c("negative/Tag.Key/LENGTH_ABOVE_MAXIMUM/x", "Tag.Key", generators.Negative)
 	valid := generators.Case{ID: "positive/Bandwidth/VALUE_AT_MINIMUM/-1", Category: generators.Positive, Expect: spec.Outcome{Success: true}}
-	unsigned := generators.Case{ID: "security/unsigned", Category: generators.Security, Expect: spec.Outcome{Status: 400, Code: "X"}, Auth: generators.AuthUnsigned}
+	unsigned := generators.Case{ID: "security/unsigned", Category: generators.Security, Expect: spec.Outcome{Status: 400, Code: "X"}, Auth: spec.AuthUnsigned}
 	for _, tc := range []struct {
 		name string
 		f    contracts.CaseFilter

@@ -2,8 +2,8 @@ package contracts
 
 import (
 	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
-	"github.com/clbcheck/clbcheck/target"
 )
 
 // plan is the list of cases a run executes, in order: the enumerated cases, held whole (a few
@@ -28,7 +28,7 @@ type plan struct {
 // case's position in the catalogue decides its shard: enumerated cases first, then random
 // case i at the number of enumerated cases plus i. With a filter, every random case is drawn
 // once here to be judged by it, and only the indexes kept are remembered.
-func newPlan(s *spec.Spec, fx *target.Fixtures, opts Options) *plan {
+func newPlan(s *spec.Spec, fx *resources.Fixtures, opts Options) *plan {
 	all := generators.EnumerateCached(s, fx.Options())
 	n := opts.Random
 	if n == 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -48,7 +49,7 @@ func (r *runner) batching() bool {
 
 // listenerPorts reads the listener ports of l's load balancer as l's principal. ok is false
 // when the answer does not give them.
-func (r *runner) listenerPorts(ctx context.Context, l target.ListenerKey) (ports map[string]bool, ok bool) {
+func (r *runner) listenerPorts(ctx context.Context, l resources.ListenerKey) (ports map[string]bool, ok bool) {
 	resp, err := r.send(ctx, target.Request{Action: spec.ActionDescribeLoadBalancer, Params: l.LoadBalancerParams(), Principal: l.Principal})
 	if err != nil || !resp.Success() {
 		return nil, false
@@ -73,7 +74,7 @@ func (r *runner) listenerPorts(ctx context.Context, l target.ListenerKey) (ports
 // witnessListing decides, from a listener a case has just created and read back, whether the
 // target's listings can be relied upon: the listing must show it. Only the first positive
 // case of a run asks.
-func (r *runner) witnessListing(ctx context.Context, l target.ListenerKey) {
+func (r *runner) witnessListing(ctx context.Context, l resources.ListenerKey) {
 	if r.opts.RefusalBatch <= 1 || !r.listing.CompareAndSwap(listingUnknown, listingProbing) {
 		return
 	}

@@ -61,9 +61,9 @@ func buildRepro(opts Options, addressless bool, c generators.Case, resp *target.
 
 // aboutSigning reports whether a case's point is its signature, which an unsigned line cannot
 // carry.
-func aboutSigning(a generators.Auth) bool {
+func aboutSigning(a spec.Auth) bool {
 	switch a {
-	case generators.AuthV1, generators.AuthV3, generators.AuthSTS:
+	case spec.AuthV1, spec.AuthV3, spec.AuthSTS:
 		return false
 	}
 	return true

@@ -19,6 +19,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/referee"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
@@ -40,7 +41,7 @@ type Options struct {
 	Sequences   int // gopter command sequences of the listener lifecycle (default 10; -1: none)
 	Checks      map[string]CheckConfig
 	Overrides   *Overrides
-	Fixtures    *target.FixtureFile
+	Fixtures    *resources.FixtureFile
 	Reporter    Reporter
 	// Filter keeps only the cases it returns true for.
 	Filter func(generators.Case) bool
@@ -91,7 +92,7 @@ type Progress struct {
 
 // Prepare returns the cases a run with these options would execute, in order. A run itself
 // draws its random cases as it goes (plan.go); Prepare draws them all at once.
-func Prepare(s *spec.Spec, fx *target.Fixtures, opts Options) []generators.Case {
+func Prepare(s *spec.Spec, fx *resources.Fixtures, opts Options) []generators.Case {
 	return newPlan(s, fx, opts).all()
 }
 
@@ -133,13 +134,13 @@ func Execute(ctx context.Context, t target.Target, opts Options) (Summary, Cover
 		opts.RunID = hex.EncodeToString(b)
 	}
 	inProcess := isInProcess(t)
-	t = target.WithRunTag(t, opts.RunID) // every instance the run creates carries its run id
+	t = resources.WithRunTag(t, opts.RunID) // every instance the run creates carries its run id
 	t = target.WithRateLimit(t, opts.RateLimit)
 	sent := &target.Counted{Target: t}
 	t = sent // the request budget counts fixtures and sequences too
 	// The run's clock starts before its cases are drawn: the duration covers generation too.
 	started := opts.Now()
-	fx := target.NewFixtures(t, s, opts.Fixtures, opts.RunID)
+	fx := resources.NewFixtures(t, s, opts.Fixtures, opts.RunID)
 	cases := newPlan(s, fx, opts)
 	seqs := PlannedSequences(opts, cases.len())
 	total := cases.len()
@@ -359,7 +360,7 @@ func (discard) End(Summary, Coverage) error { return nil }
 type runner struct {
 	s    *spec.Spec
 	t    target.Target
-	fx   *target.Fixtures
+	fx   *resources.Fixtures
 	opts Options
 	sent *target.Counted // every request of the run, for the request budget
 	// judges are the enabled checks judged from the answer, in registry order, looked up once
@@ -387,7 +388,7 @@ type caseOutcome struct {
 	err         error
 	// refused is set when the case still waits for its no-state-change check, on this
 	// listener; resp is the judged answer, for the reproduction lines.
-	refused *target.ListenerKey
+	refused *resources.ListenerKey
 	resp    *target.Response
 }
 
@@ -417,9 +418,9 @@ func (r *runner) resolve(ctx context.Context, env *caseEnv, ref string) (string,
 	var parts []string
 	for _, one := range generators.SplitRef(ref) {
 		switch {
-		case one == generators.SlotPort:
+		case one == spec.SlotPort:
 			parts = append(parts, env.port)
-		case strings.HasPrefix(one, generators.SlotLocalPrefix):
+		case strings.HasPrefix(one, spec.SlotLocalPrefix):
 			v, ok := env.binds[one]
 			if !ok {
 				return "", fmt.Errorf("setup did not produce %s", one)
@@ -467,11 +468,11 @@ func (r *runner) overBudget() bool {
 	return r.opts.MaxRequests > 0 && r.sent.Count() >= int64(r.opts.MaxRequests)
 }
 
-func (r *runner) describe(ctx context.Context, l target.ListenerKey) (*target.Response, error) {
+func (r *runner) describe(ctx context.Context, l resources.ListenerKey) (*target.Response, error) {
 	return r.send(ctx, target.Request{Action: spec.ActionDescribeHTTPSListener, Params: l.Params(), Principal: l.Principal})
 }
 
-func (r *runner) deleteListener(ctx context.Context, l target.ListenerKey) {
+func (r *runner) deleteListener(ctx context.Context, l resources.ListenerKey) {
 	resp, err := r.send(ctx, target.Request{Action: spec.ActionDeleteListener, Params: l.Params(), Principal: l.Principal})
 	if err != nil || !resp.Success() {
 		// Leave it to the final cleanup, which deletes the instances.
@@ -526,7 +527,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 			return skipWith(fmt.Sprintf("fixture %s is not available: %s", slot, ErrorText(err)))
 		}
 	}
-	var cleanup []target.ListenerKey
+	var cleanup []resources.ListenerKey
 	defer func() {
 		for _, l := range cleanup {
 			r.deleteListener(context.WithoutCancel(ctx), l)
@@ -568,7 +569,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 			}
 		}
 		if call.Action == r.s.UnderTest.Action {
-			cleanup = append(cleanup, target.ListenerOf(kvs, principal))
+			cleanup = append(cleanup, resources.ListenerOf(kvs, principal))
 		}
 		if call.Bind != "" {
 			v, _ := resp.Fields[call.Field].(string)
@@ -583,7 +584,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 		return skipWith(fmt.Sprintf("cannot resolve the case's parameters: %v", err))
 	}
 	req := target.Request{Action: c.Action, Version: c.Version, Params: kvs, Method: c.Method, Placement: c.Placement, Format: c.Format, Principal: c.Principal, Auth: c.Auth, Judged: true}
-	lref := target.ListenerOf(kvs, c.Principal)
+	lref := resources.ListenerOf(kvs, c.Principal)
 	// A port spelled otherwise than in plain decimal ("+1000") names the port it means when
 	// the service reads it: the listener is read back and removed under that port.
 	if m, ok := referee.Meaning(r.s.UnderTest.Param(spec.ParamListenerPort), lref.Port); ok {
@@ -592,7 +593,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 	portIsOurs := false
 	// The case's listener is the run's to read back and remove: its port is allocated, or
 	// written out by the case (a boundary such as port 1), on an instance the run provides.
-	if p, ok := c.Get(spec.ParamListenerPort); ok && (p.Ref == generators.SlotPort || p.Ref == "") {
+	if p, ok := c.Get(spec.ParamListenerPort); ok && (p.Ref == spec.SlotPort || p.Ref == "") {
 		if lb, ok := c.Get(spec.ParamLoadBalancerID); ok && lb.Ref != "" {
 			portIsOurs = true
 		}
@@ -601,7 +602,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 	if portIsOurs && len(cleanup) > 0 && r.enabled(CheckNoStateChange) {
 		before, _ = r.describe(ctx, lref)
 	}
-	if c.Auth == generators.AuthReplayedNonce {
+	if c.Auth == spec.AuthReplayedNonce {
 		req.Nonce = signature.NewNonce()
 		req.Time = r.opts.Now()
 		first, err := r.send(ctx, req)
@@ -716,7 +717,7 @@ func (r *runner) severity(cr CheckResult, cfg CheckConfig) CheckResult {
 
 // checkCreated reads the listener back: it must exist and be stopped, and its attributes must
 // mean what was sent, defaults where nothing was (ReadBack).
-func (r *runner) checkCreated(ctx context.Context, kvs []target.KV, l target.ListenerKey) []CheckResult {
+func (r *runner) checkCreated(ctx context.Context, kvs []target.KV, l resources.ListenerKey) []CheckResult {
 	fail := func(msg, exp, act string) []CheckResult {
 		return []CheckResult{{Check: CheckListenerCreated, Verdict: Fail, Message: msg, Expected: exp, Actual: act}}
 	}
@@ -727,11 +728,11 @@ func (r *runner) checkCreated(ctx context.Context, kvs []target.KV, l target.Lis
 	if !d.Success() {
 		return fail("the created listener cannot be read back", "the listener", actualOf(d))
 	}
-	if !target.Settled(d) {
+	if !resources.Settled(d) {
 		// Still applying its configuration (the real service does this asynchronously): wait,
 		// within a bound, for a stable status before judging it.
-		if settled, err := target.AwaitListener(ctx, r.t, l,
-			target.Settled, 10*time.Second, 500*time.Millisecond); err == nil {
+		if settled, err := resources.AwaitListener(ctx, r.t, l,
+			resources.Settled, 10*time.Second, 500*time.Millisecond); err == nil {
 			d = settled
 		}
 	}
@@ -744,7 +745,7 @@ func (r *runner) checkCreated(ctx context.Context, kvs []target.KV, l target.Lis
 	return ReadBack(r.s, kvs, d.Fields, r.opts.Profile)
 }
 
-func (r *runner) checkUnchanged(ctx context.Context, l target.ListenerKey, before *target.Response, existed bool) CheckResult {
+func (r *runner) checkUnchanged(ctx context.Context, l resources.ListenerKey, before *target.Response, existed bool) CheckResult {
 	after, err := r.describe(ctx, l)
 	if err != nil {
 		return CheckResult{Check: CheckNoStateChange, Verdict: Fail, Message: "state could not be read back: " + ErrorText(err)}

@@ -6,8 +6,8 @@ import (
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/emulator/embedded"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
-	"github.com/clbcheck/clbcheck/target"
 )
 
 // The shards of a run are disjoint and together hold every case, in the same order.
@@ -17,7 +17,7 @@ func TestShardsPartitionTheCatalogue(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := spec.MustDefault()
-	fx := target.NewFixtures(tg, s, nil, "shards")
+	fx := resources.NewFixtures(tg, s, nil, "shards")
 	all := contracts.Prepare(s, fx, contracts.Options{Seed: 9, Random: 16})
 	for _, n := range []int{2, 3, 4, 7} {
 		seen := map[string]int{}

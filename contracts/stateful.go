@@ -42,7 +42,7 @@ func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult
 	}
 	var setupErr error
 	newSUT := func() *generators.Lifecycle {
-		id, err := r.fx.Call(ctx, generators.PrincipalPrimary, spec.ActionCreateLoadBalancer,
+		id, err := r.fx.Call(ctx, spec.PrincipalPrimary, spec.ActionCreateLoadBalancer,
 			[]target.KV{{Name: spec.ParamLoadBalancerSpec, Value: "slb.s2.small"}, {Name: spec.ParamLoadBalancerName, Value: r.fx.Name("seq")}}, spec.FieldLoadBalancerID)
 		if err != nil && setupErr == nil {
 			setupErr = err

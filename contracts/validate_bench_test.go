@@ -7,6 +7,7 @@ import (
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -20,12 +21,12 @@ func sampleAnswers(tb testing.TB) []*target.Response {
 		tb.Fatal(err)
 	}
 	s := spec.MustDefault()
-	fx := target.NewFixtures(tg, s, nil, "bench")
+	fx := resources.NewFixtures(tg, s, nil, "bench")
 	ctx := context.Background()
 	var kvs []target.KV
 	for _, p := range generators.Base(s) {
 		v := p.Value
-		if p.Ref == generators.SlotPort {
+		if p.Ref == spec.SlotPort {
 			v = "443"
 		} else if p.Ref != "" {
 			if v, err = fx.Resolve(ctx, p.Ref); err != nil {

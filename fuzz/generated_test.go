@@ -17,6 +17,7 @@ import (
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -28,7 +29,7 @@ var generated struct {
 	once     sync.Once
 	err      error
 	tg       *embedded.Target
-	fx       *target.Fixtures
+	fx       *resources.Fixtures
 	valid    generators.RequestGen
 	negative gopter.Gen
 	negBuild func(any) generators.Case
@@ -45,7 +46,7 @@ func generatedWorld() error {
 		if g.err != nil {
 			return
 		}
-		g.fx = target.NewFixtures(g.tg, s, nil, "fuzz")
+		g.fx = resources.NewFixtures(g.tg, s, nil, "fuzz")
 		g.valid = generators.ValidRequestGen(s)
 		g.negative, g.negBuild = generators.NegativeRequestGen(s)
 		g.port = 20000
@@ -181,7 +182,7 @@ func drawCase(s *spec.Spec, data []byte) (generators.Case, bool) {
 		c.Format = "json"
 	}
 	if rng.Intn(8) == 0 {
-		c.Auth = generators.AuthV3
+		c.Auth = spec.AuthV3
 		c.Placement = "" // V3 clients send every parameter in the query
 	}
 	return c, true
@@ -206,7 +207,7 @@ func runDrawn(t failer, data []byte) {
 		if p.Ref != "" {
 			var parts []string
 			for _, ref := range generators.SplitRef(p.Ref) {
-				if ref == generators.SlotPort {
+				if ref == spec.SlotPort {
 					parts = append(parts, port)
 					continue
 				}

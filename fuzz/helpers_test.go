@@ -73,8 +73,8 @@ func TestSignWireV1PassesTheEmulator(t *testing.T) {
 
 func TestEncodeCasePlacement(t *testing.T) {
 	s := spec.MustDefault()
-	c := generators.Case{Action: s.UnderTest.Action, Method: http.MethodGet, Format: "XML", Principal: generators.PrincipalSecond,
-		Params: []generators.Param{{Name: spec.ParamLoadBalancerID, Ref: generators.SlotLB}, {Name: spec.ParamListenerPort, Ref: generators.SlotPort}, {Name: "Description", Value: "a b&c"}, {Name: "X", Value: "%41", Raw: true}}}
+	c := generators.Case{Action: s.UnderTest.Action, Method: http.MethodGet, Format: "XML", Principal: spec.PrincipalSecond,
+		Params: []generators.Param{{Name: spec.ParamLoadBalancerID, Ref: spec.SlotLB}, {Name: spec.ParamListenerPort, Ref: spec.SlotPort}, {Name: "Description", Value: "a b&c"}, {Name: "X", Value: "%41", Raw: true}}}
 	keyOf := func(p string) string { return "key-of-" + p }
 	for _, placement := range []string{"", "form", "split"} {
 		c.Placement = placement
@@ -125,7 +125,7 @@ func TestExternalModeAgainstALoopbackServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w.Slots[generators.SlotLB] == "" {
+	if w.Slots[spec.SlotLB] == "" {
 		t.Fatal("no fixture instance")
 	}
 	n, err := w.ListenerCount()

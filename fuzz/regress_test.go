@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
@@ -26,7 +25,7 @@ func TestRefusedGroupKeepsTheIDCounter(t *testing.T) {
 	}
 	before := w.Snapshot()
 	x := Wire{Method: http.MethodPost, Query: spec.ParamAction + "=" + spec.ActionCreateVServerGroup + "&" + spec.ParamVersion + "=" + w.S.APIVersion +
-		"&" + spec.ParamLoadBalancerID + "=" + w.Slots[generators.SlotLB] + "&" + spec.ParamBackendServers + "=["}
+		"&" + spec.ParamLoadBalancerID + "=" + w.Slots[spec.SlotLB] + "&" + spec.ParamBackendServers + "=["}
 	a := ServeWire(w.Emu, x)
 	if a.Status < 400 {
 		t.Fatalf("the request was not refused: %d %s", a.Status, a.Body)
@@ -44,7 +43,7 @@ func TestEmulatorCodesAreInTheCatalogue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lb := w.Slots[generators.SlotLB]
+	lb := w.Slots[spec.SlotLB]
 	primary := w.primary
 	cases := []struct {
 		name, action string

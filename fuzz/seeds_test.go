@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/spec"
 )
 
@@ -14,7 +13,7 @@ func wireSeeds() []Wire {
 	version := spec.MustDefault().APIVersion
 	v := "&" + spec.ParamVersion + "=" + version
 	form := spec.MustDefault().Wire.BodyContentType
-	lbPort := "&" + spec.ParamLoadBalancerID + "={" + generators.SlotLB + "}&" + spec.ParamListenerPort + "=" + PlaceholderPort
+	lbPort := "&" + spec.ParamLoadBalancerID + "={" + spec.SlotLB + "}&" + spec.ParamListenerPort + "=" + PlaceholderPort
 	return []Wire{
 		{http.MethodPost, "Action=" + spec.ActionDescribeHTTPSListener + v + lbPort, "", ""},
 		{http.MethodPost, "Action=" + spec.ActionStartListener + v + lbPort, "", ""},

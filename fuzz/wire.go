@@ -24,9 +24,9 @@ type Wire struct {
 }
 
 // Placeholders in a Wire stand for values only known once the fixtures exist: "{" + slot + "}"
-// for a fixture slot of package generators (generators.SlotLB is "{lb}"), PlaceholderPort for
+// for a fixture slot of package generators (spec.SlotLB is "{lb}"), PlaceholderPort for
 // a free listener port and generators.Unique for a fresh name.
-const PlaceholderPort = "{" + generators.SlotPort + "}"
+const PlaceholderPort = "{" + spec.SlotPort + "}"
 
 // EncodeCase writes a case of package generators on the wire the way a client would: Action,
 // Version and Format first, then the case's parameters in order, in the query, the form body
@@ -47,7 +47,7 @@ func EncodeCase(s *spec.Spec, c generators.Case, keyOf func(principal string) st
 	if c.Format != "" {
 		common = append(common, pair{spec.ParamFormat, c.Format, false})
 	}
-	if c.Principal != "" && c.Principal != generators.PrincipalPrimary && keyOf != nil {
+	if c.Principal != "" && c.Principal != spec.PrincipalPrimary && keyOf != nil {
 		if id := keyOf(c.Principal); id != "" {
 			common = append(common, pair{spec.ParamAccessKeyID, id, false})
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
@@ -47,18 +48,18 @@ type World struct {
 // certs are generated once per process: key generation is the slowest part of a world.
 var (
 	certOnce          sync.Once
-	serverPEM, caPEM  target.CertPair
-	foreignPEM, cnPEM target.CertPair
+	serverPEM, caPEM  resources.CertPair
+	foreignPEM, cnPEM resources.CertPair
 	errCertGeneration error
 )
 
 func loadCerts() error {
 	certOnce.Do(func() {
 		var errs [4]error
-		serverPEM, errs[0] = target.NewCertificate("fuzz.example.com", false)
-		caPEM, errs[1] = target.NewCertificate("fuzz-ca", true)
-		foreignPEM, errs[2] = target.NewCertificate("foreign.example.com", false)
-		cnPEM, errs[3] = target.NewCertificate("cn.example.com", false)
+		serverPEM, errs[0] = resources.NewCertificate("fuzz.example.com", false)
+		caPEM, errs[1] = resources.NewCertificate("fuzz-ca", true)
+		foreignPEM, errs[2] = resources.NewCertificate("foreign.example.com", false)
+		cnPEM, errs[3] = resources.NewCertificate("cn.example.com", false)
 		errCertGeneration = errors.Join(errs[:]...)
 	})
 	return errCertGeneration
@@ -205,9 +206,9 @@ func (w *World) Sign(x Wire) (Wire, bool) {
 // KeyOf maps the harness's principal names to the access key ids of the world.
 func (w *World) KeyOf(principal string) string {
 	switch principal {
-	case generators.PrincipalSecond:
+	case spec.PrincipalSecond:
 		return w.second.AccessKeyID
-	case generators.PrincipalRestricted:
+	case spec.PrincipalRestricted:
 		return emulator.DefaultDeniedKeyID
 	}
 	return w.primary.AccessKeyID
@@ -250,7 +251,7 @@ func (w *World) ReadBack() []string {
 			params url.Values
 		}{
 			{spec.ActionDescribeListeners, url.Values{spec.ParamMaxResults: {"100"}}},
-			{spec.ActionDescribeLoadBalancer, url.Values{spec.ParamLoadBalancerID: {w.Slots[generators.SlotLB]}}},
+			{spec.ActionDescribeLoadBalancer, url.Values{spec.ParamLoadBalancerID: {w.Slots[spec.SlotLB]}}},
 		} {
 			call.params.Set(spec.ParamFormat, format)
 			a, err := w.CallAnswer(w.primary, call.action, call.params)
@@ -285,23 +286,23 @@ func (w *World) provision() error {
 		return v
 	}
 	steps := []step{
-		{generators.SlotLB, spec.ActionCreateLoadBalancer, spec.FieldLoadBalancerID, w.primary,
+		{spec.SlotLB, spec.ActionCreateLoadBalancer, spec.FieldLoadBalancerID, w.primary,
 			lb("fuzz-lb", spec.ParamLoadBalancerSpec, "slb.s2.small", spec.ParamAddressIPVersion, "ipv4"), false},
-		{generators.SlotLBShared, spec.ActionCreateLoadBalancer, spec.FieldLoadBalancerID, w.primary,
+		{spec.SlotLBShared, spec.ActionCreateLoadBalancer, spec.FieldLoadBalancerID, w.primary,
 			lb("fuzz-lb-shared", spec.ParamAddressIPVersion, "ipv4"), true},
-		{generators.SlotLBIPv6, spec.ActionCreateLoadBalancer, spec.FieldLoadBalancerID, w.primary,
+		{spec.SlotLBIPv6, spec.ActionCreateLoadBalancer, spec.FieldLoadBalancerID, w.primary,
 			lb("fuzz-lb-v6", spec.ParamLoadBalancerSpec, "slb.s2.small", spec.ParamAddressIPVersion, "ipv6"), true},
-		{generators.SlotCert, spec.ActionUploadServerCertificate, spec.FieldServerCertificateID, w.primary,
+		{spec.SlotCert, spec.ActionUploadServerCertificate, spec.FieldServerCertificateID, w.primary,
 			url.Values{spec.ParamServerCertificate: {serverPEM.CertPEM}, spec.ParamPrivateKey: {serverPEM.KeyPEM}, spec.ParamServerCertificateName: {"fuzz-cert"}}, false},
-		{generators.SlotCertCN, spec.ActionUploadServerCertificate, spec.FieldServerCertificateID, w.primary,
+		{spec.SlotCertCN, spec.ActionUploadServerCertificate, spec.FieldServerCertificateID, w.primary,
 			url.Values{spec.ParamServerCertificate: {cnPEM.CertPEM}, spec.ParamPrivateKey: {cnPEM.KeyPEM}, spec.ParamServerCertificateName: {"fuzz-cert-cn"}, spec.FieldStandardType: {"cn"}}, true},
-		{generators.SlotCertCA, spec.ActionUploadCACertificate, spec.FieldCACertificateID, w.primary,
+		{spec.SlotCertCA, spec.ActionUploadCACertificate, spec.FieldCACertificateID, w.primary,
 			url.Values{spec.ParamCACertificate: {caPEM.CertPEM}, spec.ParamCACertificateName: {"fuzz-ca"}}, true},
-		{generators.SlotCertForeign, spec.ActionUploadServerCertificate, spec.FieldServerCertificateID, w.second,
+		{spec.SlotCertForeign, spec.ActionUploadServerCertificate, spec.FieldServerCertificateID, w.second,
 			url.Values{spec.ParamServerCertificate: {foreignPEM.CertPEM}, spec.ParamPrivateKey: {foreignPEM.KeyPEM}, spec.ParamServerCertificateName: {"fuzz-cert-foreign"}}, true},
-		{generators.SlotACL, spec.ActionCreateACL, spec.FieldACLID, w.primary,
+		{spec.SlotACL, spec.ActionCreateACL, spec.FieldACLID, w.primary,
 			url.Values{spec.ParamACLName: {"fuzz-acl-" + w.nonce()}, spec.ParamAddressIPVersion: {"ipv4"}}, true},
-		{generators.SlotACLIPv6, spec.ActionCreateACL, spec.FieldACLID, w.primary,
+		{spec.SlotACLIPv6, spec.ActionCreateACL, spec.FieldACLID, w.primary,
 			url.Values{spec.ParamACLName: {"fuzz-acl6-" + w.nonce()}, spec.ParamAddressIPVersion: {"ipv6"}}, true},
 	}
 	for _, st := range steps {
@@ -321,16 +322,16 @@ func (w *World) provision() error {
 		}
 		w.Slots[st.slot] = id
 	}
-	if acl := w.Slots[generators.SlotACL]; acl != "" {
+	if acl := w.Slots[spec.SlotACL]; acl != "" {
 		entries, _ := json.Marshal([]map[string]string{{"entry": "192.0.2.0/24", "comment": "fuzz"}})
 		_, _ = w.Call(w.primary, spec.ActionAddACLEntry, url.Values{spec.ParamACLID: {acl}, spec.ParamACLEntries: {string(entries)}})
 	}
-	if lbID := w.Slots[generators.SlotLB]; lbID != "" {
+	if lbID := w.Slots[spec.SlotLB]; lbID != "" {
 		for _, g := range []struct {
 			slot, action, field, nameParam string
 		}{
-			{generators.SlotVGroup, spec.ActionCreateVServerGroup, spec.FieldVServerGroupID, spec.ParamVServerGroupName},
-			{generators.SlotMSGroup, spec.ActionCreateMasterSlaveGroup, spec.FieldMasterSlaveServerGroupID, spec.ParamMasterSlaveGroupName},
+			{spec.SlotVGroup, spec.ActionCreateVServerGroup, spec.FieldVServerGroupID, spec.ParamVServerGroupName},
+			{spec.SlotMSGroup, spec.ActionCreateMasterSlaveGroup, spec.FieldMasterSlaveServerGroupID, spec.ParamMasterSlaveGroupName},
 		} {
 			r, err := w.Call(w.primary, g.action, url.Values{spec.ParamLoadBalancerID: {lbID}, g.nameParam: {"fuzz-group"}})
 			if err == nil && r.Success() {
@@ -353,7 +354,7 @@ func (w *World) provision() error {
 // with a large MaxResults).
 func (w *World) ListenerCount() (int, error) {
 	r, err := w.Call(w.primary, spec.ActionDescribeListeners, url.Values{
-		spec.ParamLoadBalancerID: {w.Slots[generators.SlotLB]}, spec.ParamMaxResults: {"100"}})
+		spec.ParamLoadBalancerID: {w.Slots[spec.SlotLB]}, spec.ParamMaxResults: {"100"}})
 	if err != nil {
 		return 0, err
 	}

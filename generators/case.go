@@ -21,72 +21,6 @@ const (
 	Random   Category = "random"   // drawn by gopter from a seed
 )
 
-// Auth says how a case is signed and by whom.
-type Auth string
-
-// Authentication modes. The zero value signs with V1 as the primary principal.
-const (
-	AuthV1             Auth = ""
-	AuthV3             Auth = "v3"
-	AuthUnsigned       Auth = "unsigned"
-	AuthBadSignature   Auth = "bad-signature"
-	AuthReplayedNonce  Auth = "replayed-nonce"
-	AuthStaleTimestamp Auth = "stale-timestamp"
-	AuthUnknownKey     Auth = "unknown-key"
-	AuthSTS            Auth = "sts"
-	// AuthV3BadSignature signs with V3, then spoils the signature.
-	AuthV3BadSignature Auth = "v3-bad-signature"
-	// AuthV3MinimalHeaders signs with V3 over host alone: the x-acs-* headers travel unsigned.
-	AuthV3MinimalHeaders Auth = "v3-minimal-signed-headers"
-	// AuthV3AddedHeader signs with V3, then adds an x-acs-* header the signature does not cover.
-	AuthV3AddedHeader Auth = "v3-added-header"
-	// AuthFarFutureTimestamp signs with V1 and a Timestamp three centuries ahead, beyond the
-	// reach of a time.Duration.
-	AuthFarFutureTimestamp Auth = "far-future-timestamp"
-	// AuthV3FarFutureDate signs with V3 and an x-acs-date three centuries ahead.
-	AuthV3FarFutureDate Auth = "v3-far-future-date"
-	// AuthV1SignedOnce signs with V1 over the parameters as the server reads them: a name sent
-	// twice with one value is signed once.
-	AuthV1SignedOnce Auth = "v1-repeated-signed-once"
-)
-
-// Principals a case may act as. A target that lacks one makes the case skip.
-const (
-	PrincipalPrimary    = "primary"
-	PrincipalSecond     = "second"     // another account
-	PrincipalRestricted = "restricted" // a RAM user the policy denies
-	PrincipalDisabled   = "disabled"   // a key its owner disabled
-)
-
-// Fixture slots: names of resources a case refers to. A target provisions each slot once per
-// run (or reads it from a fixtures file); a slot it cannot provide makes the case skip.
-const (
-	SlotPort        = "port"         // a free listener port, allocated per case
-	SlotLB          = "lb"           // guaranteed-performance IPv4 instance
-	SlotLBShared    = "lb.shared"    // shared-performance instance
-	SlotLBIPv6      = "lb.ipv6"      // guaranteed-performance IPv6 instance
-	SlotCert        = "cert.server"  // server certificate of the primary account
-	SlotCertCA      = "cert.ca"      // CA certificate of the primary account
-	SlotCertForeign = "cert.foreign" // server certificate of the second account
-	SlotCertCN      = "cert.cn"      // server certificate of the national-crypto kind
-	SlotACL         = "acl.ipv4"     // IPv4 ACL with entries
-	SlotACLIPv6     = "acl.ipv6"     // IPv6 ACL
-	SlotACLDupA     = "acl.dup.a"    // two IPv4 ACLs sharing an entry
-	SlotACLDupB     = "acl.dup.b"
-	SlotVGroup      = "vgroup" // VServer group on SlotLB
-	// Resources that exist but are not the caller's to use here.
-	SlotACLForeign    = "acl.foreign"     // IPv4 ACL of the second account
-	SlotCertCAForeign = "cert.ca.foreign" // CA certificate of the second account
-	SlotVGroupOther   = "vgroup.other"    // VServer group of another instance of the caller
-	SlotMSGroup       = "msgroup"
-	// SlotZonePrefix + scenario name: an instance in the scenario's zone.
-	SlotZonePrefix = "lb.zone:"
-	// SlotRegionPrefix + scenario name: an instance in the scenario's region.
-	SlotRegionPrefix = "lb.region:"
-	// SlotLocalPrefix marks a resource created by the case's own setup, bound for that case only.
-	SlotLocalPrefix = "local:"
-)
-
 // Param is one name=value pair as it will be sent. When Ref is set, the id of that fixture slot
 // replaces Value at send time. Raw values are written to the wire without percent-encoding.
 type Param struct {
@@ -149,7 +83,7 @@ type Case struct {
 	Method    string       `json:"method"`              // GET or POST
 	Placement string       `json:"placement,omitempty"` // query (default), form, split
 	Format    string       `json:"format,omitempty"`    // JSON (default) or XML
-	Auth      Auth         `json:"auth,omitempty"`
+	Auth      spec.Auth    `json:"auth,omitempty"`
 	Principal string       `json:"principal,omitempty"`
 	Broken    *Broken      `json:"broken,omitempty"`
 	Edge      *Edge        `json:"edge,omitempty"` // positive cases: the valid edge they stand on
@@ -173,7 +107,7 @@ func (c Case) Needs() []string {
 	add := func(ps []Param) {
 		for _, p := range ps {
 			for _, ref := range SplitRef(p.Ref) {
-				if ref != SlotPort && !strings.HasPrefix(ref, SlotLocalPrefix) && !seen[ref] {
+				if ref != spec.SlotPort && !strings.HasPrefix(ref, spec.SlotLocalPrefix) && !seen[ref] {
 					seen[ref] = true
 					out = append(out, ref)
 				}

@@ -6,9 +6,9 @@
 // # What a case is
 //
 // A [Case] is one request to send and the answer expected of it: its [Param] values (a value,
-// or a reference to a fixture slot such as [SlotLB], resolved at send time by [Values] and
+// or a reference to a fixture slot such as [spec.SlotLB], resolved at send time by [Values] and
 // [WireValues]; see [Placeholder], [JoinRefs], [SplitRef] and [Unique]), the [Call] setup it
-// needs, its [Category], the [Auth] mode and principal ([PrincipalPrimary] ...) that sign it,
+// needs, its [Category], the [spec.Auth] mode and principal ([spec.PrincipalPrimary] ...) that sign it,
 // and the [Broken] rule it breaks or the valid [Edge] it stands on.
 //
 // # The deterministic catalogue

@@ -38,12 +38,12 @@ func undeclared(what, name string) string {
 
 // refSlots maps a parameter's x-reference to the fixture slot a valid request uses.
 var refSlots = map[spec.RefKind]string{
-	spec.RefListenerPort:      SlotPort,
-	spec.RefLoadBalancer:      SlotLB,
-	spec.RefServerCertificate: SlotCert,
-	spec.RefCACertificate:     SlotCertCA,
-	spec.RefVServerGroup:      SlotVGroup,
-	spec.RefACL:               SlotACL,
+	spec.RefListenerPort:      spec.SlotPort,
+	spec.RefLoadBalancer:      spec.SlotLB,
+	spec.RefServerCertificate: spec.SlotCert,
+	spec.RefCACertificate:     spec.SlotCertCA,
+	spec.RefVServerGroup:      spec.SlotVGroup,
+	spec.RefACL:               spec.SlotACL,
 }
 
 // validParam returns a valid Param for p: a reference, an allocated port, or a value.
@@ -57,7 +57,7 @@ func validParam(p *spec.Parameter) (Param, bool) {
 
 // placeholder resolves references to values that pass static checks, for Validate.
 func placeholder(ref string) string {
-	if ref == SlotPort {
+	if ref == spec.SlotPort {
 		return "443"
 	}
 	return "ref-" + strings.NewReplacer(":", "-", ".", "-").Replace(ref)
@@ -399,7 +399,7 @@ func isRouting(s *spec.Spec, p *spec.Parameter) bool {
 
 // chosenByCaller reports whether a reference parameter's value is the caller's choice (a
 // listener port) rather than an id the service hands out: its valid boundaries are cases too.
-func chosenByCaller(p *spec.Parameter) bool { return refOf(p) == SlotPort }
+func chosenByCaller(p *spec.Parameter) bool { return refOf(p) == spec.SlotPort }
 
 // Ref is a small helper so that generators can tell reference parameters apart.
 func refOf(p *spec.Parameter) string { return refSlots[spec.RefKind(p.Reference)] }

@@ -18,33 +18,33 @@ func (b *builder) security(base []Param) {
 		return o
 	}
 	for _, a := range []struct {
-		auth  Auth
+		auth  spec.Auth
 		state spec.GatewayState
 	}{
-		{AuthUnsigned, spec.GatewayMissingSignature},
-		{AuthBadSignature, spec.GatewayBadSignature},
-		{AuthReplayedNonce, spec.GatewayNonceReplayed},
-		{AuthStaleTimestamp, spec.GatewayStaleTimestamp},
-		{AuthUnknownKey, spec.GatewayUnknownAccessKey},
+		{spec.AuthUnsigned, spec.GatewayMissingSignature},
+		{spec.AuthBadSignature, spec.GatewayBadSignature},
+		{spec.AuthReplayedNonce, spec.GatewayNonceReplayed},
+		{spec.AuthStaleTimestamp, spec.GatewayStaleTimestamp},
+		{spec.AuthUnknownKey, spec.GatewayUnknownAccessKey},
 	} {
 		b.add(Case{ID: "security/" + string(a.auth), Scenario: "AUTH_" + string(a.state), Category: Security, Params: base, Auth: a.auth,
 			Expect: gw(a.state), Broken: &Broken{Kind: BrokenAuth, Rule: string(a.auth)}})
 	}
-	b.add(Case{ID: "security/v3-signed", Scenario: "AUTH_V3", Category: Security, Params: base, Auth: AuthV3, Expect: success()})
-	b.add(Case{ID: "security/v3-bad-signature", Scenario: "AUTH_V3_bad-signature", Category: Security, Params: base, Auth: AuthV3BadSignature,
-		Expect: gw(spec.GatewayBadSignature), Broken: &Broken{Kind: BrokenAuth, Rule: string(AuthV3BadSignature)}})
+	b.add(Case{ID: "security/v3-signed", Scenario: "AUTH_V3", Category: Security, Params: base, Auth: spec.AuthV3, Expect: success()})
+	b.add(Case{ID: "security/v3-bad-signature", Scenario: "AUTH_V3_bad-signature", Category: Security, Params: base, Auth: spec.AuthV3BadSignature,
+		Expect: gw(spec.GatewayBadSignature), Broken: &Broken{Kind: BrokenAuth, Rule: string(spec.AuthV3BadSignature)}})
 	b.gatewayRules(base, gw)
-	b.add(Case{ID: "security/sts-token", Scenario: "AUTH_STS", Category: Security, Params: base, Auth: AuthSTS, Expect: success()})
-	b.add(Case{ID: "security/ram-denied", Scenario: "AUTH_ram-denied", Category: Security, Params: base, Principal: PrincipalRestricted,
+	b.add(Case{ID: "security/sts-token", Scenario: "AUTH_STS", Category: Security, Params: base, Auth: spec.AuthSTS, Expect: success()})
+	b.add(Case{ID: "security/ram-denied", Scenario: "AUTH_ram-denied", Category: Security, Params: base, Principal: spec.PrincipalRestricted,
 		Expect: gw(spec.GatewayRAMDenied), Broken: &Broken{Kind: BrokenAuth, Rule: "ram-denied"}})
-	b.add(Case{ID: "security/disabled-key", Scenario: "AUTH_disabled-access-key", Category: Security, Params: base, Principal: PrincipalDisabled,
+	b.add(Case{ID: "security/disabled-key", Scenario: "AUTH_disabled-access-key", Category: Security, Params: base, Principal: spec.PrincipalDisabled,
 		Expect: gw(spec.GatewayDisabledKey), Broken: &Broken{Kind: BrokenAuth, Rule: "disabled-key"}})
 	// Another account may not use the primary account's instance.
 	if e, ok := s.StateError(spec.StateLoadBalancerNotFound); ok {
 		o := e.Outcome()
 		o.Basis, o.DirectionBasis = spec.Inferred, spec.Documented
-		b.add(Case{ID: "security/cross-account-instance", Scenario: "CROSS_ACCOUNT_INSTANCE", Category: Security, Params: withRef(base, spec.ParamServerCertificateID, SlotCertForeign),
-			Principal: PrincipalSecond, Expect: o, Broken: &Broken{Kind: BrokenAuth, Rule: "cross-account"}})
+		b.add(Case{ID: "security/cross-account-instance", Scenario: "CROSS_ACCOUNT_INSTANCE", Category: Security, Params: withRef(base, spec.ParamServerCertificateID, spec.SlotCertForeign),
+			Principal: spec.PrincipalSecond, Expect: o, Broken: &Broken{Kind: BrokenAuth, Rule: "cross-account"}})
 	}
 	b.add(Case{ID: "wire/UNKNOWN_ACTION", Scenario: "UNKNOWN_ACTION", Category: Wire, Params: base, Action: "ClbcheckNoSuchAction",
 		Expect: gw(spec.GatewayUnknownAction), Broken: &Broken{Kind: BrokenWire, Rule: "unknown-action"}})
@@ -62,12 +62,12 @@ func (b *builder) gatewayRules(base []Param, gw func(spec.GatewayState) spec.Out
 	// variants of the signature answer apply).
 	unsigned := gw(spec.GatewayMissingSignature)
 	unsigned.Basis = spec.Inferred
-	for _, a := range []Auth{AuthV3MinimalHeaders, AuthV3AddedHeader} {
+	for _, a := range []spec.Auth{spec.AuthV3MinimalHeaders, spec.AuthV3AddedHeader} {
 		b.add(Case{ID: "security/" + string(a), Scenario: "AUTH_V3_unsigned-header", Category: Security, Params: base, Auth: a,
 			Expect: unsigned, Broken: &Broken{Kind: BrokenAuth, Rule: string(a)}})
 	}
 	// The window has a future edge too, however far beyond it a timestamp lies.
-	for _, a := range []Auth{AuthFarFutureTimestamp, AuthV3FarFutureDate} {
+	for _, a := range []spec.Auth{spec.AuthFarFutureTimestamp, spec.AuthV3FarFutureDate} {
 		b.add(Case{ID: "security/" + string(a), Scenario: "AUTH_stale-timestamp", Category: Security, Params: base, Auth: a,
 			Expect: gw(spec.GatewayStaleTimestamp), Broken: &Broken{Kind: BrokenAuth, Rule: string(a)}})
 	}
@@ -78,13 +78,13 @@ func (b *builder) gatewayRules(base []Param, gw func(spec.GatewayState) spec.Out
 	twice := append(append([]Param{}, base...), dup)
 	// A repeated parameter does not excuse a wrong signature.
 	b.add(Case{ID: "security/repeated-parameter-bad-signature", Scenario: "AUTH_bad-signature", Category: Security, Params: twice,
-		Auth: AuthBadSignature, Expect: gw(spec.GatewayBadSignature), Broken: &Broken{Kind: BrokenAuth, Rule: string(AuthBadSignature)}})
+		Auth: spec.AuthBadSignature, Expect: gw(spec.GatewayBadSignature), Broken: &Broken{Kind: BrokenAuth, Rule: string(spec.AuthBadSignature)}})
 	// Signed over the parameters as the server reads them (the repeated name once) rather
 	// than as sent: the page and the description say nothing that decides it.
 	once := gw(spec.GatewayBadSignature)
 	once.Either, once.Basis, once.DirectionBasis = true, spec.Inferred, spec.Inferred
 	b.add(Case{ID: "wire/repeated-parameter-signed-once", Scenario: "DUPLICATE_PARAMETER_SAME_VALUE", Category: Wire, Params: twice,
-		Auth: AuthV1SignedOnce, Expect: once})
+		Auth: spec.AuthV1SignedOnce, Expect: once})
 }
 
 // repeatable picks a parameter of base with a literal value, to be sent a second time.

@@ -29,27 +29,27 @@ var stateRecipes = map[spec.StateName]stateRecipe{
 	spec.StateLoadBalancerNotFound: paramRecipe(spec.ParamLoadBalancerID, Param{Value: missingLB}),
 	spec.StateCertificateNotFound:  paramRecipe(spec.ParamServerCertificateID, Param{Value: missingCert}),
 	spec.StateCACertificateNotFound: func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
-		foreign := stateCase(b, e, withRef(base, spec.ParamCACertificateID, SlotCertCAForeign))
+		foreign := stateCase(b, e, withRef(base, spec.ParamCACertificateID, spec.SlotCertCAForeign))
 		foreign.ID += "/other-account"
 		return []Case{stateCase(b, e, with(base, spec.ParamCACertificateID, missingCA)), foreign}
 	},
-	spec.StateForeignCertificate:      paramRecipe(spec.ParamServerCertificateID, Param{Ref: SlotCertForeign}),
+	spec.StateForeignCertificate:      paramRecipe(spec.ParamServerCertificateID, Param{Ref: spec.SlotCertForeign}),
 	spec.StateCertificateKindMismatch: kindMismatch,
-	spec.StateCNCertificate:           paramRecipe(spec.ParamServerCertificateID, Param{Ref: SlotCertCN}),
+	spec.StateCNCertificate:           paramRecipe(spec.ParamServerCertificateID, Param{Ref: spec.SlotCertCN}),
 	spec.StateTLSPolicyNotFound:       paramRecipe(spec.ParamTLSCipherPolicy, Param{Value: missingPolicy}),
 	spec.StateACLNotFound: func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
-		foreign := stateCase(b, e, aclOn(b, base, Param{Ref: SlotACLForeign}))
+		foreign := stateCase(b, e, aclOn(b, base, Param{Ref: spec.SlotACLForeign}))
 		foreign.ID += "/other-account"
 		return []Case{stateCase(b, e, aclOn(b, base, Param{Value: missingACL})), foreign}
 	},
-	spec.StateACLIPVersionMismatch: aclRecipe(Param{Ref: SlotACLIPv6}),
-	spec.StateACLDuplicateEntry:    aclRecipe(Param{Ref: JoinRefs(SlotACLDupA, SlotACLDupB)}),
+	spec.StateACLIPVersionMismatch: aclRecipe(Param{Ref: spec.SlotACLIPv6}),
+	spec.StateACLDuplicateEntry:    aclRecipe(Param{Ref: JoinRefs(spec.SlotACLDupA, spec.SlotACLDupB)}),
 	spec.StateMasterSlaveGroup: func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
-		ps := withRef(without(base, spec.ParamBackendServerPort), spec.ParamVServerGroupID, SlotMSGroup)
+		ps := withRef(without(base, spec.ParamBackendServerPort), spec.ParamVServerGroupID, spec.SlotMSGroup)
 		return []Case{stateCase(b, e, ps)}
 	},
 	spec.StateServerGroupNotFound: func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
-		other := stateCase(b, e, withRef(base, spec.ParamVServerGroupID, SlotVGroupOther))
+		other := stateCase(b, e, withRef(base, spec.ParamVServerGroupID, spec.SlotVGroupOther))
 		other.ID += "/other-instance"
 		return []Case{stateCase(b, e, with(base, spec.ParamVServerGroupID, missingVGroup)), other}
 	},
@@ -66,11 +66,11 @@ var stateRecipes = map[spec.StateName]stateRecipe{
 		c.Setup = []Call{{Action: b.s.UnderTest.Action, Params: base}, {Action: spec.ActionStartListener, Params: listenerKey(base)}}
 		return []Case{c}
 	},
-	spec.StateIPv6ForwardingHeader: stateParamsRecipe(SlotLBIPv6),
-	spec.StateSharedTLSPolicy:      stateParamsRecipe(SlotLBShared),
-	spec.StateSharedMutualAuth:     stateParamsRecipe(SlotLBShared),
+	spec.StateIPv6ForwardingHeader: stateParamsRecipe(spec.SlotLBIPv6),
+	spec.StateSharedTLSPolicy:      stateParamsRecipe(spec.SlotLBShared),
+	spec.StateSharedMutualAuth:     stateParamsRecipe(spec.SlotLBShared),
 	spec.StateTLSPolicyConfiguring: func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
-		c := stateCase(b, e, withRef(base, spec.ParamTLSCipherPolicy, SlotLocalPrefix+"policy"))
+		c := stateCase(b, e, withRef(base, spec.ParamTLSCipherPolicy, spec.SlotLocalPrefix+"policy"))
 		c.Setup = []Call{policyCall("policy")}
 		return []Case{c}
 	},
@@ -87,7 +87,7 @@ var stateRecipes = map[spec.StateName]stateRecipe{
 			if !ok {
 				continue
 			}
-			ps := withRef(base, spec.ParamLoadBalancerID, SlotRegionPrefix+sc.Name)
+			ps := withRef(base, spec.ParamLoadBalancerID, spec.SlotRegionPrefix+sc.Name)
 			region, _ := opt.scenario(sc.Name)
 			ps = with(ps, spec.ParamRegionID, region)
 			ps = replace(ps, vp)
@@ -128,9 +128,9 @@ func stateParamsRecipe(lbSlot string) stateRecipe {
 }
 
 func kindMismatch(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
-	a := stateCase(b, e, withRef(base, spec.ParamServerCertificateID, SlotCertCA))
+	a := stateCase(b, e, withRef(base, spec.ParamServerCertificateID, spec.SlotCertCA))
 	a.ID += "/ca-as-server"
-	c := stateCase(b, e, withRef(base, spec.ParamCACertificateID, SlotCert))
+	c := stateCase(b, e, withRef(base, spec.ParamCACertificateID, spec.SlotCert))
 	c.ID += "/server-as-ca"
 	return []Case{a, c}
 }
@@ -154,7 +154,7 @@ func aclOn(b *builder, base []Param, acl Param) []Param {
 }
 
 func zoneRecipe(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
-	return []Case{stateCase(b, e, withRef(base, spec.ParamLoadBalancerID, SlotZonePrefix+e.Trigger.Scenario))}
+	return []Case{stateCase(b, e, withRef(base, spec.ParamLoadBalancerID, spec.SlotZonePrefix+e.Trigger.Scenario))}
 }
 
 // listenerKey is the part of a request that names a listener.
@@ -169,18 +169,18 @@ func listenerKey(ps []Param) []Param {
 }
 
 func policyCall(bind string) Call {
-	return Call{Action: spec.ActionCreateTLSCipherPolicy, Bind: SlotLocalPrefix + bind, Field: spec.FieldTLSCipherPolicyID,
+	return Call{Action: spec.ActionCreateTLSCipherPolicy, Bind: spec.SlotLocalPrefix + bind, Field: spec.FieldTLSCipherPolicyID,
 		Params: []Param{{Name: spec.ParamPolicyName, Value: "clbcheck-" + bind + "-" + Unique},
 			{Name: spec.ParamTLSVersions + ".1", Value: "TLSv1.2"}, {Name: spec.ParamCiphers + ".1", Value: "ECDHE-RSA-AES128-GCM-SHA256"}}}
 }
 
 func lbCall(bind string) Call {
-	return Call{Action: spec.ActionCreateLoadBalancer, Bind: SlotLocalPrefix + bind, Field: spec.FieldLoadBalancerID,
+	return Call{Action: spec.ActionCreateLoadBalancer, Bind: spec.SlotLocalPrefix + bind, Field: spec.FieldLoadBalancerID,
 		Params: []Param{{Name: spec.ParamLoadBalancerSpec, Value: "slb.s2.small"}, {Name: spec.ParamLoadBalancerName, Value: "clbcheck-" + bind + "-" + Unique}}}
 }
 
 func aclCall(bind string) Call {
-	return Call{Action: spec.ActionCreateACL, Bind: SlotLocalPrefix + bind, Field: spec.FieldACLID,
+	return Call{Action: spec.ActionCreateACL, Bind: spec.SlotLocalPrefix + bind, Field: spec.FieldACLID,
 		Params: []Param{{Name: spec.ParamACLName, Value: "clbcheck-" + bind + "-" + Unique}, {Name: spec.ParamAddressIPVersion, Value: "ipv4"}}}
 }
 
@@ -199,7 +199,7 @@ func fillListeners(b *builder, base []Param, n, perLB int, prefix string, extra 
 			lb = fmt.Sprintf("%s-lb%d", prefix, lbIdx)
 			calls = append(calls, lbCall(lb))
 		}
-		ps := withRef(base, spec.ParamLoadBalancerID, SlotLocalPrefix+lb)
+		ps := withRef(base, spec.ParamLoadBalancerID, spec.SlotLocalPrefix+lb)
 		ps = with(ps, spec.ParamListenerPort, fmt.Sprint(1000+i))
 		if extra != nil {
 			ps = extra(ps)
@@ -208,7 +208,7 @@ func fillListeners(b *builder, base []Param, n, perLB int, prefix string, extra 
 	}
 	last := fmt.Sprintf("%s-lb%d", prefix, lbIdx+1)
 	calls = append(calls, lbCall(last))
-	return calls, SlotLocalPrefix + last
+	return calls, spec.SlotLocalPrefix + last
 }
 
 // quotaRecipes builds the setup that brings a quota to its limit, then the case that passes it.
@@ -217,10 +217,10 @@ var quotaRecipes = map[spec.QuotaName]func(b *builder, base []Param, e spec.Erro
 		n, _ := opt.quota(e.Trigger.Quota)
 		setup := []Call{lbCall("full")}
 		for i := 0; i < n; i++ {
-			ps := withRef(base, spec.ParamLoadBalancerID, SlotLocalPrefix+"full")
+			ps := withRef(base, spec.ParamLoadBalancerID, spec.SlotLocalPrefix+"full")
 			setup = append(setup, Call{Action: b.s.UnderTest.Action, Params: with(ps, spec.ParamListenerPort, fmt.Sprint(1000+i))})
 		}
-		c := stateCase(b, e, withRef(base, spec.ParamLoadBalancerID, SlotLocalPrefix+"full"))
+		c := stateCase(b, e, withRef(base, spec.ParamLoadBalancerID, spec.SlotLocalPrefix+"full"))
 		c.Setup = setup
 		return []Case{c}
 	},
@@ -228,12 +228,12 @@ var quotaRecipes = map[spec.QuotaName]func(b *builder, base []Param, e spec.Erro
 		n, _ := opt.quota(e.Trigger.Quota)
 		perLB := opt.perLB()
 		setup := []Call{aclCall("shared"), aclCall("other")}
-		acl := Param{Ref: SlotLocalPrefix + "shared"}
+		acl := Param{Ref: spec.SlotLocalPrefix + "shared"}
 		calls, last := fillListeners(b, base, n, perLB, "acl", func(ps []Param) []Param { return aclOn(b, ps, acl) })
 		setup = append(setup, calls...)
 		main := withRef(base, spec.ParamLoadBalancerID, last)
 		if e.Trigger.MultiACL {
-			acl = Param{Ref: JoinRefs(SlotLocalPrefix+"shared", SlotLocalPrefix+"other")}
+			acl = Param{Ref: JoinRefs(spec.SlotLocalPrefix+"shared", spec.SlotLocalPrefix+"other")}
 		}
 		c := stateCase(b, e, aclOn(b, main, acl))
 		c.Setup = setup
@@ -246,7 +246,7 @@ var quotaRecipes = map[spec.QuotaName]func(b *builder, base []Param, e spec.Erro
 		for i := 0; i <= n; i++ {
 			name := fmt.Sprintf("many%d", i)
 			setup = append(setup, aclCall(name))
-			refs = append(refs, SlotLocalPrefix+name)
+			refs = append(refs, spec.SlotLocalPrefix+name)
 		}
 		c := stateCase(b, e, aclOn(b, base, Param{Ref: JoinRefs(refs...)}))
 		c.Setup = setup
@@ -265,10 +265,10 @@ var quotaRecipes = map[spec.QuotaName]func(b *builder, base []Param, e spec.Erro
 					entries = append(entries, map[string]string{"entry": fmt.Sprintf("10.%d.%d.%d/32", a, i/250, i%250+1), "comment": "clbcheck"})
 				}
 				raw, _ := json.Marshal(entries)
-				setup = append(setup, Call{Action: spec.ActionAddACLEntry, Params: []Param{{Name: spec.ParamACLID, Ref: SlotLocalPrefix + name}, {Name: spec.ParamACLEntries, Value: string(raw)}}})
+				setup = append(setup, Call{Action: spec.ActionAddACLEntry, Params: []Param{{Name: spec.ParamACLID, Ref: spec.SlotLocalPrefix + name}, {Name: spec.ParamACLEntries, Value: string(raw)}}})
 			}
 		}
-		c := stateCase(b, e, aclOn(b, base, Param{Ref: JoinRefs(SlotLocalPrefix+"entries1", SlotLocalPrefix+"entries2")}))
+		c := stateCase(b, e, aclOn(b, base, Param{Ref: JoinRefs(spec.SlotLocalPrefix+"entries1", spec.SlotLocalPrefix+"entries2")}))
 		c.Setup = setup
 		return []Case{c}
 	},
@@ -278,13 +278,13 @@ var quotaRecipes = map[spec.QuotaName]func(b *builder, base []Param, e spec.Erro
 		wait := durationOf(b.s, opt, spec.ScenarioTLSPolicyConfiguringTime)
 		setup := []Call{policyCall("busy")}
 		calls, last := fillListeners(b, base, n, perLB, "policy", func(ps []Param) []Param {
-			return withRef(ps, spec.ParamTLSCipherPolicy, SlotLocalPrefix+"busy")
+			return withRef(ps, spec.ParamTLSCipherPolicy, spec.SlotLocalPrefix+"busy")
 		})
 		if len(calls) > 0 {
 			calls[0].After = wait
 		}
 		setup = append(setup, calls...)
-		c := stateCase(b, e, withRef(withRef(base, spec.ParamLoadBalancerID, last), spec.ParamTLSCipherPolicy, SlotLocalPrefix+"busy"))
+		c := stateCase(b, e, withRef(withRef(base, spec.ParamLoadBalancerID, last), spec.ParamTLSCipherPolicy, spec.SlotLocalPrefix+"busy"))
 		c.Setup = setup
 		return []Case{c}
 	},

@@ -1,28 +1,39 @@
 // Package target is how a case reaches an implementation: it encodes a request on the RPC wire
 // (query, form body or both), signs it after every mutation (V1 by default, V3 on request, or
-// deliberately wrongly for security cases), sends it, and decodes the answer without trusting it.
+// deliberately wrongly for security cases), sends it, and decodes the answer without trusting
+// it. What a run creates on the target (fixtures, the ledger, the run tag, listener waits) is
+// package resources; recording and replaying exchanges is package cassette; the emulator as an
+// in-process target is package emulator/embedded.
 //
-// Contents:
+// The interface:
+//   - [Target], [Request], [KV], [Response] and [Sent]: what is sent and what came back;
+//     [Value] and [HasParam] read parameters; [Response.Outcome] and [Response.Success].
+//   - [Offerer] and [OfferedBy]: quotas and scenarios a target offers itself.
+//   - [Unwrapper]: middleware exposes what it wraps.
+//   - [ErrUnreachable], [ErrNoPrincipal]: errors a Target returns.
 //
-//   - target.go: the Target interface, Request and Response.
-//   - http.go: HTTP, a target for any HTTP endpoint; in-process use swaps its transport.
-//   - decode.go: tolerant decoding of JSON and XML answers (never panics on hostile bodies).
-//   - fixtures.go: Fixtures, which provisions the resources cases refer to through the standard
-//     operations (or takes their ids from a file) and removes what it created.
-//   - certs.go: self-signed server and CA certificates generated at run time.
-//   - handler.go: HandlerTransport and HTTPConfig.Handler, which answer requests in-process
-//     through an http.Handler (the embedded emulator of package emulator/embedded).
-//   - limit.go: WithRateLimit, spacing every request of a run; Sleep; Counted, counting them.
-//   - retry.go: Retrying, retries with backoff and a fresh signature per try, for remote targets;
-//     every retry is counted by kind of trouble.
-//   - trouble.go: TroubleOf, which classifies transient target trouble (throttled, unavailable,
-//     bad-gateway, reset, timeout, ...), and TroubleTally, the count of retries by kind.
-//   - body.go: reading answers with bounded memory (a prefix each, shared buffers beyond it).
-//   - cassette.go: recording exchanges into a cassette (redacted, normalised) and answering a
-//     later run from it offline through httpmock.
-//   - ledger.go: the write-ahead ledger of created resources, for cleanup.
-//   - answers.go: which answers mean "already gone", "throttled" or "passing", from the catalogues.
-//   - tag.go: the run tag every created instance carries, and the search by it.
-//   - await.go: a bounded wait for a listener's asynchronous status.
-//   - env.go: the environment variables that carry a live target's credentials, and reading them.
+// HTTP:
+//   - [HTTP], [HTTPConfig], [NewHTTP]: a target for any HTTP endpoint; [HTTP.Build] shows the
+//     wire form of a request without sending it.
+//   - [NewTransport]: the connection pool of a run; [HandlerTransport] answers in-process
+//     through an http.Handler, with no socket.
+//   - [SentValues]: the parameters as the server reads them from what was sent.
+//   - [Decode], [MaxBody]: tolerant decoding of JSON and XML answers with bounded memory;
+//     hostile bodies never panic.
+//
+// Middleware:
+//   - [Retrying], [NewRetrying], [RetryPolicy], [DefaultRetryPolicy]: retries with backoff and
+//     a fresh signature per try, for remote targets.
+//   - [WithRateLimit] spaces every request of a run; [Sleep] waits unless the context ends;
+//     [Counted] counts requests.
+//
+// Trouble and answer classes:
+//   - [TroubleOf] classifies transient trouble (throttled, unavailable, bad gateway, reset,
+//     timeout, ...); [TroubleTally], [TroubleTallyOf] and [TroubleKinds] count retries by kind.
+//   - [Gone] and [Transient]: answers that mean "already gone" and "try again", read from the
+//     description's catalogues.
+//
+// Credentials:
+//   - [CredentialsFromEnv], [PrincipalEnv], [PrincipalsEnv] and the Env* names: the
+//     environment variables that carry a live target's credentials.
 package target

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/signature"
+	"github.com/clbcheck/clbcheck/spec"
 )
 
 // Environment variables that carry credentials for a live target. The first three are the
@@ -33,10 +33,10 @@ type PrincipalEnv struct {
 
 // PrincipalsEnv lists every principal's variables, in the order messages name principals.
 var PrincipalsEnv = []PrincipalEnv{
-	{generators.PrincipalPrimary, EnvKeyID, EnvKeySecret, EnvToken},
-	{generators.PrincipalSecond, EnvSecondKeyID, EnvSecondSecret, ""},
-	{generators.PrincipalRestricted, EnvRestrictedKeyID, EnvRestrictedSecret, ""},
-	{generators.PrincipalDisabled, EnvDisabledKeyID, EnvDisabledSecret, ""},
+	{spec.PrincipalPrimary, EnvKeyID, EnvKeySecret, EnvToken},
+	{spec.PrincipalSecond, EnvSecondKeyID, EnvSecondSecret, ""},
+	{spec.PrincipalRestricted, EnvRestrictedKeyID, EnvRestrictedSecret, ""},
+	{spec.PrincipalDisabled, EnvDisabledKeyID, EnvDisabledSecret, ""},
 }
 
 // CredentialsFromEnv reads every principal whose key id and secret are set, through getenv

@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
 
@@ -18,9 +18,9 @@ func TestCredentialsFromEnv(t *testing.T) {
 	}))
 	require.NoError(t, err)
 	assert.Len(t, creds, 2)
-	assert.Equal(t, "id1", creds[generators.PrincipalPrimary].AccessKeyID, "the key id is trimmed")
-	assert.Equal(t, "tok", creds[generators.PrincipalPrimary].SecurityToken)
-	assert.Empty(t, creds[generators.PrincipalRestricted].SecurityToken, "only the primary takes a token")
+	assert.Equal(t, "id1", creds[spec.PrincipalPrimary].AccessKeyID, "the key id is trimmed")
+	assert.Equal(t, "tok", creds[spec.PrincipalPrimary].SecurityToken)
+	assert.Empty(t, creds[spec.PrincipalRestricted].SecurityToken, "only the primary takes a token")
 
 	_, err = target.CredentialsFromEnv(env(map[string]string{target.EnvSecondKeyID: "id2", target.EnvSecondSecret: ""}))
 	require.Error(t, err)

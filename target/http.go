@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
 )
@@ -21,7 +20,7 @@ import (
 type HTTPConfig struct {
 	// BaseURL of the endpoint, e.g. http://127.0.0.1:8080 or https://slb.aliyuncs.com.
 	BaseURL string
-	// Credentials by principal name (generators.PrincipalPrimary, ...).
+	// Credentials by principal name (spec.PrincipalPrimary, ...).
 	Credentials map[string]signature.Credentials
 	// Region sent as RegionId when a request has none (default cn-hangzhou).
 	Region string
@@ -121,7 +120,7 @@ func (h *HTTP) Region() string { return h.cfg.Region }
 // HasPrincipal implements Target.
 func (h *HTTP) HasPrincipal(name string) bool {
 	if name == "" {
-		name = generators.PrincipalPrimary
+		name = spec.PrincipalPrimary
 	}
 	c, ok := h.cfg.Credentials[name]
 	return ok && c.AccessKeyID != ""
@@ -262,26 +261,26 @@ func (h *HTTP) Build(req Request) (*http.Request, Sent, error) {
 func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, error) {
 	principal := req.Principal
 	if principal == "" {
-		principal = generators.PrincipalPrimary
+		principal = spec.PrincipalPrimary
 	}
 	// The V3 variants sign with V3 and then break it their own way (v3mode says how).
 	auth, v3mode := req.Auth, req.Auth
 	switch auth {
-	case generators.AuthV3BadSignature, generators.AuthV3MinimalHeaders, generators.AuthV3AddedHeader, generators.AuthV3FarFutureDate:
-		auth = generators.AuthV3
+	case spec.AuthV3BadSignature, spec.AuthV3MinimalHeaders, spec.AuthV3AddedHeader, spec.AuthV3FarFutureDate:
+		auth = spec.AuthV3
 	}
 	creds, ok := h.cfg.Credentials[principal]
-	if auth == generators.AuthSTS {
+	if auth == spec.AuthSTS {
 		if creds.SecurityToken == "" {
 			return nil, Sent{}, fmt.Errorf("%w: %s has no STS token", ErrNoPrincipal, principal)
 		}
 	} else {
 		creds.SecurityToken = ""
 	}
-	if auth == generators.AuthUnknownKey {
+	if auth == spec.AuthUnknownKey {
 		creds, ok = signature.Credentials{AccessKeyID: "clbcheck-unknown-key-0000", AccessKeySecret: "clbcheck-unknown-secret"}, true
 	}
-	if !ok && auth != generators.AuthUnsigned {
+	if !ok && auth != spec.AuthUnsigned {
 		return nil, Sent{}, fmt.Errorf("%w: %s", ErrNoPrincipal, principal)
 	}
 	method := req.Method
@@ -301,17 +300,17 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 		now = req.Time
 	}
 	switch {
-	case auth == generators.AuthStaleTimestamp:
+	case auth == spec.AuthStaleTimestamp:
 		now = now.Add(-2 * h.s.Wire.TimestampWindow)
-	case auth == generators.AuthFarFutureTimestamp, v3mode == generators.AuthV3FarFutureDate:
+	case auth == spec.AuthFarFutureTimestamp, v3mode == spec.AuthV3FarFutureDate:
 		now = now.AddDate(farFutureYears, 0, 0)
 	}
-	if auth != generators.AuthV3 {
+	if auth != spec.AuthV3 {
 		common = append(common, KV{Name: spec.ParamAction, Value: req.Action}, KV{Name: spec.ParamVersion, Value: version})
 		if req.Format != "" {
 			common = append(common, KV{Name: spec.ParamFormat, Value: req.Format})
 		}
-		if auth != generators.AuthUnsigned || ok {
+		if auth != spec.AuthUnsigned || ok {
 			pv := signature.V1Params(creds, now)
 			if req.Nonce != "" {
 				pv.Set(spec.ParamSignatureNonce, req.Nonce)
@@ -326,7 +325,7 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 	}
 	var extra [2]KV // RegionId, Signature
 	var region []KV
-	if !hasKV(req.Params, spec.ParamRegionID) {
+	if !HasParam(req.Params, spec.ParamRegionID) {
 		extra[0] = KV{Name: spec.ParamRegionID, Value: h.cfg.Region}
 		region = extra[0:1]
 	}
@@ -344,14 +343,14 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 		queryBuf[0], queryBuf[1], queryBuf[2], nq = common, req.Params, region, 3
 	}
 	query, form := kvList(queryBuf[:nq]), kvList(formBuf[:nf])
-	if auth != generators.AuthV3 && auth != generators.AuthUnsigned {
+	if auth != spec.AuthV3 && auth != spec.AuthUnsigned {
 		all := decoded(query, form)
-		if auth == generators.AuthV1SignedOnce {
+		if auth == spec.AuthV1SignedOnce {
 			readOnce(all.v)
 		}
 		sig := signature.SignV1(method, creds.AccessKeySecret, all.v)
 		all.release()
-		if auth == generators.AuthBadSignature {
+		if auth == spec.AuthBadSignature {
 			sig = flip(sig)
 		}
 		// The Node client sends Signature last in the body; others in the query.
@@ -381,7 +380,7 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 		vals[1] = h.s.Wire.BodyContentType
 		hr.Header["Content-Type"] = vals[1:2:2]
 	}
-	if auth == generators.AuthV3 {
+	if auth == spec.AuthV3 {
 		hr.Header.Set(signature.HeaderAction, req.Action)
 		hr.Header.Set(signature.HeaderVersion, version)
 		hr.Host = h.base.Host
@@ -410,12 +409,12 @@ const addedHeaderV3 = "X-Acs-Clbcheck-Unsigned"
 
 // breakV3 spoils a V3-signed request the way mode says: a wrong signature, a signature over
 // host alone, or a header added after signing. Other modes leave it as signed.
-func breakV3(hr *http.Request, body []byte, creds signature.Credentials, mode generators.Auth) error {
+func breakV3(hr *http.Request, body []byte, creds signature.Credentials, mode spec.Auth) error {
 	switch mode {
-	case generators.AuthV3BadSignature:
+	case spec.AuthV3BadSignature:
 		a := hr.Header.Get(signature.HeaderAuthorization)
 		hr.Header.Set(signature.HeaderAuthorization, a[:len(a)-1]+string("01"[(int(a[len(a)-1])+1)%2]))
-	case generators.AuthV3MinimalHeaders:
+	case spec.AuthV3MinimalHeaders:
 		only := []string{"host"}
 		canonical, err := signature.CanonicalRequestV3(hr, only, signature.HexSHA256(body))
 		if err != nil {
@@ -423,7 +422,7 @@ func breakV3(hr *http.Request, body []byte, creds signature.Credentials, mode ge
 		}
 		hr.Header.Set(signature.HeaderAuthorization, signature.Authorization{Algorithm: signature.AlgorithmV3, AccessKeyID: creds.AccessKeyID,
 			SignedHeaders: only, Signature: signature.SignatureV3(creds.AccessKeySecret, signature.StringToSignV3(canonical))}.String())
-	case generators.AuthV3AddedHeader:
+	case spec.AuthV3AddedHeader:
 		hr.Header.Set(addedHeaderV3, "1")
 	}
 	return nil
@@ -458,7 +457,8 @@ func flip(sig string) string {
 	return string(b)
 }
 
-func hasKV(kvs []KV, name string) bool {
+// HasParam reports whether kvs holds a parameter called name.
+func HasParam(kvs []KV, name string) bool {
 	for _, kv := range kvs {
 		if kv.Name == name {
 			return true

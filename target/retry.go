@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"github.com/clbcheck/clbcheck/spec"
 )
 
 // RetryPolicy says which answers are worth another try and how long to wait between tries.
@@ -115,7 +117,7 @@ func (r *Retrying) retryable(req Request, resp *Response, err error) string {
 		}
 		return kind
 	}
-	if resp.Code == ReplayMissCode {
+	if resp.Code == spec.ReplayMissCode {
 		return "" // a cassette lacks the request: another try cannot find it
 	}
 	kind := TroubleOf(resp, nil)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/emulator/embedded"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -143,7 +145,7 @@ func TestCleanupHappensWhenTheServiceFailsMidRun(t *testing.T) {
 	// The fixtures declare the emulator's zones and quotas, so the run builds instances for
 	// them as it would against a real service whose quotas are known.
 	q, sc := cfg.Offered()
-	fx := &target.FixtureFile{Quotas: q, Scenarios: sc}
+	fx := &resources.FixtureFile{Quotas: q, Scenarios: sc}
 	sum, _, err := contracts.Execute(context.Background(), rt, contracts.Options{Workers: 2, Random: -1, Sequences: -1, Fixtures: fx})
 	require.True(t, broken.Load(), "the imitated outage never happened")
 	require.GreaterOrEqual(t, instances.Load(), int64(4), "the run created no instance, so cleanup proves nothing")
@@ -154,7 +156,7 @@ func TestCleanupHappensWhenTheServiceFailsMidRun(t *testing.T) {
 	assert.NotContains(t, string(snap), `"lb-`, "an instance the run created is still there")
 }
 
-var regexpAny = mustRegexp(`.*`)
+var regexpAny = regexp.MustCompile(`.*`)
 
 // The retried and the "already gone" answers come from the catalogues: throttling is the only
 // class retried for a judged request, and a missing instance or listener counts as gone.

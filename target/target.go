@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/spec"
 )
 
 // KV is one parameter as sent. Raw values go on the wire without percent-encoding.
@@ -26,7 +26,7 @@ type Request struct {
 	Placement string // query (default), form, split
 	Format    string // empty: not sent (JSON)
 	Principal string // empty: primary
-	Auth      generators.Auth
+	Auth      spec.Auth
 	Nonce     string    // fixed nonce (replay cases); empty: fresh
 	Time      time.Time // signing time; zero: now
 	// Judged marks the request whose answer a case judges: a retrying target retries it only

@@ -13,7 +13,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/emulator/embedded"
-	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
@@ -28,7 +28,7 @@ var vectorParams = []target.KV{
 func vectorTarget(t *testing.T, base string) *target.HTTP {
 	t.Helper()
 	tg, err := target.NewHTTP(target.HTTPConfig{BaseURL: base, Credentials: map[string]signature.Credentials{
-		generators.PrincipalPrimary: {AccessKeyID: "testid", AccessKeySecret: "testsecret"}}})
+		spec.PrincipalPrimary: {AccessKeyID: "testid", AccessKeySecret: "testsecret"}}})
 	require.NoError(t, err)
 	return tg
 }
@@ -54,7 +54,7 @@ func TestBuildReproducesTheV3Vector(t *testing.T) {
 	tg := vectorTarget(t, "http://slb.aliyuncs.com")
 	at, err := time.Parse(time.RFC3339, "2023-10-26T10:22:32Z")
 	require.NoError(t, err)
-	_, sent, err := tg.Build(target.Request{Action: spec.ActionCreateHTTPSListener, Params: vectorParams, Auth: generators.AuthV3,
+	_, sent, err := tg.Build(target.Request{Action: spec.ActionCreateHTTPSListener, Params: vectorParams, Auth: spec.AuthV3,
 		Nonce: "3156853299f313e23d1673dc12e1703d", Time: at})
 	require.NoError(t, err)
 	assert.Contains(t, sent.Headers["Authorization"], "Signature=42d0ca50bb3e3b2b462b7b2c3628ab30717d7ec852cbf793618e118707c48987")
@@ -71,17 +71,17 @@ func TestBuildModesAndPlacements(t *testing.T) {
 	ok, _ := signature.VerifyV1("POST", q, "testsecret")
 	assert.True(t, ok, "a normal request verifies")
 
-	_, bad, err := tg.Build(target.Request{Action: spec.ActionCreateHTTPSListener, Params: vectorParams, Auth: generators.AuthBadSignature})
+	_, bad, err := tg.Build(target.Request{Action: spec.ActionCreateHTTPSListener, Params: vectorParams, Auth: spec.AuthBadSignature})
 	require.NoError(t, err)
 	bq, _ := url.ParseQuery(strings.SplitN(bad.URL, "?", 2)[1])
 	ok, _ = signature.VerifyV1("POST", bq, "testsecret")
 	assert.False(t, ok, "a bad-signature request does not verify")
 
-	_, unsigned, err := tg.Build(target.Request{Action: spec.ActionCreateHTTPSListener, Params: vectorParams, Auth: generators.AuthUnsigned})
+	_, unsigned, err := tg.Build(target.Request{Action: spec.ActionCreateHTTPSListener, Params: vectorParams, Auth: spec.AuthUnsigned})
 	require.NoError(t, err)
 	assert.NotContains(t, unsigned.URL, "Signature=")
 
-	_, stale, err := tg.Build(target.Request{Action: spec.ActionCreateHTTPSListener, Params: vectorParams, Auth: generators.AuthStaleTimestamp})
+	_, stale, err := tg.Build(target.Request{Action: spec.ActionCreateHTTPSListener, Params: vectorParams, Auth: spec.AuthStaleTimestamp})
 	require.NoError(t, err)
 	sq, _ := url.ParseQuery(strings.SplitN(stale.URL, "?", 2)[1])
 	ts, err := signature.ParseTimestamp(sq.Get("Timestamp"))
@@ -98,9 +98,9 @@ func TestBuildModesAndPlacements(t *testing.T) {
 	assert.Contains(t, split.URL, spec.ParamAction+"=")
 	assert.Contains(t, split.Body, "ListenerPort=443")
 
-	_, _, err = tg.Build(target.Request{Action: spec.ActionCreateHTTPSListener, Principal: generators.PrincipalSecond})
+	_, _, err = tg.Build(target.Request{Action: spec.ActionCreateHTTPSListener, Principal: spec.PrincipalSecond})
 	assert.ErrorIs(t, err, target.ErrNoPrincipal)
-	_, _, err = tg.Build(target.Request{Action: spec.ActionCreateHTTPSListener, Auth: generators.AuthSTS})
+	_, _, err = tg.Build(target.Request{Action: spec.ActionCreateHTTPSListener, Auth: spec.AuthSTS})
 	assert.ErrorIs(t, err, target.ErrNoPrincipal, "STS without a token is refused before sending")
 }
 
@@ -164,11 +164,11 @@ func TestHTTPTargetAndFixturesAgainstTheEmulatorOnLoopback(t *testing.T) {
 	require.NoError(t, err)
 	// A URL target offers no zone or region of its own: the fixtures file declares them.
 	q, sc := cfg.Offered()
-	fx := target.NewFixtures(tg, spec.MustDefault(), &target.FixtureFile{Quotas: q, Scenarios: sc}, "test")
+	fx := resources.NewFixtures(tg, spec.MustDefault(), &resources.FixtureFile{Quotas: q, Scenarios: sc}, "test")
 	ctx := context.Background()
-	for _, slot := range []string{generators.SlotLB, generators.SlotLBShared, generators.SlotLBIPv6, generators.SlotCert, generators.SlotCertCA,
-		generators.SlotCertForeign, generators.SlotCertCN, generators.SlotACL, generators.SlotACLIPv6, generators.SlotACLDupA, generators.SlotVGroup, generators.SlotMSGroup,
-		generators.SlotZonePrefix + "zone-out-of-resources", generators.SlotRegionPrefix + "region-lacks-parameter"} {
+	for _, slot := range []string{spec.SlotLB, spec.SlotLBShared, spec.SlotLBIPv6, spec.SlotCert, spec.SlotCertCA,
+		spec.SlotCertForeign, spec.SlotCertCN, spec.SlotACL, spec.SlotACLIPv6, spec.SlotACLDupA, spec.SlotVGroup, spec.SlotMSGroup,
+		spec.SlotZonePrefix + "zone-out-of-resources", spec.SlotRegionPrefix + "region-lacks-parameter"} {
 		id, err := fx.Resolve(ctx, slot)
 		require.NoError(t, err, slot)
 		require.NotEmpty(t, id, slot)
@@ -176,11 +176,11 @@ func TestHTTPTargetAndFixturesAgainstTheEmulatorOnLoopback(t *testing.T) {
 		assert.Equal(t, id, again, "a slot is provisioned once")
 	}
 	// Without the declaration, a zone slot is not available, and says so.
-	_, err = target.NewFixtures(tg, spec.MustDefault(), nil, "test2").Resolve(ctx, generators.SlotZonePrefix+"zone-out-of-resources")
-	require.ErrorIs(t, err, target.ErrSlotUnavailable)
+	_, err = resources.NewFixtures(tg, spec.MustDefault(), nil, "test2").Resolve(ctx, spec.SlotZonePrefix+"zone-out-of-resources")
+	require.ErrorIs(t, err, resources.ErrSlotUnavailable)
 	_, err = fx.Resolve(ctx, "no-such-slot")
-	assert.ErrorIs(t, err, target.ErrSlotUnavailable)
-	lb, _ := fx.Resolve(ctx, generators.SlotLB)
+	assert.ErrorIs(t, err, resources.ErrSlotUnavailable)
+	lb, _ := fx.Resolve(ctx, spec.SlotLB)
 	require.NoError(t, fx.Cleanup(ctx))
 	resp, err := tg.Send(ctx, target.Request{Action: spec.ActionDescribeLoadBalancer, Params: []target.KV{{Name: spec.ParamLoadBalancerID, Value: lb}}})
 	require.NoError(t, err)
@@ -194,12 +194,12 @@ func TestHTTPTargetAndFixturesAgainstTheEmulatorOnLoopback(t *testing.T) {
 // A fixtures file supplies ids and can forbid provisioning.
 func TestFixtureFile(t *testing.T) {
 	no := false
-	fx := target.NewFixtures(nil, spec.MustDefault(), &target.FixtureFile{Provision: &no, Slots: map[string]string{generators.SlotLB: "lb-given"}}, "x")
-	id, err := fx.Resolve(context.Background(), generators.SlotLB)
+	fx := resources.NewFixtures(nil, spec.MustDefault(), &resources.FixtureFile{Provision: &no, Slots: map[string]string{spec.SlotLB: "lb-given"}}, "x")
+	id, err := fx.Resolve(context.Background(), spec.SlotLB)
 	require.NoError(t, err)
 	assert.Equal(t, "lb-given", id)
-	_, err = fx.Resolve(context.Background(), generators.SlotCert)
-	assert.ErrorIs(t, err, target.ErrSlotUnavailable)
+	_, err = fx.Resolve(context.Background(), spec.SlotCert)
+	assert.ErrorIs(t, err, resources.ErrSlotUnavailable)
 }
 
 func TestNewHTTPRejectsBadURLs(t *testing.T) {

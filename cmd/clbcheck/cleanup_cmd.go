@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -57,7 +57,7 @@ func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Wr
 	}
 	c := &cleaner{tg: tg, run: f.run, dryRun: f.dryRun, out: stdout}
 	if !f.dryRun && len(st.Pending) > 0 {
-		if c.ledger, err = target.OpenLedger(path); err != nil {
+		if c.ledger, err = resources.OpenLedger(path); err != nil {
 			return usage("%v", err)
 		}
 		defer c.ledger.Close()
@@ -87,7 +87,7 @@ func newCleanupFlags(stderr io.Writer) (*flag.FlagSet, *cleanupFlags) {
 			"Removes what a run created and did not delete (it was killed, lost the network, or ran",
 			"with --keep-resources). Resources are found two ways: through the run's ledger, a",
 			"JSON-lines file to which every created resource was written, and synced, before the run",
-			"went on, and every deletion after; and through the run tag ("+target.RunTagKey+"=<run id>)",
+			"went on, and every deletion after; and through the run tag ("+spec.RunTagKey+"=<run id>)",
 			"every load balancer of the run carries, listed with DescribeLoadBalancers. The ledger's",
 			"entries are deleted newest first with the principal that created them, then whatever the",
 			"tag still finds; each deletion is recorded, so running cleanup twice is harmless.",
@@ -111,7 +111,7 @@ func newCleanupFlags(stderr io.Writer) (*flag.FlagSet, *cleanupFlags) {
 
 // readLedger checks --run, finds the run's ledger and reads what it left. A missing ledger is
 // no error: the run tag still finds the instances.
-func (f *cleanupFlags) readLedger(stderr io.Writer) (string, *target.LedgerState, error) {
+func (f *cleanupFlags) readLedger(stderr io.Writer) (string, *resources.LedgerState, error) {
 	if f.run == "" {
 		return "", nil, errors.New("--run ID is required (clbcheck run prints its id; ledger files are named ledger-<id>.jsonl)")
 	}
@@ -125,10 +125,10 @@ func (f *cleanupFlags) readLedger(stderr io.Writer) (string, *target.LedgerState
 			return "", nil, err
 		}
 	}
-	st, err := target.ReadLedger(path, f.run)
+	st, err := resources.ReadLedger(path, f.run)
 	if _, serr := os.Stat(path); serr != nil && os.IsNotExist(serr) {
-		fmt.Fprintf(stderr, "clbcheck cleanup: no ledger at %s; searching the target for instances tagged %s=%s\n", path, target.RunTagKey, f.run)
-		st, err = &target.LedgerState{}, nil
+		fmt.Fprintf(stderr, "clbcheck cleanup: no ledger at %s; searching the target for instances tagged %s=%s\n", path, spec.RunTagKey, f.run)
+		st, err = &resources.LedgerState{}, nil
 	}
 	if err != nil {
 		return "", nil, fmt.Errorf("%v (give the ledger with --ledger FILE or the run's --out DIR)", err)
@@ -148,7 +148,7 @@ type cleaner struct {
 	run         string
 	dryRun      bool
 	out         io.Writer
-	ledger      *target.Ledger // nil under --dry-run or with nothing to delete
+	ledger      *resources.Ledger // nil under --dry-run or with nothing to delete
 	removed     int
 	refused     int
 	unreachable bool
@@ -156,7 +156,7 @@ type cleaner struct {
 
 // deleteLedgerEntries deletes the ledger's pending entries, newest first, each with the
 // principal that created it, and records each deletion.
-func (c *cleaner) deleteLedgerEntries(ctx context.Context, pending []target.LedgerEntry) {
+func (c *cleaner) deleteLedgerEntries(ctx context.Context, pending []resources.LedgerEntry) {
 	for i := len(pending) - 1; i >= 0; i-- {
 		e := pending[i]
 		desc := describeEntry(e)
@@ -174,7 +174,7 @@ func (c *cleaner) deleteLedgerEntries(ctx context.Context, pending []target.Ledg
 		}
 		principal := e.Principal
 		if principal == "" || !c.tg.HasPrincipal(principal) {
-			principal = generators.PrincipalPrimary
+			principal = spec.PrincipalPrimary
 		}
 		resp, err := c.tg.Send(ctx, target.Request{Action: e.Action, Params: ps, Principal: principal})
 		switch {
@@ -200,11 +200,11 @@ func (c *cleaner) deleteLedgerEntries(ctx context.Context, pending []target.Ledg
 // sweepTagged deletes the instances that carry the run tag: it finds those whose creation
 // answer never reached the ledger, and everything when the ledger is gone.
 func (c *cleaner) sweepTagged(ctx context.Context) {
-	for _, principal := range []string{generators.PrincipalPrimary, generators.PrincipalSecond} {
+	for _, principal := range []string{spec.PrincipalPrimary, spec.PrincipalSecond} {
 		if !c.tg.HasPrincipal(principal) || ctx.Err() != nil {
 			continue
 		}
-		ids, err := target.TaggedInstances(ctx, c.tg, principal, c.run)
+		ids, err := resources.TaggedInstances(ctx, c.tg, principal, c.run)
 		if err != nil {
 			fmt.Fprintf(c.out, "  tag search as %s failed: %s\n", principal, redactSecrets(err.Error()))
 			c.unreachable = c.unreachable || errors.Is(err, target.ErrUnreachable)
@@ -237,7 +237,7 @@ func (c *cleaner) deleteTagged(ctx context.Context, principal, id string) {
 }
 
 // conclude lists what cleanup cannot remove, prints the counts and gives the exit status.
-func (c *cleaner) conclude(st *target.LedgerState, stderr io.Writer) int {
+func (c *cleaner) conclude(st *resources.LedgerState, stderr io.Writer) int {
 	for _, e := range st.Unconfirmed {
 		fmt.Fprintf(c.out, "  unconfirmed: %s %q in %s was requested but its answer never recorded; look for it by name in the console\n", e.Action, e.Name, e.Region)
 	}
@@ -259,7 +259,7 @@ func (c *cleaner) conclude(st *target.LedgerState, stderr io.Writer) int {
 	return exitOK
 }
 
-func describeEntry(e target.LedgerEntry) string {
+func describeEntry(e resources.LedgerEntry) string {
 	var ps []string
 	for _, p := range e.Params {
 		ps = append(ps, p.Name+"="+p.Value)

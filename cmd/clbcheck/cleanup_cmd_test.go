@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -23,7 +24,7 @@ func TestCleanupRemovesWhatTheLedgerLists(t *testing.T) {
 	require.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, errOut, "clbcheck cleanup --run left")
 	ledger := filepath.Join(dir, "ledger-left.jsonl")
-	st, err := target.ReadLedger(ledger, "left")
+	st, err := resources.ReadLedger(ledger, "left")
 	require.NoError(t, err)
 	require.NotEmpty(t, st.Pending)
 	lb := st.Pending[0].Params[0].Value
@@ -49,7 +50,7 @@ func TestCleanupRemovesWhatTheLedgerLists(t *testing.T) {
 	assert.Contains(t, out, "0 not removed")
 	assert.True(t, target.Gone(describe()), "the deleted load balancer is answered as not found")
 
-	st, err = target.ReadLedger(ledger, "left")
+	st, err = resources.ReadLedger(ledger, "left")
 	require.NoError(t, err)
 	assert.Empty(t, st.Pending)
 	code, out, _ = cli(t, "cleanup", "--run", "left", "--ledger", ledger, "--target", srv.URL)
@@ -61,12 +62,12 @@ func TestCleanupReportsUnconfirmedAndTornLines(t *testing.T) {
 	clearCredentials(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "ledger-crash.jsonl")
-	l, err := target.OpenLedger(path)
+	l, err := resources.OpenLedger(path)
 	require.NoError(t, err)
-	_, err = l.Append(target.LedgerEntry{Op: target.LedgerIntent, Run: "crash", Action: spec.ActionCreateLoadBalancer, Name: "clbcheck-crash-lb-1", Region: "cn-hangzhou"})
+	_, err = l.Append(resources.LedgerEntry{Op: resources.LedgerIntent, Run: "crash", Action: spec.ActionCreateLoadBalancer, Name: "clbcheck-crash-lb-1", Region: "cn-hangzhou"})
 	require.NoError(t, err)
-	seq, err := l.Append(target.LedgerEntry{Op: target.LedgerCreated, Run: "crash", Action: spec.ActionDeleteLoadBalancer, Name: "clbcheck-crash-lb-2",
-		Params: []target.LedgerParam{{Name: spec.ParamLoadBalancerID, Value: "lb-gone"}}, Region: "cn-hangzhou"})
+	seq, err := l.Append(resources.LedgerEntry{Op: resources.LedgerCreated, Run: "crash", Action: spec.ActionDeleteLoadBalancer, Name: "clbcheck-crash-lb-2",
+		Params: []resources.LedgerParam{{Name: spec.ParamLoadBalancerID, Value: "lb-gone"}}, Region: "cn-hangzhou"})
 	require.NoError(t, err)
 	require.NoError(t, l.Close())
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
@@ -79,12 +80,12 @@ func TestCleanupReportsUnconfirmedAndTornLines(t *testing.T) {
 	assert.Contains(t, errOut, "1 unreadable lines")
 	assert.Contains(t, out, `unconfirmed: CreateLoadBalancer "clbcheck-crash-lb-1"`)
 	assert.Contains(t, out, "gone    DeleteLoadBalancer LoadBalancerId=lb-gone")
-	st, err := target.ReadLedger(path, "crash")
+	st, err := resources.ReadLedger(path, "crash")
 	require.NoError(t, err)
 	assert.Empty(t, st.Pending)
-	l2, err := target.OpenLedger(path)
+	l2, err := resources.OpenLedger(path)
 	require.NoError(t, err)
-	next, err := l2.Append(target.LedgerEntry{Op: target.LedgerDeleted, Run: "crash", Of: 99})
+	next, err := l2.Append(resources.LedgerEntry{Op: resources.LedgerDeleted, Run: "crash", Of: 99})
 	require.NoError(t, err)
 	assert.Greater(t, next, seq+1, "numbering continues after the lines already there")
 	require.NoError(t, l2.Close())
@@ -110,37 +111,37 @@ func TestCleanupUnreachable(t *testing.T) {
 	url := srv.URL
 	srv.Close()
 	path := filepath.Join(t.TempDir(), "l.jsonl")
-	l, err := target.OpenLedger(path)
+	l, err := resources.OpenLedger(path)
 	require.NoError(t, err)
-	_, err = l.Append(target.LedgerEntry{Op: target.LedgerCreated, Run: "r1", Action: spec.ActionDeleteLoadBalancer, Params: []target.LedgerParam{{Name: spec.ParamLoadBalancerID, Value: "lb-1"}}})
+	_, err = l.Append(resources.LedgerEntry{Op: resources.LedgerCreated, Run: "r1", Action: spec.ActionDeleteLoadBalancer, Params: []resources.LedgerParam{{Name: spec.ParamLoadBalancerID, Value: "lb-1"}}})
 	require.NoError(t, err)
 	require.NoError(t, l.Close())
 	code, out, _ := cli(t, "cleanup", "--run", "r1", "--ledger", path, "--target", url)
 	assert.Equal(t, exitUnreachable, code)
 	assert.Contains(t, out, "FAILED")
-	st, err := target.ReadLedger(path, "r1")
+	st, err := resources.ReadLedger(path, "r1")
 	require.NoError(t, err)
 	assert.Len(t, st.Pending, 1, "what could not be deleted stays in the ledger")
 }
 
 func TestLedgerAbandonedIntentIsSettled(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "l.jsonl")
-	l, err := target.OpenLedger(path)
+	l, err := resources.OpenLedger(path)
 	require.NoError(t, err)
-	for _, e := range []target.LedgerEntry{
-		{Op: target.LedgerIntent, Run: "a", Action: spec.ActionCreateLoadBalancer, Name: "clbcheck-a-lb-1"},
-		{Op: target.LedgerAbandoned, Run: "a", Action: spec.ActionCreateLoadBalancer, Name: "clbcheck-a-lb-1"},
-		{Op: target.LedgerIntent, Run: "b", Action: spec.ActionCreateLoadBalancer, Name: "clbcheck-b-lb-1"},
+	for _, e := range []resources.LedgerEntry{
+		{Op: resources.LedgerIntent, Run: "a", Action: spec.ActionCreateLoadBalancer, Name: "clbcheck-a-lb-1"},
+		{Op: resources.LedgerAbandoned, Run: "a", Action: spec.ActionCreateLoadBalancer, Name: "clbcheck-a-lb-1"},
+		{Op: resources.LedgerIntent, Run: "b", Action: spec.ActionCreateLoadBalancer, Name: "clbcheck-b-lb-1"},
 	} {
 		_, err := l.Append(e)
 		require.NoError(t, err)
 	}
 	require.NoError(t, l.Close())
-	st, err := target.ReadLedger(path, "a")
+	st, err := resources.ReadLedger(path, "a")
 	require.NoError(t, err)
 	assert.Empty(t, st.Unconfirmed, "a refused create left nothing")
 	assert.Equal(t, []string{"a", "b"}, st.Runs)
-	st, err = target.ReadLedger(path, "b")
+	st, err = resources.ReadLedger(path, "b")
 	require.NoError(t, err)
 	assert.Len(t, st.Unconfirmed, 1, "runs are kept apart")
 }

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 
+	"github.com/clbcheck/clbcheck/cassette"
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
@@ -139,7 +140,7 @@ func printDiff(w io.Writer, a, b string, rep contracts.DiffReport) int {
 // useRecording gives a diff the settings a cassette was recorded with, as a replay run takes
 // them: a flag left out takes the recorded value, one given with another value is refused.
 func useRecording(opts *contracts.Options, explicit map[string]bool, given contracts.CaseFilter, dir string) error {
-	meta, err := target.ReadCassetteMeta(dir)
+	meta, err := cassette.ReadMeta(dir)
 	if err != nil || len(meta.Run) == 0 {
 		return err
 	}

@@ -8,10 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clbcheck/clbcheck/cassette"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/clbcheck/clbcheck/target"
 )
 
 // record runs a small suite against the embedded emulator into a fresh cassette.
@@ -29,10 +28,10 @@ func record(t *testing.T, extra ...string) string {
 // recording, with diff's defaults, finds nothing.
 func TestRecordReplayAndDiff(t *testing.T) {
 	clearCredentials(t)
-	cassette := record(t)
-	files, _ := filepath.Glob(filepath.Join(cassette, "*.json"))
+	rec := record(t)
+	files, _ := filepath.Glob(filepath.Join(rec, "*.json"))
 	require.Greater(t, len(files), 100)
-	meta, err := target.ReadCassetteMeta(cassette)
+	meta, err := cassette.ReadMeta(rec)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"3"}, meta.Run["seed"])
 	assert.Equal(t, []string{"4"}, meta.Run["random"])
@@ -40,12 +39,12 @@ func TestRecordReplayAndDiff(t *testing.T) {
 	assert.Equal(t, []string{"1"}, meta.Run["workers"], "a recording runs one worker unless told otherwise")
 
 	dir := t.TempDir()
-	code, out, errOut := cli(t, "run", "--replay", cassette, "--out", dir, "--quiet")
+	code, out, errOut := cli(t, "run", "--replay", rec, "--out", dir, "--quiet")
 	require.Equal(t, exitOK, code, out+errOut)
 	rep := readReportFile(t, filepath.Join(dir, "report.json"))
 	assert.Equal(t, int64(3), rep.Summary.Seed, "the replay took the recording's seed")
 
-	code, out, errOut = cli(t, "diff", "--a", "emulator", "--b", "cassette:"+cassette)
+	code, out, errOut = cli(t, "diff", "--a", "emulator", "--b", "cassette:"+rec)
 	assert.Equal(t, exitOK, code, out+errOut)
 	assert.Contains(t, out, "seed 3;")
 	assert.Contains(t, out, "no difference")
@@ -54,13 +53,13 @@ func TestRecordReplayAndDiff(t *testing.T) {
 // Replaying with settings other than the recording's is refused at once, naming the flag.
 func TestReplayRefusesOtherSettings(t *testing.T) {
 	clearCredentials(t)
-	cassette := record(t)
+	dir := record(t)
 	for _, args := range [][]string{{"--seed", "4"}, {"--random", "8"}, {"--include", "negative"}} {
-		code, _, errOut := cli(t, append([]string{"run", "--replay", cassette, "--quiet"}, args...)...)
+		code, _, errOut := cli(t, append([]string{"run", "--replay", dir, "--quiet"}, args...)...)
 		assert.Equal(t, exitUsage, code, args)
 		assert.Contains(t, errOut, args[0]+" "+args[1]+" differs from the recording's", args)
 	}
-	code, out, errOut := cli(t, "diff", "--a", "emulator", "--b", "cassette:"+cassette, "--seed", "9")
+	code, out, errOut := cli(t, "diff", "--a", "emulator", "--b", "cassette:"+dir, "--seed", "9")
 	assert.Equal(t, exitUsage, code, out)
 	assert.Contains(t, errOut, "--seed 9 differs from the recording's 3")
 }
@@ -68,13 +67,13 @@ func TestReplayRefusesOtherSettings(t *testing.T) {
 // --record into a folder that holds a recording is refused and leaves the recording as it was.
 func TestRecordNeverReplacesACassette(t *testing.T) {
 	clearCredentials(t)
-	cassette := record(t)
-	before, _ := filepath.Glob(filepath.Join(cassette, "*.json"))
-	code, _, errOut := cli(t, "run", "--record", cassette, "--max-cases", "2", "--quiet")
+	rec := record(t)
+	before, _ := filepath.Glob(filepath.Join(rec, "*.json"))
+	code, _, errOut := cli(t, "run", "--record", rec, "--max-cases", "2", "--quiet")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, "a cassette is already recorded there")
 	assert.Contains(t, errOut, "record into a new folder")
-	after, _ := filepath.Glob(filepath.Join(cassette, "*.json"))
+	after, _ := filepath.Glob(filepath.Join(rec, "*.json"))
 	assert.Equal(t, before, after, "not a file of the recording was removed")
 }
 
@@ -84,15 +83,15 @@ func TestRecordNeverReplacesACassette(t *testing.T) {
 // whatever --budget said.
 func TestReplayMissesDoNotHang(t *testing.T) {
 	clearCredentials(t)
-	cassette := filepath.Join(t.TempDir(), "cassette")
+	rec := filepath.Join(t.TempDir(), "cassette")
 	// The random cases and the one valid case are enough: a replay with another seed sends
 	// random cases the cassette lacks, which fail and are shrunk (target and contracts test
 	// the two causes of the old hang on their own: retried misses, shrinking past the budget).
-	code, _, errOut := cli(t, "run", "--record", cassette, "--seed", "3", "--random", "32", "--sequences", "1", "--include", "random",
+	code, _, errOut := cli(t, "run", "--record", rec, "--seed", "3", "--random", "32", "--sequences", "1", "--include", "random",
 		"--include", "positive/base", "--quiet")
 	require.Equal(t, exitOK, code, errOut)
-	metaPath := filepath.Join(cassette, "cassette-meta.json")
-	meta, err := target.ReadCassetteMeta(cassette)
+	metaPath := filepath.Join(rec, "cassette-meta.json")
+	meta, err := cassette.ReadMeta(rec)
 	require.NoError(t, err)
 	meta.Run = nil
 	raw, err := json.Marshal(meta)
@@ -100,7 +99,7 @@ func TestReplayMissesDoNotHang(t *testing.T) {
 	require.NoError(t, os.WriteFile(metaPath, raw, 0o644))
 
 	start := time.Now()
-	code, out, errOut := cli(t, "run", "--replay", cassette, "--seed", "99", "--random", "32", "--sequences", "1", "--include", "random",
+	code, out, errOut := cli(t, "run", "--replay", rec, "--seed", "99", "--random", "32", "--sequences", "1", "--include", "random",
 		"--include", "positive/base", "--budget", "1s", "--quiet")
 	elapsed := time.Since(start)
 	assert.Equal(t, exitFailures, code, errOut)

@@ -219,7 +219,7 @@ func requestFromExchange(c contracts.CaseResult) (target.Request, string, error)
 	}
 	v3 := strings.HasPrefix(headers["authorization"], "ACS3")
 	if v3 {
-		req.Auth = generators.AuthV3
+		req.Auth = spec.AuthV3
 		req.Action = cmp.Or(req.Action, headers[strings.ToLower(signature.HeaderAction)])
 		req.Version = cmp.Or(req.Version, headers[strings.ToLower(signature.HeaderVersion)])
 		if a, err := signature.ParseAuthorizationV3(headers["authorization"]); err == nil {
@@ -242,9 +242,9 @@ func requestFromExchange(c contracts.CaseResult) (target.Request, string, error)
 	}
 	switch {
 	case !signed && !v3:
-		req.Auth = generators.AuthUnsigned
+		req.Auth = spec.AuthUnsigned
 	case sts && !v3:
-		req.Auth = generators.AuthSTS
+		req.Auth = spec.AuthSTS
 	}
 	req.Auth = brokenAuth(c, req.Auth)
 	return req, key, nil
@@ -252,13 +252,13 @@ func requestFromExchange(c contracts.CaseResult) (target.Request, string, error)
 
 // brokenAuth is the auth mode a security case broke on purpose, to break it the same way
 // again; other cases keep auth.
-func brokenAuth(c contracts.CaseResult, auth generators.Auth) generators.Auth {
+func brokenAuth(c contracts.CaseResult, auth spec.Auth) spec.Auth {
 	// Security cases broke the signing on purpose: break it the same way again.
 	if b := c.Broken; b != nil && b.Kind == string(generators.BrokenAuth) {
-		switch generators.Auth(b.Rule) {
-		case generators.AuthBadSignature, generators.AuthV3BadSignature, generators.AuthStaleTimestamp, generators.AuthUnknownKey, generators.AuthUnsigned,
-			generators.AuthV3MinimalHeaders, generators.AuthV3AddedHeader, generators.AuthFarFutureTimestamp, generators.AuthV3FarFutureDate:
-			return generators.Auth(b.Rule)
+		switch spec.Auth(b.Rule) {
+		case spec.AuthBadSignature, spec.AuthV3BadSignature, spec.AuthStaleTimestamp, spec.AuthUnknownKey, spec.AuthUnsigned,
+			spec.AuthV3MinimalHeaders, spec.AuthV3AddedHeader, spec.AuthFarFutureTimestamp, spec.AuthV3FarFutureDate:
+			return spec.Auth(b.Rule)
 		}
 	}
 	return auth
@@ -321,7 +321,7 @@ func principalByKey(creds map[string]signature.Credentials, key string) string {
 			}
 		}
 	}
-	return generators.PrincipalPrimary
+	return spec.PrincipalPrimary
 }
 
 // printSent shows a request as sent, with the security token hidden.

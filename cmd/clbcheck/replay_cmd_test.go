@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/clbcheck/clbcheck/contracts"
-	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
@@ -66,7 +65,7 @@ func TestRequestFromExchangeKeepsPlacementAndBytes(t *testing.T) {
 	assert.Equal(t, spec.ActionCreateHTTPSListener, req.Action)
 	assert.Equal(t, "2014-05-15", req.Version)
 	assert.Equal(t, "split", req.Placement)
-	assert.Equal(t, generators.AuthV1, req.Auth)
+	assert.Equal(t, spec.AuthV1, req.Auth)
 	require.Len(t, req.Params, 4)
 	assert.Equal(t, target.KV{Name: spec.ParamListenerPort, Value: "443"}, req.Params[0])
 	assert.Equal(t, target.KV{Name: spec.ParamDescription, Value: "a%20b", Raw: true}, req.Params[1], "an encoding QueryEscape would not reproduce stays raw")
@@ -77,16 +76,16 @@ func TestRequestFromExchangeKeepsPlacementAndBytes(t *testing.T) {
 	req, _, err = requestFromExchange(c)
 	require.NoError(t, err)
 	assert.Equal(t, "query", req.Placement)
-	assert.Equal(t, generators.AuthUnsigned, req.Auth, "an unsigned recording is replayed unsigned")
+	assert.Equal(t, spec.AuthUnsigned, req.Auth, "an unsigned recording is replayed unsigned")
 
 	c.Exchange.URL = "http://127.0.0.1/?Action=X&Signature=s"
-	c.Broken = &contracts.BrokenRule{Kind: "auth", Rule: string(generators.AuthStaleTimestamp)}
+	c.Broken = &contracts.BrokenRule{Kind: "auth", Rule: string(spec.AuthStaleTimestamp)}
 	req, _, err = requestFromExchange(c)
 	require.NoError(t, err)
-	assert.Equal(t, generators.AuthStaleTimestamp, req.Auth, "a security case breaks the signing the same way again")
+	assert.Equal(t, spec.AuthStaleTimestamp, req.Auth, "a security case breaks the signing the same way again")
 
-	assert.Equal(t, generators.PrincipalSecond, principalByKey(map[string]signature.Credentials{
-		generators.PrincipalPrimary: {AccessKeyID: "KEY1"}, generators.PrincipalSecond: {AccessKeyID: "KEY2"}}, "KEY2"))
+	assert.Equal(t, spec.PrincipalSecond, principalByKey(map[string]signature.Credentials{
+		spec.PrincipalPrimary: {AccessKeyID: "KEY1"}, spec.PrincipalSecond: {AccessKeyID: "KEY2"}}, "KEY2"))
 }
 
 func TestRedactSecrets(t *testing.T) {

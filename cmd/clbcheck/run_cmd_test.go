@@ -20,6 +20,7 @@ import (
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/reports"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/target"
 )
 
@@ -236,7 +237,7 @@ func TestRunURLTargetDefaultsToDocumented(t *testing.T) {
 	code, out, errOut := cli(t, runArgs("--target", srv.URL, "--out", dir, "--run-id", "urlrun")...)
 	require.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, out, "profile documented")
-	st, err := target.ReadLedger(filepath.Join(dir, "ledger-urlrun.jsonl"), "urlrun")
+	st, err := resources.ReadLedger(filepath.Join(dir, "ledger-urlrun.jsonl"), "urlrun")
 	require.NoError(t, err)
 	assert.Empty(t, st.Pending, "a finished run deleted what it created, and the ledger says so")
 	assert.NotEmpty(t, st.Manual, "the certificate it uploaded is listed for removal by hand")
@@ -263,7 +264,7 @@ func TestRunInterruptedCleansUpAndWritesReports(t *testing.T) {
 	rep := readReportFile(t, filepath.Join(dir, "report.json"))
 	assert.True(t, rep.Summary.Aborted)
 	assert.Less(t, rep.Summary.Cases, 100, "the run stopped early")
-	st, err := target.ReadLedger(filepath.Join(dir, "ledger-intr.jsonl"), "intr")
+	st, err := resources.ReadLedger(filepath.Join(dir, "ledger-intr.jsonl"), "intr")
 	require.NoError(t, err)
 	assert.Empty(t, st.Pending, "what the run created was removed")
 	assert.Contains(t, out.String(), "aborted")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/reports"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/target"
 )
 
@@ -83,7 +84,7 @@ func (rs *runSetup) execute(ctx context.Context, tty bool) int {
 
 // openLedger opens the ledger of created resources. The embedded emulator's resources die with
 // the process, and a replayed cassette creates nothing, so neither needs one.
-func (rs *runSetup) openLedger() (*target.Ledger, error) {
+func (rs *runSetup) openLedger() (*resources.Ledger, error) {
 	path := rs.f.ledger
 	var err error
 	if path == "" && rs.tg.kind != kindEmulator && rs.tg.kind != kindReplay {
@@ -94,12 +95,12 @@ func (rs *runSetup) openLedger() (*target.Ledger, error) {
 	if path == "" {
 		return nil, nil
 	}
-	ledger, err := target.OpenLedger(path)
+	ledger, err := resources.OpenLedger(path)
 	if err != nil {
 		return nil, usagef("--ledger: %v", err)
 	}
 	if rs.opts.Fixtures == nil {
-		rs.opts.Fixtures = &target.FixtureFile{}
+		rs.opts.Fixtures = &resources.FixtureFile{}
 	}
 	rs.opts.Fixtures.Ledger = ledger
 	return ledger, nil
@@ -107,14 +108,14 @@ func (rs *runSetup) openLedger() (*target.Ledger, error) {
 
 // reportLeftovers says what the run could not remove. The ledger, not the summary, knows: it
 // also records a cleanup that could not reach the target.
-func (rs *runSetup) reportLeftovers(ledger *target.Ledger) {
+func (rs *runSetup) reportLeftovers(ledger *resources.Ledger) {
 	if ledger == nil {
 		return
 	}
 	if err := ledger.Err(); err != nil {
 		fmt.Fprintf(rs.stderr, "clbcheck run: WARNING: %v\n", err)
 	}
-	st, err := target.ReadLedger(ledger.Path(), rs.opts.RunID)
+	st, err := resources.ReadLedger(ledger.Path(), rs.opts.RunID)
 	if n := len(st.Pending) + len(st.Unconfirmed); err == nil && n > 0 {
 		verb, them := "remain", "them"
 		if n == 1 {

@@ -6,9 +6,8 @@ import (
 	"strings"
 
 	"github.com/clbcheck/clbcheck/contracts"
-	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
-	"github.com/clbcheck/clbcheck/target"
 )
 
 // printPlan tells, before a run against the real cloud, what it will create and about how
@@ -18,7 +17,7 @@ func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
 	if err != nil {
 		return
 	}
-	fx := target.NewFixtures(tg, s, opts.Fixtures, opts.RunID)
+	fx := resources.NewFixtures(tg, s, opts.Fixtures, opts.RunID)
 	cases := contracts.Prepare(s, fx, opts)
 	given := map[string]bool{}
 	if opts.Fixtures != nil {
@@ -49,18 +48,18 @@ func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
 	var lbs, certs, acls, groups int
 	for slot := range slots {
 		switch {
-		case slot == generators.SlotLB || slot == generators.SlotLBShared || slot == generators.SlotLBIPv6 ||
-			strings.HasPrefix(slot, generators.SlotZonePrefix) || strings.HasPrefix(slot, generators.SlotRegionPrefix):
+		case slot == spec.SlotLB || slot == spec.SlotLBShared || slot == spec.SlotLBIPv6 ||
+			strings.HasPrefix(slot, spec.SlotZonePrefix) || strings.HasPrefix(slot, spec.SlotRegionPrefix):
 			lbs++
 		case strings.HasPrefix(slot, "cert."):
 			certs++
 		case strings.HasPrefix(slot, "acl."):
 			acls++
-		case slot == generators.SlotVGroup || slot == generators.SlotMSGroup:
+		case slot == spec.SlotVGroup || slot == spec.SlotMSGroup:
 			groups++
 		}
 	}
-	if (groups > 0) && !slots[generators.SlotLB] && !given[generators.SlotLB] {
+	if (groups > 0) && !slots[spec.SlotLB] && !given[spec.SlotLB] {
 		lbs++
 	}
 	seqs := opts.Sequences

@@ -11,10 +11,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clbcheck/clbcheck/cassette"
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/reports"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
-	"github.com/clbcheck/clbcheck/target"
 )
 
 // runSetup carries a run from its flags to contracts.Options and a target.
@@ -93,7 +94,7 @@ func (rs *runSetup) options() error {
 		}
 	}
 	if f.fixtures != "" {
-		if opts.Fixtures, err = target.ReadFixtureFile(f.fixtures); err != nil {
+		if opts.Fixtures, err = resources.ReadFixtureFile(f.fixtures); err != nil {
 			return usagef("--fixtures: %v", err)
 		}
 	}
@@ -178,7 +179,7 @@ func flagValues(fl *flag.Flag) []string {
 // takes the recorded value, one given with another value is refused (the replay would send
 // requests the cassette does not hold).
 func (rs *runSetup) useRecordedSelection() error {
-	meta, err := target.ReadCassetteMeta(rs.f.tf.replay)
+	meta, err := cassette.ReadMeta(rs.f.tf.replay)
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -259,7 +260,7 @@ func (rs *runSetup) rerunLine(names []string, forced map[string]string) string {
 // dryRun lists the cases the run would send, without building a target or sending anything.
 func (rs *runSetup) dryRun() int {
 	s := spec.MustDefault()
-	fx := target.NewFixtures(nil, s, rs.opts.Fixtures, rs.opts.RunID)
+	fx := resources.NewFixtures(nil, s, rs.opts.Fixtures, rs.opts.RunID)
 	cases := contracts.Prepare(s, fx, rs.opts)
 	for _, c := range cases {
 		fmt.Fprintf(rs.stdout, "%s\t%s\texpects %s\n", c.ID, c.Category, c.Expect.String())

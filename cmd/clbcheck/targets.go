@@ -13,11 +13,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clbcheck/clbcheck/cassette"
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/emulator/embedded"
-	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/signature"
+	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
 
@@ -126,8 +127,8 @@ func (tf *targetFlags) build() (*chosenTarget, error) {
 func (tf *targetFlags) writeCassetteMeta(ct *chosenTarget, run map[string][]string) error {
 	names := strings.Split(principalNames(ct.creds), ", ")
 	quotas, scenarios, _ := target.OfferedBy(ct)
-	if err := target.WriteCassetteMeta(tf.record, target.CassetteMeta{Target: ct.Name(), Region: ct.Region(), Principals: names,
-		STS: ct.creds[generators.PrincipalPrimary].SecurityToken != "", Quotas: quotas, Scenarios: scenarios, Run: run}); err != nil {
+	if err := cassette.WriteMeta(tf.record, cassette.Meta{Target: ct.Name(), Region: ct.Region(), Principals: names,
+		STS: ct.creds[spec.PrincipalPrimary].SecurityToken != "", Quotas: quotas, Scenarios: scenarios, Run: run}); err != nil {
 		return usagef("%v", err)
 	}
 	return nil
@@ -155,11 +156,11 @@ func (tf *targetFlags) replayArgs(kind string) string {
 // fromCassette builds a target answered from a recording, with stand-in credentials for the
 // principals the recording run had.
 func (tf *targetFlags) fromCassette() (*chosenTarget, error) {
-	meta, err := target.ReadCassetteMeta(tf.replay)
+	meta, err := cassette.ReadMeta(tf.replay)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	client, err := target.NewReplayClient(tf.replay)
+	client, err := cassette.NewReplayClient(tf.replay)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
@@ -169,9 +170,9 @@ func (tf *targetFlags) fromCassette() (*chosenTarget, error) {
 			creds[p] = signature.Credentials{AccessKeyID: "replay-" + p, AccessKeySecret: "replay"}
 		}
 	}
-	if c, ok := creds[generators.PrincipalPrimary]; ok && meta.STS {
+	if c, ok := creds[spec.PrincipalPrimary]; ok && meta.STS {
 		c.SecurityToken = "replay"
-		creds[generators.PrincipalPrimary] = c
+		creds[spec.PrincipalPrimary] = c
 	}
 	h, err := target.NewHTTP(target.HTTPConfig{BaseURL: "http://cassette.invalid", Credentials: creds, Region: meta.Region, Client: client,
 		Name: "replay of " + meta.Target + " (" + tf.replay + ")"})
@@ -190,7 +191,7 @@ func (tf *targetFlags) fromCassette() (*chosenTarget, error) {
 // recordedOffer is a replay that offers what the recorded target offered.
 type recordedOffer struct {
 	target.Target
-	meta target.CassetteMeta
+	meta cassette.Meta
 }
 
 // Offered implements target.Offerer.
@@ -206,7 +207,7 @@ func (tf *targetFlags) transport(next http.RoundTripper) (http.RoundTripper, err
 	if tf.record == "" {
 		return next, nil
 	}
-	rec, err := target.NewRecorder(tf.record, next)
+	rec, err := cassette.NewRecorder(tf.record, next)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
@@ -265,7 +266,7 @@ func (tf *targetFlags) http(kind, base, region string) (*chosenTarget, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := creds[generators.PrincipalPrimary]; !ok {
+	if _, ok := creds[spec.PrincipalPrimary]; !ok {
 		return nil, usagef(joinLines(
 			"the target %s needs credentials, and none are set.",
 			"  Set %s and %s (and %s for STS credentials).",

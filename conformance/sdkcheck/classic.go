@@ -8,9 +8,9 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/slb"
 
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
-	"github.com/clbcheck/clbcheck/target"
 )
 
 // ClientClassic names the classic Go SDK in step results.
@@ -188,7 +188,7 @@ func (r *classicRun) expect(name, code string, call func() error) {
 
 // provision makes the fixtures the listener needs: a shared-spec instance, certificates and an
 // ACL with one entry. It reports whether the certificates and the ACL exist.
-func (r *classicRun) provision(certs, ca target.CertPair) bool {
+func (r *classicRun) provision(certs, ca resources.CertPair) bool {
 	k, rec := r.k, r.rec
 	rec.run("CreateLoadBalancer (shared spec)", func() (err error) { r.shared, err = k.createLB(""); return })
 	rec.run("UploadServerCertificate", func() error {

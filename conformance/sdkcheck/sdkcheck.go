@@ -23,9 +23,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
-	"github.com/clbcheck/clbcheck/target"
 )
 
 // Config says where the endpoint is and whose credentials to use.
@@ -263,11 +263,11 @@ func isTransport(err error) bool {
 }
 
 // certificates makes the run's certificates: a server certificate with its key and a CA.
-func certificates(cn string) (server, ca target.CertPair, err error) {
-	if server, err = target.NewCertificate(cn, false); err != nil {
+func certificates(cn string) (server, ca resources.CertPair, err error) {
+	if server, err = resources.NewCertificate(cn, false); err != nil {
 		return
 	}
-	ca, err = target.NewCertificate("ca."+cn, true)
+	ca, err = resources.NewCertificate("ca."+cn, true)
 	return
 }
 

@@ -8,8 +8,8 @@ import (
 
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/referee"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
-	"github.com/clbcheck/clbcheck/target"
 )
 
 // Values of the scenario that the description does not give.
@@ -139,7 +139,7 @@ func (r *shapeRun) instances() []string {
 
 // certificatesAndACL uploads a server certificate in each format and a CA certificate, and
 // creates an ACL with entries, each beside a refused call.
-func (r *shapeRun) certificatesAndACL(certs, ca target.CertPair) (serverCerts []string, caID, acl string) {
+func (r *shapeRun) certificatesAndACL(certs, ca resources.CertPair) (serverCerts []string, caID, acl string) {
 	for _, f := range []string{FormatJSON, FormatXML} {
 		res := r.call(r.client, spec.ActionUploadServerCertificate, f, map[string]string{
 			spec.ParamServerCertificate: certs.CertPEM, spec.ParamPrivateKey: certs.KeyPEM, spec.ParamServerCertificateName: "sdkcheck-" + f,

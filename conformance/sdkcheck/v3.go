@@ -14,9 +14,9 @@ import (
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
 
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
-	"github.com/clbcheck/clbcheck/target"
 )
 
 // Names of the V3 client in step results, one per placement of the parameters.
@@ -231,7 +231,7 @@ func deleteLBV3(c *v3, id string) func() error {
 
 // provision makes the fixtures the listener needs: a shared-spec instance, certificates and an
 // ACL with one entry. It reports whether the certificates and the ACL exist.
-func (r *v3Run) provision(certs, ca target.CertPair) bool {
+func (r *v3Run) provision(certs, ca resources.CertPair) bool {
 	rec := r.rec
 	rec.run("CreateLoadBalancer (shared spec)", r.create(spec.ActionCreateLoadBalancer, map[string]string{}, spec.FieldLoadBalancerID, &r.shared))
 	rec.run("UploadServerCertificate", r.create(spec.ActionUploadServerCertificate, map[string]string{

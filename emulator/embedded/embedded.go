@@ -15,8 +15,8 @@ import (
 	"net/http"
 
 	"github.com/clbcheck/clbcheck/emulator"
-	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/signature"
+	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
 
@@ -29,15 +29,15 @@ func PrincipalCredentials(cfg emulator.Config) map[string]signature.Credentials 
 			out[harness] = p.Credentials
 		}
 	}
-	pick(generators.PrincipalPrimary, emulator.PrincipalPrimary)
-	pick(generators.PrincipalSecond, emulator.PrincipalSecondary)
-	pick(generators.PrincipalRestricted, emulator.PrincipalDenied)
-	pick(generators.PrincipalDisabled, emulator.PrincipalDisabled)
+	pick(spec.PrincipalPrimary, emulator.PrincipalPrimary)
+	pick(spec.PrincipalSecond, emulator.PrincipalSecondary)
+	pick(spec.PrincipalRestricted, emulator.PrincipalDenied)
+	pick(spec.PrincipalDisabled, emulator.PrincipalDisabled)
 	if sts, ok := cfg.Principal(emulator.PrincipalSTS); ok {
-		c := out[generators.PrincipalPrimary]
+		c := out[spec.PrincipalPrimary]
 		if c.AccessKeyID == sts.Credentials.AccessKeyID {
 			c.SecurityToken = sts.Credentials.SecurityToken
-			out[generators.PrincipalPrimary] = c
+			out[spec.PrincipalPrimary] = c
 		}
 	}
 	return out

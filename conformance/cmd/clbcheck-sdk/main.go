@@ -24,7 +24,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/conformance/sdkcheck"
 	"github.com/clbcheck/clbcheck/emulator"
-	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
 
@@ -231,14 +231,14 @@ func configure(targetURL, region string) (sdkcheck.Config, func(), error) {
 	if err != nil {
 		return cfg, noop, err
 	}
-	cfg.Primary = creds[generators.PrincipalPrimary]
+	cfg.Primary = creds[spec.PrincipalPrimary]
 	if cfg.Primary.AccessKeyID == "" {
 		return cfg, noop, fmt.Errorf("%s and %s must be set (see -h)", target.EnvKeyID, target.EnvKeySecret)
 	}
 	if cfg.Primary.SecurityToken != "" {
 		cfg.STS = cfg.Primary
 	}
-	cfg.Second, cfg.Restricted = creds[generators.PrincipalSecond], creds[generators.PrincipalRestricted]
+	cfg.Second, cfg.Restricted = creds[spec.PrincipalSecond], creds[spec.PrincipalRestricted]
 	if err := cfg.Check(); err != nil {
 		return cfg, noop, err
 	}

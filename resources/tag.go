@@ -1,24 +1,21 @@
-package target
+package resources
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
 )
-
-// RunTagKey is the tag key every instance a run creates carries; its value is the run id.
-// clbcheck cleanup finds a run's leftovers through it even when the ledger is lost.
-const RunTagKey = "clbcheck-run"
 
 // runTagged adds the run tag to every CreateLoadBalancer request that goes through it.
 type runTagged struct {
-	Target
+	target.Target
 	runID string
 }
 
-// WithRunTag wraps t so that every instance created through it is tagged RunTagKey=runID.
-func WithRunTag(t Target, runID string) Target {
+// WithRunTag wraps t so that every instance created through it is tagged spec.RunTagKey=runID.
+func WithRunTag(t target.Target, runID string) target.Target {
 	if runID == "" {
 		return t
 	}
@@ -26,31 +23,31 @@ func WithRunTag(t Target, runID string) Target {
 }
 
 // Unwrap returns the target requests are passed on to.
-func (r *runTagged) Unwrap() Target { return r.Target }
+func (r *runTagged) Unwrap() target.Target { return r.Target }
 
 // Send implements Target.
-func (r *runTagged) Send(ctx context.Context, req Request) (*Response, error) {
+func (r *runTagged) Send(ctx context.Context, req target.Request) (*target.Response, error) {
 	if req.Action == spec.ActionCreateLoadBalancer {
 		op := spec.MustDefault().Operation(spec.ActionCreateLoadBalancer)
 		if p := op.Param(spec.ParamTag); p != nil && p.List != nil {
 			n := p.List.FirstIndex
-			for hasKV(req.Params, p.List.WireName(n, spec.FieldTagKey)) {
+			for target.HasParam(req.Params, p.List.WireName(n, spec.FieldTagKey)) {
 				n++
 			}
-			req.Params = append(append([]KV{}, req.Params...),
-				KV{Name: p.List.WireName(n, spec.FieldTagKey), Value: RunTagKey},
-				KV{Name: p.List.WireName(n, spec.FieldTagValue), Value: r.runID})
+			req.Params = append(append([]target.KV{}, req.Params...),
+				target.KV{Name: p.List.WireName(n, spec.FieldTagKey), Value: spec.RunTagKey},
+				target.KV{Name: p.List.WireName(n, spec.FieldTagValue), Value: r.runID})
 		}
 	}
 	return r.Target.Send(ctx, req)
 }
 
 // TaggedInstances lists the ids of the instances of the target's region tagged with runID.
-func TaggedInstances(ctx context.Context, t Target, principal, runID string) ([]string, error) {
+func TaggedInstances(ctx context.Context, t target.Target, principal, runID string) ([]string, error) {
 	op := spec.MustDefault().Operation(spec.ActionDescribeLoadBalancers)
 	p := op.Param(spec.ParamTag)
-	resp, err := t.Send(ctx, Request{Action: op.Action, Principal: principal, Params: []KV{
-		{Name: p.List.WireName(1, spec.FieldTagKey), Value: RunTagKey}, {Name: p.List.WireName(1, spec.FieldTagValue), Value: runID}}})
+	resp, err := t.Send(ctx, target.Request{Action: op.Action, Principal: principal, Params: []target.KV{
+		{Name: p.List.WireName(1, spec.FieldTagKey), Value: spec.RunTagKey}, {Name: p.List.WireName(1, spec.FieldTagValue), Value: runID}}})
 	if err != nil {
 		return nil, err
 	}

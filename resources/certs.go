@@ -1,4 +1,4 @@
-package target
+package resources
 
 import (
 	"crypto/ecdsa"

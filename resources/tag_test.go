@@ -1,4 +1,4 @@
-package target_test
+package resources_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/emulator/embedded"
-	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -23,7 +23,7 @@ func TestRunTagFindsWhatARunCreated(t *testing.T) {
 	untagged, err := tg.Send(ctx, target.Request{Action: spec.ActionCreateLoadBalancer})
 	require.NoError(t, err)
 	require.True(t, untagged.Success())
-	tagged := target.WithRunTag(tg, "run42")
+	tagged := resources.WithRunTag(tg, "run42")
 	var made []string
 	for i := 0; i < 3; i++ {
 		resp, err := tagged.Send(ctx, target.Request{Action: spec.ActionCreateLoadBalancer, Params: []target.KV{{Name: "Tag.1.Key", Value: "team"}, {Name: "Tag.1.Value", Value: "x"}}})
@@ -31,13 +31,13 @@ func TestRunTagFindsWhatARunCreated(t *testing.T) {
 		require.True(t, resp.Success(), resp.Code)
 		made = append(made, resp.Fields[spec.FieldLoadBalancerID].(string))
 	}
-	found, err := target.TaggedInstances(ctx, tg, generators.PrincipalPrimary, "run42")
+	found, err := resources.TaggedInstances(ctx, tg, spec.PrincipalPrimary, "run42")
 	require.NoError(t, err)
 	assert.ElementsMatch(t, made, found)
-	none, err := target.TaggedInstances(ctx, tg, generators.PrincipalPrimary, "other-run")
+	none, err := resources.TaggedInstances(ctx, tg, spec.PrincipalPrimary, "other-run")
 	require.NoError(t, err)
 	assert.Empty(t, none)
-	other, err := target.TaggedInstances(ctx, tg, generators.PrincipalSecond, "run42")
+	other, err := resources.TaggedInstances(ctx, tg, spec.PrincipalSecond, "run42")
 	require.NoError(t, err)
 	assert.Empty(t, other, "another account does not see them")
 }

@@ -1,4 +1,4 @@
-package target
+package cassette
 
 import (
 	"bytes"
@@ -27,8 +27,8 @@ import (
 // with the same seed and one worker sends the same normalised requests and can be answered
 // offline from the recording.
 
-// Exchange is one recorded request and its answer.
-type Exchange struct {
+// Entry is one recorded request and its answer.
+type Entry struct {
 	Seq      int               `json:"seq"`
 	Method   string            `json:"method"`
 	Key      string            `json:"key"`    // normalised request, what replay matches on
@@ -127,7 +127,7 @@ func (n *normaliser) key(r *http.Request, body []byte) (string, map[string]strin
 		}
 		// The run tag's value is the run id, different on every run.
 		runTag := false
-		if base, ok := strings.CutSuffix(k, "."+spec.FieldTagValue); ok && vals.Get(base+"."+spec.FieldTagKey) == RunTagKey {
+		if base, ok := strings.CutSuffix(k, "."+spec.FieldTagValue); ok && vals.Get(base+"."+spec.FieldTagKey) == spec.RunTagKey {
 			runTag = true
 		}
 		for _, v := range vs {
@@ -159,14 +159,14 @@ type Recorder struct {
 }
 
 // NewRecorder creates dir and records the exchanges of next into it. A folder that already
-// holds a recording is refused (ErrCassetteExists), never emptied: a slip of the command line
+// holds a recording is refused (ErrExists), never emptied: a slip of the command line
 // must not replace a recording that may have cost a run against the real cloud.
 func NewRecorder(dir string, next http.RoundTripper) (*Recorder, error) {
 	if next == nil {
 		next = http.DefaultTransport
 	}
 	if n := cassetteFiles(dir); n > 0 {
-		return nil, fmt.Errorf("%w: %s holds %d recorded files; record into a new folder, or remove this one first (rm -r %s)", ErrCassetteExists, dir, n, dir)
+		return nil, fmt.Errorf("%w: %s holds %d recorded files; record into a new folder, or remove this one first (rm -r %s)", ErrExists, dir, n, dir)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create the cassette folder %s: %w", dir, err)
@@ -174,8 +174,8 @@ func NewRecorder(dir string, next http.RoundTripper) (*Recorder, error) {
 	return &Recorder{dir: dir, next: next, norm: newNormaliser()}, nil
 }
 
-// ErrCassetteExists is the error of recording into a folder that holds a recording.
-var ErrCassetteExists = errors.New("a cassette is already recorded there")
+// ErrExists is the error of recording into a folder that holds a recording.
+var ErrExists = errors.New("a cassette is already recorded there")
 
 // cassetteFiles counts the files of a recording in dir (exchanges and description).
 func cassetteFiles(dir string) int {
@@ -209,7 +209,7 @@ func (rec *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	rec.seq++
-	ex := Exchange{Seq: rec.seq, Method: req.Method, Key: key, Params: params, Status: resp.StatusCode,
+	ex := Entry{Seq: rec.seq, Method: req.Method, Key: key, Params: params, Status: resp.StatusCode,
 		Type: resp.Header.Get("Content-Type"), Response: rec.norm.answer(out)}
 	raw, _ := json.MarshalIndent(ex, "", "  ")
 	if werr := os.WriteFile(filepath.Join(rec.dir, fmt.Sprintf("%06d.json", rec.seq)), raw, 0o644); werr != nil {
@@ -218,14 +218,10 @@ func (rec *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// ReplayMissCode is the error code answered when a replayed run sends a request the cassette
-// does not hold.
-const ReplayMissCode = "ClbcheckReplayMiss"
-
 // NewReplayClient returns an HTTP client whose requests are answered from the cassette in dir
 // through httpmock, never the network. Requests are matched on their normalised form; repeated
 // requests get the recorded answers in order. A request the cassette lacks gets a 501 answer
-// with code ReplayMissCode naming the request.
+// with code spec.ReplayMissCode naming the request.
 func NewReplayClient(dir string) (*http.Client, error) {
 	all, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	var files []string
@@ -238,13 +234,13 @@ func NewReplayClient(dir string) (*http.Client, error) {
 		return nil, fmt.Errorf("no cassette in %s: record one first with --record %s", dir, dir)
 	}
 	sort.Strings(files)
-	queues := map[string][]Exchange{}
+	queues := map[string][]Entry{}
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read the cassette: %w", err)
 		}
-		var ex Exchange
+		var ex Entry
 		if err := json.Unmarshal(raw, &ex); err != nil {
 			return nil, fmt.Errorf("cassette file %s is not valid: %w", f, err)
 		}
@@ -261,7 +257,7 @@ func NewReplayClient(dir string) (*http.Client, error) {
 		key, _ := norm.key(req, body)
 		mu.Lock()
 		q := queues[key]
-		var ex Exchange
+		var ex Entry
 		ok := len(q) > 0
 		if ok {
 			ex = q[0]
@@ -273,7 +269,7 @@ func NewReplayClient(dir string) (*http.Client, error) {
 		if !ok {
 			// Answered at once and never retried (Retrying knows the code): a miss means the
 			// replay left the recording's path, and waiting cannot bring it back.
-			miss, _ := json.Marshal(map[string]string{spec.FieldRequestID: "replay-miss", spec.FieldCode: ReplayMissCode,
+			miss, _ := json.Marshal(map[string]string{spec.FieldRequestID: "replay-miss", spec.FieldCode: spec.ReplayMissCode,
 				spec.FieldMessage: "the cassette holds no answer for " + key + "; record again with the same seed and --workers 1"})
 			resp := httpmock.NewBytesResponse(http.StatusNotImplemented, miss)
 			resp.Header.Set("Content-Type", "application/json;charset=utf-8")
@@ -286,10 +282,10 @@ func NewReplayClient(dir string) (*http.Client, error) {
 	return &http.Client{Transport: mock}, nil
 }
 
-// CassetteMeta describes a recording: which principals the recording run had, so that a replay
+// Meta describes a recording: which principals the recording run had, so that a replay
 // offers the same ones (a case skipped for lack of a principal stays skipped), and the settings
 // that decided which requests the recording run sent, so that a replay sends the same ones.
-type CassetteMeta struct {
+type Meta struct {
 	Target     string   `json:"target"`
 	Region     string   `json:"region"`
 	Principals []string `json:"principals"`
@@ -305,8 +301,8 @@ type CassetteMeta struct {
 
 const metaFile = "cassette-meta.json"
 
-// WriteCassetteMeta stores meta beside the exchanges.
-func WriteCassetteMeta(dir string, meta CassetteMeta) error {
+// WriteMeta stores meta beside the exchanges.
+func WriteMeta(dir string, meta Meta) error {
 	raw, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {
 		return err
@@ -317,9 +313,9 @@ func WriteCassetteMeta(dir string, meta CassetteMeta) error {
 	return nil
 }
 
-// ReadCassetteMeta reads what WriteCassetteMeta stored.
-func ReadCassetteMeta(dir string) (CassetteMeta, error) {
-	var meta CassetteMeta
+// ReadMeta reads what WriteMeta stored.
+func ReadMeta(dir string) (Meta, error) {
+	var meta Meta
 	raw, err := os.ReadFile(filepath.Join(dir, metaFile))
 	if err != nil {
 		return meta, fmt.Errorf("%s has no cassette description (%s): record it with --record", dir, metaFile)

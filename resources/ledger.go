@@ -1,4 +1,4 @@
-package target
+package resources
 
 import (
 	"cmp"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
 )
 
 // The write-ahead ledger.
@@ -68,10 +69,10 @@ type LedgerEntry struct {
 }
 
 // KVs returns the parameters of a created line as request parameters.
-func (e LedgerEntry) KVs() []KV {
-	out := make([]KV, len(e.Params))
+func (e LedgerEntry) KVs() []target.KV {
+	out := make([]target.KV, len(e.Params))
 	for i, p := range e.Params {
-		out[i] = KV(p)
+		out[i] = target.KV(p)
 	}
 	return out
 }
@@ -190,7 +191,7 @@ func (l *Ledger) MarkDeleted(run string, seq int64) error {
 	return err
 }
 
-func ledgerParams(kvs []KV) []LedgerParam {
+func ledgerParams(kvs []target.KV) []LedgerParam {
 	out := make([]LedgerParam, len(kvs))
 	for i, kv := range kvs {
 		out[i] = LedgerParam(kv)
@@ -198,11 +199,11 @@ func ledgerParams(kvs []KV) []LedgerParam {
 	return out
 }
 
-func (l *Ledger) intent(run, principal, action string, params []KV, region string) {
-	_, _ = l.Append(LedgerEntry{Op: LedgerIntent, Run: run, Principal: principal, Action: action, Name: Value(params, spec.ParamLoadBalancerName), Region: region})
+func (l *Ledger) intent(run, principal, action string, params []target.KV, region string) {
+	_, _ = l.Append(LedgerEntry{Op: LedgerIntent, Run: run, Principal: principal, Action: action, Name: target.Value(params, spec.ParamLoadBalancerName), Region: region})
 }
 
-func (l *Ledger) created(run, principal, name, action string, params []KV, region string) int64 {
+func (l *Ledger) created(run, principal, name, action string, params []target.KV, region string) int64 {
 	seq, _ := l.Append(LedgerEntry{Op: LedgerCreated, Run: run, Principal: principal, Name: name, Action: action, Params: ledgerParams(params), Region: region})
 	return seq
 }
@@ -217,13 +218,13 @@ var manualKinds = map[string]string{
 
 // recordManual notes a resource without a delete operation; its parameters (a private key,
 // for certificates) are never written, only its id and name.
-func (f *Fixtures) recordManual(principal, action string, params []KV, field, id string) {
+func (f *Fixtures) recordManual(principal, action string, params []target.KV, field, id string) {
 	nameParam, ok := manualKinds[action]
 	if !ok {
 		return
 	}
 	_, _ = f.file.Ledger.Append(LedgerEntry{Op: LedgerManual, Run: f.runID, Principal: principal, Action: action,
-		Name: Value(params, nameParam), ID: id, Region: cmp.Or(Value(params, spec.ParamRegionID), f.t.Region())})
+		Name: target.Value(params, nameParam), ID: id, Region: cmp.Or(target.Value(params, spec.ParamRegionID), f.t.Region())})
 }
 
 // LedgerState is what a ledger says remains of one run.

@@ -1,4 +1,4 @@
-package target
+package resources
 
 import (
 	"cmp"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
 )
 
 // ErrSlotUnavailable means a fixture cannot be provided by this target; cases needing it skip.
@@ -52,7 +53,7 @@ func ReadFixtureFile(path string) (*FixtureFile, error) {
 
 // Fixtures provisions, once per run, the resources cases refer to, and removes what it made.
 type Fixtures struct {
-	t     Target
+	t     target.Target
 	s     *spec.Spec
 	file  *FixtureFile
 	runID string
@@ -67,13 +68,13 @@ type Fixtures struct {
 
 type created struct {
 	action string // the delete action
-	params []KV
+	params []target.KV
 	region string
 	seq    int64 // the ledger line that recorded it (0: none)
 }
 
 // NewFixtures returns a provisioner for t. file may be nil. runID tags names of what it creates.
-func NewFixtures(t Target, s *spec.Spec, file *FixtureFile, runID string) *Fixtures {
+func NewFixtures(t target.Target, s *spec.Spec, file *FixtureFile, runID string) *Fixtures {
 	if file == nil {
 		file = &FixtureFile{}
 	}
@@ -85,7 +86,7 @@ func NewFixtures(t Target, s *spec.Spec, file *FixtureFile, runID string) *Fixtu
 // quota or scenario known to neither makes its cases skip.
 func (f *Fixtures) Options() generators.Options {
 	o := generators.Options{Quotas: map[string]int{}, Scenarios: map[string]string{}}
-	if q, sc, ok := OfferedBy(f.t); ok {
+	if q, sc, ok := target.OfferedBy(f.t); ok {
 		maps.Copy(o.Quotas, q)
 		maps.Copy(o.Scenarios, sc)
 	}
@@ -158,8 +159,8 @@ func (f *Fixtures) Name(kind string) string {
 
 // Call sends a neighbouring operation and returns a response field; any error answer is an
 // error naming the operation.
-func (f *Fixtures) Call(ctx context.Context, principal, action string, params []KV, field string) (string, error) {
-	resp, err := f.t.Send(ctx, Request{Action: action, Params: params, Principal: principal})
+func (f *Fixtures) Call(ctx context.Context, principal, action string, params []target.KV, field string) (string, error) {
+	resp, err := f.t.Send(ctx, target.Request{Action: action, Params: params, Principal: principal})
 	if err != nil {
 		return "", fmt.Errorf("%s failed: %w", action, err)
 	}
@@ -177,25 +178,25 @@ func (f *Fixtures) Call(ctx context.Context, principal, action string, params []
 		return "", fmt.Errorf("%s answered without %s", action, field)
 	}
 	if action == spec.ActionCreateLoadBalancer {
-		f.rememberNamed(principal, Value(params, spec.ParamLoadBalancerName), spec.ActionDeleteLoadBalancer, []KV{{Name: spec.ParamLoadBalancerID, Value: v}}, Value(params, spec.ParamRegionID))
+		f.rememberNamed(principal, target.Value(params, spec.ParamLoadBalancerName), spec.ActionDeleteLoadBalancer, []target.KV{{Name: spec.ParamLoadBalancerID, Value: v}}, target.Value(params, spec.ParamRegionID))
 	} else if field != "" {
 		f.recordManual(principal, action, params, field, v)
 	}
 	return v, nil
 }
 
-func (f *Fixtures) remember(action string, params []KV, region string) {
+func (f *Fixtures) remember(action string, params []target.KV, region string) {
 	f.rememberAs("", action, params, region)
 }
 
 // rememberAs records a resource for the final cleanup and, first, in the ledger.
-func (f *Fixtures) rememberAs(principal, action string, params []KV, region string) {
+func (f *Fixtures) rememberAs(principal, action string, params []target.KV, region string) {
 	f.rememberNamed(principal, "", action, params, region)
 }
 
 // rememberNamed is rememberAs for a resource whose name is known (it links the ledger's
 // intent line to the created one).
-func (f *Fixtures) rememberNamed(principal, name, action string, params []KV, region string) {
+func (f *Fixtures) rememberNamed(principal, name, action string, params []target.KV, region string) {
 	seq := f.file.Ledger.created(f.runID, principal, name, action, params, cmp.Or(region, f.t.Region()))
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -203,8 +204,8 @@ func (f *Fixtures) rememberNamed(principal, name, action string, params []KV, re
 }
 
 // Remember records a resource to delete at cleanup (used by the runner for setup calls).
-func (f *Fixtures) Remember(action string, params []KV) {
-	f.remember(action, params, Value(params, spec.ParamRegionID))
+func (f *Fixtures) Remember(action string, params []target.KV) {
+	f.remember(action, params, target.Value(params, spec.ParamRegionID))
 }
 
 // Cleanup deletes what the fixtures created, newest first, and reports every failure.
@@ -217,13 +218,13 @@ func (f *Fixtures) Cleanup(ctx context.Context) error {
 	for i := len(todo) - 1; i >= 0; i-- {
 		c := todo[i]
 		ps := c.params
-		if c.region != "" && !hasKV(ps, spec.ParamRegionID) {
-			ps = append(ps, KV{Name: spec.ParamRegionID, Value: c.region})
+		if c.region != "" && !target.HasParam(ps, spec.ParamRegionID) {
+			ps = append(ps, target.KV{Name: spec.ParamRegionID, Value: c.region})
 		}
-		resp, err := f.cleanupSend(ctx, Request{Action: c.action, Params: ps})
+		resp, err := f.cleanupSend(ctx, target.Request{Action: c.action, Params: ps})
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", c.action, err))
-		} else if !resp.Success() && !Gone(resp) {
+		} else if !resp.Success() && !target.Gone(resp) {
 			errs = append(errs, fmt.Errorf("%s answered %s", c.action, resp.Code))
 		} else {
 			_ = f.file.Ledger.MarkDeleted(f.runID, c.seq)
@@ -235,14 +236,14 @@ func (f *Fixtures) Cleanup(ctx context.Context) error {
 // cleanupSend sends a delete of the final cleanup, again after a pause while the resource is
 // busy for a moment (a listener still starting, a service configuring): a few tries, then the
 // last answer stands.
-func (f *Fixtures) cleanupSend(ctx context.Context, req Request) (*Response, error) {
+func (f *Fixtures) cleanupSend(ctx context.Context, req target.Request) (*target.Response, error) {
 	wait := 200 * time.Millisecond
 	for try := 0; ; try++ {
 		resp, err := f.t.Send(ctx, req)
-		if err != nil || resp.Success() || !Transient(resp) || try == 5 {
+		if err != nil || resp.Success() || !target.Transient(resp) || try == 5 {
 			return resp, err
 		}
-		if Sleep(ctx, wait) != nil {
+		if target.Sleep(ctx, wait) != nil {
 			return resp, nil
 		}
 		wait *= 2
@@ -250,48 +251,48 @@ func (f *Fixtures) cleanupSend(ctx context.Context, req Request) (*Response, err
 }
 
 func (f *Fixtures) provision(ctx context.Context, slot string) (string, error) {
-	primary := generators.PrincipalPrimary
-	guaranteed := KV{Name: spec.ParamLoadBalancerSpec, Value: "slb.s2.small"}
+	primary := spec.PrincipalPrimary
+	guaranteed := target.KV{Name: spec.ParamLoadBalancerSpec, Value: "slb.s2.small"}
 	switch {
-	case slot == generators.SlotLB:
-		return f.provisionLB(ctx, guaranteed, KV{Name: spec.ParamAddressIPVersion, Value: "ipv4"})
-	case slot == generators.SlotLBShared:
-		return f.provisionLB(ctx, KV{Name: spec.ParamAddressIPVersion, Value: "ipv4"})
-	case slot == generators.SlotLBIPv6:
-		return f.provisionLB(ctx, guaranteed, KV{Name: spec.ParamAddressIPVersion, Value: "ipv6"})
-	case strings.HasPrefix(slot, generators.SlotZonePrefix):
-		name := strings.TrimPrefix(slot, generators.SlotZonePrefix)
+	case slot == spec.SlotLB:
+		return f.provisionLB(ctx, guaranteed, target.KV{Name: spec.ParamAddressIPVersion, Value: "ipv4"})
+	case slot == spec.SlotLBShared:
+		return f.provisionLB(ctx, target.KV{Name: spec.ParamAddressIPVersion, Value: "ipv4"})
+	case slot == spec.SlotLBIPv6:
+		return f.provisionLB(ctx, guaranteed, target.KV{Name: spec.ParamAddressIPVersion, Value: "ipv6"})
+	case strings.HasPrefix(slot, spec.SlotZonePrefix):
+		name := strings.TrimPrefix(slot, spec.SlotZonePrefix)
 		zone := f.scenario(name)
 		if zone == "" {
 			return "", fmt.Errorf("%w: scenario %s has no zone", ErrSlotUnavailable, name)
 		}
-		return f.provisionLB(ctx, guaranteed, KV{Name: spec.ParamMasterZoneID, Value: zone})
-	case strings.HasPrefix(slot, generators.SlotRegionPrefix):
-		name := strings.TrimPrefix(slot, generators.SlotRegionPrefix)
+		return f.provisionLB(ctx, guaranteed, target.KV{Name: spec.ParamMasterZoneID, Value: zone})
+	case strings.HasPrefix(slot, spec.SlotRegionPrefix):
+		name := strings.TrimPrefix(slot, spec.SlotRegionPrefix)
 		region := f.scenario(name)
 		if region == "" {
 			return "", fmt.Errorf("%w: scenario %s has no region", ErrSlotUnavailable, name)
 		}
-		return f.provisionLB(ctx, guaranteed, KV{Name: spec.ParamRegionID, Value: region})
-	case slot == generators.SlotCert:
+		return f.provisionLB(ctx, guaranteed, target.KV{Name: spec.ParamRegionID, Value: region})
+	case slot == spec.SlotCert:
 		return f.uploadCert(ctx, primary)
-	case slot == generators.SlotCertForeign:
-		return f.uploadCert(ctx, generators.PrincipalSecond)
-	case slot == generators.SlotCertCN:
-		return f.uploadCert(ctx, primary, KV{Name: spec.FieldStandardType, Value: "cn"})
-	case slot == generators.SlotCertCA:
+	case slot == spec.SlotCertForeign:
+		return f.uploadCert(ctx, spec.PrincipalSecond)
+	case slot == spec.SlotCertCN:
+		return f.uploadCert(ctx, primary, target.KV{Name: spec.FieldStandardType, Value: "cn"})
+	case slot == spec.SlotCertCA:
 		return f.uploadCA(ctx, primary)
-	case slot == generators.SlotCertCAForeign:
-		return f.uploadCA(ctx, generators.PrincipalSecond)
-	case slot == generators.SlotACL:
+	case slot == spec.SlotCertCAForeign:
+		return f.uploadCA(ctx, spec.PrincipalSecond)
+	case slot == spec.SlotACL:
 		return f.provisionACL(ctx, primary, "ipv4", "192.0.2.0/24")
-	case slot == generators.SlotACLForeign:
-		return f.provisionACL(ctx, generators.PrincipalSecond, "ipv4", "192.0.2.0/24")
-	case slot == generators.SlotACLIPv6:
+	case slot == spec.SlotACLForeign:
+		return f.provisionACL(ctx, spec.PrincipalSecond, "ipv4", "192.0.2.0/24")
+	case slot == spec.SlotACLIPv6:
 		return f.provisionACL(ctx, primary, "ipv6", "2001:db8::/64")
-	case slot == generators.SlotACLDupA, slot == generators.SlotACLDupB:
+	case slot == spec.SlotACLDupA, slot == spec.SlotACLDupB:
 		return f.provisionACL(ctx, primary, "ipv4", "198.51.100.7/32")
-	case slot == generators.SlotVGroupOther, slot == generators.SlotVGroup, slot == generators.SlotMSGroup:
+	case slot == spec.SlotVGroupOther, slot == spec.SlotVGroup, slot == spec.SlotMSGroup:
 		return f.provisionGroup(ctx, slot)
 	}
 	return "", fmt.Errorf("%w: unknown fixture slot %q", ErrSlotUnavailable, slot)
@@ -299,21 +300,21 @@ func (f *Fixtures) provision(ctx context.Context, slot string) (string, error) {
 
 // provisionLB creates a load balancer of the primary principal, recording the intent in the
 // ledger first (and its abandonment when the create was refused).
-func (f *Fixtures) provisionLB(ctx context.Context, extra ...KV) (string, error) {
-	primary := generators.PrincipalPrimary
-	ps := append([]KV{{Name: spec.ParamLoadBalancerName, Value: f.Name("lb")}}, extra...)
-	region := cmp.Or(Value(ps, spec.ParamRegionID), f.t.Region())
+func (f *Fixtures) provisionLB(ctx context.Context, extra ...target.KV) (string, error) {
+	primary := spec.PrincipalPrimary
+	ps := append([]target.KV{{Name: spec.ParamLoadBalancerName, Value: f.Name("lb")}}, extra...)
+	region := cmp.Or(target.Value(ps, spec.ParamRegionID), f.t.Region())
 	f.file.Ledger.intent(f.runID, primary, spec.ActionCreateLoadBalancer, ps, region)
 	id, err := f.Call(ctx, primary, spec.ActionCreateLoadBalancer, ps, spec.FieldLoadBalancerID)
-	if err != nil && !errors.Is(err, ErrUnreachable) && ctx.Err() == nil {
+	if err != nil && !errors.Is(err, target.ErrUnreachable) && ctx.Err() == nil {
 		// An answer came, and it was a refusal: nothing was created under this name.
-		_, _ = f.file.Ledger.Append(LedgerEntry{Op: LedgerAbandoned, Run: f.runID, Principal: primary, Action: spec.ActionCreateLoadBalancer, Name: Value(ps, spec.ParamLoadBalancerName), Region: region})
+		_, _ = f.file.Ledger.Append(LedgerEntry{Op: LedgerAbandoned, Run: f.runID, Principal: primary, Action: spec.ActionCreateLoadBalancer, Name: target.Value(ps, spec.ParamLoadBalancerName), Region: region})
 	}
 	return id, err
 }
 
 // uploadCert uploads a fresh server certificate as principal.
-func (f *Fixtures) uploadCert(ctx context.Context, principal string, extra ...KV) (string, error) {
+func (f *Fixtures) uploadCert(ctx context.Context, principal string, extra ...target.KV) (string, error) {
 	if !f.t.HasPrincipal(principal) {
 		return "", fmt.Errorf("%w: no credentials for the %s principal", ErrSlotUnavailable, principal)
 	}
@@ -321,7 +322,7 @@ func (f *Fixtures) uploadCert(ctx context.Context, principal string, extra ...KV
 	if err != nil {
 		return "", err
 	}
-	ps := append([]KV{{Name: spec.ParamServerCertificate, Value: pair.CertPEM}, {Name: spec.ParamPrivateKey, Value: pair.KeyPEM},
+	ps := append([]target.KV{{Name: spec.ParamServerCertificate, Value: pair.CertPEM}, {Name: spec.ParamPrivateKey, Value: pair.KeyPEM},
 		{Name: spec.ParamServerCertificateName, Value: f.Name("cert")}}, extra...)
 	return f.Call(ctx, principal, spec.ActionUploadServerCertificate, ps, spec.FieldServerCertificateID)
 }
@@ -335,7 +336,7 @@ func (f *Fixtures) uploadCA(ctx context.Context, owner string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return f.Call(ctx, owner, spec.ActionUploadCACertificate, []KV{{Name: spec.ParamCACertificate, Value: pair.CertPEM}, {Name: spec.ParamCACertificateName, Value: f.Name("ca")}}, spec.FieldCACertificateID)
+	return f.Call(ctx, owner, spec.ActionUploadCACertificate, []target.KV{{Name: spec.ParamCACertificate, Value: pair.CertPEM}, {Name: spec.ParamCACertificateName, Value: f.Name("ca")}}, spec.FieldCACertificateID)
 }
 
 // provisionACL creates an ACL of owner for an IP version, with the given entries.
@@ -343,7 +344,7 @@ func (f *Fixtures) provisionACL(ctx context.Context, owner, version string, entr
 	if !f.t.HasPrincipal(owner) {
 		return "", fmt.Errorf("%w: no credentials for the %s principal", ErrSlotUnavailable, owner)
 	}
-	id, err := f.Call(ctx, owner, spec.ActionCreateACL, []KV{{Name: spec.ParamACLName, Value: f.Name("acl")}, {Name: spec.ParamAddressIPVersion, Value: version}}, spec.FieldACLID)
+	id, err := f.Call(ctx, owner, spec.ActionCreateACL, []target.KV{{Name: spec.ParamACLName, Value: f.Name("acl")}, {Name: spec.ParamAddressIPVersion, Value: version}}, spec.FieldACLID)
 	if err != nil || len(entries) == 0 {
 		return id, err
 	}
@@ -352,26 +353,26 @@ func (f *Fixtures) provisionACL(ctx context.Context, owner, version string, entr
 		list = append(list, map[string]string{"entry": e, "comment": "clbcheck"})
 	}
 	raw, _ := json.Marshal(list)
-	_, err = f.Call(ctx, owner, spec.ActionAddACLEntry, []KV{{Name: spec.ParamACLID, Value: id}, {Name: spec.ParamACLEntries, Value: string(raw)}}, "")
+	_, err = f.Call(ctx, owner, spec.ActionAddACLEntry, []target.KV{{Name: spec.ParamACLID, Value: id}, {Name: spec.ParamACLEntries, Value: string(raw)}}, "")
 	return id, err
 }
 
 // provisionGroup creates a VServer group on the main instance, or on the caller's other
 // instance (the shared one), or a master-slave group on the main instance.
 func (f *Fixtures) provisionGroup(ctx context.Context, slot string) (string, error) {
-	primary := generators.PrincipalPrimary
-	on := generators.SlotLB
-	if slot == generators.SlotVGroupOther {
-		on = generators.SlotLBShared
+	primary := spec.PrincipalPrimary
+	on := spec.SlotLB
+	if slot == spec.SlotVGroupOther {
+		on = spec.SlotLBShared
 	}
 	lbID, err := f.Resolve(ctx, on)
 	if err != nil {
 		return "", err
 	}
-	if slot == generators.SlotMSGroup {
-		return f.Call(ctx, primary, spec.ActionCreateMasterSlaveGroup, []KV{{Name: spec.ParamLoadBalancerID, Value: lbID}, {Name: spec.ParamMasterSlaveGroupName, Value: f.Name("msg")}}, spec.FieldMasterSlaveServerGroupID)
+	if slot == spec.SlotMSGroup {
+		return f.Call(ctx, primary, spec.ActionCreateMasterSlaveGroup, []target.KV{{Name: spec.ParamLoadBalancerID, Value: lbID}, {Name: spec.ParamMasterSlaveGroupName, Value: f.Name("msg")}}, spec.FieldMasterSlaveServerGroupID)
 	}
-	return f.Call(ctx, primary, spec.ActionCreateVServerGroup, []KV{{Name: spec.ParamLoadBalancerID, Value: lbID}, {Name: spec.ParamVServerGroupName, Value: f.Name("vsg")}}, spec.FieldVServerGroupID)
+	return f.Call(ctx, primary, spec.ActionCreateVServerGroup, []target.KV{{Name: spec.ParamLoadBalancerID, Value: lbID}, {Name: spec.ParamVServerGroupName, Value: f.Name("vsg")}}, spec.FieldVServerGroupID)
 }
 
 // scenario is a scenario's setting as declared by the fixtures file or offered by the target,

@@ -1,4 +1,4 @@
-package target
+package resources
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
 )
 
 // ListenerKey names one listener.
@@ -18,23 +19,23 @@ type ListenerKey struct {
 }
 
 // ListenerOf names the listener a request's parameters address, as principal.
-func ListenerOf(kvs []KV, principal string) ListenerKey {
-	return ListenerKey{LoadBalancerID: Value(kvs, spec.ParamLoadBalancerID), Port: Value(kvs, spec.ParamListenerPort),
-		Region: Value(kvs, spec.ParamRegionID), Principal: principal}
+func ListenerOf(kvs []target.KV, principal string) ListenerKey {
+	return ListenerKey{LoadBalancerID: target.Value(kvs, spec.ParamLoadBalancerID), Port: target.Value(kvs, spec.ParamListenerPort),
+		Region: target.Value(kvs, spec.ParamRegionID), Principal: principal}
 }
 
 // Params are the parameters that name the listener in Describe, Start, Stop and Delete.
-func (k ListenerKey) Params() []KV {
-	return slices.Insert(k.LoadBalancerParams(), 1, KV{Name: spec.ParamListenerPort, Value: k.Port})
+func (k ListenerKey) Params() []target.KV {
+	return slices.Insert(k.LoadBalancerParams(), 1, target.KV{Name: spec.ParamListenerPort, Value: k.Port})
 }
 
 // LoadBalancerParams are the parameters that name the listener's load balancer
 // (DescribeLoadBalancerAttribute).
-func (k ListenerKey) LoadBalancerParams() []KV {
-	ps := make([]KV, 1, 3)
-	ps[0] = KV{Name: spec.ParamLoadBalancerID, Value: k.LoadBalancerID}
+func (k ListenerKey) LoadBalancerParams() []target.KV {
+	ps := make([]target.KV, 1, 3)
+	ps[0] = target.KV{Name: spec.ParamLoadBalancerID, Value: k.LoadBalancerID}
 	if k.Region != "" {
-		ps = append(ps, KV{Name: spec.ParamRegionID, Value: k.Region})
+		ps = append(ps, target.KV{Name: spec.ParamRegionID, Value: k.Region})
 	}
 	return ps
 }
@@ -43,13 +44,13 @@ func (k ListenerKey) LoadBalancerParams() []KV {
 // interval between reads (a listener's status changes asynchronously on the real service:
 // starting becomes running, a pending configuration settles). It returns the last answer; the
 // error says the time ran out or the context ended.
-func AwaitListener(ctx context.Context, t Target, k ListenerKey, done func(*Response) bool, timeout, interval time.Duration) (*Response, error) {
+func AwaitListener(ctx context.Context, t target.Target, k ListenerKey, done func(*target.Response) bool, timeout, interval time.Duration) (*target.Response, error) {
 	if interval <= 0 {
 		interval = 500 * time.Millisecond
 	}
 	deadline := time.Now().Add(timeout)
 	for {
-		resp, err := t.Send(ctx, Request{Action: spec.ActionDescribeHTTPSListener, Params: k.Params(), Principal: k.Principal})
+		resp, err := t.Send(ctx, target.Request{Action: spec.ActionDescribeHTTPSListener, Params: k.Params(), Principal: k.Principal})
 		if err != nil {
 			return nil, err
 		}
@@ -60,7 +61,7 @@ func AwaitListener(ctx context.Context, t Target, k ListenerKey, done func(*Resp
 			status, _ := resp.Fields[spec.FieldStatus].(string)
 			return resp, fmt.Errorf("listener %s:%s still %q after %s", k.LoadBalancerID, k.Port, status, timeout)
 		}
-		if err := Sleep(ctx, interval); err != nil {
+		if err := target.Sleep(ctx, interval); err != nil {
 			return resp, err
 		}
 	}
@@ -68,7 +69,7 @@ func AwaitListener(ctx context.Context, t Target, k ListenerKey, done func(*Resp
 
 // Settled reports whether a Describe answer shows no change in progress: a listener that is
 // not starting, configuring or stopping, an answer without a status, or no listener at all.
-func Settled(resp *Response) bool {
+func Settled(resp *target.Response) bool {
 	if !resp.Success() {
 		return true
 	}

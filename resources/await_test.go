@@ -1,4 +1,4 @@
-package target_test
+package resources_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/emulator/embedded"
-	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -29,25 +29,25 @@ func TestAwaitListenerUntilRunning(t *testing.T) {
 	tg, err := embedded.New(cfg)
 	require.NoError(t, err)
 	ctx := context.Background()
-	fx := target.NewFixtures(tg, spec.MustDefault(), nil, "await")
-	lb, err := fx.Resolve(ctx, generators.SlotLB)
+	fx := resources.NewFixtures(tg, spec.MustDefault(), nil, "await")
+	lb, err := fx.Resolve(ctx, spec.SlotLB)
 	require.NoError(t, err)
-	cert, err := fx.Resolve(ctx, generators.SlotCert)
+	cert, err := fx.Resolve(ctx, spec.SlotCert)
 	require.NoError(t, err)
 	create := []target.KV{{Name: spec.ParamLoadBalancerID, Value: lb}, {Name: spec.ParamListenerPort, Value: "8443"}, {Name: spec.ParamBandwidth, Value: "-1"},
 		{Name: spec.ParamBackendServerPort, Value: "80"}, {Name: spec.ParamHealthCheck, Value: "off"}, {Name: spec.ParamServerCertificateID, Value: cert}}
 	resp, err := tg.Send(ctx, target.Request{Action: spec.ActionCreateHTTPSListener, Params: create})
 	require.NoError(t, err)
 	require.True(t, resp.Success(), resp.Code)
-	key := target.ListenerKey{LoadBalancerID: lb, Port: "8443"}
+	key := resources.ListenerKey{LoadBalancerID: lb, Port: "8443"}
 	resp, err = tg.Send(ctx, target.Request{Action: spec.ActionStartListener, Params: []target.KV{{Name: spec.ParamLoadBalancerID, Value: lb}, {Name: spec.ParamListenerPort, Value: "8443"}}})
 	require.NoError(t, err)
 	require.True(t, resp.Success(), resp.Code)
 
 	// The clock stands still: the listener is starting on every read until the bound passes.
 	reads := 0
-	counting := func(r *target.Response) bool { reads++; return target.Settled(r) }
-	_, err = target.AwaitListener(ctx, tg, key, counting, 50*time.Millisecond, 10*time.Millisecond)
+	counting := func(r *target.Response) bool { reads++; return resources.Settled(r) }
+	_, err = resources.AwaitListener(ctx, tg, key, counting, 50*time.Millisecond, 10*time.Millisecond)
 	assert.ErrorContains(t, err, "still \"starting\"")
 	assert.GreaterOrEqual(t, reads, 1)
 	// The first read finds it starting; the clock then passes the delay, and the next read
@@ -55,20 +55,20 @@ func TestAwaitListenerUntilRunning(t *testing.T) {
 	reads = 0
 	advancing := func(r *target.Response) bool {
 		reads++
-		if target.Settled(r) {
+		if resources.Settled(r) {
 			return true
 		}
 		offset.Store(int64(2 * time.Minute))
 		return false
 	}
-	got, err := target.AwaitListener(ctx, tg, key, advancing, time.Minute, 10*time.Millisecond)
+	got, err := resources.AwaitListener(ctx, tg, key, advancing, time.Minute, 10*time.Millisecond)
 	require.NoError(t, err)
 	assert.Equal(t, spec.StatusRunning, got.Fields[spec.FieldStatus])
 	assert.Equal(t, 2, reads, "starting once, then running")
 }
 
 func TestListenerKeyParams(t *testing.T) {
-	k := target.ListenerKey{LoadBalancerID: "lb-1", Port: "443", Region: "cn-hangzhou"}
+	k := resources.ListenerKey{LoadBalancerID: "lb-1", Port: "443", Region: "cn-hangzhou"}
 	assert.Equal(t, []target.KV{{Name: spec.ParamLoadBalancerID, Value: "lb-1"}, {Name: spec.ParamListenerPort, Value: "443"}, {Name: spec.ParamRegionID, Value: "cn-hangzhou"}}, k.Params())
 	assert.Equal(t, []target.KV{{Name: spec.ParamLoadBalancerID, Value: "lb-1"}, {Name: spec.ParamRegionID, Value: "cn-hangzhou"}}, k.LoadBalancerParams())
 	k.Region = ""

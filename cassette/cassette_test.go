@@ -1,4 +1,4 @@
-package target_test
+package cassette_test
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -14,9 +13,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/clbcheck/clbcheck/cassette"
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/emulator/embedded"
+	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
 
@@ -38,7 +39,7 @@ func TestRecordThenReplay(t *testing.T) {
 	srv := httptest.NewServer(emu)
 	defer srv.Close()
 	dir := t.TempDir()
-	rec, err := target.NewRecorder(dir, http.DefaultTransport)
+	rec, err := cassette.NewRecorder(dir, http.DefaultTransport)
 	require.NoError(t, err)
 	creds := embedded.PrincipalCredentials(cfg)
 	live, err := target.NewHTTP(target.HTTPConfig{BaseURL: srv.URL, Credentials: creds, Client: &http.Client{Transport: rec}})
@@ -61,7 +62,7 @@ func TestRecordThenReplay(t *testing.T) {
 	}
 
 	srv.Close() // replay must not need the server
-	client, err := target.NewReplayClient(dir)
+	client, err := cassette.NewReplayClient(dir)
 	require.NoError(t, err)
 	offline, err := target.NewHTTP(target.HTTPConfig{BaseURL: srv.URL, Credentials: creds, Client: client})
 	require.NoError(t, err)
@@ -79,11 +80,9 @@ func TestRecordThenReplay(t *testing.T) {
 }
 
 func TestReplayWithoutCassette(t *testing.T) {
-	_, err := target.NewReplayClient(t.TempDir())
+	_, err := cassette.NewReplayClient(t.TempDir())
 	assert.ErrorContains(t, err, "record one first")
 }
-
-func mustRegexp(s string) *regexp.Regexp { return regexp.MustCompile(s) }
 
 // Recording into a folder that holds a recording is refused, and the recording is left as it
 // was: a slip of the command line must not replace it.
@@ -92,14 +91,14 @@ func TestRecordingNeverReplacesACassette(t *testing.T) {
 	for i, name := range []string{"000001.json", "000002.json", "cassette-meta.json"} {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte{byte('a' + i)}, 0o644))
 	}
-	_, err := target.NewRecorder(dir, http.DefaultTransport)
-	require.ErrorIs(t, err, target.ErrCassetteExists)
+	_, err := cassette.NewRecorder(dir, http.DefaultTransport)
+	require.ErrorIs(t, err, cassette.ErrExists)
 	assert.ErrorContains(t, err, "holds 3 recorded files")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	assert.Len(t, files, 3, "nothing was removed")
 
 	fresh := filepath.Join(t.TempDir(), "new")
-	_, err = target.NewRecorder(fresh, http.DefaultTransport)
+	_, err = cassette.NewRecorder(fresh, http.DefaultTransport)
 	require.NoError(t, err)
 }
 
@@ -108,7 +107,7 @@ func TestRecordingNeverReplacesACassette(t *testing.T) {
 func TestReplayMissIsNotRetried(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "000001.json"), []byte(`{"seq":1,"method":"GET","key":"GET Action=Nothing","status":200,"response":"{}"}`), 0o644))
-	client, err := target.NewReplayClient(dir)
+	client, err := cassette.NewReplayClient(dir)
 	require.NoError(t, err)
 	h, err := target.NewHTTP(target.HTTPConfig{BaseURL: "http://cassette.invalid", Client: client,
 		Credentials: embedded.PrincipalCredentials(emulator.DefaultConfig())})
@@ -117,6 +116,6 @@ func TestReplayMissIsNotRetried(t *testing.T) {
 	r := target.NewRetrying(h, target.RetryPolicy{Sleep: func(context.Context, time.Duration) error { sleeps++; return nil }})
 	resp, err := r.Send(context.Background(), target.Request{Action: "CreateLoadBalancer"}) // not judged: 5xx would be retried
 	require.NoError(t, err)
-	assert.Equal(t, target.ReplayMissCode, resp.Code)
+	assert.Equal(t, spec.ReplayMissCode, resp.Code)
 	assert.Zero(t, sleeps, "a replay miss is not retried")
 }

@@ -1,0 +1,25 @@
+// Package resources manages what a run creates on a target and must remove again: the
+// fixtures cases refer to, the write-ahead ledger of created resources, the run tag that finds
+// leftovers when the ledger is lost, and bounded waits for a listener's asynchronous status.
+// It reaches the target only through package target.
+//
+// Fixtures:
+//   - [Fixtures], [NewFixtures]: provision the resources of each fixture slot (spec.Slot*)
+//     through the standard operations, or take their ids from a file, and remove what was
+//     created ([Fixtures.Cleanup]); [ErrSlotUnavailable] makes a case skip.
+//   - [FixtureFile], [ReadFixtureFile]: ids of resources that exist already.
+//   - [CertPair], [NewCertificate]: self-signed server and CA certificates made at run time.
+//
+// Ledger:
+//   - [Ledger], [OpenLedger]: the append-only record of every creation, written before the
+//     request is sent; [LedgerEntry], [LedgerParam] and the Ledger* states.
+//   - [ReadLedger], [LedgerState]: what a ledger says is left, for clbcheck cleanup.
+//
+// Run tag:
+//   - [WithRunTag]: every instance created through the wrapped target carries
+//     spec.RunTagKey=run id; [TaggedInstances] finds them.
+//
+// Waits:
+//   - [AwaitListener], [ListenerKey], [ListenerOf], [Settled]: a bounded wait for a listener
+//     to leave its transitional status.
+package resources
