@@ -40,8 +40,10 @@ type CheckResult struct {
 	Actual   string   `json:"actual,omitempty"`
 }
 
-// BrokenRule records what a negative case changed, as sent on the wire.
-type BrokenRule struct {
+// Breach is the report's account of what a negative case broke, as sent on the wire: the
+// case's generators.Broken flattened for readers. Rule holds whichever of the rule id, the
+// state name (generators.Broken.State) or the auth mode the Kind calls for.
+type Breach struct {
 	Param    string `json:"param,omitempty"` // parameter path ("IdleTimeout", "Tag.Key")
 	Kind     string `json:"kind"`            // constraint kind, "rule", "state", "wire", "auth"
 	Rule     string `json:"rule,omitempty"`  // rule id, state name or auth mode
@@ -66,11 +68,11 @@ type Exchange struct {
 
 // CaseResult is everything known about one case after it ran.
 type CaseResult struct {
-	ID       string      `json:"id"`       // stable name, usable as a subtest name
-	Scenario string      `json:"scenario"` // e.g. VALUE_ABOVE_MAXIMUM
-	Category string      `json:"category"` // positive, negative, state, security, wire
-	Broken   *BrokenRule `json:"broken,omitempty"`
-	Expected string      `json:"expected"` // "success" or "400 Code", for people
+	ID       string  `json:"id"`       // stable name, usable as a subtest name
+	Scenario string  `json:"scenario"` // e.g. VALUE_ABOVE_MAXIMUM
+	Category string  `json:"category"` // positive, negative, state, security, wire
+	Broken   *Breach `json:"broken,omitempty"`
+	Expected string  `json:"expected"` // "success" or "400 Code", for people
 	// Expect is the expected outcome itself (code, status, accepted variants, direction and
 	// bases): tools judge a new answer with it instead of parsing Expected.
 	Expect *spec.Outcome `json:"expect,omitempty"`

@@ -488,7 +488,7 @@ func (r *runner) runCase(ctx context.Context, c generators.Case, batch bool) (ou
 	res := &out.CaseResult
 	res.ID, res.Scenario, res.Category, res.Seed, res.Size = c.ID, c.Scenario, string(c.Category), c.Seed, c.Size()
 	if c.Broken != nil {
-		res.Broken = &BrokenRule{Param: c.Broken.Param, Kind: string(c.Broken.Kind), Rule: cmp.Or(c.Broken.Rule, c.Broken.State), Original: c.Broken.Original, Sent: c.Broken.Sent, Wire: c.Broken.Wire}
+		res.Broken = &Breach{Param: c.Broken.Param, Kind: string(c.Broken.Kind), Rule: cmp.Or(c.Broken.Rule, c.Broken.State), Original: c.Broken.Original, Sent: c.Broken.Sent, Wire: c.Broken.Wire}
 	}
 	expect, skip, overridden := r.opts.Overrides.apply(c)
 	res.Expected, res.Basis = expect.String(), string(expect.Basis)

@@ -25,20 +25,20 @@ func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult
 	res := CaseResult{ID: SequencesID, Scenario: "STATEFUL_SEQUENCES", Category: string(generators.Stateful), Seed: seed,
 		Expected: "every answer as the model predicts", Basis: string(spec.Documented)}
 	env := &caseEnv{binds: map[string]string{}, port: "0"}
-	exec := func(action string, ps []generators.Param) generators.Answer {
+	exec := func(action string, ps []generators.Param) generators.StepResult {
 		kvs, err := r.kvs(ctx, env, ps)
 		if err != nil {
-			return generators.Answer{Err: err}
+			return generators.StepResult{Err: err}
 		}
 		resp, err := r.send(ctx, target.Request{Action: action, Params: kvs})
 		if err != nil {
-			return generators.Answer{Err: err}
+			return generators.StepResult{Err: err}
 		}
 		// Every answer of a sequence passes the same answer checks as a case's.
 		if ps := AnswerProblems(r.s, action, "JSON", resp); len(ps) > 0 {
-			return generators.Answer{Err: fmt.Errorf("%s answered badly: %s", action, ps[0].Message)}
+			return generators.StepResult{Err: fmt.Errorf("%s answered badly: %s", action, ps[0].Message)}
 		}
-		return generators.Answer{Status: resp.Status, Code: resp.Code, Fields: resp.Fields}
+		return generators.StepResult{Status: resp.Status, Code: resp.Code, Fields: resp.Fields}
 	}
 	var setupErr error
 	newSUT := func() *generators.Lifecycle {

@@ -32,7 +32,7 @@
 //     The fast drawer of draw.go attaches the referee's sieve to a drawn value instead of
 //     running it, beside the reference drawer that runs it (compared by a test).
 //   - [LifecycleCommands] is the gopter command model of the listener lifecycle that the
-//     stateful sequences run ([Lifecycle], [Exec], [Answer]).
+//     stateful sequences run ([Lifecycle], [Exec], [StepResult]).
 //
 // # Checking a case before sending it
 //

@@ -12,17 +12,19 @@ import (
 	"github.com/clbcheck/clbcheck/spec"
 )
 
-// Answer is what a stateful command saw.
-type Answer struct {
+// StepResult is what one step of a lifecycle sequence saw: the decoded status, code and
+// fields of the answer, or the error that kept an answer from arriving. (fuzz.Answer, by
+// contrast, is a raw HTTP answer.)
+type StepResult struct {
 	Status int
 	Code   string
 	Fields map[string]any
 	Err    error
 }
 
-func (a Answer) ok() bool { return a.Err == nil && a.Status >= 200 && a.Status < 300 && a.Code == "" }
+func (a StepResult) ok() bool { return a.Err == nil && a.Status >= 200 && a.Status < 300 && a.Code == "" }
 
-func (a Answer) String() string {
+func (a StepResult) String() string {
 	if a.Err != nil {
 		return "error: " + a.Err.Error()
 	}
@@ -33,7 +35,7 @@ func (a Answer) String() string {
 }
 
 // Exec sends one operation with parameters (references allowed) and returns the answer.
-type Exec func(action string, params []Param) Answer
+type Exec func(action string, params []Param) StepResult
 
 // Lifecycle is the system under test of a stateful sequence: an instance of its own.
 type Lifecycle struct {
@@ -123,9 +125,9 @@ func onListener(action, port string) func(commands.SystemUnderTest) commands.Res
 
 // lifecyclePost turns a model check into a postcondition: an error or a 5xx answer always fails, and
 // f says what else is wrong ("" for nothing).
-func lifecyclePost(f func(m lifeModel, a Answer) string) func(commands.State, commands.Result) *gopter.PropResult {
+func lifecyclePost(f func(m lifeModel, a StepResult) string) func(commands.State, commands.Result) *gopter.PropResult {
 	return func(st commands.State, res commands.Result) *gopter.PropResult {
-		a := res.(Answer)
+		a := res.(StepResult)
 		if a.Err != nil || a.Status >= 500 {
 			return &gopter.PropResult{Status: gopter.PropFalse, Error: fmt.Errorf("answer %s", a)}
 		}
@@ -153,7 +155,7 @@ func (lc lifecycleCommands) create(port string) commands.Command {
 			}
 			return m.with(port, "stopped")
 		},
-		PostConditionFunc: lifecyclePost(func(m lifeModel, a Answer) string {
+		PostConditionFunc: lifecyclePost(func(m lifeModel, a StepResult) string {
 			if m.prev == "" && !a.ok() {
 				return "a create on a free port was refused with " + a.String()
 			}
@@ -177,7 +179,7 @@ func (lc lifecycleCommands) start(port string) commands.Command {
 			}
 			return m.with(port, "started")
 		},
-		PostConditionFunc: lifecyclePost(func(m lifeModel, a Answer) string {
+		PostConditionFunc: lifecyclePost(func(m lifeModel, a StepResult) string {
 			if m.prev == "stopped" && !a.ok() {
 				return "starting a stopped listener was refused with " + a.String()
 			}
@@ -197,7 +199,7 @@ func (lc lifecycleCommands) del(port string) commands.Command {
 		RunFunc:          onListener(spec.ActionDeleteListener, port),
 		PreConditionFunc: func(st commands.State) bool { return st.(lifeModel).ports[port] != "started" },
 		NextStateFunc:    func(st commands.State) commands.State { return st.(lifeModel).with(port, "") },
-		PostConditionFunc: lifecyclePost(func(m lifeModel, a Answer) string {
+		PostConditionFunc: lifecyclePost(func(m lifeModel, a StepResult) string {
 			if m.prev != "" && !a.ok() {
 				return "deleting an existing listener was refused with " + a.String()
 			}
@@ -215,7 +217,7 @@ func (lc lifecycleCommands) describe(port string) commands.Command {
 		Name:          "Describe(" + port + ")",
 		RunFunc:       onListener(spec.ActionDescribeHTTPSListener, port),
 		NextStateFunc: func(st commands.State) commands.State { m := st.(lifeModel); return m.with(port, m.ports[port]) },
-		PostConditionFunc: lifecyclePost(func(m lifeModel, a Answer) string {
+		PostConditionFunc: lifecyclePost(func(m lifeModel, a StepResult) string {
 			status, _ := a.Fields[spec.FieldStatus].(string)
 			switch m.prev {
 			case "":

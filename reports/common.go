@@ -386,7 +386,7 @@ func sortedCodes(cov contracts.Coverage) []contracts.CodeCoverage {
 }
 
 // brokenText describes what a negative case sent, in one line.
-func brokenText(b *contracts.BrokenRule) string {
+func brokenText(b *contracts.Breach) string {
 	if b == nil {
 		return ""
 	}

@@ -35,7 +35,7 @@ func missingDefault(i int) contracts.CaseResult {
 func refusedWithBody(i int, param string) contracts.CaseResult {
 	return contracts.CaseResult{
 		ID: fmt.Sprintf("negative/%s/%d", param, i), Category: "negative", Verdict: contracts.Fail, Size: 6, Expected: "400 X", Actual: "400 X",
-		Broken: &contracts.BrokenRule{Param: param, Kind: "maximum"},
+		Broken: &contracts.Breach{Param: param, Kind: "maximum"},
 		Checks: []contracts.CheckResult{{Check: "response-schema", Verdict: contracts.Fail, Message: "the body does not match: property Code is missing",
 			Expected: "a body matching the schema", Actual: fmt.Sprintf(`{"RequestId":"%08d-1111-2222-3333-444444444444","Message":"m"}`, i)}},
 	}

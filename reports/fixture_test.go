@@ -45,7 +45,7 @@ func pass(id, cat, scenario string, size int) contracts.CaseResult {
 func fixtureCases() []contracts.CaseResult {
 	bigFail := contracts.CaseResult{
 		ID: "negative/ListenerPort/maximum/full", Scenario: "VALUE_ABOVE_MAXIMUM", Category: "negative",
-		Broken:   &contracts.BrokenRule{Param: "ListenerPort", Kind: "maximum", Original: "443", Sent: "65536", Wire: "ListenerPort"},
+		Broken:   &contracts.Breach{Param: "ListenerPort", Kind: "maximum", Original: "443", Sent: "65536", Wire: "ListenerPort"},
 		Expected: "400 InvalidParameter", Basis: "documented", Actual: "200 success", Verdict: contracts.Fail,
 		Checks: []contracts.CheckResult{
 			{Check: "not_server_error", Verdict: contracts.Pass},
@@ -64,7 +64,7 @@ func fixtureCases() []contracts.CaseResult {
 	smallFail.Repro = repro(smallFail.ID)
 	ruleFail := contracts.CaseResult{
 		ID: "rule/cookie-required", Scenario: "RULE_VIOLATED", Category: "rule",
-		Broken:   &contracts.BrokenRule{Kind: "rule", Rule: "cookie-required"},
+		Broken:   &contracts.Breach{Kind: "rule", Rule: "cookie-required"},
 		Expected: "400 MissingParameter", Basis: "documented", Actual: "500 InternalError", Verdict: contracts.Fail,
 		Checks: []contracts.CheckResult{
 			{Check: "not_server_error", Verdict: contracts.Fail, Message: "the server answered 500",
@@ -78,7 +78,7 @@ func fixtureCases() []contracts.CaseResult {
 	}
 	warn := contracts.CaseResult{
 		ID: "negative/RegionId/pattern", Scenario: "PATTERN_MISMATCH", Category: "negative",
-		Broken:   &contracts.BrokenRule{Param: "RegionId", Kind: "pattern", Original: "cn-hangzhou", Sent: "CN_HANGZHOU"},
+		Broken:   &contracts.Breach{Param: "RegionId", Kind: "pattern", Original: "cn-hangzhou", Sent: "CN_HANGZHOU"},
 		Expected: "400 InvalidParameter", Basis: "inferred", Actual: "400 InvalidRegionId", Verdict: contracts.Warn,
 		Checks: []contracts.CheckResult{{Check: "error_code", Verdict: contracts.Warn, Severity: contracts.SeverityWarning,
 			Expected: "400 InvalidParameter", Actual: "400 InvalidRegionId"}},
@@ -86,7 +86,7 @@ func fixtureCases() []contracts.CaseResult {
 	}
 	skip := contracts.CaseResult{
 		ID: "state/certificate-expired", Scenario: "STATE_EXPIRED_CERTIFICATE", Category: "state",
-		Broken:  &contracts.BrokenRule{Kind: "state", Rule: "certificate-expired"},
+		Broken:  &contracts.Breach{Kind: "state", Rule: "certificate-expired"},
 		Verdict: contracts.Skip, SkipReason: "no expired certificate fixture on this target", Seed: 42,
 	}
 	return []contracts.CaseResult{

@@ -120,11 +120,11 @@ type Row struct {
 
 // Failure is a failing case of a run that should have none: what failed and why.
 type Failure struct {
-	Case     string                `json:"case"`
-	Expected string                `json:"expected"`
-	Actual   string                `json:"actual"`
-	Checks   []FailedCheck         `json:"checks"`
-	Broken   *contracts.BrokenRule `json:"broken,omitempty"`
+	Case     string            `json:"case"`
+	Expected string            `json:"expected"`
+	Actual   string            `json:"actual"`
+	Checks   []FailedCheck     `json:"checks"`
+	Broken   *contracts.Breach `json:"broken,omitempty"`
 }
 
 // FailedCheck is one failing check of a failing case.

@@ -79,7 +79,7 @@ func TestRequestFromExchangeKeepsPlacementAndBytes(t *testing.T) {
 	assert.Equal(t, spec.AuthUnsigned, req.Auth, "an unsigned recording is replayed unsigned")
 
 	c.Exchange.URL = "http://127.0.0.1/?Action=X&Signature=s"
-	c.Broken = &contracts.BrokenRule{Kind: "auth", Rule: string(spec.AuthStaleTimestamp)}
+	c.Broken = &contracts.Breach{Kind: "auth", Rule: string(spec.AuthStaleTimestamp)}
 	req, _, err = requestFromExchange(c)
 	require.NoError(t, err)
 	assert.Equal(t, spec.AuthStaleTimestamp, req.Auth, "a security case breaks the signing the same way again")
