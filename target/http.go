@@ -6,10 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/clbcheck/clbcheck/signature"
@@ -86,18 +83,19 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 	return h, nil
 }
 
-// requestURL returns the URL a request with the encoded query goes to.
-func (h *HTTP) requestURL(query kvList) string {
+// requestURL returns the URL a request goes to, given what wireForm encoded: the query behind
+// h.queryPrefix, or "" for no query. With no usable prefix url.URL places the pieces.
+func (h *HTTP) requestURL(query string) string {
 	if h.prefix == "" {
 		u := *h.base
 		u.Path = h.s.Wire.Path
-		u.RawQuery = encode("", query)
+		u.RawQuery = query
 		return u.String()
 	}
-	if query.len() == 0 {
+	if query == "" {
 		return h.prefix
 	}
-	return encode(h.queryPrefix, query)
+	return query
 }
 
 // NewTransport returns the transport a target should send through: http.DefaultTransport's
@@ -124,133 +122,6 @@ func (h *HTTP) HasPrincipal(name string) bool {
 	}
 	c, ok := h.cfg.Credentials[name]
 	return ok && c.AccessKeyID != ""
-}
-
-// kvList is a parameter list in pieces, sent one after the other: the request's own
-// parameters go on the wire without being copied behind the common ones.
-type kvList [][]KV
-
-func (l kvList) len() int {
-	n := 0
-	for _, kvs := range l {
-		n += len(kvs)
-	}
-	return n
-}
-
-// encode returns prefix followed by the params in order, percent-encoding all but raw
-// values. The text is put together in a pooled buffer and copied out once, at its size.
-func encode(prefix string, l kvList) string {
-	bp := encodeBufs.Get().(*[]byte)
-	b := append((*bp)[:0], prefix...)
-	first := true
-	for _, kvs := range l {
-		for _, kv := range kvs {
-			if !first {
-				b = append(b, '&')
-			}
-			first = false
-			b = appendQueryEscape(b, kv.Name)
-			b = append(b, '=')
-			if kv.Raw {
-				b = append(b, kv.Value...)
-			} else {
-				b = appendQueryEscape(b, kv.Value)
-			}
-		}
-	}
-	s := string(b)
-	if cap(b) <= 64<<10 {
-		*bp = b
-		encodeBufs.Put(bp)
-	}
-	return s
-}
-
-var encodeBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
-
-// unreserved marks the bytes that go into a query as themselves: letters, digits and "-_.~".
-var unreserved = func() (t [256]bool) {
-	for c := 0; c < 256; c++ {
-		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
-	}
-	return t
-}()
-
-// appendQueryEscape appends url.QueryEscape(s) to b: unreserved bytes as they are, a space
-// as '+', every other byte as %XX.
-func appendQueryEscape(b []byte, s string) []byte {
-	const hex = "0123456789ABCDEF"
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if unreserved[c] {
-			continue
-		}
-		b = append(b, s[start:i]...)
-		if c == ' ' {
-			b = append(b, '+')
-		} else {
-			b = append(b, '%', hex[c>>4], hex[c&15])
-		}
-		start = i + 1
-	}
-	return append(b, s[start:]...)
-}
-
-// signingValues are the maps decoded fills, kept for the next request: a map of a few dozen
-// names costs more to make than everything else in building a request.
-var signingValues = sync.Pool{New: func() any { return new(signingSet) }}
-
-type signingSet struct {
-	v       url.Values
-	backing []string
-}
-
-// decoded returns the values the server will read for query and form (raw values are
-// unescaped), for signing. The values share one backing array, and the slices are capped so
-// that adding to one copies it. Give the set back with release once the values are used.
-func decoded(query, form kvList) *signingSet {
-	set := signingValues.Get().(*signingSet)
-	n := query.len() + form.len()
-	if set.v == nil {
-		set.v = make(url.Values, n)
-	}
-	if cap(set.backing) < n {
-		set.backing = make([]string, 0, n)
-	}
-	v, backing := set.v, set.backing[:0]
-	for _, l := range [2]kvList{query, form} {
-		for _, kvs := range l {
-			for _, kv := range kvs {
-				val := kv.Value
-				if kv.Raw {
-					if d, err := url.QueryUnescape(val); err == nil {
-						val = d
-					}
-				}
-				if prev, seen := v[kv.Name]; seen {
-					v[kv.Name] = append(prev, val)
-					continue
-				}
-				backing = append(backing, val)
-				v[kv.Name] = backing[len(backing)-1 : len(backing) : len(backing)]
-			}
-		}
-	}
-	set.backing = backing
-	return set
-}
-
-// release empties the set and keeps it for another request, unless it grew unusually large.
-func (set *signingSet) release() {
-	if len(set.v) > 256 {
-		return
-	}
-	clear(set.v)
-	clear(set.backing)
-	set.backing = set.backing[:0]
-	signingValues.Put(set)
 }
 
 // Build encodes and signs a request without sending it.
@@ -291,10 +162,6 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 	if version == "" {
 		version = h.s.APIVersion
 	}
-	// Common parameters first, then the request's own, then RegionId when the request has
-	// none; the pieces are placed without copying them into one list.
-	var commonBuf [10]KV
-	common := commonBuf[:0]
 	now := h.cfg.Now()
 	if !req.Time.IsZero() {
 		now = req.Time
@@ -305,69 +172,11 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 	case auth == spec.AuthFarFutureTimestamp, v3mode == spec.AuthV3FarFutureDate:
 		now = now.AddDate(farFutureYears, 0, 0)
 	}
-	if auth != spec.AuthV3 {
-		common = append(common, KV{Name: spec.ParamAction, Value: req.Action}, KV{Name: spec.ParamVersion, Value: version})
-		if req.Format != "" {
-			common = append(common, KV{Name: spec.ParamFormat, Value: req.Format})
-		}
-		if auth != spec.AuthUnsigned || ok {
-			pv := signature.V1Params(creds, now)
-			if req.Nonce != "" {
-				pv.Set(spec.ParamSignatureNonce, req.Nonce)
-			}
-			var spare [8]string
-			for _, k := range sortedKeys(spare[:0], pv) {
-				common = append(common, KV{Name: k, Value: pv.Get(k)})
-			}
-		}
-	} else if req.Format != "" {
-		common = append(common, KV{Name: spec.ParamFormat, Value: req.Format})
-	}
-	var extra [2]KV // RegionId, Signature
-	var region []KV
-	if !HasParam(req.Params, spec.ParamRegionID) {
-		extra[0] = KV{Name: spec.ParamRegionID, Value: h.cfg.Region}
-		region = extra[0:1]
-	}
-	// The lists are filled by index, not append, so that they and the common parameters can
-	// stay on the stack.
-	var queryBuf, formBuf [4][]KV
-	nq, nf := 0, 0
-	switch req.Placement {
-	case "form":
-		formBuf[0], formBuf[1], formBuf[2], nf = common, req.Params, region, 3
-	case "split":
-		queryBuf[0], nq = common, 1
-		formBuf[0], formBuf[1], nf = req.Params, region, 2
-	default:
-		queryBuf[0], queryBuf[1], queryBuf[2], nq = common, req.Params, region, 3
-	}
-	query, form := kvList(queryBuf[:nq]), kvList(formBuf[:nf])
-	if auth != spec.AuthV3 && auth != spec.AuthUnsigned {
-		all := decoded(query, form)
-		if auth == spec.AuthV1SignedOnce {
-			readOnce(all.v)
-		}
-		sig := signature.SignV1(method, creds.AccessKeySecret, all.v)
-		all.release()
-		if auth == spec.AuthBadSignature {
-			sig = flip(sig)
-		}
-		// The Node client sends Signature last in the body; others in the query.
-		extra[1] = KV{Name: spec.ParamSignature, Value: sig}
-		if form.len() > 0 && query.len() == 0 {
-			formBuf[nf] = extra[1:2]
-			form = formBuf[:nf+1]
-		} else {
-			queryBuf[nq] = extra[1:2]
-			query = queryBuf[:nq+1]
-		}
-	}
+	in := wireIn{Method: method, Action: req.Action, Version: version, Format: req.Format, Nonce: req.Nonce,
+		Region: h.cfg.Region, Auth: auth, V1Params: auth != spec.AuthUnsigned || ok, Creds: creds, Now: now,
+		Params: req.Params, Placement: req.Placement}
+	query, body := wireForm(&in, h.queryPrefix)
 	full := h.requestURL(query)
-	var body string
-	if form.len() > 0 {
-		body = encode("", form)
-	}
 	hr, err := http.NewRequestWithContext(ctx, method, full, strings.NewReader(body))
 	if err != nil {
 		return nil, Sent{}, fmt.Errorf("cannot build the request: %w", err)
@@ -376,7 +185,7 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 	vals := make([]string, 2)
 	vals[0] = "clbcheck"
 	hr.Header["User-Agent"] = vals[0:1:1]
-	if form.len() > 0 {
+	if body != "" {
 		vals[1] = h.s.Wire.BodyContentType
 		hr.Header["Content-Type"] = vals[1:2:2]
 	}
@@ -428,35 +237,6 @@ func breakV3(hr *http.Request, body []byte, creds signature.Credentials, mode sp
 	return nil
 }
 
-// readOnce keeps one copy of a value a name carries several times, as the server reads it.
-func readOnce(v url.Values) {
-	for k, vs := range v {
-		if len(vs) < 2 {
-			continue
-		}
-		var kept []string
-		for _, x := range vs {
-			if !slices.Contains(kept, x) {
-				kept = append(kept, x)
-			}
-		}
-		v[k] = kept
-	}
-}
-
-func flip(sig string) string {
-	if sig == "" {
-		return "AAAA"
-	}
-	b := []byte(sig)
-	if b[0] == 'A' {
-		b[0] = 'B'
-	} else {
-		b[0] = 'A'
-	}
-	return string(b)
-}
-
 // HasParam reports whether kvs holds a parameter called name.
 func HasParam(kvs []KV, name string) bool {
 	for _, kv := range kvs {
@@ -465,15 +245,6 @@ func HasParam(kvs []KV, name string) bool {
 		}
 	}
 	return false
-}
-
-// sortedKeys appends the names of v to keys, sorted.
-func sortedKeys(keys []string, v url.Values) []string {
-	for k := range v {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // Send implements Target.
