@@ -29,25 +29,7 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	output := fs.String("o", "", "write the merged report to `FILE` (every argument is then an input)")
 	fs.StringVar(output, "output", "", "same as -o")
 	force := fs.Bool("force", false, "replace OUT.json when it exists (without -o)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, joinLines(
-			"Usage: clbcheck merge -o OUT.json IN1.json [IN2.json ...]",
-			"       clbcheck merge [--force] OUT.json IN1.json [IN2.json ...]",
-			"",
-			"Merges the JSON reports of the shards of one run (clbcheck run --shard K/N --seed S on",
-			"N machines) into OUT.json: counts are summed, failures and warnings united, coverage",
-			"combined (a code reached by any shard is reached). It warns when the inputs do not look",
-			"like the shards of one run: different seeds, a shard missing or given twice.",
-			"Without -o the first argument is the output, and an existing file is not replaced",
-			"unless --force is given: `merge shard-1.json shard-2.json` would otherwise overwrite a shard.",
-			"",
-			"Exit status: 0 the merged report has no failures, 1 it has failures, 2 usage error or an",
-			"unreadable input, 3 a shard was aborted, inconclusive or cut short by a hard budget (and",
-			"none failed), 4 transient target trouble above a shard's limit; as clbcheck run does.",
-			"",
-			"Flags:"))
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { mergeUsage(fs, stderr) }
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -92,6 +74,34 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 			plural(len(ins), "report"), outPath, plural(merged.Summary.FailureGroups, "failing finding"), plural(merged.Summary.WarningGroups, "warning finding"),
 			plural(s.Cases, "case"), s.Passed, s.Failed, s.Warnings, s.Skipped, merged.Coverage.Reached, merged.Coverage.Documented, merged.Coverage.Asserted)
 	}
+	return mergeExit(stderr, merged)
+}
+
+// mergeUsage prints the help of clbcheck merge.
+func mergeUsage(fs *flag.FlagSet, stderr io.Writer) {
+	fmt.Fprintln(stderr, joinLines(
+		"Usage: clbcheck merge -o OUT.json IN1.json [IN2.json ...]",
+		"       clbcheck merge [--force] OUT.json IN1.json [IN2.json ...]",
+		"",
+		"Merges the JSON reports of the shards of one run (clbcheck run --shard K/N --seed S on",
+		"N machines) into OUT.json: counts are summed, failures and warnings united, coverage",
+		"combined (a code reached by any shard is reached). It warns when the inputs do not look",
+		"like the shards of one run: different seeds, a shard missing or given twice.",
+		"Without -o the first argument is the output, and an existing file is not replaced",
+		"unless --force is given: `merge shard-1.json shard-2.json` would otherwise overwrite a shard.",
+		"",
+		"Exit status: 0 the merged report has no failures, 1 it has failures, 2 usage error or an",
+		"unreadable input, 3 a shard was aborted, inconclusive or cut short by a hard budget (and",
+		"none failed), 4 transient target trouble above a shard's limit; as clbcheck run does.",
+		"",
+		"Flags:"))
+	fs.PrintDefaults()
+}
+
+// mergeExit returns the exit code of a merged report, as clbcheck run would for one run, and
+// says why on stderr when it is neither a pass nor failures.
+func mergeExit(stderr io.Writer, merged *reports.JSONReport) int {
+	s := merged.Summary.Summary
 	switch {
 	case s.Unexcused() > 0 || len(merged.Failures) > s.Known:
 		return exitFailures
