@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/clbcheck/clbcheck/contracts"
+	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
 )
@@ -25,43 +26,8 @@ func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
 			given[slot] = true
 		}
 	}
-	slots := map[string]bool{}
-	setupLBs, setups, maxListeners := 0, 0, 0
-	for _, c := range cases {
-		for _, n := range c.Needs() {
-			if !given[n] {
-				slots[n] = true
-			}
-		}
-		listeners := 1 + c.Concurrent
-		for _, call := range c.Setup {
-			setups++
-			switch call.Action {
-			case spec.ActionCreateLoadBalancer:
-				setupLBs++
-			case spec.ActionCreateHTTPSListener:
-				listeners++
-			}
-		}
-		maxListeners = max(maxListeners, listeners)
-	}
-	var lbs, certs, acls, groups int
-	for slot := range slots {
-		switch {
-		case slot == spec.SlotLB || slot == spec.SlotLBShared || slot == spec.SlotLBIPv6 ||
-			strings.HasPrefix(slot, spec.SlotZonePrefix) || strings.HasPrefix(slot, spec.SlotRegionPrefix):
-			lbs++
-		case strings.HasPrefix(slot, "cert."):
-			certs++
-		case strings.HasPrefix(slot, "acl."):
-			acls++
-		case slot == spec.SlotVGroup || slot == spec.SlotMSGroup:
-			groups++
-		}
-	}
-	if (groups > 0) && !slots[spec.SlotLB] && !given[spec.SlotLB] {
-		lbs++
-	}
+	n := countPlan(cases, given)
+	lbs, certs, acls, groups, setupLBs, setups, maxListeners := n.lbs, n.certs, n.acls, n.groups, n.setupLBs, n.setups, n.maxListeners
 	seqs := opts.Sequences
 	if seqs == 0 {
 		seqs = contracts.DefaultSequences
@@ -86,14 +52,7 @@ func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
 	// itself, and its share of one listing per batch of refusals (a read-back each when the
 	// target's listings cannot be relied upon); a sequence up to 12 calls.
 	batch := max(opts.RefusalBatch, 1) // the flag is at least 1
-	succeed, refused := 0, 0
-	for _, c := range cases {
-		if c.Expect.Success {
-			succeed++
-		} else {
-			refused++
-		}
-	}
+	succeed, refused := n.succeed, n.refused
 	requests := succeed*3 + refused + (refused+batch-1)/batch + setups + max(seqs, 0)*14
 	fmt.Fprintf(w, "  requests: about %d (cases, %d setup calls, read-backs, deletions, sequences), %s;\n", requests, setups, rate)
 	fmt.Fprintf(w, "           up to %d more if the target's listener listings cannot confirm refusals\n", refused-(refused+batch-1)/batch)
@@ -109,4 +68,59 @@ func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
 	}
 	fmt.Fprintf(w, "  removed at the end: load balancers (with their listeners and groups); certificates and ACLs have no\n")
 	fmt.Fprintf(w, "  delete operation in the contract and are listed by `clbcheck cleanup --run %s` for removal by hand\n", opts.RunID)
+}
+
+// planCounts are what a plan's cases need: the shared fixtures by kind, the setup calls and
+// the load balancers among them, the most listeners one case holds, and the cases expected
+// to succeed and to be refused.
+type planCounts struct {
+	lbs, certs, acls, groups       int
+	setupLBs, setups, maxListeners int
+	succeed, refused               int
+}
+
+// countPlan counts what the cases need, leaving out the slots the fixtures file gives.
+func countPlan(cases []generators.Case, given map[string]bool) planCounts {
+	var n planCounts
+	slots := map[string]bool{}
+	for _, c := range cases {
+		for _, need := range c.Needs() {
+			if !given[need] {
+				slots[need] = true
+			}
+		}
+		listeners := 1 + c.Concurrent
+		for _, call := range c.Setup {
+			n.setups++
+			switch call.Action {
+			case spec.ActionCreateLoadBalancer:
+				n.setupLBs++
+			case spec.ActionCreateHTTPSListener:
+				listeners++
+			}
+		}
+		n.maxListeners = max(n.maxListeners, listeners)
+		if c.Expect.Success {
+			n.succeed++
+		} else {
+			n.refused++
+		}
+	}
+	for slot := range slots {
+		switch {
+		case slot == spec.SlotLB || slot == spec.SlotLBShared || slot == spec.SlotLBIPv6 ||
+			strings.HasPrefix(slot, spec.SlotZonePrefix) || strings.HasPrefix(slot, spec.SlotRegionPrefix):
+			n.lbs++
+		case strings.HasPrefix(slot, "cert."):
+			n.certs++
+		case strings.HasPrefix(slot, "acl."):
+			n.acls++
+		case slot == spec.SlotVGroup || slot == spec.SlotMSGroup:
+			n.groups++
+		}
+	}
+	if n.groups > 0 && !slots[spec.SlotLB] && !given[spec.SlotLB] {
+		n.lbs++
+	}
+	return n
 }
