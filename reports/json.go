@@ -275,124 +275,158 @@ func NewFailures(current, baseline *JSONReport) []contracts.CaseResult {
 // skip reasons are summed, and coverage is OR-ed for codes (reached, asserted) and summed for
 // the number of cases per parameter and rule. Tool, version and meta come from the first report.
 func Merge(reports ...*JSONReport) *JSONReport {
-	out := &JSONReport{}
+	m := merger{out: &JSONReport{}, seenFail: map[string]bool{}, seenWarn: map[string]bool{}, skips: map[string]*SkipReason{},
+		codeIdx: map[string]int{}, paramIdx: map[[2]string]int{}, ruleIdx: map[[2]string]int{}}
 	first := true
-	seenFail, seenWarn := map[string]bool{}, map[string]bool{}
-	skips := map[string]*SkipReason{}
-	var skipOrder []string
-	codeIdx := map[string]int{}
-	paramIdx, ruleIdx := map[[2]string]int{}, map[[2]string]int{}
-	var causes []string
 	for _, r := range reports {
 		if r == nil {
 			continue
 		}
 		if first {
+			out := m.out
 			out.Tool, out.Version, out.Meta = r.Tool, r.Version, r.Meta
 			out.Meta.Checks = slices.Clone(r.Meta.Checks)
 			out.Summary.Target, out.Summary.Profile, out.Summary.Seed = r.Summary.Target, r.Summary.Profile, r.Summary.Seed
 			first = false
 		}
-		s := &out.Summary.Summary
-		in := r.Summary.Summary
-		s.Cases += in.Cases
-		s.Passed += in.Passed
-		s.Failed += in.Failed
-		s.Skipped += in.Skipped
-		s.Warnings += in.Warnings
-		s.Known += in.Known
-		s.Planned += in.Planned
-		s.NotRun += in.NotRun
-		s.Requests += in.Requests
-		s.SoftBudget = s.SoftBudget || in.SoftBudget
-		s.StoppedBy = cmp.Or(s.StoppedBy, in.StoppedBy)
-		s.TransientLimit = max(s.TransientLimit, in.TransientLimit)
-		s.Trouble = mergeTrouble(s.Trouble, in.Trouble)
-		for _, t := range []struct {
-			into *string
-			from string
-		}{{&s.Inconclusive, in.Inconclusive}, {&s.Unstable, in.Unstable}} {
-			if t.from != "" && !strings.Contains(*t.into, t.from) {
-				*t.into = strings.TrimPrefix(*t.into+"; "+t.from, "; ")
-			}
-		}
-		s.DurationS = max(s.DurationS, in.DurationS)
-		out.Checks = sumTallies(out.Checks, r.Checks)
-		if !in.Started.IsZero() && (s.Started.IsZero() || in.Started.Before(s.Started)) {
-			s.Started = in.Started
-		}
-		if in.Aborted {
-			s.Aborted = true
-			if in.AbortCause != "" && !slices.Contains(causes, in.AbortCause) {
-				causes = append(causes, in.AbortCause)
-			}
-		}
-		for _, c := range r.Meta.Checks {
-			if !slices.Contains(out.Meta.Checks, c) {
-				out.Meta.Checks = append(out.Meta.Checks, c)
-			}
-		}
-		for _, f := range r.Failures {
-			if k := FailureKey(f.CaseResult); !seenFail[k] {
-				seenFail[k] = true
-				out.Failures = append(out.Failures, f)
-			}
-		}
-		for _, f := range r.Warnings {
-			if k := FailureKey(f.CaseResult); !seenWarn[k] {
-				seenWarn[k] = true
-				out.Warnings = append(out.Warnings, f)
-			}
-		}
-		for _, sk := range r.Skips {
-			g := skips[sk.Reason]
-			if g == nil {
-				g = &SkipReason{Reason: sk.Reason}
-				skips[sk.Reason] = g
-				skipOrder = append(skipOrder, sk.Reason)
-			}
-			g.Count += sk.Count
-			for _, id := range sk.Examples {
-				if len(g.Examples) < maxSkipExamples && !slices.Contains(g.Examples, id) {
-					g.Examples = append(g.Examples, id)
-				}
-			}
-		}
-		cov := &out.Coverage.Coverage
-		for _, c := range r.Coverage.Codes {
-			i, ok := codeIdx[c.Code]
-			if !ok {
-				codeIdx[c.Code] = len(cov.Codes)
-				cov.Codes = append(cov.Codes, c)
-				continue
-			}
-			m := &cov.Codes[i]
-			m.Documented = m.Documented || c.Documented
-			m.Gateway = m.Gateway || c.Gateway
-			m.Reached = m.Reached || c.Reached
-			m.Asserted = m.Asserted || c.Asserted
-			m.Expected += c.Expected
-			if m.Trigger == "" {
-				m.Trigger = c.Trigger
-			}
-			if m.Status == 0 {
-				m.Status = c.Status
-			}
-			if m.Reason == "" {
-				m.Reason = c.Reason
-			}
-		}
-		cov.Params = sumParams(cov.Params, r.Coverage.Params, paramIdx)
-		cov.Rules = sumParams(cov.Rules, r.Coverage.Rules, ruleIdx)
+		m.addSummary(r)
+		m.addFindings(r)
+		m.addSkips(r)
+		m.addCoverage(r)
 	}
+	return m.finish()
+}
+
+// merger holds what Merge has combined so far.
+type merger struct {
+	out                *JSONReport
+	seenFail, seenWarn map[string]bool // FailureKey of the findings taken
+	skips              map[string]*SkipReason
+	skipOrder          []string
+	codeIdx            map[string]int
+	paramIdx, ruleIdx  map[[2]string]int
+	causes             []string // abort causes, each once
+}
+
+// addSummary sums a shard's counts and status notes into the merged summary.
+func (m *merger) addSummary(r *JSONReport) {
+	s := &m.out.Summary.Summary
+	in := r.Summary.Summary
+	s.Cases += in.Cases
+	s.Passed += in.Passed
+	s.Failed += in.Failed
+	s.Skipped += in.Skipped
+	s.Warnings += in.Warnings
+	s.Known += in.Known
+	s.Planned += in.Planned
+	s.NotRun += in.NotRun
+	s.Requests += in.Requests
+	s.SoftBudget = s.SoftBudget || in.SoftBudget
+	s.StoppedBy = cmp.Or(s.StoppedBy, in.StoppedBy)
+	s.TransientLimit = max(s.TransientLimit, in.TransientLimit)
+	s.Trouble = mergeTrouble(s.Trouble, in.Trouble)
+	for _, t := range []struct {
+		into *string
+		from string
+	}{{&s.Inconclusive, in.Inconclusive}, {&s.Unstable, in.Unstable}} {
+		if t.from != "" && !strings.Contains(*t.into, t.from) {
+			*t.into = strings.TrimPrefix(*t.into+"; "+t.from, "; ")
+		}
+	}
+	s.DurationS = max(s.DurationS, in.DurationS)
+	m.out.Checks = sumTallies(m.out.Checks, r.Checks)
+	if !in.Started.IsZero() && (s.Started.IsZero() || in.Started.Before(s.Started)) {
+		s.Started = in.Started
+	}
+	if in.Aborted {
+		s.Aborted = true
+		if in.AbortCause != "" && !slices.Contains(m.causes, in.AbortCause) {
+			m.causes = append(m.causes, in.AbortCause)
+		}
+	}
+	for _, c := range r.Meta.Checks {
+		if !slices.Contains(m.out.Meta.Checks, c) {
+			m.out.Meta.Checks = append(m.out.Meta.Checks, c)
+		}
+	}
+}
+
+// addFindings unites a shard's failures and warnings with those taken, by FailureKey.
+func (m *merger) addFindings(r *JSONReport) {
+	for _, f := range r.Failures {
+		if k := FailureKey(f.CaseResult); !m.seenFail[k] {
+			m.seenFail[k] = true
+			m.out.Failures = append(m.out.Failures, f)
+		}
+	}
+	for _, f := range r.Warnings {
+		if k := FailureKey(f.CaseResult); !m.seenWarn[k] {
+			m.seenWarn[k] = true
+			m.out.Warnings = append(m.out.Warnings, f)
+		}
+	}
+}
+
+// addSkips sums a shard's skip reasons, keeping a few example cases of each.
+func (m *merger) addSkips(r *JSONReport) {
+	for _, sk := range r.Skips {
+		g := m.skips[sk.Reason]
+		if g == nil {
+			g = &SkipReason{Reason: sk.Reason}
+			m.skips[sk.Reason] = g
+			m.skipOrder = append(m.skipOrder, sk.Reason)
+		}
+		g.Count += sk.Count
+		for _, id := range sk.Examples {
+			if len(g.Examples) < maxSkipExamples && !slices.Contains(g.Examples, id) {
+				g.Examples = append(g.Examples, id)
+			}
+		}
+	}
+}
+
+// addCoverage ORs a shard's code coverage into the merged one and sums its cases per
+// parameter and rule.
+func (m *merger) addCoverage(r *JSONReport) {
+	cov := &m.out.Coverage.Coverage
+	for _, c := range r.Coverage.Codes {
+		i, ok := m.codeIdx[c.Code]
+		if !ok {
+			m.codeIdx[c.Code] = len(cov.Codes)
+			cov.Codes = append(cov.Codes, c)
+			continue
+		}
+		mc := &cov.Codes[i]
+		mc.Documented = mc.Documented || c.Documented
+		mc.Gateway = mc.Gateway || c.Gateway
+		mc.Reached = mc.Reached || c.Reached
+		mc.Asserted = mc.Asserted || c.Asserted
+		mc.Expected += c.Expected
+		if mc.Trigger == "" {
+			mc.Trigger = c.Trigger
+		}
+		if mc.Status == 0 {
+			mc.Status = c.Status
+		}
+		if mc.Reason == "" {
+			mc.Reason = c.Reason
+		}
+	}
+	cov.Params = sumParams(cov.Params, r.Coverage.Params, m.paramIdx)
+	cov.Rules = sumParams(cov.Rules, r.Coverage.Rules, m.ruleIdx)
+}
+
+// finish orders what was merged and returns the report.
+func (m *merger) finish() *JSONReport {
+	out := m.out
 	for i := range out.Coverage.Codes {
 		if out.Coverage.Codes[i].Reached {
 			out.Coverage.Codes[i].Reason = "" // a reason for not reaching no longer applies
 		}
 	}
-	out.Summary.AbortCause = strings.Join(causes, "; ")
-	for _, reason := range skipOrder {
-		out.Skips = append(out.Skips, *skips[reason])
+	out.Summary.AbortCause = strings.Join(m.causes, "; ")
+	for _, reason := range m.skipOrder {
+		out.Skips = append(out.Skips, *m.skips[reason])
 	}
 	slices.SortStableFunc(out.Skips, func(a, b SkipReason) int { return b.Count - a.Count })
 	sortJSONFailures(out.Failures)
