@@ -43,22 +43,7 @@ func (m *Markdown) End(sum contracts.Summary, cov contracts.Coverage) error {
 	fs := m.col.findings()
 	failing, warning := findingCounts(fs)
 
-	switch {
-	case s.Aborted:
-		p("## ❌ %s: run aborted after %s\n\n", m.col.tool(), plural(s.Cases, "case"))
-	case s.Status() == contracts.StatusInconclusive:
-		p("## ❌ %s: inconclusive, the target was not judged\n\n", m.col.tool())
-	case s.Status() == contracts.StatusIncomplete:
-		p("## ❌ %s: incomplete, %d of %s did not run\n\n", m.col.tool(), s.NotRun, plural(s.Planned, "planned case"))
-	case s.Status() == contracts.StatusTransient:
-		p("## ⚠️ %s: contracts held, but the target had transient trouble above the limit\n\n", m.col.tool())
-	case passed(s) && failing > 0:
-		p("## ✅ %s: no new failure (%s, all in the baseline)\n\n", m.col.tool(), plural(failing, "failing finding"))
-	case passed(s):
-		p("## ✅ %s: all contracts held (%s)\n\n", m.col.tool(), plural(s.Cases, "case"))
-	default:
-		p("## ❌ %s: %s (%d of %s failed)\n\n", m.col.tool(), plural(failing, "failing finding"), s.Failed, plural(s.Cases, "case"))
-	}
+	p("%s\n\n", markdownHeadline(m.col.tool(), s, failing))
 	if s.Aborted {
 		p("> **Aborted:** %s\n\n", mdText(orDash(s.AbortCause)))
 	}
@@ -113,6 +98,26 @@ func (m *Markdown) End(sum contracts.Summary, cov contracts.Coverage) error {
 		p("Rerun exactly this with:\n\n%ssh\n%s\n%s\n", fence, rerun, fence)
 	}
 	return bw.Flush()
+}
+
+// markdownHeadline is the comment's first line: the run's verdict with its figures.
+func markdownHeadline(tool string, s contracts.Summary, failing int) string {
+	switch {
+	case s.Aborted:
+		return fmt.Sprintf("## ❌ %s: run aborted after %s", tool, plural(s.Cases, "case"))
+	case s.Status() == contracts.StatusInconclusive:
+		return fmt.Sprintf("## ❌ %s: inconclusive, the target was not judged", tool)
+	case s.Status() == contracts.StatusIncomplete:
+		return fmt.Sprintf("## ❌ %s: incomplete, %d of %s did not run", tool, s.NotRun, plural(s.Planned, "planned case"))
+	case s.Status() == contracts.StatusTransient:
+		return fmt.Sprintf("## ⚠️ %s: contracts held, but the target had transient trouble above the limit", tool)
+	case passed(s) && failing > 0:
+		return fmt.Sprintf("## ✅ %s: no new failure (%s, all in the baseline)", tool, plural(failing, "failing finding"))
+	case passed(s):
+		return fmt.Sprintf("## ✅ %s: all contracts held (%s)", tool, plural(s.Cases, "case"))
+	default:
+		return fmt.Sprintf("## ❌ %s: %s (%d of %s failed)", tool, plural(failing, "failing finding"), s.Failed, plural(s.Cases, "case"))
+	}
 }
 
 // writeFindings writes the table of findings and the details of the failing ones.
