@@ -22,7 +22,9 @@ type StepResult struct {
 	Err    error
 }
 
-func (a StepResult) ok() bool { return a.Err == nil && a.Status >= 200 && a.Status < 300 && a.Code == "" }
+func (a StepResult) ok() bool {
+	return a.Err == nil && a.Status >= 200 && a.Status < 300 && a.Code == ""
+}
 
 func (a StepResult) String() string {
 	if a.Err != nil {

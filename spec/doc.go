@@ -40,4 +40,14 @@
 // and [RefKind]. The loader refuses a description that lacks any of them, and one that
 // defines a state, scenario, quota, gateway or neighbour state, rule or reference kind Go code
 // does not know, so code and data cannot drift apart.
+//
+// # The harness's own names
+//
+// harness.go holds names the description does not define but which generation, sending,
+// resources and the emulator adapter share: [Auth] and its modes (AuthV1, AuthV3,
+// AuthBadSignature ...), the principals (PrincipalPrimary, PrincipalSecond,
+// PrincipalRestricted, PrincipalDisabled), the fixture slots (SlotLB, SlotCert ... and the
+// prefixes SlotZonePrefix, SlotRegionPrefix, SlotLocalPrefix), [RunTagKey] and
+// [ReplayMissCode]. They live here so that package target need not import package
+// generators for them.
 package spec
