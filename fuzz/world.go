@@ -32,7 +32,7 @@ type World struct {
 	S *spec.Spec
 	// Emu is the in-process emulator; nil for an external server.
 	Emu *emulator.Emulator
-	// Slots maps fixture slot names (generators.Slot*) to the ids provisioned for them.
+	// Slots maps fixture slot names (spec.Slot*) to the ids provisioned for them.
 	Slots map[string]string
 	// Replacer expands the placeholders of a Wire.
 	Replacer *strings.Replacer

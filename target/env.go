@@ -25,7 +25,7 @@ const (
 
 // PrincipalEnv names the variables of one principal's credentials.
 type PrincipalEnv struct {
-	Principal string // generators.Principal*
+	Principal string // spec.Principal*
 	KeyID     string
 	Secret    string
 	Token     string // "" when the principal takes no STS token
