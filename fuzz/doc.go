@@ -30,9 +30,16 @@
 //     not an object (the shapes that crash the official Go SDK), as an independent JSON
 //     reading says.
 //
-// Helpers: wire.go (Wire, EncodeCase, SignWireV1), oracle.go (Problems, the harness's answer checks plus the panic text),
-// world.go (World: in-process or external, fixtures, placeholders), mutate.go (Mutation),
-// bytesource.go (ByteSource), external.go (ExternalFromEnv, IsLoopback).
+// # Helpers
+//
+//   - The wire: [Wire], [EncodeCase], [SignWireV1], [ServeWire], [RequestAction],
+//     [SameValues]; [Mutation] and the Mut* kinds for the signature targets.
+//   - The oracle: [Problems] (the harness's answer checks plus the emulator's panic text) on an
+//     [Answer], the raw HTTP answer; [AnswerCode].
+//   - Worlds: [World], [NewInProcessWorld], [NewExternalWorld] (fixtures, [PlaceholderPort],
+//     [FixedTime]); [External], [ExternalFromEnv] ([EnvTarget]) and [IsLoopback] for a target
+//     outside the process.
+//   - [ByteSource], [NewByteSource]: the fuzzer's bytes as gopter's random source.
 //
 // # Running
 //

@@ -1,14 +1,3 @@
-// Package selftest grades the harness in both directions. Precision: the contract suite runs,
-// under the documented profile, against the faithful emulator and against conforming variants
-// of it (every choice the reference page leaves open, emulator.Choices, each on its own and a
-// pairwise covering set of their combinations); every failing case there is a false positive.
-// Recall: it runs against one deliberately broken variant per fault of
-// emulator.InjectableFaults and builds a kill matrix: for each fault, whether a run caught it,
-// by which check, after how many cases and requests, and how long.
-//
-// Each run uses one worker and a fixed seed, so that the cases come in a fixed order and
-// "cases until detection" (the 1-based position, in result order, of the first failing case)
-// is reproducible. Runs go in parallel with each other.
 package selftest
 
 import (
