@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/clbcheck/clbcheck/cassette"
+	"github.com/clbcheck/clbcheck/target"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -118,8 +119,8 @@ func TestDiffUsage(t *testing.T) {
 // A case one side skips because it has no credentials for its principal is not a difference.
 func TestDiffDoesNotCountMissingCredentials(t *testing.T) {
 	srv, _ := emulatorServer(t) // sets primary, second and restricted credentials, not disabled
-	t.Setenv(envSecondKeyID, "")
-	t.Setenv(envSecondSecret, "")
+	t.Setenv(target.EnvSecondKeyID, "")
+	t.Setenv(target.EnvSecondSecret, "")
 	code, out, errOut := cli(t, "diff", "--a", "emulator", "--b", srv.URL, "--include", "security", "--random", "-1", "--sequences", "-1")
 	assert.Equal(t, exitOK, code, out+errOut)
 	assert.Contains(t, out, "no difference")

@@ -62,8 +62,8 @@ var hostileTargets = map[string]http.HandlerFunc{
 func hostileServer(t *testing.T, h http.Handler) string {
 	t.Helper()
 	clearCredentials(t)
-	t.Setenv(envKeyID, "LTAIhostile0000000001")
-	t.Setenv(envKeySecret, "hostile-secret")
+	t.Setenv(target.EnvKeyID, "LTAIhostile0000000001")
+	t.Setenv(target.EnvKeySecret, "hostile-secret")
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv.URL

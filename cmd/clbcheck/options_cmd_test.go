@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clbcheck/clbcheck/target"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -103,8 +104,8 @@ func TestRequestTimeout(t *testing.T) {
 	block := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-block }))
 	t.Cleanup(func() { close(block); srv.Close() })
-	t.Setenv(envKeyID, "LTAIsomething")
-	t.Setenv(envKeySecret, "secret")
+	t.Setenv(target.EnvKeyID, "LTAIsomething")
+	t.Setenv(target.EnvKeySecret, "secret")
 	start := time.Now()
 	code, _, errOut := cli(t, "run", "--target", srv.URL, "--request-timeout", "100ms", "--max-cases", "6", "--random", "-1", "--sequences", "-1",
 		"--quiet", "--ledger", filepath.Join(t.TempDir(), "l.jsonl"))

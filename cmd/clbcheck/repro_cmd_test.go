@@ -13,6 +13,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/target"
 )
 
 // noAuthEmulator serves an emulator that does not check signatures, with the credential
@@ -27,8 +28,8 @@ func noAuthEmulator(t *testing.T) *httptest.Server {
 	srv := httptest.NewServer(em)
 	t.Cleanup(srv.Close)
 	p := cfg.MustPrincipal(emulator.PrincipalPrimary)
-	t.Setenv(envKeyID, p.Credentials.AccessKeyID)
-	t.Setenv(envKeySecret, p.Credentials.AccessKeySecret)
+	t.Setenv(target.EnvKeyID, p.Credentials.AccessKeyID)
+	t.Setenv(target.EnvKeySecret, p.Credentials.AccessKeySecret)
 	return srv
 }
 
@@ -89,7 +90,7 @@ func TestReproductionLinesReproduceAURLTargetsFailure(t *testing.T) {
 	require.NotNil(t, f.Repro)
 	assert.Equal(t, contracts.CurlNeedsNoAuth, f.Repro.CurlNote)
 	assert.Contains(t, f.Repro.Curl, srv.URL, "the curl line goes where the request went")
-	assert.Contains(t, f.Repro.Curl, `AccessKeyId='"$`+envKeyID+`"`, "the key id comes from the variable, never written out")
+	assert.Contains(t, f.Repro.Curl, `AccessKeyId='"$`+target.EnvKeyID+`"`, "the key id comes from the variable, never written out")
 	assert.NotContains(t, f.Repro.Curl, "Signature=")
 
 	// The replay line, as written, sends it again to the same target and it fails the same way.
@@ -109,7 +110,7 @@ func TestReproductionLinesReproduceAURLTargetsFailure(t *testing.T) {
 		assert.Equal(t, f.Exchange.Code, answer["Code"], "curl got the answer the case got")
 	}
 	// And the same words sent by the test itself, where curl is missing.
-	curl := shellWords(t, f.Repro.Curl, func(name string) string { return map[string]string{envKeyID: "key"}[name] })
+	curl := shellWords(t, f.Repro.Curl, func(name string) string { return map[string]string{target.EnvKeyID: "key"}[name] })
 	assert.Equal(t, []string{"curl", "-sS", "-X", f.Exchange.Method}, curl[:4])
 	assert.True(t, strings.HasPrefix(curl[4], srv.URL+"/?"), curl[4])
 }

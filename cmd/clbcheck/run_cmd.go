@@ -17,6 +17,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/reports"
+	"github.com/clbcheck/clbcheck/target"
 )
 
 func init() {
@@ -133,10 +134,10 @@ func runUsage(fs *flag.FlagSet) func() {
 			"                resources, so it prints a plan and needs --"+costOptIn,
 			"",
 			"Credentials for URL and aliyun targets come from the environment:",
-			"  "+envKeyID+", "+envKeySecret+", optional "+envToken,
-			"  "+envSecondKeyID+" / "+envSecondSecret+" (a second account)",
-			"  "+envRestrictedKeyID+" / "+envRestrictedSecret+" (a RAM user denied the operation)",
-			"  "+envDisabledKeyID+" / "+envDisabledSecret+" (a disabled key, for the gateway's answer to it)",
+			"  "+target.EnvKeyID+", "+target.EnvKeySecret+", optional "+target.EnvToken,
+			"  "+target.EnvSecondKeyID+" / "+target.EnvSecondSecret+" (a second account)",
+			"  "+target.EnvRestrictedKeyID+" / "+target.EnvRestrictedSecret+" (a RAM user denied the operation)",
+			"  "+target.EnvDisabledKeyID+" / "+target.EnvDisabledSecret+" (a disabled key, for the gateway's answer to it)",
 			"Cases needing a principal without credentials are skipped. `clbcheck emulator` prints",
 			"these lines ready to paste for its own keys.",
 			"",

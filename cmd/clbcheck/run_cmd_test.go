@@ -62,9 +62,9 @@ func emulatorServer(t *testing.T) (*httptest.Server, *emulator.Emulator) {
 	srv := httptest.NewServer(em)
 	t.Cleanup(srv.Close)
 	for _, p := range []struct{ name, id, secret string }{
-		{emulator.PrincipalPrimary, envKeyID, envKeySecret},
-		{emulator.PrincipalSecondary, envSecondKeyID, envSecondSecret},
-		{emulator.PrincipalDenied, envRestrictedKeyID, envRestrictedSecret},
+		{emulator.PrincipalPrimary, target.EnvKeyID, target.EnvKeySecret},
+		{emulator.PrincipalSecondary, target.EnvSecondKeyID, target.EnvSecondSecret},
+		{emulator.PrincipalDenied, target.EnvRestrictedKeyID, target.EnvRestrictedSecret},
 	} {
 		pr, ok := cfg.Principal(p.name)
 		require.True(t, ok, p.name)
@@ -183,7 +183,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{"bad target", []string{"--target", "ftp://x"}, "neither emulator, aliyun nor an http"},
 		{"missing expectations", []string{"--expectations", "/nonexistent/e.yaml"}, "--expectations"},
 		{"missing baseline", []string{"--baseline", "/nonexistent/b.json"}, "--baseline"},
-		{"URL without credentials", []string{"--target", "http://127.0.0.1:9"}, envKeyID + " and " + envKeySecret},
+		{"URL without credentials", []string{"--target", "http://127.0.0.1:9"}, target.EnvKeyID + " and " + target.EnvKeySecret},
 		{"bad run id", []string{"--run-id", "Has Spaces"}, "--run-id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -196,17 +196,17 @@ func TestRunUsageErrors(t *testing.T) {
 
 func TestRunHalfSetCredentials(t *testing.T) {
 	clearCredentials(t)
-	t.Setenv(envKeyID, "LTAIsomething")
+	t.Setenv(target.EnvKeyID, "LTAIsomething")
 	code, _, errOut := cli(t, "run", "--target", "http://127.0.0.1:9")
 	assert.Equal(t, exitUsage, code)
-	assert.Contains(t, errOut, envKeyID+" is set but "+envKeySecret+" is not")
+	assert.Contains(t, errOut, target.EnvKeyID+" is set but "+target.EnvKeySecret+" is not")
 	assert.NotContains(t, errOut, "LTAIsomething", "values are never printed")
 }
 
 func TestRunAliyunNeedsOptInAndPrintsPlan(t *testing.T) {
 	clearCredentials(t)
-	t.Setenv(envKeyID, "LTAIplanonly")
-	t.Setenv(envKeySecret, "not-a-real-secret")
+	t.Setenv(target.EnvKeyID, "LTAIplanonly")
+	t.Setenv(target.EnvKeySecret, "not-a-real-secret")
 	code, out, errOut := cli(t, "run", "--target", "aliyun", "--region", "cn-shanghai", "--run-id", "plan1")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, out, "PLAN for run plan1 against https://slb.cn-shanghai.aliyuncs.com")
@@ -273,7 +273,7 @@ func TestRunInterruptedCleansUpAndWritesReports(t *testing.T) {
 func TestRunHelp(t *testing.T) {
 	code, _, errOut := cli(t, "run", "-h")
 	assert.Equal(t, exitOK, code)
-	for _, s := range []string{"--target", "--" + costOptIn, envRestrictedKeyID, "Exit status", "clbcheck cleanup"} {
+	for _, s := range []string{"--target", "--" + costOptIn, target.EnvRestrictedKeyID, "Exit status", "clbcheck cleanup"} {
 		assert.True(t, strings.Contains(errOut, s), s)
 	}
 }
@@ -292,8 +292,8 @@ func TestRunRejectsNonsenseNumbers(t *testing.T) {
 // plans more requests than the default batches.
 func TestPlanCountsRefusalBatches(t *testing.T) {
 	clearCredentials(t)
-	t.Setenv(envKeyID, "LTAIplanonly")
-	t.Setenv(envKeySecret, "not-a-real-secret")
+	t.Setenv(target.EnvKeyID, "LTAIplanonly")
+	t.Setenv(target.EnvKeySecret, "not-a-real-secret")
 	planned := func(extra ...string) int {
 		_, out, _ := cli(t, append([]string{"run", "--target", "aliyun", "--region", "cn-shanghai", "--run-id", "plan2"}, extra...)...)
 		m := regexp.MustCompile(`requests: about (\d+)`).FindStringSubmatch(out)

@@ -22,20 +22,6 @@ import (
 	"github.com/clbcheck/clbcheck/target"
 )
 
-// Environment variables that carry credentials (target names them; their values are never
-// printed).
-const (
-	envKeyID            = target.EnvKeyID
-	envKeySecret        = target.EnvKeySecret
-	envToken            = target.EnvToken
-	envSecondKeyID      = target.EnvSecondKeyID
-	envSecondSecret     = target.EnvSecondSecret
-	envRestrictedKeyID  = target.EnvRestrictedKeyID
-	envRestrictedSecret = target.EnvRestrictedSecret
-	envDisabledKeyID    = target.EnvDisabledKeyID
-	envDisabledSecret   = target.EnvDisabledSecret
-)
-
 // Kinds of target.
 const (
 	kindEmulator = "emulator" // the embedded emulator, in-process
@@ -273,7 +259,7 @@ func (tf *targetFlags) http(kind, base, region string) (*chosenTarget, error) {
 			"  Optional: %s / %s for a second account (cross-account cases),",
 			"            %s / %s for a RAM user denied the operation.",
 			"  For `clbcheck emulator`, its banner lists the keys it accepts."),
-			base, envKeyID, envKeySecret, envToken, envSecondKeyID, envSecondSecret, envRestrictedKeyID, envRestrictedSecret)
+			base, target.EnvKeyID, target.EnvKeySecret, target.EnvToken, target.EnvSecondKeyID, target.EnvSecondSecret, target.EnvRestrictedKeyID, target.EnvRestrictedSecret)
 	}
 	tr, err := tf.transport(target.NewTransport())
 	if err != nil {
