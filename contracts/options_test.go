@@ -173,7 +173,7 @@ func TestShrinkingHonoursTheBudget(t *testing.T) {
 	require.NoError(t, err)
 	var creates atomic.Int64
 	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.FormValue("Action") == "CreateLoadBalancerHTTPSListener" {
+		if r.FormValue(spec.ParamAction) == spec.ActionCreateHTTPSListener {
 			creates.Add(1)
 		}
 		time.Sleep(delay) // a target slower than in-process, as a real one is

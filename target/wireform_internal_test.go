@@ -83,7 +83,7 @@ func TestWireFormFastMatchesPlain(t *testing.T) {
 				continue
 			}
 			for k, placement := range placements {
-				in := wireIn{Method: []string{"POST", "GET"}[k%2], Action: "CreateLoadBalancerHTTPSListener", Version: "2014-05-15",
+				in := wireIn{Method: []string{"POST", "GET"}[k%2], Action: spec.ActionCreateHTTPSListener, Version: "2014-05-15",
 					Format: []string{"", "JSON", "XML"}[(i+j)%3], Nonce: fmt.Sprintf("n-%d", i), Region: "cn-hangzhou",
 					Auth: auth, V1Params: auth != spec.AuthUnsigned || i%2 == 0, Creds: creds, Now: now,
 					Params: params, Placement: pickPlacement(c.Placement, placement, i)}

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/clbcheck/clbcheck/contracts"
+	"github.com/clbcheck/clbcheck/spec"
 )
 
 // TestMain lets a test run the command in a process of its own (CLBCHECK_TEST_MAIN=1), to send
@@ -44,7 +45,7 @@ func TestSecondInterruptLeavesAValidReport(t *testing.T) {
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		if strings.Contains(r.URL.RawQuery+string(body), "Action=CreateLoadBalancerHTTPSListener") {
+		if strings.Contains(r.URL.RawQuery+string(body), spec.ParamAction+"="+spec.ActionCreateHTTPSListener) {
 			cases.Add(1)
 		}
 		time.Sleep(300 * time.Millisecond)
