@@ -60,7 +60,28 @@ func placeholder(ref string) string {
 	if ref == spec.SlotPort {
 		return "443"
 	}
-	return "ref-" + strings.NewReplacer(":", "-", ".", "-").Replace(ref)
+	return "ref-" + strings.Map(func(r rune) rune {
+		if r == ':' || r == '.' {
+			return '-'
+		}
+		return r
+	}, ref)
+}
+
+// firstValues is Values(ps, placeholder) as the referee reads it: the first value of each name.
+func firstValues(ps []Param) map[string]string {
+	first := make(map[string]string, len(ps))
+	for _, p := range ps {
+		if _, seen := first[p.Name]; seen {
+			continue
+		}
+		if p.Ref != "" {
+			first[p.Name] = placeholder(p.Ref)
+		} else {
+			first[p.Name] = p.Value
+		}
+	}
+	return first
 }
 
 // Base is the smallest valid request: every required parameter plus what the rules demand.
@@ -92,7 +113,7 @@ func RefereeFor(s *spec.Spec) *referee.Referee {
 // brokenRule returns the first rule of the description (in description order) that the
 // parameters break, as the referee judges them with placeholders for references.
 func brokenRule(s *spec.Spec, ps []Param) (spec.Rule, bool) {
-	fs := RefereeFor(s).RuleFindings(Values(ps, placeholder))
+	fs := RefereeFor(s).RuleFindingsOf(firstValues(ps))
 	for _, r := range s.Rules {
 		for _, f := range fs {
 			if f.Kind == spec.KindRule && f.Rule == r.ID {

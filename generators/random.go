@@ -156,19 +156,35 @@ func validRequestGen(s *spec.Spec) (RequestGen, func([]any) bool) {
 		maxTags = tag.List.MaxItems
 	}
 	gens = append(gens, gen.IntRange(0, maxTags))
+	// The entries are the same in every request: made once.
+	tags := make([][]Param, maxTags)
+	for i := range tags {
+		tags[i] = listItem(tag.List, tag.List.FirstIndex+i)
+	}
 	base := Base(s)
+	inBase := map[string]int{} // where a parameter the base already carries sits in it
+	for i, p := range base {
+		inBase[p.Name] = i
+	}
 	build := func(choice any) []Param {
 		vals := choice.([]any)
-		ps := append([]Param{}, base...)
+		ps := make([]Param, len(base), len(base)+len(params)+2*maxTags)
+		copy(ps, base)
 		for i, p := range params {
-			if o := vals[i].(optional); o.present {
-				ps = with(ps, p.Name, render(o.value))
+			o := vals[i].(optional)
+			if !o.present {
+				continue
+			}
+			// with(ps, name, value) without copying ps for every parameter: the optional
+			// parameters are distinct, so only the base's own can be replaced.
+			if at, ok := inBase[p.Name]; ok {
+				ps[at] = Param{Name: p.Name, Value: render(o.value)}
+			} else {
+				ps = append(ps, Param{Name: p.Name, Value: render(o.value)})
 			}
 		}
-		if n := vals[len(vals)-1].(int); n > 0 {
-			for i := 0; i < n; i++ {
-				ps = append(ps, listItem(tag.List, tag.List.FirstIndex+i)...)
-			}
+		for _, entry := range tags[:vals[len(vals)-1].(int)] {
+			ps = append(ps, entry...)
 		}
 		return Repair(s, ps, "")
 	}

@@ -163,7 +163,7 @@ type entry struct {
 func (r *Referee) listFindings(l listReader, first map[string]string, listed map[string]bool) []Finding {
 	byIndex := map[string][]entry{}
 	for name, v := range first {
-		m := l.re.FindStringSubmatch(name)
+		m := l.match(name)
 		if m == nil {
 			continue
 		}
@@ -261,7 +261,7 @@ func (r *Referee) breaks(rule spec.Rule, get func(string) (string, bool), first 
 			for _, l := range r.lists {
 				if l.p == p {
 					for wire, v := range first {
-						if v != "" && l.re.MatchString(wire) {
+						if v != "" && l.matches(wire) {
 							return true
 						}
 					}
@@ -321,7 +321,7 @@ func (r *Referee) uniqueValue(rule spec.Rule, first map[string]string) (string, 
 		f := l.p.List.Field(rule.Field)
 		values := map[string]string{}
 		for wire, v := range first {
-			if m := l.re.FindStringSubmatch(wire); m != nil {
+			if m := l.match(wire); m != nil {
 				if _, ok := values[m[1]]; !ok {
 					values[m[1]] = ""
 				}

@@ -65,6 +65,22 @@ type Referee struct {
 type listReader struct {
 	p  *spec.Parameter
 	re *regexp.Regexp // ^prefix(index)middle(field)suffix$
+	// prefix is the literal text before the index: a name without it is not an entry, and
+	// saying so costs less than running re.
+	prefix string
+}
+
+// match is re.FindStringSubmatch for names that start with prefix, nil for the others.
+func (l listReader) match(name string) []string {
+	if !strings.HasPrefix(name, l.prefix) {
+		return nil
+	}
+	return l.re.FindStringSubmatch(name)
+}
+
+// matches reports whether name is an entry's field of the list.
+func (l listReader) matches(name string) bool {
+	return strings.HasPrefix(name, l.prefix) && l.re.MatchString(name)
 }
 
 // New builds the referee of a description. It judges with its own copy of the OpenAPI
@@ -112,7 +128,8 @@ func New(s *spec.Spec) (*Referee, error) {
 		if p.List == nil {
 			continue
 		}
-		r.lists = append(r.lists, listReader{p: p, re: listPattern(p.List.Format)})
+		prefix, _, _ := strings.Cut(p.List.Format, "{")
+		r.lists = append(r.lists, listReader{p: p, re: listPattern(p.List.Format), prefix: prefix})
 		if err := r.fieldSchemas(p, item.Parameters, op.Parameters); err != nil {
 			return nil, err
 		}
@@ -231,6 +248,12 @@ func (r *Referee) RuleFindings(values url.Values) []Finding {
 			first[name] = vs[0]
 		}
 	}
+	return r.RuleFindingsOf(first)
+}
+
+// RuleFindingsOf is RuleFindings for a request given as the first value of each name (what
+// the referee judges of a name sent more than once), for a caller that holds it so.
+func (r *Referee) RuleFindingsOf(first map[string]string) []Finding {
 	return tidy(r.ruleFindings(first))
 }
 
