@@ -30,7 +30,10 @@
 //   - [RandomCases] (and [RandomCasesCached]) draws n cases from a seed, each able to shrink;
 //     [RandomCase] draws case i of a seed on its own ([RandomCaseID] names it), as a run does.
 //     The fast drawer of draw.go attaches the referee's sieve to a drawn value instead of
-//     running it, beside the reference drawer that runs it (compared by a test).
+//     running it, beside the reference drawer that runs it (compared by a test). The values
+//     of a draw come from the hand-written gopter generators of leaves.go, which take the same
+//     numbers from the random source as gopter's reflective combinators ([ValueGen], the
+//     reference) and give the same values (compared by a test).
 //   - [LifecycleCommands] is the gopter command model of the listener lifecycle that the
 //     stateful sequences run ([Lifecycle], [Exec], [StepResult]).
 //

@@ -48,46 +48,69 @@ func ValueGen(p *spec.Parameter) gopter.Gen {
 
 // stringGen draws strings of p's repeated class after its literal prefix (letters when p has
 // no pattern), cut or padded to a length within p's bounds (at most 24 characters, to stay
-// readable).
+// readable). It is the reference form of stringLeaf (leaves.go).
 func stringGen(p *spec.Parameter) gopter.Gen {
-	prefix, runes, padding := "", []any{}, 'a'
-	if c, ok := p.Constraint(spec.KindPattern); ok {
-		sh, ok := readShape(c.Pattern)
-		pad, hasPad := sh.pad()
-		if !ok || !hasPad {
-			return nil
-		}
-		prefix, padding = sh.prefix, pad
-		for i := 0; i+1 < len(sh.class); i += 2 {
-			for r := sh.class[i]; r <= sh.class[i+1] && r < 0x80; r++ {
-				runes = append(runes, r)
-			}
-		}
-	} else {
-		for r := 'a'; r <= 'z'; r++ {
-			runes = append(runes, r)
-		}
+	sh, ok := stringShapeOf(p)
+	if !ok {
+		return nil
 	}
-	minL, maxL := lengthBounds(p)
-	lo := max(minL, len([]rune(prefix))+1, 1)
-	hi := min(max(maxL, lo), 24)
-	if maxL == 0 {
-		hi = max(lo, 24)
+	runes := make([]any, len(sh.runes))
+	for i, r := range sh.runes {
+		runes[i] = r
 	}
 	return gen.SliceOf(gen.OneConstOf(runes...)).Map(func(rs []rune) string {
 		var b strings.Builder
-		b.WriteString(prefix)
+		b.WriteString(sh.prefix)
 		for _, r := range rs {
-			if b.Len() >= hi {
+			if b.Len() >= sh.hi {
 				break
 			}
 			b.WriteRune(r)
 		}
-		for len([]rune(b.String())) < lo {
-			b.WriteRune(padding)
+		for len([]rune(b.String())) < sh.lo {
+			b.WriteRune(sh.padding)
 		}
 		return b.String()
 	})
+}
+
+// stringShape is what a drawn string of a parameter is made of: its literal prefix, the runes
+// of its repeated class, the rune that pads it to its least length, and its length bounds (lo
+// in runes; hi in bytes, at which drawing stops).
+type stringShape struct {
+	prefix  string
+	runes   []rune
+	padding rune
+	lo, hi  int
+}
+
+// stringShapeOf reads p's string shape, false when its pattern has no repeated class to draw.
+func stringShapeOf(p *spec.Parameter) (stringShape, bool) {
+	sh := stringShape{padding: 'a'}
+	if c, ok := p.Constraint(spec.KindPattern); ok {
+		pat, ok := readShape(c.Pattern)
+		pad, hasPad := pat.pad()
+		if !ok || !hasPad {
+			return stringShape{}, false
+		}
+		sh.prefix, sh.padding = pat.prefix, pad
+		for i := 0; i+1 < len(pat.class); i += 2 {
+			for r := pat.class[i]; r <= pat.class[i+1] && r < 0x80; r++ {
+				sh.runes = append(sh.runes, r)
+			}
+		}
+	} else {
+		for r := 'a'; r <= 'z'; r++ {
+			sh.runes = append(sh.runes, r)
+		}
+	}
+	minL, maxL := lengthBounds(p)
+	sh.lo = max(minL, len([]rune(sh.prefix))+1, 1)
+	sh.hi = min(max(maxL, sh.lo), 24)
+	if maxL == 0 {
+		sh.hi = max(sh.lo, 24)
+	}
+	return sh, len(sh.runes) > 0
 }
 
 // rawValueGen is ValueGen without the final conversion to a string, so that gopter keeps its
@@ -98,7 +121,7 @@ func rawValueGen(p *spec.Parameter) gopter.Gen {
 		lo, hi := intBounds(p)
 		return gen.Int64Range(lo, hi).SuchThat(func(n int64) bool { return !forbiddenInt(p, n) })
 	}
-	return ValueGen(p)
+	return leafGen(p)
 }
 
 func render(v any) string {
@@ -155,7 +178,7 @@ func validRequestGen(s *spec.Spec) (RequestGen, func([]any) bool) {
 	if tag != nil && tag.List != nil {
 		maxTags = tag.List.MaxItems
 	}
-	gens = append(gens, gen.IntRange(0, maxTags))
+	gens = append(gens, intRangeLeaf(0, maxTags, intShrinker))
 	// The entries are the same in every request: made once.
 	tags := make([][]Param, maxTags)
 	for i := range tags {
@@ -300,7 +323,7 @@ func negativeRequestGen(s *spec.Spec) sievedGen {
 	}
 	ref := RefereeFor(s)
 	// The mutation index never shrinks: shrinking must not change which rule is broken.
-	raw := gopter.CombineGens(valid.raw, gen.IntRange(0, len(muts)-1).WithShrinker(gopter.NoShrinker))
+	raw := gopter.CombineGens(valid.raw, intRangeLeaf(0, len(muts)-1, gopter.NoShrinker))
 	sieve := func(v []any) bool {
 		if !validSieve(v[0].([]any)) {
 			return false

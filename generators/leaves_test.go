@@ -1,0 +1,78 @@
+package generators
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/leanovate/gopter"
+	"github.com/leanovate/gopter/gen"
+
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// drawBoth draws n values of fast and ref from sources started alike, and fails unless every
+// value, its presence, its sieve's verdict, its having a shrinker, and the numbers left in
+// the source are the same.
+func drawBoth(t *testing.T, name string, fast, ref gopter.Gen, n int, sizes ...int) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		pf, pr := drawParams(caseRand(int64(i), i)), drawParams(caseRand(int64(i), i))
+		if len(sizes) == 2 {
+			pf.MinSize, pf.MaxSize, pr.MinSize, pr.MaxSize = sizes[0], sizes[1], sizes[0], sizes[1]
+		}
+		rf, rr := fast(pf), ref(pr)
+		vf, okf := rf.Retrieve()
+		vr, okr := rr.Retrieve()
+		if okf != okr || !reflect.DeepEqual(vf, vr) {
+			t.Fatalf("%s draw %d: fast %#v (%v), reference %#v (%v)", name, i, vf, okf, vr, okr)
+		}
+		if (rf.Sieve == nil) != (rr.Sieve == nil) || (rf.Sieve != nil && rf.Sieve(vf) != rr.Sieve(vr)) {
+			t.Fatalf("%s draw %d: the sieves differ", name, i)
+		}
+		if nf, nr := shrinks(rf.Shrinker, vf), shrinks(rr.Shrinker, vr); !reflect.DeepEqual(nf, nr) {
+			t.Fatalf("%s draw %d: fast shrinks %v, reference %v", name, i, nf, nr)
+		}
+		if a, b := pf.NextUint64(), pr.NextUint64(); a != b {
+			t.Fatalf("%s draw %d: the two took different numbers from the source", name, i)
+		}
+	}
+}
+
+// shrinks lists the first few shrinks of v.
+func shrinks(s gopter.Shrinker, v any) []any {
+	var out []any
+	next := s(v)
+	for len(out) < 8 {
+		x, ok := next()
+		if !ok {
+			break
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// The hand-written leaves draw what gopter's combinator forms draw, for every parameter a
+// random request can carry, at every size a draw uses, and for the ranges of counts.
+func TestLeavesMatchTheCombinators(t *testing.T) {
+	s := spec.MustDefault()
+	tried := 0
+	for _, p := range s.UnderTest.Parameters {
+		fast := leafGen(p)
+		if fast == nil || ValueGen(p) == nil {
+			continue
+		}
+		tried++
+		drawBoth(t, p.Name, fast, ValueGen(p), 300)
+		drawBoth(t, p.Name+" (sizes 3..3)", fast, ValueGen(p), 20, 3, 3)
+		drawBoth(t, p.Name+" (sizes 0..0)", fast, ValueGen(p), 20, 0, 0)
+	}
+	if tried < 10 {
+		t.Fatalf("only %d parameters have a hand-written leaf: the test compares too little", tried)
+	}
+	for _, r := range [][2]int{{0, 20}, {0, 0}, {5, 1000}} {
+		drawBoth(t, "int range", intRangeLeaf(r[0], r[1], intShrinker), gen.IntRange(r[0], r[1]), 300)
+		drawBoth(t, "int range without shrinks", intRangeLeaf(r[0], r[1], gopter.NoShrinker),
+			gen.IntRange(r[0], r[1]).WithShrinker(gopter.NoShrinker), 50)
+	}
+}
