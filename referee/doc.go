@@ -21,6 +21,10 @@
 //     required fields of list entries, conditional rules, duplicated and unknown names, and how
 //     an integer is spelled: small plain functions in plain.go, written for reading.
 //
+// Each verdict of kin-openapi or of an x- constraint on one value is kept in a bounded memo
+// (memo.go) and reused when the same value is sent again; the references beside it judge
+// afresh, and a test compares the two on the catalogue, random requests and mixes of them.
+//
 // A [Finding] names the parameter (or list field path, or rule) and the kind broken;
 // [Finding.Open] tells the points the page leaves open from real violations. [Meaning] says
 // what a value sent for a parameter stands for (an integer as its plain decimal value).

@@ -7,5 +7,20 @@ import "net/url"
 func (r *Referee) FindingsWholeRoute(values url.Values) []Finding {
 	cp := *r
 	cp.kinRoute = r.route
+	cp.memo = nil
 	return cp.Findings(values)
+}
+
+// WithoutMemo is a copy of r that judges every value afresh (the reference of memo.go).
+func (r *Referee) WithoutMemo() *Referee {
+	cp := *r
+	cp.memo = nil
+	return &cp
+}
+
+// WithMemo is a copy of r with a memo of its own that keeps at most limit verdicts.
+func (r *Referee) WithMemo(limit int) *Referee {
+	cp := *r
+	cp.memo = newMemo(limit)
+	return &cp
 }

@@ -38,10 +38,10 @@ func (r *Referee) scalarFindings(first map[string]string) []Finding {
 			meant[p.Name] = value
 		}
 	}
-	out = append(out, r.kinFindings(kin, first)...)
+	out = append(out, r.kinFindingsMemo(kin, first)...)
 	for _, p := range r.op.Parameters {
 		if v, ok := meant[p.Name]; ok {
-			out = append(out, r.notFindings(p.Path, p.Name, typed(p, v))...)
+			out = append(out, r.notFindingsMemo(p.Path, p.Name, typed(p, v), v)...)
 		}
 	}
 	return out
@@ -97,13 +97,45 @@ func branchText(b *openapi3.Schema) string {
 // kinFindings validates the values with kin-openapi's request validation, every error
 // collected, and turns each into a finding.
 func (r *Referee) kinFindings(values url.Values, first map[string]string) []Finding {
+	input, err := r.kinInput(values)
+	if err != nil {
+		return []Finding{{Kind: spec.KindType, Detail: "the request cannot be rebuilt for validation: " + err.Error()}}
+	}
+	return r.kinErrorFindings(openapi3filter.ValidateRequest(context.Background(), input), values, first)
+}
+
+// kinParamFindings is kinFindings for the parameters of values alone: kin-openapi validates
+// each of them as its request validation does (ValidateParameter, which ValidateRequest calls
+// for every parameter of the operation), and says nothing of the parameters not handed over.
+func (r *Referee) kinParamFindings(values url.Values, first map[string]string) []Finding {
+	input, err := r.kinInput(values)
+	if err != nil {
+		return []Finding{{Kind: spec.KindType, Detail: "the request cannot be rebuilt for validation: " + err.Error()}}
+	}
+	var me openapi3.MultiError
+	for name := range values {
+		if p := r.kinParams[name]; p != nil {
+			if err := openapi3filter.ValidateParameter(context.Background(), input, p); err != nil {
+				me = append(me, err)
+			}
+		}
+	}
+	if len(me) == 0 {
+		return nil
+	}
+	return r.kinErrorFindings(me, values, first)
+}
+
+// kinInput is the request kin-openapi validates: values with the operation's Action and
+// Version, on the route without list parameters, every error collected.
+func (r *Referee) kinInput(values url.Values) (*openapi3filter.RequestValidationInput, error) {
 	values.Set(spec.ParamAction, r.op.Action)
 	values.Set(spec.ParamVersion, r.s.APIVersion)
 	req, err := http.NewRequest(http.MethodGet, "http://referee.invalid/?"+values.Encode(), nil)
 	if err != nil {
-		return []Finding{{Kind: spec.KindType, Detail: "the request cannot be rebuilt for validation: " + err.Error()}}
+		return nil, err
 	}
-	err = openapi3filter.ValidateRequest(context.Background(), &openapi3filter.RequestValidationInput{
+	return &openapi3filter.RequestValidationInput{
 		Request: req,
 		Route:   r.kinRoute,
 		Options: &openapi3filter.Options{
@@ -112,7 +144,11 @@ func (r *Referee) kinFindings(values url.Values, first map[string]string) []Find
 			SkipSettingDefaults: true,
 			ExcludeRequestBody:  true,
 		},
-	})
+	}, nil
+}
+
+// kinErrorFindings turns what kin-openapi's validation of values said into findings.
+func (r *Referee) kinErrorFindings(err error, values url.Values, first map[string]string) []Finding {
 	if err == nil {
 		return nil
 	}

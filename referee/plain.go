@@ -231,7 +231,7 @@ func (r *Referee) entryFindings(p *spec.Parameter, es []entry) []Finding {
 		case e.value == "":
 			out = append(out, Finding{Param: f.Path, Wire: wire, Kind: spec.KindEmpty, Detail: wire + " was sent empty"})
 		default:
-			out = append(out, r.fieldFindings(f, wire, e.value)...)
+			out = append(out, r.fieldFindingsMemo(f, wire, e.value)...)
 		}
 	}
 	return out

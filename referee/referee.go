@@ -58,6 +58,11 @@ type Referee struct {
 	fields map[string]*openapi3.Schema
 	// nots holds the not of each parameter (by name) or list field (by path) that has one.
 	nots map[string]*openapi3.SchemaRef
+	// kinParams are the OpenAPI parameters of kinRoute by name (the operation's own before
+	// its path's), what kin-openapi validates one by one.
+	kinParams map[string]*openapi3.Parameter
+	// memo keeps the verdicts on values judged before (memo.go); nil judges every value afresh.
+	memo *memo
 }
 
 // listReader reads the entries of one flattened list parameter with a plain regular
@@ -112,11 +117,20 @@ func New(s *spec.Spec) (*Referee, error) {
 		common: map[string]bool{spec.ParamAction: true, spec.ParamVersion: true},
 		fields: map[string]*openapi3.Schema{},
 		nots:   map[string]*openapi3.SchemaRef{},
+		memo:   newMemo(memoLimit),
 	}
 	for _, c := range s.Wire.CommonParameters {
 		r.common[c] = true
 	}
 	r.kinRoute = withoutLists(r.route, s.UnderTest)
+	r.kinParams = map[string]*openapi3.Parameter{}
+	for _, params := range []openapi3.Parameters{r.kinRoute.PathItem.Parameters, r.kinRoute.Operation.Parameters} {
+		for _, ref := range params {
+			if ref.Value != nil {
+				r.kinParams[ref.Value.Name] = ref.Value
+			}
+		}
+	}
 	for _, params := range []openapi3.Parameters{item.Parameters, op.Parameters} {
 		for _, ref := range params {
 			if ref.Value != nil && ref.Value.Schema != nil && ref.Value.Schema.Value != nil {

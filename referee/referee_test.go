@@ -5,7 +5,10 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/referee"
 	"github.com/clbcheck/clbcheck/spec"
 )
 
@@ -35,4 +38,52 @@ func TestFindingsWithoutListsInKinAreTheWholeRoutes(t *testing.T) {
 			t.Fatalf("%s:\nfindings   %s\nwhole route %s", v.Encode(), a, b)
 		}
 	}
+}
+
+// The memo changes no finding: on the catalogue, random requests, and random requests with
+// one of the catalogue's broken values put in (twice each, the second time from the memo),
+// a referee with the memo and one with a memo so small it keeps starting again give the
+// findings of the referee without it.
+func TestMemoMatchesTheReference(t *testing.T) {
+	s := spec.MustDefault()
+	ref := generators.RefereeFor(s)
+	plain := ref.WithoutMemo()
+	memos := map[string]*referee.Referee{"memo": ref.WithMemo(1 << 14), "tiny memo": ref.WithMemo(7)}
+	cat := generators.Enumerate(s, generators.Options{})
+	random := generators.RandomCases(s, 11, 400)
+	var inputs []url.Values
+	for _, c := range append(cat, random...) {
+		inputs = append(inputs, generators.Values(c.Params, generators.Placeholder))
+	}
+	mixed := 0
+	for i, c := range random {
+		neg := cat[(i*37)%len(cat)]
+		if neg.Broken == nil || neg.Broken.Wire == "" {
+			continue
+		}
+		v := generators.Values(c.Params, generators.Placeholder)
+		v.Set(neg.Broken.Wire, neg.Broken.Sent)
+		inputs = append(inputs, v)
+		mixed++
+	}
+	require.Greater(t, mixed, 100, "too few mixed requests to compare")
+	for round := 0; round < 2; round++ {
+		for _, v := range inputs {
+			want, _ := json.Marshal(plain.Findings(cloneValues(v)))
+			for name, r := range memos {
+				got, _ := json.Marshal(r.Findings(cloneValues(v)))
+				if string(got) != string(want) {
+					t.Fatalf("%s, round %d, %s:\nwith the memo %s\nwithout it    %s", name, round, v.Encode(), got, want)
+				}
+			}
+		}
+	}
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string{}, vs...)
+	}
+	return out
 }
