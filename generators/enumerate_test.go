@@ -108,3 +108,27 @@ func TestShrinkingKeepsNegativeCasesNegativeAndReachesTheMinimum(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, checked, 10)
 }
+
+// The Tag list is drawn as an optional parameter: most random requests carry none, and among
+// those that do, every count from one to the list's limit occurs.
+func TestRandomTagCountsReachTheLimit(t *testing.T) {
+	s := spec.MustDefault()
+	tag := s.UnderTest.Param(spec.ParamTag)
+	require.NotNil(t, tag)
+	counts := map[int]int{}
+	cases := generators.RandomCases(s, 3, 6000)
+	for _, c := range cases {
+		n := 0
+		for _, p := range c.Params {
+			if _, f, ok := tag.List.ParseWireName(p.Name); ok && f == spec.FieldTagKey {
+				n++
+			}
+		}
+		counts[n]++
+	}
+	assert.Greater(t, counts[0], len(cases)/2, "most random requests should carry no Tag")
+	for n := 1; n <= tag.List.MaxItems; n++ {
+		assert.Positive(t, counts[n], "no random request with %d tags (counts %v)", n, counts)
+	}
+	assert.Zero(t, counts[tag.List.MaxItems+1], "a valid random request over the Tag limit")
+}

@@ -178,7 +178,15 @@ func validRequestGen(s *spec.Spec) (RequestGen, func([]any) bool) {
 	if tag != nil && tag.List != nil {
 		maxTags = tag.List.MaxItems
 	}
-	gens = append(gens, intRangeLeaf(0, maxTags, intShrinker))
+	// The Tag list is an optional parameter like the others: present one time in four, then
+	// with 1 to its most entries; it shrinks to absent first, then to fewer entries.
+	if maxTags > 0 {
+		gens = append(gens, optionalGen(intRangeLeaf(1, maxTags, intShrinker), 4))
+	} else {
+		gens = append(gens, func(*gopter.GenParameters) *gopter.GenResult {
+			return gopter.NewGenResult(optional{}, gopter.NoShrinker)
+		})
+	}
 	// The entries are the same in every request: made once.
 	tags := make([][]Param, maxTags)
 	for i := range tags {
@@ -206,8 +214,10 @@ func validRequestGen(s *spec.Spec) (RequestGen, func([]any) bool) {
 				ps = append(ps, Param{Name: p.Name, Value: render(o.value)})
 			}
 		}
-		for _, entry := range tags[:vals[len(vals)-1].(int)] {
-			ps = append(ps, entry...)
+		if o := vals[len(vals)-1].(optional); o.present {
+			for _, entry := range tags[:o.value.(int)] {
+				ps = append(ps, entry...)
+			}
 		}
 		return Repair(s, ps, "")
 	}
