@@ -192,6 +192,10 @@ func validRequestGen(s *spec.Spec) (RequestGen, func([]any) bool) {
 	for i := range tags {
 		tags[i] = listItem(tag.List, tag.List.FirstIndex+i)
 	}
+	perEntry := 0
+	if len(tags) > 0 {
+		perEntry = len(tags[0])
+	}
 	base := Base(s)
 	inBase := map[string]int{} // where a parameter the base already carries sits in it
 	for i, p := range base {
@@ -199,7 +203,7 @@ func validRequestGen(s *spec.Spec) (RequestGen, func([]any) bool) {
 	}
 	build := func(choice any) []Param {
 		vals := choice.([]any)
-		ps := make([]Param, len(base), len(base)+len(params)+2*maxTags)
+		ps := make([]Param, len(base), len(base)+sentCount(vals, perEntry))
 		copy(ps, base)
 		for i, p := range params {
 			o := vals[i].(optional)
@@ -229,6 +233,21 @@ func validRequestGen(s *spec.Spec) (RequestGen, func([]any) bool) {
 	return RequestGen{Gen: raw.SuchThat(sieve), Build: build, raw: raw}, sieve
 }
 
+// sentCount is how many parameters a choice of validRequestGen adds to the base at most: one
+// per optional parameter present, perEntry per Tag entry.
+func sentCount(vals []any, perEntry int) int {
+	n := 0
+	for _, v := range vals[:len(vals)-1] {
+		if v.(optional).present {
+			n++
+		}
+	}
+	if o := vals[len(vals)-1].(optional); o.present {
+		n += perEntry * o.value.(int)
+	}
+	return n
+}
+
 // optional is an optional parameter's draw: present or not, and its value.
 type optional struct {
 	present bool
@@ -240,17 +259,16 @@ type optional struct {
 // g's own shrinks of the value; an absent value does not shrink at all (shrinking a value that
 // is not sent would only yield the same request again).
 func optionalGen(g gopter.Gen, oneIn int) gopter.Gen {
-	typ := reflect.TypeOf(optional{})
 	return func(params *gopter.GenParameters) *gopter.GenResult {
 		present := params.Rng.Intn(oneIn) == 0
 		if !present {
 			// An absent value is never sent and never shrinks: nothing to draw.
-			return gopter.NewGenResult(optional{}, gopter.NoShrinker)
+			return absentResult()
 		}
 		vr := g(params)
 		v, ok := vr.Retrieve()
 		if !ok {
-			return gopter.NewEmptyResult(typ)
+			return gopter.NewEmptyResult(optionalType)
 		}
 		shrinker := func(x any) gopter.Shrink {
 			o := x.(optional)
@@ -271,6 +289,16 @@ func optionalGen(g gopter.Gen, oneIn int) gopter.Gen {
 		return gopter.NewGenResult(optional{present: present, value: v}, shrinker)
 	}
 }
+
+// absent is the value of an optional parameter not drawn, boxed once.
+var absent any = optional{}
+
+// absentResult is the result of a draw of an absent optional parameter.
+func absentResult() *gopter.GenResult {
+	return &gopter.GenResult{Result: absent, ResultType: optionalType, Shrinker: gopter.NoShrinker}
+}
+
+var optionalType = reflect.TypeOf(optional{})
 
 // mutation is one boundary violation applied to a valid request.
 type mutation struct {
