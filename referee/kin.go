@@ -107,10 +107,14 @@ func (r *Referee) kinFindings(values url.Values, first map[string]string) []Find
 // kinParamFindings is kinFindings for the parameters of values alone: kin-openapi validates
 // each of them as its request validation does (ValidateParameter, which ValidateRequest calls
 // for every parameter of the operation), and says nothing of the parameters not handed over.
+// The values are handed to kin-openapi as its query parameters already decoded (what it
+// reads from a request it is given), not encoded into a request it would decode again.
 func (r *Referee) kinParamFindings(values url.Values, first map[string]string) []Finding {
-	input, err := r.kinInput(values)
-	if err != nil {
-		return []Finding{{Kind: spec.KindType, Detail: "the request cannot be rebuilt for validation: " + err.Error()}}
+	input := &openapi3filter.RequestValidationInput{
+		Request:     kinPlaceholderRequest,
+		QueryParams: values,
+		Route:       r.kinRoute,
+		Options:     kinOptions,
 	}
 	var me openapi3.MultiError
 	for name := range values {
@@ -135,17 +139,21 @@ func (r *Referee) kinInput(values url.Values) (*openapi3filter.RequestValidation
 	if err != nil {
 		return nil, err
 	}
-	return &openapi3filter.RequestValidationInput{
-		Request: req,
-		Route:   r.kinRoute,
-		Options: &openapi3filter.Options{
-			AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
-			MultiError:          true,
-			SkipSettingDefaults: true,
-			ExcludeRequestBody:  true,
-		},
-	}, nil
+	return &openapi3filter.RequestValidationInput{Request: req, Route: r.kinRoute, Options: kinOptions}, nil
 }
+
+// kinOptions are the options of every validation: no authentication, every error collected,
+// nothing added, no body.
+var kinOptions = &openapi3filter.Options{
+	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+	MultiError:          true,
+	SkipSettingDefaults: true,
+	ExcludeRequestBody:  true,
+}
+
+// kinPlaceholderRequest stands for the request of a validation whose query parameters are
+// handed over decoded; kin-openapi reads none of it then.
+var kinPlaceholderRequest = &http.Request{Method: http.MethodGet, URL: &url.URL{Scheme: "http", Host: "referee.invalid", Path: "/"}, Header: http.Header{}}
 
 // kinErrorFindings turns what kin-openapi's validation of values said into findings.
 func (r *Referee) kinErrorFindings(err error, values url.Values, first map[string]string) []Finding {
