@@ -293,10 +293,11 @@ func optionalGen(g gopter.Gen, oneIn int) gopter.Gen {
 // absent is the value of an optional parameter not drawn, boxed once.
 var absent any = optional{}
 
-// absentResult is the result of a draw of an absent optional parameter.
-func absentResult() *gopter.GenResult {
-	return &gopter.GenResult{Result: absent, ResultType: optionalType, Shrinker: gopter.NoShrinker}
-}
+// absentResult is the result of a draw of an absent optional parameter: one for every draw,
+// as nothing changes a generator's result once made (gopter's combinators read it only).
+func absentResult() *gopter.GenResult { return absentShared }
+
+var absentShared = &gopter.GenResult{Result: absent, ResultType: optionalType, Shrinker: gopter.NoShrinker}
 
 var optionalType = reflect.TypeOf(optional{})
 
