@@ -245,9 +245,18 @@ func (r *Referee) ruleFindings(first map[string]string) []Finding {
 		v, ok := first[name]
 		return v, ok && v != ""
 	}
+	// Which lists have an entry with a value: read once for every rule that asks.
+	listSent := map[string]bool{}
+	for wire, v := range first {
+		for _, l := range r.lists {
+			if v != "" && !listSent[l.p.Name] && l.matches(wire) {
+				listSent[l.p.Name] = true
+			}
+		}
+	}
 	var out []Finding
 	for _, rule := range r.s.Rules {
-		if detail, broken := r.breaks(rule, get, first); broken {
+		if detail, broken := r.breaks(rule, get, first, listSent); broken {
 			out = append(out, Finding{Param: strings.Join(append(append([]string{}, rule.Require...), rule.Params...), ","), Kind: spec.KindRule, Rule: rule.ID, Detail: detail})
 		}
 	}
@@ -255,19 +264,11 @@ func (r *Referee) ruleFindings(first map[string]string) []Finding {
 }
 
 // breaks evaluates one rule.
-func (r *Referee) breaks(rule spec.Rule, get func(string) (string, bool), first map[string]string) (string, bool) {
+// listSent names the lists that have an entry with a value.
+func (r *Referee) breaks(rule spec.Rule, get func(string) (string, bool), first map[string]string, listSent map[string]bool) (string, bool) {
 	present := func(name string) bool {
 		if p := r.op.Param(name); p != nil && p.List != nil {
-			for _, l := range r.lists {
-				if l.p == p {
-					for wire, v := range first {
-						if v != "" && l.matches(wire) {
-							return true
-						}
-					}
-				}
-			}
-			return false
+			return listSent[name]
 		}
 		_, ok := get(name)
 		return ok
