@@ -33,7 +33,9 @@
 //     running it, beside the reference drawer that runs it (compared by a test). The values
 //     of a draw come from the hand-written gopter generators of leaves.go, which take the same
 //     numbers from the random source as gopter's reflective combinators ([ValueGen], the
-//     reference) and give the same values (compared by a test).
+//     reference) and give the same values (compared by a test). [Repair] finds the rule a
+//     request breaks with the fast check of rulecheck.go, which reads the parameters in place,
+//     beside the reference that asks the referee (compared by a test).
 //   - [LifecycleCommands] is the gopter command model of the listener lifecycle that the
 //     stateful sequences run ([Lifecycle], [Exec], [StepResult]).
 //

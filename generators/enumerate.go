@@ -149,7 +149,7 @@ func present(s *spec.Spec, ps []Param, name string) bool {
 func Repair(s *spec.Spec, ps []Param, keep string) []Param {
 	op := s.UnderTest
 	for round := 0; round < 8; round++ {
-		r, broken := brokenRule(s, ps)
+		r, broken := brokenRuleFast(s, ps)
 		if !broken {
 			return ps
 		}
