@@ -103,5 +103,25 @@ func intRangeLeaf(lo, hi int, shrinker gopter.Shrinker) gopter.Gen {
 	}
 }
 
+// int64Leaf is gen.Int64Range(lo, hi).SuchThat(allowed) without reflection: one number from
+// the source, gopter's shrinker of int64s, the range's sieve and allowed.
+func int64Leaf(lo, hi int64, allowed func(int64) bool) gopter.Gen {
+	size := uint64(hi - lo + 1) // 0 for the whole range of int64, drawn as it is
+	return func(params *gopter.GenParameters) *gopter.GenResult {
+		var n int64
+		if size == 0 {
+			n = params.NextInt64()
+		} else {
+			n = int64(uint64(lo) + params.NextUint64()%size)
+		}
+		res := gopter.NewGenResult(n, gen.Int64Shrinker)
+		res.Sieve = func(v any) bool {
+			x, ok := v.(int64)
+			return ok && x >= lo && x <= hi && allowed(x)
+		}
+		return res
+	}
+}
+
 // intShrinker is the shrinker of gen.IntRange.
 var intShrinker gopter.Shrinker = gen.IntShrinker

@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"math"
 	"reflect"
 	"testing"
 
@@ -26,11 +27,22 @@ func drawBoth(t *testing.T, name string, fast, ref gopter.Gen, n int, sizes ...i
 		if okf != okr || !reflect.DeepEqual(vf, vr) {
 			t.Fatalf("%s draw %d: fast %#v (%v), reference %#v (%v)", name, i, vf, okf, vr, okr)
 		}
+		// A value the sieve refuses is still compared, with its shrinks: both were drawn.
+		vf, vr = rf.Result, rr.Result
+		if !reflect.DeepEqual(vf, vr) {
+			t.Fatalf("%s draw %d: fast drew %v, reference %v", name, i, vf, vr)
+		}
 		if (rf.Sieve == nil) != (rr.Sieve == nil) || (rf.Sieve != nil && rf.Sieve(vf) != rr.Sieve(vr)) {
 			t.Fatalf("%s draw %d: the sieves differ", name, i)
 		}
-		if nf, nr := shrinks(rf.Shrinker, vf), shrinks(rr.Shrinker, vr); !reflect.DeepEqual(nf, nr) {
+		nf, nr := shrinks(rf.Shrinker, vf), shrinks(rr.Shrinker, vr)
+		if !reflect.DeepEqual(nf, nr) {
 			t.Fatalf("%s draw %d: fast shrinks %v, reference %v", name, i, nf, nr)
+		}
+		for _, x := range nf {
+			if rf.Sieve != nil && rf.Sieve(x) != rr.Sieve(x) {
+				t.Fatalf("%s draw %d: the sieves differ on the shrink %v", name, i, x)
+			}
 		}
 		if a, b := pf.NextUint64(), pr.NextUint64(); a != b {
 			t.Fatalf("%s draw %d: the two took different numbers from the source", name, i)
@@ -58,17 +70,22 @@ func TestLeavesMatchTheCombinators(t *testing.T) {
 	s := spec.MustDefault()
 	tried := 0
 	for _, p := range s.UnderTest.Parameters {
-		fast := leafGen(p)
+		fast := rawValueGen(p)
 		if fast == nil || ValueGen(p) == nil {
 			continue
 		}
 		tried++
-		drawBoth(t, p.Name, fast, ValueGen(p), 300)
-		drawBoth(t, p.Name+" (sizes 3..3)", fast, ValueGen(p), 20, 3, 3)
-		drawBoth(t, p.Name+" (sizes 0..0)", fast, ValueGen(p), 20, 0, 0)
+		ref := rawValueGenReference(p)
+		drawBoth(t, p.Name, fast, ref, 300)
+		drawBoth(t, p.Name+" (sizes 3..3)", fast, ref, 20, 3, 3)
+		drawBoth(t, p.Name+" (sizes 0..0)", fast, ref, 20, 0, 0)
 	}
 	if tried < 10 {
 		t.Fatalf("only %d parameters have a hand-written leaf: the test compares too little", tried)
+	}
+	for _, r := range [][2]int64{{math.MinInt64, math.MaxInt64}, {-3, 70000}, {0, 0}} {
+		odd := func(n int64) bool { return n%2 != 0 }
+		drawBoth(t, "int64 range", int64Leaf(r[0], r[1], odd), gen.Int64Range(r[0], r[1]).SuchThat(odd), 300)
 	}
 	for _, r := range [][2]int{{0, 20}, {0, 0}, {5, 1000}} {
 		drawBoth(t, "int range", intRangeLeaf(r[0], r[1], intShrinker), gen.IntRange(r[0], r[1]), 300)

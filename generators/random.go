@@ -115,13 +115,23 @@ func stringShapeOf(p *spec.Parameter) (stringShape, bool) {
 
 // rawValueGen is ValueGen without the final conversion to a string, so that gopter keeps its
 // shrinker (a Map to another type drops it): integers stay int64 until rendered. Forbidden
-// values are left out by the sieve, which travels with the generator.
+// values are left out by the sieve, which travels with the generator. It draws with the
+// hand-written leaves (leaves.go); rawValueGenReference is the same with gopter's combinators.
 func rawValueGen(p *spec.Parameter) gopter.Gen {
+	if p.IsInteger() && len(p.Enum()) == 0 {
+		lo, hi := intBounds(p)
+		return int64Leaf(lo, hi, func(n int64) bool { return !forbiddenInt(p, n) })
+	}
+	return leafGen(p)
+}
+
+// rawValueGenReference is rawValueGen built from gopter's combinators.
+func rawValueGenReference(p *spec.Parameter) gopter.Gen {
 	if p.IsInteger() && len(p.Enum()) == 0 {
 		lo, hi := intBounds(p)
 		return gen.Int64Range(lo, hi).SuchThat(func(n int64) bool { return !forbiddenInt(p, n) })
 	}
-	return leafGen(p)
+	return ValueGen(p)
 }
 
 func render(v any) string {
