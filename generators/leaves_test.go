@@ -80,16 +80,19 @@ func TestLeavesMatchTheCombinators(t *testing.T) {
 		drawBoth(t, p.Name+" (sizes 3..3)", fast, ref, 20, 3, 3)
 		drawBoth(t, p.Name+" (sizes 0..0)", fast, ref, 20, 0, 0)
 	}
+	// The whole choice of a random valid request: every optional parameter and the Tag count.
+	valid, _ := validRequestGen(s)
+	drawBoth(t, "valid request choice", valid.raw, validChoiceReference(s), 2000)
 	if tried < 10 {
 		t.Fatalf("only %d parameters have a hand-written leaf: the test compares too little", tried)
 	}
 	for _, r := range [][2]int64{{math.MinInt64, math.MaxInt64}, {-3, 70000}, {0, 0}} {
 		odd := func(n int64) bool { return n%2 != 0 }
-		drawBoth(t, "int64 range", int64Leaf(r[0], r[1], odd), gen.Int64Range(r[0], r[1]).SuchThat(odd), 300)
+		drawBoth(t, "int64 range", int64Leaf(r[0], r[1], odd).gen(), gen.Int64Range(r[0], r[1]).SuchThat(odd), 300)
 	}
 	for _, r := range [][2]int{{0, 20}, {0, 0}, {5, 1000}} {
-		drawBoth(t, "int range", intRangeLeaf(r[0], r[1], intShrinker), gen.IntRange(r[0], r[1]), 300)
-		drawBoth(t, "int range without shrinks", intRangeLeaf(r[0], r[1], gopter.NoShrinker),
+		drawBoth(t, "int range", intRangeLeaf(r[0], r[1], intShrinker).gen(), gen.IntRange(r[0], r[1]), 300)
+		drawBoth(t, "int range without shrinks", intRangeLeaf(r[0], r[1], gopter.NoShrinker).gen(),
 			gen.IntRange(r[0], r[1]).WithShrinker(gopter.NoShrinker), 50)
 	}
 }

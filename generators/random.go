@@ -39,7 +39,7 @@ func ValueGen(p *spec.Parameter) gopter.Gen {
 			return strings.Join(out, ",")
 		})
 	case p.IsInteger():
-		return rawValueGen(p).Map(func(n int64) string { return strconv.FormatInt(n, 10) })
+		return rawValueGenReference(p).Map(func(n int64) string { return strconv.FormatInt(n, 10) })
 	case p.Type == "string":
 		return stringGen(p)
 	}
@@ -118,11 +118,10 @@ func stringShapeOf(p *spec.Parameter) (stringShape, bool) {
 // values are left out by the sieve, which travels with the generator. It draws with the
 // hand-written leaves (leaves.go); rawValueGenReference is the same with gopter's combinators.
 func rawValueGen(p *spec.Parameter) gopter.Gen {
-	if p.IsInteger() && len(p.Enum()) == 0 {
-		lo, hi := intBounds(p)
-		return int64Leaf(lo, hi, func(n int64) bool { return !forbiddenInt(p, n) })
+	if l, ok := valueLeaf(p); ok {
+		return l.gen()
 	}
-	return leafGen(p)
+	return nil
 }
 
 // rawValueGenReference is rawValueGen built from gopter's combinators.
@@ -178,25 +177,21 @@ func ValidRequestGen(s *spec.Spec) RequestGen {
 // draw attach it to a result without running it (drawUnsieved).
 func validRequestGen(s *spec.Spec) (RequestGen, func([]any) bool) {
 	params := randomizable(s)
-	gens := make([]gopter.Gen, 0, len(params)+1)
+	tag, maxTags := tagList(s)
+	leaves := make([]leaf, 0, len(params)+1)
 	for _, p := range params {
 		// Each optional parameter is present one time in four; it shrinks to absent first.
-		gens = append(gens, optionalGen(rawValueGen(p), 4))
-	}
-	tag := s.UnderTest.Param(spec.ParamTag)
-	maxTags := 0
-	if tag != nil && tag.List != nil {
-		maxTags = tag.List.MaxItems
+		l, _ := valueLeaf(p)
+		leaves = append(leaves, l)
 	}
 	// The Tag list is an optional parameter like the others: present one time in four, then
 	// with 1 to its most entries; it shrinks to absent first, then to fewer entries.
 	if maxTags > 0 {
-		gens = append(gens, optionalGen(intRangeLeaf(1, maxTags, intShrinker), 4))
+		leaves = append(leaves, intRangeLeaf(1, maxTags, intShrinker))
 	} else {
-		gens = append(gens, func(*gopter.GenParameters) *gopter.GenResult {
-			return gopter.NewGenResult(optional{}, gopter.NoShrinker)
-		})
+		leaves = append(leaves, leaf{never: true})
 	}
+	raw := optionalsGen(leaves, 4)
 	// The entries are the same in every request: made once.
 	tags := make([][]Param, maxTags)
 	for i := range tags {
@@ -239,8 +234,33 @@ func validRequestGen(s *spec.Spec) (RequestGen, func([]any) bool) {
 	sieve := func(v []any) bool {
 		return len(ref.Findings(Values(build(v), placeholder))) == 0
 	}
-	raw := gopter.CombineGens(gens...)
 	return RequestGen{Gen: raw.SuchThat(sieve), Build: build, raw: raw}, sieve
+}
+
+// tagList is the Tag list parameter of the operation and its most entries (0 without one).
+func tagList(s *spec.Spec) (*spec.Parameter, int) {
+	tag := s.UnderTest.Param(spec.ParamTag)
+	if tag == nil || tag.List == nil {
+		return tag, 0
+	}
+	return tag, tag.List.MaxItems
+}
+
+// validChoiceReference is the choice validRequestGen draws, built from gopter's combinators:
+// CombineGens of optionalGen of each parameter's reference generator, and of the Tag count.
+func validChoiceReference(s *spec.Spec) gopter.Gen {
+	var gens []gopter.Gen
+	for _, p := range randomizable(s) {
+		gens = append(gens, optionalGen(rawValueGenReference(p), 4))
+	}
+	if _, maxTags := tagList(s); maxTags > 0 {
+		gens = append(gens, optionalGen(gen.IntRange(1, maxTags), 4))
+	} else {
+		gens = append(gens, func(*gopter.GenParameters) *gopter.GenResult {
+			return gopter.NewGenResult(optional{}, gopter.NoShrinker)
+		})
+	}
+	return gopter.CombineGens(gens...)
 }
 
 // sentCount is how many parameters a choice of validRequestGen adds to the base at most: one
@@ -280,23 +300,30 @@ func optionalGen(g gopter.Gen, oneIn int) gopter.Gen {
 		if !ok {
 			return gopter.NewEmptyResult(optionalType)
 		}
-		shrinker := func(x any) gopter.Shrink {
-			o := x.(optional)
-			if !o.present {
-				return gopter.NoShrink
-			}
-			absent := false
-			first := gopter.Shrink(func() (any, bool) {
-				if absent {
-					return nil, false
-				}
-				absent = true
-				return optional{value: o.value}, true
-			})
-			values := vr.Shrinker(o.value).Filter(vr.Sieve).Map(func(nv any) optional { return optional{present: true, value: nv} })
-			return first.Interleave(values)
-		}
+		shrinker := optionalShrinker(vr.Shrinker, vr.Sieve)
 		return gopter.NewGenResult(optional{present: present, value: v}, shrinker)
+	}
+}
+
+// optionalShrinker is the shrinker of an optional value whose value shrinks with shrinker
+// and must pass sieve (nil: every value): a present value shrinks to absent first, then
+// through its value's shrinks; an absent value does not shrink.
+func optionalShrinker(shrinker gopter.Shrinker, sieve func(any) bool) gopter.Shrinker {
+	return func(x any) gopter.Shrink {
+		o := x.(optional)
+		if !o.present {
+			return gopter.NoShrink
+		}
+		absent := false
+		first := gopter.Shrink(func() (any, bool) {
+			if absent {
+				return nil, false
+			}
+			absent = true
+			return optional{value: o.value}, true
+		})
+		values := shrinker(o.value).Filter(sieve).Map(func(nv any) optional { return optional{present: true, value: nv} })
+		return first.Interleave(values)
 	}
 }
 
@@ -372,7 +399,7 @@ func negativeRequestGen(s *spec.Spec) sievedGen {
 	}
 	ref := RefereeFor(s)
 	// The mutation index never shrinks: shrinking must not change which rule is broken.
-	raw := gopter.CombineGens(valid.raw, intRangeLeaf(0, len(muts)-1, gopter.NoShrinker))
+	raw := gopter.CombineGens(valid.raw, intRangeLeaf(0, len(muts)-1, gopter.NoShrinker).gen())
 	sieve := func(v []any) bool {
 		if !validSieve(v[0].([]any)) {
 			return false
