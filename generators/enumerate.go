@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/clbcheck/clbcheck/referee"
 	"github.com/clbcheck/clbcheck/spec"
@@ -60,13 +61,25 @@ func placeholder(ref string) string {
 	if ref == spec.SlotPort {
 		return "443"
 	}
-	return "ref-" + strings.Map(func(r rune) rune {
+	if v, ok := placeholders.Load(ref); ok {
+		return v.(string)
+	}
+	v := "ref-" + strings.Map(func(r rune) rune {
 		if r == ':' || r == '.' {
 			return '-'
 		}
 		return r
 	}, ref)
+	if n := placeholderCount.Add(1); n <= 4096 { // slot names are few; other refs are not kept
+		placeholders.Store(ref, v)
+	}
+	return v
 }
+
+var (
+	placeholders     sync.Map // ref -> its placeholder
+	placeholderCount atomic.Int64
+)
 
 // firstValues is Values(ps, placeholder) as the referee reads it: the first value of each name.
 func firstValues(ps []Param) map[string]string {
