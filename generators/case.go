@@ -180,6 +180,25 @@ func set(ps []Param, p Param) []Param {
 	return out
 }
 
+// setOwned is set for a slice the caller owns and gives up: p replaces the first parameter of
+// its name in place (later ones are dropped), or is appended.
+func setOwned(ps []Param, p Param) []Param {
+	for i := range ps {
+		if ps[i].Name != p.Name {
+			continue
+		}
+		ps[i] = p
+		out := ps[:i+1]
+		for _, x := range ps[i+1:] {
+			if x.Name != p.Name {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	return append(ps, p)
+}
+
 // with returns a copy of ps where name has value (added if absent).
 func with(ps []Param, name, value string) []Param { return set(ps, Param{Name: name, Value: value}) }
 

@@ -384,7 +384,7 @@ func negativeRequestGen(s *spec.Spec) sievedGen {
 		ps := valid.Build(v[0])
 		m := muts[v[1].(int)]
 		val := m.value
-		ps = with(ps, m.param.Name, val.Value)
+		ps = setOwned(ps, Param{Name: m.param.Name, Value: val.Value})
 		if val.Kind == spec.KindEmpty {
 			val.Also = append(append([]string{}, val.Also...), rulesNeeding(s, ps, m.param.Name)...)
 		}

@@ -2,6 +2,7 @@ package generators
 
 import (
 	"math/rand"
+	"reflect"
 	"testing"
 
 	"github.com/clbcheck/clbcheck/spec"
@@ -143,5 +144,18 @@ func mutateForRules(s *spec.Spec, ps []Param, names map[string][]string, rng *ra
 			return append(out, Param{Name: p.List.WireName(p.List.FirstIndex+rng.Intn(3), f.Name), Value: []string{"", "x", "Server"}[rng.Intn(3)]})
 		}
 		return append([]Param{{Name: name, Value: "first"}}, out...)
+	}
+}
+
+// setOwned gives what set gives.
+func TestSetOwnedIsSet(t *testing.T) {
+	a, b, c := Param{Name: "A", Value: "1"}, Param{Name: "B", Value: "2"}, Param{Name: "A", Value: "3"}
+	for _, ps := range [][]Param{nil, {a}, {b}, {a, b}, {b, a}, {a, b, c}, {c, b, a, b}} {
+		p := Param{Name: "A", Value: "new"}
+		want := set(ps, p)
+		got := setOwned(append([]Param{}, ps...), p)
+		if !reflect.DeepEqual(want, got) {
+			t.Fatalf("%v: setOwned %v, set %v", ps, got, want)
+		}
 	}
 }
