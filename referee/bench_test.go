@@ -14,7 +14,7 @@ func BenchmarkFindings(b *testing.B) {
 	s := spec.MustDefault()
 	ref := generators.RefereeFor(s)
 	var inputs []url.Values
-	for i := 0; i < 4096; i++ {
+	for i := 0; i < 20000; i++ {
 		if c, ok := generators.RandomCase(s, 99, i); ok {
 			inputs = append(inputs, generators.Values(c.Params, generators.Placeholder))
 		}

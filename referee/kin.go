@@ -19,8 +19,7 @@ import (
 // (plain.go), then the OpenAPI keywords with kin-openapi, then the x- constraints.
 func (r *Referee) scalarFindings(first map[string]string) []Finding {
 	var out []Finding
-	kin := url.Values{}
-	meant := map[string]string{} // the value each parameter stands for, as kin-openapi sees it
+	var handed []handedValue // what kin-openapi is given: the value each parameter stands for
 	for _, p := range r.op.Parameters {
 		if p.List != nil {
 			continue
@@ -34,17 +33,29 @@ func (r *Referee) scalarFindings(first map[string]string) []Finding {
 			out = append(out, *f)
 		}
 		if judge {
-			kin.Set(p.Name, value)
-			meant[p.Name] = value
+			handed = append(handed, handedValue{p, value})
 		}
 	}
-	out = append(out, r.kinFindingsMemo(kin, first)...)
-	for _, p := range r.op.Parameters {
-		if v, ok := meant[p.Name]; ok {
-			out = append(out, r.notFindingsMemo(p.Path, p.Name, typed(p, v), v)...)
-		}
+	out = append(out, r.kinFindingsMemo(handed, first)...)
+	for _, h := range handed {
+		out = append(out, r.notFindingsMemo(h.p.Path, h.p.Name, typed(h.p, h.value), h.value)...)
 	}
 	return out
+}
+
+// handedValue is a parameter and the value kin-openapi is given for it.
+type handedValue struct {
+	p     *spec.Parameter
+	value string
+}
+
+// handedValues are handed values as kin-openapi reads them.
+func handedValues(handed []handedValue) url.Values {
+	v := make(url.Values, len(handed))
+	for _, h := range handed {
+		v[h.p.Name] = []string{h.value}
+	}
+	return v
 }
 
 // typed is a value as JSON would carry it: an integer parameter's as a number.

@@ -2,7 +2,6 @@ package referee
 
 import (
 	"net/url"
-	"sort"
 	"strings"
 	"sync"
 
@@ -110,18 +109,18 @@ func (r *Referee) notFindingsMemo(path, wire string, value any, text string) []F
 // own, so the values it has judged before are taken from the memo and only the others are
 // handed to it, parameter by parameter (kinParamFindings); what it says of the parameters that
 // were not sent (required) depends only on which were not sent, and is kept under that list.
-func (r *Referee) kinFindingsMemo(values url.Values, first map[string]string) []Finding {
+func (r *Referee) kinFindingsMemo(handed []handedValue, first map[string]string) []Finding {
 	if r.memo == nil {
-		return r.kinFindings(values, first)
+		return r.kinFindings(handedValues(handed), first)
 	}
 	var out []Finding
-	fresh := url.Values{}
-	for name, vs := range values {
-		if fs, ok := r.memo.get(memoKey{judgeKin, name, vs[0]}); ok {
-			out = append(out, withWire(fs, name)...)
+	var fresh []handedValue
+	for _, h := range handed {
+		if fs, ok := r.memo.get(memoKey{judgeKin, h.p.Name, h.value}); ok {
+			out = append(out, withWire(fs, h.p.Name)...)
 			continue
 		}
-		fresh[name] = vs
+		fresh = append(fresh, h)
 	}
 	notSent := memoKey{judgeKinNotSent, r.notSent(first), ""}
 	missing, known := r.memo.get(notSent)
@@ -134,34 +133,29 @@ func (r *Referee) kinFindingsMemo(values url.Values, first map[string]string) []
 		return out
 	}
 	byName := map[string][]Finding{}
-	for _, f := range r.kinParamFindings(fresh, first) {
+	for _, f := range r.kinParamFindings(handedValues(fresh), first) {
 		f.Wire = ""
 		byName[f.Param] = append(byName[f.Param], f)
 	}
-	for name, vs := range fresh {
-		if name == spec.ParamAction || name == spec.ParamVersion {
-			continue
-		}
-		fs := byName[name]
-		r.memo.put(memoKey{judgeKin, name, vs[0]}, fs)
-		out = append(out, withWire(fs, name)...)
+	for _, h := range fresh {
+		fs := byName[h.p.Name]
+		r.memo.put(memoKey{judgeKin, h.p.Name, h.value}, fs)
+		out = append(out, withWire(fs, h.p.Name)...)
 	}
 	return out
 }
 
-// notSent lists, sorted, the required parameters (by their OpenAPI parameter) that were not
-// sent: what kin-openapi says of parameters it was not handed depends on that list alone (it
-// says nothing of an optional parameter not sent, nor of one sent but not handed over, whose
-// spelling was judged already).
+// notSent lists the required parameters (by their OpenAPI parameter) that were not sent, in
+// a fixed order: what kin-openapi says of parameters it was not handed depends on that list
+// alone (it says nothing of an optional parameter not sent, nor of one sent but not handed
+// over, whose spelling was judged already).
 func (r *Referee) notSent(first map[string]string) string {
-	var names []string
-	for name, p := range r.kinParams {
-		if p.Required {
-			if _, ok := first[name]; !ok {
-				names = append(names, name)
-			}
+	var b strings.Builder
+	for _, name := range r.kinRequired {
+		if _, ok := first[name]; !ok {
+			b.WriteString(name)
+			b.WriteByte(',')
 		}
 	}
-	sort.Strings(names)
-	return strings.Join(names, ",")
+	return b.String()
 }

@@ -61,6 +61,8 @@ type Referee struct {
 	// kinParams are the OpenAPI parameters of kinRoute by name (the operation's own before
 	// its path's), what kin-openapi validates one by one.
 	kinParams map[string]*openapi3.Parameter
+	// kinRequired names the required parameters of kinParams, sorted.
+	kinRequired []string
 	// memo keeps the verdicts on values judged before (memo.go); nil judges every value afresh.
 	memo *memo
 }
@@ -131,6 +133,12 @@ func New(s *spec.Spec) (*Referee, error) {
 			}
 		}
 	}
+	for name, p := range r.kinParams {
+		if p.Required {
+			r.kinRequired = append(r.kinRequired, name)
+		}
+	}
+	sort.Strings(r.kinRequired)
 	for _, params := range []openapi3.Parameters{item.Parameters, op.Parameters} {
 		for _, ref := range params {
 			if ref.Value != nil && ref.Value.Schema != nil && ref.Value.Schema.Value != nil {
