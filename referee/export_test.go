@@ -24,3 +24,18 @@ func (r *Referee) WithMemo(limit int) *Referee {
 	cp.memo = newMemo(limit)
 	return &cp
 }
+
+// ListSplit reads name as an entry of the list parameter list, with the plain reader and with
+// the regular expression (the reference).
+func (r *Referee) ListSplit(list, name string) (plain, pattern []string) {
+	for _, l := range r.lists {
+		if l.p.Name != list {
+			continue
+		}
+		if i, f, ok := l.split(name); ok {
+			plain = []string{name, i, f}
+		}
+		return plain, l.match(name)
+	}
+	return nil, nil
+}

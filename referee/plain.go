@@ -163,12 +163,12 @@ type entry struct {
 func (r *Referee) listFindings(l listReader, first map[string]string, listed map[string]bool) []Finding {
 	byIndex := map[string][]entry{}
 	for name, v := range first {
-		m := l.match(name)
-		if m == nil {
+		index, field, ok := l.split(name)
+		if !ok {
 			continue
 		}
 		listed[name] = true
-		byIndex[m[1]] = append(byIndex[m[1]], entry{wire: name, index: m[1], field: m[2], value: v})
+		byIndex[index] = append(byIndex[index], entry{wire: name, index: index, field: field, value: v})
 	}
 	if len(byIndex) == 0 {
 		return nil
@@ -322,12 +322,12 @@ func (r *Referee) uniqueValue(rule spec.Rule, first map[string]string) (string, 
 		f := l.p.List.Field(rule.Field)
 		values := map[string]string{}
 		for wire, v := range first {
-			if m := l.match(wire); m != nil {
-				if _, ok := values[m[1]]; !ok {
-					values[m[1]] = ""
+			if index, field, ok := l.split(wire); ok {
+				if _, ok := values[index]; !ok {
+					values[index] = ""
 				}
-				if m[2] == rule.Field {
-					values[m[1]] = v
+				if field == rule.Field {
+					values[index] = v
 				}
 			}
 		}

@@ -75,9 +75,14 @@ type listReader struct {
 	// prefix is the literal text before the index: a name without it is not an entry, and
 	// saying so costs less than running re.
 	prefix string
+	// middle and suffix are the literal texts between the index and the field and after the
+	// field; plain says split may read names with them instead of re.
+	middle, suffix string
+	plain          bool
 }
 
-// match is re.FindStringSubmatch for names that start with prefix, nil for the others.
+// match is re.FindStringSubmatch for names that start with prefix, nil for the others: the
+// reference of split.
 func (l listReader) match(name string) []string {
 	if !strings.HasPrefix(name, l.prefix) {
 		return nil
@@ -85,9 +90,54 @@ func (l listReader) match(name string) []string {
 	return l.re.FindStringSubmatch(name)
 }
 
+// split reads name as an entry's field of the list: its index and field, as match does. Where
+// the format is prefix{n}middle{field}suffix, it reads the name without the regular
+// expression (TestListSplitMatchesThePattern compares the two).
+func (l listReader) split(name string) (index, field string, ok bool) {
+	if !l.plain {
+		if m := l.match(name); m != nil {
+			return m[1], m[2], true
+		}
+		return "", "", false
+	}
+	if !strings.HasPrefix(name, l.prefix) || !strings.HasSuffix(name, l.suffix) || len(name) < len(l.prefix)+len(l.suffix) {
+		return "", "", false
+	}
+	rest := name[len(l.prefix) : len(name)-len(l.suffix)]
+	// The index holds no dot and is as long as it can be; the field holds no line break.
+	end := strings.IndexByte(rest, '.')
+	if end < 0 {
+		end = len(rest)
+	}
+	for i := end; i >= 0; i-- {
+		if strings.HasPrefix(rest[i:], l.middle) {
+			field = rest[i+len(l.middle):]
+			if strings.IndexByte(field, '\n') >= 0 {
+				return "", "", false
+			}
+			return rest[:i], field, true
+		}
+	}
+	return "", "", false
+}
+
 // matches reports whether name is an entry's field of the list.
 func (l listReader) matches(name string) bool {
-	return strings.HasPrefix(name, l.prefix) && l.re.MatchString(name)
+	_, _, ok := l.split(name)
+	return ok
+}
+
+// newListReader reads the entries of list parameter p.
+func newListReader(p *spec.Parameter) listReader {
+	f := p.List.Format
+	l := listReader{p: p, re: listPattern(f)}
+	l.prefix, _, _ = strings.Cut(f, "{")
+	n, field := strings.Index(f, "{n}"), strings.Index(f, "{field}")
+	if n >= 0 && field >= n+len("{n}") && strings.Count(f, "{") == 2 {
+		l.prefix, l.middle, l.suffix = f[:n], f[n+len("{n}"):field], f[field+len("{field}"):]
+		l.plain = true
+	}
+	return l
 }
 
 // New builds the referee of a description. It judges with its own copy of the OpenAPI
@@ -150,8 +200,7 @@ func New(s *spec.Spec) (*Referee, error) {
 		if p.List == nil {
 			continue
 		}
-		prefix, _, _ := strings.Cut(p.List.Format, "{")
-		r.lists = append(r.lists, listReader{p: p, re: listPattern(p.List.Format), prefix: prefix})
+		r.lists = append(r.lists, newListReader(p))
 		if err := r.fieldSchemas(p, item.Parameters, op.Parameters); err != nil {
 			return nil, err
 		}

@@ -3,6 +3,8 @@ package referee_test
 import (
 	"encoding/json"
 	"net/url"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -86,4 +88,49 @@ func cloneValues(v url.Values) url.Values {
 		out[k] = append([]string{}, vs...)
 	}
 	return out
+}
+
+// The plain reading of list entry names gives what the regular expression gives, on the names
+// of the catalogue and of random requests, and on odd names built around every list's format.
+func TestListSplitMatchesThePattern(t *testing.T) {
+	s := spec.MustDefault()
+	ref := generators.RefereeFor(s)
+	names := map[string]bool{}
+	for _, c := range append(generators.Enumerate(s, generators.Options{}), generators.RandomCases(s, 3, 300)...) {
+		for _, p := range c.Params {
+			names[p.Name] = true
+		}
+	}
+	parts := []string{"", ".", "..", "1", "01", "x", "\n", "a.b", "Key", "Value", "{n}", "é", " "}
+	for _, p := range s.UnderTest.Parameters {
+		if p.List == nil {
+			continue
+		}
+		pre, _, _ := strings.Cut(p.List.Format, "{")
+		for _, a := range parts {
+			for _, b := range parts {
+				for _, c := range parts {
+					names[pre+a+b+c] = true
+					names[pre+a+"."+b+c] = true
+					names[strings.TrimSuffix(pre, ".")+a+b] = true
+				}
+			}
+		}
+	}
+	compared := 0
+	for _, p := range s.UnderTest.Parameters {
+		if p.List == nil {
+			continue
+		}
+		for name := range names {
+			plain, pattern := ref.ListSplit(p.Name, name)
+			if !reflect.DeepEqual(plain, pattern) {
+				t.Fatalf("%s entry %q: plain %q, pattern %q", p.Name, name, plain, pattern)
+			}
+			if pattern != nil {
+				compared++
+			}
+		}
+	}
+	require.Greater(t, compared, 1000, "too few entry names to compare")
 }
