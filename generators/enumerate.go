@@ -161,6 +161,12 @@ func present(s *spec.Spec, ps []Param, name string) bool {
 // contradict each other) and returns what it has.
 func Repair(s *spec.Spec, ps []Param, keep string) []Param {
 	op := s.UnderTest
+	owned := false // whether ps is Repair's own copy yet (the caller's is never changed)
+	own := func() {
+		if !owned {
+			ps, owned = append(make([]Param, 0, len(ps)+4), ps...), true
+		}
+	}
 	for round := 0; round < 8; round++ {
 		r, broken := brokenRuleFast(s, ps)
 		if !broken {
@@ -171,7 +177,8 @@ func Repair(s *spec.Spec, ps []Param, keep string) []Param {
 			for _, name := range r.Require {
 				if p := op.Param(name); p != nil && !present(s, ps, name) {
 					if vp, ok := validParam(p); ok {
-						ps = set(ps, vp)
+						own()
+						ps = setOwned(ps, vp)
 					}
 					break
 				}
@@ -179,19 +186,20 @@ func Repair(s *spec.Spec, ps []Param, keep string) []Param {
 		case spec.RuleOneOf:
 			if p := op.Param(r.Params[0]); p != nil {
 				if vp, ok := validParam(p); ok {
-					ps = append(dropParam(s, ps, p.Name), vp)
+					ps, owned = append(dropParam(s, ps, p.Name), vp), true
 				}
 			}
 		case spec.RuleExclusive:
 			for _, name := range r.Params {
 				if name != keep {
-					ps = dropParam(s, ps, name)
+					ps, owned = dropParam(s, ps, name), true
 					if keep == "" {
 						break
 					}
 				}
 			}
 		case spec.RuleDistinct:
+			own()
 			for i, name := range r.Params {
 				for j := range ps {
 					if ps[j].Name == name {
@@ -202,7 +210,7 @@ func Repair(s *spec.Spec, ps []Param, keep string) []Param {
 		case spec.RuleUniqueValue:
 			l := op.Param(r.List).List
 			ps = dropParam(s, ps, r.List)
-			ps = append(ps, listItem(l, 1)...)
+			ps, owned = append(ps, listItem(l, 1)...), true
 		default:
 			return ps
 		}

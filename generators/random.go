@@ -208,7 +208,7 @@ func validRequestGen(s *spec.Spec) (RequestGen, func([]any) bool) {
 	}
 	build := func(choice any) []Param {
 		vals := choice.([]any)
-		ps := make([]Param, len(base), len(base)+sentCount(vals, perEntry))
+		ps := make([]Param, len(base), len(base)+sentCount(vals, perEntry)+1) // +1: room for a negative case's broken value
 		copy(ps, base)
 		for i, p := range params {
 			o := vals[i].(optional)
