@@ -82,7 +82,7 @@ func TestLeavesMatchTheCombinators(t *testing.T) {
 	}
 	// The whole choice of a random valid request: every optional parameter and the Tag count.
 	valid, _ := validRequestGen(s)
-	drawBoth(t, "valid request choice", valid.raw, validChoiceReference(s), 2000)
+	drawBoth(t, "valid request choice", valid.raw, validChoiceReference(s), 500)
 	if tried < 10 {
 		t.Fatalf("only %d parameters have a hand-written leaf: the test compares too little", tried)
 	}
