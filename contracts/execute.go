@@ -292,8 +292,22 @@ func (ru *run) record(res CaseResult) {
 func (ru *run) progress(last string) {
 	if ru.opts.Progress != nil {
 		s := &ru.sum
-		ru.opts.Progress(Progress{Done: s.Cases, Total: ru.total, Failed: s.Failed, Skipped: s.Skipped, Warnings: s.Warnings, Elapsed: ru.opts.Now().Sub(ru.started), Last: last})
+		retries := 0
+		if ru.tally != nil {
+			retries = ru.tally.Total() - sumCounts(ru.retriedBefore)
+		}
+		ru.opts.Progress(Progress{Done: s.Cases, Total: ru.total, Failed: s.Failed, Skipped: s.Skipped, Warnings: s.Warnings,
+			Retries: retries, Elapsed: ru.opts.Now().Sub(ru.started), Last: last})
 	}
+}
+
+// sumCounts adds up counts by kind.
+func sumCounts(m map[string]int) int {
+	n := 0
+	for _, k := range m {
+		n += k
+	}
+	return n
 }
 
 // conclude says why the run stopped, removes what it created, completes the summary and

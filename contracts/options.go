@@ -69,8 +69,10 @@ const (
 // Progress is reported after each case.
 type Progress struct {
 	Done, Total, Failed, Skipped, Warnings int
-	Elapsed                                time.Duration
-	Last                                   string
+	// Retries counts the requests repeated so far because of transient target trouble.
+	Retries int
+	Elapsed time.Duration
+	Last    string
 }
 
 // Prepare returns the cases a run with these options would execute, in order. A run itself

@@ -88,6 +88,17 @@ func (t *TroubleTally) AddRetry(kind string) {
 	t.retried[kind]++
 }
 
+// Total is the number of retries counted so far, of every kind.
+func (t *TroubleTally) Total() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, k := range t.retried {
+		n += k
+	}
+	return n
+}
+
 // Retried returns a copy of the retries counted so far, by kind.
 func (t *TroubleTally) Retried() map[string]int {
 	t.mu.Lock()

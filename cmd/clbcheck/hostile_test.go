@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -187,7 +188,11 @@ func TestServiceUnavailableBurstsAreTransientNotFailures(t *testing.T) {
 	noRetryPauses(t)
 	url, hits := flaky(t, false)
 	report := filepath.Join(t.TempDir(), "r.json")
+	var mu sync.Mutex
+	var last contracts.Progress
+	testProgressHook = func(p contracts.Progress) { mu.Lock(); last = p; mu.Unlock() }
 	code, out, errs := cli(t, "run", "--target", url, "--quiet", "--random", "-1", "--sequences", "-1", "--max-cases", "60", "--report-json", report)
+	testProgressHook = nil
 	assert.Equal(t, exitTransient, code, "stdout:\n%s\nstderr:\n%s", out, errs)
 	require.Positive(t, hits.Load())
 	assert.NotContains(t, out, "PASS")
@@ -204,6 +209,14 @@ func TestServiceUnavailableBurstsAreTransientNotFailures(t *testing.T) {
 		counted += tr.Retried + tr.Unjudged
 	}
 	assert.Equal(t, int(hits.Load()), counted, "every 503 is counted once, as a retry or an unjudged case")
+	retried := 0
+	for _, tr := range rep.Summary.Trouble {
+		retried += tr.Retried
+	}
+	mu.Lock()
+	assert.Positive(t, last.Retries, "the progress shows no retry")
+	assert.LessOrEqual(t, last.Retries, retried, "the progress counts retries the summary does not")
+	mu.Unlock()
 
 	// Within a generous limit the run passes, and still shows the counts.
 	code, out, _ = cli(t, "run", "--target", url, "--quiet", "--random", "-1", "--sequences", "-1", "--max-cases", "60", "--max-transient", "50")

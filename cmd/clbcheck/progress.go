@@ -84,6 +84,9 @@ func (p *progress) text(pr contracts.Progress) string {
 	if pr.Warnings > 0 {
 		s += ", " + plural(pr.Warnings, "warning")
 	}
+	if pr.Retries > 0 {
+		s += fmt.Sprintf(", %d retried (transient trouble)", pr.Retries)
+	}
 	return s + fmt.Sprintf(", %.1fs", pr.Elapsed.Seconds())
 }
 

@@ -67,6 +67,8 @@ func TestIsTerminal(t *testing.T) {
 func TestProgressPlurals(t *testing.T) {
 	p := newProgress(&bytes.Buffer{}, false)
 	assert.Equal(t, "1/2 cases (50%), 0 failed, 1 skipped, 1 warning, 0.0s", p.text(contracts.Progress{Done: 1, Total: 2, Skipped: 1, Warnings: 1}))
+	assert.Equal(t, "3/4 cases (75%), 1 failed, 7 retried (transient trouble), 2.0s",
+		p.text(contracts.Progress{Done: 3, Total: 4, Failed: 1, Retries: 7, Elapsed: 2 * time.Second}))
 	assert.Equal(t, "1 resource", plural(1, "resource"))
 	assert.Equal(t, "2 differences", plural(2, "difference"))
 }
