@@ -29,6 +29,7 @@ type plan struct {
 // case i at the number of enumerated cases plus i. With a filter, every random case is drawn
 // once here to be judged by it, and only the indexes kept are remembered.
 func newPlan(s *spec.Spec, fx *resources.Fixtures, opts Options) *plan {
+	generators.WarmUp(s)
 	all := generators.EnumerateCached(s, fx.Options())
 	n := opts.Random
 	if n == 0 {

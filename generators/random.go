@@ -496,6 +496,14 @@ func gensFor(s *spec.Spec) *randomGens {
 	return actual.(*randomGens)
 }
 
+// WarmUp builds, once per description, what drawing random cases and judging cases need (the
+// random generators and the referee), which the first case would build otherwise: a run calls
+// it before its cases start, so that this burst of allocation is over when they do.
+func WarmUp(s *spec.Spec) {
+	RefereeFor(s)
+	gensFor(s)
+}
+
 // drawer draws one value of a generator whose sieve is kept apart (drawSieved, drawUnsieved).
 type drawer func(g sievedGen, rng *rand.Rand) (*gopter.GenResult, any, bool)
 

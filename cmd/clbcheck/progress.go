@@ -126,6 +126,13 @@ func (p *progress) finish() {
 	}
 }
 
+// atBegin is a reporter that runs fn when the run begins, its cases about to start.
+type atBegin struct{ fn func() }
+
+func (b atBegin) Begin(contracts.Meta) error                      { b.fn(); return nil }
+func (b atBegin) Case(contracts.CaseResult) error                 { return nil }
+func (b atBegin) End(contracts.Summary, contracts.Coverage) error { return nil }
+
 // beforeEnd is a reporter that runs fn when the run ends, before the reporters after it in a
 // Multi write anything (used to close the progress line before the console report).
 type beforeEnd struct{ fn func() }

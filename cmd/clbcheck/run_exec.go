@@ -45,7 +45,7 @@ func (rs *runSetup) execute(ctx context.Context, tty bool) int {
 		marker = reports.MarkBaseline(rs.baseline, rs.f.baseline, rep)
 		rep = marker
 	}
-	rs.opts.Reporter = reports.Multi(beforeEnd{prog.finish}, rep)
+	rs.opts.Reporter = reports.Multi(atBegin{collectLess}, beforeEnd{prog.finish}, rep)
 	rs.opts.Progress = func(p contracts.Progress) {
 		if !rs.f.quiet {
 			prog.update(p)
