@@ -159,9 +159,12 @@ func present(s *spec.Spec, ps []Param, name string) bool {
 // Repair adds or removes parameters until no rule of the description is broken, touching
 // keep only when nothing else helps. It gives up after a few rounds (a description whose rules
 // contradict each other) and returns what it has.
-func Repair(s *spec.Spec, ps []Param, keep string) []Param {
+func Repair(s *spec.Spec, ps []Param, keep string) []Param { return repair(s, ps, keep, false) }
+
+// repair is Repair; owned says the caller gives ps up, so that it may be changed in place.
+func repair(s *spec.Spec, ps []Param, keep string, owned bool) []Param {
 	op := s.UnderTest
-	owned := false // whether ps is Repair's own copy yet (the caller's is never changed)
+	// owned: whether ps is repair's to change yet (the caller's is never changed otherwise)
 	own := func() {
 		if !owned {
 			ps, owned = append(make([]Param, 0, len(ps)+4), ps...), true

@@ -208,7 +208,7 @@ func validRequestGen(s *spec.Spec) (RequestGen, func([]any) bool) {
 	}
 	build := func(choice any) []Param {
 		vals := choice.([]any)
-		ps := make([]Param, len(base), len(base)+sentCount(vals, perEntry)+1) // +1: room for a negative case's broken value
+		ps := make([]Param, len(base), len(base)+sentCount(vals, perEntry)+4) // room for repairs and a negative case's broken value
 		copy(ps, base)
 		for i, p := range params {
 			o := vals[i].(optional)
@@ -228,7 +228,7 @@ func validRequestGen(s *spec.Spec) (RequestGen, func([]any) bool) {
 				ps = append(ps, entry...)
 			}
 		}
-		return Repair(s, ps, "")
+		return repair(s, ps, "", true)
 	}
 	ref := RefereeFor(s)
 	sieve := func(v []any) bool {
