@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime/debug"
 	"sync"
 	"testing"
 	"time"
@@ -314,8 +315,10 @@ func BenchmarkGeneration(b *testing.B) {
 		}
 		m.Report(b, n, "case")
 	})
-	// One random case as a run draws it: on its own, from the seed and its index.
-	b.Run("random", func(b *testing.B) {
+	// One random case as a run draws it: on its own, from the seed and its index; with the
+	// default collector, and with the percent clbcheck run sets (cpu-µs counts the collector's
+	// work on the other core too).
+	random := func(b *testing.B) {
 		generators.RandomCase(s, 1, 0) // builds the generators, once per process
 		b.ReportAllocs()
 		n := 0
@@ -327,6 +330,11 @@ func BenchmarkGeneration(b *testing.B) {
 			}
 		}
 		m.Report(b, n, "case")
+	}
+	b.Run("random", random)
+	b.Run("random/gc=400", func(b *testing.B) {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+		random(b)
 	})
 	b.Run("cached", func(b *testing.B) {
 		b.ReportAllocs()
