@@ -25,6 +25,7 @@ func FuzzDecode(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
+		profileWorker()
 		r := &target.Response{Status: 400, Body: body}
 		target.Decode(r)
 		trimmed := bytes.TrimSpace(body)

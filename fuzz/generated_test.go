@@ -74,6 +74,7 @@ func FuzzGenerated(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		profileWorker()
 		if len(data) == 0 {
 			return
 		}

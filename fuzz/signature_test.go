@@ -88,6 +88,7 @@ func FuzzSignatureV1(f *testing.F) {
 	f.Add("a=1&a=1&b=2", "POST", uint8(4), uint16(0), uint16(0), uint8(0), "a", false)
 	f.Add("Signature=abc&a=", "get", uint8(1), uint16(0), uint16(0), uint8(0), "Signature", true)
 	f.Fuzz(func(t *testing.T, query, method string, op uint8, index, pos uint16, mask uint8, extra string, inBody bool) {
+		profileWorker()
 		params, _ := url.ParseQuery(query) // what parses; the rest is dropped
 		delete(params, spec.ParamSignature)
 		if method == "" {
@@ -234,6 +235,7 @@ func FuzzSignatureV3(f *testing.F) {
 	f.Add("a=1", `{"a":1}`, "application/json", "x", uint8(7), uint16(0), uint16(0), uint8(1), "")
 	f.Add("a=1", "", "", "x", uint8(8), uint16(0), uint16(0), uint8(1), "%zz")
 	f.Fuzz(func(t *testing.T, query, body, contentType, header string, op uint8, index, pos uint16, mask uint8, extra string) {
+		profileWorker()
 		checkV3(t, query, []byte(body), contentType, header, Mutation{Op: op, Index: index, Pos: pos, Mask: mask, Extra: extra})
 	})
 }

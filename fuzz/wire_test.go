@@ -53,6 +53,7 @@ func FuzzWire(f *testing.F) {
 	}
 	auth := authCodes(s)
 	f.Fuzz(func(t *testing.T, method, query, body, contentType string, signed bool) {
+		profileWorker()
 		x := Wire{Method: method, Query: query, Body: body, ContentType: contentType}
 		var w *World
 		if ext != nil {
