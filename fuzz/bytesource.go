@@ -13,14 +13,22 @@ import (
 type ByteSource struct {
 	data     []byte
 	pos      int
-	fallback *rand.Rand
+	fallback *rand.Rand // made on the first draw past the bytes (seeding one costs microseconds)
 }
 
 // NewByteSource returns a source over data.
 func NewByteSource(data []byte) *ByteSource {
-	h := fnv.New64a()
-	_, _ = h.Write(data)
-	return &ByteSource{data: data, fallback: rand.New(rand.NewSource(int64(h.Sum64())))}
+	return &ByteSource{data: data}
+}
+
+// more is the generator that continues once the bytes run out, seeded from all of them.
+func (b *ByteSource) more() *rand.Rand {
+	if b.fallback == nil {
+		h := fnv.New64a()
+		_, _ = h.Write(b.data)
+		b.fallback = rand.New(rand.NewSource(int64(h.Sum64())))
+	}
+	return b.fallback
 }
 
 // Uint64 implements rand.Source64.
@@ -34,9 +42,9 @@ func (b *ByteSource) Uint64() uint64 {
 		var buf [8]byte
 		copy(buf[:], b.data[b.pos:])
 		b.pos = len(b.data)
-		return binary.LittleEndian.Uint64(buf[:]) ^ b.fallback.Uint64()<<8
+		return binary.LittleEndian.Uint64(buf[:]) ^ b.more().Uint64()<<8
 	}
-	return b.fallback.Uint64()
+	return b.more().Uint64()
 }
 
 // Int63 implements rand.Source.

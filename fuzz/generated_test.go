@@ -148,9 +148,9 @@ func drawCase(s *spec.Spec, data []byte) (generators.Case, bool) {
 	if data[0]&0x10 != 0 {
 		gen, build = g.negative, func(v any) any { return g.negBuild(v) }
 	}
-	params := gopter.DefaultGenParameters()
-	params.Rng = rng
-	params.MaxSize = 24 // as RandomCases draws them
+	// As gopter.DefaultGenParameters, without the time-seeded source it makes and this
+	// replaces; MaxSize as RandomCases draws them.
+	params := &gopter.GenParameters{MaxSize: 24, MaxShrinkCount: 1000, Rng: rng}
 	var v any
 	ok := false
 	for try := 0; try < 20 && !ok; try++ {

@@ -1,6 +1,8 @@
 package fuzz
 
 import (
+	"encoding/binary"
+	"hash/fnv"
 	"math/rand"
 	"net/http"
 	"net/http/httptest"
@@ -104,6 +106,22 @@ func TestByteSourceReplaysItsInput(t *testing.T) {
 	}
 	if NewByteSource([]byte{1, 0, 0, 0, 0, 0, 0, 0}).Uint64() != 1 {
 		t.Error("the first draw is not the first eight bytes")
+	}
+	// Past the bytes, the draws are those of math/rand seeded with the FNV-1a hash of the
+	// input (the fallback is made lazily; saved inputs must keep replaying the same cases).
+	h := fnv.New64a()
+	_, _ = h.Write(data)
+	ref := rand.New(rand.NewSource(int64(h.Sum64())))
+	src := NewByteSource(data)
+	src.Uint64()
+	src.Uint64()
+	if got, want := src.Uint64(), binary.LittleEndian.Uint64([]byte("XYZ\x00\x00\x00\x00\x00"))^ref.Uint64()<<8; got != want {
+		t.Errorf("the draw across the end of the bytes: %x, want %x", got, want)
+	}
+	for i := 0; i < 10; i++ {
+		if got, want := src.Uint64(), ref.Uint64(); got != want {
+			t.Fatalf("draw %d past the bytes: %x, want %x", i, got, want)
+		}
 	}
 }
 
