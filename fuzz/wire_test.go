@@ -97,6 +97,8 @@ func FuzzWire(f *testing.F) {
 var worlds [2]struct {
 	w        *World
 	pristine []byte
+	// listeners are those of pristine (listenersOf), read once per world, not per undo.
+	listeners map[string]bool
 }
 
 func cachedWorld(signed bool) (*World, error) {
@@ -108,28 +110,29 @@ func cachedWorld(signed bool) (*World, error) {
 			return nil, err
 		}
 		c.w, c.pristine = w, w.Snapshot()
+		c.listeners = listenersOf(c.pristine)
 	}
 	return c.w, nil
 }
 
 func releaseWorld(signed bool, after []byte) {
 	c := &worlds[boolIndex(signed)]
-	if undoListenersOn && after != nil && !bytes.Equal(after, c.pristine) && undoListeners(c.w, c.pristine, after) {
+	if undoListenersOn && after != nil && !bytes.Equal(after, c.pristine) && undoListeners(c.w, c.listeners, after) {
 		after = c.w.Snapshot()
 	}
 	if after == nil || !bytes.Equal(after, c.pristine) {
-		c.w, c.pristine = nil, nil
+		c.w, c.pristine, c.listeners = nil, nil, nil
 	}
 }
 
-// undoListeners deletes, with the primary key, the listeners that after holds and pristine
-// does not (what most successful inputs create), so that a world can be kept instead of built
-// again, which costs a millisecond. It reports whether it deleted any; the caller keeps the
+// undoListeners deletes, with the primary key, the listeners that after holds and old (the
+// listeners of the pristine state) does not (what most successful inputs create), so that a
+// world can be kept instead of built again, which costs a millisecond. It reports whether it deleted any; the caller keeps the
 // world only if its state is then byte for byte the pristine one, so an undo that leaves any
 // trace (another account's listener, a changed counter) just means a fresh world.
-func undoListeners(w *World, pristine, after []byte) bool {
-	old, now := listenersOf(pristine), listenersOf(after)
-	if now == nil {
+func undoListeners(w *World, old map[string]bool, after []byte) bool {
+	now := listenersOf(after)
+	if old == nil || now == nil {
 		return false
 	}
 	undone := false
