@@ -29,6 +29,8 @@
 //     DecodeErr the envelope fields that are not strings and an AccessDeniedDetail that is
 //     not an object (the shapes that crash the official Go SDK), as an independent JSON
 //     reading says.
+//   - FuzzCeiling (perf_test.go) checks nothing: it is the yardstick of the others (see
+//     "Speed"), and run.sh leaves it out unless FUZZ_TARGETS names it.
 //
 // # Helpers
 //
@@ -40,6 +42,8 @@
 //     [FixedTime]); [External], [ExternalFromEnv] ([EnvTarget]) and [IsLoopback] for a target
 //     outside the process.
 //   - [ByteSource], [NewByteSource]: the fuzzer's bytes as gopter's random source.
+//   - In the test files: profileWorker and EnvCPUProfile, EnvCPUProfileDelay,
+//     EnvCPUProfileFor (profile_test.go), the workers' CPU profile (see "Speed").
 //
 // # Running
 //
@@ -54,6 +58,33 @@
 // 100 tries (FUZZ_MINIMIZE overrides it, e.g. FUZZ_MINIMIZE=30s for a crasher worth a
 // smaller reproducer): FuzzGenerated finds new coverage so often that the default minute
 // of minimising each one would leave no time to fuzz.
+//
+// # Speed
+//
+// run.sh prints, after each target, its execs per second over the whole run and over the
+// fuzzing alone: go test -fuzz first replays the whole corpus (testdata and the cache under
+// $(go env GOCACHE)/fuzz) to gather its baseline coverage, and counts none of that as execs.
+//
+// Most of an exec's time here is the engine's, not the target's. go test -fuzz instruments
+// every package linked into the test binary, and for every exec a worker clears, copies
+// (rounding each counter) and compares with its coverage mask the whole counter array; it
+// also decodes that mask, sent as JSON, with every batch of inputs (every 100 ms) and with
+// every corpus entry of the baseline. The array grows with the code the binary links: about
+// 5 KB for an empty package, 17 KB with net/http, 46 KB once kin-openapi (and with it YAML,
+// JSON Schema and x/text) is in, and about 84 KB for this package's test binary, whose
+// emulator, spec, referee and harness link all of them. So even a target that does nothing
+// runs at a fraction of what it would in a small package:
+//
+//	FUZZ_TARGETS=FuzzCeiling make fuzz FUZZTIME=30s   # the ceiling of every target here
+//
+// Where an exec's time goes: the Benchmark*Body benchmarks (perf_test.go) run a target's body
+// on its seeds, for `go test -bench -cpuprofile`; go test -fuzz refuses -cpuprofile, so
+// CLBCHECK_FUZZ_CPUPROFILE=<dir> makes each worker profile itself (profile_test.go), engine
+// included:
+//
+//	mkdir -p /tmp/prof
+//	CLBCHECK_FUZZ_CPUPROFILE=/tmp/prof CLBCHECK_FUZZ_CPUPROFILE_DELAY=15s FUZZ_TARGETS=FuzzWire make fuzz
+//	go tool pprof -top -cum /tmp/prof/cpu-*.prof
 //
 // # Fuzzing an external server
 //
