@@ -50,9 +50,10 @@ type Config struct {
 	// StateFile, when set, keeps the state across restarts (see the package documentation,
 	// Persistence). Its directory must exist.
 	StateFile string `json:"stateFile,omitempty"`
-	// MaxNonces bounds the replay cache; 0 means 1<<20 entries. A nonce is kept until no
-	// request carrying it could pass the timestamp check; when the cache is full, new requests
-	// are answered Throttling.User until room frees up.
+	// MaxNonces bounds the replay cache; 0 means 1<<21 entries, at most 1<<28. A nonce is kept
+	// until no request carrying it could pass the timestamp check; when the cache is full, new
+	// requests are answered Throttling.User until room frees up. The cache takes 24 bytes a
+	// nonce at its bound (48 MiB for the default), less while it holds fewer.
 	MaxNonces int `json:"maxNonces,omitempty"`
 	// Server bounds the connections of an emulator served over a socket (see ServerLimits).
 	Server ServerLimits `json:"server,omitempty"`
@@ -169,7 +170,8 @@ const (
 	DefaultDisabledKeyID     = "LTAIemulatorDisabled04"
 	DefaultDisabledSecret    = "emulator-disabled-key-secret-for-local-use-only"
 	DefaultRegion            = "cn-hangzhou"
-	defaultMaxNonces         = 1 << 20
+	defaultMaxNonces         = 1 << 21
+	maxMaxNonces             = 1 << 28
 	ramActionPrefix          = "slb:"
 	ramPolicyVersion         = "1"
 	effectAllow, effectDeny  = "Allow", "Deny"
@@ -341,8 +343,8 @@ func (c Config) Check() error {
 	if _, err := newInjector(c.Inject); err != nil {
 		return fmt.Errorf("emulator: inject: %w", err)
 	}
-	if c.MaxNonces < 0 {
-		return fmt.Errorf("emulator: maxNonces may not be negative")
+	if c.MaxNonces < 0 || c.MaxNonces > maxMaxNonces {
+		return fmt.Errorf("emulator: maxNonces %d is out of range: give 0 (the default, %d) up to %d (24 bytes a nonce at the bound)", c.MaxNonces, defaultMaxNonces, maxMaxNonces)
 	}
 	if err := c.Server.check(); err != nil {
 		return err

@@ -16,116 +16,159 @@ const (
 )
 
 // nonceCache remembers nonces until a time given with each. It forgets a nonce only when that
-// time has passed, never to make room: when it holds max nonces, a fresh one is refused
+// time has passed, never to make room: when it holds max entries, a fresh nonce is refused
 // (nonceFull) until some expire, so a replay inside its window is always caught whatever the
-// load. Memory stays bounded by max.
+// load. It follows the rules of plainNonces, its reference (a differential test compares them):
+// entries leave in the order they came, each once it and every older entry have expired (a
+// request dated ahead of the clock, whose nonce is kept longer, can hold the space of younger
+// entries until it expires, never their nonces).
 //
-// A nonce is kept as a 128-bit keyed hash of its access key and value (two maphash seeds of
-// the process): about 60 bytes each whatever the length of the nonce. A collision, which an
-// outsider cannot aim for without the seeds, would only refuse a request as a replay.
+// Each entry is 16 bytes: a 64-bit keyed hash of the access key and the nonce (maphash, seeded
+// at random for each cache) and the expiry. Entries sit in a ring in arrival order, which grows
+// by doubling up to the power of two at or above max and shrinks when mostly empty; an
+// open-addressing index of 4-byte ring positions, twice the ring's size, finds them by hash. At
+// the bound that is 24 bytes a nonce, whatever its length: 48 MiB for the default 2^21.
+//
+// Two different nonces with the same hash count as one: the second is refused as a replay
+// (SignatureNonceUsed), never is a replay let through. With n entries held, a fresh nonce meets
+// that with probability at most n/2^64 (about 1.1e-13 at 2^21 entries), and a run of a million
+// cases (about 1.5 million requests, all inside one window) with probability below 1e-7. An
+// outsider cannot aim for a collision: the seed never leaves the process.
 type nonceCache struct {
 	mu    sync.Mutex
-	seeds [2]maphash.Seed
-	seen  map[nonceKey]int64 // expiry, Unix microseconds (any year a timestamp can name)
-	heap  []nonceEntry       // the same entries, soonest expiry first
+	seed  maphash.Seed
+	ring  []nonceEntry // arrival order from head, n entries, wrapping; len is a power of two
+	head  int
+	n     int
+	index []uint32 // ring position + 1 of the newest entry of each hash, 0 when free; len 2*len(ring)
 	max   int
 }
 
-type nonceKey [2]uint64
-
 type nonceEntry struct {
-	expires int64
-	key     nonceKey
+	hash    uint64
+	expires int64 // Unix microseconds (any year a timestamp can name)
 }
+
+// minNonceRing is the smallest ring: below it the cache does not shrink.
+const minNonceRing = 1024
 
 func newNonceCache(max int) *nonceCache {
 	if max <= 0 {
 		max = defaultMaxNonces
 	}
-	return &nonceCache{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, seen: map[nonceKey]int64{}, max: max}
+	c := &nonceCache{seed: maphash.MakeSeed(), max: max}
+	c.resize(min(minNonceRing, c.ringLimit()))
+	return c
 }
 
-func (c *nonceCache) key(keyID, nonce string) nonceKey {
-	var k nonceKey
-	for i, seed := range c.seeds {
-		var h maphash.Hash
-		h.SetSeed(seed)
-		h.WriteString(keyID)
-		h.WriteByte(0)
-		h.WriteString(nonce)
-		k[i] = h.Sum64()
+// ringLimit is the largest ring: the power of two at or above max.
+func (c *nonceCache) ringLimit() int {
+	size := 1
+	for size < c.max {
+		size *= 2
 	}
-	return k
+	return size
+}
+
+func (c *nonceCache) hash(keyID, nonce string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	h.WriteString(keyID)
+	h.WriteByte(0)
+	h.WriteString(nonce)
+	return h.Sum64()
 }
 
 // use records the nonce of a key until the given time and reports what it was.
 func (c *nonceCache) use(keyID, nonce string, now, until time.Time) nonceResult {
-	k := c.key(keyID, nonce)
+	h := c.hash(keyID, nonce)
 	n, exp := now.UnixMicro(), until.UnixMicro()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.expire(n)
-	if e, ok := c.seen[k]; ok && n < e {
+	slot, pos := c.find(h)
+	if pos >= 0 && n < c.ring[pos].expires {
 		return nonceUsed
 	}
-	if len(c.seen) >= c.max {
+	if c.n >= c.max {
 		return nonceFull
 	}
-	c.seen[k] = exp
-	c.push(nonceEntry{exp, k})
+	if c.n == len(c.ring) {
+		c.resize(2 * len(c.ring))
+		slot, _ = c.find(h)
+	}
+	at := (c.head + c.n) & (len(c.ring) - 1)
+	c.ring[at] = nonceEntry{h, exp}
+	c.n++
+	c.index[slot] = uint32(at + 1) // a free slot, or the one of an expired entry of the same hash
 	return nonceFresh
 }
 
-// expire forgets the nonces whose time has come. Callers hold mu.
+// find gives the index slot of a hash and the ring position of its newest entry, or the free
+// slot where it belongs and -1. Callers hold mu.
+func (c *nonceCache) find(h uint64) (slot, pos int) {
+	mask := len(c.index) - 1
+	for i := int(h) & mask; ; i = (i + 1) & mask {
+		v := c.index[i]
+		if v == 0 {
+			return i, -1
+		}
+		if c.ring[v-1].hash == h {
+			return i, int(v - 1)
+		}
+	}
+}
+
+// expire forgets the oldest entries while their time has come. Callers hold mu.
 func (c *nonceCache) expire(now int64) {
-	for len(c.heap) > 0 && c.heap[0].expires <= now {
-		top := c.pop()
-		if c.seen[top.key] == top.expires {
-			delete(c.seen, top.key)
-		}
+	mask := len(c.ring) - 1
+	for c.n > 0 && c.ring[c.head].expires <= now {
+		if slot, pos := c.find(c.ring[c.head].hash); pos == c.head {
+			c.unindex(slot)
+		} // else a newer entry of the same nonce holds the slot
+		c.head = (c.head + 1) & mask
+		c.n--
 	}
-	// A heap that has shrunk a lot keeps its array; give the memory back.
-	if cap(c.heap) > 1024 && len(c.heap) < cap(c.heap)/4 {
-		c.heap = append([]nonceEntry(nil), c.heap...)
-	}
-}
-
-func (c *nonceCache) push(e nonceEntry) {
-	c.heap = append(c.heap, e)
-	for i := len(c.heap) - 1; i > 0; {
-		parent := (i - 1) / 2
-		if c.heap[parent].expires <= c.heap[i].expires {
-			break
-		}
-		c.heap[parent], c.heap[i] = c.heap[i], c.heap[parent]
-		i = parent
+	// A ring that has emptied a lot gives the memory back.
+	if len(c.ring) > minNonceRing && c.n < len(c.ring)/4 {
+		c.resize(len(c.ring) / 2)
 	}
 }
 
-func (c *nonceCache) pop() nonceEntry {
-	top := c.heap[0]
-	last := len(c.heap) - 1
-	c.heap[0] = c.heap[last]
-	c.heap = c.heap[:last]
-	for i := 0; ; {
-		small, l, r := i, 2*i+1, 2*i+2
-		if l < last && c.heap[l].expires < c.heap[small].expires {
-			small = l
+// unindex frees an index slot, moving later entries of its probe run back so that every
+// entry stays reachable from its home slot (deletion in linear probing without tombstones).
+// Callers hold mu.
+func (c *nonceCache) unindex(free int) {
+	mask := len(c.index) - 1
+	for j := (free + 1) & mask; c.index[j] != 0; j = (j + 1) & mask {
+		home := int(c.ring[c.index[j]-1].hash) & mask
+		// The entry at j may move to free unless its home lies cyclically in (free, j].
+		if (j-home)&mask >= (j-free)&mask {
+			c.index[free] = c.index[j]
+			free = j
 		}
-		if r < last && c.heap[r].expires < c.heap[small].expires {
-			small = r
-		}
-		if small == i {
-			break
-		}
-		c.heap[i], c.heap[small] = c.heap[small], c.heap[i]
-		i = small
 	}
-	return top
+	c.index[free] = 0
+}
+
+// resize moves the entries into a ring of the given size (a power of two holding them all) and
+// rebuilds the index. Callers hold mu.
+func (c *nonceCache) resize(size int) {
+	ring := make([]nonceEntry, size)
+	for i := range c.n {
+		ring[i] = c.ring[(c.head+i)&(len(c.ring)-1)]
+	}
+	c.ring, c.head = ring, 0
+	c.index = make([]uint32, 2*size)
+	for i := range c.n {
+		// In arrival order: a newer entry of a hash takes the slot of an older one.
+		slot, _ := c.find(ring[i].hash)
+		c.index[slot] = uint32(i + 1)
+	}
 }
 
 func (c *nonceCache) size() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.seen)
+	return c.n
 }
