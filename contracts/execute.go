@@ -145,7 +145,7 @@ func wire(ctx context.Context, s *spec.Spec, t target.Target, opts Options) (*ru
 	}
 	r := &runner{s: s, t: t, fx: fx, opts: opts, sent: sent, judges: judges, inProcess: inProcess}
 	r.port.Store(20000)
-	tally := target.TroubleTallyOf(t)
+	tally := fx.Trouble() // the target's own, if it retries; the clean-up counts there too
 	ru := &run{r: r, opts: opts, fx: fx, cases: cases, seqs: seqs, total: total, started: started, rep: rep,
 		tally: tally, retriedBefore: troubleRetries(tally), runCtx: ctx, cancel: func() {},
 		sum: Summary{Target: t.Name(), Profile: opts.Profile, Seed: opts.Seed, Started: started}, cov: newCoverage(s)}

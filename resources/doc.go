@@ -6,7 +6,8 @@
 // Fixtures:
 //   - [Fixtures], [NewFixtures]: provision the resources of each fixture slot (spec.Slot*)
 //     through the standard operations, or take their ids from a file, and remove what was
-//     created ([Fixtures.Cleanup]); [ErrSlotUnavailable] makes a case skip.
+//     created ([Fixtures.Cleanup], retried with target.CleanupRetryPolicy and counted in
+//     [Fixtures.Trouble]); [ErrSlotUnavailable] makes a case skip.
 //   - [FixtureFile], [ReadFixtureFile]: ids of resources that exist already.
 //   - [CertPair], [NewCertificate]: self-signed server and CA certificates made at run time.
 //

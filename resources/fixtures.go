@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/spec"
@@ -53,10 +52,11 @@ func ReadFixtureFile(path string) (*FixtureFile, error) {
 
 // Fixtures provisions, once per run, the resources cases refer to, and removes what it made.
 type Fixtures struct {
-	t     target.Target
-	s     *spec.Spec
-	file  *FixtureFile
-	runID string
+	t       target.Target
+	cleanup *target.Retrying // f.t, patient, for the deletes of Cleanup
+	s       *spec.Spec
+	file    *FixtureFile
+	runID   string
 
 	mu      sync.Mutex
 	ids     map[string]string
@@ -78,7 +78,7 @@ func NewFixtures(t target.Target, s *spec.Spec, file *FixtureFile, runID string)
 	if file == nil {
 		file = &FixtureFile{}
 	}
-	return &Fixtures{t: t, s: s, file: file, runID: runID, ids: map[string]string{}, errs: map[string]error{}, once: map[string]*sync.Mutex{}}
+	return &Fixtures{t: t, cleanup: cleanupTarget(t), s: s, file: file, runID: runID, ids: map[string]string{}, errs: map[string]error{}, once: map[string]*sync.Mutex{}}
 }
 
 // Options returns the provider-side facts cases may rely on: what the fixtures file declares,
@@ -233,21 +233,29 @@ func (f *Fixtures) Cleanup(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// cleanupSend sends a delete of the final cleanup, again after a pause while the resource is
-// busy for a moment (a listener still starting, a service configuring): a few tries, then the
-// last answer stands.
-func (f *Fixtures) cleanupSend(ctx context.Context, req target.Request) (*target.Response, error) {
-	wait := 200 * time.Millisecond
-	for try := 0; ; try++ {
-		resp, err := f.t.Send(ctx, req)
-		if err != nil || resp.Success() || !target.Transient(resp) || try == 5 {
-			return resp, err
-		}
-		if target.Sleep(ctx, wait) != nil {
-			return resp, nil
-		}
-		wait *= 2
+// cleanupTarget is the target deletes of the final cleanup go through: f.t with the patience
+// of target.CleanupRetryPolicy (a resource busy for some seconds is still removed). Its retries
+// are counted in the tally of the retrying target f.t wraps, if any, whose pauses it takes
+// (a replayed cassette has none); else in a tally of its own (Trouble).
+func cleanupTarget(t target.Target) *target.Retrying {
+	p := target.CleanupRetryPolicy()
+	var tally *target.TroubleTally
+	if inner := target.RetryingOf(t); inner != nil {
+		p.Sleep, tally = inner.Policy.Sleep, inner.Trouble()
 	}
+	r := target.NewRetrying(t, p)
+	r.Tally = tally
+	return r
+}
+
+// Trouble is the tally the clean-up counts its retries in: the one of the retrying target the
+// fixtures' target wraps, or the clean-up's own when it wraps none. A run reports it.
+func (f *Fixtures) Trouble() *target.TroubleTally { return f.cleanup.Trouble() }
+
+// cleanupSend sends a delete of the final cleanup, retried (and counted) while the resource is
+// busy or the target has trouble; after the last try the last answer stands.
+func (f *Fixtures) cleanupSend(ctx context.Context, req target.Request) (*target.Response, error) {
+	return f.cleanup.Send(ctx, req)
 }
 
 func (f *Fixtures) provision(ctx context.Context, slot string) (string, error) {

@@ -23,7 +23,8 @@
 //
 // Middleware:
 //   - [Retrying], [NewRetrying], [RetryPolicy], [DefaultRetryPolicy]: retries with backoff and
-//     a fresh signature per try, for remote targets.
+//     a fresh signature per try, for remote targets; [CleanupRetryPolicy] the longer patience
+//     of clean-up; [RetryingOf] finds the retrying target a chain of wrappers holds.
 //   - [WithRateLimit] spaces every request of a run; [Sleep] waits unless the context ends;
 //     [Counted] counts requests.
 //

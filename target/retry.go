@@ -51,12 +51,46 @@ type Retrying struct {
 	Policy RetryPolicy
 	// OnRetry, when set, hears about each retry (for progress output and tests).
 	OnRetry func(req Request, attempt int, reason string)
+	// Tally, when set, is where retries are counted: one tally for several retrying layers of
+	// a run (the clean-up's over the run's target). nil: a tally of its own.
+	Tally *TroubleTally
 	// tally counts every retry by kind of trouble (Trouble), so that none goes unreported.
 	tally TroubleTally
 }
 
-// Trouble returns the count of retries by kind of trouble (TroubleTallyOf finds it).
-func (r *Retrying) Trouble() *TroubleTally { return &r.tally }
+// Trouble returns the count of retries by kind of trouble (TroubleTallyOf finds it): Tally
+// when set.
+func (r *Retrying) Trouble() *TroubleTally {
+	if r.Tally != nil {
+		return r.Tally
+	}
+	return &r.tally
+}
+
+// CleanupRetryPolicy is DefaultRetryPolicy with the patience clean-up needs: a delete may meet
+// its resource busy for some seconds (a listener still starting, a load balancer configuring),
+// so it is tried up to 6 times with pauses from 400ms doubling to 6.4s (6 to 12 seconds of
+// waiting in all, with the jitter).
+func CleanupRetryPolicy() RetryPolicy {
+	p := DefaultRetryPolicy()
+	p.MaxAttempts, p.Base, p.Max = 6, 400*time.Millisecond, 6400*time.Millisecond
+	return p
+}
+
+// RetryingOf returns the retrying target t is or wraps, or nil.
+func RetryingOf(t Target) *Retrying {
+	for t != nil {
+		if r, ok := t.(*Retrying); ok {
+			return r
+		}
+		u, ok := t.(Unwrapper)
+		if !ok {
+			return nil
+		}
+		t = u.Unwrap()
+	}
+	return nil
+}
 
 // NewRetrying wraps t with p (zero fields take DefaultRetryPolicy's values).
 // Unwrap returns the target requests are passed on to.
@@ -95,7 +129,7 @@ func (r *Retrying) Send(ctx context.Context, req Request) (*Response, error) {
 		if reason == "" || attempt >= r.Policy.MaxAttempts || req.Nonce != "" {
 			return resp, err
 		}
-		r.tally.AddRetry(reason)
+		r.Trouble().AddRetry(reason)
 		if r.OnRetry != nil {
 			r.OnRetry(req, attempt, reason)
 		}
