@@ -25,3 +25,22 @@ func TestCPUProfileIsWritten(t *testing.T) {
 	require.NoError(t, err)
 	stop()
 }
+
+func TestMemProfileIsWritten(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "heap.prof")
+	stop, err := startMemProfile(path)
+	require.NoError(t, err)
+	cli(t, append([]string{"run"}, fastRun...)...)
+	stop()
+	stop() // a second stop does nothing
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Greater(t, len(raw), 2, "an empty profile")
+	assert.Equal(t, []byte{0x1f, 0x8b}, raw[:2], "a heap profile is gzipped protobuf, as go tool pprof reads it")
+
+	_, err = startMemProfile(filepath.Join(t.TempDir(), "missing", "heap.prof"))
+	assert.Error(t, err, "a profile that cannot be created must be refused")
+	stop, err = startMemProfile("")
+	require.NoError(t, err)
+	stop()
+}

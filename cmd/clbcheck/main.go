@@ -54,7 +54,14 @@ func main() {
 		fmt.Fprintf(os.Stderr, "clbcheck: %s: %v; unset it or name a file that can be created\n", cpuProfileEnv, err)
 		os.Exit(exitUsage)
 	}
+	stopMem, err := startMemProfile(os.Getenv(memProfileEnv))
+	if err != nil {
+		stop()
+		fmt.Fprintf(os.Stderr, "clbcheck: %s: %v; unset it or name a file that can be created\n", memProfileEnv, err)
+		os.Exit(exitUsage)
+	}
 	code := dispatch(os.Args[1:], os.Stdout, os.Stderr)
+	stopMem()
 	stop()
 	os.Exit(code)
 }
