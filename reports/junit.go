@@ -1,8 +1,7 @@
 package reports
 
 import (
-	"bytes"
-	"cmp"
+	"bufio"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -20,19 +19,21 @@ import (
 // smallest example with its reproduction; the warning findings are listed in its system-out.
 // Then one testsuite per category with a testcase per case that did not fail (name = case id,
 // classname = clbcheck.<category>): a skip carries its reason, a warning is a passing testcase
-// with the warning in system-out. Those cases are encoded when they arrive, so only their small
-// XML elements are held until End, besides the failing and warned cases the findings need.
+// with the warning in system-out. Those cases are encoded when they arrive and kept in a
+// caseSpool (a few MB in memory, the rest in a temporary file) until End streams the document
+// out, so memory does not grow with the number of cases, besides the failing and warned cases
+// the findings need.
 type JUnit struct {
 	w      io.Writer
 	col    collector
 	suites map[string]*junitSuite
+	spool  caseSpool
 }
 
 type junitSuite struct {
 	name      string
 	classname string // of every testcase in the suite: clbcheck.<category>
 	t         tally
-	cases     []junitItem
 }
 
 type junitItem struct {
@@ -105,17 +106,17 @@ func (j *JUnit) Case(r contracts.CaseResult) error {
 	if err != nil {
 		return fmt.Errorf("encoding JUnit testcase %q: %w", r.ID, err)
 	}
-	s.cases = append(s.cases, junitItem{id: r.ID, xml: b})
-	return nil
+	return j.spool.add(s, junitItem{id: r.ID, xml: b})
 }
 
 // End writes the document, suites sorted by category and testcases by id.
 func (j *JUnit) End(sum contracts.Summary, _ contracts.Coverage) error {
+	defer j.spool.close()
 	if err := j.col.end(); err != nil {
 		return err
 	}
 	s := j.col.summary(sum)
-	var buf bytes.Buffer
+	buf := bufio.NewWriterSize(j.w, 64<<10)
 	buf.WriteString(xml.Header)
 	errorsN := 0
 	if st := s.Status(); st != contracts.StatusPass && st != contracts.StatusFail {
@@ -123,10 +124,10 @@ func (j *JUnit) End(sum contracts.Summary, _ contracts.Coverage) error {
 	}
 	fs := j.col.findings()
 	failing, _ := findingCounts(fs)
-	fmt.Fprintf(&buf, "<testsuites name=%s tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%s\">\n",
+	fmt.Fprintf(buf, "<testsuites name=%s tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%s\">\n",
 		attr(j.col.tool()), s.Cases-s.Failed+failing+errorsN, failing, errorsN, s.Skipped, seconds(s.DurationS))
 	props := j.properties(s)
-	if err := j.writeFindings(&buf, fs, props); err != nil {
+	if err := j.writeFindings(buf, fs, props); err != nil {
 		return err
 	}
 	names := make([]string, 0, len(j.suites))
@@ -136,11 +137,13 @@ func (j *JUnit) End(sum contracts.Summary, _ contracts.Coverage) error {
 	slices.Sort(names)
 	for _, n := range names {
 		su := j.suites[n]
-		j.openSuite(&buf, n, su.t, 0, props)
-		slices.SortStableFunc(su.cases, func(a, b junitItem) int { return cmp.Compare(a.id, b.id) })
-		for _, c := range su.cases {
+		j.openSuite(buf, n, su.t, 0, props)
+		err := j.spool.each(su, func(c junitItem) error {
 			buf.Write(c.xml)
-			buf.WriteByte('\n')
+			return buf.WriteByte('\n')
+		})
+		if err != nil {
+			return err
 		}
 		buf.WriteString("  </testsuite>\n")
 	}
@@ -151,7 +154,7 @@ func (j *JUnit) End(sum contracts.Summary, _ contracts.Coverage) error {
 		if !s.Aborted {
 			msg = strings.Join(statusNotes(s), "; ")
 		}
-		j.openSuite(&buf, "run", tally{Cases: 1}, 1, props)
+		j.openSuite(buf, "run", tally{Cases: 1}, 1, props)
 		tc := junitCase{Name: "run", Classname: ToolName + ".run", Time: seconds(s.DurationS),
 			Error: &junitMessage{Message: msg, Type: s.Status()}}
 		b, err := xml.MarshalIndent(tc, "    ", "  ")
@@ -162,13 +165,12 @@ func (j *JUnit) End(sum contracts.Summary, _ contracts.Coverage) error {
 		buf.WriteString("\n  </testsuite>\n")
 	}
 	buf.WriteString("</testsuites>\n")
-	_, err := j.w.Write(buf.Bytes())
-	return err
+	return buf.Flush()
 }
 
 // writeFindings writes the testsuite of findings: a failing testcase per failing finding, and
 // the warning findings in its system-out.
-func (j *JUnit) writeFindings(buf *bytes.Buffer, fs []Finding, props []junitProperty) error {
+func (j *JUnit) writeFindings(buf *bufio.Writer, fs []Finding, props []junitProperty) error {
 	if len(fs) == 0 {
 		return nil
 	}
@@ -221,7 +223,7 @@ func caseIDs(f Finding) string {
 	return fmt.Sprintf("%s:\n  %s%s", plural(f.Count, "case"), strings.Join(ids, "\n  "), more)
 }
 
-func (j *JUnit) openSuite(buf *bytes.Buffer, name string, t tally, errorsN int, props []junitProperty) {
+func (j *JUnit) openSuite(buf *bufio.Writer, name string, t tally, errorsN int, props []junitProperty) {
 	fmt.Fprintf(buf, "  <testsuite name=%s tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%s\"",
 		attr(name), t.Cases, t.Failed, errorsN, t.Skipped, seconds(t.Seconds))
 	if !j.col.meta.Started.IsZero() {
