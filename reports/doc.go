@@ -13,7 +13,8 @@
 //   - [NewJSON] ([JSON]): the [JSONReport] document ([JSONSummary], [JSONCoverage],
 //     [JSONFailure], [SkipReason]; [JSONSchemaVersion]).
 //   - [NewJUnit] ([JUnit]): a failing testcase per failing finding, one testsuite per category
-//     for the cases that did not fail.
+//     for the cases that did not fail (held in a spool, junit_spool.go, that spills sorted runs
+//     to a temporary file: flat memory whatever the number of cases).
 //   - [NewMarkdown] ([Markdown]): a pull-request comment.
 //   - [NewSARIF], [NewSARIFDescribed] ([SARIF]): a SARIF 2.1.0 log ([SARIFSchema]) whose
 //     findings point at the parameter or rule in [SpecPath].
