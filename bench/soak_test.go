@@ -67,7 +67,7 @@ func TestSoak(t *testing.T) {
 	}
 	cfg := emulator.DefaultConfig()
 	// The emulator remembers every nonce for the whole replay window (15 minutes), up to
-	// 1<<20 of them, and refuses new requests when its cache is full: at thousands of
+	// 1<<21 of them, and refuses new requests when its cache is full: at thousands of
 	// requests a second that cache alone would be the biggest thing in the process. The soak
 	// measures the harness, so the test double's cache is held smaller, and the clock the
 	// emulator and the harness share jumps a window ahead between runs, which empties it.

@@ -16,8 +16,9 @@
 //     on Action or the x-acs-action header, Version or x-acs-version.
 //  3. Authentication (auth.go: authenticate, authV1, authV3): signature V1 or V3 checked with
 //     package signature (a V3 SignedHeaders list must name host and every x-acs-* header
-//     sent), timestamp window, nonce replay (nonces.go: nonceCache, which keeps each nonce until
-//     its request's timestamp leaves the window and, when full, refuses rather than forgets),
+//     sent), timestamp window, nonce replay (nonces.go: nonceCache, which keeps each nonce, as
+//     a 64-bit keyed hash in 24 bytes, until its request's timestamp leaves the window and, when
+//     full, refuses rather than forgets; nonces_plain.go: plainNonces, its plain reference),
 //     STS tokens, then the per-key rate limit (limiter).
 //  4. Authorization (auth.go: authorize): RAM policies of RAM users, with the operation's
 //     x-ram resources, wildcards, and explicit Deny winning (NoPermission with
