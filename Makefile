@@ -46,6 +46,12 @@ fuzz-oss:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# The million-case in-process run (minutes): PASS with a peak RSS under 150 MB, its case rate,
+# CPU per case and peak RSS reported.
+.PHONY: bench-million
+bench-million:
+	CLBCHECK_BENCH_MILLION=1 $(GO) test -run '^$$' -bench '^BenchmarkRunMillion$$' -benchtime 1x -timeout 60m ./bench/
+
 # Go linters, pinned, installed into bin/lint by `go install` on first use (the Go module proxy
 # serves them). deadcode runs with -test: a function a test reaches is alive.
 STATICCHECK_VERSION ?= v0.8.2
