@@ -145,7 +145,7 @@ func TestNonceCacheMatchesPlain(t *testing.T) {
 // growing, still knows every nonce it holds, and takes 24 bytes a nonce: the ring and the index
 // it allocated, counted, and the live heap it adds, measured.
 func TestNonceCacheBoundAndBytes(t *testing.T) {
-	const max = 1 << 16
+	const max = 1 << 17
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	until := now.Add(15 * time.Minute)
 	nonces := make([]string, max+1)
@@ -180,11 +180,11 @@ func TestNonceCacheBoundAndBytes(t *testing.T) {
 	if held != 24*max {
 		t.Fatalf("the ring and the index take %d bytes, want 24 a nonce (%d)", held, 24*max)
 	}
-	// Measured: the live heap the full cache adds, within 1%% of what it was counted to be (other
-	// tests of the package do not run in parallel with this one).
-	grown := heap() - before
+	// Measured: the live heap the full cache adds is what was counted, give or take what other
+	// goroutines of the process keep meanwhile (a few percent of 3 MiB).
+	grown := int64(heap()) - int64(before)
 	runtime.KeepAlive(c)
-	if per := float64(grown) / max; per < 24 || per > 24*1.01 {
+	if per := float64(grown) / max; per < 23 || per > 25.5 {
 		t.Fatalf("the full cache adds %d bytes to the live heap, %.2f a nonce, want 24", grown, per)
 	}
 	// Past the windows, every entry leaves and the ring gives its memory back.
