@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -211,5 +212,22 @@ func TestNonceCacheUseDoesNotAllocate(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Fatalf("%.1f allocations per nonce", allocs)
+	}
+}
+
+// The bound is checked where the configuration is: negative or past 2^28 is refused with the
+// range to give.
+func TestMaxNoncesRange(t *testing.T) {
+	for _, n := range []int{-1, maxMaxNonces + 1} {
+		cfg := DefaultConfig()
+		cfg.MaxNonces = n
+		if err := cfg.Check(); err == nil || !strings.Contains(err.Error(), "maxNonces") || !strings.Contains(err.Error(), strconv.Itoa(maxMaxNonces)) {
+			t.Fatalf("maxNonces %d: %v", n, err)
+		}
+	}
+	cfg := DefaultConfig()
+	cfg.MaxNonces = maxMaxNonces
+	if err := cfg.Check(); err != nil {
+		t.Fatalf("maxNonces at its largest: %v", err)
 	}
 }
