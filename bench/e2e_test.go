@@ -38,8 +38,13 @@ func clbcheckBinary(b *testing.B) string {
 	return binPath
 }
 
-// e2eRandom is the number of random cases of one end-to-end run: a few seconds of work.
-const e2eRandom = 10000
+// The random cases of one end-to-end run, in-process and over HTTP (the counts of the issue's
+// commands): enough that drawing and checking them outweighs the catalogue's stateful cases,
+// whose waits for asynchronous states take about two seconds whatever the count.
+const (
+	e2eRandom     = 30000
+	e2eRandomHTTP = 20000
+)
 
 // runProcess runs `clbcheck run` with args plus --random n --budget 0 --quiet --sequences -1
 // and a JSON report, as a user would, and returns the wall time from the process's start to
@@ -82,10 +87,10 @@ func runProcess(b *testing.B, env []string, n int, args ...string) (wall, cpu ti
 	return wall, cpu, rssMB, rep.Summary.Cases, rep.Summary.Duration
 }
 
-// BenchmarkRunEndToEnd: `clbcheck run --random 10000 --budget 0 --quiet --sequences -1` as a
+// BenchmarkRunEndToEnd: `clbcheck run --random 30000 --budget 0 --quiet --sequences -1` as a
 // user runs it, one op being one process from its start to its report written: random cases
 // drawn afresh, every case judged. in-process runs against the embedded emulator; http/workers=8
-// against a `clbcheck emulator` process with 8 workers, alternating, run by run, with the bare
+// (--random 20000) against a `clbcheck emulator` process with 8 workers, alternating, run by run, with the bare
 // loopback baseline of BenchmarkCheckedHTTP (in the benchmark's process and in one of its
 // own), answering 8 workers as many requests as the run checked cases. cases/bare-req-% is the
 // run's case rate over the baseline's request rate; cpu-µs/case counts the harness's and, over
@@ -131,7 +136,7 @@ func BenchmarkRunEndToEnd(b *testing.B) {
 			if emuProc != nil {
 				emuBefore = emuProc.CPU()
 			}
-			w, c, r, n, d := runProcess(b, env, e2eRandom, "--target", url, "--workers", strconv.Itoa(workers))
+			w, c, r, n, d := runProcess(b, env, e2eRandomHTTP, "--target", url, "--workers", strconv.Itoa(workers))
 			if emuProc != nil {
 				c += emuProc.CPU() - emuBefore
 			}
