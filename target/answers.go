@@ -84,9 +84,3 @@ func matchAny(patterns []string, code string) bool {
 func Gone(resp *Response) bool {
 	return resp != nil && !resp.Success() && matchAny(answerClassesOf().gone, resp.Code)
 }
-
-// Transient reports whether an error answer is a passing condition (busy, configuring,
-// throttled, a server hiccup): the same request may succeed a moment later.
-func Transient(resp *Response) bool {
-	return resp != nil && !resp.Success() && matchAny(answerClassesOf().transient, resp.Code)
-}

@@ -31,8 +31,8 @@
 // Trouble and answer classes:
 //   - [TroubleOf] classifies transient trouble (throttled, unavailable, bad gateway, reset,
 //     timeout, ...); [TroubleTally], [TroubleTallyOf] and [TroubleKinds] count retries by kind.
-//   - [Gone] and [Transient]: answers that mean "already gone" and "try again", read from the
-//     description's catalogues.
+//   - [Gone]: answers that mean "already gone", read from the description's catalogues; the
+//     "try again" codes of the same catalogues are what [CleanupRetryPolicy] retries.
 //
 // Credentials:
 //   - [CredentialsFromEnv], [PrincipalEnv], [PrincipalsEnv] and the Env* names: the
