@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -49,42 +48,14 @@ func interruptible(run func(ctx context.Context, args []string, stdout, stderr i
 }
 
 func main() {
-	stop, err := startCPUProfile(os.Getenv(cpuProfileEnv))
+	stop, err := startProfiles()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "clbcheck: %s: %v; unset it or name a file that can be created\n", cpuProfileEnv, err)
-		os.Exit(exitUsage)
-	}
-	stopMem, err := startMemProfile(os.Getenv(memProfileEnv))
-	if err != nil {
-		stop()
-		fmt.Fprintf(os.Stderr, "clbcheck: %s: %v; unset it or name a file that can be created\n", memProfileEnv, err)
+		fmt.Fprintf(os.Stderr, "clbcheck: %v; unset it or name a file that can be created\n", err)
 		os.Exit(exitUsage)
 	}
 	code := dispatch(os.Args[1:], os.Stdout, os.Stderr)
-	stopMem()
 	stop()
 	os.Exit(code)
-}
-
-// cpuProfileEnv names a file to write a CPU profile of the whole command into (go tool pprof
-// reads it): where a run spends its time, from process start to exit.
-const cpuProfileEnv = "CLBCHECK_CPUPROFILE"
-
-// startCPUProfile starts profiling into path (nothing when path is empty) and returns the
-// function that ends it.
-func startCPUProfile(path string) (func(), error) {
-	if path == "" {
-		return func() {}, nil
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func dispatch(args []string, stdout, stderr io.Writer) int {

@@ -1,12 +1,65 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"runtime/metrics"
 	"runtime/pprof"
 	"sync"
 	"time"
 )
+
+// profilers are the profiles a command can write, each named by the environment variable
+// that gives its file.
+var profilers = []struct {
+	env   string
+	start func(path string) (func(), error)
+}{
+	{cpuProfileEnv, startCPUProfile},
+	{memProfileEnv, startMemProfile},
+}
+
+// startProfiles starts every profile whose variable is set and returns the function that ends
+// them, the last started first. An error names the variable whose file cannot be created, and
+// nothing is left running.
+func startProfiles() (func(), error) {
+	var stops []func()
+	stopAll := func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}
+	for _, p := range profilers {
+		stop, err := p.start(os.Getenv(p.env))
+		if err != nil {
+			stopAll()
+			return nil, fmt.Errorf("%s: %w", p.env, err)
+		}
+		stops = append(stops, stop)
+	}
+	return stopAll, nil
+}
+
+// cpuProfileEnv names a file to write a CPU profile of the whole command into (go tool pprof
+// reads it): where a run spends its time, from process start to exit.
+const cpuProfileEnv = "CLBCHECK_CPUPROFILE"
+
+// startCPUProfile starts profiling into path (nothing when path is empty) and returns the
+// function that ends it.
+func startCPUProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
 
 // memProfileEnv names a file to write a heap profile into (go tool pprof reads it). The profile
 // is the one of the largest live heap the command reached: what a long run holds at its worst.

@@ -44,3 +44,28 @@ func TestMemProfileIsWritten(t *testing.T) {
 	require.NoError(t, err)
 	stop()
 }
+
+// Both profiles start from their variables; a file that cannot be created is refused with the
+// variable's name, and the profile started before it is stopped again.
+func TestStartProfiles(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(cpuProfileEnv, filepath.Join(dir, "cpu.prof"))
+	t.Setenv(memProfileEnv, filepath.Join(dir, "heap.prof"))
+	stop, err := startProfiles()
+	require.NoError(t, err)
+	stop()
+	for _, name := range []string{"cpu.prof", "heap.prof"} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		require.NoError(t, err)
+		assert.Positive(t, fi.Size(), name)
+	}
+
+	t.Setenv(memProfileEnv, filepath.Join(dir, "missing", "heap.prof"))
+	_, err = startProfiles()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), memProfileEnv)
+	// The CPU profile started first was stopped: it can be started again.
+	stop, err = startCPUProfile(filepath.Join(dir, "again.prof"))
+	require.NoError(t, err, "the CPU profile was left running")
+	stop()
+}
