@@ -1,10 +1,9 @@
 package generators
 
 import (
-	"regexp"
-	"strings"
 	"sync"
 
+	"github.com/clbcheck/clbcheck/referee"
 	"github.com/clbcheck/clbcheck/spec"
 )
 
@@ -14,15 +13,16 @@ import (
 // only those the rules name. TestFastRuleCheckMatchesTheReferee compares the two on the
 // catalogue, random requests and mutations of them.
 
-// ruleLists are the list parameters of a description's rules, each with the pattern of its
-// entries' names (as the referee reads them: prefix, index without dots, field).
-type ruleLists map[string]ruleList
-
+// ruleList is a list parameter as the rules read it: its entries' names are read by the
+// referee's reader (Referee.ListEntry), the one its rule findings use.
 type ruleList struct {
-	list   *spec.List
-	prefix string
-	re     *regexp.Regexp // ^prefix(index)middle(field)suffix$
+	list *spec.List
+	name string
+	ref  *referee.Referee
 }
+
+// ruleLists are the list parameters of the operation, by name.
+type ruleLists map[string]ruleList
 
 var ruleListsBySpec sync.Map // *spec.Spec -> ruleLists
 
@@ -31,15 +31,8 @@ func ruleListsOf(s *spec.Spec) ruleLists {
 		return v.(ruleLists)
 	}
 	out := ruleLists{}
-	for _, p := range s.UnderTest.Parameters {
-		if p.List == nil {
-			continue
-		}
-		q := regexp.QuoteMeta(p.List.Format)
-		q = strings.Replace(q, `\{n\}`, `([^.]*)`, 1)
-		q = strings.Replace(q, `\{field\}`, `(.*)`, 1)
-		prefix, _, _ := strings.Cut(p.List.Format, "{")
-		out[p.Name] = ruleList{list: p.List, prefix: prefix, re: regexp.MustCompile("^" + q + "$")}
+	for _, p := range s.UnderTest.Lists() {
+		out[p.Name] = ruleList{list: p.List, name: p.Name, ref: RefereeFor(s)}
 	}
 	v, _ := ruleListsBySpec.LoadOrStore(s, out)
 	return v.(ruleLists)
@@ -47,19 +40,13 @@ func ruleListsOf(s *spec.Spec) ruleLists {
 
 // entry reports the index and field of name as an entry of the list.
 func (l ruleList) entry(name string) (index, field string, ok bool) {
-	if !strings.HasPrefix(name, l.prefix) {
-		return "", "", false
-	}
-	m := l.re.FindStringSubmatch(name)
-	if m == nil {
-		return "", "", false
-	}
-	return m[1], m[2], true
+	return l.ref.ListEntry(l.name, name)
 }
 
 // brokenRuleFast is brokenRule without the referee: the first rule of the description that ps
 // break, judged as the referee judges it (the first value of a name counts; a value sent empty
-// counts as absent; a list is present when one of its entries has a value).
+// counts as absent; a list is present when one of its entries has a value, its names read by
+// the referee's own reader).
 func brokenRuleFast(s *spec.Spec, ps []Param) (spec.Rule, bool) {
 	get := func(name string) (string, bool) {
 		for _, p := range ps {

@@ -141,7 +141,11 @@ func mutateForRules(s *spec.Spec, ps []Param, names map[string][]string, rng *ra
 	default:
 		if p := s.UnderTest.Param(name); p != nil && p.List != nil && len(p.List.Fields) > 0 {
 			f := p.List.Fields[rng.Intn(len(p.List.Fields))]
-			return append(out, Param{Name: p.List.WireName(p.List.FirstIndex+rng.Intn(3), f.Name), Value: []string{"", "x", "Server"}[rng.Intn(3)]})
+			values := []string{"", "x"}
+			if f.Default != nil {
+				values = append(values, *f.Default) // the value an entry without the field takes
+			}
+			return append(out, Param{Name: p.List.WireName(p.List.FirstIndex+rng.Intn(3), f.Name), Value: values[rng.Intn(len(values))]})
 		}
 		return append([]Param{{Name: name, Value: "first"}}, out...)
 	}

@@ -8,7 +8,8 @@
 // empty optional value, an integer spelled "+1"), in no particular check order: the order in
 // which a service checks is the service's business, and the harness asks only "what does this
 // request break", never "what is reported first". [Referee.RuleFindings] lists only the rules
-// broken (what a generator repairing a request asks).
+// broken (what a generator repairing a request asks); [Referee.ListEntry] reads a name as a
+// list entry's field, as every finding does.
 //
 // Where each finding comes from:
 //

@@ -121,6 +121,18 @@ func (l listReader) split(name string) (index, field string, ok bool) {
 	return "", "", false
 }
 
+// ListEntry reads name as a field of an entry of the list parameter list, as every finding of
+// the referee reads it: the entry's index and the field's name, false when name is not one
+// (or list is not a list parameter).
+func (r *Referee) ListEntry(list, name string) (index, field string, ok bool) {
+	for _, l := range r.lists {
+		if l.p.Name == list {
+			return l.split(name)
+		}
+	}
+	return "", "", false
+}
+
 // matches reports whether name is an entry's field of the list.
 func (l listReader) matches(name string) bool {
 	_, _, ok := l.split(name)
