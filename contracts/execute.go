@@ -88,11 +88,13 @@ type run struct {
 	total   int // results expected: the cases, and one for the sequences
 	started time.Time
 	rep     Reporter
-	// tally counts retries by kind of trouble; retriedBefore is its count when the run began.
-	tally         *target.TroubleTally
-	retriedBefore map[string]int
-	runCtx        context.Context // ctx bounded by the time budget
-	cancel        context.CancelFunc
+	// tally counts retries by kind of trouble; retriedBefore is its count when the run began,
+	// by kind and in all (the progress line reads the latter for every case).
+	tally              *target.TroubleTally
+	retriedBefore      map[string]int
+	retriedBeforeTotal int
+	runCtx             context.Context // ctx bounded by the time budget
+	cancel             context.CancelFunc
 
 	fatal          atomic.Value // the error that aborts the run (the target unreachable)
 	unreachable    atomic.Int32 // cases in a row that found the target unreachable
@@ -147,7 +149,7 @@ func wire(ctx context.Context, s *spec.Spec, t target.Target, opts Options) (*ru
 	r.port.Store(20000)
 	tally := fx.Trouble() // the target's own, if it retries; the clean-up counts there too
 	ru := &run{r: r, opts: opts, fx: fx, cases: cases, seqs: seqs, total: total, started: started, rep: rep,
-		tally: tally, retriedBefore: troubleRetries(tally), runCtx: ctx, cancel: func() {},
+		tally: tally, retriedBefore: troubleRetries(tally), retriedBeforeTotal: tallyTotal(tally), runCtx: ctx, cancel: func() {},
 		sum: Summary{Target: t.Name(), Profile: opts.Profile, Seed: opts.Seed, Started: started}, cov: newCoverage(s)}
 	if opts.Budget > 0 {
 		ru.runCtx, ru.cancel = context.WithTimeout(ctx, opts.Budget)
@@ -292,22 +294,18 @@ func (ru *run) record(res CaseResult) {
 func (ru *run) progress(last string) {
 	if ru.opts.Progress != nil {
 		s := &ru.sum
-		retries := 0
-		if ru.tally != nil {
-			retries = ru.tally.Total() - sumCounts(ru.retriedBefore)
-		}
+		retries := tallyTotal(ru.tally) - ru.retriedBeforeTotal
 		ru.opts.Progress(Progress{Done: s.Cases, Total: ru.total, Failed: s.Failed, Skipped: s.Skipped, Warnings: s.Warnings,
 			Retries: retries, Elapsed: ru.opts.Now().Sub(ru.started), Last: last})
 	}
 }
 
-// sumCounts adds up counts by kind.
-func sumCounts(m map[string]int) int {
-	n := 0
-	for _, k := range m {
-		n += k
+// tallyTotal is the retries a tally counted in all (0 without one).
+func tallyTotal(t *target.TroubleTally) int {
+	if t == nil {
+		return 0
 	}
-	return n
+	return t.Total()
 }
 
 // conclude says why the run stopped, removes what it created, completes the summary and
