@@ -269,19 +269,9 @@ func (f *Fixtures) provision(ctx context.Context, slot string) (string, error) {
 	case slot == spec.SlotLBIPv6:
 		return f.provisionLB(ctx, guaranteed, target.KV{Name: spec.ParamAddressIPVersion, Value: "ipv6"})
 	case strings.HasPrefix(slot, spec.SlotZonePrefix):
-		name := strings.TrimPrefix(slot, spec.SlotZonePrefix)
-		zone := f.scenario(name)
-		if zone == "" {
-			return "", fmt.Errorf("%w: scenario %s has no zone", ErrSlotUnavailable, name)
-		}
-		return f.provisionLB(ctx, guaranteed, target.KV{Name: spec.ParamMasterZoneID, Value: zone})
+		return f.provisionScenarioLB(ctx, strings.TrimPrefix(slot, spec.SlotZonePrefix), "zone", spec.ParamMasterZoneID, guaranteed)
 	case strings.HasPrefix(slot, spec.SlotRegionPrefix):
-		name := strings.TrimPrefix(slot, spec.SlotRegionPrefix)
-		region := f.scenario(name)
-		if region == "" {
-			return "", fmt.Errorf("%w: scenario %s has no region", ErrSlotUnavailable, name)
-		}
-		return f.provisionLB(ctx, guaranteed, target.KV{Name: spec.ParamRegionID, Value: region})
+		return f.provisionScenarioLB(ctx, strings.TrimPrefix(slot, spec.SlotRegionPrefix), "region", spec.ParamRegionID, guaranteed)
 	case slot == spec.SlotCert:
 		return f.uploadCert(ctx, primary)
 	case slot == spec.SlotCertForeign:
@@ -304,6 +294,16 @@ func (f *Fixtures) provision(ctx context.Context, slot string) (string, error) {
 		return f.provisionGroup(ctx, slot)
 	}
 	return "", fmt.Errorf("%w: unknown fixture slot %q", ErrSlotUnavailable, slot)
+}
+
+// provisionScenarioLB creates an instance whose param is the value the target declared for
+// scenario name (a zone, a region); without one the slot is unavailable.
+func (f *Fixtures) provisionScenarioLB(ctx context.Context, name, what, param string, extra ...target.KV) (string, error) {
+	v := f.scenario(name)
+	if v == "" {
+		return "", fmt.Errorf("%w: scenario %s has no %s", ErrSlotUnavailable, name, what)
+	}
+	return f.provisionLB(ctx, append(extra, target.KV{Name: param, Value: v})...)
 }
 
 // provisionLB creates a load balancer of the primary principal, recording the intent in the
