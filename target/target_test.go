@@ -178,6 +178,10 @@ func TestHTTPTargetAndFixturesAgainstTheEmulatorOnLoopback(t *testing.T) {
 	// Without the declaration, a zone slot is not available, and says so.
 	_, err = resources.NewFixtures(tg, spec.MustDefault(), nil, "test2").Resolve(ctx, spec.SlotZonePrefix+"zone-out-of-resources")
 	require.ErrorIs(t, err, resources.ErrSlotUnavailable)
+	assert.ErrorContains(t, err, "has no zone")
+	_, err = resources.NewFixtures(tg, spec.MustDefault(), nil, "test3").Resolve(ctx, spec.SlotRegionPrefix+"region-lacks-parameter")
+	assert.ErrorIs(t, err, resources.ErrSlotUnavailable)
+	assert.ErrorContains(t, err, "has no region")
 	_, err = fx.Resolve(ctx, "no-such-slot")
 	assert.ErrorIs(t, err, resources.ErrSlotUnavailable)
 	lb, _ := fx.Resolve(ctx, spec.SlotLB)
