@@ -16,8 +16,10 @@
 //   - [Enumerate] (and [EnumerateCached]) builds the catalogue for [Options]: positive cases
 //     on every valid boundary, one negative case per constraint, rule and wire convention,
 //     the state, scenario and quota cases, and the security cases, ordered cheap and broad
-//     first (order.go: base, security, one case per parameter and rule, state cases, the rest)
-//     so that a run stopped at its first finding spends few cases and requests.
+//     first (order.go: base, one case per constraint of every parameter and per rule,
+//     security, state cases, the other values the page names, the rest) so that a run stopped
+//     at its first finding spends few cases and requests; [FirstRound] counts the cases before
+//     the named values (a one-worker run starts the lifecycle sequences there).
 //   - [Base] is the minimal valid request; [Repair] makes a request keep every rule again.
 //   - [ValidValue], [ValidBoundaries], [Violations] and [Fill] give the values of one
 //     parameter ([Value]).

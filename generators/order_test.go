@@ -1,6 +1,7 @@
 package generators_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -37,16 +38,13 @@ func TestCatalogueOrder(t *testing.T) {
 	assert.ElementsMatch(t, ids(cases), ids(generators.OrderCheapFirst(reversed)))
 
 	assert.Equal(t, "positive/base", cases[0].ID)
-	firstSecurity, firstState, firstRest := -1, -1, -1
+	firstSecurity, firstState, firstNamed, firstRest := -1, -1, -1, -1
 	groups := map[string]int{}
+	firstOf := map[string]string{} // group -> id of its first case
 	for i, c := range cases {
-		g := strings.SplitN(c.ID, "/", 3)
-		key := c.ID
-		if len(g) >= 2 {
-			key = g[0] + "/" + g[1]
-			if g[1] == "rule" && len(g) > 2 {
-				key += "/" + strings.SplitN(g[2], "/", 2)[0]
-			}
+		key := orderGroup(c)
+		if _, ok := firstOf[key]; !ok {
+			firstOf[key] = c.ID
 		}
 		switch c.Category {
 		case generators.Security:
@@ -54,20 +52,28 @@ func TestCatalogueOrder(t *testing.T) {
 				firstSecurity = i
 			}
 			assert.Equal(t, -1, firstState, "%s after a state case", c.ID)
-			assert.Equal(t, -1, firstRest, "%s after a group's second case", c.ID)
+			assert.Equal(t, -1, firstNamed, "%s after a named value", c.ID)
 			continue
 		case generators.Stateful:
 			if firstState < 0 {
 				firstState = i
 			}
-			assert.Equal(t, -1, firstRest, "state case %s after a group's second case", c.ID)
+			assert.Equal(t, -1, firstNamed, "state case %s after a named value", c.ID)
 			continue
 		}
 		if i == 0 {
 			continue
 		}
 		groups[key]++
-		if groups[key] == 2 && firstRest < 0 {
+		switch {
+		case groups[key] == 1:
+			assert.Equal(t, -1, firstNamed, "%s: a group's first case after a named value", c.ID)
+		case namedValue(c):
+			if firstNamed < 0 {
+				firstNamed = i
+			}
+			assert.Equal(t, -1, firstRest, "%s: a named value after a group's second case", c.ID)
+		case firstRest < 0:
 			firstRest = i
 		}
 		if firstState < 0 {
@@ -76,17 +82,53 @@ func TestCatalogueOrder(t *testing.T) {
 	}
 	require.Positive(t, firstSecurity)
 	assert.Greater(t, firstState, firstSecurity)
-	assert.Greater(t, firstRest, firstState)
+	assert.Greater(t, firstNamed, firstState)
+	assert.Greater(t, firstRest, firstNamed)
+	assert.Equal(t, firstNamed, generators.FirstRound(cases), "the first round ends where the named values begin")
 	// Every group of the catalogue has its first case before the security cases.
 	before := map[string]bool{}
 	for _, c := range cases[:firstSecurity] {
 		before[c.ID] = true
 	}
 	for key := range groups {
-		found := false
-		for id := range before {
-			found = found || strings.HasPrefix(id, key+"/") || id == key
-		}
-		assert.True(t, found, "group %s has no case before the security cases", key)
+		assert.True(t, before[firstOf[key]], "group %s has no case before the security cases", key)
 	}
+	// Every documented constraint of a parameter has a negative case in the first round, and
+	// every enum value a positive one before the rest.
+	for _, key := range []string{"negative/ListenerPort/maximum", "negative/ListenerPort/minimum", "negative/ListenerPort/type", "positive/ListenerPort/maximum"} {
+		require.Contains(t, firstOf, key)
+		assert.True(t, before[firstOf[key]], "%s has no case before the security cases", key)
+	}
+	for _, v := range []string{"on", "off"} {
+		at := slices.IndexFunc(cases, func(c generators.Case) bool { return c.ID == "positive/AclStatus/ENUM_VALUE/"+v })
+		assert.True(t, at >= 0 && at < firstRest, "AclStatus=%s comes before the rest (at %d, rest from %d)", v, at, firstRest)
+	}
+}
+
+// namedValue reports whether a positive case sends a value the page names one by one, or keeps
+// a rule.
+func namedValue(c generators.Case) bool {
+	return c.Edge != nil && (c.Scenario == "ENUM_VALUE" || c.Scenario == "PATTERN_LITERAL" ||
+		strings.HasPrefix(c.Scenario, "ALLOWED_") || c.Edge.Kind == spec.KindRule)
+}
+
+// orderGroup is what a case is about, as the order promises: the constraint of a parameter a
+// case breaks or stands on, else the first two segments of its id (three for a rule).
+func orderGroup(c generators.Case) string {
+	cat := string(c.Category)
+	switch {
+	case c.Broken != nil && c.Broken.Param != "" && c.Broken.Kind != "":
+		return cat + "/" + c.Broken.Param + "/" + string(c.Broken.Kind)
+	case c.Edge != nil && c.Edge.Param != "":
+		return cat + "/" + c.Edge.Param + "/" + string(c.Edge.Kind)
+	}
+	g := strings.SplitN(c.ID, "/", 3)
+	if len(g) < 2 {
+		return c.ID
+	}
+	key := g[0] + "/" + g[1]
+	if g[1] == "rule" && len(g) > 2 {
+		key += "/" + strings.SplitN(g[2], "/", 2)[0]
+	}
+	return key
 }

@@ -108,6 +108,15 @@ func intBounds(p *spec.Parameter) (int64, int64) {
 	return lo, hi
 }
 
+// The scenarios of valid values the page names one by one: an enum value, a literal
+// alternative of a pattern ($_ip), a character the pattern allows (ALLOWED_HASH). The
+// catalogue's order gives each its own group.
+const (
+	scenarioEnumValue      = "ENUM_VALUE"
+	scenarioPatternLiteral = "PATTERN_LITERAL"
+	scenarioAllowedPrefix  = "ALLOWED_"
+)
+
 // ValidBoundaries lists valid values at the edges of each constraint of p: the minimum and the
 // maximum, the neighbours of a forbidden value, every enum value, the listed values, the
 // shortest and longest strings, a value with each kind of character the pattern allows, each
@@ -120,7 +129,7 @@ func ValidBoundaries(p *spec.Parameter) []Value {
 		out = append(out, intBoundaries(p)...)
 	}
 	for _, e := range p.Enum() {
-		add("ENUM_VALUE", e, spec.KindEnum)
+		add(scenarioEnumValue, e, spec.KindEnum)
 	}
 	if len(p.ListValues) > 0 {
 		add("ALL_LIST_VALUES", strings.Join(p.ListValues, ","), spec.KindPattern)
@@ -184,11 +193,11 @@ func stringBoundaries(p *spec.Parameter) []Value {
 		if sh, ok := readShape(c.Pattern); ok {
 			for _, m := range sh.members() {
 				if v, ok := insertMiddle(base, m.char, maxL); ok {
-					add("ALLOWED_"+m.name, v, spec.KindPattern)
+					add(scenarioAllowedPrefix+m.name, v, spec.KindPattern)
 				}
 			}
 			for _, lit := range sh.literals {
-				add("PATTERN_LITERAL", lit, spec.KindPattern)
+				add(scenarioPatternLiteral, lit, spec.KindPattern)
 			}
 		}
 	}

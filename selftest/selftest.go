@@ -81,7 +81,9 @@ type Row struct {
 	// Check is the first failing check of the first failing case; Checks are all of them.
 	Check  string   `json:"check,omitempty"`
 	Checks []string `json:"checks,omitempty"`
-	// Case is the id of the first failing case, CasesUntil its 1-based position in the run.
+	// Case is the id of the first failing case, CasesUntil its 1-based position in the order
+	// the run reported its results (a refused case is reported with its batch's state check,
+	// after the cases that passed meanwhile).
 	Case       string `json:"case,omitempty"`
 	CasesUntil int    `json:"casesUntilDetection,omitempty"`
 	// RequestsUntil counts the requests the run sent up to and including the one whose answer

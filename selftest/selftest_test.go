@@ -57,7 +57,11 @@ func TestPrecisionAndKillMatrix(t *testing.T) {
 		if assert.True(t, r.Detected, "fault %s (%s) went unnoticed", r.Fault, r.Description) {
 			assert.NotEmpty(t, r.Check, r.Fault)
 			assert.Positive(t, r.CasesUntil, r.Fault)
-			assert.GreaterOrEqual(t, r.RequestsUntil, r.CasesUntil, "%s: every case before the finding sent a request", r.Fault)
+			// Its position counts results in the order they were reported: a refused case waits for
+			// its batch's state check, so cases run after it may be reported first, and the
+			// requests up to its own answer can be fewer than that position.
+			assert.LessOrEqual(t, r.CasesUntil, r.Cases, "%s: reported within the cases that ran", r.Fault)
+			assert.Positive(t, r.RequestsUntil, "%s: the finding judged an answer", r.Fault)
 		}
 	}
 	assert.True(t, m.OK())
