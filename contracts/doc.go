@@ -7,8 +7,9 @@
 //     a [Reporter]; [Progress] reports after each case. Its steps are named in execute.go
 //     (withDefaults, wire, execute, conclude); one case's in case.go (begin, prepare, setup,
 //     send, judge, checkState, conclude). plan.go draws the cases of a run as it goes;
-//     [Prepare] returns them all at once, [PlannedSequences] the lifecycle sequences run after
-//     them ([SequencesID]). Defaults: [DefaultRandom], [DefaultRefusalBatch].
+//     [Prepare] returns them all at once, [PlannedSequences] the lifecycle sequences
+//     ([SequencesID]): beside the cases with several workers, after the catalogue's first
+//     round (generators.FirstRound) with one. Defaults: [DefaultRandom], [DefaultRefusalBatch].
 //   - [Run] is Execute for other projects' go test, one subtest per case.
 //   - [Diff] and [DiffRun] ([DiffReport], [Difference]) send the same cases to two targets.
 //

@@ -99,6 +99,7 @@ type run struct {
 	fatal          atomic.Value // the error that aborts the run (the target unreachable)
 	unreachable    atomic.Int32 // cases in a row that found the target unreachable
 	enoughFailures atomic.Bool  // Options.MaxFailures reached
+	seqsStarted    atomic.Bool  // the sequences' job was handed to a worker
 	failing        atomic.Int64 // cases seen failing by the workers, for MaxFailures
 
 	sum    Summary
@@ -157,8 +158,12 @@ func wire(ctx context.Context, s *spec.Spec, t target.Target, opts Options) (*ru
 	return ru, nil
 }
 
-// execute feeds the plan to the workers and records every result as it comes, then the
-// sequences'.
+// seqJob is the position feed hands out for the lifecycle sequences when they run in the
+// plan's order (one worker) rather than beside the cases.
+const seqJob = -1
+
+// execute feeds the plan to the workers and records every result as it comes, the
+// sequences' included.
 func (ru *run) execute(ctx context.Context) {
 	jobs := make(chan int) // positions in the plan: each worker draws the case it takes
 	results := make(chan CaseResult, ru.opts.Workers)
@@ -170,57 +175,96 @@ func (ru *run) execute(ctx context.Context) {
 			ru.work(ctx, jobs, results)
 		}()
 	}
-	go ru.feed(jobs)
-	go func() { wg.Wait(); close(results) }()
 	// The sequences spend most of their time waiting for asynchronous states, on load
-	// balancers of their own: with more than one worker they run beside the cases instead of
-	// after them, and report last, when the cases ended as they would have had to for the
-	// sequences to start. One worker sends one request at a time, in an order a recording
-	// can be replayed in: the sequences then run after the cases.
+	// balancers of their own: with more than one worker they run beside the cases and report
+	// when they end. One worker sends one request at a time, in an order a recording can be
+	// replayed in: the sequences then run as one job of the plan, after the catalogue's first
+	// round (one case of every constraint, the security and the state cases), so that a run
+	// stopped at its first finding meets them early, or after the cases if the plan is shorter.
+	beside := ru.seqs > 0 && ru.opts.Workers > 1
+	inPlan := ru.seqs > 0 && !beside
+	go ru.feed(jobs, inPlan)
+	go func() { wg.Wait(); close(results) }()
 	seqDone := make(chan CaseResult, 1)
 	seqCtx, stopSeqs := context.WithCancel(ru.runCtx)
 	defer stopSeqs()
-	beside := ru.seqs > 0 && ru.opts.Workers > 1
+	var seqWait <-chan CaseResult
 	if beside {
+		seqWait = seqDone
 		go func() { seqDone <- ru.r.runSequences(seqCtx, ru.opts.Seed, ru.seqs) }()
 	}
-	for res := range results {
-		ru.record(res)
-		if ru.opts.MaxFailures > 0 && ru.sum.Failed >= ru.opts.MaxFailures {
-			ru.enoughFailures.Store(true)
-		}
-		ru.progress(res.ID)
-	}
-	if finish := ru.fatal.Load() == nil && ru.runCtx.Err() == nil && !ru.enoughFailures.Load(); ru.seqs > 0 {
-		if !beside && finish {
-			seqDone <- ru.r.runSequences(ru.runCtx, ru.opts.Seed, ru.seqs)
-		}
-		if beside && !finish {
-			stopSeqs()
-		}
-		if beside || finish {
-			// Sequences cut by the budget or an interrupt did not run: no verdict.
-			if res := <-seqDone; finish && ru.runCtx.Err() == nil {
-				ru.record(res)
-				ru.progress(SequencesID)
+	for results != nil {
+		select {
+		case res, ok := <-results:
+			if !ok {
+				results = nil
+				continue
 			}
+			ru.take(res)
+		case res := <-seqWait:
+			seqWait = nil
+			if ru.runCtx.Err() == nil { // cut by the budget or an interrupt: no verdict
+				ru.take(res)
+			}
+		}
+	}
+	ru.finishSequences(beside, inPlan, seqWait, stopSeqs)
+}
+
+// take records one result and updates the failure count and the progress line.
+func (ru *run) take(res CaseResult) {
+	ru.record(res)
+	if ru.opts.MaxFailures > 0 && ru.sum.Failed >= ru.opts.MaxFailures {
+		ru.enoughFailures.Store(true)
+	}
+	ru.progress(res.ID)
+}
+
+// finishSequences runs or awaits the sequences once the cases are done: beside ones still
+// running are awaited if the run ended as planned (stopped otherwise); one-worker ones whose
+// job was never handed out (a plan shorter than the first round) run now. Sequences cut by
+// the budget or an interrupt did not run: no verdict.
+func (ru *run) finishSequences(beside, inPlan bool, seqWait <-chan CaseResult, stop context.CancelFunc) {
+	finish := ru.fatal.Load() == nil && ru.runCtx.Err() == nil && !ru.enoughFailures.Load()
+	switch {
+	case beside && seqWait != nil:
+		if !finish {
+			stop()
+		}
+		if res := <-seqWait; finish && ru.runCtx.Err() == nil {
+			ru.take(res)
+		}
+	case inPlan && finish && !ru.seqsStarted.Load():
+		if res := ru.r.runSequences(ru.runCtx, ru.opts.Seed, ru.seqs); ru.runCtx.Err() == nil {
+			ru.take(res)
 		}
 	}
 }
 
 // feed hands out the plan's positions until the plan ends or the run must stop starting
-// cases (budget, abort, enough failures).
-func (ru *run) feed(jobs chan<- int) {
+// cases (budget, abort, enough failures); with inPlan, seqJob after the first round.
+func (ru *run) feed(jobs chan<- int, inPlan bool) {
 	defer close(jobs)
 	for i := 0; i < ru.cases.len(); i++ {
-		if ru.runCtx.Err() != nil || ru.fatal.Load() != nil || ru.r.overBudget() || ru.enoughFailures.Load() {
+		if inPlan && i == ru.cases.firstRound && !ru.send(jobs, seqJob) {
 			return
 		}
-		select {
-		case jobs <- i:
-		case <-ru.runCtx.Done():
+		if !ru.send(jobs, i) {
 			return
 		}
+	}
+}
+
+// send hands one job to the workers unless the run must stop starting cases.
+func (ru *run) send(jobs chan<- int, job int) bool {
+	if ru.runCtx.Err() != nil || ru.fatal.Load() != nil || ru.r.overBudget() || ru.enoughFailures.Load() {
+		return false
+	}
+	select {
+	case jobs <- job:
+		return true
+	case <-ru.runCtx.Done():
+		return false
 	}
 }
 
@@ -247,6 +291,11 @@ func (ru *run) work(ctx context.Context, jobs <-chan int, results chan<- CaseRes
 		pending = pending[:0]
 	}
 	for i := range jobs {
+		if i == seqJob {
+			flush() // the refusals' state checks must not see the sequences' instances
+			ru.runSequencesJob(ctx, results)
+			continue
+		}
 		c, id, ok := ru.cases.at(i)
 		if !ok {
 			results <- CaseResult{ID: id, Category: string(generators.Random), Verdict: Skip, SkipReason: "the generator drew no case for this index"}
@@ -278,6 +327,16 @@ func (ru *run) work(ctx context.Context, jobs <-chan int, results chan<- CaseRes
 		emit(c, res)
 	}
 	flush()
+}
+
+// runSequencesJob runs the sequences as a job of the plan and sends their result unless the
+// run was cut meanwhile.
+func (ru *run) runSequencesJob(ctx context.Context, results chan<- CaseResult) {
+	ru.seqsStarted.Store(true)
+	res := ru.r.runSequences(ru.runCtx, ru.opts.Seed, ru.seqs)
+	if ctx.Err() == nil && ru.runCtx.Err() == nil {
+		results <- res
+	}
 }
 
 // record counts a result, adds it to the coverage and streams it to the report.

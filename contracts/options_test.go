@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -42,14 +44,15 @@ func TestMaxCasesRunsExactlyThatMany(t *testing.T) {
 // The progress total is the number of results the summary counts, sequences included.
 func TestProgressTotalIsTheSummaryTotal(t *testing.T) {
 	var last contracts.Progress
+	var named []string
 	filter := contracts.CaseFilter{Include: []string{"positive/Bandwidth", contracts.SequencesID}}
 	sum, _, err := contracts.Execute(context.Background(), embeddedTarget(t), contracts.Options{Seed: 1, Sequences: 1, Random: -1,
-		Filter: filter.Func(spec.MustDefault()), Progress: func(p contracts.Progress) { last = p }})
+		Filter: filter.Func(spec.MustDefault()), Progress: func(p contracts.Progress) { last, named = p, append(named, p.Last) }})
 	require.NoError(t, err)
 	require.Greater(t, sum.Cases, 2)
 	assert.Equal(t, sum.Cases, last.Done)
 	assert.Equal(t, sum.Cases, last.Total, "the progress promised as many cases as the summary counts")
-	assert.Equal(t, contracts.SequencesID, last.Last, "the sequences were counted in the progress too")
+	assert.Contains(t, named, contracts.SequencesID, "the sequences were counted in the progress too")
 }
 
 // --max-failures stops starting cases once that many failed, and says why.
@@ -189,4 +192,38 @@ func TestShrinkingHonoursTheBudget(t *testing.T) {
 	require.NoError(t, err)
 	require.NotZero(t, sum.Failed)
 	assert.LessOrEqual(t, creates.Load(), int64(budget/delay)+1, "creates sent: shrinking went on after the budget ran out")
+}
+
+// With one worker the lifecycle sequences run as a job of the plan, right after the cases of
+// the catalogue's first round and before the rest, so that a run stopped at its first finding
+// meets them early; a plan that ends within the first round runs them after its cases.
+func TestOneWorkerRunsTheSequencesAfterTheFirstRound(t *testing.T) {
+	s := spec.MustDefault()
+	all := contracts.Prepare(s, resources.NewFixtures(nil, s, nil, "x"), contracts.Options{Seed: 1, Random: -1})
+	first := map[string]bool{}
+	for _, c := range all[:generators.FirstRound(all)] {
+		first[c.ID] = true
+	}
+	for _, include := range [][]string{{"negative/Bandwidth", "positive/Bandwidth"}, {"negative/Bandwidth/MISSING_REQUIRED"}} {
+		filter := contracts.CaseFilter{Include: append(include, contracts.SequencesID)}
+		rep := &collect{}
+		_, _, err := contracts.Execute(context.Background(), embeddedTarget(t), contracts.Options{Seed: 1, Sequences: 1, Random: -1, Workers: 1,
+			Filter: filter.Func(s), Reporter: rep})
+		require.NoError(t, err)
+		at := slices.IndexFunc(rep.results, func(r contracts.CaseResult) bool { return r.ID == contracts.SequencesID })
+		require.Positive(t, at, "%v: the sequences ran after some cases", include)
+		for i, r := range rep.results {
+			switch {
+			case i < at:
+				assert.True(t, first[r.ID], "%v: %s ran before the sequences but is not of the first round", include, r.ID)
+			case i > at:
+				assert.False(t, first[r.ID], "%v: %s of the first round ran after the sequences", include, r.ID)
+			}
+		}
+		if len(include) == 2 {
+			assert.Less(t, at, len(rep.results)-1, "cases after the first round follow the sequences")
+		} else {
+			assert.Equal(t, len(rep.results)-1, at, "a plan within the first round runs them last")
+		}
+	}
 }

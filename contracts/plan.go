@@ -22,6 +22,9 @@ type plan struct {
 	shardK   int
 	shardN   int
 	size     int // cases in the plan
+	// firstRound is how many of the plan's cases belong to the catalogue's first round
+	// (generators.FirstRound): a one-worker run starts the lifecycle sequences after them.
+	firstRound int
 }
 
 // newPlan selects the cases of a run: its shard, its filter and at most MaxCases of them. A
@@ -37,9 +40,13 @@ func newPlan(s *spec.Spec, fx *resources.Fixtures, opts Options) *plan {
 	}
 	p := &plan{s: s, seed: opts.Seed, randomN: max(n, 0), shardOff: len(all), shardK: opts.ShardK, shardN: max(opts.ShardN, 1)}
 	p.fixed = make([]generators.Case, 0, len(all)/p.shardN+1)
+	first := generators.FirstRound(all)
 	for i, c := range all {
 		if p.inShard(i) && (opts.Filter == nil || opts.Filter(c)) {
 			p.fixed = append(p.fixed, c)
+			if i < first {
+				p.firstRound++
+			}
 		}
 	}
 	limit := len(p.fixed) + p.shardCount()
@@ -62,6 +69,7 @@ func newPlan(s *spec.Spec, fx *resources.Fixtures, opts Options) *plan {
 	if len(p.fixed) > limit {
 		p.fixed = p.fixed[:limit]
 	}
+	p.firstRound = min(p.firstRound, limit)
 	return p
 }
 

@@ -267,7 +267,11 @@ func (rs *runSetup) dryRun() int {
 	}
 	total := len(cases)
 	if n := contracts.PlannedSequences(rs.opts, len(cases)); n > 0 {
-		fmt.Fprintf(rs.stdout, "%s\tstateful\t%s of the listener lifecycle, reported as one result\n", contracts.SequencesID, plural(n, "random command sequence"))
+		when := "beside the cases"
+		if rs.opts.Workers == 1 {
+			when = "after the first round of cases"
+		}
+		fmt.Fprintf(rs.stdout, "%s\tstateful\t%s of the listener lifecycle, reported as one result, run %s\n", contracts.SequencesID, plural(n, "random command sequence"), when)
 		total++
 	}
 	fmt.Fprintf(rs.stdout, "%s would run (seed %d); nothing was sent\n", plural(total, "case"), rs.f.seed)
