@@ -329,7 +329,13 @@ func (m *merger) addSummary(r *JSONReport) {
 		into *string
 		from string
 	}{{&s.Inconclusive, in.Inconclusive}, {&s.Unstable, in.Unstable}} {
-		if t.from != "" && !strings.Contains(*t.into, t.from) {
+		if t.from == "" {
+			continue
+		}
+		if r.Meta.Shard != "" { // say which shard could not conclude
+			t.from = "shard " + r.Meta.Shard + ": " + t.from
+		}
+		if !strings.Contains(*t.into, t.from) {
 			*t.into = strings.TrimPrefix(*t.into+"; "+t.from, "; ")
 		}
 	}

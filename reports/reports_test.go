@@ -249,6 +249,21 @@ func TestMerge(t *testing.T) {
 	assert.NotNil(t, empty.Failures)
 }
 
+// The merged summary says which shard could not conclude, and the same reason from two shards
+// is kept for each.
+func TestMergeNamesTheInconclusiveShards(t *testing.T) {
+	shard := func(k, reason string) *reports.JSONReport {
+		r := &reports.JSONReport{Meta: contracts.Meta{Shard: k + "/3"}}
+		r.Summary.Inconclusive = reason
+		return r
+	}
+	m := reports.Merge(shard("1", ""), shard("2", "fixture lb could not be built"), shard("3", "fixture lb could not be built"))
+	assert.Equal(t, "shard 2/3: fixture lb could not be built; shard 3/3: fixture lb could not be built", m.Summary.Inconclusive)
+	r := &reports.JSONReport{}
+	r.Summary.Inconclusive = "no case judged"
+	assert.Equal(t, "no case judged", reports.Merge(r).Summary.Inconclusive, "a report without a shard keeps its words")
+}
+
 type junitDoc struct {
 	XMLName  xml.Name `xml:"testsuites"`
 	Tests    int      `xml:"tests,attr"`
