@@ -193,11 +193,12 @@ func (ru *run) execute(ctx context.Context) {
 		seqWait = seqDone
 		go func() { seqDone <- ru.r.runSequences(seqCtx, ru.opts.Seed, ru.seqs) }()
 	}
-	for results != nil {
+	in := (<-chan CaseResult)(results) // nil once the workers are done
+	for in != nil {
 		select {
-		case res, ok := <-results:
+		case res, ok := <-in:
 			if !ok {
-				results = nil
+				in = nil
 				continue
 			}
 			ru.take(res)
