@@ -301,7 +301,7 @@ func listPattern(format string) *regexp.Regexp {
 // the bytes sent (query and form merged); common parameters of the wire are not judged.
 func (r *Referee) Findings(values url.Values) []Finding {
 	var out []Finding
-	first := map[string]string{}
+	first := make(map[string]string, len(values))
 	for name, vs := range values {
 		if len(vs) == 0 {
 			continue
