@@ -64,20 +64,6 @@ func NewNonce() string {
 	return string(text[:])
 }
 
-// ParseTimestamp parses a Timestamp / x-acs-date value. Only the exact
-// layout TimestampLayout is accepted: no fractional seconds, no offset other
-// than the literal Z.
-func ParseTimestamp(value string) (time.Time, error) {
-	t, err := time.Parse(TimestampLayout, value)
-	// time.Parse tolerates fractional seconds the layout does not mention;
-	// formatting back (on the stack) and comparing rejects them.
-	var back [len(TimestampLayout) + 8]byte
-	if err != nil || string(t.AppendFormat(back[:0], TimestampLayout)) != value {
-		return time.Time{}, fmt.Errorf("%w: %q does not match %s", ErrMalformedTimestamp, value, TimestampLayout)
-	}
-	return t, nil
-}
-
 // CheckTimestamp parses value and reports ErrTimestampExpired (wrapped) when
 // it lies more than window away from now, in the past or in the future.
 // A malformed value yields ErrMalformedTimestamp.

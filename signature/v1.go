@@ -277,7 +277,7 @@ func V1Params(creds Credentials, now time.Time) url.Values {
 func AddV1Params(dst url.Values, creds Credentials, now time.Time) {
 	values := [len(v1ParamNames)]string{
 		creds.AccessKeyID, SignatureMethodV1, SignatureVersionV1, NewNonce(),
-		now.UTC().Format(TimestampLayout), creds.SecurityToken,
+		formatTimestamp(now), creds.SecurityToken,
 	}
 	n := len(values)
 	if creds.SecurityToken == "" {

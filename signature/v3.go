@@ -343,7 +343,7 @@ func SignV3(req *http.Request, body []byte, creds Credentials, now time.Time, no
 		nonce = NewNonce()
 	}
 	bodyHash := HexSHA256(body)
-	req.Header.Set(HeaderDate, now.UTC().Format(TimestampLayout))
+	req.Header.Set(HeaderDate, formatTimestamp(now))
 	req.Header.Set(HeaderNonce, nonce)
 	req.Header.Set(HeaderContentSHA256, bodyHash)
 	if creds.SecurityToken != "" {
