@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"sync"
 
 	"github.com/clbcheck/clbcheck/referee"
 	"github.com/clbcheck/clbcheck/spec"
@@ -20,16 +21,16 @@ import (
 // passing result.
 func ReadBack(s *spec.Spec, sentKVs []target.KV, fields map[string]any, profile string) []CheckResult {
 	get := sentValues(sentKVs)
-	desc := s.Operation(spec.ActionDescribeHTTPSListener)
 	ignored := ignoredParams(s, get)
 	var out []CheckResult
-	for _, p := range s.UnderTest.Parameters {
-		if p.Common || p.List != nil || p.CommaList || desc.ResponseField(p.Name) == "" || ignored[p.Name] {
+	for _, p := range readBackParams(s) {
+		if ignored[p.Name] {
 			continue
 		}
 		got, present := fields[p.Name]
 		sent := allSent(sentKVs, p.Name)
-		if len(sent) == 0 {
+		given := len(sent) > 0
+		if !given {
 			sent = []string{""}
 		}
 		// A name sent twice with different values may be read either way: any of them
@@ -37,7 +38,7 @@ func ReadBack(s *spec.Spec, sentKVs []target.KV, fields map[string]any, profile 
 		var first CheckResult
 		ok := false
 		for i, v := range sent {
-			r, good := readBackOne(p, v, len(allSent(sentKVs, p.Name)) > 0, got, present, profile)
+			r, good := readBackOne(p, v, given, got, present, profile)
 			if good {
 				ok = true
 				break
@@ -55,6 +56,25 @@ func ReadBack(s *spec.Spec, sentKVs []target.KV, fields map[string]any, profile 
 	}
 	return out
 }
+
+// readBackParams are the parameters of the operation under test that a listener read back
+// shows: scalar, not common, and a field of the Describe answer. Worked out once per description.
+func readBackParams(s *spec.Spec) []*spec.Parameter {
+	if v, ok := readBackParamsOf.Load(s); ok {
+		return v.([]*spec.Parameter)
+	}
+	desc := s.Operation(spec.ActionDescribeHTTPSListener)
+	var ps []*spec.Parameter
+	for _, p := range s.UnderTest.Parameters {
+		if !p.Common && p.List == nil && !p.CommaList && desc.ResponseField(p.Name) != "" {
+			ps = append(ps, p)
+		}
+	}
+	v, _ := readBackParamsOf.LoadOrStore(s, ps)
+	return v.([]*spec.Parameter)
+}
+
+var readBackParamsOf sync.Map // *spec.Spec -> []*spec.Parameter
 
 // readBackOne judges one attribute; ok is true when it conforms.
 func readBackOne(p *spec.Parameter, v string, given bool, got any, present bool, profile string) (CheckResult, bool) {
