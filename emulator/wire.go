@@ -666,7 +666,7 @@ func appendJSONValue(b *bytes.Buffer, v any) error {
 // the HTML characters json escapes is written as it is; anything else goes through json.Marshal.
 func appendJSONString(b *bytes.Buffer, s string) {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !jsonPlain[s[i]] {
 			q, _ := json.Marshal(s)
 			b.Write(q)
 			return
@@ -676,6 +676,15 @@ func appendJSONString(b *bytes.Buffer, s string) {
 	b.WriteString(s)
 	b.WriteByte('"')
 }
+
+// jsonPlain marks the bytes appendJSONString writes as they are: printable ASCII but '"', '\\'
+// and the HTML characters json escapes.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c <= 0x7e; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
 
 // writeXML renders a value as XML: maps become child elements (keys sorted), a list under
 // key K becomes repeated <K> elements, scalars become text.
