@@ -28,10 +28,11 @@ func ReadBack(s *spec.Spec, sentKVs []target.KV, fields map[string]any, profile 
 			continue
 		}
 		got, present := fields[p.Name]
-		sent := allSent(sentKVs, p.Name)
+		var room [2]string // a name is sent once, or not at all, almost always
+		sent := appendSent(room[:0], sentKVs, p.Name)
 		given := len(sent) > 0
 		if !given {
-			sent = []string{""}
+			sent = append(sent, "")
 		}
 		// A name sent twice with different values may be read either way: any of them
 		// read back conforms.
@@ -103,9 +104,9 @@ func readBackOne(p *spec.Parameter, v string, given bool, got any, present bool,
 	return CheckResult{}, true
 }
 
-// allSent returns every value sent for a name, raw ones decoded as a server reads them.
-func allSent(kvs []target.KV, name string) []string {
-	var out []string
+// appendSent appends every value sent for a name to out, raw ones decoded as a server reads
+// them.
+func appendSent(out []string, kvs []target.KV, name string) []string {
 	for _, kv := range kvs {
 		if kv.Name != name {
 			continue
