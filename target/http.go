@@ -177,7 +177,7 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 		Params: req.Params, Placement: req.Placement}
 	query, body := wireForm(&in, h.queryPrefix)
 	full := h.requestURL(query)
-	hr, err := http.NewRequestWithContext(ctx, method, full, strings.NewReader(body))
+	hr, err := h.newRequest(ctx, method, full, body)
 	if err != nil {
 		return nil, Sent{}, fmt.Errorf("cannot build the request: %w", err)
 	}
@@ -207,6 +207,40 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 		sent.Headers[k] = hr.Header.Get(k)
 	}
 	return hr, sent, nil
+}
+
+// newRequest is http.NewRequestWithContext(ctx, method, full, body) without parsing the query
+// again: when full is h.queryPrefix and a query that url.Parse takes as it is (no '#', which
+// starts a fragment, and no control byte, which it refuses), the request is made for the short
+// prefix and given the query. newRequestPlain is the reference; TestNewRequestMatchesPlain
+// compares the two.
+func (h *HTTP) newRequest(ctx context.Context, method, full, body string) (*http.Request, error) {
+	q, ok := strings.CutPrefix(full, h.queryPrefix)
+	if !ok || h.prefix == "" || q == "" || !takenAsItIs(q) {
+		return newRequestPlain(ctx, method, full, body)
+	}
+	hr, err := newRequestPlain(ctx, method, h.prefix, body)
+	if err != nil {
+		return nil, err
+	}
+	hr.URL.RawQuery = q
+	return hr, nil
+}
+
+// newRequestPlain makes the request the standard way, parsing the whole URL.
+func newRequestPlain(ctx context.Context, method, full, body string) (*http.Request, error) {
+	return http.NewRequestWithContext(ctx, method, full, strings.NewReader(body))
+}
+
+// takenAsItIs reports whether url.Parse keeps q, the text after the first '?', as the raw
+// query: it holds no '#' and no control byte.
+func takenAsItIs(q string) bool {
+	for i := 0; i < len(q); i++ {
+		if c := q[i]; c < 0x20 || c == 0x7f || c == '#' {
+			return false
+		}
+	}
+	return true
 }
 
 // farFutureYears is how far ahead the far-future modes date a request: beyond the range of a
