@@ -102,10 +102,16 @@ func sortedParams(dst []param, params url.Values, skip string) []param {
 		}
 		dst = append(dst, param{name, values})
 	}
-	ps := dst[start:]
+	sortParams(dst[start:])
+	return dst
+}
+
+// sortParams puts ps in the order of their percent-encoded names. Parameters of one name end
+// next to each other, in no particular order.
+func sortParams(ps []param) {
 	if len(ps) > 1<<8 {
 		slices.SortFunc(ps, func(a, b param) int { return compareEncoded(a.name, b.name) })
-		return dst
+		return
 	}
 	// Most names differ within their first seven bytes, so those bytes (as their encodings
 	// order them) and the position in ps make one number per name, and numbers sort much
@@ -145,7 +151,6 @@ func sortedParams(dst []param, params url.Values, skip string) []param {
 		}
 		i = j
 	}
-	return dst
 }
 
 // headKey puts the ranks (encodedRank) of the first seven bytes of s in the top seven bytes of

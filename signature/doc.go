@@ -15,6 +15,8 @@
 //
 //   - [CanonicalQueryV1], [StringToSignV1], [SignV1]: build and sign the
 //     canonical form of a parameter set.
+//   - [SignV1Pairs]: SignV1 for parameters given as name/value pairs, without
+//     the map (a client signing what it is about to encode).
 //   - [VerifyV1]: check the Signature parameter of a received request.
 //     [ValidV1] gives the same answer without the string to sign, for a
 //     server that reports that string only on a refusal.
