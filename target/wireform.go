@@ -77,12 +77,15 @@ func wireForm(in *wireIn, queryPrefix string) (query, body string) {
 	}
 	q, form := kvList(queryBuf[:nq]), kvList(formBuf[:nf])
 	if in.Auth != spec.AuthV3 && in.Auth != spec.AuthUnsigned {
-		all := decoded(q, form)
+		var sig string
 		if in.Auth == spec.AuthV1SignedOnce {
+			all := decoded(q, form)
 			readOnce(all.v)
+			sig = signature.SignV1(in.Method, in.Creds.AccessKeySecret, all.v)
+			all.release()
+		} else {
+			sig = signPairs(in.Method, in.Creds.AccessKeySecret, q, form)
 		}
-		sig := signature.SignV1(in.Method, in.Creds.AccessKeySecret, all.v)
-		all.release()
 		if in.Auth == spec.AuthBadSignature {
 			sig = flip(sig)
 		}
@@ -176,6 +179,40 @@ func appendQueryEscape(b []byte, s string) []byte {
 	}
 	return append(b, s[start:]...)
 }
+
+// signPairs signs the values the server will read for query and form (raw values are
+// unescaped), handed to the signer as pairs in the order sent.
+func signPairs(method, secret string, query, form kvList) string {
+	set := signingPairs.Get().(*pairSet)
+	names, values := set.names[:0], set.values[:0]
+	for _, l := range [2]kvList{query, form} {
+		for _, kvs := range l {
+			for _, kv := range kvs {
+				val := kv.Value
+				if kv.Raw {
+					if d, err := url.QueryUnescape(val); err == nil {
+						val = d
+					}
+				}
+				names, values = append(names, kv.Name), append(values, val)
+			}
+		}
+	}
+	sig := signature.SignV1Pairs(method, secret, names, values)
+	if len(names) <= 256 {
+		clear(names)
+		clear(values)
+		set.names, set.values = names[:0], values[:0]
+		signingPairs.Put(set)
+	}
+	return sig
+}
+
+// signingPairs keeps the lists signPairs fills for the next request (the signer keeps slices
+// of the values, so they would not stay on the stack).
+var signingPairs = sync.Pool{New: func() any { return new(pairSet) }}
+
+type pairSet struct{ names, values []string }
 
 // signingValues are the maps decoded fills, kept for the next request: a map of a few dozen
 // names costs more to make than everything else in building a request.
