@@ -16,11 +16,13 @@ import (
 // each part; anything else goes through url.Parse and url.ParseQuery, as before.
 func SentValues(s Sent, common []string) url.Values {
 	query, ok := sentQuery(s.URL)
-	if !ok || !plainForm(query) || !plainForm(s.Body) {
+	nq, okq := plainForm(query, true)
+	nb, okb := plainForm(s.Body, false)
+	if !ok || !okq || !okb {
 		return sentValuesStd(s, common)
 	}
-	// The common parameters are left out as they come, and the map is sized for the rest.
-	n := countKept(query, common) + countKept(s.Body, common)
+	// The common parameters are left out as they come; the map is sized for every pair.
+	n := nq + nb
 	out := make(url.Values, n)
 	// One backing array for all values: a name sent once (the usual case) costs no
 	// allocation of its own. The slices are capped, so an append elsewhere copies.
@@ -63,45 +65,37 @@ func leftOut(name string, common []string) bool {
 	return false
 }
 
-// countKept is about the number of pairs of raw that SentValues keeps: those whose name, as
-// written, is not left out.
-func countKept(raw string, common []string) int {
-	n := 0
-	for raw != "" {
-		var pair string
-		pair, raw, _ = strings.Cut(raw, "&")
-		if k, _, _ := strings.Cut(pair, "="); pair != "" && !leftOut(k, common) {
-			n++
-		}
-	}
-	return n
-}
-
 // maxPlainPairs stays under url.ParseQuery's default limit on the number of parameters;
 // longer lists take the standard path, which applies the limit.
 const maxPlainPairs = 1000
 
-// plainForm reports whether url.ParseQuery reads raw without an error: no semicolon, every
-// '%' followed by two hex digits, not too many pairs.
-func plainForm(raw string) bool {
-	pairs := 1
+// plainForm reports whether url.ParseQuery reads raw without an error (no semicolon, every
+// '%' followed by two hex digits, not too many pairs), and how many pairs it has at most. For
+// the query of a URL (inURL), also whether url.Parse keeps it whole: no '#' and no control
+// byte.
+func plainForm(raw string, inURL bool) (pairs int, ok bool) {
+	pairs = 1
 	for i := 0; i < len(raw); i++ {
-		switch raw[i] {
+		switch c := raw[i]; c {
 		case ';':
-			return false
+			return 0, false
 		case '&':
 			pairs++
 			if pairs > maxPlainPairs {
-				return false
+				return 0, false
 			}
 		case '%':
 			if i+2 >= len(raw) || !isHex(raw[i+1]) || !isHex(raw[i+2]) {
-				return false
+				return 0, false
 			}
 			i += 2
+		default:
+			if inURL && (c < 0x20 || c == 0x7f || c == '#') {
+				return 0, false
+			}
 		}
 	}
-	return true
+	return pairs, true
 }
 
 func isHex(c byte) bool {
@@ -114,14 +108,15 @@ var parsedPrefix atomic.Pointer[string]
 
 // sentQuery returns the raw query of rawURL as url.Parse would, when it can tell without
 // parsing the whole URL: with no fragment and no control bytes, url.Parse fails exactly when
-// it fails on the part before the first '?', and the query is what follows that '?'.
+// it fails on the part before the first '?', and the query is what follows that '?'. Only the
+// part before the '?' is looked at here; plainForm looks at the query.
 func sentQuery(rawURL string) (string, bool) {
-	for i := 0; i < len(rawURL); i++ {
-		if c := rawURL[i]; c < 0x20 || c == 0x7f || c == '#' {
+	prefix, query, _ := strings.Cut(rawURL, "?")
+	for i := 0; i < len(prefix); i++ {
+		if c := prefix[i]; c < 0x20 || c == 0x7f || c == '#' {
 			return "", false
 		}
 	}
-	prefix, query, _ := strings.Cut(rawURL, "?")
 	if p := parsedPrefix.Load(); p != nil && *p == prefix {
 		return query, true
 	}
