@@ -76,8 +76,11 @@ func comparable(m map[string]any) string {
 }
 
 func str(v any) string {
-	if s, ok := v.(string); ok {
-		return s
+	switch t := v.(type) {
+	case string:
+		return t
+	case json.Number: // a number read back: its text, as fmt.Sprint would print it
+		return t.String()
 	}
 	if v == nil {
 		return ""
