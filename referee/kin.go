@@ -38,7 +38,11 @@ func (r *Referee) scalarFindings(first map[string]string) []Finding {
 	}
 	out = append(out, r.kinFindingsMemo(handed, first)...)
 	for _, h := range handed {
-		out = append(out, r.notFindingsMemo(h.p.Path, h.p.Name, typed(h.p, h.value), h.value)...)
+		// Only a parameter with a not has anything to judge here (notFindings says nothing of
+		// the others), and only then is the value typed for it.
+		if r.nots[h.p.Path] != nil {
+			out = append(out, r.notFindingsMemo(h.p.Path, h.p.Name, typed(h.p, h.value), h.value)...)
+		}
 	}
 	return out
 }
