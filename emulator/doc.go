@@ -77,7 +77,8 @@
 // list's indexes, count and fields), then the rules. Patterns run as byte automata
 // (pattern.go, beside regexp as the reference), list names are read without a regular
 // expression where the format allows (lists.go: listReader.split, beside splitPlain), and
-// messages are built on a stack buffer (messages.go: describe, beside describePlain); a
+// messages are built on a stack buffer (messages.go: describe, beside describePlain), query
+// pairs are decoded in one pass (wire.go: queryUnescape, beside url.QueryUnescape); a
 // differential test holds each speed trick to its plain version. boundary.go says which
 // values sit at a constraint's boundary, for the faults that refuse them; integers.go reads
 // lenient integer spellings.

@@ -255,14 +255,14 @@ func (p *paramSet) parse(s string) error {
 			continue
 		}
 		k, v, _ := strings.Cut(pair, "=")
-		k, kerr := url.QueryUnescape(k)
+		k, kerr := queryUnescape(k)
 		if kerr != nil {
 			if err == nil {
 				err = kerr
 			}
 			continue
 		}
-		v, verr := url.QueryUnescape(v)
+		v, verr := queryUnescape(v)
 		if verr != nil {
 			if err == nil {
 				err = verr
@@ -272,6 +272,53 @@ func (p *paramSet) parse(s string) error {
 		p.add(k, v)
 	}
 	return err
+}
+
+// queryUnescape is url.QueryUnescape (its reference, which TestQueryUnescapeMatchesTheReference
+// compares it with): '+' is a space and %XX the byte XX. It decodes in one pass from the first
+// '%' or '+' on, where the reference reads the text twice; a text without either is returned as
+// it is, and a broken escape is left to the reference, which words the error.
+func queryUnescape(s string) (string, error) {
+	i := 0
+	for i < len(s) && s[i] != '%' && s[i] != '+' {
+		i++
+	}
+	if i == len(s) {
+		return s, nil
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for ; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '+':
+			b.WriteByte(' ')
+		case '%':
+			if i+2 >= len(s) || !isHexDigit(s[i+1]) || !isHexDigit(s[i+2]) {
+				return url.QueryUnescape(s)
+			}
+			b.WriteByte(hexValue(s[i+1])<<4 | hexValue(s[i+2]))
+			i += 2
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), nil
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// hexValue is the value of a hex digit.
+func hexValue(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
 }
 
 // errSemicolon is url.ParseQuery's answer to a semicolon.

@@ -48,7 +48,8 @@
 //   - [TimestampLayout], [ParseTimestamp], [CheckTimestamp], [ReplayWindow]:
 //     the clock-skew check the gateway applies to Timestamp and x-acs-date,
 //     comparing instants so that no distance overflows. Remembering nonces is
-//     left to the caller.
+//     left to the caller. The last Timestamp text formatted and parsed is
+//     remembered (timestamps.go, beside the plain forms).
 //
 // # Errors
 //
