@@ -1,6 +1,7 @@
 package target
 
 import (
+	"iter"
 	"net/url"
 	"slices"
 	"sort"
@@ -185,18 +186,8 @@ func appendQueryEscape(b []byte, s string) []byte {
 func signPairs(method, secret string, query, form kvList) string {
 	set := signingPairs.Get().(*pairSet)
 	names, values := set.names[:0], set.values[:0]
-	for _, l := range [2]kvList{query, form} {
-		for _, kvs := range l {
-			for _, kv := range kvs {
-				val := kv.Value
-				if kv.Raw {
-					if d, err := url.QueryUnescape(val); err == nil {
-						val = d
-					}
-				}
-				names, values = append(names, kv.Name), append(values, val)
-			}
-		}
+	for name, val := range served(query, form) {
+		names, values = append(names, name), append(values, val)
 	}
 	sig := signature.SignV1Pairs(method, secret, names, values)
 	if len(names) <= 256 {
@@ -236,26 +227,38 @@ func decoded(query, form kvList) *signingSet {
 		set.backing = make([]string, 0, n)
 	}
 	v, backing := set.v, set.backing[:0]
-	for _, l := range [2]kvList{query, form} {
-		for _, kvs := range l {
-			for _, kv := range kvs {
-				val := kv.Value
-				if kv.Raw {
-					if d, err := url.QueryUnescape(val); err == nil {
-						val = d
-					}
-				}
-				if prev, seen := v[kv.Name]; seen {
-					v[kv.Name] = append(prev, val)
-					continue
-				}
-				backing = append(backing, val)
-				v[kv.Name] = backing[len(backing)-1 : len(backing) : len(backing)]
-			}
+	for name, val := range served(query, form) {
+		if prev, seen := v[name]; seen {
+			v[name] = append(prev, val)
+			continue
 		}
+		backing = append(backing, val)
+		v[name] = backing[len(backing)-1 : len(backing) : len(backing)]
 	}
 	set.backing = backing
 	return set
+}
+
+// served yields, in the order sent, the name and value the server reads for each pair of
+// query and form (a raw value unescaped).
+func served(query, form kvList) iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for _, l := range [2]kvList{query, form} {
+			for _, kvs := range l {
+				for _, kv := range kvs {
+					val := kv.Value
+					if kv.Raw {
+						if d, err := url.QueryUnescape(val); err == nil {
+							val = d
+						}
+					}
+					if !yield(kv.Name, val) {
+						return
+					}
+				}
+			}
+		}
+	}
 }
 
 // release empties the set and keeps it for another request, unless it grew unusually large.
