@@ -233,15 +233,19 @@ func newRequestPlain(ctx context.Context, method, full, body string) (*http.Requ
 }
 
 // takenAsItIs reports whether url.Parse keeps q, the text after the first '?', as the raw
-// query: it holds no '#' and no control byte.
+// query: none of its bytes ends or breaks a URL (endsURL).
 func takenAsItIs(q string) bool {
 	for i := 0; i < len(q); i++ {
-		if c := q[i]; c < 0x20 || c == 0x7f || c == '#' {
+		if endsURL(q[i]) {
 			return false
 		}
 	}
 	return true
 }
+
+// endsURL reports whether url.Parse stops at c or refuses it: a '#' starts the fragment, and
+// a control byte is refused. Every shortcut past url.Parse in this package asks it.
+func endsURL(c byte) bool { return c < 0x20 || c == 0x7f || c == '#' }
 
 // farFutureYears is how far ahead the far-future modes date a request: beyond the range of a
 // time.Duration (about 292 years), where a distance computed with time.Time.Sub saturates.

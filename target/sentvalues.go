@@ -90,7 +90,7 @@ func plainForm(raw string, inURL bool) (pairs int, ok bool) {
 			}
 			i += 2
 		default:
-			if inURL && (c < 0x20 || c == 0x7f || c == '#') {
+			if inURL && endsURL(c) {
 				return 0, false
 			}
 		}
@@ -113,7 +113,7 @@ var parsedPrefix atomic.Pointer[string]
 func sentQuery(rawURL string) (string, bool) {
 	prefix, query, _ := strings.Cut(rawURL, "?")
 	for i := 0; i < len(prefix); i++ {
-		if c := prefix[i]; c < 0x20 || c == 0x7f || c == '#' {
+		if endsURL(prefix[i]) {
 			return "", false
 		}
 	}
