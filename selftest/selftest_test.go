@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -65,6 +67,20 @@ func TestPrecisionAndKillMatrix(t *testing.T) {
 		}
 	}
 	assert.True(t, m.OK())
+	assertReadmeFigures(t, m)
+}
+
+// assertReadmeFigures checks the cases until detection the README states against the kill
+// matrix just measured: with one worker and a fixed seed the order of results, and so those
+// figures, are the same on every run (the requests are not: asynchronous states are polled).
+func assertReadmeFigures(t *testing.T, m *selftest.Matrix) {
+	t.Helper()
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	got := regexp.MustCompile(`median (\d+) cases, worst (\d+) cases\)`).FindSubmatch(readme)
+	require.NotNil(t, got, "the README states the kill matrix's cases until detection")
+	assert.Equal(t, string(got[1]), fmt.Sprint(m.MedianCases), "median cases until detection: measured, and as the README states it")
+	assert.Equal(t, string(got[2]), fmt.Sprint(m.WorstCases), "worst cases until detection: measured, and as the README states it")
 }
 
 // Every pair of settings of two dimensions is in some row of the covering set, the set is the
