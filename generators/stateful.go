@@ -20,6 +20,9 @@ type StepResult struct {
 	Code   string
 	Fields map[string]any
 	Err    error
+	// ReadBack is the answer of the Describe a step sends right after its own call, when it
+	// sends one (Start does, once it succeeded).
+	ReadBack *StepResult
 }
 
 func (a StepResult) ok() bool {
@@ -64,6 +67,17 @@ func (m lifeModel) with(port, st string) lifeModel {
 	return n
 }
 
+// holding lists the ports, of ports and in their order, whose listener is in state st.
+func (m lifeModel) holding(st string, ports []string) []string {
+	var out []string
+	for _, p := range ports {
+		if m.ports[p] == st {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 func (m lifeModel) String() string {
 	var keys []string
 	for k, v := range m.ports {
@@ -85,12 +99,21 @@ func LifecycleCommands(s *spec.Spec, ports []string, newSUT func() *Lifecycle, d
 			lc.conflict[e.Code] = true
 		}
 	}
-	portGen := func(f func(string) commands.Command) gopter.Gen {
+	portGenOf := func(ports []string, f func(string) commands.Command) gopter.Gen {
 		vals := make([]any, len(ports))
 		for i, p := range ports {
 			vals[i] = p
 		}
 		return gen.OneConstOf(vals...).Map(func(p string) commands.Command { return f(p) })
+	}
+	portGen := func(f func(string) commands.Command) gopter.Gen { return portGenOf(ports, f) }
+	// A start goes to a stopped listener when there is one, so that sequences start listeners
+	// (and read them back) often; with none, to any port (a start that must be refused).
+	startGen := func(st commands.State) gopter.Gen {
+		if stopped := st.(lifeModel).holding("stopped", ports); len(stopped) > 0 {
+			return portGenOf(stopped, lc.start)
+		}
+		return portGen(lc.start)
 	}
 	return &commands.ProtoCommands{
 		NewSystemUnderTestFunc: func(commands.State) commands.SystemUnderTest { return newSUT() },
@@ -100,9 +123,9 @@ func LifecycleCommands(s *spec.Spec, ports []string, newSUT func() *Lifecycle, d
 			}
 		},
 		InitialStateGen: gen.Const(lifeModel{ports: map[string]string{}}),
-		GenCommandFunc: func(commands.State) gopter.Gen {
+		GenCommandFunc: func(st commands.State) gopter.Gen {
 			return gen.Weighted([]gen.WeightedGen{
-				{Weight: 4, Gen: portGen(lc.create)}, {Weight: 2, Gen: portGen(lc.start)},
+				{Weight: 4, Gen: portGen(lc.create)}, {Weight: 2, Gen: startGen(st)},
 				{Weight: 3, Gen: portGen(lc.del)}, {Weight: 3, Gen: portGen(lc.describe)},
 			})
 		},
@@ -169,11 +192,20 @@ func (lc lifecycleCommands) create(port string) commands.Command {
 	}
 }
 
-// start: starting a stopped listener succeeds; starting a missing one does not.
+// start: starting a stopped listener succeeds, and the listener then reads back starting or
+// running at once (read right after the start, so that no sequence can start a listener without
+// its status being looked at); starting a missing one does not succeed.
 func (lc lifecycleCommands) start(port string) commands.Command {
 	return &commands.ProtoCommand{
-		Name:    "Start(" + port + ")",
-		RunFunc: onListener(spec.ActionStartListener, port),
+		Name: "Start(" + port + ")",
+		RunFunc: func(sut commands.SystemUnderTest) commands.Result {
+			a := onListener(spec.ActionStartListener, port)(sut).(StepResult)
+			if a.ok() {
+				rb := onListener(spec.ActionDescribeHTTPSListener, port)(sut).(StepResult)
+				a.ReadBack = &rb
+			}
+			return a
+		},
 		NextStateFunc: func(st commands.State) commands.State {
 			m := st.(lifeModel)
 			if m.ports[port] == "" {
@@ -188,9 +220,24 @@ func (lc lifecycleCommands) start(port string) commands.Command {
 			if m.prev == "" && a.ok() {
 				return "starting a listener that does not exist succeeded"
 			}
+			if m.prev != "" && a.ReadBack != nil {
+				if msg := startedReadBack(*a.ReadBack); msg != "" {
+					return "right after a start, " + msg
+				}
+			}
 			return ""
 		}),
 	}
+}
+
+// startedReadBack says what is wrong with the Describe answer of a started listener ("" for
+// nothing): it must exist and be starting or running.
+func startedReadBack(a StepResult) string {
+	status, _ := a.Fields[spec.FieldStatus].(string)
+	if !a.ok() || (status != spec.StatusStarting && status != spec.StatusRunning) {
+		return fmt.Sprintf("a started listener reads back %s %q", a, status)
+	}
+	return ""
 }
 
 // del: deleting an existing listener succeeds; deleting a missing one does not. A started
@@ -231,9 +278,7 @@ func (lc lifecycleCommands) describe(port string) commands.Command {
 					return fmt.Sprintf("a stopped listener reads back %s %q", a, status)
 				}
 			case "started":
-				if !a.ok() || (status != spec.StatusStarting && status != spec.StatusRunning) {
-					return fmt.Sprintf("a started listener reads back %s %q", a, status)
-				}
+				return startedReadBack(a)
 			}
 			return ""
 		}),
