@@ -1,5 +1,5 @@
 #!/bin/bash -eu
-# Builds every native Go fuzz target of package fuzz as a libFuzzer binary, the way
+# Builds every native Go fuzz target of packages fuzz and fuzz/sigfuzz as a libFuzzer binary, the way
 # ClusterFuzzLite and OSS-Fuzz expect: compile_native_go_fuzzer <package> <Func> <name>, one
 # binary per target in $OUT.
 #
@@ -21,17 +21,30 @@
 # of the module and checks with plain `go vet` that every staged package compiles, which is the
 # part of this script that can break when package fuzz changes.
 
-TARGETS="FuzzWire FuzzGenerated FuzzSignatureV1 FuzzSignatureV3 FuzzDecode" # as in fuzz/run.sh
+TARGETS="FuzzWire FuzzGenerated FuzzSignatureV1 FuzzSignatureV3 FuzzGatewayV1 FuzzGatewayV3 FuzzDecode" # as in fuzz/run.sh
 MODULE=github.com/clbcheck/clbcheck
+
+pkgdir() { # pkgdir ROOT TARGET -> the package directory, relative to ROOT, that defines TARGET
+	local d
+	for d in fuzz fuzz/sigfuzz; do
+		if grep -q "^func $2(f \*testing\.F)" "$1/$d"/*_test.go; then
+			echo "$d"
+			return 0
+		fi
+	done
+	echo "build.sh: no fuzz target $2 in fuzz/ or fuzz/sigfuzz/" >&2
+	return 1
+}
 
 stage() { # stage ROOT TARGET -> prints the staged package's directory, relative to ROOT
 	local root=$1 target=$2
-	local name dir def
+	local name dir def src
+	src=$(pkgdir "$root" "$target") || exit 1
 	name=$(echo "$target" | tr '[:upper:]' '[:lower:]')
 	dir="ossfuzzstage/$name"
 	rm -rf "${root:?}/$dir"
 	mkdir -p "$root/$dir"
-	for f in "$root"/fuzz/*.go; do
+	for f in "$root/$src"/*.go; do
 		base=$(basename "$f")
 		case $base in
 		*_test.go) cp "$f" "$root/$dir/${base%.go}_fuzzsrc.go" ;;

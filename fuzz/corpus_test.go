@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/clbcheck/clbcheck/fuzz/mutation"
+
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/spec"
 )
@@ -35,10 +37,9 @@ func TestWriteCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := filepath.Join("testdata", "fuzz")
 	if *update {
 		for target := range files {
-			dir := filepath.Join(root, target)
+			dir := corpusDir(target)
 			old, _ := filepath.Glob(filepath.Join(dir, generatedPrefix+"*"))
 			for _, p := range old {
 				if err := os.Remove(p); err != nil {
@@ -52,7 +53,7 @@ func TestWriteCorpus(t *testing.T) {
 		n := 0
 		for target, byName := range files {
 			for name, data := range byName {
-				if err := os.WriteFile(filepath.Join(root, target, name), data, 0o644); err != nil {
+				if err := os.WriteFile(filepath.Join(corpusDir(target), name), data, 0o644); err != nil {
 					t.Fatal(err)
 				}
 				n++
@@ -63,7 +64,7 @@ func TestWriteCorpus(t *testing.T) {
 	}
 	var stale []string
 	for target, byName := range files {
-		dir := filepath.Join(root, target)
+		dir := corpusDir(target)
 		onDisk, _ := filepath.Glob(filepath.Join(dir, generatedPrefix+"*"))
 		if len(onDisk) != len(byName) {
 			stale = append(stale, fmt.Sprintf("%s: %d generated files on disk, %d expected", target, len(onDisk), len(byName)))
@@ -80,6 +81,15 @@ func TestWriteCorpus(t *testing.T) {
 		sort.Strings(stale)
 		t.Errorf("the committed corpus differs from what the generators give now (%d files); run `go test ./fuzz -run TestWriteCorpus -update` and commit testdata/fuzz:\n%s", len(stale), strings.Join(stale[:min(len(stale), 20)], "\n"))
 	}
+}
+
+// corpusDir is where a target's corpus lives, relative to this package: testdata/fuzz/<Target>,
+// or the same under package fuzz/sigfuzz for a target named "sigfuzz/<Target>".
+func corpusDir(target string) string {
+	if name, ok := strings.CutPrefix(target, "sigfuzz/"); ok {
+		return filepath.Join("sigfuzz", "testdata", "fuzz", name)
+	}
+	return filepath.Join("testdata", "fuzz", target)
 }
 
 // corpusFile renders values in the format of go test's corpus files.
@@ -176,10 +186,14 @@ func buildCorpus() (map[string]map[string][]byte, error) {
 		}
 		// The signature targets: the case's parameters as one query, a few mutations.
 		if i%7 == 0 {
-			q := encodeValues(generators.Values(c.Params, generators.Placeholder))
+			q := mutation.Encode(generators.Values(c.Params, generators.Placeholder))
 			m := uint8(i / 7)
-			add("FuzzSignatureV1", c.ID, corpusFile(q, c.Method, m, uint16(i), uint16(i/3), uint8(1+i%255), "Extra", i%2 == 0))
-			add("FuzzSignatureV3", c.ID, corpusFile(q, x.Body, x.ContentType, "value", m, uint16(i), uint16(i/3), uint8(1+i%255), "&x=1"))
+			v1 := corpusFile(q, c.Method, m, uint16(i), uint16(i/3), uint8(1+i%255), "Extra", i%2 == 0)
+			v3 := corpusFile(q, x.Body, x.ContentType, "value", m, uint16(i), uint16(i/3), uint8(1+i%255), "&x=1")
+			add("FuzzGatewayV1", c.ID, v1)
+			add("sigfuzz/FuzzSignatureV1", c.ID, v1)
+			add("FuzzGatewayV3", c.ID, v3)
+			add("sigfuzz/FuzzSignatureV3", c.ID, v3)
 		}
 	}
 	// FuzzGenerated: the contracts path on the seeds the contracts tests use, and draws over

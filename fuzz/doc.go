@@ -19,12 +19,14 @@
 //     the case's expected outcome, generators.Confirm, Problems and a read-back of the
 //     listener. A first byte of 0 instead seeds contracts.Execute over a few RandomCases
 //     with every check on, strict profile; any failure, warning or skip fails the input.
-//   - FuzzSignatureV1 and FuzzSignatureV3 (signature_test.go): sign, verify, mutate (a
+//   - FuzzGatewayV1 and FuzzGatewayV3 (signature_test.go): a request signed with V1 or V3
+//     must pass the emulator's authentication; after one change (package fuzz/mutation: a
 //     flipped byte in a value or name, an added, removed or reordered parameter, a changed or
 //     removed signed header, another body, another method, raw bytes appended to the query)
-//     and check that the verifier accepts exactly the requests whose canonical form did not
-//     change, directly with package signature and through the emulator
-//     (SignatureDoesNotMatch).
+//     it must be refused, with SignatureDoesNotMatch where only signed content changed,
+//     unless its canonical form did not change. The same inputs check package signature
+//     alone in package fuzz/sigfuzz (FuzzSignatureV1, FuzzSignatureV3), whose test binary
+//     links so little that its targets run several times faster (see "Speed").
 //   - FuzzDecode (decode_test.go): target.Decode on any body never panics and flags in
 //     DecodeErr the envelope fields that are not strings and an AccessDeniedDetail that is
 //     not an object (the shapes that crash the official Go SDK), as an independent JSON
@@ -35,7 +37,7 @@
 // # Helpers
 //
 //   - The wire: [Wire], [EncodeCase], [SignWireV1], [ServeWire], [RequestAction],
-//     [SameValues]; [Mutation] and the Mut* kinds for the signature targets.
+//     and package fuzz/mutation for the changes the signature targets make.
 //   - The oracle: [Problems] (the harness's answer checks plus the emulator's panic text) on an
 //     [Answer], the raw HTTP answer; [AnswerCode].
 //   - Worlds: [World], [NewInProcessWorld], [NewExternalWorld] (fixtures, [PlaceholderPort],

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/clbcheck/clbcheck/fuzz/mutation"
+
 	"github.com/clbcheck/clbcheck/spec"
 )
 
@@ -22,23 +24,22 @@ type failer interface {
 // per iteration, so that `go test -bench Fuzz -cpuprofile` shows where an exec spends its
 // time (the fuzzing engine itself cannot be profiled).
 
-func BenchmarkFuzzSignatureV1Body(b *testing.B) {
+func BenchmarkFuzzGatewayV1Body(b *testing.B) {
 	seeds := signatureSeeds()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		params, _ := url.ParseQuery(seeds[i%len(seeds)])
 		delete(params, spec.ParamSignature)
-		m := Mutation{Op: uint8(i), Index: uint16(i), Pos: uint16(i * 7), Mask: uint8(1 + i), Extra: "Extra"}
-		checkV1Package(b, "POST", params, m)
+		m := mutation.Mutation{Op: uint8(i), Index: uint16(i), Pos: uint16(i * 7), Mask: uint8(1 + i), Extra: "Extra"}
 		checkV1Emulator(b, params, m, i&1 == 0, i&2 == 0)
 	}
 }
 
-func BenchmarkFuzzSignatureV3Body(b *testing.B) {
+func BenchmarkFuzzGatewayV3Body(b *testing.B) {
 	seeds := signatureSeeds()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		checkV3(b, seeds[i%len(seeds)], nil, "", "v", Mutation{Op: uint8(i % 9), Index: uint16(i), Pos: uint16(i * 7), Mask: uint8(1 + i), Extra: "Extra"})
+		checkV3(b, seeds[i%len(seeds)], nil, "", "v", mutation.Mutation{Op: uint8(i % mutation.V3Kinds), Index: uint16(i), Pos: uint16(i * 7), Mask: uint8(1 + i), Extra: "Extra"})
 	}
 }
 

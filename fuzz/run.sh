@@ -1,7 +1,8 @@
 #!/bin/sh
-# run.sh FUZZTIME: run every fuzz target of package fuzz for FUZZTIME (default 30s), one after
-# another, and stop at the first that fails. A failing input is saved by go test under
-# fuzz/testdata/fuzz/<Target>/ and becomes a regression case (see doc.go).
+# run.sh FUZZTIME: run every fuzz target of packages fuzz and fuzz/sigfuzz for FUZZTIME (default
+# 30s), one after another, and stop at the first that fails. A failing input is saved by go test
+# under testdata/fuzz/<Target>/ of the target's package and becomes a regression case (see
+# doc.go).
 #
 # After each target it prints one line with the execs per second: over the whole run, and over
 # the fuzzing alone (after the baseline coverage of the corpus, which go test -fuzz gathers
@@ -15,7 +16,7 @@ set -eu
 
 FUZZTIME="${1:-30s}"
 GO="${GO:-go}"
-TARGETS="${FUZZ_TARGETS:-FuzzWire FuzzGenerated FuzzSignatureV1 FuzzSignatureV3 FuzzDecode}"
+TARGETS="${FUZZ_TARGETS:-FuzzWire FuzzGenerated FuzzSignatureV1 FuzzSignatureV3 FuzzGatewayV1 FuzzGatewayV3 FuzzDecode}"
 MINIMIZE="${FUZZ_MINIMIZE:-100x}"
 
 cd "$(dirname "$0")/.."
@@ -49,11 +50,24 @@ rate() {
 	}'
 }
 
+# pkg TARGET: the package directory whose test files define TARGET.
+pkg() {
+	for d in fuzz fuzz/sigfuzz; do
+		if grep -q "^func $1(f \*testing\.F)" "$d"/*_test.go; then
+			echo "./$d/"
+			return
+		fi
+	done
+	echo "run.sh: no fuzz target $1 in fuzz/ or fuzz/sigfuzz/" >&2
+	exit 2
+}
+
 for t in $TARGETS; do
-	echo "== $t for $FUZZTIME"
+	p=$(pkg "$t")
+	echo "== $t ($p) for $FUZZTIME"
 	{
 		rc=0
-		"$GO" test -run '^$' -fuzz "^${t}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime "$MINIMIZE" ./fuzz/ || rc=$?
+		"$GO" test -run '^$' -fuzz "^${t}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime "$MINIMIZE" "$p" || rc=$?
 		echo "$rc" >"$log.rc"
 	} 2>&1 | tee "$log"
 	rate "$t" <"$log"

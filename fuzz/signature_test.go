@@ -4,15 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/clbcheck/clbcheck/fuzz/mutation"
 
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/generators"
@@ -71,14 +73,14 @@ var (
 	badSigCode   = func() string { e, _ := spec.MustDefault().GatewayError("bad-signature"); return e.Code }()
 )
 
-// FuzzSignatureV1 signs the decoded parameters of a query with V1, checks that the verifier
-// accepts them, applies one mutation and checks that the verifier rejects the result unless
-// it carries exactly the same parameters (same names, values and order; same method up to
-// case; exactly the one original Signature). The same pair then goes through the emulator:
-// the signed request must pass authentication, the mutated one must get
-// SignatureDoesNotMatch (or an earlier refusal when the mutation reaches a parameter the
-// gateway reads before authenticating).
-func FuzzSignatureV1(f *testing.F) {
+// FuzzGatewayV1 sends the parameters of a query, signed with V1, to the emulator: the signed
+// request must pass authentication. It then makes one change (mutation.Mutation) to the
+// business parameters, keeping the original signature and nonce, and sends that: the changed
+// request must get SignatureDoesNotMatch (or an earlier refusal when the change reaches a
+// parameter the gateway reads before authenticating), unless it carries the same parameters,
+// or the same with repeated identical values once. Package fuzz/sigfuzz's FuzzSignatureV1
+// checks package signature itself on the same inputs.
+func FuzzGatewayV1(f *testing.F) {
 	for _, seed := range signatureSeeds() {
 		f.Add(seed, "POST", uint8(0), uint16(3), uint16(1), uint8(0x20), "Extra", false)
 		f.Add(seed, "GET", uint8(1), uint16(0), uint16(0), uint8(1), "Tag.1.Key", true)
@@ -87,52 +89,14 @@ func FuzzSignatureV1(f *testing.F) {
 	}
 	f.Add("a=1&a=1&b=2", "POST", uint8(4), uint16(0), uint16(0), uint8(0), "a", false)
 	f.Add("Signature=abc&a=", "get", uint8(1), uint16(0), uint16(0), uint8(0), "Signature", true)
+	// method is FuzzSignatureV1's (the two share the corpus); here mask's top bit picks GET.
 	f.Fuzz(func(t *testing.T, query, method string, op uint8, index, pos uint16, mask uint8, extra string, inBody bool) {
 		profileWorker()
 		params, _ := url.ParseQuery(query) // what parses; the rest is dropped
 		delete(params, spec.ParamSignature)
-		if method == "" {
-			method = http.MethodPost
-		}
-		m := Mutation{Op: op, Index: index, Pos: pos, Mask: mask, Extra: extra}
-		checkV1Package(t, method, params, m)
+		m := mutation.Mutation{Op: op, Index: index, Pos: pos, Mask: mask, Extra: extra}
 		checkV1Emulator(t, params, m, inBody, mask&0x80 != 0)
 	})
-}
-
-func checkV1Package(t failer, method string, params url.Values, m Mutation) {
-	const secret = "fuzz-secret"
-	sig := signature.SignV1(method, secret, params)
-	signed := cloneValues(params)
-	signed.Set(spec.ParamSignature, sig)
-	if sig2 := signature.SignV1(method, secret, signed); sig2 != sig {
-		t.Fatalf("SignV1 does not ignore the Signature it is given: %s then %s", sig, sig2)
-	}
-	if ok, sts := signature.VerifyV1(method, signed, secret); !ok {
-		t.Fatalf("VerifyV1 rejects what SignV1 signed:\n%s\nparams %q", sts, params)
-	}
-	// Mutate the signed set (the Signature itself is a fair target), or the method.
-	mut := m.Apply(signed, nil)
-	method2 := method
-	if m.Op%(mutCount+1) == mutCount {
-		method2 = map[bool]string{true: http.MethodGet, false: http.MethodPost}[strings.EqualFold(method, http.MethodPost)]
-		mut = cloneValues(signed)
-	}
-	unchanged := SameValues(withoutSig(mut), params) && strings.EqualFold(method, method2) &&
-		len(mut[spec.ParamSignature]) == 1 && mut[spec.ParamSignature][0] == sig
-	ok, sts := signature.VerifyV1(method2, mut, secret)
-	switch {
-	case unchanged && !ok:
-		t.Fatalf("VerifyV1 rejects an unchanged request (mutation %+v):\n%s", m, sts)
-	case !unchanged && ok:
-		t.Fatalf("VerifyV1 accepts a changed request (mutation %+v, method %s -> %s):\nsigned  %q\nchanged %q", m, method, method2, signed, mut)
-	}
-}
-
-func withoutSig(v url.Values) url.Values {
-	out := cloneValues(v)
-	delete(out, spec.ParamSignature)
-	return out
 }
 
 // signedV1Wire builds a V1 request to sigAction carrying business (minus the names the
@@ -141,7 +105,7 @@ func signedV1Wire(creds signature.Credentials, business url.Values, method strin
 	common := url.Values{spec.ParamAction: {sigAction}, spec.ParamVersion: {spec.MustDefault().APIVersion}}
 	signature.AddV1Params(common, creds, FixedTime)
 	common.Set(spec.ParamSignatureNonce, nextNonce())
-	all := cloneValues(common)
+	all := mutation.Clone(common)
 	for k, vs := range business {
 		all[k] = append(all[k], vs...)
 	}
@@ -152,21 +116,21 @@ func signedV1Wire(creds signature.Credentials, business url.Values, method strin
 func v1Wire(method string, common, business url.Values, inBody bool) Wire {
 	w := Wire{Method: method}
 	if inBody {
-		w.Query, w.Body, w.ContentType = encodeValues(common), encodeValues(business), spec.MustDefault().Wire.BodyContentType
+		w.Query, w.Body, w.ContentType = mutation.Encode(common), mutation.Encode(business), spec.MustDefault().Wire.BodyContentType
 		return w
 	}
-	q := cloneValues(common)
+	q := mutation.Clone(common)
 	for k, vs := range business {
 		q[k] = append(q[k], vs...)
 	}
-	w.Query = encodeValues(q)
+	w.Query = mutation.Encode(q)
 	return w
 }
 
-func checkV1Emulator(t failer, params url.Values, m Mutation, inBody, get bool) {
+func checkV1Emulator(t failer, params url.Values, m mutation.Mutation, inBody, get bool) {
 	s := spec.MustDefault()
 	emu, creds := sigWorld(t)
-	business := cloneValues(params)
+	business := mutation.Clone(params)
 	for k := range business {
 		if preAuth(k) {
 			delete(business, k)
@@ -194,7 +158,7 @@ func checkV1Emulator(t failer, params url.Values, m Mutation, inBody, get bool) 
 			touchedPreAuth = true
 		}
 	}
-	mutAll := cloneValues(common)
+	mutAll := mutation.Clone(common)
 	delete(mutAll, spec.ParamSignature)
 	for k, vs := range mutBusiness {
 		mutAll[k] = append(mutAll[k], vs...)
@@ -207,7 +171,7 @@ func checkV1Emulator(t failer, params url.Values, m Mutation, inBody, get bool) 
 	}
 	status, mcode := responseCode(mr)
 	// The emulator also accepts a request whose repeated identical values were signed once.
-	equivalent := SameValues(mutAll, all) || SameValues(dedupe(mutAll), all)
+	equivalent := mutation.Same(mutAll, all) || mutation.Same(mutation.Dedupe(mutAll), all)
 	switch {
 	case equivalent:
 		if mcode == badSigCode {
@@ -222,35 +186,44 @@ func checkV1Emulator(t failer, params url.Values, m Mutation, inBody, get bool) 
 	}
 }
 
-// FuzzSignatureV3 signs a request with V3 (query, body, content type and one extra x-acs-
-// header from the input), checks that VerifyV3 and the emulator accept it, applies one change
-// (a query mutation, a signed header's value, a removed header, the body, the method, or raw
-// bytes appended to the query) and checks that the change is rejected unless it leaves the
-// canonical request as it was.
-func FuzzSignatureV3(f *testing.F) {
+// FuzzGatewayV3 sends a request signed with V3 (query, body, content type and one extra x-acs-
+// header from the input) to the emulator, which must accept its signature, then makes one
+// change (mutation.Mutation.ApplyV3: a parameter, a signed header's value, a removed header,
+// the body, the method, raw bytes after the query) and sends that: it must be refused (with
+// SignatureDoesNotMatch where the change reaches only what is signed) unless the canonical
+// request stayed the same. Package fuzz/sigfuzz's FuzzSignatureV3 checks VerifyV3 itself on
+// the same inputs.
+func FuzzGatewayV3(f *testing.F) {
 	for i, seed := range signatureSeeds() {
-		f.Add(seed, "", "", "v", uint8(i%9), uint16(i), uint16(i*7), uint8(1+i), "Extra")
+		f.Add(seed, "", "", "v", uint8(i%mutation.V3Kinds), uint16(i), uint16(i*7), uint8(1+i), "Extra")
 	}
-	f.Add("a=1", "Bandwidth=-1&Tag.1.Key=k", "application/x-www-form-urlencoded", " padded ", uint8(3), uint16(1), uint16(0), uint8(0x20), "")
-	f.Add("a=1", `{"a":1}`, "application/json", "x", uint8(7), uint16(0), uint16(0), uint8(1), "")
-	f.Add("a=1", "", "", "x", uint8(8), uint16(0), uint16(0), uint8(1), "%zz")
+	f.Add("a=1", "Bandwidth=-1&Tag.1.Key=k", "application/x-www-form-urlencoded", " padded ", uint8(mutation.V3Header), uint16(1), uint16(0), uint8(0x20), "")
+	f.Add("a=1", `{"a":1}`, "application/json", "x", uint8(mutation.V3Body), uint16(0), uint16(0), uint8(1), "")
+	f.Add("a=1", "", "", "x", uint8(mutation.V3RawQuery), uint16(0), uint16(0), uint8(1), "%zz")
 	f.Fuzz(func(t *testing.T, query, body, contentType, header string, op uint8, index, pos uint16, mask uint8, extra string) {
 		profileWorker()
-		checkV3(t, query, []byte(body), contentType, header, Mutation{Op: op, Index: index, Pos: pos, Mask: mask, Extra: extra})
+		checkV3(t, query, []byte(body), contentType, header, mutation.Mutation{Op: op, Index: index, Pos: pos, Mask: mask, Extra: extra})
 	})
 }
 
-// V3 changes beyond the parameter mutations.
-const (
-	v3Header   = mutCount + iota // XOR a byte of a signed header's value
-	v3DropHdr                    // remove a signed header
-	v3Body                       // XOR a byte of the body (append one to an empty body)
-	v3Method                     // POST becomes GET
-	v3RawQuery                   // append Extra, as raw bytes, to the query
-	v3OpCount
-)
+// signedV3 builds a POST of params and body to sigAction, signed with V3 by creds.
+func signedV3(t failer, s *spec.Spec, creds signature.Credentials, params url.Values, body []byte, contentType, header string) *http.Request {
+	req := mutation.NewRequest(http.MethodPost, mutation.Encode(params), body)
+	req.Header.Set(signature.HeaderAction, sigAction)
+	req.Header.Set(signature.HeaderVersion, s.APIVersion)
+	if contentType != "" && len(body) > 0 {
+		req.Header["Content-Type"] = []string{contentType}
+	}
+	if header != "" {
+		req.Header["X-Acs-Fuzz"] = []string{header}
+	}
+	if err := signature.SignV3(req, body, creds, FixedTime, nextNonce()); err != nil {
+		t.Fatalf("SignV3: %v", err)
+	}
+	return req
+}
 
-func checkV3(t failer, query string, body []byte, contentType, header string, m Mutation) {
+func checkV3(t failer, query string, body []byte, contentType, header string, m mutation.Mutation) {
 	s := spec.MustDefault()
 	emu, creds := sigWorld(t)
 	params, _ := url.ParseQuery(query)
@@ -265,28 +238,7 @@ func checkV3(t failer, query string, body []byte, contentType, header string, m 
 	if !bodyPassesGateway(s, contentType, body) {
 		return
 	}
-	build := func(method string, q string, b []byte) *http.Request {
-		r := &http.Request{Method: method, URL: &url.URL{Path: "/", RawQuery: q}, Host: "127.0.0.1", Header: http.Header{},
-			Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, RemoteAddr: "127.0.0.1:1", RequestURI: "/?" + q}
-		r.Body = readCloser(b)
-		r.ContentLength = int64(len(b))
-		return r
-	}
-	req := build(http.MethodPost, encodeValues(params), body)
-	req.Header.Set(signature.HeaderAction, sigAction)
-	req.Header.Set(signature.HeaderVersion, s.APIVersion)
-	if contentType != "" && len(body) > 0 {
-		req.Header["Content-Type"] = []string{contentType}
-	}
-	if header != "" {
-		req.Header["X-Acs-Fuzz"] = []string{header}
-	}
-	if err := signature.SignV3(req, body, creds, FixedTime, nextNonce()); err != nil {
-		t.Fatalf("SignV3: %v", err)
-	}
-	if ok, sts, err := signature.VerifyV3(req, body, creds.AccessKeySecret); !ok || err != nil {
-		t.Fatalf("VerifyV3 rejects what SignV3 signed (err %v):\n%s", err, sts)
-	}
+	req := signedV3(t, s, creds, params, body, contentType, header)
 	a := serveRequest(emu, req, body)
 	r := decodeAnswer(a)
 	if p := responseProblems(s, sigAction, r); len(p) > 0 {
@@ -295,108 +247,34 @@ func checkV3(t failer, query string, body []byte, contentType, header string, m 
 	if _, code := responseCode(r); sigAuthCodes[code] {
 		t.Fatalf("the emulator refuses a correctly signed V3 request with %s: %s\nquery %q headers %q body %q", code, clip(a.Body, 400), req.URL.RawQuery, req.Header, body)
 	}
-
-	mut := build(req.Method, req.URL.RawQuery, body)
-	mut.Header = req.Header.Clone()
-	mutBody := body
-	unchanged := true
-	what := ""
 	auth, _ := signature.ParseAuthorizationV3(req.Header.Get(signature.HeaderAuthorization))
-	signed := auth.SignedHeaders
-	switch op := m.Op % v3OpCount; {
-	case op < mutCount:
-		mp := m.Apply(params, preAuth)
-		mut.URL.RawQuery = encodeValues(mp)
-		unchanged = SameValues(mp, params)
-		what = fmt.Sprintf("query %q", mut.URL.RawQuery)
-	case op == v3Header:
-		name := signed[int(m.Index)%len(signed)]
-		if name == "host" {
-			mut.Host = flip(mut.Host, m.Pos, m.Mask)
-			unchanged = strings.TrimSpace(mut.Host) == strings.TrimSpace(req.Host)
-		} else {
-			key := canonicalKey(mut.Header, name)
-			old := strings.Join(mut.Header[key], ",")
-			mut.Header[key] = []string{flip(old, m.Pos, m.Mask)}
-			unchanged = strings.TrimSpace(mut.Header[key][0]) == strings.TrimSpace(old)
+	c := m.ApplyV3(req, body, params, auth.SignedHeaders, preAuth)
+	ma := serveRequest(emu, c.Req, c.Body)
+	if c.QueryChanged {
+		if status, code := AnswerCode(ma); status < 400 {
+			t.Fatalf("the emulator accepts a V3 request whose query changed after signing (%s): %d %s", c.What, status, code)
 		}
-		what = "header " + name
-	case op == v3DropHdr:
-		name := signed[int(m.Index)%len(signed)]
-		if name == "host" {
-			mut.Host = ""
-		} else {
-			delete(mut.Header, canonicalKey(mut.Header, name))
-		}
-		unchanged, what = false, "dropped header "+name
-	case op == v3Body:
-		if len(body) == 0 {
-			mutBody = []byte{m.Mask | 1}
-		} else {
-			mutBody = []byte(flip(string(body), m.Pos, m.Mask))
-		}
-		unchanged = bytes.Equal(mutBody, body)
-		what = fmt.Sprintf("body %q", mutBody)
-	case op == v3Method:
-		mut.Method = http.MethodGet
-		unchanged, what = false, "method GET"
-	case op == v3RawQuery:
-		mut.URL.RawQuery += m.Extra
-		got, err := url.ParseQuery(mut.URL.RawQuery)
-		// VerifyV3 reads the query with URL.Query, which drops pairs it cannot parse.
-		unchanged = SameValues(mut.URL.Query(), req.URL.Query())
-		if err != nil || !SameValues(got, params) {
-			// Checked below through the emulator, which must refuse it.
-			what = fmt.Sprintf("raw query %q", mut.URL.RawQuery)
-			ok, _, _ := signature.VerifyV3(mut, mutBody, creds.AccessKeySecret)
-			if ok && !unchanged {
-				t.Fatalf("VerifyV3 accepts a changed query %q", mut.URL.RawQuery)
-			}
-			ea := serveRequest(emu, mut, mutBody)
-			if status, code := AnswerCode(ea); status < 400 {
-				t.Fatalf("the emulator accepts a V3 request whose query changed after signing (%s): %d %s", what, status, code)
-			}
-			return
-		}
-		what = fmt.Sprintf("raw query %q (same parameters)", mut.URL.RawQuery)
+		return
 	}
-	mut.RequestURI = "/?" + mut.URL.RawQuery
-	ok, sts, err := signature.VerifyV3(mut, mutBody, creds.AccessKeySecret)
-	if unchanged && (!ok || err != nil) {
-		t.Fatalf("VerifyV3 rejects a request equivalent to the signed one (%s): err %v\n%s", what, err, sts)
-	}
-	if !unchanged && ok {
-		t.Fatalf("VerifyV3 accepts a changed request (%s)", what)
-	}
-	ma := serveRequest(emu, mut, mutBody)
 	mr := decodeAnswer(ma)
 	if p := responseProblems(s, sigAction, mr); len(p) > 0 {
-		t.Fatalf("%s\n(%s)", strings.Join(p, "\n"), what)
+		t.Fatalf("%s\n(%s)", strings.Join(p, "\n"), c.What)
 	}
 	status, code := responseCode(mr)
+	op := m.Op % mutation.V3Kinds
 	switch {
-	case unchanged:
+	case c.Unchanged:
 		if code == badSigCode {
-			t.Fatalf("the emulator refuses an equivalent V3 request (%s) with %s", what, code)
+			t.Fatalf("the emulator refuses an equivalent V3 request (%s) with %s", c.What, code)
 		}
 	case status < 400:
-		t.Fatalf("the emulator accepts a changed V3 request (%s): %d", what, status)
-	case m.Op%v3OpCount < mutCount || m.Op%v3OpCount == v3Method ||
-		(m.Op%v3OpCount == v3Body && bodyPassesGateway(s, mut.Header.Get("Content-Type"), mutBody)):
+		t.Fatalf("the emulator accepts a changed V3 request (%s): %d", c.What, status)
+	case op < mutation.Kinds || op == mutation.V3Method ||
+		(op == mutation.V3Body && bodyPassesGateway(s, c.Req.Header.Get("Content-Type"), c.Body)):
 		if code != badSigCode {
-			t.Fatalf("a changed V3 request (%s) got %d %s, not %s: %s", what, status, code, badSigCode, clip(ma.Body, 300))
+			t.Fatalf("a changed V3 request (%s) got %d %s, not %s: %s", c.What, status, code, badSigCode, clip(ma.Body, 300))
 		}
 	}
-}
-
-// canonicalKey finds the key of a header in h by its lower-case name.
-func canonicalKey(h http.Header, lower string) string {
-	for k := range h {
-		if strings.EqualFold(k, lower) {
-			return k
-		}
-	}
-	return http.CanonicalHeaderKey(lower)
 }
 
 // bodyPassesGateway reports whether the emulator reads a body without refusing it before
@@ -457,15 +335,11 @@ var (
 )
 
 func buildSignatureSeeds() []string {
-	out := []string{
-		"BackendServerPort=80&Bandwidth=-1&HealthCheck=on&ListenerPort=443&LoadBalancerId=lb-bp1o94dp5i6earr%2A%2A%2A%2A&RegionId=cn-hangzhou&ServerCertificateId=idkp-123-cn-test-%2A%2A%2A%2A&Tag.1.Key=TestKey&Tag.1.Value=TestValue",
-		"",
-		"a=&b=%20&c=%2A&d=~&e=%E4%B8%AD",
-	}
+	out := slices.Clone(mutation.SeedQueries)
 	s := spec.MustDefault()
 	cases := generators.Enumerate(s, generators.Options{})
 	for i := 0; i < len(cases) && len(out) < 12; i += 61 {
-		out = append(out, encodeValues(generators.Values(cases[i].Params, generators.Placeholder)))
+		out = append(out, mutation.Encode(generators.Values(cases[i].Params, generators.Placeholder)))
 	}
 	return out
 }

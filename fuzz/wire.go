@@ -4,9 +4,11 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/clbcheck/clbcheck/fuzz/mutation"
 
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/signature"
@@ -190,37 +192,21 @@ func SignWireV1(s *spec.Spec, w Wire, pick func(keyID string) signature.Credenti
 	}
 	sig := signature.SignV1(w.Method, creds.AccessKeySecret, all)
 	out = w
-	out.Query = encodeValues(q) + "&" + spec.ParamSignature + "=" + url.QueryEscape(sig)
+	out.Query = mutation.Encode(q) + "&" + spec.ParamSignature + "=" + url.QueryEscape(sig)
 	if f != nil {
-		out.Body = encodeValues(f)
+		out.Body = mutation.Encode(f)
 	}
 	return out, true
 }
 
-// encodeValues is url.Values.Encode that also writes names mapped to no value (which Encode
-// drops) as "name=", keeping every decoded name on the wire.
-func encodeValues(v url.Values) string {
-	keys := make([]string, 0, len(v))
-	for k := range v {
-		keys = append(keys, k)
+// preAuth lists the names the emulator reads before it checks a signature, plus the V1
+// protocol parameters: a mutation that reaches them may be refused by an earlier layer.
+func preAuth(name string) bool {
+	switch name {
+	case spec.ParamAction, spec.ParamVersion, spec.ParamFormat:
+		return true
 	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		vs := v[k]
-		if len(vs) == 0 {
-			vs = []string{""}
-		}
-		for _, val := range vs {
-			if b.Len() > 0 {
-				b.WriteByte('&')
-			}
-			b.WriteString(url.QueryEscape(k))
-			b.WriteByte('=')
-			b.WriteString(url.QueryEscape(val))
-		}
-	}
-	return b.String()
+	return slices.Contains(v1Protocol, name)
 }
 
 // sanitizeURI percent-encodes the bytes that cannot appear in a request line (controls,

@@ -38,6 +38,10 @@ const (
 	headerACSPrefix   = "x-acs-"
 )
 
+// ParamSignature is the V1 parameter that carries the signature (for callers, such as the
+// fuzz targets of package fuzz/sigfuzz, that must not link spec).
+const ParamSignature = paramSignature
+
 // ReplayWindow is how far a request timestamp may be from the server clock,
 // in either direction, before the gateway rejects it. The gateway also
 // remembers nonces for this long.

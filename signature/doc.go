@@ -22,7 +22,8 @@
 //     server that reports that string only on a refusal.
 //   - [Credentials], [V1Params], [AddV1Params], [NewNonce]: produce the
 //     common parameters (AccessKeyId, SignatureMethod, SignatureVersion,
-//     SignatureNonce, Timestamp, SecurityToken) a client must send.
+//     SignatureNonce, Timestamp, SecurityToken) a client must send;
+//     [ParamSignature] names the parameter the signature travels in.
 //
 // # Signature V3 (ACS3-HMAC-SHA256, headers carry the signature)
 //

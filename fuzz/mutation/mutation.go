@@ -1,32 +1,39 @@
-package fuzz
+package mutation
 
 import (
 	"net/url"
 	"slices"
 	"sort"
 	"strings"
-
-	"github.com/clbcheck/clbcheck/spec"
 )
 
 // Mutation is one change a fuzz input applies to the parameters of a signed request.
 type Mutation struct {
-	Op    uint8  // see the Mut* constants (taken modulo their number)
+	Op    uint8  // the kind (FlipValue...; taken modulo Kinds, or V3Kinds for ApplyV3)
 	Index uint16 // which (name, value) pair, in sorted order
 	Pos   uint16 // which byte of the value or name
 	Mask  uint8  // what to XOR into that byte (0 counts as 1)
-	Extra string // the name (or value) an added parameter gets
+	Extra string // the name an added parameter gets
 }
 
-// Parameter mutations.
+// The kinds of parameter change.
 const (
-	MutFlipValue = iota // XOR one byte of one value (append a byte to an empty value)
-	MutAdd              // add the parameter Extra (with the value of Pos)
-	MutRemove           // remove one value
-	MutRename           // XOR one byte of one name
-	MutSwap             // swap the first two values of a repeated name
-	mutCount
+	FlipValue = iota // XOR one byte of one value (an empty value gets one byte)
+	Add              // add the parameter Extra with Pos%4 letters as its value
+	Remove           // remove one value
+	Rename           // XOR one byte of one name
+	Swap             // swap the first two values of a repeated name
+	Kinds            // how many kinds there are
 )
+
+// SeedQueries are parameter sets, as queries, to start a signature fuzz target from: the
+// parameters of the operation's published V1 signing example, an empty set, and values that
+// need escaping.
+var SeedQueries = []string{
+	"BackendServerPort=80&Bandwidth=-1&HealthCheck=on&ListenerPort=443&LoadBalancerId=lb-bp1o94dp5i6earr%2A%2A%2A%2A&RegionId=cn-hangzhou&ServerCertificateId=idkp-123-cn-test-%2A%2A%2A%2A&Tag.1.Key=TestKey&Tag.1.Value=TestValue",
+	"",
+	"a=&b=%20&c=%2A&d=~&e=%E4%B8%AD",
+}
 
 type pairRef struct {
 	name string
@@ -52,7 +59,8 @@ func pairs(v url.Values, skip func(string) bool) []pairRef {
 	return out
 }
 
-func cloneValues(v url.Values) url.Values {
+// Clone returns a deep copy of v.
+func Clone(v url.Values) url.Values {
 	out := make(url.Values, len(v))
 	for k, vs := range v {
 		out[k] = append([]string(nil), vs...)
@@ -72,7 +80,9 @@ func removeAt(v url.Values, p pairRef) string {
 	return val
 }
 
-func flip(s string, pos uint16, mask uint8) string {
+// Flip XORs mask (1 when 0) into the byte of s at pos modulo its length; an empty s becomes
+// the one byte mask.
+func Flip(s string, pos uint16, mask uint8) string {
 	if mask == 0 {
 		mask = 1
 	}
@@ -87,34 +97,34 @@ func flip(s string, pos uint16, mask uint8) string {
 // Apply returns a copy of v with the mutation applied to a pair skip does not exclude. A
 // mutation that finds nothing to act on returns an unchanged copy.
 func (m Mutation) Apply(v url.Values, skip func(string) bool) url.Values {
-	out := cloneValues(v)
+	out := Clone(v)
 	ps := pairs(out, skip)
 	var p pairRef
 	if len(ps) > 0 {
 		p = ps[int(m.Index)%len(ps)]
 	}
-	switch m.Op % mutCount {
-	case MutFlipValue:
+	switch m.Op % Kinds {
+	case FlipValue:
 		if len(ps) > 0 {
-			out[p.name][p.i] = flip(out[p.name][p.i], m.Pos, m.Mask)
+			out[p.name][p.i] = Flip(out[p.name][p.i], m.Pos, m.Mask)
 		}
-	case MutAdd:
+	case Add:
 		if skip == nil || !skip(m.Extra) {
 			out[m.Extra] = append(out[m.Extra], strings.Repeat("x", int(m.Pos%4)))
 		}
-	case MutRemove:
+	case Remove:
 		if len(ps) > 0 {
 			removeAt(out, p)
 		}
-	case MutRename:
+	case Rename:
 		if len(ps) > 0 {
-			name := flip(p.name, m.Pos, m.Mask)
+			name := Flip(p.name, m.Pos, m.Mask)
 			if skip != nil && skip(name) {
 				break
 			}
 			out[name] = append(out[name], removeAt(out, p))
 		}
-	case MutSwap:
+	case Swap:
 		for _, q := range ps {
 			if vs := out[q.name]; len(vs) > 1 {
 				vs[0], vs[1] = vs[1], vs[0]
@@ -125,9 +135,9 @@ func (m Mutation) Apply(v url.Values, skip func(string) bool) url.Values {
 	return out
 }
 
-// SameValues reports whether two parameter sets carry the same names with the same values in
-// the same order (what a canonical query depends on).
-func SameValues(a, b url.Values) bool {
+// Same reports whether two parameter sets carry the same names with the same values in the
+// same order (what a canonical query depends on).
+func Same(a, b url.Values) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -140,8 +150,8 @@ func SameValues(a, b url.Values) bool {
 	return true
 }
 
-// dedupe keeps one copy of each repeated identical value, as the emulator's merge does.
-func dedupe(v url.Values) url.Values {
+// Dedupe keeps one copy of each repeated identical value, as the emulator's merge does.
+func Dedupe(v url.Values) url.Values {
 	out := make(url.Values, len(v))
 	for k, vs := range v {
 		for _, x := range vs {
@@ -151,14 +161,4 @@ func dedupe(v url.Values) url.Values {
 		}
 	}
 	return out
-}
-
-// preAuth lists the names the emulator reads before it checks a signature, plus the V1
-// protocol parameters: a mutation that reaches them may be refused by an earlier layer.
-func preAuth(name string) bool {
-	switch name {
-	case spec.ParamAction, spec.ParamVersion, spec.ParamFormat:
-		return true
-	}
-	return slices.Contains(v1Protocol, name)
 }
