@@ -216,9 +216,10 @@ var checkFuncs = map[string]checkFunc{
 // expectation in two parts. The direction first: a request the page says must be refused (or
 // accepted) that went the other way fails in every profile when the page backs the direction
 // (Outcome.Firm), and is a warning under the documented profile otherwise; a request the page
-// leaves open passes either way. Then the code of a refusal: a different code fails when the
-// page ties the expected code to this trigger, passes when it is one of the accepted
-// variants of an inferred code, and is a warning under the documented profile otherwise. An
+// leaves open passes either way. Then the code of a refusal: when the page ties codes to this
+// trigger (the expected one and the others its references give, such as two spellings of a
+// RAM denial), any of them passes and any other fails; otherwise a code among the accepted
+// variants of the inferred one passes and any other is a warning under the documented profile. An
 // answer that is neither a success nor a refusal (a 5xx, an error without a code) never
 // conforms. "{case}" in the message stands for what the case breaks.
 func JudgeOutcome(o spec.Outcome, status int, code, profile string) CheckResult {
@@ -254,8 +255,10 @@ func JudgeOutcome(o spec.Outcome, status int, code, profile string) CheckResult 
 		return res(firm(o.Firm()), fmt.Sprintf("accepted, but the page %s that {case} is refused", says(o.DirectionBasis)))
 	case o.Exact(status, code):
 		return res(Pass, "")
+	case o.Basis == spec.Documented && o.Acceptable(status, code):
+		return res(Pass, "refused with one of the codes the references give for {case}")
 	case o.Basis == spec.Documented:
-		return res(Fail, "refused with another code than the one the page gives for {case}")
+		return res(Fail, "refused with another code than the ones the page gives for {case}")
 	case o.Acceptable(status, code):
 		return res(Pass, "refused with an accepted variant of the inferred code for {case}")
 	default:

@@ -35,7 +35,9 @@ type Choices struct {
 	// (code basis inferred) with another plausible code: the other generic code of the
 	// InvalidParameter/MissingParameter family, or the other of two plausible documented
 	// codes (a tag entry without a key answered like an empty key, a listener still starting
-	// answered like a used port, an unknown CA certificate like an unknown certificate).
+	// answered like a used port, an unknown CA certificate like an unknown certificate). The
+	// gateway's answers take the other code and status their catalogue entry accepts
+	// (Forbidden.RAM for a RAM denial, 400 InvalidAccessKeyId for an unknown key).
 	AlternativeCodes bool `json:"alternativeCodes,omitempty"`
 	// DescribeOmitsUnset stores only the attributes a create sent: Describe omits optional
 	// attributes that were never set instead of echoing their defaults.

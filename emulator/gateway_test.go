@@ -135,6 +135,39 @@ func TestGatewayErrors(t *testing.T) {
 	}
 }
 
+// TestGatewayAlternativeCodes: with Choices.AlternativeCodes, a gateway state whose entry
+// accepts other codes or statuses answers one of them (the first other code, with its own
+// status when the catalogue has one, else the first other accepted status), and still a
+// code and status the entry accepts.
+func TestGatewayAlternativeCodes(t *testing.T) {
+	s := spec.MustDefault()
+	want := map[spec.GatewayState]struct {
+		code   string
+		status int
+	}{
+		spec.GatewayRAMDenied:        {"Forbidden.RAM", http.StatusForbidden},
+		spec.GatewayUnknownAccessKey: {"InvalidAccessKeyId", http.StatusBadRequest},
+		spec.GatewayMissingSignature: {"MissingParameter", http.StatusBadRequest},
+		spec.GatewayUnknownAction:    {"InvalidAction", http.StatusBadRequest},
+		spec.GatewayBadSignature:     {"SignatureDoesNotMatch", http.StatusBadRequest},
+	}
+	for state, w := range want {
+		t.Run(string(state), func(t *testing.T) {
+			ge, ok := s.GatewayError(state)
+			require.True(t, ok)
+			row := gatewayCases[string(state)]
+			mut := []func(*emulator.Config){func(cfg *emulator.Config) { cfg.Choices.AlternativeCodes = true }}
+			if row.config != nil {
+				mut = append(mut, row.config)
+			}
+			r := row.run(newEnv(t, mut...))
+			assert.Equal(t, w.code, r.code(), "%s", r.Raw)
+			assert.Equal(t, w.status, r.Status)
+			assert.True(t, ge.Outcome().Acceptable(r.Status, r.code()), "the entry does not accept its own alternative %d %s", r.Status, r.code())
+		})
+	}
+}
+
 func TestSignatureMismatchShowsServerString(t *testing.T) {
 	e := newEnv(t)
 	c := e.primary()

@@ -403,7 +403,34 @@ func (e *Emulator) gatewayError(state spec.GatewayState, detail string) *apiErro
 		// Every state named in this package exists in the catalogue; the tests check it.
 		return &apiError{Status: http.StatusInternalServerError, Code: "InternalError", Message: "unknown gateway state " + string(state)}
 	}
-	return &apiError{Status: ec.Status, Code: ec.Code, Message: withDetail(ec.Message, detail), Recommend: detail}
+	code, status := ec.Code, ec.Status
+	if e.cfg.Choices.AlternativeCodes {
+		code, status = e.gatewayAlternative(ec)
+	}
+	return &apiError{Status: status, Code: code, Message: withDetail(ec.Message, detail), Recommend: detail}
+}
+
+// gatewayAlternative is the other answer the description accepts for a gateway state
+// (Choices.AlternativeCodes): the first other code its entry lists, with that code's own
+// status when the catalogue has it, and otherwise the first other status the entry accepts.
+// An entry that lists neither keeps its answer.
+func (e *Emulator) gatewayAlternative(ec spec.ErrorCode) (string, int) {
+	code, status := ec.Code, ec.Status
+	for _, alt := range ec.Accept {
+		if alt != ec.Code && !strings.HasSuffix(alt, "*") {
+			code = alt
+			break
+		}
+	}
+	if other, ok := e.spec.Error(code); ok && code != ec.Code && ec.AcceptsStatus(other.Status) {
+		return code, other.Status
+	}
+	for _, st := range ec.AcceptStatus {
+		if st != ec.Status {
+			return code, st
+		}
+	}
+	return code, status
 }
 
 // withDetail appends detail to a catalogue message (without its final full stop); an empty

@@ -69,7 +69,9 @@ const (
 // basis of that code: documented when the page ties this code to this trigger (another code
 // fails), inferred otherwise (another code in Accept passes; any other is a warning under the
 // documented profile). Accept widens an inferred expectation to a class of codes
-// ("InvalidParameter.*" style patterns with a trailing star).
+// ("InvalidParameter.*" style patterns with a trailing star); for a documented code it lists
+// the other codes the references give for the same trigger (NoPermission and Forbidden.RAM
+// for a RAM denial), which pass as the code itself does, and AcceptStatus the other statuses.
 type Outcome struct {
 	Success        bool     `json:"success,omitempty"`
 	Code           string   `json:"code,omitempty"`

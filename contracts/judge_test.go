@@ -1,0 +1,49 @@
+package contracts_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/clbcheck/clbcheck/contracts"
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// A gateway answer the references give under several codes or statuses (two spellings of a
+// RAM denial, 400 or 404 for an unknown key, a missing Signature as a missing parameter)
+// passes under each of them in both profiles; a code outside them still fails.
+func TestJudgeOutcomeAcceptsEveryCodeTheReferencesGive(t *testing.T) {
+	s := spec.MustDefault()
+	gw := func(state spec.GatewayState) spec.Outcome {
+		e, ok := s.GatewayError(state)
+		require.True(t, ok, state)
+		o := e.Outcome()
+		require.Equal(t, spec.Documented, o.Basis, state)
+		return o
+	}
+	for _, tc := range []struct {
+		state  spec.GatewayState
+		status int
+		code   string
+		want   contracts.Verdict
+	}{
+		{spec.GatewayRAMDenied, 403, "NoPermission", contracts.Pass},
+		{spec.GatewayRAMDenied, 403, "Forbidden.RAM", contracts.Pass},
+		{spec.GatewayRAMDenied, 400, "Forbidden.RAM", contracts.Pass},
+		{spec.GatewayRAMDenied, 403, "InvalidParameter", contracts.Fail},
+		{spec.GatewayRAMDenied, 500, "Forbidden.RAM", contracts.Fail},
+		{spec.GatewayUnknownAccessKey, 400, "InvalidAccessKeyId.NotFound", contracts.Pass},
+		{spec.GatewayUnknownAccessKey, 400, "InvalidAccessKeyId", contracts.Pass},
+		{spec.GatewayUnknownAccessKey, 403, "InvalidAccessKeyId.NotFound", contracts.Fail},
+		{spec.GatewayUnknownAccessKey, 404, "SignatureDoesNotMatch", contracts.Fail},
+		{spec.GatewayMissingSignature, 400, "MissingParameter", contracts.Pass},
+		{spec.GatewayMissingSignature, 400, "InvalidParameter", contracts.Fail},
+		{spec.GatewayBadSignature, 400, "IncompleteSignature", contracts.Fail},
+	} {
+		for _, profile := range []string{contracts.ProfileDocumented, contracts.ProfileStrict} {
+			got := contracts.JudgeOutcome(gw(tc.state), tc.status, tc.code, profile)
+			assert.Equal(t, tc.want, got.Verdict, "%s answered %d %s (%s): %s", tc.state, tc.status, tc.code, profile, got.Message)
+		}
+	}
+}
