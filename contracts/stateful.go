@@ -83,6 +83,9 @@ func concludeSequences(res *CaseResult, out *gopter.TestResult, setupErr error) 
 		if out.Error != nil {
 			msg += ": " + out.Error.Error()
 		}
+		if len(out.Labels) > 0 {
+			msg += ": " + strings.Join(out.Labels, "; ")
+		}
 		var seq []string
 		for _, a := range out.Args {
 			seq = append(seq, fmt.Sprint(a.Arg))

@@ -47,6 +47,7 @@ func TestSequencesJudgeTheLifecycle(t *testing.T) {
 	assert.Equal(t, contracts.CheckLifecycle, bad.Checks[0].Check, "a failed sequence is reported under the lifecycle check")
 	assert.Equal(t, contracts.Fail, bad.Checks[0].Verdict)
 	assert.NotEmpty(t, bad.Actual, "the shortest failing sequence is shown")
+	assert.Contains(t, bad.Checks[0].Message, "a create on a used port answered", "and what went wrong in it")
 	assert.Positive(t, bad.Size)
 }
 

@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -154,13 +155,19 @@ func lifecyclePost(f func(m lifeModel, a StepResult) string) func(commands.State
 	return func(st commands.State, res commands.Result) *gopter.PropResult {
 		a := res.(StepResult)
 		if a.Err != nil || a.Status >= 500 {
-			return &gopter.PropResult{Status: gopter.PropFalse, Error: fmt.Errorf("answer %s", a)}
+			return lifecycleFalse(fmt.Sprintf("answer %s", a))
 		}
 		if msg := f(st.(lifeModel), a); msg != "" {
-			return &gopter.PropResult{Status: gopter.PropFalse, Error: fmt.Errorf("%s (model %s)", msg, st.(lifeModel))}
+			return lifecycleFalse(fmt.Sprintf("%s (model %s)", msg, st.(lifeModel)))
 		}
 		return &gopter.PropResult{Status: gopter.PropTrue}
 	}
+}
+
+// lifecycleFalse is a failed postcondition. gopter reports a false property's labels, not its
+// error, so the message travels as a label too: the runner shows it beside the sequence.
+func lifecycleFalse(msg string) *gopter.PropResult {
+	return &gopter.PropResult{Status: gopter.PropFalse, Error: errors.New(msg), Labels: []string{msg}}
 }
 
 // create: a create on a free port succeeds and reads back stopped; one on a used port is
