@@ -1,7 +1,9 @@
 package contracts_test
 
 import (
+	"bytes"
 	"context"
+	"maps"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,6 +13,7 @@ import (
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
 )
 
 // sequences runs only the lifecycle sequences against the embedded emulator with the given
@@ -73,5 +76,43 @@ func TestSequencesSeeAStaleStatusOnEverySeed(t *testing.T) {
 		res := rep.results[0]
 		require.Equal(t, contracts.Fail, res.Verdict, "seed %d: %s %s", seed, res.Actual, res.SkipReason)
 		assert.Equal(t, contracts.CheckLifecycle, res.Checks[0].Check, "seed %d", seed)
+	}
+}
+
+// otherCodes answers every refusal of an operation other than the one under test with a code
+// no source documents, as an implementation may for a listener that does not exist.
+type otherCodes struct{ target.Target }
+
+func (o otherCodes) Send(ctx context.Context, req target.Request) (*target.Response, error) {
+	resp, err := o.Target.Send(ctx, req)
+	if err != nil || resp.Success() || req.Action == spec.MustDefault().UnderTest.Action {
+		return resp, err
+	}
+	out := *resp
+	out.Code = "ListenerNotExist"
+	out.Fields = maps.Clone(resp.Fields)
+	out.Fields[spec.FieldCode] = out.Code
+	out.Body = bytes.Replace(resp.Body, []byte(`"`+resp.Code+`"`), []byte(`"`+out.Code+`"`), 1)
+	return &out, nil
+}
+
+// The page documents no code for starting, deleting or reading a listener that does not
+// exist: under the documented profile any refusal will do there, and only the strict profile
+// holds the sequences to the codes the description knows.
+func TestSequencesTakeAnyCodeWhereThePageGivesNone(t *testing.T) {
+	for profile, want := range map[string]contracts.Verdict{contracts.ProfileDocumented: contracts.Pass, contracts.ProfileStrict: contracts.Fail} {
+		tg, err := embedded.New(emulator.DefaultConfig())
+		require.NoError(t, err)
+		filter := contracts.CaseFilter{Include: []string{contracts.SequencesID}}
+		rep := &collect{}
+		_, _, err = contracts.Execute(context.Background(), otherCodes{tg}, contracts.Options{Seed: 3, Sequences: 20, Random: -1,
+			Profile: profile, Filter: filter.Func(spec.MustDefault()), Reporter: rep})
+		require.NoError(t, err)
+		require.Len(t, rep.results, 1)
+		res := rep.results[0]
+		require.Equal(t, want, res.Verdict, "%s: %s %s %v", profile, res.Actual, res.SkipReason, res.Checks)
+		if want == contracts.Fail {
+			assert.Contains(t, res.Checks[0].Message, "ListenerNotExist is documented neither")
+		}
 	}
 }
