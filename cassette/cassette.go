@@ -188,11 +188,12 @@ func (rec *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	var body []byte
 	if req.Body != nil {
 		b, err := io.ReadAll(req.Body)
+		req.Body.Close()
 		if err != nil {
 			return nil, err
 		}
 		body = b
-		req.Body = io.NopCloser(bytes.NewReader(b))
+		req = withBody(req, b)
 	}
 	key, params := rec.norm.key(req, body)
 	resp, err := rec.next.RoundTrip(req)
@@ -216,6 +217,20 @@ func (rec *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("cannot write to the cassette: %w", werr)
 	}
 	return resp, nil
+}
+
+// withBody is a copy of req that sends b with its length stated, as the request did before
+// its body was read: a body of unknown length would go out chunked, which some servers
+// cannot read (an empty one goes out as no body at all).
+func withBody(req *http.Request, b []byte) *http.Request {
+	out := req.Clone(req.Context())
+	out.ContentLength = int64(len(b))
+	out.Body, out.GetBody = http.NoBody, func() (io.ReadCloser, error) { return http.NoBody, nil }
+	if len(b) > 0 {
+		out.Body = io.NopCloser(bytes.NewReader(b))
+		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	}
+	return out
 }
 
 // NewReplayClient returns an HTTP client whose requests are answered from the cassette in dir

@@ -2,6 +2,7 @@ package cassette_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -118,4 +119,39 @@ func TestReplayMissIsNotRetried(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, spec.ReplayMissCode, resp.Code)
 	assert.Zero(t, sleeps, "a replay miss is not retried")
+}
+
+// Recording leaves the wire as it was: a body goes out with its length stated, never chunked,
+// and an empty one as no body at all, so a server that reads only Content-Length (many small
+// ones) sees the same request with --record as without.
+func TestRecordingKeepsContentLength(t *testing.T) {
+	type seen struct {
+		length int64
+		chunk  []string
+		body   string
+	}
+	got := make(chan seen, 4)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- seen{r.ContentLength, r.TransferEncoding, string(b)}
+		_, _ = w.Write([]byte(`{"RequestId":"x"}`))
+	}))
+	defer srv.Close()
+	rec, err := cassette.NewRecorder(t.TempDir(), http.DefaultTransport)
+	require.NoError(t, err)
+	client := &http.Client{Transport: rec}
+	for _, body := range []string{"", "Action=Describe&a=1"} {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/?x=1", strings.NewReader(body))
+		require.NoError(t, err)
+		if body == "" {
+			req.Body = http.NoBody
+		}
+		resp, err := client.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		s := <-got
+		assert.Equal(t, int64(len(body)), s.length, "body %q", body)
+		assert.Empty(t, s.chunk, "body %q went out chunked", body)
+		assert.Equal(t, body, s.body)
+	}
 }
