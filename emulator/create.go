@@ -141,6 +141,7 @@ func (e *Emulator) createListener(req *request, op *spec.Operation) (answer, *ap
 			continue
 		}
 		e.inj.leaveBehind(e, c, op)
+		e.inj.overwrite(e, c, op)
 		return nil, e.checkError(row, h)
 	}
 	e.inj.raceWindow(&e.mu)

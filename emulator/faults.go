@@ -106,6 +106,7 @@ const (
 	swPortConflictMissed
 	swListenerQuotaIgnored
 	swLeaveBehind
+	swOverwriteOnConflict
 	swCreatedRunning
 	swDescribeDefaults
 	swDescribeStaleStatus
@@ -483,6 +484,19 @@ func (in *injector) leaveBehind(e *Emulator, c *createCtx, op *spec.Operation) {
 		return
 	}
 	c.lb.Listeners[c.port] = e.newListener(c, op)
+}
+
+// overwrite gives the listener already on the port of a create that a state check refused
+// the create's attributes, keeping its status and age (state/refused-create-overwrites-listener).
+// Callers hold e.mu.
+func (in *injector) overwrite(e *Emulator, c *createCtx, op *spec.Operation) {
+	if !in.has(swOverwriteOnConflict) || c.lb == nil || c.region == nil || c.lb.Listeners[c.port] == nil {
+		return
+	}
+	old := c.lb.Listeners[c.port]
+	l := e.newListener(c, op)
+	l.Running, l.PendingUntil, l.Created = old.Running, old.PendingUntil, old.Created
+	c.lb.Listeners[c.port] = l
 }
 
 // raceWindow lets other requests in between a create's checks and its change

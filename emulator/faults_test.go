@@ -184,6 +184,17 @@ func TestStateAndAccessFaults(t *testing.T) {
 		c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert))
 		c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert))
 	})
+	t.Run("refused create overwrites the listener", func(t *testing.T) {
+		e := newEnv(t, inject("state/refused-create-overwrites-listener"))
+		c := e.primary()
+		lb, cert := c.createPerfLB(), c.uploadCert("")
+		c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamDescription, "first"))
+		r := c.call(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamDescription, "second"))
+		require.Equal(t, http.StatusBadRequest, r.Status)
+		d := c.describe(lb, listenerPort)
+		assert.Equal(t, "second", d.str(spec.ParamDescription))
+		assert.Equal(t, spec.StatusStopped, d.str(spec.FieldStatus))
+	})
 	t.Run("foreign certificate accepted", func(t *testing.T) {
 		e := newEnv(t, inject("cross-account/foreign-certificate-accepted"))
 		foreign := e.as(emulator.PrincipalSecondary).uploadCert("")

@@ -54,7 +54,7 @@ var stateRecipes = map[spec.StateName]stateRecipe{
 		return []Case{stateCase(b, e, with(base, spec.ParamVServerGroupID, missingVGroup)), other}
 	},
 	spec.StatePortInUse: func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
-		c := stateCase(b, e, base)
+		c := stateCase(b, e, conflicting(base))
 		c.Setup = []Call{{Action: b.s.UnderTest.Action, Params: base}}
 		// The same conflict raced: several creates on one free port at the same moment.
 		race := stateCase(b, e, base)
@@ -62,7 +62,7 @@ var stateRecipes = map[spec.StateName]stateRecipe{
 		return []Case{c, race}
 	},
 	spec.StateListenerPending: func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
-		c := stateCase(b, e, base)
+		c := stateCase(b, e, conflicting(base))
 		c.Setup = []Call{{Action: b.s.UnderTest.Action, Params: base}, {Action: spec.ActionStartListener, Params: listenerKey(base)}}
 		return []Case{c}
 	},
@@ -373,6 +373,15 @@ func withStandIns(s *spec.Spec, opt Options) Options {
 }
 
 // stateCase builds a case expecting an error code reached through state.
+// conflictDescription is the Description a create on a port already taken sends, different
+// from the taken listener's: a service that overwrote the listener before refusing would show
+// it in the read-back of the no-state-change check.
+const conflictDescription = "clbcheck-conflicting-create"
+
+// conflicting is base as a second create on the same port sends it: the same port and
+// instance, another Description.
+func conflicting(base []Param) []Param { return with(base, spec.ParamDescription, conflictDescription) }
+
 func stateCase(b *builder, e spec.ErrorCode, ps []Param) Case {
 	o := e.Outcome()
 	// An accepted alternative code comes with its own documented status.

@@ -77,7 +77,7 @@ func assertReadmeFigures(t *testing.T, m *selftest.Matrix) {
 	t.Helper()
 	readme, err := os.ReadFile("../README.md")
 	require.NoError(t, err)
-	got := regexp.MustCompile(`median (\d+) cases, worst (\d+) cases\)`).FindSubmatch(readme)
+	got := regexp.MustCompile(`median ([\d.]+) cases, worst (\d+) cases\)`).FindSubmatch(readme)
 	require.NotNil(t, got, "the README states the kill matrix's cases until detection")
 	assert.Equal(t, string(got[1]), fmt.Sprint(m.MedianCases), "median cases until detection: measured, and as the README states it")
 	assert.Equal(t, string(got[2]), fmt.Sprint(m.WorstCases), "worst cases until detection: measured, and as the README states it")
