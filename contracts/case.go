@@ -189,7 +189,7 @@ func (cr *caseRun) send(ctx context.Context) bool {
 		return cr.skip(fmt.Sprintf("cannot resolve the case's parameters: %v", err))
 	}
 	cr.kvs = kvs
-	req := target.Request{Action: c.Action, Version: c.Version, Params: kvs, Method: c.Method, Placement: c.Placement, Format: c.Format, Principal: c.Principal, Auth: c.Auth, Judged: true}
+	req := target.Request{Action: c.Action, Version: c.Version, Params: kvs, Method: c.Method, Placement: c.Placement, Format: c.Format, Principal: c.Principal, Auth: c.Auth, NoRegion: c.NoRegion, Judged: true}
 	cr.locateListener()
 	if cr.portIsOurs && len(cr.cleanup) > 0 && r.enabled(CheckNoStateChange) {
 		cr.before, _ = r.describe(ctx, cr.lref)

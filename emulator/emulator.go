@@ -257,6 +257,9 @@ func (e *Emulator) serve(w http.ResponseWriter, hr *http.Request, req *request) 
 	if ae := e.inj.intermittent(e, req); ae != nil {
 		return ae
 	}
+	if ae := e.inj.regionRequired(e, req); ae != nil {
+		return ae
+	}
 	req.region = e.cfg.Region
 	if r, ok := req.get(spec.ParamRegionID); ok && r != "" {
 		req.region = r

@@ -123,6 +123,7 @@ const (
 	swStaleTimestamp
 	swPortCheckRace
 	swIntermittent5xx
+	swRegionRequired
 	numSwitches
 )
 
@@ -391,6 +392,15 @@ func (in *injector) intermittent(e *Emulator, req *request) *apiError {
 		return nil
 	}
 	return e.gatewayError(spec.GatewayUnavailable, "injected intermittent fault")
+}
+
+// regionRequired refuses a request to the operation under test that names no region, as if
+// the optional RegionId were required (validation/region-required).
+func (in *injector) regionRequired(e *Emulator, req *request) *apiError {
+	if r, ok := req.get(spec.ParamRegionID); !in.has(swRegionRequired) || req.action != e.spec.UnderTest.Action || (ok && r != "") {
+		return nil
+	}
+	return e.gatewayError(spec.GatewayMissingParameter, spec.ParamRegionID+" is required")
 }
 
 // skipsCheck reports whether a row of the create table is switched off (by a fault named in

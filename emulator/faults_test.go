@@ -195,6 +195,13 @@ func TestStateAndAccessFaults(t *testing.T) {
 		assert.Equal(t, "second", d.str(spec.ParamDescription))
 		assert.Equal(t, spec.StatusStopped, d.str(spec.FieldStatus))
 	})
+	t.Run("region required", func(t *testing.T) {
+		e := newEnv(t, inject("validation/region-required"))
+		c := e.primary()
+		lb, cert := c.createPerfLB(), c.uploadCert("")
+		assert.Equal(t, "MissingParameter", c.call(spec.ActionCreateHTTPSListener, listenerParams(lb, cert)).code())
+		c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamRegionID, emulator.DefaultRegion))
+	})
 	t.Run("foreign certificate accepted", func(t *testing.T) {
 		e := newEnv(t, inject("cross-account/foreign-certificate-accepted"))
 		foreign := e.as(emulator.PrincipalSecondary).uploadCert("")

@@ -74,22 +74,24 @@ type Edge struct {
 // Case is one request to the operation under test, with everything needed to send it and the
 // outcome the description expects.
 type Case struct {
-	ID        string       `json:"id"`
-	Scenario  string       `json:"scenario"`
-	Category  Category     `json:"category"`
-	Action    string       `json:"action"`
-	Version   string       `json:"version,omitempty"` // overrides the API version sent
-	Params    []Param      `json:"params"`
-	Method    string       `json:"method"`              // GET or POST
-	Placement string       `json:"placement,omitempty"` // query (default), form, split
-	Format    string       `json:"format,omitempty"`    // JSON (default) or XML
-	Auth      spec.Auth    `json:"auth,omitempty"`
-	Principal string       `json:"principal,omitempty"`
-	Broken    *Broken      `json:"broken,omitempty"`
-	Edge      *Edge        `json:"edge,omitempty"` // positive cases: the valid edge they stand on
-	Expect    spec.Outcome `json:"expect"`
-	Setup     []Call       `json:"setup,omitempty"`
-	Static    bool         `json:"static,omitempty"` // Confirm can check the violation on the wire
+	ID        string    `json:"id"`
+	Scenario  string    `json:"scenario"`
+	Category  Category  `json:"category"`
+	Action    string    `json:"action"`
+	Version   string    `json:"version,omitempty"` // overrides the API version sent
+	Params    []Param   `json:"params"`
+	Method    string    `json:"method"`              // GET or POST
+	Placement string    `json:"placement,omitempty"` // query (default), form, split
+	Format    string    `json:"format,omitempty"`    // JSON (default) or XML
+	Auth      spec.Auth `json:"auth,omitempty"`
+	Principal string    `json:"principal,omitempty"`
+	// NoRegion: the request carries no RegionId (the target adds its region otherwise).
+	NoRegion bool         `json:"noRegion,omitempty"`
+	Broken   *Broken      `json:"broken,omitempty"`
+	Edge     *Edge        `json:"edge,omitempty"` // positive cases: the valid edge they stand on
+	Expect   spec.Outcome `json:"expect"`
+	Setup    []Call       `json:"setup,omitempty"`
+	Static   bool         `json:"static,omitempty"` // Confirm can check the violation on the wire
 	// Concurrent sends this many identical copies at once; exactly one may win.
 	Concurrent int   `json:"concurrent,omitempty"`
 	Seed       int64 `json:"seed,omitempty"`

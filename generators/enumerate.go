@@ -336,6 +336,7 @@ func enumerate(s *spec.Spec, opt Options) *builder {
 	b := &builder{s: s, ids: map[string]int{}}
 	base := Base(s)
 	b.add(Case{ID: "positive/base", Scenario: "VALID_MINIMAL", Category: Positive, Params: base, Expect: success(), Static: true})
+	b.regionLeftOut(base)
 	b.params(base)
 	b.lists(base)
 	b.rules(base)
@@ -344,6 +345,22 @@ func enumerate(s *spec.Spec, opt Options) *builder {
 	b.security(base)
 	b.cases = orderCheapFirst(b.cases)
 	return b
+}
+
+// regionLeftOut adds the base request without RegionId, which the target otherwise always
+// sends: the page lists RegionId as optional, so leaving it out must be accepted as firmly as
+// the page states that (the service then works in the region of its endpoint).
+func (b *builder) regionLeftOut(base []Param) {
+	p := b.s.UnderTest.Lookup(spec.ParamRegionID)
+	if p == nil || p.Required {
+		return
+	}
+	o := success()
+	if p.Source != spec.SourceSeed {
+		o.DirectionBasis = spec.Inferred
+	}
+	b.add(Case{ID: "positive/" + spec.ParamRegionID + "/absent", Scenario: "OPTIONAL_ABSENT", Category: Positive, Params: without(base, spec.ParamRegionID),
+		NoRegion: true, Expect: o, Static: true, Edge: &Edge{Param: spec.ParamRegionID, Kind: spec.KindRequired}})
 }
 
 func (b *builder) params(base []Param) {

@@ -173,7 +173,7 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 		now = now.AddDate(farFutureYears, 0, 0)
 	}
 	in := wireIn{Method: method, Action: req.Action, Version: version, Format: req.Format, Nonce: req.Nonce,
-		Region: h.cfg.Region, Auth: auth, V1Params: auth != spec.AuthUnsigned || ok, Creds: creds, Now: now,
+		Region: regionOf(h.cfg.Region, req), Auth: auth, V1Params: auth != spec.AuthUnsigned || ok, Creds: creds, Now: now,
 		Params: req.Params, Placement: req.Placement}
 	query, body := wireForm(&in, h.queryPrefix)
 	full := h.requestURL(query)
@@ -323,4 +323,13 @@ func (h *HTTP) Send(ctx context.Context, req Request) (*Response, error) {
 	}
 	Decode(out)
 	return out, nil
+}
+
+// regionOf is the RegionId a request carries when its parameters have none: the target's,
+// or none for a request that asks for none.
+func regionOf(region string, req Request) string {
+	if req.NoRegion {
+		return ""
+	}
+	return region
 }

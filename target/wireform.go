@@ -20,7 +20,7 @@ import (
 // wireIn is everything that decides the wire form of a request.
 type wireIn struct {
 	Method, Action, Version, Format, Nonce string
-	Region                                 string // RegionId sent when Params has none
+	Region                                 string // RegionId sent when Params has none; "" sends none
 	Auth                                   spec.Auth
 	// V1Params says whether V1's common signature parameters are sent (every mode but an
 	// unsigned request without credentials). V3 sends none: its signature is in headers.
@@ -59,7 +59,7 @@ func wireForm(in *wireIn, queryPrefix string) (query, body string) {
 	}
 	var extra [2]KV // RegionId, Signature
 	var region []KV
-	if !HasParam(in.Params, spec.ParamRegionID) {
+	if in.Region != "" && !HasParam(in.Params, spec.ParamRegionID) {
 		extra[0] = KV{Name: spec.ParamRegionID, Value: in.Region}
 		region = extra[0:1]
 	}

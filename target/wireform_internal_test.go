@@ -94,7 +94,7 @@ func TestWireFormFastMatchesPlain(t *testing.T) {
 	}
 	for i := 0; i < 3000; i++ {
 		auth := wireAuths[r.IntN(len(wireAuths))]
-		in := wireIn{Method: "POST", Action: "A", Version: "v", Format: "JSON", Nonce: "n", Region: "r", Auth: auth, V1Params: r.IntN(2) == 0,
+		in := wireIn{Method: "POST", Action: "A", Version: "v", Format: "JSON", Nonce: "n", Region: []string{"r", ""}[r.IntN(2)], Auth: auth, V1Params: r.IntN(2) == 0,
 			Creds: creds, Now: now, Params: hostileKVs(r), Placement: placements[r.IntN(3)]}
 		compare(fmt.Sprintf("hostile %d %s", i, auth), in, "")
 		n++

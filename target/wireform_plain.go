@@ -35,7 +35,7 @@ func wireFormPlain(in *wireIn, queryPrefix string) (query, body string) {
 		}
 	}
 	own := append([]KV(nil), in.Params...)
-	if !HasParam(in.Params, spec.ParamRegionID) {
+	if in.Region != "" && !HasParam(in.Params, spec.ParamRegionID) {
 		own = append(own, KV{Name: spec.ParamRegionID, Value: in.Region})
 	}
 	var q, form []KV
