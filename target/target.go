@@ -27,11 +27,11 @@ type Request struct {
 	Format    string // empty: not sent (JSON)
 	Principal string // empty: primary
 	Auth      spec.Auth
-	Nonce     string    // fixed nonce (replay cases); empty: fresh
+	Nonce     string // fixed nonce (replay cases); empty: fresh
 	// NoRegion sends no RegionId when Params has none, instead of the target's region (a
 	// case about leaving the optional RegionId out).
 	NoRegion bool
-	Time      time.Time // signing time; zero: now
+	Time     time.Time // signing time; zero: now
 	// Judged marks the request whose answer a case judges: a retrying target retries it only
 	// on throttling, never on the answers the case is about.
 	Judged bool
