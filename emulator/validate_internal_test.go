@@ -208,8 +208,8 @@ func TestCheckDocumentedCodesForBounds(t *testing.T) {
 		{"Bandwidth", "-2", spec.KindMinimum, "InvalidParameter", spec.Inferred},
 		{"TLSCipherPolicy", "tls_cipher_policy_9", spec.KindEnum, "InvalidTLSPolicyId.NotExist", spec.Documented},
 		{"HealthCheckHttpVersion", "http2", spec.KindEnum, "InvalidParameter.HealthCheckHttpVersion", spec.Inferred},
-		{"Tag.Key", "aliyun-key", spec.KindForbiddenPrefixes, "InvalidParam.TagKey", spec.Documented},
-		{"Tag.Value", strings.Repeat("v", 129), spec.KindMaxLength, "InvalidParam.TagValue", spec.Documented},
+		{"Tag.Key", "aliyun-key", spec.KindForbiddenPrefixes, "InvalidParam.TagKey", spec.Inferred},
+		{"Tag.Value", strings.Repeat("v", 129), spec.KindMaxLength, "InvalidParam.TagValue", spec.Inferred},
 		{"ServerCertificate.StandardType", "cn", spec.KindForbiddenValues, "CnCertificateNotSupport", spec.Inferred},
 		{"ServerCertificate.BindingType", "Client", spec.KindEnum, "InvalidParam.CertificateBindingType", spec.Inferred},
 	} {
@@ -453,7 +453,7 @@ func TestValidateTagList(t *testing.T) {
 	assert.Equal(t, spec.KindMaxItems, vi.Kind)
 	assert.Equal(t, "SizeLimitExceeded.Tag", vi.Outcome.Code)
 	assert.Equal(t, 400, vi.Outcome.Status)
-	assert.Equal(t, spec.Documented, vi.Outcome.Basis)
+	assert.Equal(t, spec.Inferred, vi.Outcome.Basis)
 
 	listIndex := func(t *testing.T, v url.Values) {
 		t.Helper()
