@@ -86,6 +86,9 @@ func (cr *caseRun) begin() string {
 	if c.Broken != nil {
 		res.Broken = &Breach{Param: c.Broken.Param, Kind: string(c.Broken.Kind), Rule: cmp.Or(c.Broken.Rule, c.Broken.State), Original: c.Broken.Original, Sent: c.Broken.Sent, Wire: c.Broken.Wire}
 	}
+	if c.Edge != nil {
+		res.EdgeParam = c.Edge.Param
+	}
 	expect, skip, overridden := cr.r.opts.Overrides.apply(c)
 	cr.expect = expect
 	res.Expected, res.Basis = expect.String(), string(expect.Basis)

@@ -72,7 +72,9 @@ type CaseResult struct {
 	Scenario string  `json:"scenario"` // e.g. VALUE_ABOVE_MAXIMUM
 	Category string  `json:"category"` // positive, negative, state, security, wire
 	Broken   *Breach `json:"broken,omitempty"`
-	Expected string  `json:"expected"` // "success" or "400 Code", for people
+	// EdgeParam, for a positive case, is the parameter whose valid edge it stands on.
+	EdgeParam string `json:"edgeParam,omitempty"`
+	Expected  string `json:"expected"` // "success" or "400 Code", for people
 	// Expect is the expected outcome itself (code, status, accepted variants, direction and
 	// bases): tools judge a new answer with it instead of parsing Expected.
 	Expect *spec.Outcome `json:"expect,omitempty"`

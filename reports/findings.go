@@ -55,7 +55,9 @@ func (f Finding) Fingerprint() string {
 
 // Findings groups the failing and warning checks of cases by cause: (verdict, check, subject,
 // expected, actual). The subject is the check's Subject, else the parameter the case broke,
-// else the rule, state or mode it broke. Values that differ from request to request (request
+// else the rule, state or mode it broke, else the parameter a positive case stands on. A check
+// of the answer's shape (request-id, response-schema...) groups by the kind of answer instead
+// (success or its status), whatever the case broke and whatever body came back. Values that differ from request to request (request
 // ids, resource ids) do not split a finding, and an answer body stands for itself only through
 // the check's message. A case may belong to several findings (it failed two checks); passing
 // and skipped cases belong to none. Failing findings come first, then the most frequent. The
@@ -69,15 +71,7 @@ func Findings(cases []contracts.CaseResult) []Finding {
 		}
 		seen := map[string]bool{}
 		for _, ch := range causes(r) {
-			v := contracts.Fail
-			if ch.Verdict == contracts.Warn || ch.Severity == contracts.SeverityWarning {
-				v = contracts.Warn
-			}
-			f := Finding{Verdict: v, Check: ch.Check, Subject: subjectOf(r, ch), Expected: ch.Expected, Actual: ch.Actual}
-			key := f.Fingerprint()
-			if looksLikeBody(ch.Actual) {
-				key += "\x1f" + stable(ch.Message)
-			}
+			f, key := causeOf(r, ch)
 			if seen[key] {
 				continue
 			}
@@ -170,6 +164,44 @@ func causes(r contracts.CaseResult) []contracts.CheckResult {
 	return out
 }
 
+// causeOf is the finding one failing check of a case belongs to, and the key that groups it.
+func causeOf(r contracts.CaseResult, ch contracts.CheckResult) (Finding, string) {
+	v := contracts.Fail
+	if ch.Verdict == contracts.Warn || ch.Severity == contracts.SeverityWarning {
+		v = contracts.Warn
+	}
+	f := Finding{Verdict: v, Check: ch.Check, Subject: subjectOf(r, ch), Expected: ch.Expected, Actual: ch.Actual}
+	if answerShape[ch.Check] {
+		// What is wrong with the answer's shape does not depend on what the request broke:
+		// group by the kind of answer, not by the parameter or the body that came back.
+		f.Subject = ch.Subject
+		key := strings.Join([]string{string(v), ch.Check, ch.Subject, stable(ch.Expected), answerKind(r.Actual)}, "\x1f")
+		if !looksLikeBody(ch.Actual) {
+			key += "\x1f" + stable(ch.Actual)
+		}
+		return f, key
+	}
+	key := f.Fingerprint()
+	if looksLikeBody(ch.Actual) {
+		key += "\x1f" + stable(ch.Message)
+	}
+	return f, key
+}
+
+// answerShape are the checks about the shape of an answer (status, code, envelope, schema,
+// RequestId, content type) rather than about what the request asked.
+var answerShape = map[string]bool{
+	contracts.CheckNotServerError: true, contracts.CheckStatusDocumented: true, contracts.CheckCodeDocumented: true,
+	contracts.CheckResponseSchema: true, contracts.CheckRequestID: true, contracts.CheckContentType: true,
+	contracts.CheckErrorEnvelope: true,
+}
+
+// answerKind is the first word of a case's actual outcome: "success" or the HTTP status.
+func answerKind(actual string) string {
+	kind, _, _ := strings.Cut(strings.TrimSpace(actual), " ")
+	return kind
+}
+
 // subjectOf is what a finding is about: the check's subject, else what the case broke.
 func subjectOf(r contracts.CaseResult, ch contracts.CheckResult) string {
 	if ch.Subject != "" {
@@ -178,7 +210,7 @@ func subjectOf(r contracts.CaseResult, ch contracts.CheckResult) string {
 	if b := r.Broken; b != nil {
 		return cmp.Or(b.Param, b.Rule)
 	}
-	return ""
+	return r.EdgeParam
 }
 
 var (

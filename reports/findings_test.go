@@ -57,15 +57,14 @@ func TestFindingsOnePerCause(t *testing.T) {
 	cases = append(cases, contracts.CaseResult{ID: "positive/ok", Verdict: contracts.Pass, Checks: []contracts.CheckResult{{Check: "listener-created", Verdict: contracts.Pass}}})
 
 	fs := reports.Findings(cases)
-	require.Len(t, fs, 4, "%+v", fs)
+	require.Len(t, fs, 3, "%+v", fs)
 	// Failing findings first, the most frequent first among them.
 	assert.Equal(t, contracts.Fail, fs[0].Verdict)
 	assert.Equal(t, "response-schema", fs[0].Check)
-	assert.Equal(t, "ListenerPort", fs[0].Subject, "without a subject the broken parameter stands in")
-	assert.Equal(t, 4, fs[0].Count, "request ids in the answer body do not split a finding")
-	assert.Equal(t, "request-id", fs[1].Check, "one case each: by check name")
-	assert.Equal(t, "Bandwidth", fs[2].Subject)
-	last := fs[3]
+	assert.Empty(t, fs[0].Subject, "an answer's shape is not about the parameter the case broke")
+	assert.Equal(t, 5, fs[0].Count, "neither request ids in the body nor the broken parameter split a finding about the answer's shape")
+	assert.Equal(t, "request-id", fs[1].Check, "one case: by check name")
+	last := fs[2]
 	assert.Equal(t, contracts.Warn, last.Verdict)
 	assert.Equal(t, "listener-created", last.Check)
 	assert.Equal(t, "TLSCipherPolicy", last.Subject)
@@ -202,4 +201,35 @@ func TestHTMLShowsFindingsFirst(t *testing.T) {
 	}
 	assert.Less(t, strings.Index(page, "<table"), strings.Index(page, `id="check-table"`)+1, "no table comes before the findings")
 	assert.Contains(t, page, `<details class="group" id="finding-1" open>`)
+}
+
+// A missing RequestId on every error answer is one finding however many parameters the
+// refused cases broke and whatever their messages said; on success answers it is another.
+// A refused positive case names the parameter whose valid edge it stood on.
+func TestFindingsOfTheAnswerShapeAndEdges(t *testing.T) {
+	noID := func(id, param, actual, body string) contracts.CaseResult {
+		return contracts.CaseResult{ID: id, Category: "negative", Verdict: contracts.Fail, Size: 6, Expected: "400 InvalidParameter", Actual: actual,
+			Broken: &contracts.Breach{Param: param, Kind: "maximum"},
+			Checks: []contracts.CheckResult{{Check: "request-id", Verdict: contracts.Fail, Message: "no RequestId in " + param,
+				Expected: "a RequestId", Actual: body}}}
+	}
+	var cases []contracts.CaseResult
+	for i, p := range []string{"Cookie", "Bandwidth", "HealthCheckURI", "Tag.Key"} {
+		cases = append(cases, noID(fmt.Sprintf("negative/%s/%d", p, i), p, "400 InvalidParameter", `{"Code":"InvalidParameter","Message":"The parameter `+p+` is not valid."}`))
+	}
+	cases = append(cases, noID("positive/base", "", "200 success", `{}`))
+	cases = append(cases, contracts.CaseResult{ID: "positive/ListenerPort/VALUE_AT_MAXIMUM/65535", Category: "positive", Verdict: contracts.Fail, Size: 5,
+		EdgeParam: "ListenerPort", Expected: "success", Actual: "400 InvalidParameter",
+		Checks: []contracts.CheckResult{{Check: "expected-outcome", Verdict: contracts.Fail, Expected: "success", Actual: "400 InvalidParameter"}}})
+	fs := reports.Findings(cases)
+	require.Len(t, fs, 3, "%+v", fs)
+	assert.Equal(t, "request-id", fs[0].Check)
+	assert.Equal(t, 4, fs[0].Count, "one finding for every error answer without a RequestId")
+	assert.Empty(t, fs[0].Subject)
+	byCheck := map[string]reports.Finding{}
+	for _, f := range fs[1:] {
+		byCheck[f.Check] = f
+	}
+	assert.Equal(t, 1, byCheck["request-id"].Count, "success answers without a RequestId are a finding of their own")
+	assert.Equal(t, "ListenerPort", byCheck["expected-outcome"].Subject, "a refused positive case names its parameter")
 }
