@@ -39,8 +39,21 @@ const costOptIn = "i-understand-this-costs-money"
 // stays under 150 MB of RSS (146 MB at 112 MiB was too close).
 const runMemoryLimit = 96 << 20
 
-// defaultBudget keeps a default run well under a minute.
+// defaultBudget keeps a default run against the embedded emulator (or a recording) well under
+// a minute. A run against another implementation gets more, so that the whole catalogue fits
+// at the speed of a slow server or of the real cloud's rate limit: defaultBudgetFor.
 const defaultBudget = 40 * time.Second
+
+// defaultBudgetFor is the budget of a run whose --budget is not given.
+func defaultBudgetFor(kind string) time.Duration {
+	switch kind {
+	case kindURL:
+		return 10 * time.Minute
+	case kindAliyun:
+		return 30 * time.Minute
+	}
+	return defaultBudget
+}
 
 // aliyunRateLimit is the request rate used against the real cloud unless --rate-limit is given.
 const aliyunRateLimit = 5
@@ -137,7 +150,8 @@ func runUsage(fs *flag.FlagSet) func() {
 			"",
 			"Runs the contract suite of CreateLoadBalancerHTTPSListener against a target, prints the",
 			"findings (one per cause) and writes the reports asked for. By default it runs every check",
-			"against the embedded emulator with a time budget of "+defaultBudget.String()+".",
+			"against the embedded emulator with a time budget of "+defaultBudget.String()+" ("+defaultBudgetFor(kindURL).String()+" for a URL,",
+			defaultBudgetFor(kindAliyun).String()+" for aliyun).",
 			"",
 			"Targets (--target):",
 			"  emulator      the embedded emulator, in-process (default; profile strict)",
@@ -193,7 +207,7 @@ func parseRunFlags(args []string, stderr io.Writer) (*runFlags, *flag.FlagSet, e
 	fs.IntVar(&f.maxFailures, "max-failures", 0, "stop starting cases once this many have failed (0: no limit)")
 	fs.BoolVar(&f.exitFirst, "exitfirst", false, "stop starting cases at the first failure (--max-failures 1)")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "list the cases that would run, send nothing")
-	fs.DurationVar(&f.budget, "budget", defaultBudget, "stop starting cases after this `duration`, e.g. 90s or 5m (0: no limit); a run it cuts short exits 3 unless --budget-soft")
+	fs.DurationVar(&f.budget, "budget", defaultBudget, "stop starting cases after this `duration`, e.g. 90s or 5m (0: no limit; not given: 40s in-process, 10m for a URL, 30m for aliyun); a run it cuts short exits 3 unless --budget-soft")
 	fs.BoolVar(&f.budgetSoft, "budget-soft", false, "make --budget and --max-requests soft limits: a run they cut short exits 0 when every case that ran held (it still says how many did not run)")
 	fs.Float64Var(&f.maxTransient, "max-transient", contracts.DefaultTransientLimit, "`percent` of exchanges that may meet transient target trouble (throttling, 503, 502/504, resets, timeouts) before the run exits 4 (0: any; -1: no limit)")
 	fs.IntVar(&f.workers, "workers", 4, "cases in flight at once")

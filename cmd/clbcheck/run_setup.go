@@ -138,6 +138,9 @@ func (rs *runSetup) target() error {
 		return err
 	}
 	rs.tg = tg
+	if !rs.explicit["budget"] {
+		rs.opts.Budget = defaultBudgetFor(tg.kind)
+	}
 	if rs.opts.Profile == "" {
 		rs.opts.Profile = contracts.ProfileDocumented
 		if tg.kind == kindEmulator {
