@@ -34,11 +34,13 @@ func TestReadBackComparesByMeaning(t *testing.T) {
 		{"empty value read as absent: nothing", []target.KV{{Name: "AclStatus", Value: ""}}, map[string]any{"Bandwidth": num("-1")}, contracts.ProfileDocumented, nil},
 		{"empty value stored empty", []target.KV{{Name: "Description", Value: ""}}, map[string]any{"Description": "", "Bandwidth": num("-1")}, contracts.ProfileDocumented, nil},
 		{"attribute never set and not read back", nil, map[string]any{"Bandwidth": num("-1")}, contracts.ProfileDocumented, nil},
+		{"documented default not read back: a warning", nil, map[string]any{"IdleTimeout": nil}, contracts.ProfileDocumented,
+			map[string]contracts.Verdict{"IdleTimeout": contracts.Warn}},
 		{"inferred default differs: a warning", nil, map[string]any{"Gzip": "off", "Bandwidth": num("-1")}, contracts.ProfileDocumented,
 			map[string]contracts.Verdict{"Gzip": contracts.Warn}},
 		{"inferred default differs: strict fails", nil, map[string]any{"Gzip": "off", "Bandwidth": num("-1")}, contracts.ProfileStrict,
 			map[string]contracts.Verdict{"Gzip": contracts.Fail}},
-		{"default absent: strict fails, documented passes", nil, map[string]any{"Bandwidth": num("-1")}, contracts.ProfileStrict,
+		{"default absent: strict fails", nil, map[string]any{"IdleTimeout": nil}, contracts.ProfileStrict,
 			map[string]contracts.Verdict{"IdleTimeout": contracts.Fail}},
 		{"documented default differs", nil, map[string]any{"IdleTimeout": num("10"), "Bandwidth": num("-1")}, contracts.ProfileDocumented,
 			map[string]contracts.Verdict{"IdleTimeout": contracts.Fail}},
@@ -47,9 +49,14 @@ func TestReadBackComparesByMeaning(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sent := append(append([]target.KV{}, base...), tc.sent...)
-			fields := map[string]any{"HealthCheck": "on", "Bandwidth": num("-1")}
+			// The attributes whose default the page states, read back as the defaults unless a
+			// row says otherwise (nil: left out).
+			fields := map[string]any{"HealthCheck": "on", "Bandwidth": num("-1"), "IdleTimeout": num("15"), "RequestTimeout": num("60")}
 			for k, v := range tc.fields {
 				fields[k] = v
+				if v == nil {
+					delete(fields, k)
+				}
 			}
 			got := contracts.ReadBack(s, sent, fields, tc.profile)
 			if len(tc.want) == 0 {
