@@ -258,7 +258,7 @@ func JudgeOutcome(o spec.Outcome, status int, code, profile string) CheckResult 
 	case o.Basis == spec.Documented && o.Acceptable(status, code):
 		return res(Pass, "refused with one of the codes the references give for {case}")
 	case o.Basis == spec.Documented:
-		return res(Fail, "refused with another code than the ones the page gives for {case}")
+		return res(Fail, "refused with another code than the ones documented for {case}")
 	case o.Acceptable(status, code):
 		return res(Pass, "refused with an accepted variant of the inferred code for {case}")
 	default:
