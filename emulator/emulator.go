@@ -248,16 +248,7 @@ func (e *Emulator) serve(w http.ResponseWriter, hr *http.Request, req *request) 
 	if req.version != e.spec.APIVersion {
 		return e.gatewayError(spec.GatewayUnknownVersion, "")
 	}
-	if e.cfg.Disruptions.ServerErrorRate > 0 && e.draw(e.cfg.Disruptions.ServerErrorRate) {
-		if e.draw(0.5) {
-			return e.gatewayError(spec.GatewayInternalError, "injected fault")
-		}
-		return e.gatewayError(spec.GatewayUnavailable, "injected fault")
-	}
-	if ae := e.inj.intermittent(e, req); ae != nil {
-		return ae
-	}
-	if ae := e.inj.regionRequired(e, req); ae != nil {
+	if ae := e.disrupted(req); ae != nil {
 		return ae
 	}
 	req.region = e.cfg.Region
@@ -289,6 +280,21 @@ func (e *Emulator) serve(w http.ResponseWriter, hr *http.Request, req *request) 
 	}
 	e.writeOK(w, req, out)
 	return nil
+}
+
+// disrupted is the answer a request gets from the disruption settings (server errors) or an
+// injected fault before the gateway reads it any further; nil to go on.
+func (e *Emulator) disrupted(req *request) *apiError {
+	if e.cfg.Disruptions.ServerErrorRate > 0 && e.draw(e.cfg.Disruptions.ServerErrorRate) {
+		if e.draw(0.5) {
+			return e.gatewayError(spec.GatewayInternalError, "injected fault")
+		}
+		return e.gatewayError(spec.GatewayUnavailable, "injected fault")
+	}
+	if ae := e.inj.intermittent(e, req); ae != nil {
+		return ae
+	}
+	return e.inj.regionRequired(e, req)
 }
 
 // validate runs the stateless checks of the engine (validate.go). A value outside an enum
