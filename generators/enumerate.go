@@ -272,8 +272,8 @@ func (b *builder) add(c Case) {
 	if c.Action == "" {
 		c.Action = b.s.UnderTest.Action
 	}
-	if c.Expect.Success && !c.Expect.Either {
-		c.Expect.DirectionBasis = acceptanceBasis(b.s, c.Params)
+	if c.Expect.Success && !c.Expect.Either && acceptanceBasis(b.s, c.Params) == spec.Inferred {
+		c.Expect.DirectionBasis = spec.Inferred // never firmer than the case made it
 	}
 	if c.Method == "" {
 		c.Method = "POST"
@@ -290,7 +290,8 @@ func (b *builder) add(c Case) {
 
 // acceptanceBasis is how firmly the page says a valid request must be accepted: firmly when
 // every parameter it sends is on the page; a parameter from other sources makes it inferred
-// (an implementation of the page alone may not know it, or know other values).
+// (an implementation of the page alone may not know it, or know other values), and so does a
+// value other than the example of a parameter whose range or length only other sources give.
 func acceptanceBasis(s *spec.Spec, ps []Param) spec.Basis {
 	for _, p := range ps {
 		q := s.UnderTest.Param(p.Name)
@@ -301,11 +302,25 @@ func acceptanceBasis(s *spec.Spec, ps []Param) spec.Basis {
 				}
 			}
 		}
-		if q != nil && q.Source != spec.SourceSeed {
+		if q != nil && (q.Source != spec.SourceSeed || (p.Ref == "" && p.Value != q.Example && inferredBounds(q))) {
 			return spec.Inferred
 		}
 	}
 	return spec.Documented
+}
+
+// inferredBounds reports whether a parameter's range or length comes from other sources than
+// the page (Bandwidth's 1 to 5120): only its example is then certainly valid.
+func inferredBounds(p *spec.Parameter) bool {
+	for _, c := range p.Constraints {
+		switch c.Kind {
+		case spec.KindMinimum, spec.KindMaximum, spec.KindMinLength, spec.KindMaxLength:
+			if c.Basis == spec.Inferred {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // success is the outcome of a request the page says must be accepted.

@@ -16,7 +16,7 @@ func expect(s *spec.Spec, p *spec.Parameter, v Value) spec.Outcome {
 	switch v.Kind {
 	case "":
 		o := success()
-		if p.Source != spec.SourceSeed {
+		if p.Source != spec.SourceSeed || edgeInferred(p, v.Edge) {
 			o.DirectionBasis = spec.Inferred
 		}
 		return o
@@ -24,6 +24,9 @@ func expect(s *spec.Spec, p *spec.Parameter, v Value) spec.Outcome {
 		if len(v.Also) == 0 {
 			return openOutcome(s, p, v.Kind)
 		}
+	}
+	if v.Open && len(v.Also) == 0 {
+		return openOutcome(s, p, v.Kind)
 	}
 	o := s.ParamOutcome(p, v.Kind)
 	if v.Kind == spec.KindEmpty || v.Kind == spec.KindLenient {
@@ -42,6 +45,18 @@ func expect(s *spec.Spec, p *spec.Parameter, v Value) spec.Outcome {
 		o.DirectionBasis, o.Basis = firm, spec.Inferred
 	}
 	return o
+}
+
+// edgeInferred reports whether a valid value stands on an edge (a maximum, a length...) that
+// only other sources give: the page does not make accepting it certain (Bandwidth=5120, where
+// the page states no maximum at all).
+func edgeInferred(p *spec.Parameter, edge spec.Kind) bool {
+	for _, c := range p.Constraints {
+		if c.Kind == edge && c.Basis == spec.Inferred {
+			return true
+		}
+	}
+	return false
 }
 
 // openOutcome is the outcome of a point the page leaves open: success or a refusal, the

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/clbcheck/clbcheck/spec"
@@ -28,6 +29,9 @@ type Value struct {
 	// Edge, for a valid value, is the constraint whose valid edge the value stands on (the
 	// maximum itself, an enum value, a character the pattern allows).
 	Edge spec.Kind
+	// Open marks a value that breaks Kind only under one reading of the page: accepting and
+	// refusing it both conform (a non-ASCII letter where the page says "letters").
+	Open bool
 }
 
 // Fill returns a string of exactly n characters built for p: the pattern's literal prefix and
@@ -369,6 +373,12 @@ func enumBreakers(p *spec.Parameter, c spec.Constraint) []Value {
 	return out
 }
 
+// otherLetter reports whether r is a letter outside ASCII that the page may allow: the pattern
+// takes ASCII letters, and the page says "letters" without restricting them to ASCII.
+func otherLetter(p *spec.Parameter, sh shape, r rune) bool {
+	return r > unicode.MaxASCII && unicode.IsLetter(r) && !p.ASCIILetters && inRanges('b', sh.class)
+}
+
 // patternBreakers puts, one at a time, a character the pattern mentions nowhere into the
 // middle of a valid value, and sends the pattern's literal prefix alone and the value without
 // it.
@@ -383,7 +393,7 @@ func patternBreakers(p *spec.Parameter, c spec.Constraint, base string, maxL int
 			continue
 		}
 		if v, ok := insertMiddle(base, cc.char, maxL); ok {
-			out = append(out, Value{Scenario: "INVALID_PATTERN_" + cc.name, Value: v, Kind: c.Kind})
+			out = append(out, Value{Scenario: "INVALID_PATTERN_" + cc.name, Value: v, Kind: c.Kind, Open: otherLetter(p, sh, cc.char)})
 		}
 	}
 	if sh.prefix != "" && sh.class != nil {

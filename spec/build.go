@@ -210,6 +210,9 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 	if ne, ok := sch.Extensions["x-not-empty"].(bool); ok {
 		p.NotEmpty = ne
 	}
+	if a, ok := exts["x-ascii-letters"].(bool); ok {
+		p.ASCIILetters = a
+	}
 	if sch.Default != nil {
 		d := fmt.Sprint(sch.Default)
 		p.Default = &d

@@ -195,9 +195,13 @@ type Parameter struct {
 	CommaList      bool         `json:"commaList,omitempty"`
 	// NotEmpty: the page says the value cannot be empty (x-not-empty), so an empty value is
 	// a value too short, not a point the page leaves open.
-	NotEmpty   bool     `json:"notEmpty,omitempty"`
-	ListValues []string `json:"listValues,omitempty"`
-	List       *List    `json:"list,omitempty"`
+	NotEmpty bool `json:"notEmpty,omitempty"`
+	// ASCIILetters: the page says the letters the value may hold are ASCII ones
+	// (x-ascii-letters). Elsewhere "letters" may include é or 中, so a pattern's ASCII
+	// letter class does not make refusing them certain.
+	ASCIILetters bool     `json:"asciiLetters,omitempty"`
+	ListValues   []string `json:"listValues,omitempty"`
+	List         *List    `json:"list,omitempty"`
 }
 
 // Constraint returns the parameter's constraint of a kind.

@@ -72,7 +72,7 @@ var seedParams = []seedParam{
 	{name: "RegionId", typ: "string", example: "cn-hangzhou"},
 	{name: "LoadBalancerId", typ: "string", required: true, example: "lb-bp1o94dp5i6earr****"},
 	// The page names -1 (unlimited) and nothing below it: a bandwidth under -1 means nothing.
-	{name: "Bandwidth", typ: "integer", required: true, min: i(-1), example: "-1", good: []string{"-1"}},
+	{name: "Bandwidth", typ: "integer", required: true, example: "-1", good: []string{"-1"}}, // -1 is described, no range is given
 	{name: "ListenerPort", typ: "integer", required: true, min: i(1), max: i(65535), example: "80"},
 	{name: "BackendServerPort", typ: "integer", min: i(1), max: i(65535), example: "80"},
 	{name: "Tag", typ: "array", maxItems: i(20), fields: []seedParam{
