@@ -148,7 +148,6 @@ func TestGatewayAlternativeCodes(t *testing.T) {
 		spec.GatewayRAMDenied:        {"Forbidden.RAM", http.StatusForbidden},
 		spec.GatewayUnknownAccessKey: {"InvalidAccessKeyId", http.StatusBadRequest},
 		spec.GatewayMissingSignature: {"MissingParameter", http.StatusBadRequest},
-		spec.GatewayUnknownAction:    {"InvalidAction", http.StatusBadRequest},
 		spec.GatewayBadSignature:     {"SignatureDoesNotMatch", http.StatusBadRequest},
 	}
 	for state, w := range want {
