@@ -180,8 +180,14 @@ var checkFuncs = map[string]checkFunc{
 		return &r
 	},
 	CheckResponseSchema: func(j *judgement) *CheckResult {
-		if j.c.Action != j.s.UnderTest.Action || !strings.Contains(j.resp.ContentType, "json") {
+		if j.c.Action != j.s.UnderTest.Action {
 			return nil
+		}
+		if !strings.Contains(j.resp.ContentType, "json") {
+			if _, isXML := j.resp.Fields[target.XMLRootField]; !isXML {
+				return nil
+			}
+			return j.judge(CheckResponseSchema, XMLRootMatches(j.s, j.c.Action, j.resp))
 		}
 		if err := validateResponse(j.s, j.resp); err != nil {
 			r := j.fail(CheckResponseSchema, "the body does not match the described schema: "+firstLine(err.Error()), "a body matching the schema", trim(string(j.resp.Body), 200), false)

@@ -21,7 +21,7 @@
 //     ([ProfileStrict], [ProfileDocumented]); [Overrides] ([Override], [ParseOverrides],
 //     [ReadOverrides]) changes expectations from a file.
 //   - Answer checks, each a [Problem] or nil: [AnswerProblems], [StatusClass],
-//     [StatusDocumented], [CodeDocumented], [RequestIDPresent], [ContentTypeMatches],
+//     [StatusDocumented], [CodeDocumented], [RequestIDPresent], [ContentTypeMatches], [XMLRootMatches],
 //     [EnvelopeSafe]. [ReadBack] judges a created listener read back.
 //   - State checks (statecheck.go: a success created exactly the listener asked for, a
 //     refusal changed nothing; refusals.go confirms refusals a batch at a time), races for

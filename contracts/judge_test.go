@@ -8,6 +8,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
 )
 
 // A gateway answer the references give under several codes or statuses (two spellings of a
@@ -46,4 +47,25 @@ func TestJudgeOutcomeAcceptsEveryCodeTheReferencesGive(t *testing.T) {
 			assert.Equal(t, tc.want, got.Verdict, "%s answered %d %s (%s): %s", tc.state, tc.status, tc.code, profile, got.Message)
 		}
 	}
+}
+
+// An XML answer's root is <ActionName>Response on success and <Error> on an error, as the wire
+// reference gives them; JSON answers are not concerned.
+func TestXMLRootMatches(t *testing.T) {
+	s := spec.MustDefault()
+	decode := func(status int, ct, body string) *target.Response {
+		r := &target.Response{Status: status, ContentType: ct, Body: []byte(body)}
+		target.Decode(r)
+		return r
+	}
+	act := s.UnderTest.Action
+	ok := decode(200, "text/xml", "<"+act+"Response><RequestId>r</RequestId></"+act+"Response>")
+	assert.Nil(t, contracts.XMLRootMatches(s, act, ok))
+	bad := decode(200, "text/xml", "<Response><RequestId>r</RequestId></Response>")
+	if p := contracts.XMLRootMatches(s, act, bad); assert.NotNil(t, p) {
+		assert.Equal(t, "<"+act+"Response>", p.Expected)
+	}
+	assert.Nil(t, contracts.XMLRootMatches(s, act, decode(400, "text/xml", "<Error><RequestId>r</RequestId><Code>X</Code></Error>")))
+	assert.NotNil(t, contracts.XMLRootMatches(s, act, decode(400, "text/xml", "<Response><RequestId>r</RequestId><Code>X</Code></Response>")))
+	assert.Nil(t, contracts.XMLRootMatches(s, act, decode(200, "application/json", `{"RequestId":"r"}`)))
 }

@@ -44,6 +44,24 @@ func RequestIDPresent(r *target.Response) *Problem {
 	return nil
 }
 
+// XMLRootMatches: an XML answer's root element is the action's name followed by the
+// description's success suffix (CreateLoadBalancerHTTPSListenerResponse), or its error root
+// (Error) for an error. Answers that are not XML pass.
+func XMLRootMatches(s *spec.Spec, action string, r *target.Response) *Problem {
+	root, ok := r.Fields[target.XMLRootField].(string)
+	if !ok {
+		return nil
+	}
+	want := action + s.Wire.XMLSuccessSuffix
+	if !r.Success() {
+		want = s.Wire.XMLErrorRoot
+	}
+	if root != want {
+		return &Problem{Message: fmt.Sprintf("the XML answer's root element is <%s>, not <%s>", root, want), Expected: "<" + want + ">", Actual: "<" + root + ">"}
+	}
+	return nil
+}
+
 // ContentTypeMatches: the content type names the format asked for ("XML" or "JSON"; any other
 // value, JSON; "" when the format is not known), and the body is of the kind the content type
 // names.
@@ -137,7 +155,7 @@ func AnswerProblems(s *spec.Spec, action, format string, r *target.Response) []*
 	if r.DecodeErr != nil {
 		return out
 	}
-	for _, p := range []*Problem{RequestIDPresent(r), ContentTypeMatches(r, format), CodeDocumented(s, action, r, nil), StatusDocumented(s, r)} {
+	for _, p := range []*Problem{RequestIDPresent(r), ContentTypeMatches(r, format), XMLRootMatches(s, action, r), CodeDocumented(s, action, r, nil), StatusDocumented(s, r)} {
 		if p != nil {
 			out = append(out, p)
 		}

@@ -510,7 +510,7 @@ func (e *Emulator) writeError(w http.ResponseWriter, req *request, ae *apiError)
 	if ae.Denied != nil {
 		body = append(body, kv{spec.FieldAccessDeniedDetail, ae.Denied})
 	}
-	e.write(w, req, ae.Status, "Error", body)
+	e.write(w, req, ae.Status, e.spec.Wire.XMLErrorRoot, body)
 }
 
 // answer is what an operation returns on success: a map[string]any, whose fields are
@@ -542,7 +542,7 @@ func (e *Emulator) writeOK(w http.ResponseWriter, req *request, out answer) {
 	body[0] = kv{spec.FieldRequestID, req.id}
 	root := ""
 	if req.format == formatXML {
-		root = req.action + "Response"
+		root = req.action + e.spec.Wire.XMLSuccessSuffix
 	}
 	e.write(w, req, http.StatusOK, root, body)
 }

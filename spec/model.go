@@ -475,21 +475,25 @@ type Quota struct {
 
 // Wire holds the conventions of the RPC wire form.
 type Wire struct {
-	Path             string            `json:"path"`
-	Methods          []string          `json:"methods"`
-	BodyContentType  string            `json:"bodyContentType"`
-	ActionHeader     string            `json:"actionHeader"`
-	VersionHeader    string            `json:"versionHeader"`
-	IntegerPattern   string            `json:"integerPattern"`
-	Formats          []string          `json:"formats"`
-	ContentTypes     map[string]string `json:"contentTypes"`
-	HostID           string            `json:"hostId"`
-	TimestampWindow  time.Duration     `json:"timestampWindow"`
-	NonceWindow      time.Duration     `json:"nonceWindow"`
-	CommonParameters []string          `json:"commonParameters"`
-	EmptyValue       string            `json:"emptyValue"`
-	Duplicate        string            `json:"duplicateParameter"`
-	Unknown          string            `json:"unknownParameter"`
+	Path            string            `json:"path"`
+	Methods         []string          `json:"methods"`
+	BodyContentType string            `json:"bodyContentType"`
+	ActionHeader    string            `json:"actionHeader"`
+	VersionHeader   string            `json:"versionHeader"`
+	IntegerPattern  string            `json:"integerPattern"`
+	Formats         []string          `json:"formats"`
+	ContentTypes    map[string]string `json:"contentTypes"`
+	// XMLErrorRoot is the root element of an XML error answer; a success answer's root is
+	// the action's name followed by XMLSuccessSuffix.
+	XMLErrorRoot     string        `json:"xmlErrorRoot"`
+	XMLSuccessSuffix string        `json:"xmlSuccessSuffix"`
+	HostID           string        `json:"hostId"`
+	TimestampWindow  time.Duration `json:"timestampWindow"`
+	NonceWindow      time.Duration `json:"nonceWindow"`
+	CommonParameters []string      `json:"commonParameters"`
+	EmptyValue       string        `json:"emptyValue"`
+	Duplicate        string        `json:"duplicateParameter"`
+	Unknown          string        `json:"unknownParameter"`
 }
 
 // RAMResource is one resource type the RAM action applies to.

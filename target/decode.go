@@ -80,6 +80,9 @@ func readStrings(r *Response) {
 	}
 }
 
+// XMLRootField is the field of an XML answer's Fields that holds the name of its root element.
+const XMLRootField = "_root"
+
 // decodeXML reads an XML answer into nested maps: repeated children become lists.
 func decodeXML(r *Response, body []byte) {
 	dec := xml.NewDecoder(bytes.NewReader(body))
@@ -149,6 +152,6 @@ func decodeXML(r *Response, body []byte) {
 		return
 	}
 	r.Fields = root.m
-	r.Fields["_root"] = root.name
+	r.Fields[XMLRootField] = root.name
 	readStrings(r)
 }

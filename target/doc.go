@@ -18,7 +18,7 @@
 //   - [NewTransport]: the connection pool of a run; [HandlerTransport] answers in-process
 //     through an http.Handler, with no socket.
 //   - [SentValues]: the parameters as the server reads them from what was sent.
-//   - [Decode], [MaxBody]: tolerant decoding of JSON and XML answers with bounded memory;
+//   - [Decode], [MaxBody], [XMLRootField]: tolerant decoding of JSON and XML answers with bounded memory;
 //     hostile bodies never panic.
 //
 // Middleware:
