@@ -16,8 +16,9 @@ import (
 // with the parameters that created it, by meaning: an integer sent as "+1" or "01" is 1, and
 // must be read back as the JSON number 1; a parameter sent empty and accepted may have been
 // read as absent, so its default, nothing or an empty value all conform; an attribute never
-// sent may be absent (a warning under the documented profile when the page states its default,
-// since nothing then shows the default was applied), or must hold its default when present. It returns one result per
+// sent may be absent or read back empty (a warning under the documented profile when the page
+// states its default, since nothing then shows the default was applied), or must hold its
+// default when it shows a value. It returns one result per
 // attribute that differs, with Subject naming it, each as firm as the page is about it, or one
 // passing result.
 func ReadBack(s *spec.Spec, sentKVs []target.KV, fields map[string]any, profile string) []CheckResult {
@@ -97,11 +98,11 @@ func readBackOne(p *spec.Parameter, v string, given bool, got any, present bool,
 		if !present || !sameMeaning(p, got, want) {
 			return res(firm, fmt.Sprintf("sent %q, read back %s", v, show(got, present)), "the value sent", show(got, present))
 		}
-	case p.Default != nil && present && !sameMeaning(p, got, *p.Default) && !(given && isEmpty(got)):
+	case p.Default != nil && present && !isEmpty(got) && !sameMeaning(p, got, *p.Default):
 		return res(p.DefaultBasis == spec.Documented, fmt.Sprintf("default %q expected, read back %s", *p.Default, show(got, present)), "default "+strconv.Quote(*p.Default), show(got, present))
-	case p.Default != nil && !present && !given && profile == ProfileStrict:
+	case p.Default != nil && (!present || isEmpty(got)) && !given && profile == ProfileStrict:
 		return res(p.DefaultBasis == spec.Documented, fmt.Sprintf("default %q expected, read back nothing", *p.Default), "default "+strconv.Quote(*p.Default), "nothing")
-	case p.Default != nil && !present && !given && p.DefaultBasis == spec.Documented:
+	case p.Default != nil && (!present || isEmpty(got)) && !given && p.DefaultBasis == spec.Documented:
 		// Leaving an attribute never set out of Describe conforms, but then nothing shows
 		// that the default the page states was applied: a warning, never a failure.
 		return res(false, fmt.Sprintf("default %q expected, read back nothing (nothing shows the default the page states was applied)", *p.Default), "default "+strconv.Quote(*p.Default), "nothing")
