@@ -105,6 +105,13 @@ func inRanges(r rune, ranges []rune) bool {
 // holding it cannot match.
 func (sh shape) breaks(r rune) bool { return !inRanges(r, sh.mentioned) }
 
+// breaksBranch reports whether a character cannot appear in a value of the repeated class
+// branch, though the pattern may mention it in a whole literal alternative ("_" of "$_ip"
+// beside a domain name's class).
+func (sh shape) breaksBranch(r rune) bool {
+	return sh.class != nil && !inRanges(r, sh.class) && !strings.ContainsRune(sh.prefix, r)
+}
+
 // pad is the character used to lengthen a value of the repeated class: a, A or 0, whichever
 // the class allows first.
 func (sh shape) pad() (rune, bool) {

@@ -2,6 +2,7 @@ package generators
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -389,10 +390,10 @@ func patternBreakers(p *spec.Parameter, c spec.Constraint, base string, maxL int
 	}
 	var out []Value
 	for _, cc := range charClasses {
-		if !sh.breaks(cc.char) {
+		if !sh.breaks(cc.char) && !sh.breaksBranch(cc.char) {
 			continue
 		}
-		if v, ok := insertMiddle(base, cc.char, maxL); ok {
+		if v, ok := insertMiddle(base, cc.char, maxL); ok && !slices.Contains(sh.literals, v) {
 			out = append(out, Value{Scenario: "INVALID_PATTERN_" + cc.name, Value: v, Kind: c.Kind, Open: otherLetter(p, sh, cc.char)})
 		}
 	}
@@ -405,6 +406,39 @@ func patternBreakers(p *spec.Parameter, c spec.Constraint, base string, maxL int
 		out = append(out, alone)
 		if rest, ok := strings.CutPrefix(base, sh.prefix); ok && rest != "" && !strings.HasPrefix(rest, sh.prefix) {
 			out = append(out, Value{Scenario: "PATTERN_PREFIX_MISSING", Value: rest, Kind: c.Kind})
+		}
+	}
+	return append(out, digitNeighbours(p, c)...)
+}
+
+// digitNeighbours are the listed values (x-list-values) with a digit just outside what the
+// pattern allows in its place: http_1xx and http_6xx beside http_2xx to http_5xx, well formed
+// but not a value the page names.
+func digitNeighbours(p *spec.Parameter, c spec.Constraint) []Value {
+	if len(p.ListValues) == 0 {
+		return nil
+	}
+	re, err := regexp.Compile(c.Pattern)
+	if err != nil {
+		return nil
+	}
+	first, last := p.ListValues[0], p.ListValues[len(p.ListValues)-1]
+	var out []Value
+	for _, cand := range []struct {
+		from string
+		step int
+	}{{first, -1}, {last, +1}} {
+		i := strings.IndexFunc(cand.from, unicode.IsDigit)
+		if i < 0 {
+			continue
+		}
+		d := int(cand.from[i]-'0') + cand.step
+		if d < 0 || d > 9 {
+			continue
+		}
+		v := cand.from[:i] + strconv.Itoa(d) + cand.from[i+1:]
+		if !re.MatchString(v) && !slices.Contains(p.ListValues, v) {
+			out = append(out, Value{Scenario: "UNLISTED_NEIGHBOUR", Value: v, Kind: c.Kind})
 		}
 	}
 	return out
