@@ -197,7 +197,7 @@ func (cr *caseRun) send(ctx context.Context) bool {
 	if cr.portIsOurs && len(cr.cleanup) > 0 && r.enabled(CheckNoStateChange) {
 		cr.before, _ = r.describe(ctx, cr.lref)
 	}
-	if c.Auth == spec.AuthReplayedNonce {
+	if c.Auth == spec.AuthReplayedNonce || c.Auth == spec.AuthV3ReplayedNonce {
 		req.Nonce = signature.NewNonce()
 		req.Time = r.opts.Now()
 		first, err := r.send(ctx, req)

@@ -28,6 +28,8 @@ const (
 	// AuthFarFutureTimestamp signs with V1 and a Timestamp three centuries ahead, beyond the
 	// reach of a time.Duration.
 	AuthFarFutureTimestamp Auth = "far-future-timestamp"
+	// AuthV3ReplayedNonce signs with V3 twice with the same x-acs-signature-nonce.
+	AuthV3ReplayedNonce Auth = "v3-replayed-nonce"
 	// AuthV3FarFutureDate signs with V3 and an x-acs-date three centuries ahead.
 	AuthV3FarFutureDate Auth = "v3-far-future-date"
 	// AuthV1SignedOnce signs with V1 over the parameters as the server reads them: a name sent

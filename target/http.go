@@ -137,7 +137,7 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 	// The V3 variants sign with V3 and then break it their own way (v3mode says how).
 	auth, v3mode := req.Auth, req.Auth
 	switch auth {
-	case spec.AuthV3BadSignature, spec.AuthV3MinimalHeaders, spec.AuthV3AddedHeader, spec.AuthV3FarFutureDate:
+	case spec.AuthV3BadSignature, spec.AuthV3MinimalHeaders, spec.AuthV3AddedHeader, spec.AuthV3FarFutureDate, spec.AuthV3ReplayedNonce:
 		auth = spec.AuthV3
 	}
 	creds, ok := h.cfg.Credentials[principal]
