@@ -299,6 +299,10 @@ func (cr *caseRun) checkState(ctx context.Context, batch bool) bool {
 				res.Checks = append(res.Checks, r.severity(chk, r.opts.Checks[CheckListenerCreated]))
 			}
 		}
+	} else if cr.resp.Status >= 200 && cr.resp.Status < 300 {
+		// A 2xx carrying a Code is malformed, which the answer checks report; it is no
+		// refusal, so what it left behind is cleaned up rather than held against it.
+		cr.cleanup = append(cr.cleanup, cr.lref)
 	} else if r.enabled(CheckNoStateChange) {
 		if batch && len(cr.cleanup) == 0 && r.batching() {
 			cr.out.refused, cr.out.resp = &cr.lref, cr.resp

@@ -218,6 +218,11 @@ var checkFuncs = map[string]checkFunc{
 	},
 }
 
+// NeitherSuccessNorRefusal starts the message of an expected-outcome failure whose answer is
+// malformed (a 2xx with a Code, a 5xx, an error without a Code): a fault of the answer's
+// shape, whatever the case asked.
+const NeitherSuccessNorRefusal = "the answer is neither a success nor a refusal with an error code"
+
 // JudgeOutcome judges an answer (status and code; code empty for a success) against an
 // expectation in two parts. The direction first: a request the page says must be refused (or
 // accepted) that went the other way fails in every profile when the page backs the direction
@@ -250,7 +255,7 @@ func JudgeOutcome(o spec.Outcome, status int, code, profile string) CheckResult 
 	}
 	switch {
 	case !accepted && !refused:
-		return res(Fail, "the answer is neither a success nor a refusal with an error code, for {case}")
+		return res(Fail, NeitherSuccessNorRefusal+", for {case}")
 	case o.Direction() == spec.MayEither && accepted:
 		return res(Pass, "accepted; the page leaves open whether {case} is accepted")
 	case o.Direction() == spec.MustAccept && accepted:

@@ -57,9 +57,33 @@ func (r *runner) checkUnchanged(ctx context.Context, l resources.ListenerKey, be
 	}
 	a, b := comparable(before.Fields), comparable(after.Fields)
 	if a != b {
-		return CheckResult{Check: CheckNoStateChange, Verdict: Fail, Message: "the refused request changed the existing listener", Expected: trim(a, 300), Actual: trim(b, 300)}
+		was, now := changedFields(before.Fields, after.Fields)
+		return CheckResult{Check: CheckNoStateChange, Verdict: Fail, Message: "the refused request changed the existing listener", Expected: trim(was, 300), Actual: trim(now, 300)}
 	}
 	return CheckResult{Check: CheckNoStateChange, Verdict: Pass}
+}
+
+// changedFields renders, as two JSON objects, only the fields whose values differ between two
+// Describe answers (one missing on a side is left out of that side), so that a report shows
+// what changed rather than two whole listeners.
+func changedFields(before, after map[string]any) (was, now string) {
+	a, b := map[string]any{}, map[string]any{}
+	for k, v := range before {
+		if w, ok := after[k]; k != spec.FieldRequestID && k != spec.FieldStatus && (!ok || comparable(map[string]any{k: v}) != comparable(map[string]any{k: w})) {
+			a[k] = v
+			if ok {
+				b[k] = w
+			}
+		}
+	}
+	for k, w := range after {
+		if _, ok := before[k]; !ok && k != spec.FieldRequestID && k != spec.FieldStatus {
+			b[k] = w
+		}
+	}
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x), string(y)
 }
 
 // comparable renders a Describe answer without the fields that legitimately change.

@@ -55,7 +55,8 @@ func (f Finding) Fingerprint() string {
 
 // Findings groups the failing and warning checks of cases by cause: (verdict, check, subject,
 // expected, actual). The subject is the check's Subject, else the parameter the case broke,
-// else the rule, state or mode it broke, else the parameter a positive case stands on. A check
+// else the rule, state or mode it broke, else the parameter a positive case stands on, else
+// the case's scenario (AUTH_V3, TRANSPORT_GET...). A check
 // of the answer's shape (request-id, response-schema...) groups by the kind of answer instead
 // (success or its status), whatever the case broke and whatever body came back. Values that differ from request to request (request
 // ids, resource ids) do not split a finding, and an answer body stands for itself only through
@@ -171,7 +172,7 @@ func causeOf(r contracts.CaseResult, ch contracts.CheckResult) (Finding, string)
 		v = contracts.Warn
 	}
 	f := Finding{Verdict: v, Check: ch.Check, Subject: subjectOf(r, ch), Expected: ch.Expected, Actual: ch.Actual}
-	if answerShape[ch.Check] {
+	if answerShape[ch.Check] || (ch.Check == contracts.CheckExpectedOutcome && strings.HasPrefix(ch.Message, contracts.NeitherSuccessNorRefusal)) {
 		// What is wrong with the answer's shape does not depend on what the request broke:
 		// group by the kind of answer, not by the parameter or the body that came back.
 		f.Subject = ch.Subject
@@ -210,7 +211,7 @@ func subjectOf(r contracts.CaseResult, ch contracts.CheckResult) string {
 	if b := r.Broken; b != nil {
 		return cmp.Or(b.Param, b.Rule)
 	}
-	return r.EdgeParam
+	return cmp.Or(r.EdgeParam, r.Scenario)
 }
 
 var (

@@ -38,7 +38,7 @@ var selectionFlags = []string{"seed", "random", "sequences", "max-cases", "shard
 	"include-check", "exclude-check", "checks", "refusal-batch", "workers"}
 
 // rerunFlags are the flags a "rerun exactly this" line repeats, in the order it writes them.
-var rerunFlags = []string{"target", "region", "replay", "request-timeout", "profile", "seed", "random", "sequences", "max-cases", "shard",
+var rerunFlags = []string{"target", "region", "replay", "request-timeout", "profile", "seed", "random", "sequences", "workers", "max-cases", "shard",
 	"include", "exclude", "include-param", "exclude-param", "include-check", "exclude-check", "checks", "expectations", "fixtures",
 	"refusal-batch", "max-failures", "exitfirst", "max-requests", "rate-limit", "budget", "budget-soft", "max-transient"}
 
