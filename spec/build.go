@@ -201,9 +201,9 @@ func (b *builder) parameter(pv *openapi3.Parameter, action string) (*Parameter, 
 	return p, nil
 }
 
-// fill reads a schema's constraints into p. exts holds the extensions that carry extra rules
-// (on the parameter for top-level parameters, on the property schema for list fields).
-func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, inferred []string, codes map[string]string, where string) error {
+// fillPlain reads what is not a constraint into p: its type, default and the flags of its
+// extensions.
+func fillPlain(p *Parameter, sch *openapi3.Schema, exts map[string]any, inferred []string) {
 	if sch.Type != nil && len(*sch.Type) > 0 {
 		p.Type = (*sch.Type)[0]
 	}
@@ -221,6 +221,12 @@ func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 			p.DefaultBasis = Inferred
 		}
 	}
+}
+
+// fill reads a schema's constraints into p. exts holds the extensions that carry extra rules
+// (on the parameter for top-level parameters, on the property schema for list fields).
+func (b *builder) fill(p *Parameter, sch *openapi3.Schema, exts map[string]any, inferred []string, codes map[string]string, where string) error {
+	fillPlain(p, sch, exts, inferred)
 	// A keyword is documented when the seed page states it: the parameter comes from the page
 	// and the keyword is not listed in x-inferred.
 	basis := func(k string) Basis {
