@@ -28,6 +28,9 @@ const (
 	// AuthFarFutureTimestamp signs with V1 and a Timestamp three centuries ahead, beyond the
 	// reach of a time.Duration.
 	AuthFarFutureTimestamp Auth = "far-future-timestamp"
+	// AuthV3BodyHashMismatch signs with V3 over an x-acs-content-sha256 that is not the
+	// digest of the body sent: the signature is right for the hash it claims.
+	AuthV3BodyHashMismatch Auth = "v3-body-hash-mismatch"
 	// AuthV3ReplayedNonce signs with V3 twice with the same x-acs-signature-nonce.
 	AuthV3ReplayedNonce Auth = "v3-replayed-nonce"
 	// AuthV3FarFutureDate signs with V3 and an x-acs-date three centuries ahead.

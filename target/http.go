@@ -137,7 +137,7 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 	// The V3 variants sign with V3 and then break it their own way (v3mode says how).
 	auth, v3mode := req.Auth, req.Auth
 	switch auth {
-	case spec.AuthV3BadSignature, spec.AuthV3MinimalHeaders, spec.AuthV3AddedHeader, spec.AuthV3FarFutureDate, spec.AuthV3ReplayedNonce:
+	case spec.AuthV3BadSignature, spec.AuthV3MinimalHeaders, spec.AuthV3AddedHeader, spec.AuthV3FarFutureDate, spec.AuthV3ReplayedNonce, spec.AuthV3BodyHashMismatch:
 		auth = spec.AuthV3
 	}
 	creds, ok := h.cfg.Credentials[principal]
@@ -271,7 +271,28 @@ func breakV3(hr *http.Request, body []byte, creds signature.Credentials, mode sp
 			SignedHeaders: only, Signature: signature.SignatureV3(creds.AccessKeySecret, signature.StringToSignV3(canonical))}.String())
 	case spec.AuthV3AddedHeader:
 		hr.Header.Set(addedHeaderV3, "1")
+	case spec.AuthV3BodyHashMismatch:
+		return signOtherBodyHash(hr, creds)
 	}
+	return nil
+}
+
+// signOtherBodyHash re-signs a V3 request over the digest of another body than the one it
+// carries, stating that digest in x-acs-content-sha256: a server that checks the signature
+// but not the body against its digest accepts it.
+func signOtherBodyHash(hr *http.Request, creds signature.Credentials) error {
+	auth, err := signature.ParseAuthorizationV3(hr.Header.Get(signature.HeaderAuthorization))
+	if err != nil {
+		return fmt.Errorf("cannot sign the request with V3: %w", err)
+	}
+	other := signature.HexSHA256([]byte("clbcheck: not the body sent"))
+	hr.Header.Set(signature.HeaderContentSHA256, other)
+	canonical, err := signature.CanonicalRequestV3(hr, auth.SignedHeaders, other)
+	if err != nil {
+		return fmt.Errorf("cannot sign the request with V3: %w", err)
+	}
+	auth.Signature = signature.SignatureV3(creds.AccessKeySecret, signature.StringToSignV3(canonical))
+	hr.Header.Set(signature.HeaderAuthorization, auth.String())
 	return nil
 }
 
