@@ -312,15 +312,8 @@ func acceptanceBasis(s *spec.Spec, ps []Param) spec.Basis {
 // inferredBounds reports whether a parameter's range or length comes from other sources than
 // the page (Bandwidth's 1 to 5120): only its example is then certainly valid.
 func inferredBounds(p *spec.Parameter) bool {
-	for _, c := range p.Constraints {
-		switch c.Kind {
-		case spec.KindMinimum, spec.KindMaximum, spec.KindMinLength, spec.KindMaxLength:
-			if c.Basis == spec.Inferred {
-				return true
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc([]spec.Kind{spec.KindMinimum, spec.KindMaximum, spec.KindMinLength, spec.KindMaxLength},
+		func(k spec.Kind) bool { return edgeInferred(p, k) })
 }
 
 // success is the outcome of a request the page says must be accepted.

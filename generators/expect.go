@@ -51,12 +51,8 @@ func expect(s *spec.Spec, p *spec.Parameter, v Value) spec.Outcome {
 // only other sources give: the page does not make accepting it certain (Bandwidth=5120, where
 // the page states no maximum at all).
 func edgeInferred(p *spec.Parameter, edge spec.Kind) bool {
-	for _, c := range p.Constraints {
-		if c.Kind == edge && c.Basis == spec.Inferred {
-			return true
-		}
-	}
-	return false
+	c, ok := p.Constraint(edge)
+	return ok && c.Basis == spec.Inferred
 }
 
 // openOutcome is the outcome of a point the page leaves open: success or a refusal, the
