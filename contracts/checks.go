@@ -133,11 +133,7 @@ type judgement struct {
 
 // fail builds a failed check result, softening inferred failures under the documented profile.
 func (j *judgement) fail(check, msg, expected, actual string, inferred bool) CheckResult {
-	v := Fail
-	if inferred && j.profile == ProfileDocumented {
-		v = Warn
-	}
-	return CheckResult{Check: check, Verdict: v, Message: msg, Expected: expected, Actual: actual}
+	return CheckResult{Check: check, Verdict: MissVerdict(inferred, j.profile), Message: msg, Expected: expected, Actual: actual}
 }
 
 func pass(check string) CheckResult { return CheckResult{Check: check, Verdict: Pass} }
@@ -243,10 +239,7 @@ func JudgeOutcome(o spec.Outcome, status int, code, profile string) CheckResult 
 	res := func(v Verdict, msg string) CheckResult {
 		return CheckResult{Check: CheckExpectedOutcome, Verdict: v, Message: msg, Expected: o.String(), Actual: strings.TrimSpace(actual)}
 	}
-	soft := Warn
-	if profile == ProfileStrict {
-		soft = Fail
-	}
+	soft := MissVerdict(true, profile)
 	firm := func(ok bool) Verdict {
 		if ok {
 			return Fail

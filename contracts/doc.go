@@ -18,9 +18,10 @@
 //     [CheckConfig] switch them on or off and set their [Severity]; [CheckApplies] says
 //     whether a check applies to a case.
 //   - [JudgeOutcome] judges a status and code against an expected spec.Outcome under a profile
-//     ([ProfileStrict], [ProfileDocumented]); a malformed answer fails with
-//     [NeitherSuccessNorRefusal] leading its message. [Overrides] ([Override],
-//     [ParseOverrides], [ReadOverrides]) changes expectations from a file.
+//     ([ProfileStrict], [ProfileDocumented]; [MissVerdict] is the softening every check
+//     shares); a malformed answer fails with [NeitherSuccessNorRefusal] leading its message.
+//     [Overrides] ([Override], [ParseOverrides], [ReadOverrides]) changes expectations from a
+//     file.
 //   - Answer checks, each a [Problem] or nil: [AnswerProblems], [StatusClass],
 //     [StatusDocumented], [CodeDocumented], [RequestIDPresent], [ContentTypeMatches], [XMLRootMatches],
 //     [EnvelopeSafe]. [ReadBack] judges a created listener read back.

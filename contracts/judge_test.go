@@ -69,3 +69,11 @@ func TestXMLRootMatches(t *testing.T) {
 	assert.NotNil(t, contracts.XMLRootMatches(s, act, decode(400, "text/xml", "<Response><RequestId>r</RequestId><Code>X</Code></Response>")))
 	assert.Nil(t, contracts.XMLRootMatches(s, act, decode(200, "application/json", `{"RequestId":"r"}`)))
 }
+
+// Only an inferred expectation missed outside the strict profile is softened to a warning.
+func TestMissVerdict(t *testing.T) {
+	assert.Equal(t, contracts.Fail, contracts.MissVerdict(false, contracts.ProfileDocumented))
+	assert.Equal(t, contracts.Warn, contracts.MissVerdict(true, contracts.ProfileDocumented))
+	assert.Equal(t, contracts.Fail, contracts.MissVerdict(true, contracts.ProfileStrict))
+	assert.Equal(t, contracts.Fail, contracts.MissVerdict(false, contracts.ProfileStrict))
+}

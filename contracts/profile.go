@@ -21,6 +21,16 @@ const (
 	ProfileDocumented = "documented"
 )
 
+// MissVerdict is the verdict of an answer that misses an expectation: a failure, unless the
+// expectation is only inferred and the profile is not strict, when it is a warning. Every check
+// that softens inferred expectations asks it.
+func MissVerdict(inferred bool, profile string) Verdict {
+	if inferred && profile != ProfileStrict {
+		return Warn
+	}
+	return Fail
+}
+
 // Override replaces the expectation of matching cases. Every non-empty Match field must match.
 type Override struct {
 	Match struct {

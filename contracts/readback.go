@@ -83,11 +83,7 @@ var readBackParamsOf sync.Map // *spec.Spec -> []*spec.Parameter
 func readBackOne(p *spec.Parameter, v string, given bool, got any, present bool, profile string) (CheckResult, bool) {
 	firm := p.Source == spec.SourceSeed
 	res := func(documented bool, msg, exp, act string) (CheckResult, bool) {
-		verdict := Fail
-		if !documented && profile != ProfileStrict {
-			verdict = Warn
-		}
-		return CheckResult{Check: CheckListenerCreated, Subject: p.Name, Verdict: verdict, Message: p.Name + ": " + msg, Expected: exp, Actual: act}, false
+		return CheckResult{Check: CheckListenerCreated, Subject: p.Name, Verdict: MissVerdict(!documented, profile), Message: p.Name + ": " + msg, Expected: exp, Actual: act}, false
 	}
 	if present && p.IsInteger() && !isNumber(got) && got != nil {
 		return res(firm, "an integer attribute is read back as "+typeName(got), "a JSON number", typeName(got))

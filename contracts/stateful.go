@@ -72,7 +72,7 @@ func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult
 // one the page states (not Inferred).
 func firmProblem(ps []*Problem, profile string) *Problem {
 	for _, p := range ps {
-		if !p.Inferred || profile == ProfileStrict {
+		if MissVerdict(p.Inferred, profile) == Fail {
 			return p
 		}
 	}
