@@ -88,17 +88,18 @@ func readBackOne(p *spec.Parameter, v string, given bool, got any, present bool,
 	if present && p.IsInteger() && !isNumber(got) && got != nil {
 		return res(firm, "an integer attribute is read back as "+typeName(got), "a JSON number", typeName(got))
 	}
+	nothing := !present || isEmpty(got) // an empty value read back says no more than none
 	switch {
 	case given && v != "":
 		want, _ := referee.Meaning(p, v)
 		if !present || !sameMeaning(p, got, want) {
 			return res(firm, fmt.Sprintf("sent %q, read back %s", v, show(got, present)), "the value sent", show(got, present))
 		}
-	case p.Default != nil && present && !isEmpty(got) && !sameMeaning(p, got, *p.Default):
+	case p.Default != nil && !nothing && !sameMeaning(p, got, *p.Default):
 		return res(p.DefaultBasis == spec.Documented, fmt.Sprintf("default %q expected, read back %s", *p.Default, show(got, present)), "default "+strconv.Quote(*p.Default), show(got, present))
-	case p.Default != nil && (!present || isEmpty(got)) && !given && profile == ProfileStrict:
+	case p.Default != nil && nothing && !given && profile == ProfileStrict:
 		return res(p.DefaultBasis == spec.Documented, fmt.Sprintf("default %q expected, read back nothing", *p.Default), "default "+strconv.Quote(*p.Default), "nothing")
-	case p.Default != nil && (!present || isEmpty(got)) && !given && p.DefaultBasis == spec.Documented:
+	case p.Default != nil && nothing && !given && p.DefaultBasis == spec.Documented:
 		// Leaving an attribute never set out of Describe conforms, but then nothing shows
 		// that the default the page states was applied: a warning, never a failure.
 		return res(false, fmt.Sprintf("default %q expected, read back nothing (nothing shows the default the page states was applied)", *p.Default), "default "+strconv.Quote(*p.Default), "nothing")
