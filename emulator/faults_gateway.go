@@ -16,6 +16,7 @@ import (
 const (
 	gfV3UnsignedHeaders  = "signature/v3-unsigned-headers-accepted"
 	gfV3AddedHeader      = "signature/v3-added-header-accepted"
+	gfV3HostUnsigned     = "signature/v3-host-unsigned-accepted"
 	gfFarFutureTimestamp = "signature/far-future-timestamp-accepted"
 	gfFutureTimestamp    = "signature/future-timestamp-accepted"
 	gfRepeatedUnverified = "signature/repeated-parameter-unverified"
@@ -25,6 +26,7 @@ const (
 var gatewayFaults = []faultDef{
 	gatewayFault(gfV3UnsignedHeaders, "a V3 signature need not cover host or the x-acs-* headers: SignedHeaders=host passes, and so does a header added after signing"),
 	gatewayFault(gfV3AddedHeader, "a V3 signature must cover host and the common x-acs-* headers, but any other x-acs-* header added after signing passes"),
+	gatewayFault(gfV3HostUnsigned, "a V3 signature need not cover host: SignedHeaders may leave it out when it lists the x-acs-* headers"),
 	gatewayFault(gfFarFutureTimestamp, "a Timestamp or x-acs-date more than about 292 years ahead passes the window (its distance overflows a time.Duration)"),
 	gatewayFault(gfFutureTimestamp, "only the past edge of the timestamp window is enforced: any Timestamp or x-acs-date ahead of the server clock passes"),
 	gatewayFault(gfRepeatedUnverified, "a V1 request that repeats a parameter is accepted whatever its signature"),
@@ -52,6 +54,8 @@ func (in *injector) unsignedHeaders(missing []string) []string {
 		return nil
 	case in.gatewayFault(gfV3AddedHeader):
 		return slices.DeleteFunc(missing, func(h string) bool { return !slices.Contains(commonHeadersV3, h) })
+	case in.gatewayFault(gfV3HostUnsigned):
+		return slices.DeleteFunc(missing, func(h string) bool { return h == "host" })
 	}
 	return missing
 }

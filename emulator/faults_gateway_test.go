@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
@@ -20,6 +21,13 @@ var gatewayAttacks = map[string]func(e *env) resp{
 		c := e.primary()
 		req := c.v3Request(spec.ActionDescribeListeners, nil, e.clock.Now(), "")
 		c.resignV3(req, "host")
+		return do(e.t.(*testing.T), req)
+	},
+	"v3-host-unsigned": func(e *env) resp {
+		c := e.primary()
+		req := c.v3Request(spec.ActionDescribeListeners, nil, e.clock.Now(), "")
+		signed := slices.DeleteFunc(signature.SignedHeadersV3(req), func(h string) bool { return h == "host" })
+		c.resignV3(req, signed...)
 		return do(e.t.(*testing.T), req)
 	},
 	"v3-added-header": func(e *env) resp {
@@ -56,7 +64,8 @@ func (c *client) sendAt(action string, params url.Values, at time.Time) resp {
 // Each gateway fault lets exactly its attacks through.
 func TestGatewayFaults(t *testing.T) {
 	passes := map[string][]string{
-		"signature/v3-unsigned-headers-accepted":  {"v3-minimal", "v3-added-header"},
+		"signature/v3-unsigned-headers-accepted":  {"v3-minimal", "v3-host-unsigned", "v3-added-header"},
+		"signature/v3-host-unsigned-accepted":     {"v3-host-unsigned"},
 		"signature/v3-added-header-accepted":      {"v3-added-header"},
 		"signature/far-future-timestamp-accepted": {"far-future"},
 		"signature/future-timestamp-accepted":     {"far-future", "future"},

@@ -63,7 +63,7 @@ func (b *builder) gatewayRules(base []Param, gw func(spec.GatewayState) spec.Out
 	// variants of the signature answer apply).
 	unsigned := gw(spec.GatewayMissingSignature)
 	unsigned.Basis = spec.Inferred
-	for _, a := range []spec.Auth{spec.AuthV3MinimalHeaders, spec.AuthV3AddedHeader} {
+	for _, a := range []spec.Auth{spec.AuthV3MinimalHeaders, spec.AuthV3HostUnsigned, spec.AuthV3AddedHeader} {
 		b.add(Case{ID: "security/" + string(a), Scenario: "AUTH_V3_unsigned-header", Category: Security, Params: base, Auth: a,
 			Expect: unsigned, Broken: &Broken{Kind: BrokenAuth, Rule: string(a)}})
 	}

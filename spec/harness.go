@@ -23,6 +23,8 @@ const (
 	AuthV3BadSignature Auth = "v3-bad-signature"
 	// AuthV3MinimalHeaders signs with V3 over host alone: the x-acs-* headers travel unsigned.
 	AuthV3MinimalHeaders Auth = "v3-minimal-signed-headers"
+	// AuthV3HostUnsigned signs with V3 over every header a client signs except host.
+	AuthV3HostUnsigned Auth = "v3-host-unsigned"
 	// AuthV3AddedHeader signs with V3, then adds an x-acs-* header the signature does not cover.
 	AuthV3AddedHeader Auth = "v3-added-header"
 	// AuthFarFutureTimestamp signs with V1 and a Timestamp three centuries ahead, beyond the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -137,7 +138,8 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 	// The V3 variants sign with V3 and then break it their own way (v3mode says how).
 	auth, v3mode := req.Auth, req.Auth
 	switch auth {
-	case spec.AuthV3BadSignature, spec.AuthV3MinimalHeaders, spec.AuthV3AddedHeader, spec.AuthV3FarFutureDate, spec.AuthV3ReplayedNonce, spec.AuthV3BodyHashMismatch:
+	case spec.AuthV3BadSignature, spec.AuthV3MinimalHeaders, spec.AuthV3HostUnsigned, spec.AuthV3AddedHeader, spec.AuthV3FarFutureDate,
+		spec.AuthV3ReplayedNonce, spec.AuthV3BodyHashMismatch:
 		auth = spec.AuthV3
 	}
 	creds, ok := h.cfg.Credentials[principal]
@@ -255,25 +257,33 @@ const farFutureYears = 300
 const addedHeaderV3 = "X-Acs-Clbcheck-Unsigned"
 
 // breakV3 spoils a V3-signed request the way mode says: a wrong signature, a signature over
-// host alone, or a header added after signing. Other modes leave it as signed.
+// host alone or over everything but host, a header added after signing, or a signature over
+// another body's digest. Other modes leave it as signed.
 func breakV3(hr *http.Request, body []byte, creds signature.Credentials, mode spec.Auth) error {
 	switch mode {
 	case spec.AuthV3BadSignature:
 		a := hr.Header.Get(signature.HeaderAuthorization)
 		hr.Header.Set(signature.HeaderAuthorization, a[:len(a)-1]+string("01"[(int(a[len(a)-1])+1)%2]))
 	case spec.AuthV3MinimalHeaders:
-		only := []string{"host"}
-		canonical, err := signature.CanonicalRequestV3(hr, only, signature.HexSHA256(body))
-		if err != nil {
-			return fmt.Errorf("cannot sign the request with V3: %w", err)
-		}
-		hr.Header.Set(signature.HeaderAuthorization, signature.Authorization{Algorithm: signature.AlgorithmV3, AccessKeyID: creds.AccessKeyID,
-			SignedHeaders: only, Signature: signature.SignatureV3(creds.AccessKeySecret, signature.StringToSignV3(canonical))}.String())
+		return signOver(hr, body, creds, []string{"host"})
+	case spec.AuthV3HostUnsigned:
+		return signOver(hr, body, creds, slices.DeleteFunc(signature.SignedHeadersV3(hr), func(h string) bool { return h == "host" }))
 	case spec.AuthV3AddedHeader:
 		hr.Header.Set(addedHeaderV3, "1")
 	case spec.AuthV3BodyHashMismatch:
 		return signOtherBodyHash(hr, creds)
 	}
+	return nil
+}
+
+// signOver re-signs a V3 request over the headers listed in signed only.
+func signOver(hr *http.Request, body []byte, creds signature.Credentials, signed []string) error {
+	canonical, err := signature.CanonicalRequestV3(hr, signed, signature.HexSHA256(body))
+	if err != nil {
+		return fmt.Errorf("cannot sign the request with V3: %w", err)
+	}
+	hr.Header.Set(signature.HeaderAuthorization, signature.Authorization{Algorithm: signature.AlgorithmV3, AccessKeyID: creds.AccessKeyID,
+		SignedHeaders: signed, Signature: signature.SignatureV3(creds.AccessKeySecret, signature.StringToSignV3(canonical))}.String())
 	return nil
 }
 
