@@ -42,6 +42,7 @@ import (
 //	cross-account/...              another account's (or instance's) resource is usable
 //	read-back/<Attribute>-as-string  Describe renders an integer attribute as a JSON string
 //	engine/...                     a mistake of the validation engine as a whole
+//	wire/...                       a request as a client encodes it is misread
 
 // Fault categories, as InjectableFaults reports them.
 const (
@@ -59,6 +60,7 @@ const (
 	FaultCategorySignature    = "signature"
 	FaultCategoryConcurrency  = "concurrency"
 	FaultCategoryIntermittent = "intermittent"
+	FaultCategoryWire         = "wire"
 )
 
 // Directions of a fault: how the broken answer differs from the right one.
@@ -124,6 +126,7 @@ const (
 	swPortCheckRace
 	swIntermittent5xx
 	swRegionRequired
+	swFormPlusLiteral
 	numSwitches
 )
 
@@ -201,7 +204,7 @@ func complete(defs []faultDef) []faultDef {
 		FaultCategoryCrossAccount: DirAcceptsForbidden, FaultCategoryReadBack: DirWrongReadBack,
 		FaultCategoryRAM: DirAcceptsForbidden, FaultCategorySignature: DirAcceptsForbidden,
 		FaultCategoryConcurrency: DirWrongState, FaultCategoryIntermittent: DirServerError,
-		FaultCategoryState: DirWrongState,
+		FaultCategoryState: DirWrongState, FaultCategoryWire: DirRefusesPermitted,
 	}
 	for i := range defs {
 		d := &defs[i]
@@ -401,6 +404,15 @@ func (in *injector) regionRequired(e *Emulator, req *request) *apiError {
 		return nil
 	}
 	return e.gatewayError(spec.GatewayMissingParameter, spec.ParamRegionID+" is required")
+}
+
+// formText is the text of a form body as the request is decoded: a '+' there stays a plus
+// sign under wire/form-plus-literal, where it should be a space.
+func (in *injector) formText(text string) string {
+	if !in.has(swFormPlusLiteral) {
+		return text
+	}
+	return strings.ReplaceAll(text, "+", "%2B")
 }
 
 // skipsCheck reports whether a row of the create table is switched off (by a fault named in

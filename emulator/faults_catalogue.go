@@ -469,6 +469,7 @@ func handWritten(s *spec.Spec) []faultDef {
 
 		{FaultInfo: fi("concurrency/port-check-race", FaultCategoryConcurrency, "a create releases the state lock between its checks and its change, so two simultaneous creates on one port both succeed", string(spec.StatePortInUse), "state", DirWrongState, doc), sw: swPortCheckRace},
 		{FaultInfo: fi("validation/region-required", FaultCategoryValidation, "a create without RegionId is refused MissingParameter, though the page lists RegionId as optional", spec.ParamRegionID, "required", DirRefusesPermitted, doc), sw: swRegionRequired},
+		{FaultInfo: fi("wire/form-plus-literal", FaultCategoryWire, "a '+' in a form body is read as a plus sign instead of a space", spec.ParamTag, "wire", DirRefusesPermitted, doc), sw: swFormPlusLiteral},
 		{FaultInfo: fi("intermittent/5xx", FaultCategoryIntermittent, fmt.Sprintf("%.0f%% of the requests to the operation are answered ServiceUnavailable (seeded by Faults.Seed)", intermittentRate*100), "", "availability", DirServerError, doc), sw: swIntermittent5xx},
 	}
 }

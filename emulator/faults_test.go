@@ -41,7 +41,7 @@ func TestInjectableFaultsCatalogue(t *testing.T) {
 	for _, c := range []string{emulator.FaultCategoryValidation, emulator.FaultCategoryBoundary, emulator.FaultCategoryErrorCode, emulator.FaultCategoryHTTPStatus,
 		emulator.FaultCategoryEnvelope, emulator.FaultCategoryContentType, emulator.FaultCategoryState, emulator.FaultCategoryCrossAccount,
 		emulator.FaultCategoryReadBack, emulator.FaultCategoryEngine,
-		emulator.FaultCategoryRAM, emulator.FaultCategorySignature, emulator.FaultCategoryConcurrency, emulator.FaultCategoryIntermittent} {
+		emulator.FaultCategoryRAM, emulator.FaultCategorySignature, emulator.FaultCategoryConcurrency, emulator.FaultCategoryIntermittent, emulator.FaultCategoryWire} {
 		assert.NotZero(t, cats[c], "no fault of category %s", c)
 	}
 	// The validation faults cover every kind of range, length, enum and pattern rule. (Every

@@ -117,6 +117,7 @@ func (e *Emulator) decode(w http.ResponseWriter, hr *http.Request, req *request)
 			case ct == e.spec.Wire.BodyContentType || ct == "":
 				// The body is only read from now on, so the values may point into it.
 				text = unsafe.String(unsafe.SliceData(body), len(body))
+				text = e.inj.formText(text)
 			case ct == "application/json":
 				// V3 clients may send a JSON body, with lists as nested arrays: flatten it to
 				// the wire names the description uses (Tag.1.Key).

@@ -897,6 +897,12 @@ func (b *builder) wire(base []Param) {
 		b.add(Case{ID: "wire/TRANSPORT/" + v.id, Scenario: "TRANSPORT_" + v.id, Category: Wire, Static: true, Params: base,
 			Method: v.method, Placement: v.placement, Format: v.format, Expect: success()})
 	}
+	// A form body as Go clients encode it: a space travels as '+'. A tag value may hold spaces.
+	if tag := s.UnderTest.Param(spec.ParamTag); tag != nil && tag.List != nil {
+		spaced := set(with(base, tag.List.WireName(1, spec.FieldTagKey), "key1"), Param{Name: tag.List.WireName(1, spec.FieldTagValue), Value: "space as plus"})
+		b.add(Case{ID: "wire/TRANSPORT/POST_FORM_SPACES", Scenario: "TRANSPORT_POST_FORM_SPACES", Category: Wire, Static: true, Params: spaced,
+			Method: "POST", Placement: "form", Expect: success()})
+	}
 	// A documented error in XML.
 	for _, p := range s.UnderTest.Parameters {
 		if c, ok := p.Constraint(spec.KindMaximum); ok && c.Outcome.Basis == spec.Documented && c.Outcome.Code != "" && !p.Required {
