@@ -196,7 +196,11 @@ var checkFuncs = map[string]checkFunc{
 		return j.judge(CheckRequestID, RequestIDPresent(j.resp))
 	},
 	CheckContentType: func(j *judgement) *CheckResult {
-		return j.judge(CheckContentType, ContentTypeMatches(j.resp, format(j.c)))
+		p := ContentTypeMatches(j.resp, format(j.c))
+		if p == nil {
+			p = XMLErrorLabelled(j.s, j.resp)
+		}
+		return j.judge(CheckContentType, p)
 	},
 	CheckErrorEnvelope: func(j *judgement) *CheckResult {
 		return j.judge(CheckErrorEnvelope, EnvelopeSafe(j.resp))

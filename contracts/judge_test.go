@@ -70,6 +70,26 @@ func TestXMLRootMatches(t *testing.T) {
 	assert.Nil(t, contracts.XMLRootMatches(s, act, decode(200, "application/json", `{"RequestId":"r"}`)))
 }
 
+// An XML error under another media type than text/xml is a warning (the page names no type;
+// the V3 Go client reads XML errors under text/xml only); successes and JSON are not concerned.
+func TestXMLErrorLabelled(t *testing.T) {
+	s := spec.MustDefault()
+	answer := func(status int, ct, body string) *target.Response {
+		return &target.Response{Status: status, ContentType: ct, Body: []byte(body)}
+	}
+	const xmlErr = "<?xml version=\"1.0\"?><Error><Code>X</Code></Error>"
+	for _, ct := range []string{"text/xml;charset=utf-8", "text/xml", "Text/XML; charset=UTF-8"} {
+		assert.Nil(t, contracts.XMLErrorLabelled(s, answer(400, ct, xmlErr)), ct)
+	}
+	p := contracts.XMLErrorLabelled(s, answer(400, "application/xml;charset=utf-8", xmlErr))
+	if assert.NotNil(t, p) {
+		assert.True(t, p.Inferred, "the page names no media type: a warning, not a failure")
+		assert.Equal(t, s.Wire.ContentTypes[spec.FormatXML], p.Expected)
+	}
+	assert.Nil(t, contracts.XMLErrorLabelled(s, answer(200, "application/xml", "<R/>")))
+	assert.Nil(t, contracts.XMLErrorLabelled(s, answer(400, "application/json", `{"Code":"X"}`)))
+}
+
 // Only an inferred expectation missed outside the strict profile is softened to a warning.
 func TestMissVerdict(t *testing.T) {
 	assert.Equal(t, contracts.Fail, contracts.MissVerdict(false, contracts.ProfileDocumented))

@@ -69,7 +69,7 @@ func ContentTypeMatches(r *target.Response, format string) *Problem {
 	ct := strings.ToLower(r.ContentType)
 	if format != "" {
 		want := "json"
-		if strings.EqualFold(format, "XML") {
+		if strings.EqualFold(format, spec.FormatXML) {
 			want = "xml"
 		}
 		if !strings.Contains(ct, want) {
@@ -81,6 +81,26 @@ func ContentTypeMatches(r *target.Response, format string) *Problem {
 		return &Problem{Message: "the body is not of the kind its content type names", Expected: r.ContentType, Actual: trim(string(body), 60)}
 	}
 	return nil
+}
+
+// XMLErrorLabelled: an XML error answer carries the media type of the description's XML
+// content type (text/xml). The page names none; the V3 Go client reads an XML error only under
+// that label, so any other is a warning (Inferred).
+func XMLErrorLabelled(s *spec.Spec, r *target.Response) *Problem {
+	if r.Success() || !bytes.HasPrefix(bytes.TrimSpace(r.Body), []byte("<")) {
+		return nil
+	}
+	want := s.Wire.ContentTypes[spec.FormatXML]
+	if mediaType(r.ContentType) == mediaType(want) {
+		return nil
+	}
+	return &Problem{Message: "an XML error under another media type than the one the V3 Go client reads errors from", Expected: want, Actual: r.ContentType, Inferred: true}
+}
+
+// mediaType is the lower-cased media type of a Content-Type value, without its parameters.
+func mediaType(ct string) string {
+	t, _, _ := strings.Cut(ct, ";")
+	return strings.ToLower(strings.TrimSpace(t))
 }
 
 // EnvelopeSafe: the body decodes with every error field a string (official SDKs crash
@@ -155,7 +175,7 @@ func AnswerProblems(s *spec.Spec, action, format string, r *target.Response) []*
 	if r.DecodeErr != nil {
 		return out
 	}
-	for _, p := range []*Problem{RequestIDPresent(r), ContentTypeMatches(r, format), XMLRootMatches(s, action, r), CodeDocumented(s, action, r, nil), StatusDocumented(s, r)} {
+	for _, p := range []*Problem{RequestIDPresent(r), ContentTypeMatches(r, format), XMLErrorLabelled(s, r), XMLRootMatches(s, action, r), CodeDocumented(s, action, r, nil), StatusDocumented(s, r)} {
 		if p != nil {
 			out = append(out, p)
 		}

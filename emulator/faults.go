@@ -127,6 +127,7 @@ const (
 	swIntermittent5xx
 	swRegionRequired
 	swFormPlusLiteral
+	swXMLErrorAppXML
 	numSwitches
 )
 
@@ -383,6 +384,9 @@ func (in *injector) rewriteHeader(s *spec.Spec, req *request, status int, h http
 	}
 	if in.on[swTextContentType] {
 		h.Set("Content-Type", "text/plain;charset=utf-8")
+	}
+	if in.on[swXMLErrorAppXML] && status >= 400 && req.format == formatXML {
+		h.Set("Content-Type", "application/xml;charset=utf-8")
 	}
 	if in.on[swNoRequestID] && status >= 400 {
 		h.Del(headerRequestID)

@@ -29,8 +29,8 @@ const headerRequestID = "x-acs-request-id"
 
 // Format names as they travel in the Format parameter (compared case-insensitively).
 const (
-	formatJSON = "JSON"
-	formatXML  = "XML"
+	formatJSON = spec.FormatJSON
+	formatXML  = spec.FormatXML
 )
 
 // request is a decoded RPC request.

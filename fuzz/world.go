@@ -245,7 +245,7 @@ func (w *World) CallAnswer(creds signature.Credentials, action string, params ur
 // must still come back as well-formed answers with string error fields.
 func (w *World) ReadBack() []string {
 	var out []string
-	for _, format := range []string{"JSON", "XML"} {
+	for _, format := range []string{spec.FormatJSON, spec.FormatXML} {
 		for _, call := range []struct {
 			action string
 			params url.Values

@@ -892,7 +892,7 @@ func (b *builder) wire(base []Param) {
 	// The same valid request in every transport the service accepts.
 	for _, v := range []struct{ id, method, placement, format string }{
 		{"GET_QUERY", "GET", "query", ""}, {"POST_FORM", "POST", "form", ""}, {"POST_SPLIT", "POST", "split", ""},
-		{"FORMAT_XML", "POST", "query", "XML"}, {"FORMAT_LOWERCASE_JSON", "POST", "query", "json"},
+		{"FORMAT_XML", "POST", "query", spec.FormatXML}, {"FORMAT_LOWERCASE_JSON", "POST", "query", "json"},
 	} {
 		b.add(Case{ID: "wire/TRANSPORT/" + v.id, Scenario: "TRANSPORT_" + v.id, Category: Wire, Static: true, Params: base,
 			Method: v.method, Placement: v.placement, Format: v.format, Expect: success()})
@@ -908,7 +908,7 @@ func (b *builder) wire(base []Param) {
 		if c, ok := p.Constraint(spec.KindMaximum); ok && c.Outcome.Basis == spec.Documented && c.Outcome.Code != "" && !p.Required {
 			ps := Repair(s, with(base, p.Name, fmt.Sprint(c.Int+1)), p.Name)
 			b.add(Case{ID: "wire/TRANSPORT/FORMAT_XML_ERROR", Scenario: "TRANSPORT_FORMAT_XML_ERROR", Category: Wire, Static: true, Params: ps,
-				Format: "XML", Expect: c.Outcome, Broken: &Broken{Param: p.Name, Wire: p.Name, Kind: spec.KindMaximum, Sent: fmt.Sprint(c.Int + 1)}})
+				Format: spec.FormatXML, Expect: c.Outcome, Broken: &Broken{Param: p.Name, Wire: p.Name, Kind: spec.KindMaximum, Sent: fmt.Sprint(c.Int + 1)}})
 			break
 		}
 	}

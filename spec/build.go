@@ -49,6 +49,11 @@ func (b *builder) wire() error {
 	if b.s.Wire.NonceWindow, err = time.ParseDuration(w.NonceWindow); err != nil {
 		return &LoadError{Code: ErrCodeBadExtension, Where: "x-wire.nonceWindow", Msg: "not a duration", Err: err}
 	}
+	for _, f := range []string{FormatJSON, FormatXML} {
+		if !slices.Contains(w.Formats, f) || w.ContentTypes[f] == "" {
+			return &LoadError{Code: ErrCodeBadExtension, Where: "x-wire.formats", Msg: "Go code relies on format " + f + " and its content type, which the description lacks"}
+		}
+	}
 	if _, err = regexp.Compile(w.IntegerPattern); err != nil || w.IntegerPattern == "" {
 		return &LoadError{Code: ErrCodeBadExtension, Where: "x-wire.integerPattern", Msg: "not a Go regular expression", Err: err}
 	}

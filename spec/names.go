@@ -4,6 +4,12 @@ package spec
 // the service. The loader checks that each one occurs in the description (see checkNames), so a
 // renamed parameter breaks the load instead of silently breaking a package.
 
+// Answer formats (the Format parameter), as x-wire.formats and x-wire.contentTypes name them.
+const (
+	FormatJSON = "JSON"
+	FormatXML  = "XML"
+)
+
 // Operation names (the Action parameter).
 const (
 	ActionCreateHTTPSListener     = "CreateLoadBalancerHTTPSListener"
