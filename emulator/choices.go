@@ -54,6 +54,10 @@ type Choices struct {
 	// UnknownParameters is how a parameter the operation does not have is read: UnknownIgnore
 	// (default) or UnknownRefuse.
 	UnknownParameters string `json:"unknownParameters,omitempty"`
+	// ReverseOrder checks the values of a request in the reverse of the description's order:
+	// of two invalid values, the one described later is reported. The page does not say in
+	// which order a service checks. Off (default): description order.
+	ReverseOrder bool `json:"reverseOrder,omitempty"`
 	// PageOnly implements only what the reference page states: parameters from beyond the page
 	// (x-source: beyond) are unknown parameters, unless a rule of the page names them, and
 	// inferred constraints, inferred requirements and inferred rules are not enforced.

@@ -191,6 +191,19 @@ func TestChoicePageOnly(t *testing.T) {
 	assert.Equal(t, "http9", c.describe(lb, "447").str(pHCHttpVersion))
 }
 
+// Of two invalid values, the one described first is reported as shipped, the other one with
+// ReverseOrder; the harness must take either.
+func TestChoiceReverseOrder(t *testing.T) {
+	bad := func(c *client, lb, cert string) resp {
+		return c.call(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, pIdleTimeout, "61", pRequestTimeout, "181"))
+	}
+	c, lb, cert := ready(newEnv(t))
+	first := bad(c, lb, cert).code()
+	c, lb, cert = ready(newEnv(t, choose(func(ch *emulator.Choices) { ch.ReverseOrder = true })))
+	second := bad(c, lb, cert).code()
+	assert.ElementsMatch(t, []string{"InvalidParameter.IdleTimeout", "InvalidParameter.RequestTimeout"}, []string{first, second})
+}
+
 func TestChoicesConfiguration(t *testing.T) {
 	cfg, err := emulator.ParseConfig([]byte(`{"choices":{"emptyOptional":"absent","lenientIntegers":true,"duplicates":"last","pageOnly":true}}`))
 	require.NoError(t, err)

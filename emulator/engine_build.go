@@ -45,7 +45,7 @@ func newEngine(s *spec.Spec, ch Choices, ef engineFaults) (*engine, error) {
 	en.set = engineSettings{
 		emptyAbsent: ch.EmptyOptional == EmptyAbsent, lenientInts: ch.LenientIntegers,
 		gapsAllowed: ch.IndexGaps == GapsAccept, refuseUnknown: ch.UnknownParameters == UnknownRefuse,
-		pageOnly: ch.PageOnly, altCodes: ch.AlternativeCodes,
+		pageOnly: ch.PageOnly, altCodes: ch.AlternativeCodes, reverse: ch.ReverseOrder,
 		maxOffByOne: ef.maxOffByOne, minOffByOne: ef.minOffByOne, enumFold: ef.enumFold,
 		patternSpaces: ef.patternSpaces, secondCode: ef.secondCode, ruleGate: ef.ruleGate,
 	}

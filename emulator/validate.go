@@ -60,6 +60,7 @@ type engineSettings struct {
 	pageOnly      bool   // parameters, constraints and rules from beyond the page are not known
 	altCodes      bool   // inferred codes are answered with another plausible code
 	duplicates    string // "" (refuse), dupFirst or dupLast
+	reverse       bool   // values are checked in the reverse of the description's order
 	// Engine faults.
 	maxOffByOne, minOffByOne, enumFold, patternSpaces, secondCode bool
 	ruleGate                                                      string // requires rules run only when this parameter is present
@@ -379,7 +380,11 @@ func (en *engine) requiredOutcome(pm *paramModel) spec.Outcome {
 // values checks each parameter's value in description order (a list's first violation
 // counts for the list), and reports whether enough violations were found.
 func (en *engine) values(om *opModel, rw *rewriter, lists *requestLists, extends extension, found *collector) bool {
-	for _, pm := range om.params {
+	for i := range om.params {
+		pm := om.params[i]
+		if om.set.reverse {
+			pm = om.params[len(om.params)-1-i]
+		}
 		if pm.list != nil {
 			if found.add(en.validateList(pm, lists.of(pm.list.reader, rw.values), rw, extends)) {
 				return true

@@ -348,6 +348,7 @@ func enumerate(s *spec.Spec, opt Options) *builder {
 	b.params(base)
 	b.lists(base)
 	b.rules(base)
+	b.twoViolations(base)
 	b.wire(base)
 	b.states(base, opt)
 	b.security(base)
@@ -894,20 +895,20 @@ func (b *builder) wire(base []Param) {
 		{"GET_QUERY", "GET", "query", ""}, {"POST_FORM", "POST", "form", ""}, {"POST_SPLIT", "POST", "split", ""},
 		{"FORMAT_XML", "POST", "query", spec.FormatXML}, {"FORMAT_LOWERCASE_JSON", "POST", "query", "json"},
 	} {
-		b.add(Case{ID: "wire/TRANSPORT/" + v.id, Scenario: "TRANSPORT_" + v.id, Category: Wire, Static: true, Params: base,
+		b.add(Case{ID: "wire/" + transportGroup + "/" + v.id, Scenario: "TRANSPORT_" + v.id, Category: Wire, Static: true, Params: base,
 			Method: v.method, Placement: v.placement, Format: v.format, Expect: success()})
 	}
 	// A form body as Go clients encode it: a space travels as '+'. A tag value may hold spaces.
 	if tag := s.UnderTest.Param(spec.ParamTag); tag != nil && tag.List != nil {
 		spaced := set(with(base, tag.List.WireName(1, spec.FieldTagKey), "key1"), Param{Name: tag.List.WireName(1, spec.FieldTagValue), Value: "space as plus"})
-		b.add(Case{ID: "wire/TRANSPORT/POST_FORM_SPACES", Scenario: "TRANSPORT_POST_FORM_SPACES", Category: Wire, Static: true, Params: spaced,
+		b.add(Case{ID: "wire/" + transportGroup + "/POST_FORM_SPACES", Scenario: "TRANSPORT_POST_FORM_SPACES", Category: Wire, Static: true, Params: spaced,
 			Method: "POST", Placement: "form", Expect: success()})
 	}
 	// A documented error in XML.
 	for _, p := range s.UnderTest.Parameters {
 		if c, ok := p.Constraint(spec.KindMaximum); ok && c.Outcome.Basis == spec.Documented && c.Outcome.Code != "" && !p.Required {
 			ps := Repair(s, with(base, p.Name, fmt.Sprint(c.Int+1)), p.Name)
-			b.add(Case{ID: "wire/TRANSPORT/FORMAT_XML_ERROR", Scenario: "TRANSPORT_FORMAT_XML_ERROR", Category: Wire, Static: true, Params: ps,
+			b.add(Case{ID: "wire/" + transportGroup + "/FORMAT_XML_ERROR", Scenario: "TRANSPORT_FORMAT_XML_ERROR", Category: Wire, Static: true, Params: ps,
 				Format: spec.FormatXML, Expect: c.Outcome, Broken: &Broken{Param: p.Name, Wire: p.Name, Kind: spec.KindMaximum, Sent: fmt.Sprint(c.Int + 1)}})
 			break
 		}

@@ -132,3 +132,28 @@ func TestRandomTagCountsReachTheLimit(t *testing.T) {
 	}
 	assert.Zero(t, counts[tag.List.MaxItems+1], "a valid random request over the Tag limit")
 }
+
+// A request breaking two documented maxima is refused with either parameter's code: the page
+// does not say which a service checks first. The bytes break exactly those two.
+func TestTwoViolationsAcceptEitherCode(t *testing.T) {
+	s := spec.MustDefault()
+	var c *generators.Case
+	for _, x := range generators.Enumerate(s, generators.Options{}) {
+		if x.ID == "negative/TWO_VIOLATIONS" {
+			c = &x
+		}
+	}
+	require.NotNil(t, c, "the catalogue has no two-violation case")
+	require.NotNil(t, c.Broken)
+	require.Len(t, c.Broken.Also, 1)
+	other := s.UnderTest.Param(strings.TrimPrefix(c.Broken.Also[0], string(spec.KindMaximum)+":"))
+	require.NotNil(t, other)
+	first, second := s.ParamOutcome(s.UnderTest.Param(c.Broken.Param), spec.KindMaximum), s.ParamOutcome(other, spec.KindMaximum)
+	assert.NotEqual(t, first.Code, second.Code, "two parameters with the same code would not tell the orders apart")
+	assert.True(t, c.Expect.Acceptable(first.Status, first.Code), "the first parameter's refusal")
+	assert.True(t, c.Expect.Acceptable(second.Status, second.Code), "the second parameter's refusal")
+	assert.False(t, c.Expect.Acceptable(200, ""), "acceptance")
+	assert.False(t, c.Expect.Acceptable(400, "InvalidParameter.Clbcheck"), "an unrelated code")
+	assert.Equal(t, spec.Documented, c.Expect.Basis)
+	assert.NoError(t, generators.Confirm(s, *c, generators.WireValues(c.Params, generators.Placeholder)))
+}

@@ -56,17 +56,21 @@ func named(c Case) bool {
 }
 
 // idGroup is a case's group read from its id alone: the category and the next segment (the
-// two next ones for a rule).
+// two next ones for a rule, and for a transport, as each sends the request another way).
 func idGroup(id string) string {
 	parts := strings.SplitN(id, "/", 4)
 	switch {
 	case len(parts) < 2:
 		return id
-	case parts[1] == "rule" && len(parts) > 2:
-		return parts[0] + "/rule/" + parts[2]
+	case (parts[1] == "rule" || parts[1] == transportGroup) && len(parts) > 2:
+		return parts[0] + "/" + parts[1] + "/" + parts[2]
 	}
 	return parts[0] + "/" + parts[1]
 }
+
+// transportGroup is the id segment of the cases that send the valid request in another
+// transport (wire/TRANSPORT/POST_FORM).
+const transportGroup = "TRANSPORT"
 
 // missingRequired is the scenario of a case that leaves a required parameter out.
 const missingRequired = "MISSING_REQUIRED"

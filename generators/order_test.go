@@ -127,7 +127,7 @@ func orderGroup(c generators.Case) string {
 		return c.ID
 	}
 	key := g[0] + "/" + g[1]
-	if g[1] == "rule" && len(g) > 2 {
+	if (g[1] == "rule" || g[1] == "TRANSPORT") && len(g) > 2 { // each transport is a group of its own
 		key += "/" + strings.SplitN(g[2], "/", 2)[0]
 	}
 	return key

@@ -73,6 +73,7 @@ func Dimensions() []Dimension {
 		choice("duplicates", []string{emulator.DuplicatesRefuse, emulator.DuplicatesFirst, emulator.DuplicatesLast}, func(c *emulator.Choices, v string) { c.Duplicates = v }),
 		choice("unknown", []string{emulator.UnknownIgnore, emulator.UnknownRefuse}, func(c *emulator.Choices, v string) { c.UnknownParameters = v }),
 		flag("scope", "full", "page-only", func(c *emulator.Choices, b bool) { c.PageOnly = b }),
+		flag("order", "described", "reverse", func(c *emulator.Choices, b bool) { c.ReverseOrder = b }),
 	}
 }
 

@@ -1,0 +1,63 @@
+package generators
+
+import (
+	"fmt"
+
+	"github.com/clbcheck/clbcheck/spec"
+)
+
+// twoViolations adds a request that breaks the documented maxima of two optional parameters
+// at once, with different codes where the description has them. The page does not say which
+// check a service makes first, so either parameter's refusal passes; acceptance fails.
+func (b *builder) twoViolations(base []Param) {
+	var picked []*spec.Parameter
+	var outs []spec.Outcome
+	for _, p := range b.s.UnderTest.Parameters {
+		c, ok := p.Constraint(spec.KindMaximum)
+		if !ok || p.Required || c.Outcome.Basis != spec.Documented || c.Outcome.Code == "" {
+			continue
+		}
+		if len(outs) == 1 && c.Outcome.Code == outs[0].Code {
+			continue
+		}
+		picked, outs = append(picked, p), append(outs, c.Outcome)
+		if len(picked) == 2 {
+			break
+		}
+	}
+	if len(picked) < 2 {
+		return
+	}
+	ps := base
+	for _, p := range picked {
+		c, _ := p.Constraint(spec.KindMaximum)
+		ps = Repair(b.s, with(ps, p.Name, fmt.Sprint(c.Int+1)), p.Name)
+	}
+	first, second := picked[0], picked[1]
+	b.add(Case{ID: "negative/TWO_VIOLATIONS", Scenario: "TWO_VIOLATIONS", Category: Negative, Static: true, Params: ps,
+		Expect: eitherOf(outs[0], outs[1]),
+		Broken: &Broken{Param: first.Path, Wire: first.Name, Kind: spec.KindMaximum, Sent: paramValue(ps, first.Name),
+			Also: []string{string(spec.KindMaximum) + ":" + second.Path}}})
+}
+
+// eitherOf is an outcome met by a or by b: a's, with b's code and status (and the variants
+// each accepts) accepted too.
+func eitherOf(a, b spec.Outcome) spec.Outcome {
+	o := a
+	o.Accept = append(append(append([]string{}, a.Accept...), b.Code), b.Accept...)
+	o.AcceptStatus = append(append(append([]int{}, a.AcceptStatus...), b.Status), b.AcceptStatus...)
+	if b.Basis != spec.Documented {
+		o.Basis = b.Basis
+	}
+	return o
+}
+
+// paramValue is the value of the parameter called name in ps ("" when absent).
+func paramValue(ps []Param, name string) string {
+	for _, p := range ps {
+		if p.Name == name {
+			return p.Value
+		}
+	}
+	return ""
+}
