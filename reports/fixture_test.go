@@ -79,7 +79,7 @@ func fixtureCases() []contracts.CaseResult {
 	warn := contracts.CaseResult{
 		ID: "negative/RegionId/pattern", Scenario: "PATTERN_MISMATCH", Category: "negative",
 		Broken:   &contracts.Breach{Param: "RegionId", Kind: "pattern", Original: "cn-hangzhou", Sent: "CN_HANGZHOU"},
-		Expected: "400 InvalidParameter", Basis: "inferred", Actual: "400 InvalidRegionId", Verdict: contracts.Warn,
+		Expected: "400 InvalidParameter", Basis: "inferred", DirectionBasis: "documented", Direction: "refuse", Actual: "400 InvalidRegionId", Verdict: contracts.Warn,
 		Checks: []contracts.CheckResult{{Check: "error_code", Verdict: contracts.Warn, Severity: contracts.SeverityWarning,
 			Expected: "400 InvalidParameter", Actual: "400 InvalidRegionId"}},
 		Repro: repro("negative/RegionId/pattern"), Seed: 42, Size: 6, DurationMS: 7,

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/clbcheck/clbcheck/contracts"
+	"github.com/clbcheck/clbcheck/spec"
 )
 
 // JUnit writes JUnit XML for CI systems, one failing testcase per finding rather than one per
@@ -294,6 +295,17 @@ func junitHeadline(fs []contracts.CheckResult) string {
 	return oneLine(fmt.Sprintf("%s: expected %s, got %s", strings.Join(names, ", "), f.Expected, f.Actual))
 }
 
+// directionWord words a result's direction ("accept", "refuse") as its outcome.
+func directionWord(d string) string {
+	switch spec.Direction(d) {
+	case spec.MustAccept:
+		return "accepted"
+	case spec.MustRefuse:
+		return "refused"
+	}
+	return "accepted or refused"
+}
+
 // caseDetails is the multi-line body shared by JUnit, SARIF and Markdown: what the case sent,
 // each finding with expected and actual, and how to reproduce it.
 func caseDetails(r contracts.CaseResult, fs []contracts.CheckResult) string {
@@ -309,7 +321,10 @@ func caseDetails(r contracts.CaseResult, fs []contracts.CheckResult) string {
 		}
 		b.WriteByte('\n')
 	}
-	if r.Basis != "" {
+	switch {
+	case r.Basis != "" && r.DirectionBasis != "" && r.DirectionBasis != r.Basis:
+		fmt.Fprintf(&b, "basis: that the case is %s is %s; the code is %s\n", directionWord(r.Direction), r.DirectionBasis, r.Basis)
+	case r.Basis != "":
 		fmt.Fprintf(&b, "basis: %s\n", r.Basis)
 	}
 	if e := r.Exchange; e != nil {
