@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// The indexed lookup of canonicalHeaders gives the text the plain scan gives, on requests with
-// keys of any case, repeated values and names that are not sent.
-func TestCanonicalHeadersIndexedMatchesScan(t *testing.T) {
+// The listed-keys and indexed lookups of canonicalHeaders give the text the plain scan gives,
+// on requests with keys of any case, repeated values and names that are not sent.
+func TestCanonicalHeadersLookupsAgree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	names := []string{"host", "x-acs-a", "x-acs-b", "content-type", "x-acs-date", "accept", "x-acs-c"}
 	spell := func(n string) string {
@@ -38,10 +38,12 @@ func TestCanonicalHeadersIndexedMatchesScan(t *testing.T) {
 				signed = append(signed, spell(n))
 			}
 		}
-		plain, errPlain := canonicalHeaders(r, signed, false)
-		fast, errFast := canonicalHeaders(r, signed, true)
-		if plain != fast || (errPlain == nil) != (errFast == nil) {
-			t.Fatalf("headers %q signed %q:\nscan  %q %v\nindex %q %v", r.Header, signed, plain, errPlain, fast, errFast)
+		plain, errPlain := canonicalHeaders(r, signed, lookupScan)
+		for _, how := range []headerLookup{lookupKeys, lookupIndex} {
+			fast, errFast := canonicalHeaders(r, signed, how)
+			if plain != fast || (errPlain == nil) != (errFast == nil) {
+				t.Fatalf("headers %q signed %q:\nscan %q %v\nlookup %d %q %v", r.Header, signed, plain, errPlain, how, fast, errFast)
+			}
 		}
 	}
 }

@@ -38,7 +38,9 @@ const (
 // x-acs-content-sha256 and the last line of the canonical request.
 func HexSHA256(body []byte) string {
 	sum := sha256.Sum256(body)
-	return hex.EncodeToString(sum[:])
+	var text [2 * sha256.Size]byte
+	hex.Encode(text[:], sum[:])
+	return string(text[:])
 }
 
 // CanonicalQueryV3 returns the canonical query of a V3 request: all
@@ -129,25 +131,49 @@ func headerIndex(h http.Header) map[string][]string {
 // the few headers real clients send, the index keeps large requests linear.
 const indexAbove = 64
 
+// keysOnStack is how many header keys CanonicalHeadersV3 lists once, without allocating, and
+// then searches for each signed name; requests with more are scanned or indexed.
+const keysOnStack = 16
+
+// headerLookup is how canonicalHeaders finds a signed header in a request.
+type headerLookup int
+
+const (
+	lookupScan  headerLookup = iota // headerValue for each name: the plain reference
+	lookupKeys                      // the keys of r.Header listed once, searched for each name
+	lookupIndex                     // a map from lower-cased names to keys, built once
+)
+
 // SignedHeadersV3 lists, lower-cased and sorted, the headers of r that a V3
 // signature must cover: host (always, taken from r.Header, r.Host or
 // r.URL.Host), content-type when present, and every x-acs-* header.
 // The Authorization header is never included.
 func SignedHeadersV3(r *http.Request) []string {
-	names := []string{headerHost}
-	seen := map[string]bool{headerHost: true}
+	names := make([]string, 1, len(r.Header)+1)
+	names[0] = headerHost
 	for k := range r.Header {
-		lk := strings.ToLower(k)
-		if seen[lk] {
+		if !strings.EqualFold(k, headerContentType) && (len(k) < len(headerACSPrefix) || !strings.EqualFold(k[:len(headerACSPrefix)], headerACSPrefix)) {
 			continue
 		}
-		if lk == headerContentType || strings.HasPrefix(lk, headerACSPrefix) {
-			seen[lk] = true
+		if lk := lowerName(k); !slices.Contains(names, lk) {
 			names = append(names, lk)
 		}
 	}
 	slices.Sort(names)
 	return names
+}
+
+// knownHeaders are the lower-case names lowerName returns without allocating.
+var knownHeaders = [...]string{headerContentType, HeaderAction, HeaderVersion, HeaderDate, HeaderNonce, HeaderContentSHA256, HeaderSecurityToken}
+
+// lowerName is strings.ToLower(k), without a new string for the headers clients always send.
+func lowerName(k string) string {
+	for _, n := range knownHeaders {
+		if len(n) == len(k) && strings.EqualFold(n, k) {
+			return n
+		}
+	}
+	return strings.ToLower(k)
 }
 
 // CanonicalHeadersV3 writes the listed headers of r, in the given order, as
@@ -157,25 +183,45 @@ func SignedHeadersV3(r *http.Request) []string {
 // requestHost finds nothing. Its cost is linear in the size of r and of the
 // list.
 func CanonicalHeadersV3(r *http.Request, signedHeaders []string) (string, error) {
-	return canonicalHeaders(r, signedHeaders, len(signedHeaders)*len(r.Header) > indexAbove)
+	how := lookupScan
+	switch {
+	case len(r.Header) <= keysOnStack:
+		how = lookupKeys
+	case len(signedHeaders)*len(r.Header) > indexAbove:
+		how = lookupIndex
+	}
+	return canonicalHeaders(r, signedHeaders, how)
 }
 
-// canonicalHeaders is CanonicalHeadersV3, finding each header by a scan of r.Header or, when
-// indexed is set, in an index of it built once (the two give the same text).
-func canonicalHeaders(r *http.Request, signedHeaders []string, indexed bool) (string, error) {
+// canonicalHeaders is CanonicalHeadersV3, finding each header the way how says (the three
+// give the same text; TestCanonicalHeadersLookupsAgree).
+func canonicalHeaders(r *http.Request, signedHeaders []string, how headerLookup) (string, error) {
 	var idx map[string][]string
-	if indexed {
+	var spare [keysOnStack]string
+	keys := spare[:0]
+	switch how {
+	case lookupIndex:
 		idx = headerIndex(r.Header)
+	case lookupKeys:
+		for k := range r.Header {
+			keys = append(keys, k)
+		}
 	}
 	var b strings.Builder
+	b.Grow(48 * len(signedHeaders))
 	for _, name := range signedHeaders {
 		name = strings.ToLower(name)
 		var v string
 		var ok bool
-		if idx == nil || name == headerHost {
+		switch {
+		case how == lookupScan || name == headerHost:
 			v, ok = headerValue(r, name)
-		} else if keys := idx[name]; len(keys) > 0 {
-			v, ok = joinValues(r.Header, keys), true
+		case how == lookupKeys:
+			v, ok = listedValue(r.Header, keys, name)
+		default:
+			if ks := idx[name]; len(ks) > 0 {
+				v, ok = joinValues(r.Header, ks), true
+			}
 		}
 		if !ok {
 			return "", fmt.Errorf("%w: %q is listed in SignedHeaders but not sent", ErrMissingHeader, name)
@@ -186,6 +232,33 @@ func canonicalHeaders(r *http.Request, signedHeaders []string, indexed bool) (st
 		b.WriteByte('\n')
 	}
 	return b.String(), nil
+}
+
+// listedValue is headerValue for a name other than host, searching keys (the keys of h)
+// instead of h itself.
+func listedValue(h http.Header, keys []string, name string) (string, bool) {
+	first, n := -1, 0
+	for i, k := range keys {
+		if len(k) == len(name) && strings.EqualFold(k, name) {
+			if first < 0 {
+				first = i
+			}
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return "", false
+	case n == 1:
+		return joinValues(h, keys[first:first+1:first+1]), true
+	}
+	matched := make([]string, 0, n)
+	for _, k := range keys[first:] {
+		if len(k) == len(name) && strings.EqualFold(k, name) {
+			matched = append(matched, k)
+		}
+	}
+	return joinValues(h, matched), true
 }
 
 // UnsignedHeadersV3 lists, lower-cased and sorted, the headers of r that the V3
@@ -236,7 +309,7 @@ func CanonicalRequestV3(r *http.Request, signedHeaders []string, bodyHash string
 	if path == "" {
 		path = "/"
 	}
-	method, query := strings.ToUpper(r.Method), CanonicalQueryV3(r.URL.Query())
+	method, query := strings.ToUpper(r.Method), canonicalQueryRaw(r.URL.RawQuery)
 	size := len(method) + len(path) + len(query) + len(headers) + len(bodyHash) + 5
 	for _, h := range signedHeaders {
 		size += len(h) + 1
@@ -265,7 +338,11 @@ func CanonicalRequestV3(r *http.Request, signedHeaders []string, bodyHash string
 // StringToSignV3 returns "ACS3-HMAC-SHA256\n" followed by the lower-hex
 // SHA-256 of canonicalRequest.
 func StringToSignV3(canonicalRequest string) string {
-	return AlgorithmV3 + "\n" + HexSHA256([]byte(canonicalRequest))
+	sum := sha256.Sum256([]byte(canonicalRequest))
+	var text [len(AlgorithmV3) + 1 + 2*sha256.Size]byte
+	copy(text[:], AlgorithmV3+"\n")
+	hex.Encode(text[len(AlgorithmV3)+1:], sum[:])
+	return string(text[:])
 }
 
 // SignatureV3 returns the lower-hex HMAC-SHA256 of stringToSign keyed with
@@ -418,7 +495,10 @@ func ParseAuthorizationV3(header string) (Authorization, error) {
 		case authCredential:
 			a.AccessKeyID = value
 		case authSignedHeaders:
-			for _, name := range strings.Split(value, ";") {
+			a.SignedHeaders = make([]string, 0, strings.Count(value, ";")+1)
+			for rest, more := value, true; more; {
+				var name string
+				name, rest, more = strings.Cut(rest, ";")
 				if name == "" {
 					return malformed("SignedHeaders %q has an empty name", value)
 				}
