@@ -35,7 +35,8 @@ type Choices struct {
 	// (code basis inferred) with another plausible code: the other generic code of the
 	// InvalidParameter/MissingParameter family, or the other of two plausible documented
 	// codes (a tag entry without a key answered like an empty key, a listener still starting
-	// answered like a used port, an unknown CA certificate like an unknown certificate). The
+	// answered like a used port, an unknown CA certificate like an unknown certificate, an
+	// unknown server certificate with the page's other row, 404 ResourceNotFound.Certificate). The
 	// gateway's answers take the other code and status their catalogue entry accepts
 	// (Forbidden.RAM for a RAM denial, 400 InvalidAccessKeyId for an unknown key).
 	AlternativeCodes bool `json:"alternativeCodes,omitempty"`

@@ -257,19 +257,23 @@ func (e *Emulator) checkError(row stateCheck, h *hit) *apiError {
 	return e.codeError(code, h.detail, h.args...)
 }
 
-// rowCode is the code a row answers: the catalogue's, another under a fault, or a plausible
-// alternative of an inferred one under Choices.AlternativeCodes.
+// rowCode is the code a row answers: the catalogue's, another under a fault, or under
+// Choices.AlternativeCodes another code its entry accepts (documented entries only have one
+// when the page gives two rows for the trigger) or a plausible alternative of an inferred one.
 func (e *Emulator) rowCode(row stateCheck, ec spec.ErrorCode) string {
 	if e.inj.wrongCode(row) {
 		return e.engine.wrongCode(ec.Outcome()).Code
 	}
-	if !e.cfg.Choices.AlternativeCodes || ec.Outcome().Basis == spec.Documented {
+	if !e.cfg.Choices.AlternativeCodes {
 		return ec.Code
 	}
 	for _, alt := range ec.Accept {
 		if _, known := e.spec.Error(alt); known && alt != ec.Code {
 			return alt // the description's other plausible code for the trigger
 		}
+	}
+	if ec.Outcome().Basis == spec.Documented {
+		return ec.Code
 	}
 	if ec.Trigger.MultiACL {
 		// The multi-ACL spelling of a quota's code: the single-ACL code is as plausible.
