@@ -397,6 +397,11 @@ func patternBreakers(p *spec.Parameter, c spec.Constraint, base string, maxL int
 			out = append(out, Value{Scenario: "INVALID_PATTERN_" + cc.name, Value: v, Kind: c.Kind, Open: otherLetter(p, sh, cc.char)})
 		}
 	}
+	for _, lead := range p.LeadingForbidden {
+		if v := lead + base; maxL == 0 || utf8.RuneCountInString(v) <= maxL {
+			out = append(out, Value{Scenario: "INVALID_PATTERN_LEADING", Value: v, Kind: c.Kind})
+		}
+	}
 	if sh.prefix != "" && sh.class != nil {
 		minL, _ := lengthBounds(p)
 		alone := Value{Scenario: "PATTERN_PREFIX_ALONE", Value: sh.prefix, Kind: c.Kind}

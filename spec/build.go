@@ -171,6 +171,9 @@ func (b *builder) parameter(pv *openapi3.Parameter, action string) (*Parameter, 
 	if err := optional(pv.Extensions, "x-list-values", where, &p.ListValues); err != nil {
 		return nil, err
 	}
+	if err := optional(pv.Extensions, "x-leading-forbidden", where, &p.LeadingForbidden); err != nil {
+		return nil, err
+	}
 	var inferred []string
 	if err := optional(pv.Extensions, "x-inferred", where, &inferred); err != nil {
 		return nil, err

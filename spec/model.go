@@ -201,7 +201,11 @@ type Parameter struct {
 	// letter class does not make refusing them certain.
 	ASCIILetters bool     `json:"asciiLetters,omitempty"`
 	ListValues   []string `json:"listValues,omitempty"`
-	List         *List    `json:"list,omitempty"`
+	// LeadingForbidden are characters the page names as not allowed at the start of the value
+	// (x-leading-forbidden: a Cookie may not start with '$'), beyond what the pattern refuses
+	// anywhere: each gets a case of its own there.
+	LeadingForbidden []string `json:"leadingForbidden,omitempty"`
+	List             *List    `json:"list,omitempty"`
 }
 
 // Constraint returns the parameter's constraint of a kind.
