@@ -189,8 +189,7 @@ var checkFuncs = map[string]checkFunc{
 			r := j.fail(CheckResponseSchema, "the body does not match the described schema: "+firstLine(err.Error()), "a body matching the schema", trim(string(j.resp.Body), 200), false)
 			return &r
 		}
-		r := pass(CheckResponseSchema)
-		return &r
+		return j.judge(CheckResponseSchema, SuccessStatusDescribed(j.s, j.resp))
 	},
 	CheckRequestID: func(j *judgement) *CheckResult {
 		return j.judge(CheckRequestID, RequestIDPresent(j.resp))
@@ -324,6 +323,24 @@ type responseRoute struct {
 	// checked against it without kin-openapi reading and decoding the body a second time.
 	direct     map[int]*openapi3.Schema
 	schemaOpts []openapi3.SchemaValidationOption
+	// described are the statuses the operation's responses list.
+	described map[int]bool
+}
+
+// schemaStatus is the described status whose schema an answer with status is checked
+// against: its own, or the first described one of its class (200 for any 2xx, 400 for any
+// 4xx, 500 for any 5xx). The page fixes no status beyond its error table, so a body is judged
+// by its schema whatever the status; the status itself is judged elsewhere.
+func (rr *responseRoute) schemaStatus(status int) int {
+	if rr.described[status] {
+		return status
+	}
+	for st := status / 100 * 100; st < status/100*100+100; st++ {
+		if rr.described[st] {
+			return st
+		}
+	}
+	return status
 }
 
 var responseRoutes sync.Map // *spec.Spec -> *responseRoute
@@ -335,12 +352,13 @@ func responseRouteFor(s *spec.Spec) *responseRoute {
 	op, method, path := s.UnderTest.OpenAPI()
 	req, _ := http.NewRequest(method, "http://localhost"+path, nil)
 	rr := &responseRoute{
-		route:   &routers.Route{Spec: s.Doc(), Path: path, PathItem: s.Doc().Paths.Value(path), Method: method, Operation: op},
-		req:     req,
-		reqOpts: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true},
-		opts:    &openapi3filter.Options{IncludeResponseStatus: true},
-		header:  http.Header{"Content-Type": []string{"application/json"}},
-		direct:  map[int]*openapi3.Schema{},
+		route:     &routers.Route{Spec: s.Doc(), Path: path, PathItem: s.Doc().Paths.Value(path), Method: method, Operation: op},
+		req:       req,
+		reqOpts:   &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true},
+		opts:      &openapi3filter.Options{IncludeResponseStatus: true},
+		header:    http.Header{"Content-Type": []string{"application/json"}},
+		direct:    map[int]*openapi3.Schema{},
+		described: map[int]bool{},
 	}
 	rr.schemaOpts = []openapi3.SchemaValidationOption{openapi3.VisitAsResponse()}
 	if s.Doc().IsOpenAPI31OrLater() {
@@ -349,6 +367,9 @@ func responseRouteFor(s *spec.Spec) *responseRoute {
 	if op != nil && op.Responses != nil {
 		for key, ref := range op.Responses.Map() {
 			status, err := strconv.Atoi(key)
+			if err == nil {
+				rr.described[status] = true
+			}
 			if err != nil || ref == nil || ref.Value == nil || len(ref.Value.Headers) > 0 {
 				continue
 			}
@@ -375,7 +396,7 @@ func decodedAsJSON(body []byte) bool {
 // whole response validation.
 func validateResponse(s *spec.Spec, r *target.Response) error {
 	rr := responseRouteFor(s)
-	if schema := rr.direct[r.Status]; schema != nil && r.DecodeErr == nil && r.Fields != nil && decodedAsJSON(r.Body) {
+	if schema := rr.direct[rr.schemaStatus(r.Status)]; schema != nil && r.DecodeErr == nil && r.Fields != nil && decodedAsJSON(r.Body) {
 		err := schema.VisitJSON(map[string]any(r.Fields), rr.schemaOpts...)
 		if err == nil {
 			return nil
@@ -389,7 +410,7 @@ func validateResponse(s *spec.Spec, r *target.Response) error {
 func validateWithKin(rr *responseRoute, r *target.Response) error {
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: rr.req, Route: rr.route, Options: rr.reqOpts},
-		Status:                 r.Status,
+		Status:                 rr.schemaStatus(r.Status),
 		Header:                 rr.header,
 		Body:                   io.NopCloser(bytes.NewReader(r.Body)),
 		Options:                rr.opts,

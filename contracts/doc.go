@@ -23,7 +23,7 @@
 //     [Overrides] ([Override], [ParseOverrides], [ReadOverrides]) changes expectations from a
 //     file.
 //   - Answer checks, each a [Problem] or nil: [AnswerProblems], [StatusClass],
-//     [StatusDocumented], [CodeDocumented], [RequestIDPresent], [ContentTypeMatches], [XMLErrorLabelled], [XMLRootMatches],
+//     [StatusDocumented], [SuccessStatusDescribed], [CodeDocumented], [RequestIDPresent], [ContentTypeMatches], [XMLErrorLabelled], [XMLRootMatches],
 //     [EnvelopeSafe]. [ReadBack] judges a created listener read back.
 //   - State checks (statecheck.go: a success created exactly the listener asked for, a
 //     refusal changed nothing; refusals.go confirms refusals a batch at a time), races for

@@ -90,6 +90,48 @@ func TestXMLErrorLabelled(t *testing.T) {
 	assert.Nil(t, contracts.XMLErrorLabelled(s, answer(400, "application/json", `{"Code":"X"}`)))
 }
 
+// A success with another 2xx than the described 200 is a warning; its body is still checked
+// against the success schema, and an error with an undescribed status against the error
+// schema (its status is status-documented's business).
+func TestSuccessStatusDescribed(t *testing.T) {
+	s := spec.MustDefault()
+	ok := func(status int) *target.Response {
+		r := &target.Response{Status: status, ContentType: "application/json", Body: []byte(`{"RequestId":"r"}`)}
+		target.Decode(r)
+		return r
+	}
+	assert.Nil(t, contracts.SuccessStatusDescribed(s, ok(200)))
+	if p := contracts.SuccessStatusDescribed(s, ok(202)); assert.NotNil(t, p) {
+		assert.True(t, p.Inferred, "the page names no success status")
+		assert.Equal(t, "200", p.Expected)
+	}
+	errAnswer := &target.Response{Status: 409, ContentType: "application/json", Body: []byte(`{"RequestId":"r","Code":"X","Message":"m"}`)}
+	target.Decode(errAnswer)
+	assert.Nil(t, contracts.SuccessStatusDescribed(s, errAnswer))
+	for _, p := range contracts.AnswerProblems(s, s.UnderTest.Action, "JSON", ok(202)) {
+		assert.True(t, p.Inferred, "only the status is wrong: %s", p.Message)
+	}
+}
+
+// A body in another format than the one asked for fails; a label that does not name the
+// body's format only warns, since the page names no content type.
+func TestContentTypeMatches(t *testing.T) {
+	answer := func(ct, body string) *target.Response {
+		return &target.Response{Status: 200, ContentType: ct, Body: []byte(body)}
+	}
+	assert.Nil(t, contracts.ContentTypeMatches(answer("application/json;charset=utf-8", `{"RequestId":"r"}`), "JSON"))
+	assert.Nil(t, contracts.ContentTypeMatches(answer("text/xml", `<R/>`), "XML"))
+	if p := contracts.ContentTypeMatches(answer("text/plain", `{"RequestId":"r"}`), "JSON"); assert.NotNil(t, p) {
+		assert.True(t, p.Inferred, "a JSON body labelled text/plain: a warning")
+	}
+	if p := contracts.ContentTypeMatches(answer("application/json", `{"RequestId":"r"}`), "XML"); assert.NotNil(t, p) {
+		assert.False(t, p.Inferred, "Format=XML answered in JSON: a failure")
+	}
+	if p := contracts.ContentTypeMatches(answer("text/xml", `{"RequestId":"r"}`), ""); assert.NotNil(t, p) {
+		assert.True(t, p.Inferred, "a JSON body labelled XML, format unknown: a warning")
+	}
+}
+
 // Only an inferred expectation missed outside the strict profile is softened to a warning.
 func TestMissVerdict(t *testing.T) {
 	assert.Equal(t, contracts.Fail, contracts.MissVerdict(false, contracts.ProfileDocumented))

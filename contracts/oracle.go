@@ -62,23 +62,32 @@ func XMLRootMatches(s *spec.Spec, action string, r *target.Response) *Problem {
 	return nil
 }
 
-// ContentTypeMatches: the content type names the format asked for ("XML" or "JSON"; any other
-// value, JSON; "" when the format is not known), and the body is of the kind the content type
-// names.
+// ContentTypeMatches: the body is in the format asked for ("XML" or "JSON"; any other value,
+// JSON; "" when the format is not known), and the content type names the body's kind. A body
+// in another format than the one asked for is a failure; a label that does not name the body's
+// kind is a warning (Inferred), since the page names no content type.
 func ContentTypeMatches(r *target.Response, format string) *Problem {
 	ct := strings.ToLower(r.ContentType)
+	body := bytes.TrimSpace(r.Body)
+	kind := ""
+	switch {
+	case bytes.HasPrefix(body, []byte("{")):
+		kind = "json"
+	case bytes.HasPrefix(body, []byte("<")):
+		kind = "xml"
+	}
+	want := kind
 	if format != "" {
-		want := "json"
+		want = "json"
 		if strings.EqualFold(format, spec.FormatXML) {
 			want = "xml"
 		}
-		if !strings.Contains(ct, want) {
-			return &Problem{Message: "the content type does not match the Format asked for", Expected: want, Actual: r.ContentType}
-		}
 	}
-	body := bytes.TrimSpace(r.Body)
-	if (bytes.HasPrefix(body, []byte("{")) && !strings.Contains(ct, "json")) || (bytes.HasPrefix(body, []byte("<")) && !strings.Contains(ct, "xml")) {
-		return &Problem{Message: "the body is not of the kind its content type names", Expected: r.ContentType, Actual: trim(string(body), 60)}
+	switch {
+	case kind != "" && kind != want:
+		return &Problem{Message: "the body is not in the Format asked for", Expected: want, Actual: trim(string(body), 60)}
+	case want != "" && !strings.Contains(ct, want):
+		return &Problem{Message: "the content type does not name the answer's format (the page names no content type; clients go by it)", Expected: want, Actual: r.ContentType, Inferred: true}
 	}
 	return nil
 }
@@ -161,6 +170,18 @@ func StatusDocumented(s *spec.Spec, r *target.Response) *Problem {
 	return &Problem{Message: fmt.Sprintf("code %s is documented with status %d", e.Code, e.Status), Expected: strconv.Itoa(e.Status), Actual: strconv.Itoa(r.Status), Inferred: !e.Documented}
 }
 
+// SuccessStatusDescribed: a success comes with a status the description lists (200). The page
+// names none, so another 2xx is a warning (Inferred).
+func SuccessStatusDescribed(s *spec.Spec, r *target.Response) *Problem {
+	if r.Status < 200 || r.Status >= 300 {
+		return nil
+	}
+	if want := responseRouteFor(s).schemaStatus(r.Status); want != r.Status {
+		return &Problem{Message: fmt.Sprintf("a success answered with status %d; the references show %d", r.Status, want), Expected: strconv.Itoa(want), Actual: strconv.Itoa(r.Status), Inferred: true}
+	}
+	return nil
+}
+
 // AnswerProblems runs every answer check that needs no expected outcome (a request of action
 // in format), strictly: inferred problems count too. The fuzz targets and the lifecycle
 // sequences judge answers with it.
@@ -175,7 +196,7 @@ func AnswerProblems(s *spec.Spec, action, format string, r *target.Response) []*
 	if r.DecodeErr != nil {
 		return out
 	}
-	for _, p := range []*Problem{RequestIDPresent(r), ContentTypeMatches(r, format), XMLErrorLabelled(s, r), XMLRootMatches(s, action, r), CodeDocumented(s, action, r, nil), StatusDocumented(s, r)} {
+	for _, p := range []*Problem{RequestIDPresent(r), ContentTypeMatches(r, format), XMLErrorLabelled(s, r), XMLRootMatches(s, action, r), CodeDocumented(s, action, r, nil), StatusDocumented(s, r), SuccessStatusDescribed(s, r)} {
 		if p != nil {
 			out = append(out, p)
 		}

@@ -38,6 +38,16 @@ func TestResponseSchemaShortcutAgreesWithKin(t *testing.T) {
 		"request id number": {rebuild(answers[0], func(m map[string]any) { m[spec.FieldRequestID] = 7 }), false},
 		"request id gone":   {rebuild(answers[0], func(m map[string]any) { delete(m, spec.FieldRequestID) }), false},
 		"code is a list":    {rebuild(answers[1], func(m map[string]any) { m[spec.FieldCode] = []any{"x"} }), false},
+		"success with another 2xx": {func() *target.Response {
+			r := *answers[0]
+			r.Status = 202
+			return &r
+		}(), true},
+		"error with an undescribed 4xx": {func() *target.Response {
+			r := *answers[1]
+			r.Status = 409
+			return &r
+		}(), true},
 		"undocumented status": {func() *target.Response {
 			r := *answers[0]
 			r.Status = 418

@@ -443,7 +443,7 @@ func handWritten(s *spec.Spec) []faultDef {
 		{FaultInfo: fi("envelope/no-request-id", FaultCategoryEnvelope, "error answers of the operation carry no RequestId (body or header)", spec.FieldRequestID, "envelope", DirWrongEnvelope, doc), sw: swNoRequestID},
 		{FaultInfo: fi("envelope/no-code", FaultCategoryEnvelope, "error answers of the operation carry no Code field", spec.FieldCode, "envelope", DirWrongEnvelope, doc), sw: swNoCode},
 		{FaultInfo: fi("envelope/code-in-success", FaultCategoryEnvelope, "success answers of the operation carry Code \"200\"", spec.FieldCode, "envelope", DirWrongEnvelope, doc), sw: swCodeInSuccess},
-		{FaultInfo: fi("content-type/text-plain", FaultCategoryContentType, "answers of the operation are labelled text/plain", "Content-Type", "envelope", DirWrongEnvelope, doc), sw: swTextContentType},
+		{FaultInfo: fi("content-type/text-plain", FaultCategoryContentType, "answers of the operation are labelled text/plain", "Content-Type", "envelope", DirWrongEnvelope, spec.Inferred), sw: swTextContentType},
 		{FaultInfo: fi("content-type/xml-error-as-application-xml", FaultCategoryContentType, "XML error answers of the operation are labelled application/xml, under which the V3 Go client cannot read them", "Content-Type", "envelope", DirWrongEnvelope, spec.Inferred), sw: swXMLErrorAppXML},
 		{FaultInfo: fi("content-type/json-for-xml", FaultCategoryContentType, "Format=XML is ignored: the operation answers in JSON", spec.ParamFormat, "envelope", DirWrongEnvelope, doc), sw: swJSONForXML},
 
