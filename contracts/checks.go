@@ -257,9 +257,9 @@ func JudgeOutcome(o spec.Outcome, status int, code, profile string) CheckResult 
 	case o.Direction() == spec.MustAccept && accepted:
 		return res(Pass, "")
 	case o.Direction() == spec.MustAccept:
-		return res(firm(o.Firm()), fmt.Sprintf("refused, but the page %s that {case} is accepted", says(o.DirectionBasis)))
+		return res(firm(o.Firm()), against("refused", "accepted", o.DirectionBasis))
 	case o.Direction() == spec.MustRefuse && accepted:
-		return res(firm(o.Firm()), fmt.Sprintf("accepted, but the page %s that {case} is refused", says(o.DirectionBasis)))
+		return res(firm(o.Firm()), against("accepted", "refused", o.DirectionBasis))
 	case o.Exact(status, code):
 		return res(Pass, "")
 	case o.Basis == spec.Documented && o.Acceptable(status, code):
@@ -273,12 +273,13 @@ func JudgeOutcome(o spec.Outcome, status int, code, profile string) CheckResult 
 	}
 }
 
-// says words how firmly the page backs a direction.
-func says(b spec.Basis) string {
+// against words an answer that went the other way than expected, as firmly as the page backs
+// the expected direction.
+func against(got, want string, b spec.Basis) string {
 	if b == spec.Documented {
-		return "says"
+		return got + ", but the page says that {case} is " + want
 	}
-	return "suggests (without saying)"
+	return got + "; the page does not say that {case} is " + want + ", but other sources suggest it"
 }
 
 func whatCaseBreaks(c generators.Case) string {

@@ -167,7 +167,11 @@ func StatusDocumented(s *spec.Spec, r *target.Response) *Problem {
 	if !ok || e.AcceptsStatus(r.Status) {
 		return nil
 	}
-	return &Problem{Message: fmt.Sprintf("code %s is documented with status %d", e.Code, e.Status), Expected: strconv.Itoa(e.Status), Actual: strconv.Itoa(r.Status), Inferred: !e.Documented}
+	msg := fmt.Sprintf("code %s is documented with status %d", e.Code, e.Status)
+	if !e.Documented {
+		msg = fmt.Sprintf("code %s is not on the page; other references give it status %d", e.Code, e.Status)
+	}
+	return &Problem{Message: msg, Expected: strconv.Itoa(e.Status), Actual: strconv.Itoa(r.Status), Inferred: !e.Documented}
 }
 
 // SuccessStatusDescribed: a success comes with a status the description lists (200). The page

@@ -60,7 +60,7 @@ func TestSelftestRunsAndWritesJSON(t *testing.T) {
 	code, out, errOut := runSelftestCLI(t, "--faults", "content-type/text-plain,state/created-running", "--variants", "none", "--report-json", path)
 	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
 	assert.Regexp(t, `(?m)^FAULT\s+CATEGORY\s+BASIS\s+PROFILE\s+DETECTED\s+CHECK\s+CASES\s+REQUESTS\s+TIME\s+FIRST FAILING CASE$`, out)
-	assert.Regexp(t, `(?m)^content-type/text-plain\s+content-type\s+documented\s+documented\s+yes\s+content-type\s+1\s`, out)
+	assert.Regexp(t, `(?m)^content-type/text-plain\s+content-type\s+inferred\s+strict\s+yes\s+content-type\s+1\s`, out)
 	assert.Regexp(t, `(?m)^state/created-running\s+state\s+documented\s+documented\s+yes\s+listener-created\s+1\s`, out)
 	assert.Contains(t, out, "false positives: 0 over the faithful emulator and 0 conforming variants")
 	assert.Contains(t, out, "no false positives")
