@@ -31,6 +31,11 @@ var stateRecipes = map[spec.StateName]stateRecipe{
 	spec.StateCACertificateNotFound: func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
 		foreign := stateCase(b, e, withRef(base, spec.ParamCACertificateID, spec.SlotCertCAForeign))
 		foreign.ID += "/other-account"
+		// Another account's certificate is one the caller does not own: the page's code
+		// for that is as plausible as not-found.
+		if fe, ok := b.s.StateError(spec.StateForeignCertificate); ok {
+			foreign.Expect = acceptAlso(foreign.Expect, fe)
+		}
 		return []Case{stateCase(b, e, with(base, spec.ParamCACertificateID, missingCA)), foreign}
 	},
 	spec.StateForeignCertificate:      paramRecipe(spec.ParamServerCertificateID, Param{Ref: spec.SlotCertForeign}),
@@ -382,12 +387,23 @@ const conflictDescription = "clbcheck-conflicting-create"
 // instance, another Description.
 func conflicting(base []Param) []Param { return with(base, spec.ParamDescription, conflictDescription) }
 
+// acceptAlso is o with the code of e (and its status) accepted too.
+func acceptAlso(o spec.Outcome, e spec.ErrorCode) spec.Outcome {
+	if !slices.Contains(o.Accept, e.Code) {
+		o.Accept = append(slices.Clone(o.Accept), e.Code)
+	}
+	if e.Status != o.Status && !slices.Contains(o.AcceptStatus, e.Status) {
+		o.AcceptStatus = append(slices.Clone(o.AcceptStatus), e.Status)
+	}
+	return o
+}
+
 func stateCase(b *builder, e spec.ErrorCode, ps []Param) Case {
 	o := e.Outcome()
 	// An accepted alternative code comes with its own documented status.
 	for _, alt := range o.Accept {
-		if ae, ok := b.s.Error(alt); ok && ae.Status != o.Status && !slices.Contains(o.AcceptStatus, ae.Status) {
-			o.AcceptStatus = append(slices.Clone(o.AcceptStatus), ae.Status)
+		if ae, ok := b.s.Error(alt); ok {
+			o = acceptAlso(o, ae)
 		}
 	}
 	name := e.Trigger.State
