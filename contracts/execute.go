@@ -368,6 +368,14 @@ func tallyTotal(t *target.TroubleTally) int {
 	return t.Total()
 }
 
+// joinCauses appends cause to the causes already said, separated by "; ".
+func joinCauses(said, cause string) string {
+	if said = strings.TrimSpace(said); said == "" {
+		return cause
+	}
+	return said + "; " + cause
+}
+
 // conclude says why the run stopped, removes what it created, completes the summary and
 // closes the report.
 func (ru *run) conclude(ctx context.Context) (Summary, Coverage, error) {
@@ -376,7 +384,7 @@ func (ru *run) conclude(ctx context.Context) (Summary, Coverage, error) {
 	if !opts.KeepResources {
 		cctx, ccancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		if err := ru.fx.Cleanup(cctx); err != nil && runErr == nil && !sum.Aborted {
-			sum.AbortCause = strings.TrimSpace(sum.AbortCause + "; cleanup incomplete: " + ErrorText(err))
+			sum.AbortCause = joinCauses(sum.AbortCause, "cleanup incomplete: "+ErrorText(err))
 		}
 		ccancel()
 	}

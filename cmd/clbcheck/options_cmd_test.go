@@ -68,6 +68,15 @@ func TestDryRunListsTheCases(t *testing.T) {
 	assert.Equal(t, fmt.Sprintf("%d cases would run (seed 4); nothing was sent", len(lines)-1), lines[len(lines)-1])
 }
 
+// A case the page leaves open is listed as going either way, not as expecting its refusal.
+func TestDryRunSaysWhichCasesGoEitherWay(t *testing.T) {
+	clearCredentials(t)
+	code, out, errOut := cli(t, "run", "--dry-run", "--target", "http://127.0.0.1:9", "--include", "wire/UNKNOWN_PARAMETER", "--include", "negative/ListenerPort/VALUE_ABOVE_MAXIMUM/65536")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "wire/UNKNOWN_PARAMETER\twire\tmay be accepted or refused")
+	assert.Contains(t, out, "negative/ListenerPort/VALUE_ABOVE_MAXIMUM/65536\tnegative\texpects 400 ")
+}
+
 // --exitfirst stops at the first failure; --max-failures N at the Nth.
 func TestExitFirst(t *testing.T) {
 	clearCredentials(t)

@@ -260,13 +260,22 @@ func (rs *runSetup) rerunLine(names []string, forced map[string]string) string {
 	return strings.Join(parts, " ")
 }
 
+// expectation words what a case expects for --dry-run: an answer, or either way where the page
+// leaves it open (with the refusal hoped for).
+func expectation(o spec.Outcome) string {
+	if o.Direction() == spec.MayEither {
+		return "may be accepted or refused (refused: " + o.String() + ")"
+	}
+	return "expects " + o.String()
+}
+
 // dryRun lists the cases the run would send, without building a target or sending anything.
 func (rs *runSetup) dryRun() int {
 	s := spec.MustDefault()
 	fx := resources.NewFixtures(nil, s, rs.opts.Fixtures, rs.opts.RunID)
 	cases := contracts.Prepare(s, fx, rs.opts)
 	for _, c := range cases {
-		fmt.Fprintf(rs.stdout, "%s\t%s\texpects %s\n", c.ID, c.Category, c.Expect.String())
+		fmt.Fprintf(rs.stdout, "%s\t%s\t%s\n", c.ID, c.Category, expectation(c.Expect))
 	}
 	total := len(cases)
 	if n := contracts.PlannedSequences(rs.opts, len(cases)); n > 0 {

@@ -26,6 +26,12 @@ func init() {
 func runSDKCheck(args []string, stdout, stderr io.Writer) int {
 	bin, err := findSDKBinary()
 	if err != nil {
+		if wantsHelp(args) {
+			fmt.Fprintln(stdout, sdkCheckAbout)
+			fmt.Fprintln(stdout)
+			fmt.Fprintln(stdout, sdkBinaryMissing())
+			return exitOK
+		}
 		fmt.Fprintln(stderr, sdkBinaryMissing())
 		return exitUsage
 	}
@@ -62,6 +68,26 @@ func findSDKBinary() (string, error) {
 		}
 	}
 	return exec.LookPath(sdkBinary)
+}
+
+// sdkCheckAbout says what sdk-check does, for -h when clbcheck-sdk (which has the full usage)
+// is not installed.
+const sdkCheckAbout = `Usage: clbcheck sdk-check --target URL [flags]
+
+Runs the SDK scenarios against the target with the official Alibaba Cloud clients (the
+classic Go SDK, the V3 Go client and the Node client) and prints one line per step: does the
+implementation work with them? The work is done by ` + sdkBinary + `, a separate program; its -h
+lists every flag.`
+
+// wantsHelp reports whether args ask for the usage text.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help", "help":
+			return true
+		}
+	}
+	return false
 }
 
 func sdkBinaryMissing() string {

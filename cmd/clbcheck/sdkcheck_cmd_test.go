@@ -50,3 +50,17 @@ func TestSDKCheckExplainsAMissingProgram(t *testing.T) {
 		}
 	}
 }
+
+// -h without the program says what sdk-check does and how to install it, and is no error.
+func TestSDKCheckHelpWithoutTheProgram(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	var out, errb bytes.Buffer
+	if code := dispatch([]string{"sdk-check", "-h"}, &out, &errb); code != exitOK {
+		t.Fatalf("exit %d, want %d", code, exitOK)
+	}
+	for _, want := range []string{"Usage: clbcheck sdk-check --target URL", "official Alibaba Cloud clients", "make sdk-check"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the help lacks %q:\n%s", want, out.String())
+		}
+	}
+}
