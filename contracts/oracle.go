@@ -150,7 +150,7 @@ func CodeDocumented(s *spec.Spec, action string, r *target.Response, expect *spe
 		if expect != nil && expect.Acceptable(r.Status, r.Code) {
 			return nil // a code of the family the case expects ("InvalidParameter.Cookie")
 		}
-		return &Problem{Message: fmt.Sprintf("code %s is documented neither for the operation nor for the gateway", r.Code), Expected: "a documented code", Actual: r.Code, Inferred: true}
+		return &Problem{Message: fmt.Sprintf("code %s is in neither the page's error table nor the gateway's, nor of a family the case accepts", r.Code), Expected: "a documented code", Actual: r.Code, Inferred: true}
 	}
 	if expect != nil && !e.Documented && !expect.Acceptable(r.Status, r.Code) {
 		return &Problem{Message: fmt.Sprintf("code %s is known from other sources, not from the seed page", r.Code), Expected: "a documented code", Actual: r.Code, Inferred: true}

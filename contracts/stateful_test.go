@@ -112,7 +112,7 @@ func TestSequencesTakeAnyCodeWhereThePageGivesNone(t *testing.T) {
 		res := rep.results[0]
 		require.Equal(t, want, res.Verdict, "%s: %s %s %v", profile, res.Actual, res.SkipReason, res.Checks)
 		if want == contracts.Fail {
-			assert.Contains(t, res.Checks[0].Message, "ListenerNotExist is documented neither")
+			assert.Contains(t, res.Checks[0].Message, "ListenerNotExist is in neither the page")
 		}
 	}
 }

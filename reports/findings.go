@@ -127,8 +127,18 @@ func (f *Finding) finish() Finding {
 	return *f
 }
 
+// smaller orders the cases of a finding for its example: a case that breaks nothing first (a
+// default missing from the read-back is best shown on a valid request), then the smallest.
 func smaller(a, b contracts.CaseResult) bool {
-	return cmp.Or(cmp.Compare(a.Size, b.Size), cmp.Compare(a.ID, b.ID)) < 0
+	return cmp.Or(cmp.Compare(breaks(a), breaks(b)), cmp.Compare(a.Size, b.Size), cmp.Compare(a.ID, b.ID)) < 0
+}
+
+// breaks is 1 for a case that breaks something on purpose, 0 for a valid request.
+func breaks(r contracts.CaseResult) int {
+	if r.Broken != nil {
+		return 1
+	}
+	return 0
 }
 
 func rank(v contracts.Verdict) int {

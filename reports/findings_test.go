@@ -41,6 +41,20 @@ func refusedWithBody(i int, param string) contracts.CaseResult {
 	}
 }
 
+// A finding's example is a valid request when one has it, even if a smaller case that breaks
+// something on purpose (and was accepted) has it too.
+func TestFindingExamplePrefersAValidRequest(t *testing.T) {
+	accepted := missingDefault(1)
+	accepted.ID, accepted.Category, accepted.Size = "negative/rule/x/none", "negative", 1
+	accepted.Broken = &contracts.Breach{Kind: "rule", Rule: "x"}
+	valid := missingDefault(2)
+	valid.Size = 9
+	fs := reports.Findings([]contracts.CaseResult{accepted, valid})
+	require.Len(t, fs, 1)
+	assert.Equal(t, valid.ID, fs[0].Example)
+	assert.Equal(t, []string{valid.ID, accepted.ID}, fs[0].Cases)
+}
+
 func TestFindingsOnePerCause(t *testing.T) {
 	var cases []contracts.CaseResult
 	for i := range 294 {
