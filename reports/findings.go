@@ -207,10 +207,13 @@ var answerShape = map[string]bool{
 	contracts.CheckErrorEnvelope: true,
 }
 
-// answerKind is the first word of a case's actual outcome: "success" or the HTTP status.
+// answerKind is what kind of answer a case's actual outcome is: "success", or "error" whatever
+// its status (one wrong content type on a 400 and a 404 is one cause).
 func answerKind(actual string) string {
-	kind, _, _ := strings.Cut(strings.TrimSpace(actual), " ")
-	return kind
+	if kind, _, _ := strings.Cut(strings.TrimSpace(actual), " "); kind == "success" || strings.HasPrefix(kind, "2") {
+		return "success"
+	}
+	return "error"
 }
 
 // subjectOf is what a finding is about: the check's subject, else what the case broke.

@@ -247,3 +247,15 @@ func TestFindingsOfTheAnswerShapeAndEdges(t *testing.T) {
 	assert.Equal(t, 1, byCheck["request-id"].Count, "success answers without a RequestId are a finding of their own")
 	assert.Equal(t, "ListenerPort", byCheck["expected-outcome"].Subject, "a refused positive case names its parameter")
 }
+
+// One wrong label on errors of different statuses is one finding; on successes, another.
+func TestFindingsGroupErrorsOfAnyStatus(t *testing.T) {
+	label := func(id, actual string) contracts.CaseResult {
+		return contracts.CaseResult{ID: id, Category: "negative", Verdict: contracts.Warn, Size: 6, Actual: actual,
+			Checks: []contracts.CheckResult{{Check: "content-type", Verdict: contracts.Warn, Expected: "json", Actual: "text/plain"}}}
+	}
+	fs := reports.Findings([]contracts.CaseResult{label("a", "400 InvalidParameter"), label("b", "404 ResourceNotFound"), label("c", "success")})
+	require.Len(t, fs, 2, "%+v", fs)
+	assert.Equal(t, 2, fs[0].Count)
+	assert.Equal(t, 1, fs[1].Count)
+}
