@@ -20,7 +20,9 @@ const (
 	// CurlAboutSigning is the note of cases whose point is the signature itself.
 	CurlAboutSigning = "no curl line: this case is about signing, which only the replay line reproduces"
 	// CurlInProcess is the note of runs against a target without a network address.
-	CurlInProcess = "no curl line: the target has no network address (serve the emulator with `clbcheck emulator --no-auth` and run with --target URL to get one); the rerun line reproduces the case"
+	// ResourcesRemoved is the note of a case whose request names resources the run removed.
+	ResourcesRemoved = "the replay and curl lines send ids of resources the run set up and then removed (it ran without --keep-resources), so their answer may differ from the recorded one; the rerun line sets the resources up again"
+	CurlInProcess    = "no curl line: the target has no network address (serve the emulator with `clbcheck emulator --no-auth` and run with --target URL to get one); the rerun line reproduces the case"
 )
 
 // inProcess is implemented by targets that have no network address (the embedded emulator, a
@@ -47,6 +49,9 @@ func buildRepro(opts Options, addressless bool, c generators.Case, resp *target.
 	}
 	if opts.RerunCases != "" {
 		rp.Rerun = opts.RerunCases + " --include " + ShellQuote(c.ID)
+	}
+	if !opts.KeepResources && !addressless && len(c.Needs()) > 0 {
+		rp.ResourcesNote = ResourcesRemoved
 	}
 	switch {
 	case addressless:

@@ -123,6 +123,9 @@ type Repro struct {
 	// or, when Curl is empty, why there is no curl line.
 	Curl     string `json:"curl,omitempty"`
 	CurlNote string `json:"curlNote,omitempty"`
+	// ResourcesNote says, when the run removed the resources the recorded request names, that
+	// the replay and curl lines will meet ids that no longer exist.
+	ResourcesNote string `json:"resourcesNote,omitempty"`
 }
 
 // Failed reports whether the case failed.

@@ -167,8 +167,10 @@ func (c *Console) writeExample(w io.Writer, f Finding) {
 				fmt.Fprintf(w, "        %-9s %s\n", l.label+":", verbatim(l.text))
 			}
 		}
-		if rp.CurlNote != "" {
-			fmt.Fprintf(w, "        %-9s %s\n", "note:", oneLine(rp.CurlNote))
+		for _, n := range []string{rp.CurlNote, rp.ResourcesNote} {
+			if n != "" {
+				fmt.Fprintf(w, "        %-9s %s\n", "note:", oneLine(n))
+			}
 		}
 	}
 }

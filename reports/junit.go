@@ -358,7 +358,7 @@ func caseDetails(r contracts.CaseResult, fs []contracts.CheckResult) string {
 		b.WriteByte('\n')
 	}
 	if rp := r.Repro; rp != nil {
-		for _, l := range []struct{ label, text string }{{"rerun", rp.Rerun}, {"replay", rp.Replay}, {"curl", rp.Curl}, {"note", rp.CurlNote}} {
+		for _, l := range []struct{ label, text string }{{"rerun", rp.Rerun}, {"replay", rp.Replay}, {"curl", rp.Curl}, {"note", rp.CurlNote}, {"note", rp.ResourcesNote}} {
 			if l.text != "" {
 				fmt.Fprintf(&b, "%s: %s\n", l.label, l.text)
 			}

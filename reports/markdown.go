@@ -178,8 +178,10 @@ func (m *Markdown) writeExample(w io.Writer, f Finding) {
 			fence := mdFence(body)
 			fmt.Fprintf(w, "\n%ssh\n%s\n%s\n", fence, body, fence)
 		}
-		if rp.CurlNote != "" {
-			fmt.Fprintf(w, "\n%s\n", mdText(rp.CurlNote))
+		for _, n := range []string{rp.CurlNote, rp.ResourcesNote} {
+			if n != "" {
+				fmt.Fprintf(w, "\n%s\n", mdText(n))
+			}
 		}
 	}
 	fmt.Fprintln(w)

@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
 
@@ -89,6 +92,7 @@ func TestReproductionLinesReproduceAURLTargetsFailure(t *testing.T) {
 	f := rep.Failures[0]
 	require.NotNil(t, f.Repro)
 	assert.Equal(t, contracts.CurlNeedsNoAuth, f.Repro.CurlNote)
+	assert.Empty(t, f.Repro.ResourcesNote, "with --keep-resources the recorded ids still exist")
 	assert.Contains(t, f.Repro.Curl, srv.URL, "the curl line goes where the request went")
 	assert.Contains(t, f.Repro.Curl, `AccessKeyId='"$`+target.EnvKeyID+`"`, "the key id comes from the variable, never written out")
 	assert.NotContains(t, f.Repro.Curl, "Signature=")
@@ -113,6 +117,32 @@ func TestReproductionLinesReproduceAURLTargetsFailure(t *testing.T) {
 	curl := shellWords(t, f.Repro.Curl, func(name string) string { return map[string]string{target.EnvKeyID: "key"}[name] })
 	assert.Equal(t, []string{"curl", "-sS", "-X", f.Exchange.Method}, curl[:4])
 	assert.True(t, strings.HasPrefix(curl[4], srv.URL+"/?"), curl[4])
+}
+
+// Without --keep-resources the run removes what the recorded request names: the failure says
+// so beside its replay line.
+func TestReproductionSaysTheResourcesAreGone(t *testing.T) {
+	srv := noAuthEmulator(t)
+	report := filepath.Join(t.TempDir(), "report.json")
+	code, _, errOut := cli(t, "run", "--target", srv.URL, "--include", "negative/RegionId", "--expectations", overrideFile(t),
+		"--report-json", report, "--random", "-1", "--sequences", "-1", "--quiet")
+	require.Equal(t, exitFailures, code, errOut)
+	rep := readReportFile(t, report)
+	require.Len(t, rep.Failures, 1)
+	f := rep.Failures[0]
+	require.NotNil(t, f.Repro)
+	assert.Equal(t, contracts.ResourcesRemoved, f.Repro.ResourcesNote)
+	// The recorded load balancer is gone: a valid request naming it is refused now.
+	sent, err := url.Parse(f.Exchange.URL)
+	require.NoError(t, err)
+	lb := sent.Query().Get(spec.ParamLoadBalancerID)
+	require.NotEmpty(t, lb)
+	body := strings.NewReader(url.Values{spec.ParamAction: {spec.ActionDescribeLoadBalancer}, spec.ParamVersion: {spec.MustDefault().APIVersion},
+		spec.ParamLoadBalancerID: {lb}}.Encode())
+	resp, err := http.Post(srv.URL, "application/x-www-form-urlencoded", body)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.GreaterOrEqual(t, resp.StatusCode, 400, "the run removed the load balancer %s the replay line names", lb)
 }
 
 // The embedded emulator has no port: no curl line points at port 80; the note says so and the
