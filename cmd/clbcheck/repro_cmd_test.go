@@ -15,6 +15,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/contracts"
 	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/reports"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -77,19 +78,26 @@ func shellWords(t *testing.T, line string, env func(string) string) []string {
 	return words
 }
 
+// oneFailure runs the RegionId cases against url with an override that fails exactly one of
+// them, and returns that failure as the JSON report has it.
+func oneFailure(t *testing.T, url string, extra ...string) reports.JSONFailure {
+	t.Helper()
+	report := filepath.Join(t.TempDir(), "report.json")
+	args := append([]string{"run", "--target", url, "--include", "negative/RegionId", "--expectations", overrideFile(t),
+		"--report-json", report, "--random", "-1", "--sequences", "-1", "--quiet"}, extra...)
+	code, _, errOut := cli(t, args...)
+	require.Equal(t, exitFailures, code, errOut)
+	rep := readReportFile(t, report)
+	require.Len(t, rep.Failures, 1)
+	return rep.Failures[0]
+}
+
 // For a URL target every failure carries a replay line that names the target and reproduces
 // it signed, and a curl line that reproduces it on a target accepting unsigned requests, as its
 // note says.
 func TestReproductionLinesReproduceAURLTargetsFailure(t *testing.T) {
 	srv := noAuthEmulator(t)
-	dir := t.TempDir()
-	report := filepath.Join(dir, "report.json")
-	code, _, errOut := cli(t, "run", "--target", srv.URL, "--include", "negative/RegionId", "--expectations", overrideFile(t),
-		"--report-json", report, "--random", "-1", "--sequences", "-1", "--quiet", "--keep-resources")
-	require.Equal(t, exitFailures, code, errOut)
-	rep := readReportFile(t, report)
-	require.Len(t, rep.Failures, 1)
-	f := rep.Failures[0]
+	f := oneFailure(t, srv.URL, "--keep-resources")
 	require.NotNil(t, f.Repro)
 	assert.Equal(t, contracts.CurlNeedsNoAuth, f.Repro.CurlNote)
 	assert.Empty(t, f.Repro.ResourcesNote, "with --keep-resources the recorded ids still exist")
@@ -123,13 +131,7 @@ func TestReproductionLinesReproduceAURLTargetsFailure(t *testing.T) {
 // so beside its replay line.
 func TestReproductionSaysTheResourcesAreGone(t *testing.T) {
 	srv := noAuthEmulator(t)
-	report := filepath.Join(t.TempDir(), "report.json")
-	code, _, errOut := cli(t, "run", "--target", srv.URL, "--include", "negative/RegionId", "--expectations", overrideFile(t),
-		"--report-json", report, "--random", "-1", "--sequences", "-1", "--quiet")
-	require.Equal(t, exitFailures, code, errOut)
-	rep := readReportFile(t, report)
-	require.Len(t, rep.Failures, 1)
-	f := rep.Failures[0]
+	f := oneFailure(t, srv.URL)
 	require.NotNil(t, f.Repro)
 	assert.Equal(t, contracts.ResourcesRemoved, f.Repro.ResourcesNote)
 	// The recorded load balancer is gone: a valid request naming it is refused now.
