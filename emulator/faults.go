@@ -128,6 +128,7 @@ const (
 	swRegionRequired
 	swFormPlusLiteral
 	swXMLErrorAppXML
+	swSuccess202
 	numSwitches
 )
 
@@ -391,6 +392,15 @@ func (in *injector) rewriteHeader(s *spec.Spec, req *request, status int, h http
 	if in.on[swNoRequestID] && status >= 400 {
 		h.Del(headerRequestID)
 	}
+}
+
+// successStatus is the status a success of the operation under test is sent with: 202 under
+// http-status/success-202, else status.
+func (in *injector) successStatus(s *spec.Spec, req *request, status int) int {
+	if in == nil || status != http.StatusOK || req.action != s.UnderTest.Action || !in.on[swSuccess202] {
+		return status
+	}
+	return http.StatusAccepted
 }
 
 // intermittent draws whether this request of the operation under test fails with a 5xx.

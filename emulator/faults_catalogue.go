@@ -440,6 +440,8 @@ func handWritten(s *spec.Spec) []faultDef {
 		{FaultInfo: fi("http-status/not-found-as-400", FaultCategoryHTTPStatus, "404 codes (ResourceNotFound.Certificate, InvalidAccessKeyId.NotFound) are sent with status 400", "", "status", DirWrongStatus, doc),
 			answer: &answerRule{status: http.StatusNotFound, toStatus: http.StatusBadRequest}},
 
+		{FaultInfo: fi("http-status/success-202", FaultCategoryHTTPStatus, "successes of the operation are sent with status 202 instead of 200", "", "status", DirWrongStatus, spec.Inferred), sw: swSuccess202},
+
 		{FaultInfo: fi("envelope/no-request-id", FaultCategoryEnvelope, "error answers of the operation carry no RequestId (body or header)", spec.FieldRequestID, "envelope", DirWrongEnvelope, doc), sw: swNoRequestID},
 		{FaultInfo: fi("envelope/no-code", FaultCategoryEnvelope, "error answers of the operation carry no Code field", spec.FieldCode, "envelope", DirWrongEnvelope, doc), sw: swNoCode},
 		{FaultInfo: fi("envelope/code-in-success", FaultCategoryEnvelope, "success answers of the operation carry Code \"200\"", spec.FieldCode, "envelope", DirWrongEnvelope, doc), sw: swCodeInSuccess},

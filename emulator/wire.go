@@ -572,7 +572,7 @@ func (e *Emulator) write(w http.ResponseWriter, req *request, status int, xmlRoo
 	h[headerContentLength] = values[1:2:2]
 	h[headerRequestIDKey] = values[2:3:3]
 	e.inj.rewriteHeader(e.spec, req, status, h)
-	w.WriteHeader(status)
+	w.WriteHeader(e.inj.successStatus(e.spec, req, status))
 	_, _ = w.Write(buf.Bytes())
 }
 
