@@ -158,6 +158,62 @@ func (e *Emulator) deleteServerCertificate(req *request, _ *spec.Operation) (ans
 	return map[string]any{}, nil
 }
 
+// deleteCACertificate removes a CA certificate of the caller that no listener of the region
+// uses. Another account's certificate, or a server certificate, is not found.
+func (e *Emulator) deleteCACertificate(req *request, _ *spec.Operation) (answer, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	id := req.value(spec.ParamCACertificateID)
+	r := e.state.region(req.caller.accountID, req.region, false)
+	if r == nil || r.Certificates[id] == nil || !r.Certificates[id].CA {
+		return nil, e.neighbourError(spec.NeighbourCACertificateAbsent, id)
+	}
+	if where := usedBy(r, func(l *listener) bool { return l.Attributes[spec.ParamCACertificateID] == id }); where != "" {
+		return nil, e.neighbourError(spec.NeighbourCACertificateInUse, where)
+	}
+	c := r.Certificates[id]
+	delete(r.Certificates, id)
+	if ae := e.commit(func() { r.Certificates[id] = c }); ae != nil {
+		return nil, ae
+	}
+	return map[string]any{}, nil
+}
+
+// deleteACL is DeleteAccessControlList: it removes an ACL of the caller that no listener of
+// the region uses. Another account's ACL is not found.
+func (e *Emulator) deleteACL(req *request, _ *spec.Operation) (answer, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	id := req.value(spec.ParamACLID)
+	r := e.state.region(req.caller.accountID, req.region, false)
+	if r == nil || r.ACLs[id] == nil {
+		return nil, e.neighbourError(spec.NeighbourACLAbsent, id)
+	}
+	if where := usedBy(r, func(l *listener) bool { return slices.Contains(l.ACLIDs, id) }); where != "" {
+		return nil, e.neighbourError(spec.NeighbourACLInUse, where)
+	}
+	a := r.ACLs[id]
+	delete(r.ACLs, id)
+	if ae := e.commit(func() { r.ACLs[id] = a }); ae != nil {
+		return nil, ae
+	}
+	return map[string]any{}, nil
+}
+
+// usedBy names the first listener of the region (in the order of instance ids and ports) for
+// which uses holds, or "" when none does. Callers hold e.mu.
+func usedBy(r *regionState, uses func(*listener) bool) string {
+	for _, lbID := range sortedKeys(r.LoadBalancers) {
+		lb := r.LoadBalancers[lbID]
+		for _, p := range sortedPorts(lb) {
+			if uses(lb.Listeners[p]) {
+				return "listener " + lbID + ":" + strconv.Itoa(p)
+			}
+		}
+	}
+	return ""
+}
+
 // Paging of DescribeAccessControlListAttribute's entries.
 const defaultACLPageSize = 50
 

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/spec"
 )
 
@@ -82,6 +83,48 @@ func TestCertificatesAndACLs(t *testing.T) {
 	assert.Equal(t, "ServerCertificateId.NotFound", c.call(spec.ActionDeleteServerCertificate, del).code())
 	ec, _ := spec.MustDefault().StateError("acl-not-found")
 	assert.Equal(t, ec.Code, c.call(spec.ActionDescribeACL, url.Values{spec.ParamACLID: {"acl-missing"}}).code())
+}
+
+// A CA certificate or an ACL is deleted only by its owner and only once no listener uses it;
+// a refused delete changes nothing, and a second delete finds nothing.
+func TestDeleteCACertificateAndACL(t *testing.T) {
+	e := newEnv(t, instant)
+	c := e.primary()
+	lb, cert, ca := c.createPerfLB(), c.uploadCert(""), c.uploadCA()
+	acl := c.createACL("ipv4", "10.0.0.0/8")
+	c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamCACertificateID, ca,
+		spec.ParamACLStatus, "on", spec.ParamACLType, "white", spec.ParamACLID, acl))
+	codeOf := func(st spec.NeighbourState) string {
+		ec, ok := spec.MustDefault().NeighbourError(st)
+		require.True(t, ok, st)
+		return ec.Code
+	}
+	region := []string{c.regionOr()}
+	delCA := url.Values{spec.ParamRegionID: region, spec.ParamCACertificateID: {ca}}
+	delACL := url.Values{spec.ParamRegionID: region, spec.ParamACLID: {acl}}
+
+	before, err := e.em.Snapshot()
+	require.NoError(t, err)
+	assert.Equal(t, codeOf(spec.NeighbourCACertificateInUse), c.call(spec.ActionDeleteCACertificate, delCA).code())
+	assert.Equal(t, codeOf(spec.NeighbourACLInUse), c.call(spec.ActionDeleteACL, delACL).code())
+	other := e.as(emulator.PrincipalSecondary)
+	assert.Equal(t, codeOf(spec.NeighbourCACertificateAbsent), other.call(spec.ActionDeleteCACertificate, delCA).code(), "only the owner deletes")
+	assert.Equal(t, codeOf(spec.NeighbourACLAbsent), other.call(spec.ActionDeleteACL, delACL).code(), "only the owner deletes")
+	assert.Equal(t, codeOf(spec.NeighbourCACertificateAbsent), c.call(spec.ActionDeleteCACertificate, url.Values{spec.ParamRegionID: region, spec.ParamCACertificateID: {cert}}).code(),
+		"a server certificate is not a CA certificate")
+	after, err := e.em.Snapshot()
+	require.NoError(t, err)
+	assert.JSONEq(t, string(before), string(after), "a refused delete changes nothing")
+
+	c.must(spec.ActionDeleteListener, listenerRef(lb))
+	c.must(spec.ActionDeleteCACertificate, delCA)
+	c.must(spec.ActionDeleteACL, delACL)
+	assert.Empty(t, list(t, c.must(spec.ActionDescribeCACertificates, nil).Body, spec.FieldCACertificates, spec.FieldCACertificate))
+	ec, _ := spec.MustDefault().StateError(spec.StateACLNotFound)
+	assert.Equal(t, ec.Code, c.call(spec.ActionDescribeACL, delACL).code())
+	assert.Equal(t, codeOf(spec.NeighbourCACertificateAbsent), c.call(spec.ActionDeleteCACertificate, delCA).code())
+	assert.Equal(t, codeOf(spec.NeighbourACLAbsent), c.call(spec.ActionDeleteACL, delACL).code())
+	c.must(spec.ActionDeleteServerCertificate, url.Values{spec.ParamServerCertificateID: {cert}})
 }
 
 func TestTagOperations(t *testing.T) {

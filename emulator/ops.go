@@ -58,6 +58,8 @@ func (e *Emulator) operations() map[string]opFunc {
 		spec.ActionDescribeServerCerts:     e.describeServerCertificates,
 		spec.ActionDeleteServerCertificate: e.deleteServerCertificate,
 		spec.ActionDescribeCACertificates:  e.describeCACertificates,
+		spec.ActionDeleteCACertificate:     e.deleteCACertificate,
+		spec.ActionDeleteACL:               e.deleteACL,
 		spec.ActionDescribeACL:             e.describeACL,
 		spec.ActionTagResources:            e.tagResources,
 		spec.ActionUntagResources:          e.untagResources,

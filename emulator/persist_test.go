@@ -148,6 +148,8 @@ func workload(t *testing.T, e *env) {
 	c.must(spec.ActionUntagResources, url.Values{spec.ParamResourceType: {"instance"}, spec.ParamResourceID + ".1": {lb}, spec.ParamTagKey + ".1": {"k2"}})
 	spare := c.uploadCert("")
 	c.must(spec.ActionDeleteServerCertificate, url.Values{spec.ParamServerCertificateID: {spare}})
+	c.must(spec.ActionDeleteCACertificate, url.Values{spec.ParamRegionID: {c.regionOr()}, spec.ParamCACertificateID: {c.uploadCA()}})
+	c.must(spec.ActionDeleteACL, url.Values{spec.ParamRegionID: {c.regionOr()}, spec.ParamACLID: {c.createACL("ipv4", "10.1.0.0/16")}})
 	o := e.as(emulator.PrincipalSecondary)
 	o.region = "cn-shanghai"
 	o.createPerfLB()

@@ -33,6 +33,8 @@ const (
 	ActionDescribeServerCerts     = "DescribeServerCertificates"
 	ActionDeleteServerCertificate = "DeleteServerCertificate"
 	ActionDescribeCACertificates  = "DescribeCACertificates"
+	ActionDeleteCACertificate     = "DeleteCACertificate"
+	ActionDeleteACL               = "DeleteAccessControlList"
 	ActionDescribeACL             = "DescribeAccessControlListAttribute"
 	ActionTagResources            = "TagResources"
 	ActionUntagResources          = "UntagResources"
@@ -252,6 +254,7 @@ var requiredActions = []string{
 	ActionSetHTTPSListener, ActionDescribeServerCerts, ActionDeleteServerCertificate,
 	ActionDescribeCACertificates, ActionDescribeACL, ActionTagResources, ActionUntagResources,
 	ActionListTagResources, ActionAddTags, ActionRemoveTags, ActionDescribeTags,
+	ActionDeleteCACertificate, ActionDeleteACL,
 }
 
 var requiredParams = []string{
@@ -411,6 +414,10 @@ const (
 	NeighbourServerCertificateNotFound NeighbourState = "server-certificate-not-found"
 	NeighbourCertificateInUse          NeighbourState = "certificate-in-use"
 	NeighbourTagResourceNotFound       NeighbourState = "tag-resource-not-found"
+	NeighbourCACertificateAbsent       NeighbourState = "ca-certificate-absent" // DeleteCACertificate: no such CA certificate of the caller
+	NeighbourCACertificateInUse        NeighbourState = "ca-certificate-in-use"
+	NeighbourACLAbsent                 NeighbourState = "acl-absent" // DeleteAccessControlList: no such ACL of the caller
+	NeighbourACLInUse                  NeighbourState = "acl-in-use"
 )
 
 // RuleID names a cross-parameter rule (x-rules).
@@ -474,7 +481,8 @@ var (
 		NeighbourCertificateFormat, NeighbourKeyFormat, NeighbourKeyMismatch, NeighbourACLNameTaken,
 		NeighbourACLEntryExists, NeighbourListenerNotFound, NeighbourListenerConfiguring,
 		NeighbourSystemBusy, NeighbourOperationBusy, NeighbourServerCertificateNotFound,
-		NeighbourCertificateInUse, NeighbourTagResourceNotFound,
+		NeighbourCertificateInUse, NeighbourTagResourceNotFound, NeighbourCACertificateAbsent,
+		NeighbourCACertificateInUse, NeighbourACLAbsent, NeighbourACLInUse,
 	}
 	vocabRules = []RuleID{
 		RuleStickySessionTypeRequired, RuleCookieTimeoutRequired, RuleCookieRequired, RuleACLIDRequired,
