@@ -39,6 +39,8 @@ var sdkModels = map[string]sdkModel{
 	spec.ActionDescribeServerCerts:     {func() requests.AcsRequest { return slb.CreateDescribeServerCertificatesRequest() }, func() responses.AcsResponse { return slb.CreateDescribeServerCertificatesResponse() }},
 	spec.ActionDeleteServerCertificate: {func() requests.AcsRequest { return slb.CreateDeleteServerCertificateRequest() }, func() responses.AcsResponse { return slb.CreateDeleteServerCertificateResponse() }},
 	spec.ActionDescribeCACertificates:  {func() requests.AcsRequest { return slb.CreateDescribeCACertificatesRequest() }, func() responses.AcsResponse { return slb.CreateDescribeCACertificatesResponse() }},
+	spec.ActionDeleteCACertificate:     {func() requests.AcsRequest { return slb.CreateDeleteCACertificateRequest() }, func() responses.AcsResponse { return slb.CreateDeleteCACertificateResponse() }},
+	spec.ActionDeleteACL:               {func() requests.AcsRequest { return slb.CreateDeleteAccessControlListRequest() }, func() responses.AcsResponse { return slb.CreateDeleteAccessControlListResponse() }},
 	spec.ActionDescribeACL:             {func() requests.AcsRequest { return slb.CreateDescribeAccessControlListAttributeRequest() }, func() responses.AcsResponse { return slb.CreateDescribeAccessControlListAttributeResponse() }},
 	spec.ActionTagResources:            {func() requests.AcsRequest { return slb.CreateTagResourcesRequest() }, func() responses.AcsResponse { return slb.CreateTagResourcesResponse() }},
 	spec.ActionUntagResources:          {func() requests.AcsRequest { return slb.CreateUntagResourcesRequest() }, func() responses.AcsResponse { return slb.CreateUntagResourcesResponse() }},

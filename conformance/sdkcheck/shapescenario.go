@@ -112,14 +112,15 @@ func (r *shapeRun) scenario() error {
 		return fmt.Errorf("CreateLoadBalancer gave no instance; the shape scenario cannot go on")
 	}
 	r.fails(r.client, spec.ActionCreateLoadBalancer, map[string]string{spec.ParamAddressType: "bogus"})
-	serverCerts, caID, acl := r.certificatesAndACL(certs, ca)
+	serverCerts, caIDs, acls := r.certificatesAndACL(certs, ca)
 	vg := r.groups(lb)
-	refs := map[spec.RefKind]string{spec.RefLoadBalancer: lb, spec.RefServerCertificate: serverCerts[0], spec.RefCACertificate: caID, spec.RefVServerGroup: vg, spec.RefACL: acl}
-	ports, err := r.listeners(refs, lb, acl, serverCerts, caID)
+	refs := map[spec.RefKind]string{spec.RefLoadBalancer: lb, spec.RefServerCertificate: serverCerts[0], spec.RefCACertificate: caIDs[0], spec.RefVServerGroup: vg, spec.RefACL: acls[0]}
+	ports, err := r.listeners(refs, lb, acls[0], serverCerts, caIDs[0])
 	if err != nil {
 		return err
 	}
 	r.teardown(lb, lbs, serverCerts, ports)
+	r.deleteCAsAndACLs(caIDs, acls)
 	return nil
 }
 
@@ -137,9 +138,10 @@ func (r *shapeRun) instances() []string {
 	return lbs
 }
 
-// certificatesAndACL uploads a server certificate in each format and a CA certificate, and
-// creates an ACL with entries, each beside a refused call.
-func (r *shapeRun) certificatesAndACL(certs, ca resources.CertPair) (serverCerts []string, caID, acl string) {
+// certificatesAndACL uploads a server certificate and a CA certificate in each format, and
+// creates an ACL in each format, the first with entries, each beside a refused call. Each list
+// of ids is in the order of the formats (JSON, XML).
+func (r *shapeRun) certificatesAndACL(certs, ca resources.CertPair) (serverCerts, caIDs, acls []string) {
 	for _, f := range []string{FormatJSON, FormatXML} {
 		res := r.call(r.client, spec.ActionUploadServerCertificate, f, map[string]string{
 			spec.ParamServerCertificate: certs.CertPEM, spec.ParamPrivateKey: certs.KeyPEM, spec.ParamServerCertificateName: "sdkcheck-" + f,
@@ -147,11 +149,12 @@ func (r *shapeRun) certificatesAndACL(certs, ca resources.CertPair) (serverCerts
 		serverCerts = append(serverCerts, stringField(res, "ServerCertificateId"))
 	}
 	r.fails(r.client, spec.ActionUploadServerCertificate, map[string]string{spec.ParamServerCertificate: "not a PEM", spec.ParamPrivateKey: certs.KeyPEM})
-	caID = stringField(r.both(spec.ActionUploadCACertificate, same(map[string]string{spec.ParamCACertificate: ca.CertPEM, spec.ParamCACertificateName: "sdkcheck-ca"})), "CACertificateId")
+	caIDs = r.eachID(spec.ActionUploadCACertificate, same(map[string]string{spec.ParamCACertificate: ca.CertPEM, spec.ParamCACertificateName: "sdkcheck-ca"}), "CACertificateId")
 	r.fails(r.client, spec.ActionUploadCACertificate, map[string]string{spec.ParamCACertificate: "not a PEM"})
 
 	aclName := map[string]string{spec.ParamACLName: "sdkcheck-shape"}
-	acl = stringField(r.both(spec.ActionCreateACL, func(f string) map[string]string { return withFormat(aclName, spec.ParamACLName, f) }), "AclId")
+	acls = r.eachID(spec.ActionCreateACL, func(f string) map[string]string { return withFormat(aclName, spec.ParamACLName, f) }, "AclId")
+	acl := acls[0]
 	r.fails(r.client, spec.ActionCreateACL, withFormat(aclName, spec.ParamACLName, FormatJSON))
 	r.both(spec.ActionAddACLEntry, func(f string) map[string]string {
 		e := aclEntriesJSON
@@ -161,7 +164,31 @@ func (r *shapeRun) certificatesAndACL(certs, ca resources.CertPair) (serverCerts
 		return map[string]string{spec.ParamACLID: acl, spec.ParamACLEntries: e}
 	})
 	r.fails(r.client, spec.ActionAddACLEntry, map[string]string{spec.ParamACLID: missingID, spec.ParamACLEntries: aclEntriesJSON})
-	return serverCerts, caID, acl
+	return serverCerts, caIDs, acls
+}
+
+// eachID calls an operation that creates a resource in each format and returns the ids the
+// answers carry in field, in the order of the formats.
+func (r *shapeRun) eachID(action string, params func(format string) map[string]string, field string) []string {
+	var ids []string
+	for _, f := range []string{FormatJSON, FormatXML} {
+		ids = append(ids, stringField(r.call(r.client, action, f, params(f), false), field))
+	}
+	return ids
+}
+
+// deleteCAsAndACLs deletes the CA certificate and the ACL made in each format, once no listener
+// uses them, each beside a refused call (a second delete of the first: it is gone).
+func (r *shapeRun) deleteCAsAndACLs(caIDs, acls []string) {
+	byFormat := func(param string, ids []string) func(string) map[string]string {
+		return func(f string) map[string]string {
+			return map[string]string{param: ids[map[string]int{FormatJSON: 0, FormatXML: 1}[f]]}
+		}
+	}
+	r.both(spec.ActionDeleteCACertificate, byFormat(spec.ParamCACertificateID, caIDs))
+	r.fails(r.client, spec.ActionDeleteCACertificate, map[string]string{spec.ParamCACertificateID: caIDs[0]})
+	r.both(spec.ActionDeleteACL, byFormat(spec.ParamACLID, acls))
+	r.fails(r.client, spec.ActionDeleteACL, map[string]string{spec.ParamACLID: acls[0]})
 }
 
 // groups creates a VServer group, a master-slave group and a TLS policy, each beside a
