@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -67,18 +68,25 @@ type Fixtures struct {
 }
 
 type created struct {
-	action string // the delete action
-	params []target.KV
-	region string
-	seq    int64 // the ledger line that recorded it (0: none)
+	action    string // the delete action
+	params    []target.KV
+	region    string
+	principal string // who created it, and so who deletes it ("": the primary principal)
+	seq       int64  // the ledger line that recorded it (0: none)
 }
 
 // NewFixtures returns a provisioner for t. file may be nil. runID tags names of what it creates.
+// When t wraps a target of WithRunTag, the certificates and ACLs other callers create through
+// that target (the set-up calls of cases) are recorded here too, for the final clean-up.
 func NewFixtures(t target.Target, s *spec.Spec, file *FixtureFile, runID string) *Fixtures {
 	if file == nil {
 		file = &FixtureFile{}
 	}
-	return &Fixtures{t: t, cleanup: cleanupTarget(t), s: s, file: file, runID: runID, ids: map[string]string{}, errs: map[string]error{}, once: map[string]*sync.Mutex{}}
+	f := &Fixtures{t: t, cleanup: cleanupTarget(t), s: s, file: file, runID: runID, ids: map[string]string{}, errs: map[string]error{}, once: map[string]*sync.Mutex{}}
+	if rt := runTaggedOf(t); rt != nil {
+		rt.fx.Store(f)
+	}
+	return f
 }
 
 // Options returns the provider-side facts cases may rely on: what the fixtures file declares,
@@ -158,9 +166,18 @@ func (f *Fixtures) Name(kind string) string {
 }
 
 // Call sends a neighbouring operation and returns a response field; any error answer is an
-// error naming the operation.
+// error naming the operation. A load balancer, certificate or ACL it creates is recorded for
+// the final clean-up (and in the ledger, the intent first).
 func (f *Fixtures) Call(ctx context.Context, principal, action string, params []target.KV, field string) (string, error) {
-	resp, err := f.t.Send(ctx, target.Request{Action: action, Params: params, Principal: principal})
+	ctx = context.WithValue(ctx, ownCallKey{}, true)
+	req := target.Request{Action: action, Params: params, Principal: principal}
+	var resp *target.Response
+	var err error
+	if d, ok := trackedCreate(action); ok {
+		resp, err = f.track(ctx, req, d, f.t.Send)
+	} else {
+		resp, err = f.t.Send(ctx, req)
+	}
 	if err != nil {
 		return "", fmt.Errorf("%s failed: %w", action, err)
 	}
@@ -177,12 +194,52 @@ func (f *Fixtures) Call(ctx context.Context, principal, action string, params []
 		}
 		return "", fmt.Errorf("%s answered without %s", action, field)
 	}
-	if action == spec.ActionCreateLoadBalancer {
-		f.rememberNamed(principal, target.Value(params, spec.ParamLoadBalancerName), spec.ActionDeleteLoadBalancer, []target.KV{{Name: spec.ParamLoadBalancerID, Value: v}}, target.Value(params, spec.ParamRegionID))
-	} else if field != "" {
-		f.recordManual(principal, action, params, field, v)
-	}
 	return v, nil
+}
+
+// kvText renders parameters as name=value, separated by spaces.
+func kvText(kvs []target.KV) string {
+	parts := make([]string, len(kvs))
+	for i, kv := range kvs {
+		parts[i] = kv.Name + "=" + kv.Value
+	}
+	return strings.Join(parts, " ")
+}
+
+// ownCallKey marks the context of the fixtures' own requests, which they record themselves.
+type ownCallKey struct{}
+
+func ownCall(ctx context.Context) bool { v, _ := ctx.Value(ownCallKey{}).(bool); return v }
+
+// trackedCreate says how the resource of a create the fixtures record is deleted: load
+// balancers, certificates, ACLs.
+func trackedCreate(action string) (deletion, bool) {
+	if action == spec.ActionCreateLoadBalancer {
+		return deletion{spec.ActionDeleteLoadBalancer, spec.ParamLoadBalancerID, spec.ParamLoadBalancerName}, true
+	}
+	d, ok := usedResources[action]
+	return d, ok
+}
+
+// track sends a create with send and records it: its intent in the ledger before the request,
+// then the resource for the final clean-up (and the ledger) once the answer gives its id, or
+// the abandonment of the intent when the create was refused (nothing was made). An answer
+// that never came, or target trouble, leaves the intent unconfirmed.
+func (f *Fixtures) track(ctx context.Context, req target.Request, d deletion, send func(context.Context, target.Request) (*target.Response, error)) (*target.Response, error) {
+	name := createdName(req.Action, req.Params)
+	region := cmp.Or(target.Value(req.Params, spec.ParamRegionID), f.t.Region())
+	f.file.Ledger.intent(f.runID, req.Principal, req.Action, name, region)
+	resp, err := send(ctx, req)
+	switch {
+	case err != nil || ctx.Err() != nil:
+	case resp.Success():
+		if id, _ := resp.Fields[d.idParam].(string); id != "" {
+			f.rememberNamed(req.Principal, name, d.action, []target.KV{{Name: d.idParam, Value: id}}, target.Value(req.Params, spec.ParamRegionID))
+		}
+	case target.TroubleOf(resp, nil) == "":
+		_, _ = f.file.Ledger.Append(LedgerEntry{Op: LedgerAbandoned, Run: f.runID, Principal: req.Principal, Action: req.Action, Name: name, Region: region})
+	}
+	return resp, err
 }
 
 func (f *Fixtures) remember(action string, params []target.KV, region string) {
@@ -200,7 +257,7 @@ func (f *Fixtures) rememberNamed(principal, name, action string, params []target
 	seq := f.file.Ledger.created(f.runID, principal, name, action, params, cmp.Or(region, f.t.Region()))
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.created = append(f.created, created{action: action, params: params, region: region, seq: seq})
+	f.created = append(f.created, created{action: action, params: params, region: region, principal: principal, seq: seq})
 }
 
 // Remember records a resource to delete at cleanup (used by the runner for setup calls).
@@ -208,29 +265,43 @@ func (f *Fixtures) Remember(action string, params []target.KV) {
 	f.remember(action, params, target.Value(params, spec.ParamRegionID))
 }
 
-// Cleanup deletes what the fixtures created, newest first, and reports every failure.
+// Cleanup deletes what the run created, each resource as the principal that created it:
+// first load balancers and listeners, newest first, then the certificates and ACLs they used,
+// newest first. A delete answered "not found" counts as done. It reports every failure.
 func (f *Fixtures) Cleanup(ctx context.Context) error {
 	f.mu.Lock()
 	todo := f.created
 	f.created = nil
 	f.mu.Unlock()
 	var errs []error
-	for i := len(todo) - 1; i >= 0; i-- {
-		c := todo[i]
-		ps := c.params
-		if c.region != "" && !target.HasParam(ps, spec.ParamRegionID) {
-			ps = append(ps, target.KV{Name: spec.ParamRegionID, Value: c.region})
-		}
-		resp, err := f.cleanupSend(ctx, target.Request{Action: c.action, Params: ps})
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", c.action, err))
-		} else if !resp.Success() && !target.Gone(resp) {
-			errs = append(errs, fmt.Errorf("%s answered %s", c.action, resp.Code))
-		} else {
-			_ = f.file.Ledger.MarkDeleted(f.runID, c.seq)
+	for _, last := range []bool{false, true} {
+		for _, c := range slices.Backward(todo) {
+			if deletedLast(c.action) != last {
+				continue
+			}
+			if err := f.remove(ctx, c); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// remove deletes one created resource and records it in the ledger.
+func (f *Fixtures) remove(ctx context.Context, c created) error {
+	ps := c.params
+	if c.region != "" && !target.HasParam(ps, spec.ParamRegionID) {
+		ps = append(ps, target.KV{Name: spec.ParamRegionID, Value: c.region})
+	}
+	resp, err := f.cleanupSend(ctx, target.Request{Action: c.action, Params: ps, Principal: c.principal})
+	switch {
+	case err != nil:
+		return fmt.Errorf("%s: %w", c.action, err)
+	case !resp.Success() && !target.Gone(resp):
+		return fmt.Errorf("%s %s answered %s: %s", c.action, kvText(c.params), resp.Code, resp.Message)
+	}
+	_ = f.file.Ledger.MarkDeleted(f.runID, c.seq)
+	return nil
 }
 
 // cleanupTarget is the target deletes of the final cleanup go through: f.t with the patience
@@ -306,19 +377,11 @@ func (f *Fixtures) provisionScenarioLB(ctx context.Context, name, what, param st
 	return f.provisionLB(ctx, append(extra, target.KV{Name: param, Value: v})...)
 }
 
-// provisionLB creates a load balancer of the primary principal, recording the intent in the
-// ledger first (and its abandonment when the create was refused).
+// provisionLB creates a load balancer of the primary principal (Call records its intent in
+// the ledger first, and its abandonment when the create was refused).
 func (f *Fixtures) provisionLB(ctx context.Context, extra ...target.KV) (string, error) {
-	primary := spec.PrincipalPrimary
 	ps := append([]target.KV{{Name: spec.ParamLoadBalancerName, Value: f.Name("lb")}}, extra...)
-	region := cmp.Or(target.Value(ps, spec.ParamRegionID), f.t.Region())
-	f.file.Ledger.intent(f.runID, primary, spec.ActionCreateLoadBalancer, ps, region)
-	id, err := f.Call(ctx, primary, spec.ActionCreateLoadBalancer, ps, spec.FieldLoadBalancerID)
-	if err != nil && !errors.Is(err, target.ErrUnreachable) && ctx.Err() == nil {
-		// An answer came, and it was a refusal: nothing was created under this name.
-		_, _ = f.file.Ledger.Append(LedgerEntry{Op: LedgerAbandoned, Run: f.runID, Principal: primary, Action: spec.ActionCreateLoadBalancer, Name: target.Value(ps, spec.ParamLoadBalancerName), Region: region})
-	}
-	return id, err
+	return f.Call(ctx, spec.PrincipalPrimary, spec.ActionCreateLoadBalancer, ps, spec.FieldLoadBalancerID)
 }
 
 // uploadCert uploads a fresh server certificate as principal.

@@ -1,7 +1,6 @@
 package resources
 
 import (
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
 
@@ -24,13 +22,16 @@ import (
 // deletes what has no deletion line. Names of created resources carry clbcheck-<run id> as a
 // second way to recognise them in a console.
 //
-// Lines (op):
+// Every load balancer, server certificate, CA certificate and ACL the run creates gets a created
+// line and, once removed, a deleted line; the creates of the fixtures, and the certificates and
+// ACLs of cases' set-up calls, get an intent line before the request. Lines (op):
 //
 //	intent     a create is about to be sent: action, name, region (written before the request)
 //	created    a resource exists: the delete action and its parameters, region, principal
 //	abandoned  the create of an intent was refused, so nothing exists under its name
-//	manual     a resource the contract has no delete operation for (certificates, ACLs): its id
-//	deleted    the created line "of" was deleted (or was already gone)
+//	manual     written by earlier versions for certificates and ACLs, which had no delete
+//	           operation then: the create action and the id; read as a created line
+//	deleted    the created (or manual) line "of" was deleted (or was already gone)
 //
 // An intent whose name appears on neither a created nor an abandoned line is a resource that
 // may exist without a known id (the process died, or the connection broke, between the request
@@ -199,32 +200,13 @@ func ledgerParams(kvs []target.KV) []LedgerParam {
 	return out
 }
 
-func (l *Ledger) intent(run, principal, action string, params []target.KV, region string) {
-	_, _ = l.Append(LedgerEntry{Op: LedgerIntent, Run: run, Principal: principal, Action: action, Name: target.Value(params, spec.ParamLoadBalancerName), Region: region})
+func (l *Ledger) intent(run, principal, action, name, region string) {
+	_, _ = l.Append(LedgerEntry{Op: LedgerIntent, Run: run, Principal: principal, Action: action, Name: name, Region: region})
 }
 
 func (l *Ledger) created(run, principal, name, action string, params []target.KV, region string) int64 {
 	seq, _ := l.Append(LedgerEntry{Op: LedgerCreated, Run: run, Principal: principal, Name: name, Action: action, Params: ledgerParams(params), Region: region})
 	return seq
-}
-
-// manualKinds are the created resources the contract cannot delete; they are listed for a
-// person. Server groups are not among them: they go with their load balancer.
-var manualKinds = map[string]string{
-	spec.ActionUploadServerCertificate: spec.ParamServerCertificateName,
-	spec.ActionUploadCACertificate:     spec.ParamCACertificateName,
-	spec.ActionCreateACL:               spec.ParamACLName,
-}
-
-// recordManual notes a resource without a delete operation; its parameters (a private key,
-// for certificates) are never written, only its id and name.
-func (f *Fixtures) recordManual(principal, action string, params []target.KV, field, id string) {
-	nameParam, ok := manualKinds[action]
-	if !ok {
-		return
-	}
-	_, _ = f.file.Ledger.Append(LedgerEntry{Op: LedgerManual, Run: f.runID, Principal: principal, Action: action,
-		Name: target.Value(params, nameParam), ID: id, Region: cmp.Or(target.Value(params, spec.ParamRegionID), f.t.Region())})
 }
 
 // LedgerState is what a ledger says remains of one run.
@@ -234,7 +216,9 @@ type LedgerState struct {
 	// Unconfirmed are intents whose resource was never recorded as created: it may exist,
 	// under the name given, with an id nobody knows.
 	Unconfirmed []LedgerEntry
-	// Manual are resources the contract cannot delete.
+	// Manual are resources recorded without a delete operation that clbcheck knows (none
+	// today: a manual line of an earlier version names a certificate or an ACL, which is
+	// listed in Pending with its delete operation).
 	Manual []LedgerEntry
 	// Runs are the run ids found in the file, in order of appearance.
 	Runs []string
@@ -283,7 +267,14 @@ func ReadLedger(path, run string) (*LedgerState, error) {
 				st.Unconfirmed = append(st.Unconfirmed, e)
 			}
 		case LedgerManual:
-			st.Manual = append(st.Manual, e)
+			if d, ok := usedResources[e.Action]; ok && e.ID != "" {
+				if !gone[e.Seq] {
+					e.Action, e.Params = d.action, []LedgerParam{{Name: d.idParam, Value: e.ID}}
+					st.Pending = append(st.Pending, e)
+				}
+			} else {
+				st.Manual = append(st.Manual, e)
+			}
 		}
 	}
 	return st, nil

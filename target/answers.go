@@ -51,6 +51,13 @@ func answerClassesFrom(s *spec.Spec) (answerClasses, error) {
 	neighbour := func(n spec.NeighbourState) []string { e, ok := s.NeighbourError(n); return one(string(n), e, ok) }
 	gateway := func(n spec.GatewayState) []string { e, ok := s.GatewayError(n); return one(string(n), e, ok) }
 	c.gone = append(state(spec.StateLoadBalancerNotFound), neighbour(spec.NeighbourListenerNotFound)...)
+	// The deletes of certificates and ACLs: their code, and the others their entry accepts.
+	for _, st := range []spec.NeighbourState{spec.NeighbourServerCertificateNotFound, spec.NeighbourCACertificateAbsent, spec.NeighbourACLAbsent} {
+		c.gone = append(c.gone, neighbour(st)...)
+		if e, ok := s.NeighbourError(st); ok {
+			c.gone = append(c.gone, e.Accept...)
+		}
+	}
 	if e, ok := s.GatewayError(spec.GatewayThrottled); ok {
 		c.throttled = append([]string{e.Code}, e.Accept...)
 	} else {

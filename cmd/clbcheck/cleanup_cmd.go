@@ -51,7 +51,11 @@ func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err != nil {
 		return usage("%v", err)
 	}
-	fmt.Fprintf(stdout, "run %s, ledger %s: %d to delete, %d unconfirmed, %d to remove by hand\n", f.run, path, len(st.Pending), len(st.Unconfirmed), len(st.Manual))
+	byHand := ""
+	if len(st.Manual) > 0 {
+		byHand = fmt.Sprintf(", %d to remove by hand", len(st.Manual))
+	}
+	fmt.Fprintf(stdout, "run %s, ledger %s: %d to delete, %d unconfirmed%s\n", f.run, path, len(st.Pending), len(st.Unconfirmed), byHand)
 	if tg.kind == kindEmulator && len(st.Pending) > 0 {
 		fmt.Fprintln(stdout, "note: the embedded emulator starts empty; give --target URL to clean up a running implementation")
 	}
@@ -64,8 +68,12 @@ func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Wr
 	}
 	cctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
-	c.deleteLedgerEntries(cctx, st.Pending)
+	// Load balancers and listeners first (those of the ledger, then those the run tag finds),
+	// then the certificates and ACLs they used, which cannot be deleted while in use.
+	users, used := resources.DeletionOrder(st.Pending)
+	c.deleteLedgerEntries(cctx, users)
 	c.sweepTagged(cctx)
+	c.deleteLedgerEntries(cctx, used)
 	return c.conclude(st, stderr)
 }
 
@@ -89,13 +97,15 @@ func newCleanupFlags(stderr io.Writer) (*flag.FlagSet, *cleanupFlags) {
 			"JSON-lines file to which every created resource was written, and synced, before the run",
 			"went on, and every deletion after; and through the run tag ("+spec.RunTagKey+"=<run id>)",
 			"every load balancer of the run carries, listed with DescribeLoadBalancers. The ledger's",
-			"entries are deleted newest first with the principal that created them, then whatever the",
-			"tag still finds; each deletion is recorded, so running cleanup twice is harmless.",
+			"load balancers and listeners are deleted newest first, each with the principal that",
+			"created it, then whatever the tag still finds, then the run's server certificates, CA",
+			"certificates and ACLs (DeleteServerCertificate, DeleteCACertificate,",
+			"DeleteAccessControlList), which a listener may no longer use. A delete answered \"not",
+			"found\" counts as done. Each deletion is recorded, so running cleanup twice is harmless.",
 			"",
-			"Names of created resources carry clbcheck-<run id>: a load balancer whose creation was",
-			"sent but whose answer never came is listed by that name, to be found in the console.",
-			"Certificates and ACLs have no delete operation in the contract; they are listed for",
-			"removal by hand.",
+			"Names of created resources carry clbcheck-<run id>: a load balancer, certificate or ACL",
+			"whose creation was sent but whose answer never came is listed by that name, to be found",
+			"in the console.",
 			"",
 			"Give the same --target (and credentials) as the run. The embedded emulator starts empty,",
 			"so cleaning up there only marks the ledger.",
@@ -154,11 +164,10 @@ type cleaner struct {
 	unreachable bool
 }
 
-// deleteLedgerEntries deletes the ledger's pending entries, newest first, each with the
+// deleteLedgerEntries deletes the ledger's pending entries in the order given, each with the
 // principal that created it, and records each deletion.
 func (c *cleaner) deleteLedgerEntries(ctx context.Context, pending []resources.LedgerEntry) {
-	for i := len(pending) - 1; i >= 0; i-- {
-		e := pending[i]
+	for _, e := range pending {
 		desc := describeEntry(e)
 		if c.dryRun {
 			fmt.Fprintf(c.out, "  would delete %s\n", desc)
@@ -242,7 +251,7 @@ func (c *cleaner) conclude(st *resources.LedgerState, stderr io.Writer) int {
 		fmt.Fprintf(c.out, "  unconfirmed: %s %q in %s was requested but its answer never recorded; look for it by name in the console\n", e.Action, e.Name, e.Region)
 	}
 	for _, e := range st.Manual {
-		fmt.Fprintf(c.out, "  by hand: %s from %s, id %s, name %q, region %s (the contract has no delete operation for it)\n", kindOf(e.Action), e.Action, e.ID, e.Name, e.Region)
+		fmt.Fprintf(c.out, "  by hand: %s from %s, id %s, name %q, region %s (clbcheck knows no delete operation for it)\n", kindOf(e.Action), e.Action, e.ID, e.Name, e.Region)
 	}
 	if err := c.ledger.Err(); err != nil {
 		fmt.Fprintf(stderr, "clbcheck cleanup: WARNING: %v\n", err)

@@ -3,52 +3,74 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
 
 // A run that kept its resources (as a killed run would) leaves them in its ledger; cleanup
-// deletes them on the same target and records it, so a second cleanup has nothing to do.
+// deletes them on the same target, each as the account that created it, and records it, so a
+// second cleanup has nothing to do. A listener still using the run's certificates and ACL (the
+// run was killed before its case's clean-up) is removed with its load balancer first; after
+// cleanup the emulator holds no load balancer, certificate or ACL of either account.
 func TestCleanupRemovesWhatTheLedgerLists(t *testing.T) {
-	srv, _ := emulatorServer(t)
+	srv, em := emulatorServer(t)
 	dir := t.TempDir()
-	code, _, errOut := cli(t, runArgs("--target", srv.URL, "--out", dir, "--run-id", "left", "--keep-resources")...)
+	// The state cases use every fixture: certificates, CA certificates and ACLs of both accounts.
+	code, _, errOut := cli(t, "run", "--random", "-1", "--sequences", "-1", "--quiet", "--include", "state/*",
+		"--target", srv.URL, "--out", dir, "--run-id", "left", "--keep-resources")
 	require.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, errOut, "clbcheck cleanup --run left")
 	ledger := filepath.Join(dir, "ledger-left.jsonl")
 	st, err := resources.ReadLedger(ledger, "left")
 	require.NoError(t, err)
-	require.NotEmpty(t, st.Pending)
-	lb := st.Pending[0].Params[0].Value
+	assert.Empty(t, st.Manual, "nothing is left for removal by hand")
+	ids := pendingIDs(st, "")
+	for _, action := range []string{spec.ActionDeleteLoadBalancer, spec.ActionDeleteServerCertificate, spec.ActionDeleteCACertificate, spec.ActionDeleteACL} {
+		require.NotEmpty(t, ids[action], "the ledger lists what %s removes", action)
+	}
+	assert.Len(t, ids[spec.ActionDeleteServerCertificate], 3)
+	assert.Len(t, ids[spec.ActionDeleteCACertificate], 2)
+	require.NotZero(t, emulatorHoldings(t, em), "the kept resources exist")
 
 	tg, err := (&targetFlags{target: srv.URL}).build()
 	require.NoError(t, err)
+	lb := ids[spec.ActionDeleteLoadBalancer][0]
 	describe := func() *target.Response {
 		resp, err := tg.Send(context.Background(), target.Request{Action: spec.ActionDescribeLoadBalancer, Params: []target.KV{{Name: spec.ParamLoadBalancerID, Value: lb}}})
 		require.NoError(t, err)
 		return resp
 	}
 	require.True(t, describe().Success(), "the kept load balancer exists")
+	useCertificatesAndACL(t, tg, pendingIDs(st, spec.PrincipalPrimary))
 
 	code, out, errOut := cli(t, "cleanup", "--run", "left", "--out", dir, "--dry-run", "--target", srv.URL)
 	require.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, out, "would delete DeleteLoadBalancer LoadBalancerId="+lb)
+	assert.Less(t, strings.LastIndex(out, "would delete DeleteLoadBalancer"), strings.Index(out, "would delete DeleteServerCertificate"),
+		"load balancers go before the certificates their listeners use")
+	assert.NotContains(t, out, "by hand")
 	require.True(t, describe().Success(), "a dry run sends nothing")
 
 	code, out, errOut = cli(t, "cleanup", "--run", "left", "--out", dir, "--target", srv.URL)
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, exitOK, code, out+errOut)
 	assert.Contains(t, out, "deleted DeleteLoadBalancer LoadBalancerId="+lb)
-	assert.Contains(t, out, "by hand: server certificate")
+	for _, action := range []string{spec.ActionDeleteServerCertificate, spec.ActionDeleteCACertificate, spec.ActionDeleteACL} {
+		assert.Contains(t, out, "deleted "+action)
+	}
 	assert.Contains(t, out, "0 not removed")
 	assert.True(t, target.Gone(describe()), "the deleted load balancer is answered as not found")
+	assert.Zero(t, emulatorHoldings(t, em), "nothing of the run remains, in either account")
 
 	st, err = resources.ReadLedger(ledger, "left")
 	require.NoError(t, err)
@@ -56,6 +78,63 @@ func TestCleanupRemovesWhatTheLedgerLists(t *testing.T) {
 	code, out, _ = cli(t, "cleanup", "--run", "left", "--ledger", ledger, "--target", srv.URL)
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, out, "0 to delete")
+}
+
+// pendingIDs lists the ids of a ledger's pending resources by delete action, oldest first:
+// those principal created, or all when principal is "".
+func pendingIDs(st *resources.LedgerState, principal string) map[string][]string {
+	out := map[string][]string{}
+	for _, e := range st.Pending {
+		if len(e.Params) > 0 && (principal == "" || e.Principal == principal) {
+			out[e.Action] = append(out[e.Action], e.Params[0].Value)
+		}
+	}
+	return out
+}
+
+// useCertificatesAndACL gives one of the load balancers in ids a listener that uses a server
+// certificate, a CA certificate and an ACL of ids (all of the primary account), as a run killed in the middle of a case
+// leaves it. Not every instance takes every ACL (IP versions, shared instances), so it tries
+// them in turn.
+func useCertificatesAndACL(t *testing.T, tg target.Target, ids map[string][]string) {
+	t.Helper()
+	for _, lb := range ids[spec.ActionDeleteLoadBalancer] {
+		for _, acl := range ids[spec.ActionDeleteACL] {
+			resp, err := tg.Send(context.Background(), target.Request{Action: spec.ActionCreateHTTPSListener, Params: []target.KV{
+				{Name: spec.ParamLoadBalancerID, Value: lb}, {Name: spec.ParamListenerPort, Value: "7443"}, {Name: spec.ParamBandwidth, Value: "-1"},
+				{Name: spec.ParamBackendServerPort, Value: "80"}, {Name: spec.ParamHealthCheck, Value: "off"},
+				{Name: spec.ParamServerCertificateID, Value: ids[spec.ActionDeleteServerCertificate][0]},
+				{Name: spec.ParamCACertificateID, Value: ids[spec.ActionDeleteCACertificate][0]},
+				{Name: spec.ParamACLStatus, Value: "on"}, {Name: spec.ParamACLType, Value: "white"}, {Name: spec.ParamACLID, Value: acl},
+			}})
+			require.NoError(t, err)
+			if resp.Success() {
+				return
+			}
+		}
+	}
+	t.Fatal("no load balancer of the run takes a listener with its certificates and an ACL")
+}
+
+// emulatorHoldings counts the load balancers, server and CA certificates and ACLs the emulator
+// holds, in every account and region.
+func emulatorHoldings(t *testing.T, em *emulator.Emulator) int {
+	t.Helper()
+	raw, err := em.Snapshot()
+	require.NoError(t, err)
+	var st struct {
+		Accounts map[string]struct {
+			Regions map[string]map[string]map[string]json.RawMessage `json:"regions"`
+		} `json:"accounts"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &st))
+	n := 0
+	for _, a := range st.Accounts {
+		for _, r := range a.Regions {
+			n += len(r["loadBalancers"]) + len(r["certificates"]) + len(r["acls"])
+		}
+	}
+	return n
 }
 
 func TestCleanupReportsUnconfirmedAndTornLines(t *testing.T) {

@@ -236,7 +236,7 @@ func TestRunUnreachableTarget(t *testing.T) {
 }
 
 func TestRunURLTargetDefaultsToDocumented(t *testing.T) {
-	srv, _ := emulatorServer(t)
+	srv, em := emulatorServer(t)
 	dir := t.TempDir()
 	code, out, errOut := cli(t, runArgs("--target", srv.URL, "--out", dir, "--run-id", "urlrun")...)
 	require.Equal(t, exitOK, code, errOut)
@@ -244,7 +244,9 @@ func TestRunURLTargetDefaultsToDocumented(t *testing.T) {
 	st, err := resources.ReadLedger(filepath.Join(dir, "ledger-urlrun.jsonl"), "urlrun")
 	require.NoError(t, err)
 	assert.Empty(t, st.Pending, "a finished run deleted what it created, and the ledger says so")
-	assert.NotEmpty(t, st.Manual, "the certificate it uploaded is listed for removal by hand")
+	assert.Empty(t, st.Manual, "nothing is left for removal by hand")
+	assert.Empty(t, st.Unconfirmed)
+	assert.Zero(t, emulatorHoldings(t, em), "no load balancer, certificate or ACL of either account remains")
 }
 
 // Cancelling the context stands for Ctrl-C: the run stops, removes what it made, writes its

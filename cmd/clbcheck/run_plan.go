@@ -66,8 +66,9 @@ func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "  removed at the end: load balancers (with their listeners and groups); certificates and ACLs have no\n")
-	fmt.Fprintf(w, "  delete operation in the contract and are listed by `clbcheck cleanup --run %s` for removal by hand\n", opts.RunID)
+	fmt.Fprintf(w, "  removed at the end: load balancers (with their listeners and groups), then the server and CA\n")
+	fmt.Fprintf(w, "  certificates and ACLs, each as the account that created it; what a killed run left is removed by\n")
+	fmt.Fprintf(w, "  `clbcheck cleanup --run %s`\n", opts.RunID)
 }
 
 // planCounts are what a plan's cases need: the shared fixtures by kind, the setup calls and
