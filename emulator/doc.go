@@ -57,11 +57,12 @@
 // what a tool managing HTTPS listeners calls (neighbours.go, tags.go):
 // SetLoadBalancerHTTPSListenerAttribute (with the create's state checks that hold for a
 // change), DescribeServerCertificates, DeleteServerCertificate, DescribeCACertificates,
-// DeleteCACertificate, DescribeAccessControlListAttribute, DeleteAccessControlList, and
-// TagResources, UntagResources, ListTagResources with the older AddTags, RemoveTags,
-// DescribeTags. A delete of a certificate or an ACL is refused while a listener uses it, and
-// answers not-found for another account's (only the owner deletes). A listener that is not there is answered
-// ResourceNotFound (404) "The specified resource does not exist", the text tools look for.
+// DeleteCACertificate, DescribeAccessControlListAttribute, DeleteAccessControlList,
+// DeleteTLSCipherPolicy, and TagResources, UntagResources, ListTagResources with the older
+// AddTags, RemoveTags, DescribeTags. A delete of a certificate, an ACL or a TLS policy is
+// refused while a listener uses it, and answers not-found for another account's (only the
+// owner deletes). A listener that is not there is answered ResourceNotFound (404) "The
+// specified resource does not exist", the text tools look for.
 //
 // # Regions
 //

@@ -200,6 +200,32 @@ func (e *Emulator) deleteACL(req *request, _ *spec.Operation) (answer, *apiError
 	return map[string]any{}, nil
 }
 
+// deleteTLSPolicy is DeleteTLSCipherPolicy: it removes a custom TLS cipher policy of the
+// caller that is configured and that no listener of the region uses. A policy that does not
+// exist (another account's, a built-in one) and one still being configured are answered as the
+// listener create answers them.
+func (e *Emulator) deleteTLSPolicy(req *request, _ *spec.Operation) (answer, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	id := req.value(spec.ParamTLSCipherPolicyID)
+	r := e.state.region(req.caller.accountID, req.region, false)
+	if r == nil || r.TLSPolicies[id] == nil {
+		return nil, e.stateError(spec.StateTLSPolicyNotFound, "no custom TLS cipher policy "+id)
+	}
+	p := r.TLSPolicies[id]
+	if e.now().Before(p.Created.Add(e.cfg.scenarioDuration(spec.ScenarioTLSPolicyConfiguringTime))) {
+		return nil, e.stateError(spec.StateTLSPolicyConfiguring, "TLS cipher policy "+id+" is still being configured")
+	}
+	if where := usedBy(r, func(l *listener) bool { return l.Attributes[spec.ParamTLSCipherPolicy] == id }); where != "" {
+		return nil, e.neighbourError(spec.NeighbourTLSPolicyInUse, where)
+	}
+	delete(r.TLSPolicies, id)
+	if ae := e.commit(func() { r.TLSPolicies[id] = p }); ae != nil {
+		return nil, ae
+	}
+	return map[string]any{}, nil
+}
+
 // usedBy names the first listener of the region (in the order of instance ids and ports) for
 // which uses holds, or "" when none does. Callers hold e.mu.
 func usedBy(r *regionState, uses func(*listener) bool) string {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -125,6 +126,25 @@ func TestDeleteCACertificateAndACL(t *testing.T) {
 	assert.Equal(t, codeOf(spec.NeighbourCACertificateAbsent), c.call(spec.ActionDeleteCACertificate, delCA).code())
 	assert.Equal(t, codeOf(spec.NeighbourACLAbsent), c.call(spec.ActionDeleteACL, delACL).code())
 	c.must(spec.ActionDeleteServerCertificate, url.Values{spec.ParamServerCertificateID: {cert}})
+}
+
+// A custom TLS cipher policy is deleted only by its owner, once configured and once no
+// listener uses it; the other answers are those the listener create gives the same states.
+func TestDeleteTLSCipherPolicy(t *testing.T) {
+	e := newEnv(t)
+	c := e.primary()
+	lb, cert, policy := c.createPerfLB(), c.uploadCert(""), c.createPolicy()
+	del := url.Values{spec.ParamRegionID: {c.regionOr()}, spec.ParamTLSCipherPolicyID: {policy}}
+	stateCode := func(st spec.StateName) string { ec, _ := spec.MustDefault().StateError(st); return ec.Code }
+	assert.Equal(t, stateCode(spec.StateTLSPolicyConfiguring), c.call(spec.ActionDeleteTLSCipherPolicy, del).code())
+	e.clock.Advance(time.Minute)
+	c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert, spec.ParamTLSCipherPolicy, policy))
+	inUse, _ := spec.MustDefault().NeighbourError(spec.NeighbourTLSPolicyInUse)
+	assert.Equal(t, inUse.Code, c.call(spec.ActionDeleteTLSCipherPolicy, del).code())
+	assert.Equal(t, stateCode(spec.StateTLSPolicyNotFound), e.as(emulator.PrincipalSecondary).call(spec.ActionDeleteTLSCipherPolicy, del).code(), "only the owner deletes")
+	c.must(spec.ActionDeleteListener, listenerRef(lb))
+	c.must(spec.ActionDeleteTLSCipherPolicy, del)
+	assert.Equal(t, stateCode(spec.StateTLSPolicyNotFound), c.call(spec.ActionDeleteTLSCipherPolicy, del).code())
 }
 
 func TestTagOperations(t *testing.T) {

@@ -60,6 +60,7 @@ func (e *Emulator) operations() map[string]opFunc {
 		spec.ActionDescribeCACertificates:  e.describeCACertificates,
 		spec.ActionDeleteCACertificate:     e.deleteCACertificate,
 		spec.ActionDeleteACL:               e.deleteACL,
+		spec.ActionDeleteTLSCipherPolicy:   e.deleteTLSPolicy,
 		spec.ActionDescribeACL:             e.describeACL,
 		spec.ActionTagResources:            e.tagResources,
 		spec.ActionUntagResources:          e.untagResources,

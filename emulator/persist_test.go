@@ -150,6 +150,9 @@ func workload(t *testing.T, e *env) {
 	c.must(spec.ActionDeleteServerCertificate, url.Values{spec.ParamServerCertificateID: {spare}})
 	c.must(spec.ActionDeleteCACertificate, url.Values{spec.ParamRegionID: {c.regionOr()}, spec.ParamCACertificateID: {c.uploadCA()}})
 	c.must(spec.ActionDeleteACL, url.Values{spec.ParamRegionID: {c.regionOr()}, spec.ParamACLID: {c.createACL("ipv4", "10.1.0.0/16")}})
+	spent := c.createPolicy()
+	e.clock.Advance(time.Minute)
+	c.must(spec.ActionDeleteTLSCipherPolicy, url.Values{spec.ParamRegionID: {c.regionOr()}, spec.ParamTLSCipherPolicyID: {spent}})
 	o := e.as(emulator.PrincipalSecondary)
 	o.region = "cn-shanghai"
 	o.createPerfLB()

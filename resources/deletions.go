@@ -14,14 +14,15 @@ type deletion struct {
 	nameParam string // the create's parameter that gives the resource its name
 }
 
-// usedResources are the resources a run creates that listeners use: certificates and ACLs.
-// Each has a delete operation, which refuses while a listener still uses the resource, so they
-// are deleted after the load balancers and listeners. Server groups and TLS policies are not
-// among them: groups go with their load balancer.
+// usedResources are the resources a run creates that listeners use: certificates, ACLs and
+// custom TLS policies. Each has a delete operation, which refuses while a listener still uses
+// the resource, so they are deleted after the load balancers and listeners. Server groups are
+// not among them: they go with their load balancer.
 var usedResources = map[string]deletion{
 	spec.ActionUploadServerCertificate: {spec.ActionDeleteServerCertificate, spec.ParamServerCertificateID, spec.ParamServerCertificateName},
 	spec.ActionUploadCACertificate:     {spec.ActionDeleteCACertificate, spec.ParamCACertificateID, spec.ParamCACertificateName},
 	spec.ActionCreateACL:               {spec.ActionDeleteACL, spec.ParamACLID, spec.ParamACLName},
+	spec.ActionCreateTLSCipherPolicy:   {spec.ActionDeleteTLSCipherPolicy, spec.ParamTLSCipherPolicyID, spec.ParamPolicyName},
 }
 
 // deletedLast reports whether a delete operation removes a resource listeners use, which is
@@ -48,8 +49,9 @@ func createdName(action string, params []target.KV) string {
 }
 
 // DeletionOrder splits what a ledger says remains into what to delete first (load balancers,
-// listeners: the users) and what to delete after them (certificates, ACLs: what listeners
-// use, whose deletes are refused while a listener still uses them), each newest first.
+// listeners: the users) and what to delete after them (certificates, ACLs, TLS policies: what
+// listeners use, whose deletes are refused while a listener still uses them), each newest
+// first.
 func DeletionOrder(pending []LedgerEntry) (first, last []LedgerEntry) {
 	for _, e := range slices.Backward(pending) {
 		if deletedLast(e.Action) {

@@ -34,7 +34,7 @@ func (r *recorder) Send(_ context.Context, req target.Request) (*target.Response
 	r.sent = append(r.sent, req)
 	r.n++
 	ids := map[string]string{spec.ActionCreateLoadBalancer: spec.FieldLoadBalancerID, spec.ActionUploadServerCertificate: spec.FieldServerCertificateID,
-		spec.ActionUploadCACertificate: spec.FieldCACertificateID, spec.ActionCreateACL: spec.FieldACLID}
+		spec.ActionUploadCACertificate: spec.FieldCACertificateID, spec.ActionCreateACL: spec.FieldACLID, spec.ActionCreateTLSCipherPolicy: spec.FieldTLSCipherPolicyID}
 	if field, ok := ids[req.Action]; ok {
 		return &target.Response{Status: 200, Fields: map[string]any{field: fmt.Sprintf("id-%d", r.n)}}, nil
 	}
@@ -54,7 +54,7 @@ func (r *recorder) deletes() []string {
 	var out []string
 	for _, req := range r.sent {
 		switch req.Action {
-		case spec.ActionDeleteLoadBalancer, spec.ActionDeleteServerCertificate, spec.ActionDeleteCACertificate, spec.ActionDeleteACL:
+		case spec.ActionDeleteLoadBalancer, spec.ActionDeleteServerCertificate, spec.ActionDeleteCACertificate, spec.ActionDeleteACL, spec.ActionDeleteTLSCipherPolicy:
 			out = append(out, req.Action+" "+req.Principal+" "+req.Params[0].Value)
 		}
 	}
@@ -63,7 +63,8 @@ func (r *recorder) deletes() []string {
 
 // The final clean-up deletes load balancers first, then the certificates and ACLs their
 // listeners used, whatever the order of creation, each as the principal that created it; the
-// certificates and ACLs a case's set-up creates through the run's target are deleted too, and
+// certificates, ACLs and TLS policies a case's set-up creates through the run's target are
+// deleted too (as the principal the set-up used, "" for the default one), and
 // each deletion is in the ledger, so nothing of the run is pending afterwards.
 func TestCleanupDeletesWhatListenersUseLastAsItsCreator(t *testing.T) {
 	ctx := context.Background()
@@ -85,15 +86,19 @@ func TestCleanupDeletesWhatListenersUseLastAsItsCreator(t *testing.T) {
 		Params: []target.KV{{Name: spec.ParamACLName, Value: "clbcheck-setup-acl"}, {Name: spec.ParamAddressIPVersion, Value: "ipv4"}}})
 	require.NoError(t, err)
 	acl := resp.Fields[spec.FieldACLID].(string)
+	resp, err = run.Send(ctx, target.Request{Action: spec.ActionCreateTLSCipherPolicy, Params: []target.KV{{Name: spec.ParamPolicyName, Value: "clbcheck-setup-policy"}}})
+	require.NoError(t, err)
+	policy := resp.Fields[spec.FieldTLSCipherPolicyID].(string)
 
 	st, err := resources.ReadLedger(ledgerPath, "r1")
 	require.NoError(t, err)
-	require.Len(t, st.Pending, 4, "each creation is in the ledger once")
+	require.Len(t, st.Pending, 5, "each creation is in the ledger once, the fixtures' own calls through the run's target too")
 	assert.Empty(t, st.Unconfirmed, "every intent was settled")
 
 	require.NoError(t, fx.Cleanup(ctx))
 	assert.Equal(t, []string{
 		spec.ActionDeleteLoadBalancer + " " + spec.PrincipalPrimary + " " + lb,
+		spec.ActionDeleteTLSCipherPolicy + "  " + policy,
 		spec.ActionDeleteACL + " " + spec.PrincipalPrimary + " " + acl,
 		spec.ActionDeleteCACertificate + " " + spec.PrincipalPrimary + " id-2",
 		spec.ActionDeleteServerCertificate + " " + spec.PrincipalSecond + " " + cert,

@@ -8,8 +8,8 @@
 //     through the standard operations, or take their ids from a file, and remove what was
 //     created ([Fixtures.Cleanup], retried with target.CleanupRetryPolicy and counted in
 //     [Fixtures.Trouble]): load balancers and listeners first, then the server certificates,
-//     CA certificates and ACLs they used, each as the principal that created it, a "not
-//     found" answer counting as gone; [ErrSlotUnavailable] makes a case skip.
+//     CA certificates, ACLs and TLS policies they used, each as the principal that created
+//     it, a "not found" answer counting as gone; [ErrSlotUnavailable] makes a case skip.
 //   - [FixtureFile], [ReadFixtureFile]: ids of resources that exist already.
 //   - [CertPair], [NewCertificate]: self-signed server and CA certificates made at run time.
 //
@@ -18,13 +18,13 @@
 //     request is sent; [LedgerEntry], [LedgerParam] and the Ledger* states.
 //   - [ReadLedger], [LedgerState]: what a ledger says is left, for clbcheck cleanup;
 //     [DeletionOrder] splits it into what to delete first (load balancers, listeners) and
-//     what after (certificates, ACLs).
+//     what after (certificates, ACLs, TLS policies).
 //
 // Run tag:
 //   - [WithRunTag]: every instance created through the wrapped target carries
 //     spec.RunTagKey=run id; [TaggedInstances] finds them. Fixtures made on the wrapped target
-//     also record the certificates and ACLs other callers (cases' set-up calls) create
-//     through it, so the final clean-up and the ledger cover them.
+//     also record the certificates, ACLs and TLS policies other callers (cases' set-up calls)
+//     create through it, so the final clean-up and the ledger cover them.
 //
 // Waits:
 //   - [AwaitListener], [ListenerKey], [ListenerOf], [Settled]: a bounded wait for a listener

@@ -76,8 +76,9 @@ type created struct {
 }
 
 // NewFixtures returns a provisioner for t. file may be nil. runID tags names of what it creates.
-// When t wraps a target of WithRunTag, the certificates and ACLs other callers create through
-// that target (the set-up calls of cases) are recorded here too, for the final clean-up.
+// When t wraps a target of WithRunTag, the certificates, ACLs and TLS policies other callers
+// create through that target (the set-up calls of cases) are recorded here too, for the final
+// clean-up.
 func NewFixtures(t target.Target, s *spec.Spec, file *FixtureFile, runID string) *Fixtures {
 	if file == nil {
 		file = &FixtureFile{}
@@ -266,8 +267,8 @@ func (f *Fixtures) Remember(action string, params []target.KV) {
 }
 
 // Cleanup deletes what the run created, each resource as the principal that created it:
-// first load balancers and listeners, newest first, then the certificates and ACLs they used,
-// newest first. A delete answered "not found" counts as done. It reports every failure.
+// first load balancers and listeners, newest first, then the certificates, ACLs and TLS
+// policies they used, newest first. A delete answered "not found" counts as done. It reports every failure.
 func (f *Fixtures) Cleanup(ctx context.Context) error {
 	f.mu.Lock()
 	todo := f.created

@@ -22,9 +22,10 @@ import (
 // deletes what has no deletion line. Names of created resources carry clbcheck-<run id> as a
 // second way to recognise them in a console.
 //
-// Every load balancer, server certificate, CA certificate and ACL the run creates gets a created
-// line and, once removed, a deleted line; the creates of the fixtures, and the certificates and
-// ACLs of cases' set-up calls, get an intent line before the request. Lines (op):
+// Every load balancer, server certificate, CA certificate, ACL and custom TLS policy the run
+// creates gets a created line and, once removed, a deleted line; the creates of the fixtures,
+// and the certificates, ACLs and policies of cases' set-up calls, get an intent line before
+// the request. Lines (op):
 //
 //	intent     a create is about to be sent: action, name, region (written before the request)
 //	created    a resource exists: the delete action and its parameters, region, principal

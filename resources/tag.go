@@ -10,7 +10,8 @@ import (
 )
 
 // runTagged adds the run tag to every CreateLoadBalancer request that goes through it, and
-// hands the creates of certificates and ACLs to the run's fixtures, once they are attached.
+// hands the creates of certificates, ACLs and TLS policies to the run's fixtures, once they
+// are attached.
 type runTagged struct {
 	target.Target
 	runID string
@@ -19,8 +20,8 @@ type runTagged struct {
 
 // WithRunTag wraps t so that every instance created through it is tagged spec.RunTagKey=runID.
 // Fixtures made (NewFixtures) on the wrapped target, or on a target that wraps it, also record
-// every certificate and ACL created through it by other callers (a case's set-up calls), for
-// the final clean-up and the ledger.
+// every certificate, ACL and TLS policy created through it by other callers (a case's set-up
+// calls), for the final clean-up and the ledger.
 func WithRunTag(t target.Target, runID string) target.Target {
 	if runID == "" {
 		return t

@@ -35,6 +35,7 @@ const (
 	ActionDescribeCACertificates  = "DescribeCACertificates"
 	ActionDeleteCACertificate     = "DeleteCACertificate"
 	ActionDeleteACL               = "DeleteAccessControlList"
+	ActionDeleteTLSCipherPolicy   = "DeleteTLSCipherPolicy"
 	ActionDescribeACL             = "DescribeAccessControlListAttribute"
 	ActionTagResources            = "TagResources"
 	ActionUntagResources          = "UntagResources"
@@ -75,6 +76,7 @@ const (
 	ParamACLStatus           = "AclStatus"
 	ParamACLType             = "AclType"
 	ParamTLSCipherPolicy     = "TLSCipherPolicy"
+	ParamTLSCipherPolicyID   = "TLSCipherPolicyId" // DeleteTLSCipherPolicy's
 	ParamTag                 = "Tag"
 	ParamXForwardedFor       = "XForwardedFor"
 	ParamScheduler           = "Scheduler"
@@ -254,7 +256,7 @@ var requiredActions = []string{
 	ActionSetHTTPSListener, ActionDescribeServerCerts, ActionDeleteServerCertificate,
 	ActionDescribeCACertificates, ActionDescribeACL, ActionTagResources, ActionUntagResources,
 	ActionListTagResources, ActionAddTags, ActionRemoveTags, ActionDescribeTags,
-	ActionDeleteCACertificate, ActionDeleteACL,
+	ActionDeleteCACertificate, ActionDeleteACL, ActionDeleteTLSCipherPolicy,
 }
 
 var requiredParams = []string{
@@ -273,7 +275,7 @@ var requiredParams = []string{
 	ParamInstanceChargeType, ParamInternetChargeType, ParamSlaveZoneID, ParamNetworkType,
 	ParamAddress, ParamLoadBalancerStatus, ParamPageNumber, ParamPageSize, ParamPage,
 	ParamVServerGroup, ParamAclEntryComment, ParamResourceType, ParamResourceID, ParamTagKey,
-	ParamAll, ParamTags, ParamDistinctKey, ParamBackendProtocol, ParamVpcIDs,
+	ParamAll, ParamTags, ParamDistinctKey, ParamBackendProtocol, ParamVpcIDs, ParamTLSCipherPolicyID,
 }
 
 var requiredFields = []string{
@@ -418,6 +420,7 @@ const (
 	NeighbourCACertificateInUse        NeighbourState = "ca-certificate-in-use"
 	NeighbourACLAbsent                 NeighbourState = "acl-absent" // DeleteAccessControlList: no such ACL of the caller
 	NeighbourACLInUse                  NeighbourState = "acl-in-use"
+	NeighbourTLSPolicyInUse            NeighbourState = "tls-policy-in-use" // DeleteTLSCipherPolicy: a listener uses the policy
 )
 
 // RuleID names a cross-parameter rule (x-rules).
@@ -482,7 +485,7 @@ var (
 		NeighbourACLEntryExists, NeighbourListenerNotFound, NeighbourListenerConfiguring,
 		NeighbourSystemBusy, NeighbourOperationBusy, NeighbourServerCertificateNotFound,
 		NeighbourCertificateInUse, NeighbourTagResourceNotFound, NeighbourCACertificateAbsent,
-		NeighbourCACertificateInUse, NeighbourACLAbsent, NeighbourACLInUse,
+		NeighbourCACertificateInUse, NeighbourACLAbsent, NeighbourACLInUse, NeighbourTLSPolicyInUse,
 	}
 	vocabRules = []RuleID{
 		RuleStickySessionTypeRequired, RuleCookieTimeoutRequired, RuleCookieRequired, RuleACLIDRequired,

@@ -12,6 +12,7 @@ import (
 // no code is spelled here.
 type answerClasses struct {
 	gone      []string // the resource a delete or read named no longer exists
+	settling  []string // a resource being configured for a while, which the clean-up waits out
 	throttled []string // the caller is over its rate (patterns with a trailing *)
 	transient []string // a passing condition: busy, configuring, a server hiccup
 }
@@ -63,6 +64,10 @@ func answerClassesFrom(s *spec.Spec) (answerClasses, error) {
 	} else {
 		missing = append(missing, string(spec.GatewayThrottled))
 	}
+	// A custom TLS policy is configured for a few seconds after its creation, and cannot be
+	// deleted meanwhile. Not transient for other requests: a case expects that answer.
+	c.settling = state(spec.StateTLSPolicyConfiguring)
+	c.gone = append(c.gone, state(spec.StateTLSPolicyNotFound)...)
 	c.transient = append(c.transient, c.throttled...)
 	c.transient = append(c.transient, state(spec.StateListenerPending)...)
 	for _, st := range []spec.NeighbourState{spec.NeighbourListenerConfiguring, spec.NeighbourSystemBusy, spec.NeighbourOperationBusy} {

@@ -68,12 +68,14 @@ func (r *Retrying) Trouble() *TroubleTally {
 }
 
 // CleanupRetryPolicy is DefaultRetryPolicy with the patience clean-up needs: a delete may meet
-// its resource busy for some seconds (a listener still starting, a load balancer configuring),
+// its resource busy for some seconds (a listener still starting, a load balancer or a TLS
+// policy configuring),
 // so it is tried up to 6 times with pauses from 400ms doubling to 6.4s (6 to 12 seconds of
 // waiting in all, with the jitter).
 func CleanupRetryPolicy() RetryPolicy {
 	p := DefaultRetryPolicy()
 	p.MaxAttempts, p.Base, p.Max = 6, 400*time.Millisecond, 6400*time.Millisecond
+	p.Codes = append(p.Codes, answerClassesOf().settling...) // a TLS policy still being configured
 	return p
 }
 

@@ -173,3 +173,24 @@ func TestAnswerClassesComeFromTheCatalogue(t *testing.T) {
 	assert.False(t, target.Gone(&target.Response{Status: 400, Code: "InvalidParameter"}))
 	assert.False(t, target.Gone(&target.Response{Status: 200}))
 }
+
+// The deletes of the final clean-up count "not found" as gone for every kind of resource a
+// run creates, with the codes the catalogue accepts for it; and only the clean-up waits for a
+// TLS policy still being configured (a case expects that answer from the create).
+func TestCleanupAnswerClassesCoverEveryDeletedKind(t *testing.T) {
+	s := spec.MustDefault()
+	for _, st := range []spec.NeighbourState{spec.NeighbourServerCertificateNotFound, spec.NeighbourCACertificateAbsent, spec.NeighbourACLAbsent} {
+		e, ok := s.NeighbourError(st)
+		require.True(t, ok, st)
+		for _, code := range append([]string{e.Code}, e.Accept...) {
+			assert.True(t, target.Gone(&target.Response{Status: e.Status, Code: code}), "%s: %s", st, code)
+		}
+	}
+	policyGone, _ := s.StateError(spec.StateTLSPolicyNotFound)
+	assert.True(t, target.Gone(&target.Response{Status: policyGone.Status, Code: policyGone.Code}))
+	inUse, _ := s.NeighbourError(spec.NeighbourACLInUse)
+	assert.False(t, target.Gone(&target.Response{Status: inUse.Status, Code: inUse.Code}), "in use is not gone")
+	configuring, _ := s.StateError(spec.StateTLSPolicyConfiguring)
+	assert.Contains(t, target.CleanupRetryPolicy().Codes, configuring.Code)
+	assert.NotContains(t, target.DefaultRetryPolicy().Codes, configuring.Code)
+}

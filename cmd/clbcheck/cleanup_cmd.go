@@ -59,7 +59,7 @@ func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Wr
 	if tg.kind == kindEmulator && len(st.Pending) > 0 {
 		fmt.Fprintln(stdout, "note: the embedded emulator starts empty; give --target URL to clean up a running implementation")
 	}
-	c := &cleaner{tg: tg, run: f.run, dryRun: f.dryRun, out: stdout}
+	c := &cleaner{tg: tg, patient: patient(tg), run: f.run, dryRun: f.dryRun, out: stdout}
 	if !f.dryRun && len(st.Pending) > 0 {
 		if c.ledger, err = resources.OpenLedger(path); err != nil {
 			return usage("%v", err)
@@ -99,13 +99,14 @@ func newCleanupFlags(stderr io.Writer) (*flag.FlagSet, *cleanupFlags) {
 			"every load balancer of the run carries, listed with DescribeLoadBalancers. The ledger's",
 			"load balancers and listeners are deleted newest first, each with the principal that",
 			"created it, then whatever the tag still finds, then the run's server certificates, CA",
-			"certificates and ACLs (DeleteServerCertificate, DeleteCACertificate,",
-			"DeleteAccessControlList), which a listener may no longer use. A delete answered \"not",
-			"found\" counts as done. Each deletion is recorded, so running cleanup twice is harmless.",
+			"certificates, ACLs and custom TLS policies (DeleteServerCertificate, DeleteCACertificate,",
+			"DeleteAccessControlList, DeleteTLSCipherPolicy), which no listener uses any more. A",
+			"resource still busy is tried again for several seconds; a delete answered \"not found\"",
+			"counts as done. Each deletion is recorded, so running cleanup twice is harmless.",
 			"",
-			"Names of created resources carry clbcheck-<run id>: a load balancer, certificate or ACL",
-			"whose creation was sent but whose answer never came is listed by that name, to be found",
-			"in the console.",
+			"Names of created resources carry clbcheck-<run id>: a load balancer, certificate, ACL or",
+			"TLS policy whose creation was sent but whose answer never came is listed by that name,",
+			"to be found in the console.",
 			"",
 			"Give the same --target (and credentials) as the run. The embedded emulator starts empty,",
 			"so cleaning up there only marks the ledger.",
@@ -155,6 +156,7 @@ func (f *cleanupFlags) readLedger(stderr io.Writer) (string, *resources.LedgerSt
 // cleaner deletes what a run left and counts the outcome.
 type cleaner struct {
 	tg          *chosenTarget
+	patient     target.Target // tg with the clean-up's patience, for the ledger's deletes
 	run         string
 	dryRun      bool
 	out         io.Writer
@@ -162,6 +164,16 @@ type cleaner struct {
 	removed     int
 	refused     int
 	unreachable bool
+}
+
+// patient wraps t with target.CleanupRetryPolicy, pausing as t's own retries do: a resource
+// busy for some seconds (a listener starting, a TLS policy being configured) is still removed.
+func patient(t target.Target) target.Target {
+	p := target.CleanupRetryPolicy()
+	if inner := target.RetryingOf(t); inner != nil {
+		p.Sleep = inner.Policy.Sleep
+	}
+	return target.NewRetrying(t, p)
 }
 
 // deleteLedgerEntries deletes the ledger's pending entries in the order given, each with the
@@ -185,7 +197,7 @@ func (c *cleaner) deleteLedgerEntries(ctx context.Context, pending []resources.L
 		if principal == "" || !c.tg.HasPrincipal(principal) {
 			principal = spec.PrincipalPrimary
 		}
-		resp, err := c.tg.Send(ctx, target.Request{Action: e.Action, Params: ps, Principal: principal})
+		resp, err := c.patient.Send(ctx, target.Request{Action: e.Action, Params: ps, Principal: principal})
 		switch {
 		case err != nil:
 			fmt.Fprintf(c.out, "  FAILED  %s: %s\n", desc, redactSecrets(err.Error()))

@@ -116,8 +116,8 @@ func useCertificatesAndACL(t *testing.T, tg target.Target, ids map[string][]stri
 	t.Fatal("no load balancer of the run takes a listener with its certificates and an ACL")
 }
 
-// emulatorHoldings counts the load balancers, server and CA certificates and ACLs the emulator
-// holds, in every account and region.
+// emulatorHoldings counts the load balancers, server and CA certificates, ACLs and TLS policies
+// the emulator holds, in every account and region.
 func emulatorHoldings(t *testing.T, em *emulator.Emulator) int {
 	t.Helper()
 	raw, err := em.Snapshot()
@@ -131,7 +131,7 @@ func emulatorHoldings(t *testing.T, em *emulator.Emulator) int {
 	n := 0
 	for _, a := range st.Accounts {
 		for _, r := range a.Regions {
-			n += len(r["loadBalancers"]) + len(r["certificates"]) + len(r["acls"])
+			n += len(r["loadBalancers"]) + len(r["certificates"]) + len(r["acls"]) + len(r["tlsPolicies"])
 		}
 	}
 	return n

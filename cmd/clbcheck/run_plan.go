@@ -67,7 +67,8 @@ func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "  removed at the end: load balancers (with their listeners and groups), then the server and CA\n")
-	fmt.Fprintf(w, "  certificates and ACLs, each as the account that created it; what a killed run left is removed by\n")
+	fmt.Fprintf(w, "  certificates, ACLs and TLS policies, each as the account that created it; what a killed run left\n")
+	fmt.Fprintf(w, "  is removed by\n")
 	fmt.Fprintf(w, "  `clbcheck cleanup --run %s`\n", opts.RunID)
 }
 

@@ -41,6 +41,7 @@ var sdkModels = map[string]sdkModel{
 	spec.ActionDescribeCACertificates:  {func() requests.AcsRequest { return slb.CreateDescribeCACertificatesRequest() }, func() responses.AcsResponse { return slb.CreateDescribeCACertificatesResponse() }},
 	spec.ActionDeleteCACertificate:     {func() requests.AcsRequest { return slb.CreateDeleteCACertificateRequest() }, func() responses.AcsResponse { return slb.CreateDeleteCACertificateResponse() }},
 	spec.ActionDeleteACL:               {func() requests.AcsRequest { return slb.CreateDeleteAccessControlListRequest() }, func() responses.AcsResponse { return slb.CreateDeleteAccessControlListResponse() }},
+	spec.ActionDeleteTLSCipherPolicy:   {func() requests.AcsRequest { return slb.CreateDeleteTLSCipherPolicyRequest() }, func() responses.AcsResponse { return slb.CreateDeleteTLSCipherPolicyResponse() }},
 	spec.ActionDescribeACL:             {func() requests.AcsRequest { return slb.CreateDescribeAccessControlListAttributeRequest() }, func() responses.AcsResponse { return slb.CreateDescribeAccessControlListAttributeResponse() }},
 	spec.ActionTagResources:            {func() requests.AcsRequest { return slb.CreateTagResourcesRequest() }, func() responses.AcsResponse { return slb.CreateTagResourcesResponse() }},
 	spec.ActionUntagResources:          {func() requests.AcsRequest { return slb.CreateUntagResourcesRequest() }, func() responses.AcsResponse { return slb.CreateUntagResourcesResponse() }},

@@ -113,7 +113,7 @@ func (r *shapeRun) scenario() error {
 	}
 	r.fails(r.client, spec.ActionCreateLoadBalancer, map[string]string{spec.ParamAddressType: "bogus"})
 	serverCerts, caIDs, acls := r.certificatesAndACL(certs, ca)
-	vg := r.groups(lb)
+	vg, policies := r.groups(lb)
 	refs := map[spec.RefKind]string{spec.RefLoadBalancer: lb, spec.RefServerCertificate: serverCerts[0], spec.RefCACertificate: caIDs[0], spec.RefVServerGroup: vg, spec.RefACL: acls[0]}
 	ports, err := r.listeners(refs, lb, acls[0], serverCerts, caIDs[0])
 	if err != nil {
@@ -121,6 +121,7 @@ func (r *shapeRun) scenario() error {
 	}
 	r.teardown(lb, lbs, serverCerts, ports)
 	r.deleteCAsAndACLs(caIDs, acls)
+	r.deletePolicies(policies)
 	return nil
 }
 
@@ -191,16 +192,24 @@ func (r *shapeRun) deleteCAsAndACLs(caIDs, acls []string) {
 	r.fails(r.client, spec.ActionDeleteACL, map[string]string{spec.ParamACLID: acls[0]})
 }
 
-// groups creates a VServer group, a master-slave group and a TLS policy, each beside a
-// refused call, and returns the VServer group.
-func (r *shapeRun) groups(lb string) string {
+// groups creates a VServer group, a master-slave group and a TLS policy in each format, each
+// beside a refused call, and returns the VServer group and the policies (JSON's, XML's).
+func (r *shapeRun) groups(lb string) (string, []string) {
 	vg := stringField(r.both(spec.ActionCreateVServerGroup, same(map[string]string{spec.ParamLoadBalancerID: lb, spec.ParamVServerGroupName: "web", spec.ParamBackendServers: backendsJSON})), "VServerGroupId")
 	r.fails(r.client, spec.ActionCreateVServerGroup, map[string]string{spec.ParamLoadBalancerID: missingID})
 	r.both(spec.ActionCreateMasterSlaveGroup, same(map[string]string{spec.ParamLoadBalancerID: lb, spec.ParamMasterSlaveGroupName: "ms", spec.ParamMasterSlaveBackendServers: masterSlaveJSON}))
 	r.fails(r.client, spec.ActionCreateMasterSlaveGroup, map[string]string{spec.ParamLoadBalancerID: missingID})
-	r.both(spec.ActionCreateTLSCipherPolicy, same(map[string]string{spec.ParamPolicyName: "sdkcheck", spec.ParamTLSVersions + ".1": "TLSv1.2", spec.ParamCiphers + ".1": "ECDHE-RSA-AES128-GCM-SHA256"}))
+	policies := r.eachID(spec.ActionCreateTLSCipherPolicy, same(map[string]string{spec.ParamPolicyName: "sdkcheck", spec.ParamTLSVersions + ".1": "TLSv1.2", spec.ParamCiphers + ".1": "ECDHE-RSA-AES128-GCM-SHA256"}), "TLSCipherPolicyId")
 	r.fails(r.client, spec.ActionCreateTLSCipherPolicy, map[string]string{})
-	return vg
+	return vg, policies
+}
+
+// deletePolicies deletes the TLS policy made in each format, beside a refused second delete.
+func (r *shapeRun) deletePolicies(policies []string) {
+	r.both(spec.ActionDeleteTLSCipherPolicy, func(f string) map[string]string {
+		return map[string]string{spec.ParamTLSCipherPolicyID: policies[map[string]int{FormatJSON: 0, FormatXML: 1}[f]]}
+	})
+	r.fails(r.client, spec.ActionDeleteTLSCipherPolicy, map[string]string{spec.ParamTLSCipherPolicyID: policies[0]})
 }
 
 // listeners creates the full listener in each format, reads everything back, tags resources
