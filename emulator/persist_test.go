@@ -158,6 +158,32 @@ func workload(t *testing.T, e *env) {
 	o.createPerfLB()
 }
 
+// A delete whose change cannot be written to the state file is answered with an internal
+// error and undone: the certificate, the CA certificate, the ACL and the TLS policy are still
+// there, as a later read shows.
+func TestDeleteThatCannotBeWrittenIsUndone(t *testing.T) {
+	e := newEnv(t, stateAt(filepath.Join(t.TempDir(), "state.json")))
+	c := e.primary()
+	region := []string{c.regionOr()}
+	cert, ca, acl, policy := c.uploadCert(""), c.uploadCA(), c.createACL("ipv4", "10.0.0.0/8"), c.createPolicy()
+	e.clock.Advance(time.Minute) // the TLS policy is configured
+	before, err := e.em.Snapshot()
+	require.NoError(t, err)
+	emulator.Abandon(e.em) // the state file can no longer be written
+	internal, _ := spec.MustDefault().GatewayError(spec.GatewayInternalError)
+	for action, params := range map[string]url.Values{
+		spec.ActionDeleteServerCertificate: {spec.ParamRegionID: region, spec.ParamServerCertificateID: {cert}},
+		spec.ActionDeleteCACertificate:     {spec.ParamRegionID: region, spec.ParamCACertificateID: {ca}},
+		spec.ActionDeleteACL:               {spec.ParamRegionID: region, spec.ParamACLID: {acl}},
+		spec.ActionDeleteTLSCipherPolicy:   {spec.ParamRegionID: region, spec.ParamTLSCipherPolicyID: {policy}},
+	} {
+		assert.Equal(t, internal.Code, c.call(action, params).code(), action)
+	}
+	after, err := e.em.Snapshot()
+	require.NoError(t, err)
+	assert.JSONEq(t, string(before), string(after))
+}
+
 // What the journal holds, replayed on the snapshot, is the state the emulator served: nothing
 // acknowledged is missing, nothing is different.
 func TestJournalReplaysToTheSameState(t *testing.T) {
