@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/clbcheck/clbcheck/contracts"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
 )
 
@@ -33,11 +34,14 @@ func TestMain(m *testing.M) {
 
 // A second Ctrl-C ends the run at once and still leaves a valid report at its path, one that
 // says the run did not finish, which clbcheck merge reads; no temporary file is left behind.
+// clbcheck cleanup then removes what the killed run left: afterwards the emulator holds no
+// load balancer, certificate, ACL or TLS policy of either account, but for resources whose
+// create was in flight when the process died, which cleanup lists as unconfirmed.
 func TestSecondInterruptLeavesAValidReport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a process")
 	}
-	emu, _ := emulatorServer(t)
+	emu, em := emulatorServer(t)
 	// Every answer takes a while, so the run is still winding down at the second signal: once a
 	// case has sent its create, the fixtures exist and removing them takes at least one slow
 	// answer after the first signal.
@@ -54,7 +58,8 @@ func TestSecondInterruptLeavesAValidReport(t *testing.T) {
 	t.Cleanup(slow.Close)
 	dir := t.TempDir()
 	report := filepath.Join(dir, "report.json")
-	cmd := exec.Command(os.Args[0], "run", "--target", slow.URL, "--random", "-1", "--sequences", "-1", "--workers", "4", "--report-json", report, "--ledger", filepath.Join(t.TempDir(), "ledger.jsonl"))
+	ledger := filepath.Join(t.TempDir(), "ledger.jsonl")
+	cmd := exec.Command(os.Args[0], "run", "--target", slow.URL, "--random", "-1", "--sequences", "-1", "--workers", "4", "--report-json", report, "--ledger", ledger, "--run-id", "killed")
 	cmd.Env = append(os.Environ(), "CLBCHECK_TEST_MAIN=1")
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &bytes.Buffer{}, &stderr
@@ -82,6 +87,12 @@ func TestSecondInterruptLeavesAValidReport(t *testing.T) {
 	code, out, errs := cli(t, "merge", "-o", filepath.Join(t.TempDir(), "merged.json"), report)
 	assert.NotEqual(t, exitUsage, code, out+errs)
 	assert.False(t, strings.Contains(errs, "cannot read"), errs)
+
+	st, err := resources.ReadLedger(ledger, "killed")
+	require.NoError(t, err)
+	code, out, errs = cli(t, "cleanup", "--run", "killed", "--ledger", ledger, "--target", emu.URL)
+	assert.Equal(t, exitOK, code, out+errs)
+	assert.LessOrEqual(t, emulatorHoldings(t, em), len(st.Unconfirmed), "cleanup left more than the creates in flight at the kill:\n%s", out)
 }
 
 // Cases in flight when Ctrl-C comes are not run, never failed: no "context canceled" reaches
