@@ -216,6 +216,8 @@ func TestRunAliyunNeedsOptInAndPrintsPlan(t *testing.T) {
 	assert.Contains(t, out, "request budget: no case starts after 5000 requests")
 	assert.Contains(t, out, "time budget: 30m0s for starting cases", "the real cloud's default budget fits the catalogue at 5 requests a second")
 	assert.NotContains(t, out, "will not finish in it")
+	assert.Contains(t, out, "certificates, ACLs and TLS policies, each as the account that created it", "the plan says what the run removes")
+	assert.NotContains(t, out, "by hand")
 	_, out, _ = cli(t, "run", "--target", "aliyun", "--region", "cn-shanghai", "--run-id", "plan1", "--budget", "1m")
 	assert.Contains(t, out, "time budget: 1m0s for starting cases, then cleanup (the suite will not finish in it", "a budget given is kept")
 	assert.Contains(t, errOut, "--"+costOptIn)

@@ -67,9 +67,8 @@ func printPlan(w io.Writer, tg *chosenTarget, opts contracts.Options) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "  removed at the end: load balancers (with their listeners and groups), then the server and CA\n")
-	fmt.Fprintf(w, "  certificates, ACLs and TLS policies, each as the account that created it; what a killed run left\n")
-	fmt.Fprintf(w, "  is removed by\n")
-	fmt.Fprintf(w, "  `clbcheck cleanup --run %s`\n", opts.RunID)
+	fmt.Fprintf(w, "  certificates, ACLs and TLS policies, each as the account that created it; what a killed run\n")
+	fmt.Fprintf(w, "  left is removed by `clbcheck cleanup --run %s`\n", opts.RunID)
 }
 
 // planCounts are what a plan's cases need: the shared fixtures by kind, the setup calls and
