@@ -144,7 +144,9 @@ func (cr *caseRun) setupCall(ctx context.Context, i int, call generators.Call) b
 		return cr.skip(fmt.Sprintf("setup step %d (%s): %v", i+1, call.Action, err))
 	}
 	principal := cmp.Or(call.Principal, cr.c.Principal)
-	resp, err := r.send(ctx, target.Request{Action: call.Action, Params: kvs, Principal: principal})
+	// What the call creates is recorded for the final clean-up (and the ledger, the intent
+	// first).
+	resp, err := r.fx.Track(ctx, target.Request{Action: call.Action, Params: kvs, Principal: principal}, r.send)
 	if err != nil {
 		cr.out.unreachable, cr.out.err = errors.Is(err, target.ErrUnreachable), err
 		res.Transient = target.TroubleOf(nil, err)
@@ -163,11 +165,6 @@ func (cr *caseRun) setupCall(ctx context.Context, i int, call generators.Call) b
 			return false
 		}
 		return cr.skip(msg)
-	}
-	if call.Action == spec.ActionCreateLoadBalancer {
-		if id, ok := resp.Fields[spec.FieldLoadBalancerID].(string); ok {
-			r.fx.Remember(spec.ActionDeleteLoadBalancer, []target.KV{{Name: spec.ParamLoadBalancerID, Value: id}})
-		}
 	}
 	if call.Action == r.s.UnderTest.Action {
 		cr.cleanup = append(cr.cleanup, resources.ListenerOf(kvs, principal))

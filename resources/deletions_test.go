@@ -63,8 +63,7 @@ func (r *recorder) deletes() []string {
 
 // The final clean-up deletes load balancers first, then the certificates and ACLs their
 // listeners used, whatever the order of creation, each as the principal that created it; the
-// certificates, ACLs and TLS policies a case's set-up creates through the run's target are
-// deleted too (as the principal the set-up used, "" for the default one), and
+// certificates, ACLs and TLS policies a case's set-up creates through Track are deleted too (as the principal the set-up used, "" for the default one), and
 // each deletion is in the ledger, so nothing of the run is pending afterwards.
 func TestCleanupDeletesWhatListenersUseLastAsItsCreator(t *testing.T) {
 	ctx := context.Background()
@@ -74,6 +73,7 @@ func TestCleanupDeletesWhatListenersUseLastAsItsCreator(t *testing.T) {
 	require.NoError(t, err)
 	run := resources.WithRunTag(rec, "r1")
 	fx := resources.NewFixtures(run, spec.MustDefault(), &resources.FixtureFile{Ledger: ledger}, "r1")
+	setup := func(req target.Request) (*target.Response, error) { return fx.Track(ctx, req, run.Send) }
 
 	cert, err := fx.Resolve(ctx, spec.SlotCertForeign) // id-1, the second account's
 	require.NoError(t, err)
@@ -81,18 +81,18 @@ func TestCleanupDeletesWhatListenersUseLastAsItsCreator(t *testing.T) {
 	require.NoError(t, err)
 	lb, err := fx.Resolve(ctx, spec.SlotLB) // id-3
 	require.NoError(t, err)
-	// A case's set-up creates an ACL through the run's target: the fixtures record it too.
-	resp, err := run.Send(ctx, target.Request{Action: spec.ActionCreateACL, Principal: spec.PrincipalPrimary,
+	// A case's set-up creates an ACL through Track: the fixtures record it too.
+	resp, err := setup(target.Request{Action: spec.ActionCreateACL, Principal: spec.PrincipalPrimary,
 		Params: []target.KV{{Name: spec.ParamACLName, Value: "clbcheck-setup-acl"}, {Name: spec.ParamAddressIPVersion, Value: "ipv4"}}})
 	require.NoError(t, err)
 	acl := resp.Fields[spec.FieldACLID].(string)
-	resp, err = run.Send(ctx, target.Request{Action: spec.ActionCreateTLSCipherPolicy, Params: []target.KV{{Name: spec.ParamPolicyName, Value: "clbcheck-setup-policy"}}})
+	resp, err = setup(target.Request{Action: spec.ActionCreateTLSCipherPolicy, Params: []target.KV{{Name: spec.ParamPolicyName, Value: "clbcheck-setup-policy"}}})
 	require.NoError(t, err)
 	policy := resp.Fields[spec.FieldTLSCipherPolicyID].(string)
 
 	st, err := resources.ReadLedger(ledgerPath, "r1")
 	require.NoError(t, err)
-	require.Len(t, st.Pending, 5, "each creation is in the ledger once, the fixtures' own calls through the run's target too")
+	require.Len(t, st.Pending, 5, "each creation is in the ledger once")
 	assert.Empty(t, st.Unconfirmed, "every intent was settled")
 
 	require.NoError(t, fx.Cleanup(ctx))

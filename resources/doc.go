@@ -10,6 +10,8 @@
 //     [Fixtures.Trouble]): load balancers and listeners first, then the server certificates,
 //     CA certificates, ACLs and TLS policies they used, each as the principal that created
 //     it, a "not found" answer counting as gone; [ErrSlotUnavailable] makes a case skip.
+//     [Fixtures.Track] sends a request and records what it creates the same way (the
+//     runner sends a case's set-up calls through it).
 //   - [FixtureFile], [ReadFixtureFile]: ids of resources that exist already.
 //   - [CertPair], [NewCertificate]: self-signed server and CA certificates made at run time.
 //
@@ -22,9 +24,7 @@
 //
 // Run tag:
 //   - [WithRunTag]: every instance created through the wrapped target carries
-//     spec.RunTagKey=run id; [TaggedInstances] finds them. Fixtures made on the wrapped target
-//     also record the certificates, ACLs and TLS policies other callers (cases' set-up calls)
-//     create through it, so the final clean-up and the ledger cover them.
+//     spec.RunTagKey=run id; [TaggedInstances] finds them.
 //
 // Waits:
 //   - [AwaitListener], [ListenerKey], [ListenerOf], [Settled]: a bounded wait for a listener

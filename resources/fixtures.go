@@ -76,17 +76,12 @@ type created struct {
 }
 
 // NewFixtures returns a provisioner for t. file may be nil. runID tags names of what it creates.
-// When t wraps a target of WithRunTag, the certificates, ACLs and TLS policies other callers
-// create through that target (the set-up calls of cases) are recorded here too, for the final
-// clean-up.
+// What others create through t is recorded only when sent through Track.
 func NewFixtures(t target.Target, s *spec.Spec, file *FixtureFile, runID string) *Fixtures {
 	if file == nil {
 		file = &FixtureFile{}
 	}
 	f := &Fixtures{t: t, cleanup: cleanupTarget(t), s: s, file: file, runID: runID, ids: map[string]string{}, errs: map[string]error{}, once: map[string]*sync.Mutex{}}
-	if rt := runTaggedOf(t); rt != nil {
-		rt.fx.Store(f)
-	}
 	return f
 }
 
@@ -170,15 +165,7 @@ func (f *Fixtures) Name(kind string) string {
 // error naming the operation. A load balancer, certificate or ACL it creates is recorded for
 // the final clean-up (and in the ledger, the intent first).
 func (f *Fixtures) Call(ctx context.Context, principal, action string, params []target.KV, field string) (string, error) {
-	ctx = context.WithValue(ctx, ownCallKey{}, true)
-	req := target.Request{Action: action, Params: params, Principal: principal}
-	var resp *target.Response
-	var err error
-	if d, ok := trackedCreate(action); ok {
-		resp, err = f.track(ctx, req, d, f.t.Send)
-	} else {
-		resp, err = f.t.Send(ctx, req)
-	}
+	resp, err := f.Track(ctx, target.Request{Action: action, Params: params, Principal: principal}, f.t.Send)
 	if err != nil {
 		return "", fmt.Errorf("%s failed: %w", action, err)
 	}
@@ -207,11 +194,6 @@ func kvText(kvs []target.KV) string {
 	return strings.Join(parts, " ")
 }
 
-// ownCallKey marks the context of the fixtures' own requests, which they record themselves.
-type ownCallKey struct{}
-
-func ownCall(ctx context.Context) bool { v, _ := ctx.Value(ownCallKey{}).(bool); return v }
-
 // trackedCreate says how the resource of a create the fixtures record is deleted: load
 // balancers, certificates, ACLs.
 func trackedCreate(action string) (deletion, bool) {
@@ -220,6 +202,16 @@ func trackedCreate(action string) (deletion, bool) {
 	}
 	d, ok := usedResources[action]
 	return d, ok
+}
+
+// Track sends req with send; when it creates a resource the run must remove (a load balancer,
+// certificate, ACL or TLS policy), it records it as track does. The runner sends a case's
+// set-up calls through it.
+func (f *Fixtures) Track(ctx context.Context, req target.Request, send func(context.Context, target.Request) (*target.Response, error)) (*target.Response, error) {
+	if d, ok := trackedCreate(req.Action); ok {
+		return f.track(ctx, req, d, send)
+	}
+	return send(ctx, req)
 }
 
 // track sends a create with send and records it: its intent in the ledger before the request,

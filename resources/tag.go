@@ -3,25 +3,18 @@ package resources
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
 
-// runTagged adds the run tag to every CreateLoadBalancer request that goes through it, and
-// hands the creates of certificates, ACLs and TLS policies to the run's fixtures, once they
-// are attached.
+// runTagged adds the run tag to every CreateLoadBalancer request that goes through it.
 type runTagged struct {
 	target.Target
 	runID string
-	fx    atomic.Pointer[Fixtures]
 }
 
 // WithRunTag wraps t so that every instance created through it is tagged spec.RunTagKey=runID.
-// Fixtures made (NewFixtures) on the wrapped target, or on a target that wraps it, also record
-// every certificate, ACL and TLS policy created through it by other callers (a case's set-up
-// calls), for the final clean-up and the ledger.
 func WithRunTag(t target.Target, runID string) target.Target {
 	if runID == "" {
 		return t
@@ -46,27 +39,7 @@ func (r *runTagged) Send(ctx context.Context, req target.Request) (*target.Respo
 				target.KV{Name: p.List.WireName(n, spec.FieldTagValue), Value: r.runID})
 		}
 	}
-	if fx := r.fx.Load(); fx != nil && !ownCall(ctx) {
-		if d, ok := usedResources[req.Action]; ok {
-			return fx.track(ctx, req, d, r.Target.Send)
-		}
-	}
 	return r.Target.Send(ctx, req)
-}
-
-// runTaggedOf finds the run-tag wrapper in t or the targets it wraps (nil when none).
-func runTaggedOf(t target.Target) *runTagged {
-	for t != nil {
-		if r, ok := t.(*runTagged); ok {
-			return r
-		}
-		u, ok := t.(target.Unwrapper)
-		if !ok {
-			return nil
-		}
-		t = u.Unwrap()
-	}
-	return nil
 }
 
 // TaggedInstances lists the ids of the instances of the target's region tagged with runID.
