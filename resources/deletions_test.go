@@ -23,6 +23,8 @@ type recorder struct {
 	sent     []target.Request
 	n        int
 	notFound map[string]bool
+	// refuseListenerDeletes answers DeleteLoadBalancerListener with a refusal.
+	refuseListenerDeletes bool
 }
 
 func (r *recorder) Name() string             { return "recorder" }
@@ -37,6 +39,9 @@ func (r *recorder) Send(_ context.Context, req target.Request) (*target.Response
 		spec.ActionUploadCACertificate: spec.FieldCACertificateID, spec.ActionCreateACL: spec.FieldACLID, spec.ActionCreateTLSCipherPolicy: spec.FieldTLSCipherPolicyID}
 	if field, ok := ids[req.Action]; ok {
 		return &target.Response{Status: 200, Fields: map[string]any{field: fmt.Sprintf("id-%d", r.n)}}, nil
+	}
+	if r.refuseListenerDeletes && req.Action == spec.ActionDeleteListener {
+		return &target.Response{Status: 403, Code: "Forbidden", Message: "refused"}, nil
 	}
 	for _, kv := range req.Params {
 		if r.notFound[kv.Value] && req.Action == spec.ActionDeleteACL {
@@ -140,4 +145,28 @@ func TestLedgerReadsManualLinesAsPending(t *testing.T) {
 	st, err = resources.ReadLedger(path, "old")
 	require.NoError(t, err)
 	assert.Empty(t, st.Pending)
+}
+
+// A listener whose delete was refused is gone once its load balancer is deleted: the clean-up
+// says nothing of it, and the ledger holds nothing of the run.
+func TestCleanupCountsListenersOfDeletedLoadBalancersAsGone(t *testing.T) {
+	ctx := context.Background()
+	rec := &recorder{refuseListenerDeletes: true}
+	ledgerPath := filepath.Join(t.TempDir(), "ledger.jsonl")
+	ledger, err := resources.OpenLedger(ledgerPath)
+	require.NoError(t, err)
+	fx := resources.NewFixtures(rec, spec.MustDefault(), &resources.FixtureFile{Ledger: ledger}, "r2")
+	lb, err := fx.Resolve(ctx, spec.SlotLB)
+	require.NoError(t, err)
+	fx.Remember(spec.ActionDeleteListener, []target.KV{{Name: spec.ParamLoadBalancerID, Value: lb}, {Name: spec.ParamListenerPort, Value: "443"}})
+	fx.Remember(spec.ActionDeleteListener, []target.KV{{Name: spec.ParamLoadBalancerID, Value: "lb-of-another-run"}, {Name: spec.ParamListenerPort, Value: "443"}})
+	err = fx.Cleanup(ctx)
+	require.Error(t, err, "the listener of a load balancer the run did not delete is still there")
+	assert.Contains(t, err.Error(), "lb-of-another-run")
+	assert.NotContains(t, err.Error(), lb)
+	st, err := resources.ReadLedger(ledgerPath, "r2")
+	require.NoError(t, err)
+	require.Len(t, st.Pending, 1)
+	assert.Equal(t, "lb-of-another-run", st.Pending[0].Params[0].Value)
+	require.NoError(t, ledger.Close())
 }

@@ -266,18 +266,38 @@ func (f *Fixtures) Cleanup(ctx context.Context) error {
 	todo := f.created
 	f.created = nil
 	f.mu.Unlock()
+	var failed []created
 	var errs []error
+	gone := map[string]bool{} // load balancers deleted, and with them their listeners
 	for _, last := range []bool{false, true} {
 		for _, c := range slices.Backward(todo) {
 			if deletedLast(c.action) != last {
 				continue
 			}
-			if err := f.remove(ctx, c); err != nil {
-				errs = append(errs, err)
+			err := f.remove(ctx, c)
+			switch {
+			case err != nil:
+				failed, errs = append(failed, c), append(errs, err)
+			case c.action == spec.ActionDeleteLoadBalancer:
+				gone[target.Value(c.params, spec.ParamLoadBalancerID)] = true
 			}
 		}
 	}
-	return errors.Join(errs...)
+	return errors.Join(f.settle(failed, errs, gone)...)
+}
+
+// settle drops the failed deletes of listeners whose load balancer was deleted afterwards
+// (deleting it removed them), recording them as gone; the other errors stand.
+func (f *Fixtures) settle(failed []created, errs []error, gone map[string]bool) []error {
+	var out []error
+	for i, c := range failed {
+		if c.action == spec.ActionDeleteListener && gone[target.Value(c.params, spec.ParamLoadBalancerID)] {
+			_ = f.file.Ledger.MarkDeleted(f.runID, c.seq)
+			continue
+		}
+		out = append(out, errs[i])
+	}
+	return out
 }
 
 // remove deletes one created resource and records it in the ledger.
