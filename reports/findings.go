@@ -273,21 +273,14 @@ type checkTallies map[string]*CheckTally
 func (t checkTallies) add(r contracts.CaseResult) {
 	for i, ch := range r.Checks {
 		// The worst verdict of this check on this case, counted at its first result.
-		first, worst := true, ch.Verdict
-		for j, other := range r.Checks {
-			if other.Check != ch.Check {
-				continue
-			}
-			if j < i {
-				first = false
-				break
-			}
-			if severityRank(other.Verdict) > severityRank(worst) {
+		if slices.ContainsFunc(r.Checks[:i], func(o contracts.CheckResult) bool { return o.Check == ch.Check }) {
+			continue
+		}
+		worst := ch.Verdict
+		for _, other := range r.Checks[i+1:] {
+			if other.Check == ch.Check && severityRank(other.Verdict) > severityRank(worst) {
 				worst = other.Verdict
 			}
-		}
-		if !first {
-			continue
 		}
 		ct := t[ch.Check]
 		if ct == nil {
