@@ -20,6 +20,7 @@ const (
 	gfFarFutureTimestamp = "signature/far-future-timestamp-accepted"
 	gfFutureTimestamp    = "signature/future-timestamp-accepted"
 	gfRepeatedUnverified = "signature/repeated-parameter-unverified"
+	gfWideWindow         = "signature/timestamp-window-doubled"
 )
 
 // gatewayFaults are the catalogue entries of the gateway faults.
@@ -29,6 +30,7 @@ var gatewayFaults = []faultDef{
 	gatewayFault(gfV3HostUnsigned, "a V3 signature need not cover host: SignedHeaders may leave it out when it lists the x-acs-* headers"),
 	gatewayFault(gfFarFutureTimestamp, "a Timestamp or x-acs-date more than about 292 years ahead passes the window (its distance overflows a time.Duration)"),
 	gatewayFault(gfFutureTimestamp, "only the past edge of the timestamp window is enforced: any Timestamp or x-acs-date ahead of the server clock passes"),
+	gatewayFault(gfWideWindow, "the timestamp window is twice the described one: a Timestamp or x-acs-date up to twice the window away passes"),
 	gatewayFault(gfRepeatedUnverified, "a V1 request that repeats a parameter is accepted whatever its signature"),
 }
 
@@ -69,4 +71,10 @@ func (in *injector) futureAccepted(t, now time.Time) bool {
 	// time.Time.Sub saturates at the largest Duration: the faulty check computed the
 	// distance with it and compared, so nothing that far ahead looked far.
 	return in.gatewayFault(gfFutureTimestamp) || (in.gatewayFault(gfFarFutureTimestamp) && t.Sub(now) == math.MaxInt64)
+}
+
+// wideWindow reports whether a timestamp outside the window passes because the window is
+// twice as wide (gfWideWindow).
+func (in *injector) wideWindow(t, now time.Time, window time.Duration) bool {
+	return in.gatewayFault(gfWideWindow) && !t.Before(now.Add(-2*window)) && !t.After(now.Add(2*window))
 }

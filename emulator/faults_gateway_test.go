@@ -38,6 +38,9 @@ var gatewayAttacks = map[string]func(e *env) resp{
 	"far-future": func(e *env) resp {
 		return e.primary().sendAt(spec.ActionDescribeListeners, nil, e.clock.Now().AddDate(300, 0, 0))
 	},
+	"just-stale": func(e *env) resp {
+		return e.primary().sendAt(spec.ActionDescribeListeners, nil, e.clock.Now().Add(-16*time.Minute))
+	},
 	"future": func(e *env) resp {
 		return e.primary().sendAt(spec.ActionDescribeListeners, nil, e.clock.Now().Add(time.Hour))
 	},
@@ -70,7 +73,8 @@ func TestGatewayFaults(t *testing.T) {
 		"signature/far-future-timestamp-accepted": {"far-future"},
 		"signature/future-timestamp-accepted":     {"far-future", "future"},
 		"signature/repeated-parameter-unverified": {"repeated-bad-signature"},
-		"": nil, // the faithful emulator
+		"signature/timestamp-window-doubled":      {"just-stale"},
+		"":                                        nil, // the faithful emulator
 	}
 	for fault, through := range passes {
 		for attack, send := range gatewayAttacks {
