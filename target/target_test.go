@@ -86,7 +86,9 @@ func TestBuildModesAndPlacements(t *testing.T) {
 	sq, _ := url.ParseQuery(strings.SplitN(stale.URL, "?", 2)[1])
 	ts, err := signature.ParseTimestamp(sq.Get("Timestamp"))
 	require.NoError(t, err)
-	assert.Greater(t, time.Since(ts), 20*time.Minute)
+	window := spec.MustDefault().Wire.TimestampWindow
+	assert.Greater(t, time.Since(ts), window, "outside the window")
+	assert.Less(t, time.Since(ts), window+2*time.Minute, "just outside it, so that a wider window shows")
 
 	_, form, err := tg.Build(target.Request{Action: spec.ActionCreateHTTPSListener, Params: vectorParams, Placement: "form"})
 	require.NoError(t, err)
