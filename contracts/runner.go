@@ -42,6 +42,8 @@ type runner struct {
 	listing atomic.Int32
 	// inProcess is set when the target has no network address a curl line could reach.
 	inProcess bool
+	// visible bounds the wait for a created listener to show in Describe (visibility.go).
+	visible visibility
 }
 
 // judge is an enabled answer check and its configuration.

@@ -22,7 +22,14 @@ func (r *runner) checkCreated(ctx context.Context, kvs []target.KV, l resources.
 		return fail("the listener could not be read back: "+ErrorText(err), "a readable listener", "no answer")
 	}
 	if !d.Success() {
-		return fail("the created listener cannot be read back", "the listener", actualOf(d))
+		later, ok := r.awaitVisible(ctx, l)
+		if !ok {
+			if later != nil {
+				d = later
+			}
+			return fail("the created listener cannot be read back, even after waiting for it to show", "the listener", actualOf(d))
+		}
+		d = later
 	}
 	if !resources.Settled(d) {
 		// Still applying its configuration (the real service does this asynchronously): wait,

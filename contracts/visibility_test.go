@@ -1,0 +1,81 @@
+package contracts_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/clbcheck/clbcheck/contracts"
+	"github.com/clbcheck/clbcheck/emulator"
+	"github.com/clbcheck/clbcheck/emulator/embedded"
+	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/spec"
+	"github.com/clbcheck/clbcheck/target"
+)
+
+// laggingReads hides a created listener from Describe for lag after its create (a service
+// whose reads lag its writes); with hide set, it hides every listener for good (a service
+// that answers success and creates nothing).
+type laggingReads struct {
+	target.Target
+	lag     time.Duration
+	hide    bool
+	mu      sync.Mutex
+	created map[string]time.Time
+}
+
+func (l *laggingReads) Unwrap() target.Target { return l.Target }
+func (l *laggingReads) Send(ctx context.Context, req target.Request) (*target.Response, error) {
+	key := target.Value(req.Params, spec.ParamLoadBalancerID) + ":" + target.Value(req.Params, spec.ParamListenerPort)
+	if req.Action == spec.ActionDescribeHTTPSListener {
+		l.mu.Lock()
+		at, ok := l.created[key]
+		l.mu.Unlock()
+		if ok && (l.hide || time.Since(at) < l.lag) {
+			missing, _ := spec.MustDefault().NeighbourError(spec.NeighbourListenerNotFound)
+			return &target.Response{Status: missing.Status, Code: missing.Code, Message: "not visible yet"}, nil
+		}
+	}
+	resp, err := l.Target.Send(ctx, req)
+	if err == nil && resp.Success() && req.Action == spec.ActionCreateHTTPSListener {
+		l.mu.Lock()
+		l.created[key] = time.Now()
+		l.mu.Unlock()
+	}
+	return resp, err
+}
+
+func runPositive(t *testing.T, tg target.Target) contracts.Summary {
+	t.Helper()
+	sum, _, err := contracts.Execute(context.Background(), tg, contracts.Options{Random: -1, Sequences: -1, Workers: 2,
+		Filter: func(c generators.Case) bool { return strings.HasPrefix(c.ID, "positive/") && strings.Contains(c.ID, "Timeout/") }})
+	require.NoError(t, err)
+	require.NotZero(t, sum.Cases)
+	return sum
+}
+
+// The page says nothing of when a new listener shows in Describe: a listener that shows
+// after 300 ms passes its read-back.
+func TestReadBackWaitsForALaggingListener(t *testing.T) {
+	emu, err := embedded.New(emulator.DefaultConfig())
+	require.NoError(t, err)
+	sum := runPositive(t, &laggingReads{Target: emu, lag: 300 * time.Millisecond, created: map[string]time.Time{}})
+	assert.Zero(t, sum.Failed, "a read lagging its write conforms")
+}
+
+// A listener that never shows fails its read-back, and the wait for it is paid once, not
+// once per case.
+func TestReadBackOfAMissingListenerWaitsOnce(t *testing.T) {
+	emu, err := embedded.New(emulator.DefaultConfig())
+	require.NoError(t, err)
+	start := time.Now()
+	sum := runPositive(t, &laggingReads{Target: emu, hide: true, created: map[string]time.Time{}})
+	assert.Equal(t, sum.Cases, sum.Failed, "every created listener is missing")
+	assert.Greater(t, sum.Cases, 4)
+	assert.Less(t, time.Since(start), 3*time.Second+2*time.Second, "one wait of at most 3 s (two workers may each start one)")
+}
