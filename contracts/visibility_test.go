@@ -53,7 +53,9 @@ func (l *laggingReads) Send(ctx context.Context, req target.Request) (*target.Re
 func runPositive(t *testing.T, tg target.Target) contracts.Summary {
 	t.Helper()
 	sum, _, err := contracts.Execute(context.Background(), tg, contracts.Options{Random: -1, Sequences: -1, Workers: 2,
-		Filter: func(c generators.Case) bool { return strings.HasPrefix(c.ID, "positive/") && strings.Contains(c.ID, "Timeout/") }})
+		Filter: func(c generators.Case) bool {
+			return strings.HasPrefix(c.ID, "positive/") && strings.Contains(c.ID, "Timeout/")
+		}})
 	require.NoError(t, err)
 	require.NotZero(t, sum.Cases)
 	return sum
