@@ -22,7 +22,10 @@ type Finding struct {
 	Expected string            `json:"expected"`
 	Actual   string            `json:"actual"`
 	Message  string            `json:"message,omitempty"` // the example's explanation
-	Count    int               `json:"cases"`
+	// Answers is, for a finding about the shape of answers, which answers it is about:
+	// "success" or "error".
+	Answers string `json:"answers,omitempty"`
+	Count   int    `json:"cases"`
 	// Example is the id of the smallest case with this finding; Cases are the ids of all of
 	// them, smallest first.
 	Example string   `json:"example"`
@@ -44,7 +47,11 @@ func (f Finding) Title() string {
 	if f.Subject != "" {
 		s += " · " + f.Subject
 	}
-	return s + ": expected " + orDash(oneLine(f.Expected)) + ", got " + orDash(oneLine(f.Actual))
+	s += ": expected " + orDash(oneLine(f.Expected)) + ", got " + orDash(oneLine(f.Actual))
+	if f.Answers != "" {
+		s += " (" + f.Answers + " answers)"
+	}
+	return s
 }
 
 // Fingerprint identifies a finding across runs (check, subject, expected and actual, with ids
@@ -185,8 +192,8 @@ func causeOf(r contracts.CaseResult, ch contracts.CheckResult) (Finding, string)
 	if answerShape[ch.Check] || (ch.Check == contracts.CheckExpectedOutcome && strings.HasPrefix(ch.Message, contracts.NeitherSuccessNorRefusal)) {
 		// What is wrong with the answer's shape does not depend on what the request broke:
 		// group by the kind of answer, not by the parameter or the body that came back.
-		f.Subject = ch.Subject
-		key := strings.Join([]string{string(v), ch.Check, ch.Subject, stable(ch.Expected), answerKind(r.Actual)}, "\x1f")
+		f.Subject, f.Answers = ch.Subject, answerKind(r.Actual)
+		key := strings.Join([]string{string(v), ch.Check, ch.Subject, stable(ch.Expected), f.Answers}, "\x1f")
 		if !looksLikeBody(ch.Actual) {
 			key += "\x1f" + stable(ch.Actual)
 		}

@@ -258,4 +258,6 @@ func TestFindingsGroupErrorsOfAnyStatus(t *testing.T) {
 	require.Len(t, fs, 2, "%+v", fs)
 	assert.Equal(t, 2, fs[0].Count)
 	assert.Equal(t, 1, fs[1].Count)
+	assert.Equal(t, "content-type: expected json, got text/plain (error answers)", fs[0].Title(), "the two findings' titles tell them apart")
+	assert.Equal(t, "content-type: expected json, got text/plain (success answers)", fs[1].Title())
 }
