@@ -263,10 +263,20 @@ func (rs *runSetup) rerunLine(names []string, forced map[string]string) string {
 // expectation words what a case expects for --dry-run: an answer, or either way where the page
 // leaves it open (with the refusal hoped for).
 func expectation(o spec.Outcome) string {
-	if o.Direction() == spec.MayEither {
-		return "may be accepted or refused (refused: " + o.String() + ")"
+	text := o.String()
+	var others []string
+	for _, a := range o.Accept {
+		if a != o.Code && !slices.Contains(others, a) {
+			others = append(others, a)
+		}
 	}
-	return "expects " + o.String()
+	if len(others) > 0 {
+		text += " (also passes: " + strings.Join(others, ", ") + ")"
+	}
+	if o.Direction() == spec.MayEither {
+		return "may be accepted or refused (refused: " + text + ")"
+	}
+	return "expects " + text
 }
 
 // dryRun lists the cases the run would send, without building a target or sending anything.
