@@ -38,8 +38,8 @@ func diffSide(spec, region string) (*chosenTarget, error) {
 func runDiff(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("clbcheck diff", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	a := fs.String("a", "", "first target: emulator, a URL, aliyun, or cassette:`DIR` (a recording)")
-	b := fs.String("b", "", "second target, same forms as --a")
+	a := fs.String("a", "", "first `target`: emulator, a URL, aliyun, or cassette:DIR (a recording)")
+	b := fs.String("b", "", "second `target`, same forms as --a")
 	region := fs.String("region", "", "region sent as RegionId")
 	seed := fs.Int64("seed", 0, "seed of the generated cases, the same for both sides (0: a cassette's, else pick one)")
 	random := fs.Int("random", 0, "random cases added to the catalogue (0: a cassette's, else the default of "+strconv.Itoa(contracts.DefaultRandom)+"; -1: none)")

@@ -76,8 +76,8 @@ const sdkCheckAbout = `Usage: clbcheck sdk-check --target URL [flags]
 
 Runs the SDK scenarios against the target with the official Alibaba Cloud clients (the
 classic Go SDK, the V3 Go client and the Node client) and prints one line per step: does the
-implementation work with them? The work is done by ` + sdkBinary + `, a separate program; its -h
-lists every flag.`
+implementation work with them? The work is done by ` + sdkBinary + `, a separate program; once it
+is installed, this command's -h lists every flag.`
 
 // wantsHelp reports whether args ask for the usage text.
 func wantsHelp(args []string) bool {
