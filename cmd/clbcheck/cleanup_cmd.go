@@ -59,7 +59,7 @@ func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Wr
 	if tg.kind == kindEmulator && len(st.Pending) > 0 {
 		fmt.Fprintln(stdout, "note: the embedded emulator starts empty; give --target URL to clean up a running implementation")
 	}
-	c := &cleaner{tg: tg, patient: patient(tg), run: f.run, dryRun: f.dryRun, out: stdout}
+	c := &cleaner{tg: tg, patient: patient(tg), run: f.run, dryRun: f.dryRun, out: stdout, listed: map[string]bool{}}
 	if !f.dryRun && len(st.Pending) > 0 {
 		if c.ledger, err = resources.OpenLedger(path); err != nil {
 			return usage("%v", err)
@@ -155,12 +155,15 @@ func (f *cleanupFlags) readLedger(stderr io.Writer) (string, *resources.LedgerSt
 
 // cleaner deletes what a run left and counts the outcome.
 type cleaner struct {
-	tg          *chosenTarget
-	patient     target.Target // tg with the clean-up's patience, for the ledger's deletes
-	run         string
-	dryRun      bool
-	out         io.Writer
-	ledger      *resources.Ledger // nil under --dry-run or with nothing to delete
+	tg      *chosenTarget
+	patient target.Target // tg with the clean-up's patience, for the ledger's deletes
+	run     string
+	dryRun  bool
+	out     io.Writer
+	ledger  *resources.Ledger // nil under --dry-run or with nothing to delete
+	// listed are the load balancers the ledger named, which the tag search then skips (under
+	// --dry-run they are still there to be found).
+	listed      map[string]bool
 	removed     int
 	refused     int
 	unreachable bool
@@ -181,6 +184,9 @@ func patient(t target.Target) target.Target {
 func (c *cleaner) deleteLedgerEntries(ctx context.Context, pending []resources.LedgerEntry) {
 	for _, e := range pending {
 		desc := describeEntry(e)
+		if e.Action == spec.ActionDeleteLoadBalancer {
+			c.listed[target.Value(e.KVs(), spec.ParamLoadBalancerID)] = true
+		}
 		if c.dryRun {
 			fmt.Fprintf(c.out, "  would delete %s\n", desc)
 			continue
@@ -232,7 +238,9 @@ func (c *cleaner) sweepTagged(ctx context.Context) {
 			continue
 		}
 		for _, id := range ids {
-			c.deleteTagged(ctx, principal, id)
+			if !c.listed[id] {
+				c.deleteTagged(ctx, principal, id)
+			}
 		}
 	}
 }

@@ -57,6 +57,7 @@ func TestCleanupRemovesWhatTheLedgerLists(t *testing.T) {
 	code, out, errOut := cli(t, "cleanup", "--run", "left", "--out", dir, "--dry-run", "--target", srv.URL)
 	require.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, out, "would delete DeleteLoadBalancer LoadBalancerId="+lb)
+	assert.NotContains(t, out, lb+" (found by its run tag)", "a load balancer the ledger lists is listed once")
 	assert.Less(t, strings.LastIndex(out, "would delete DeleteLoadBalancer"), strings.Index(out, "would delete DeleteServerCertificate"),
 		"load balancers go before the certificates their listeners use")
 	assert.NotContains(t, out, "by hand")
