@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/clbcheck/clbcheck/signature"
+	"github.com/clbcheck/clbcheck/spec"
 )
 
 // Gateway faults: the gateway's own rules (which headers a V3 signature must cover, the
@@ -21,6 +22,7 @@ const (
 	gfFutureTimestamp    = "signature/future-timestamp-accepted"
 	gfRepeatedUnverified = "signature/repeated-parameter-unverified"
 	gfWideWindow         = "signature/timestamp-window-doubled"
+	gfAnyToken           = "signature/any-security-token-accepted"
 )
 
 // gatewayFaults are the catalogue entries of the gateway faults.
@@ -31,11 +33,20 @@ var gatewayFaults = []faultDef{
 	gatewayFault(gfFarFutureTimestamp, "a Timestamp or x-acs-date more than about 292 years ahead passes the window (its distance overflows a time.Duration)"),
 	gatewayFault(gfFutureTimestamp, "only the past edge of the timestamp window is enforced: any Timestamp or x-acs-date ahead of the server clock passes"),
 	gatewayFault(gfWideWindow, "the timestamp window is twice the described one: a Timestamp or x-acs-date up to twice the window away passes"),
+	inferredGatewayFault(gfAnyToken, "a SecurityToken is not checked against the key: one never issued for it passes (the page names no answer for it)"),
 	gatewayFault(gfRepeatedUnverified, "a V1 request that repeats a parameter is accepted whatever its signature"),
 }
 
 func gatewayFault(name, description string) faultDef {
 	return faultDef{FaultInfo: FaultInfo{Name: name, Category: FaultCategorySignature, Description: description}, gateway: name}
+}
+
+// inferredGatewayFault is gatewayFault for a rule only other references state, graded under
+// the strict profile.
+func inferredGatewayFault(name, description string) faultDef {
+	d := gatewayFault(name, description)
+	d.Basis = spec.Inferred
+	return d
 }
 
 // gatewayFault reports whether a gateway fault is on.

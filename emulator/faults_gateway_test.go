@@ -41,6 +41,15 @@ var gatewayAttacks = map[string]func(e *env) resp{
 	"just-stale": func(e *env) resp {
 		return e.primary().sendAt(spec.ActionDescribeListeners, nil, e.clock.Now().Add(-16*time.Minute))
 	},
+	"wrong-token": func(e *env) resp {
+		c := e.primary()
+		v := url.Values{spec.ParamAction: {spec.ActionDescribeListeners}, spec.ParamVersion: {spec.MustDefault().APIVersion}}
+		creds := c.creds
+		creds.SecurityToken = "not-issued-for-this-key"
+		signature.AddV1Params(v, creds, e.clock.Now())
+		v.Set(spec.ParamSignature, signature.SignV1(http.MethodPost, creds.AccessKeySecret, v))
+		return c.send(v)
+	},
 	"future": func(e *env) resp {
 		return e.primary().sendAt(spec.ActionDescribeListeners, nil, e.clock.Now().Add(time.Hour))
 	},
@@ -74,6 +83,7 @@ func TestGatewayFaults(t *testing.T) {
 		"signature/future-timestamp-accepted":     {"far-future", "future"},
 		"signature/repeated-parameter-unverified": {"repeated-bad-signature"},
 		"signature/timestamp-window-doubled":      {"just-stale"},
+		"signature/any-security-token-accepted":   {"wrong-token"},
 		"":                                        nil, // the faithful emulator
 	}
 	for fault, through := range passes {

@@ -36,6 +36,12 @@ func (b *builder) security(base []Param) {
 		Expect: gw(spec.GatewayBadSignature), Broken: &Broken{Kind: BrokenAuth, Rule: string(spec.AuthV3BadSignature)}})
 	b.gatewayRules(base, gw)
 	b.add(Case{ID: "security/sts-token", Scenario: "AUTH_STS", Category: Security, Params: base, Auth: spec.AuthSTS, Expect: success()})
+	// A token that was not issued for the key: the references name a code but the page says
+	// nothing of it, so refusing it is expected without certainty.
+	wrong := gw(spec.GatewayTokenMismatch)
+	wrong.Basis, wrong.DirectionBasis = spec.Inferred, spec.Inferred
+	b.add(Case{ID: "security/" + string(spec.AuthSTSWrongToken), Scenario: "AUTH_STS_wrong-token", Category: Security, Params: base, Auth: spec.AuthSTSWrongToken,
+		Expect: wrong, Broken: &Broken{Kind: BrokenAuth, Rule: string(spec.AuthSTSWrongToken)}})
 	b.add(Case{ID: "security/ram-denied", Scenario: "AUTH_ram-denied", Category: Security, Params: base, Principal: spec.PrincipalRestricted,
 		Expect: gw(spec.GatewayRAMDenied), Broken: &Broken{Kind: BrokenAuth, Rule: "ram-denied"}})
 	b.add(Case{ID: "security/disabled-key", Scenario: "AUTH_disabled-access-key", Category: Security, Params: base, Principal: spec.PrincipalDisabled,

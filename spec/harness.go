@@ -19,6 +19,8 @@ const (
 	AuthStaleTimestamp Auth = "stale-timestamp"
 	AuthUnknownKey     Auth = "unknown-key"
 	AuthSTS            Auth = "sts"
+	// AuthSTSWrongToken signs with V1 and a SecurityToken that was not issued for the key.
+	AuthSTSWrongToken Auth = "sts-wrong-token"
 	// AuthV3BadSignature signs with V3, then spoils the signature.
 	AuthV3BadSignature Auth = "v3-bad-signature"
 	// AuthV3MinimalHeaders signs with V3 over host alone: the x-acs-* headers travel unsigned.

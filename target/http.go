@@ -143,11 +143,14 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 		auth = spec.AuthV3
 	}
 	creds, ok := h.cfg.Credentials[principal]
-	if auth == spec.AuthSTS {
+	switch auth {
+	case spec.AuthSTS:
 		if creds.SecurityToken == "" {
 			return nil, Sent{}, fmt.Errorf("%w: %s has no STS token", ErrNoPrincipal, principal)
 		}
-	} else {
+	case spec.AuthSTSWrongToken:
+		creds.SecurityToken = wrongToken
+	default:
 		creds.SecurityToken = ""
 	}
 	if auth == spec.AuthUnknownKey {
@@ -249,6 +252,9 @@ func takenAsItIs(q string) bool {
 // endsURL reports whether url.Parse stops at c or refuses it: a '#' starts the fragment, and
 // a control byte is refused. Every shortcut past url.Parse in this package asks it.
 func endsURL(c byte) bool { return c < 0x20 || c == 0x7f || c == '#' }
+
+// wrongToken is the SecurityToken AuthSTSWrongToken sends: no service issued it for the key.
+const wrongToken = "clbcheck-token-not-issued-for-this-key"
 
 // staleMargin is how far beyond the timestamp window AuthStaleTimestamp dates a request: enough
 // for the clocks of harness and target to differ a little, little enough that a window wider

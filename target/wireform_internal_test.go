@@ -15,7 +15,7 @@ import (
 
 // wireAuths are every auth mode a request may carry, V3 variants included.
 var wireAuths = []spec.Auth{spec.AuthV1, spec.AuthV3, spec.AuthUnsigned, spec.AuthBadSignature, spec.AuthReplayedNonce,
-	spec.AuthStaleTimestamp, spec.AuthUnknownKey, spec.AuthSTS, spec.AuthV3BadSignature, spec.AuthV3MinimalHeaders, spec.AuthV3HostUnsigned,
+	spec.AuthStaleTimestamp, spec.AuthUnknownKey, spec.AuthSTS, spec.AuthV3BadSignature, spec.AuthV3MinimalHeaders, spec.AuthV3HostUnsigned, spec.AuthSTSWrongToken,
 	spec.AuthV3AddedHeader, spec.AuthFarFutureTimestamp, spec.AuthV3FarFutureDate, spec.AuthV1SignedOnce}
 
 // caseKVs turns a case's parameters into what build receives, references resolved to a

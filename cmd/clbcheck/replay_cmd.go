@@ -257,7 +257,7 @@ func brokenAuth(c contracts.CaseResult, auth spec.Auth) spec.Auth {
 	if b := c.Broken; b != nil && b.Kind == string(generators.BrokenAuth) {
 		switch spec.Auth(b.Rule) {
 		case spec.AuthBadSignature, spec.AuthV3BadSignature, spec.AuthStaleTimestamp, spec.AuthUnknownKey, spec.AuthUnsigned,
-			spec.AuthV3MinimalHeaders, spec.AuthV3HostUnsigned, spec.AuthV3AddedHeader, spec.AuthFarFutureTimestamp, spec.AuthV3FarFutureDate, spec.AuthV3BodyHashMismatch:
+			spec.AuthV3MinimalHeaders, spec.AuthV3HostUnsigned, spec.AuthV3AddedHeader, spec.AuthSTSWrongToken, spec.AuthFarFutureTimestamp, spec.AuthV3FarFutureDate, spec.AuthV3BodyHashMismatch:
 			return spec.Auth(b.Rule)
 		}
 	}
