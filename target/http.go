@@ -130,6 +130,29 @@ func (h *HTTP) Build(req Request) (*http.Request, Sent, error) {
 	return h.build(context.Background(), req)
 }
 
+// credentials are the keys a request of principal signs with under auth (ok is false when
+// the target has none for the principal): the STS token only for the STS modes, made-up keys
+// for AuthUnknownKey.
+func (h *HTTP) credentials(principal string, auth spec.Auth) (signature.Credentials, bool, error) {
+	creds, ok := h.cfg.Credentials[principal]
+	switch auth {
+	case spec.AuthSTS:
+		if creds.SecurityToken == "" {
+			return creds, ok, fmt.Errorf("%w: %s has no STS token", ErrNoPrincipal, principal)
+		}
+	case spec.AuthSTSWrongToken:
+		creds.SecurityToken = wrongToken
+	case spec.AuthUnknownKey:
+		return signature.Credentials{AccessKeyID: "clbcheck-unknown-key-0000", AccessKeySecret: "clbcheck-unknown-secret"}, true, nil
+	default:
+		creds.SecurityToken = ""
+	}
+	if !ok && auth != spec.AuthUnsigned {
+		return creds, ok, fmt.Errorf("%w: %s", ErrNoPrincipal, principal)
+	}
+	return creds, ok, nil
+}
+
 func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, error) {
 	principal := req.Principal
 	if principal == "" {
@@ -142,22 +165,9 @@ func (h *HTTP) build(ctx context.Context, req Request) (*http.Request, Sent, err
 		spec.AuthV3ReplayedNonce, spec.AuthV3BodyHashMismatch:
 		auth = spec.AuthV3
 	}
-	creds, ok := h.cfg.Credentials[principal]
-	switch auth {
-	case spec.AuthSTS:
-		if creds.SecurityToken == "" {
-			return nil, Sent{}, fmt.Errorf("%w: %s has no STS token", ErrNoPrincipal, principal)
-		}
-	case spec.AuthSTSWrongToken:
-		creds.SecurityToken = wrongToken
-	default:
-		creds.SecurityToken = ""
-	}
-	if auth == spec.AuthUnknownKey {
-		creds, ok = signature.Credentials{AccessKeyID: "clbcheck-unknown-key-0000", AccessKeySecret: "clbcheck-unknown-secret"}, true
-	}
-	if !ok && auth != spec.AuthUnsigned {
-		return nil, Sent{}, fmt.Errorf("%w: %s", ErrNoPrincipal, principal)
+	creds, ok, err := h.credentials(principal, auth)
+	if err != nil {
+		return nil, Sent{}, err
 	}
 	method := req.Method
 	if method == "" {
