@@ -61,10 +61,12 @@ func (s Summary) Status() string {
 }
 
 // TroubleEvents is the number of exchanges that met transient trouble: retries and unjudged
-// cases of every kind.
+// cases of every kind but settling (a change of the harness's own still being applied).
 func (s Summary) TroubleEvents() (retried, unjudged int) {
 	for _, t := range s.Trouble {
-		retried += t.Retried
+		if t.Kind != target.TroubleSettling {
+			retried += t.Retried
+		}
 		unjudged += t.Unjudged
 	}
 	return retried, unjudged

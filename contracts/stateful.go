@@ -30,7 +30,8 @@ func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult
 		if err != nil {
 			return generators.StepResult{Err: err}
 		}
-		resp, err := r.send(ctx, target.Request{Action: action, Params: kvs})
+		// Each step acts on a listener the previous one may still be changing.
+		resp, err := r.send(ctx, target.Request{Action: action, Params: kvs, Provoking: true})
 		if err != nil {
 			return generators.StepResult{Err: err}
 		}
@@ -53,7 +54,7 @@ func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult
 	}
 	destroy := func(l *generators.Lifecycle) {
 		if l.LB != "" {
-			_, _ = r.send(context.WithoutCancel(ctx), target.Request{Action: spec.ActionDeleteLoadBalancer, Params: []target.KV{{Name: spec.ParamLoadBalancerID, Value: l.LB}}})
+			_, _ = r.send(context.WithoutCancel(ctx), target.Request{Action: spec.ActionDeleteLoadBalancer, Params: []target.KV{{Name: spec.ParamLoadBalancerID, Value: l.LB}}, Provoking: true})
 		}
 	}
 	cmds := generators.LifecycleCommands(r.s, []string{"7001", "7002", "7003"}, newSUT, destroy)

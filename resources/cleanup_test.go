@@ -47,7 +47,8 @@ func (b *busyDeletes) sleep(_ context.Context, d time.Duration) error {
 }
 
 // A delete of the clean-up that meets its listener configuring for a few seconds is tried
-// again until it succeeds, and every repeated try is counted, as busy, in the tally the run
+// again until it succeeds, and every repeated try is counted, as settling (the service still
+// applying the run's own changes, which counts toward no trouble limit), in the tally the run
 // reports: the tally of the run's retrying target when there is one, the clean-up's own when
 // the target retries nothing.
 func TestCleanupRetriesBusyAndCountsThem(t *testing.T) {
@@ -65,7 +66,7 @@ func TestCleanupRetriesBusyAndCountsThem(t *testing.T) {
 	remember(fx)
 	require.NoError(t, fx.Cleanup(context.Background()))
 	require.Greater(t, fake.deletes, 1)
-	assert.Equal(t, map[string]int{target.TroubleBusy: fake.deletes - 1}, run.Trouble().Retried(), "every repeated delete is counted in the run's tally")
+	assert.Equal(t, map[string]int{target.TroubleSettling: fake.deletes - 1}, run.Trouble().Retried(), "every repeated delete is counted in the run's tally")
 	assert.Same(t, run.Trouble(), fx.Trouble())
 	assert.GreaterOrEqual(t, fake.now, 5*time.Second)
 
@@ -79,7 +80,7 @@ func TestCleanupRetriesBusyAndCountsThem(t *testing.T) {
 	require.ErrorContains(t, err, busy.Code)
 	tries := target.CleanupRetryPolicy().MaxAttempts
 	assert.Equal(t, tries, fake.deletes)
-	assert.Equal(t, map[string]int{target.TroubleBusy: tries - 1}, fx.Trouble().Retried())
+	assert.Equal(t, map[string]int{target.TroubleSettling: tries - 1}, fx.Trouble().Retried())
 	assert.GreaterOrEqual(t, fake.now, 6*time.Second, "clean-up waits several seconds before it gives up")
 
 	// A target that retries nothing (the embedded emulator): the clean-up's own tally counts.
@@ -89,6 +90,6 @@ func TestCleanupRetriesBusyAndCountsThem(t *testing.T) {
 	start := time.Now()
 	require.NoError(t, fx.Cleanup(context.Background()))
 	assert.Equal(t, 2, fake.deletes)
-	assert.Equal(t, map[string]int{target.TroubleBusy: 1}, fx.Trouble().Retried())
+	assert.Equal(t, map[string]int{target.TroubleSettling: 1}, fx.Trouble().Retried())
 	assert.GreaterOrEqual(t, time.Since(start), 200*time.Millisecond, "a real pause between the tries")
 }

@@ -306,7 +306,7 @@ func (f *Fixtures) remove(ctx context.Context, c created) error {
 	if c.region != "" && !target.HasParam(ps, spec.ParamRegionID) {
 		ps = append(ps, target.KV{Name: spec.ParamRegionID, Value: c.region})
 	}
-	resp, err := f.cleanupSend(ctx, target.Request{Action: c.action, Params: ps, Principal: c.principal})
+	resp, err := f.cleanupSend(ctx, target.Request{Action: c.action, Params: ps, Principal: c.principal, Provoking: true})
 	switch {
 	case err != nil:
 		return fmt.Errorf("%s: %w", c.action, err)

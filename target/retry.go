@@ -131,6 +131,9 @@ func (r *Retrying) Send(ctx context.Context, req Request) (*Response, error) {
 		if reason == "" || attempt >= r.Policy.MaxAttempts || req.Nonce != "" {
 			return resp, err
 		}
+		if req.Provoking && reason == TroubleBusy {
+			reason = TroubleSettling
+		}
 		r.Trouble().AddRetry(reason)
 		if r.OnRetry != nil {
 			r.OnRetry(req, attempt, reason)

@@ -194,3 +194,35 @@ func TestCleanupAnswerClassesCoverEveryDeletedKind(t *testing.T) {
 	assert.Contains(t, target.CleanupRetryPolicy().Codes, configuring.Code)
 	assert.NotContains(t, target.DefaultRetryPolicy().Codes, configuring.Code)
 }
+
+// A busy answer to a request the harness provoked (a lifecycle step right after the last
+// one) is waited out like any other and counted as settling, not as trouble; throttling still
+// is trouble.
+func TestProvokedBusyAnswersAreNotTrouble(t *testing.T) {
+	for _, tc := range []struct {
+		code      string
+		provoking bool
+		counted   int
+	}{
+		{"ServiceIsConfiguring", false, 1},
+		{"ServiceIsConfiguring", true, 0},
+		{"Throttling.User", true, 1},
+	} {
+		client, _, cfg, calls := service(t, func(n int64, _ *http.Request) (*http.Response, error) {
+			if n == 1 {
+				return errorAnswer(400, tc.code), nil
+			}
+			return nil, nil
+		})
+		base, err := target.NewHTTP(target.HTTPConfig{BaseURL: "https://slb.aliyuncs.com", Client: client, Credentials: embedded.PrincipalCredentials(cfg)})
+		require.NoError(t, err)
+		rt := target.NewRetrying(base, target.RetryPolicy{MaxAttempts: 3, Sleep: noSleep})
+		_, err = rt.Send(context.Background(), target.Request{Action: spec.ActionDescribeLoadBalancers, Provoking: tc.provoking})
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), calls.Load(), "%s retried once", tc.code)
+		assert.Equal(t, tc.counted, rt.Trouble().Total()-rt.Trouble().Retried()[target.TroubleSettling], "%s provoking=%v", tc.code, tc.provoking)
+		if tc.provoking && tc.code == "ServiceIsConfiguring" {
+			assert.Equal(t, 1, rt.Trouble().Retried()[target.TroubleSettling], "shown as settling")
+		}
+	}
+}

@@ -35,6 +35,11 @@ type Request struct {
 	// Judged marks the request whose answer a case judges: a retrying target retries it only
 	// on throttling, never on the answers the case is about.
 	Judged bool
+	// Provoking marks a request sent right after the harness changed the same resource (a
+	// lifecycle sequence's next step, a clean-up delete): a busy answer to it is the service
+	// still applying that change, which a retrying target waits out and counts as
+	// TroubleSettling, not as trouble.
+	Provoking bool
 }
 
 // Response is a decoded answer. Fields are read defensively: a field of the wrong type is

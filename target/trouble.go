@@ -25,6 +25,10 @@ const (
 	TroubleReset       = "reset"        // the connection was reset or closed mid-exchange
 	TroubleTimeout     = "timeout"      // no (complete) answer within the request timeout
 	TroubleConnection  = "connection"   // another transport failure (DNS, TLS, ...)
+	// TroubleSettling is a busy answer to a request the harness provoked (Request.Provoking):
+	// the service still applying a change the harness just made. It is waited out and shown,
+	// but it is the service's documented pace, not trouble: it counts toward no limit.
+	TroubleSettling = "settling"
 )
 
 // TroubleOf classifies a request's outcome as transient trouble of one kind, or "" when the
@@ -130,7 +134,7 @@ func TroubleTallyOf(t Target) *TroubleTally {
 // any other by name).
 func TroubleKinds(m map[string]int) []string {
 	order := []string{TroubleThrottled, TroubleUnavailable, TroubleBadGateway, TroubleServerError, TroubleBusy,
-		TroubleRefused, TroubleReset, TroubleTimeout, TroubleConnection}
+		TroubleRefused, TroubleReset, TroubleTimeout, TroubleConnection, TroubleSettling}
 	rank := func(k string) int {
 		for i, o := range order {
 			if o == k {
