@@ -10,6 +10,7 @@ import (
 	"github.com/leanovate/gopter/commands"
 
 	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -43,6 +44,22 @@ func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult
 		}
 		return generators.StepResult{Status: resp.Status, Code: resp.Code, Fields: resp.Fields}
 	}
+	// present reads back a listener its step just acted on successfully: one that does not
+	// show at once is read again, as a created listener's read-back is (visibility.go).
+	present := func(action string, ps []generators.Param) generators.StepResult {
+		a := exec(action, ps)
+		if a.Err != nil || (a.Status >= 200 && a.Status < 300 && a.Code == "") {
+			return a
+		}
+		kvs, err := r.kvs(ctx, env, ps)
+		if err != nil {
+			return a
+		}
+		if later, ok := r.awaitVisible(ctx, resources.ListenerOf(kvs, "")); ok {
+			return generators.StepResult{Status: later.Status, Code: later.Code, Fields: later.Fields}
+		}
+		return a
+	}
 	var setupErr error
 	newSUT := func() *generators.Lifecycle {
 		id, err := r.fx.Call(ctx, spec.PrincipalPrimary, spec.ActionCreateLoadBalancer,
@@ -50,7 +67,7 @@ func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult
 		if err != nil && setupErr == nil {
 			setupErr = err
 		}
-		return &generators.Lifecycle{Exec: exec, LB: id}
+		return &generators.Lifecycle{Exec: exec, Present: present, LB: id}
 	}
 	destroy := func(l *generators.Lifecycle) {
 		if l.LB != "" {
