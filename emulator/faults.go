@@ -384,10 +384,10 @@ func (in *injector) rewriteHeader(s *spec.Spec, req *request, status int, h http
 		return
 	}
 	if in.on[swTextContentType] {
-		h.Set("Content-Type", "text/plain;charset=utf-8")
+		h.Set(headerContentType, "text/plain;charset=utf-8")
 	}
 	if in.on[swXMLErrorAppXML] && status >= 400 && req.format == formatXML {
-		h.Set("Content-Type", "application/xml;charset=utf-8")
+		h.Set(headerContentType, "application/xml;charset=utf-8")
 	}
 	if in.on[swNoRequestID] && status >= 400 {
 		h.Del(headerRequestID)

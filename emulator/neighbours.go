@@ -143,19 +143,9 @@ func (e *Emulator) deleteServerCertificate(req *request, _ *spec.Operation) (ans
 	if r == nil || r.Certificates[id] == nil || r.Certificates[id].CA {
 		return nil, e.neighbourError(spec.NeighbourServerCertificateNotFound, id)
 	}
-	for _, lbID := range sortedKeys(r.LoadBalancers) {
-		for _, l := range r.LoadBalancers[lbID].Listeners {
-			if l.Attributes[spec.ParamServerCertificateID] == id || slices.ContainsFunc(l.Certificates, func(c certRef) bool { return c.CertificateID == id }) {
-				return nil, e.neighbourError(spec.NeighbourCertificateInUse, "listener "+lbID+":"+strconv.Itoa(l.Port))
-			}
-		}
-	}
-	c := r.Certificates[id]
-	delete(r.Certificates, id)
-	if ae := e.commit(func() { r.Certificates[id] = c }); ae != nil {
-		return nil, ae
-	}
-	return map[string]any{}, nil
+	return removeUnused(e, r, r.Certificates, id, spec.NeighbourCertificateInUse, func(l *listener) bool {
+		return l.Attributes[spec.ParamServerCertificateID] == id || slices.ContainsFunc(l.Certificates, func(c certRef) bool { return c.CertificateID == id })
+	})
 }
 
 // deleteCACertificate removes a CA certificate of the caller that no listener of the region
@@ -168,15 +158,7 @@ func (e *Emulator) deleteCACertificate(req *request, _ *spec.Operation) (answer,
 	if r == nil || r.Certificates[id] == nil || !r.Certificates[id].CA {
 		return nil, e.neighbourError(spec.NeighbourCACertificateAbsent, id)
 	}
-	if where := usedBy(r, func(l *listener) bool { return l.Attributes[spec.ParamCACertificateID] == id }); where != "" {
-		return nil, e.neighbourError(spec.NeighbourCACertificateInUse, where)
-	}
-	c := r.Certificates[id]
-	delete(r.Certificates, id)
-	if ae := e.commit(func() { r.Certificates[id] = c }); ae != nil {
-		return nil, ae
-	}
-	return map[string]any{}, nil
+	return removeUnused(e, r, r.Certificates, id, spec.NeighbourCACertificateInUse, func(l *listener) bool { return l.Attributes[spec.ParamCACertificateID] == id })
 }
 
 // deleteACL is DeleteAccessControlList: it removes an ACL of the caller that no listener of
@@ -189,15 +171,7 @@ func (e *Emulator) deleteACL(req *request, _ *spec.Operation) (answer, *apiError
 	if r == nil || r.ACLs[id] == nil {
 		return nil, e.neighbourError(spec.NeighbourACLAbsent, id)
 	}
-	if where := usedBy(r, func(l *listener) bool { return slices.Contains(l.ACLIDs, id) }); where != "" {
-		return nil, e.neighbourError(spec.NeighbourACLInUse, where)
-	}
-	a := r.ACLs[id]
-	delete(r.ACLs, id)
-	if ae := e.commit(func() { r.ACLs[id] = a }); ae != nil {
-		return nil, ae
-	}
-	return map[string]any{}, nil
+	return removeUnused(e, r, r.ACLs, id, spec.NeighbourACLInUse, func(l *listener) bool { return slices.Contains(l.ACLIDs, id) })
 }
 
 // deleteTLSPolicy is DeleteTLSCipherPolicy: it removes a custom TLS cipher policy of the
@@ -212,15 +186,22 @@ func (e *Emulator) deleteTLSPolicy(req *request, _ *spec.Operation) (answer, *ap
 	if r == nil || r.TLSPolicies[id] == nil {
 		return nil, e.stateError(spec.StateTLSPolicyNotFound, "no custom TLS cipher policy "+id)
 	}
-	p := r.TLSPolicies[id]
-	if e.now().Before(p.Created.Add(e.cfg.scenarioDuration(spec.ScenarioTLSPolicyConfiguringTime))) {
+	if e.now().Before(r.TLSPolicies[id].Created.Add(e.cfg.scenarioDuration(spec.ScenarioTLSPolicyConfiguringTime))) {
 		return nil, e.stateError(spec.StateTLSPolicyConfiguring, "TLS cipher policy "+id+" is still being configured")
 	}
-	if where := usedBy(r, func(l *listener) bool { return l.Attributes[spec.ParamTLSCipherPolicy] == id }); where != "" {
-		return nil, e.neighbourError(spec.NeighbourTLSPolicyInUse, where)
+	return removeUnused(e, r, r.TLSPolicies, id, spec.NeighbourTLSPolicyInUse, func(l *listener) bool { return l.Attributes[spec.ParamTLSCipherPolicy] == id })
+}
+
+// removeUnused deletes id from m, a collection of region r, unless a listener of r uses it
+// (answered with inUse, naming the listener); a change that cannot be written is undone.
+// Callers hold e.mu.
+func removeUnused[V any](e *Emulator, r *regionState, m map[string]V, id string, inUse spec.NeighbourState, uses func(*listener) bool) (answer, *apiError) {
+	if where := usedBy(r, uses); where != "" {
+		return nil, e.neighbourError(inUse, where)
 	}
-	delete(r.TLSPolicies, id)
-	if ae := e.commit(func() { r.TLSPolicies[id] = p }); ae != nil {
+	v := m[id]
+	delete(m, id)
+	if ae := e.commit(func() { m[id] = v }); ae != nil {
 		return nil, ae
 	}
 	return map[string]any{}, nil

@@ -113,7 +113,7 @@ func (e *Emulator) decode(w http.ResponseWriter, hr *http.Request, req *request)
 		}
 		req.body = body
 		if len(body) > 0 {
-			switch ct := e.mediaType(hr.Header.Get("Content-Type")); {
+			switch ct := e.mediaType(hr.Header.Get(headerContentType)); {
 			case ct == e.spec.Wire.BodyContentType || ct == "":
 				// The body is only read from now on, so the values may point into it.
 				text = unsafe.String(unsafe.SliceData(body), len(body))
