@@ -140,6 +140,7 @@
 // decode or holds an entity that cannot be served (ErrCorruptState) is refused at start, and
 // temporary files a killed emulator left are removed. The replay cache is not persisted: after
 // a restart a nonce may be used once more while its timestamp is still in the window.
+// Held counts, per account, what a client created and has not removed (the clean-up tests).
 //
 // # Serving over a socket
 //

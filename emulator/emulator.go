@@ -150,6 +150,23 @@ func (e *Emulator) Snapshot() ([]byte, error) {
 	return json.Marshal(e.state)
 }
 
+// Held counts, per account, the resources the emulator holds that a client creates and must
+// remove again (load balancers, server and CA certificates, ACLs, TLS policies), over every
+// region; an account the state knows has an entry even when it holds nothing.
+func (e *Emulator) Held() map[string]int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := map[string]int{}
+	for id, a := range e.state.Accounts {
+		n := 0
+		for _, r := range a.Regions {
+			n += len(r.LoadBalancers) + len(r.Certificates) + len(r.ACLs) + len(r.TLSPolicies)
+		}
+		out[id] = n
+	}
+	return out
+}
+
 // NonceCacheSize is the number of nonces currently remembered (for memory tests).
 func (e *Emulator) NonceCacheSize() int { return e.nonces.size() }
 
