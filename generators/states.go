@@ -34,7 +34,7 @@ var stateRecipes = map[spec.StateName]stateRecipe{
 		// Another account's certificate is one the caller does not own: the page's code
 		// for that is as plausible as not-found.
 		if fe, ok := b.s.StateError(spec.StateForeignCertificate); ok {
-			foreign.Expect = acceptAlso(foreign.Expect, fe)
+			foreign.Expect = acceptAlso(foreign.Expect, fe.Code, fe.Status)
 		}
 		return []Case{stateCase(b, e, with(base, spec.ParamCACertificateID, missingCA)), foreign}
 	},
@@ -387,13 +387,13 @@ const conflictDescription = "clbcheck-conflicting-create"
 // instance, another Description.
 func conflicting(base []Param) []Param { return with(base, spec.ParamDescription, conflictDescription) }
 
-// acceptAlso is o with the code of e (and its status) accepted too.
-func acceptAlso(o spec.Outcome, e spec.ErrorCode) spec.Outcome {
-	if !slices.Contains(o.Accept, e.Code) {
-		o.Accept = append(slices.Clone(o.Accept), e.Code)
+// acceptAlso is o with code, and status, accepted too (each once).
+func acceptAlso(o spec.Outcome, code string, status int) spec.Outcome {
+	if !slices.Contains(o.Accept, code) {
+		o.Accept = append(slices.Clone(o.Accept), code)
 	}
-	if e.Status != o.Status && !slices.Contains(o.AcceptStatus, e.Status) {
-		o.AcceptStatus = append(slices.Clone(o.AcceptStatus), e.Status)
+	if status != o.Status && !slices.Contains(o.AcceptStatus, status) {
+		o.AcceptStatus = append(slices.Clone(o.AcceptStatus), status)
 	}
 	return o
 }
@@ -403,7 +403,7 @@ func stateCase(b *builder, e spec.ErrorCode, ps []Param) Case {
 	// An accepted alternative code comes with its own documented status.
 	for _, alt := range o.Accept {
 		if ae, ok := b.s.Error(alt); ok {
-			o = acceptAlso(o, ae)
+			o = acceptAlso(o, ae.Code, ae.Status)
 		}
 	}
 	name := e.Trigger.State

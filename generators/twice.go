@@ -34,30 +34,25 @@ func (b *builder) twoViolations(base []Param) {
 		ps = Repair(b.s, with(ps, p.Name, fmt.Sprint(c.Int+1)), p.Name)
 	}
 	first, second := picked[0], picked[1]
+	sent, _ := find(ps, first.Name)
 	b.add(Case{ID: "negative/TWO_VIOLATIONS", Scenario: "TWO_VIOLATIONS", Category: Negative, Static: true, Params: ps,
 		Expect: eitherOf(outs[0], outs[1]),
-		Broken: &Broken{Param: first.Path, Wire: first.Name, Kind: spec.KindMaximum, Sent: paramValue(ps, first.Name),
+		Broken: &Broken{Param: first.Path, Wire: first.Name, Kind: spec.KindMaximum, Sent: sent.Value,
 			Also: []string{string(spec.KindMaximum) + ":" + second.Path}}})
 }
 
-// eitherOf is an outcome met by a or by b: a's, with b's code and status (and the variants
-// each accepts) accepted too.
+// eitherOf is an outcome met by a or by b: a's, with b's code, the codes b accepts and b's
+// statuses accepted too; inferred when either is.
 func eitherOf(a, b spec.Outcome) spec.Outcome {
-	o := a
-	o.Accept = append(append(append([]string{}, a.Accept...), b.Code), b.Accept...)
-	o.AcceptStatus = append(append(append([]int{}, a.AcceptStatus...), b.Status), b.AcceptStatus...)
+	o := acceptAlso(a, b.Code, b.Status)
+	for _, code := range b.Accept {
+		o = acceptAlso(o, code, b.Status)
+	}
+	for _, status := range b.AcceptStatus {
+		o = acceptAlso(o, b.Code, status)
+	}
 	if b.Basis != spec.Documented {
 		o.Basis = b.Basis
 	}
 	return o
-}
-
-// paramValue is the value of the parameter called name in ps ("" when absent).
-func paramValue(ps []Param, name string) string {
-	for _, p := range ps {
-		if p.Name == name {
-			return p.Value
-		}
-	}
-	return ""
 }
