@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"slices"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/clbcheck/clbcheck/referee"
@@ -160,29 +158,17 @@ func ignoredParams(s *spec.Spec, get func(string) (string, bool)) map[string]boo
 	return ignored
 }
 
-// sameMeaning compares a value read back with the value meant: integers as integers, a list
-// of values joined by commas (x-list-values) as a set, whose order and repeats mean nothing.
+// sameMeaning compares a value read back with the value meant, both as the page reads them
+// (referee.Meaning: integers as integers, a list of status classes as a set).
 func sameMeaning(p *spec.Parameter, got any, want string) bool {
 	g := str(got)
-	if p.IsInteger() {
-		if m, ok := referee.Meaning(p, g); ok {
-			g = m
-		}
+	if m, ok := referee.Meaning(p, g); ok {
+		g = m
 	}
-	if len(p.ListValues) > 0 {
-		return slices.Equal(valueSet(g), valueSet(want))
+	if m, ok := referee.Meaning(p, want); ok {
+		want = m
 	}
 	return g == want
-}
-
-// valueSet is the sorted set of the comma-separated values of v, spaces around each trimmed.
-func valueSet(v string) []string {
-	parts := strings.Split(v, ",")
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
-	}
-	slices.Sort(parts)
-	return slices.Compact(parts)
 }
 
 func isNumber(v any) bool {

@@ -3,6 +3,7 @@ package referee
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -346,9 +347,14 @@ func (r *Referee) uniqueValue(rule spec.Rule, first map[string]string) (string, 
 }
 
 // Meaning is what a value sent for p stands for as the page reads it: an integer as its plain
-// decimal value however it was spelled ("+1" and "01" stand for 1), anything else as sent. It
-// reports false for an integer parameter's value that no reader takes for an integer.
+// decimal value however it was spelled ("+1" and "01" stand for 1), a comma-separated list of
+// the values the page names (x-list-values: HealthCheckHttpCode) as the set it names, sorted,
+// each once and without surrounding spaces; anything else as sent. It reports false for an
+// integer parameter's value that no reader takes for an integer.
 func Meaning(p *spec.Parameter, v string) (string, bool) {
+	if len(p.ListValues) > 0 {
+		return setMeaning(v), true
+	}
 	if !p.IsInteger() || plainDecimal(v) {
 		return v, !p.IsInteger() || v != ""
 	}
@@ -357,4 +363,15 @@ func Meaning(p *spec.Parameter, v string) (string, bool) {
 		return v, false
 	}
 	return meaning(n), true
+}
+
+// setMeaning is a comma-separated list as the set it names: sorted, each value once, spaces
+// around each trimmed.
+func setMeaning(v string) string {
+	parts := strings.Split(v, ",")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	slices.Sort(parts)
+	return strings.Join(slices.Compact(parts), ",")
 }

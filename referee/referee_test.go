@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/clbcheck/clbcheck/generators"
@@ -133,4 +134,24 @@ func TestListSplitMatchesThePattern(t *testing.T) {
 		}
 	}
 	require.Greater(t, compared, 1000, "too few entry names to compare")
+}
+
+// Meaning reads a value as the page does: an integer however spelled, a list of the named
+// status classes as a set, anything else as sent.
+func TestMeaning(t *testing.T) {
+	op := spec.MustDefault().UnderTest
+	for _, tc := range []struct {
+		param, sent, want string
+		ok                bool
+	}{
+		{spec.ParamListenerPort, "+0443", "443", true},
+		{spec.ParamListenerPort, "abc", "abc", false},
+		{spec.ParamHealthCheckHTTPCode, "http_5xx, http_2xx,http_5xx", "http_2xx,http_5xx", true},
+		{spec.ParamHealthCheckHTTPCode, "http_2xx", "http_2xx", true},
+		{spec.ParamDescription, " a,b ", " a,b ", true},
+	} {
+		got, ok := referee.Meaning(op.Param(tc.param), tc.sent)
+		assert.Equal(t, tc.want, got, "%s=%q", tc.param, tc.sent)
+		assert.Equal(t, tc.ok, ok, "%s=%q", tc.param, tc.sent)
+	}
 }
