@@ -3,6 +3,7 @@ package contracts
 import (
 	"bytes"
 	"fmt"
+	"mime"
 	"strconv"
 	"strings"
 
@@ -106,10 +107,11 @@ func XMLErrorLabelled(s *spec.Spec, r *target.Response) *Problem {
 	return &Problem{Message: "an XML error under another media type than the one the V3 Go client reads errors from", Expected: want, Actual: r.ContentType, Inferred: true}
 }
 
-// mediaType is the lower-cased media type of a Content-Type value, without its parameters.
+// mediaType is the media type of a Content-Type value as mime.ParseMediaType reads it
+// (lower-cased, without parameters; "" when it has none).
 func mediaType(ct string) string {
-	t, _, _ := strings.Cut(ct, ";")
-	return strings.ToLower(strings.TrimSpace(t))
+	t, _, _ := mime.ParseMediaType(ct)
+	return t
 }
 
 // EnvelopeSafe: the body decodes with every error field a string (official SDKs crash
