@@ -134,7 +134,7 @@ func (r *shapeRun) instances() []string {
 	}
 	var lbs []string
 	for _, f := range []string{FormatJSON, FormatXML} {
-		lbs = append(lbs, stringField(r.call(r.client, spec.ActionCreateLoadBalancer, f, lbParams, false), "LoadBalancerId"))
+		lbs = append(lbs, stringField(r.call(r.client, spec.ActionCreateLoadBalancer, f, lbParams, false), spec.FieldLoadBalancerID))
 	}
 	return lbs
 }
@@ -147,14 +147,14 @@ func (r *shapeRun) certificatesAndACL(certs, ca resources.CertPair) (serverCerts
 		res := r.call(r.client, spec.ActionUploadServerCertificate, f, map[string]string{
 			spec.ParamServerCertificate: certs.CertPEM, spec.ParamPrivateKey: certs.KeyPEM, spec.ParamServerCertificateName: "sdkcheck-" + f,
 		}, false)
-		serverCerts = append(serverCerts, stringField(res, "ServerCertificateId"))
+		serverCerts = append(serverCerts, stringField(res, spec.FieldServerCertificateID))
 	}
 	r.fails(r.client, spec.ActionUploadServerCertificate, map[string]string{spec.ParamServerCertificate: "not a PEM", spec.ParamPrivateKey: certs.KeyPEM})
-	caIDs = r.eachID(spec.ActionUploadCACertificate, same(map[string]string{spec.ParamCACertificate: ca.CertPEM, spec.ParamCACertificateName: "sdkcheck-ca"}), "CACertificateId")
+	caIDs = r.eachID(spec.ActionUploadCACertificate, same(map[string]string{spec.ParamCACertificate: ca.CertPEM, spec.ParamCACertificateName: "sdkcheck-ca"}), spec.FieldCACertificateID)
 	r.fails(r.client, spec.ActionUploadCACertificate, map[string]string{spec.ParamCACertificate: "not a PEM"})
 
 	aclName := map[string]string{spec.ParamACLName: "sdkcheck-shape"}
-	acls = r.eachID(spec.ActionCreateACL, func(f string) map[string]string { return withFormat(aclName, spec.ParamACLName, f) }, "AclId")
+	acls = r.eachID(spec.ActionCreateACL, func(f string) map[string]string { return withFormat(aclName, spec.ParamACLName, f) }, spec.FieldACLID)
 	acl := acls[0]
 	r.fails(r.client, spec.ActionCreateACL, withFormat(aclName, spec.ParamACLName, FormatJSON))
 	r.both(spec.ActionAddACLEntry, func(f string) map[string]string {
@@ -178,12 +178,20 @@ func (r *shapeRun) eachID(action string, params func(format string) map[string]s
 	return ids
 }
 
+// ofFormat is the id, of two made one per format (eachID), that format f made.
+func ofFormat(ids []string, f string) string {
+	if f == FormatXML {
+		return ids[1]
+	}
+	return ids[0]
+}
+
 // deleteCAsAndACLs deletes the CA certificate and the ACL made in each format, once no listener
 // uses them, each beside a refused call (a second delete of the first: it is gone).
 func (r *shapeRun) deleteCAsAndACLs(caIDs, acls []string) {
 	byFormat := func(param string, ids []string) func(string) map[string]string {
 		return func(f string) map[string]string {
-			return map[string]string{param: ids[map[string]int{FormatJSON: 0, FormatXML: 1}[f]]}
+			return map[string]string{param: ofFormat(ids, f)}
 		}
 	}
 	r.both(spec.ActionDeleteCACertificate, byFormat(spec.ParamCACertificateID, caIDs))
@@ -199,7 +207,7 @@ func (r *shapeRun) groups(lb string) (string, []string) {
 	r.fails(r.client, spec.ActionCreateVServerGroup, map[string]string{spec.ParamLoadBalancerID: missingID})
 	r.both(spec.ActionCreateMasterSlaveGroup, same(map[string]string{spec.ParamLoadBalancerID: lb, spec.ParamMasterSlaveGroupName: "ms", spec.ParamMasterSlaveBackendServers: masterSlaveJSON}))
 	r.fails(r.client, spec.ActionCreateMasterSlaveGroup, map[string]string{spec.ParamLoadBalancerID: missingID})
-	policies := r.eachID(spec.ActionCreateTLSCipherPolicy, same(map[string]string{spec.ParamPolicyName: "sdkcheck", spec.ParamTLSVersions + ".1": "TLSv1.2", spec.ParamCiphers + ".1": "ECDHE-RSA-AES128-GCM-SHA256"}), "TLSCipherPolicyId")
+	policies := r.eachID(spec.ActionCreateTLSCipherPolicy, same(map[string]string{spec.ParamPolicyName: "sdkcheck", spec.ParamTLSVersions + ".1": "TLSv1.2", spec.ParamCiphers + ".1": "ECDHE-RSA-AES128-GCM-SHA256"}), spec.FieldTLSCipherPolicyID)
 	r.fails(r.client, spec.ActionCreateTLSCipherPolicy, map[string]string{})
 	return vg, policies
 }
@@ -207,7 +215,7 @@ func (r *shapeRun) groups(lb string) (string, []string) {
 // deletePolicies deletes the TLS policy made in each format, beside a refused second delete.
 func (r *shapeRun) deletePolicies(policies []string) {
 	r.both(spec.ActionDeleteTLSCipherPolicy, func(f string) map[string]string {
-		return map[string]string{spec.ParamTLSCipherPolicyID: policies[map[string]int{FormatJSON: 0, FormatXML: 1}[f]]}
+		return map[string]string{spec.ParamTLSCipherPolicyID: ofFormat(policies, f)}
 	})
 	r.fails(r.client, spec.ActionDeleteTLSCipherPolicy, map[string]string{spec.ParamTLSCipherPolicyID: policies[0]})
 }
@@ -261,11 +269,11 @@ func (r *shapeRun) teardown(lb string, lbs, serverCerts []string, ports map[stri
 	})
 	r.fails(r.client, spec.ActionDeleteListener, missingListener)
 	r.both(spec.ActionDeleteServerCertificate, func(f string) map[string]string {
-		return map[string]string{spec.ParamServerCertificateID: serverCerts[map[string]int{FormatJSON: 0, FormatXML: 1}[f]]}
+		return map[string]string{spec.ParamServerCertificateID: ofFormat(serverCerts, f)}
 	})
 	r.fails(r.client, spec.ActionDeleteServerCertificate, map[string]string{spec.ParamServerCertificateID: missingID})
 	r.both(spec.ActionDeleteLoadBalancer, func(f string) map[string]string {
-		return map[string]string{spec.ParamLoadBalancerID: lbs[map[string]int{FormatJSON: 0, FormatXML: 1}[f]]}
+		return map[string]string{spec.ParamLoadBalancerID: ofFormat(lbs, f)}
 	})
 	r.fails(r.client, spec.ActionDeleteLoadBalancer, map[string]string{spec.ParamLoadBalancerID: missingID})
 }
