@@ -108,26 +108,29 @@ func TestSuccessStatusDescribed(t *testing.T) {
 	errAnswer := &target.Response{Status: 409, ContentType: "application/json", Body: []byte(`{"RequestId":"r","Code":"X","Message":"m"}`)}
 	target.Decode(errAnswer)
 	assert.Nil(t, contracts.SuccessStatusDescribed(s, errAnswer))
-	for _, p := range contracts.AnswerProblems(s, s.UnderTest.Action, "JSON", ok(202)) {
-		assert.True(t, p.Inferred, "only the status is wrong: %s", p.Message)
+	ps := contracts.AnswerProblems(s, s.UnderTest.Action, "JSON", ok(202))
+	if assert.Len(t, ps, 1, "only the status is wrong") {
+		assert.True(t, ps[0].Inferred)
 	}
+	assert.Equal(t, contracts.SuccessStatusDescribed(s, ok(202)), contracts.StatusDocumented(s, ok(202)), "the status check judges successes too")
 }
 
 // A body in another format than the one asked for fails; a label that does not name the
 // body's format only warns, since the page names no content type.
 func TestContentTypeMatches(t *testing.T) {
+	s := spec.MustDefault()
 	answer := func(ct, body string) *target.Response {
 		return &target.Response{Status: 200, ContentType: ct, Body: []byte(body)}
 	}
-	assert.Nil(t, contracts.ContentTypeMatches(answer("application/json;charset=utf-8", `{"RequestId":"r"}`), "JSON"))
-	assert.Nil(t, contracts.ContentTypeMatches(answer("text/xml", `<R/>`), "XML"))
-	if p := contracts.ContentTypeMatches(answer("text/plain", `{"RequestId":"r"}`), "JSON"); assert.NotNil(t, p) {
+	assert.Nil(t, contracts.ContentTypeMatches(s, answer("application/json;charset=utf-8", `{"RequestId":"r"}`), "JSON"))
+	assert.Nil(t, contracts.ContentTypeMatches(s, answer("text/xml", `<R/>`), "XML"))
+	if p := contracts.ContentTypeMatches(s, answer("text/plain", `{"RequestId":"r"}`), "JSON"); assert.NotNil(t, p) {
 		assert.True(t, p.Inferred, "a JSON body labelled text/plain: a warning")
 	}
-	if p := contracts.ContentTypeMatches(answer("application/json", `{"RequestId":"r"}`), "XML"); assert.NotNil(t, p) {
+	if p := contracts.ContentTypeMatches(s, answer("application/json", `{"RequestId":"r"}`), "XML"); assert.NotNil(t, p) {
 		assert.False(t, p.Inferred, "Format=XML answered in JSON: a failure")
 	}
-	if p := contracts.ContentTypeMatches(answer("text/xml", `{"RequestId":"r"}`), ""); assert.NotNil(t, p) {
+	if p := contracts.ContentTypeMatches(s, answer("text/xml", `{"RequestId":"r"}`), ""); assert.NotNil(t, p) {
 		assert.True(t, p.Inferred, "a JSON body labelled XML, format unknown: a warning")
 	}
 }

@@ -64,10 +64,11 @@ func XMLRootMatches(s *spec.Spec, action string, r *target.Response) *Problem {
 }
 
 // ContentTypeMatches: the body is in the format asked for ("XML" or "JSON"; any other value,
-// JSON; "" when the format is not known), and the content type names the body's kind. A body
-// in another format than the one asked for is a failure; a label that does not name the body's
-// kind is a warning (Inferred), since the page names no content type.
-func ContentTypeMatches(r *target.Response, format string) *Problem {
+// JSON; "" when the format is not known), and the content type names the body's kind (an XML
+// error's, the very media type clients read: XMLErrorLabelled). A body in another format than
+// the one asked for is a failure; a label that does not name the body's kind is a warning
+// (Inferred), since the page names no content type.
+func ContentTypeMatches(s *spec.Spec, r *target.Response, format string) *Problem {
 	ct := strings.ToLower(r.ContentType)
 	body := bytes.TrimSpace(r.Body)
 	kind := ""
@@ -90,7 +91,7 @@ func ContentTypeMatches(r *target.Response, format string) *Problem {
 	case want != "" && !strings.Contains(ct, want):
 		return &Problem{Message: "the content type does not name the answer's format (the page names no content type; clients go by it)", Expected: want, Actual: r.ContentType, Inferred: true}
 	}
-	return nil
+	return XMLErrorLabelled(s, r)
 }
 
 // XMLErrorLabelled: an XML error answer carries the media type of the description's XML
@@ -160,9 +161,13 @@ func CodeDocumented(s *spec.Spec, action string, r *target.Response, expect *spe
 	return nil
 }
 
-// StatusDocumented: an error code of the catalogue comes with its documented status.
+// StatusDocumented: an error code of the catalogue comes with its documented status, and a
+// success with the status the description lists (SuccessStatusDescribed).
 func StatusDocumented(s *spec.Spec, r *target.Response) *Problem {
-	if r.Status >= 200 && r.Status < 300 || r.Code == "" {
+	if r.Status >= 200 && r.Status < 300 {
+		return SuccessStatusDescribed(s, r)
+	}
+	if r.Code == "" {
 		return nil
 	}
 	e, ok := s.Error(r.Code)
@@ -202,7 +207,7 @@ func AnswerProblems(s *spec.Spec, action, format string, r *target.Response) []*
 	if r.DecodeErr != nil {
 		return out
 	}
-	for _, p := range []*Problem{RequestIDPresent(r), ContentTypeMatches(r, format), XMLErrorLabelled(s, r), XMLRootMatches(s, action, r), CodeDocumented(s, action, r, nil), StatusDocumented(s, r), SuccessStatusDescribed(s, r)} {
+	for _, p := range []*Problem{RequestIDPresent(r), ContentTypeMatches(s, r, format), XMLRootMatches(s, action, r), CodeDocumented(s, action, r, nil), StatusDocumented(s, r)} {
 		if p != nil {
 			out = append(out, p)
 		}
