@@ -7,9 +7,10 @@
 //   - [Fixtures], [NewFixtures]: provision the resources of each fixture slot (spec.Slot*)
 //     through the standard operations, or take their ids from a file, and remove what was
 //     created ([Fixtures.Cleanup], retried with target.CleanupRetryPolicy and counted in
-//     [Fixtures.Trouble]): load balancers and listeners first, then the server certificates,
-//     CA certificates, ACLs and TLS policies they used, each as the principal that created
-//     it, a "not found" answer counting as gone; [ErrSlotUnavailable] makes a case skip.
+//     [Fixtures.Trouble]; [CleanupTarget] gives any clean-up that patience): load balancers
+//     and listeners first, then the server certificates, CA certificates, ACLs and TLS
+//     policies they used, each as the principal that created it, a "not found" answer
+//     counting as gone; [ErrSlotUnavailable] makes a case skip.
 //     [Fixtures.Track] sends a request and records what it creates the same way (the
 //     runner sends a case's set-up calls through it).
 //   - [FixtureFile], [ReadFixtureFile]: ids of resources that exist already.

@@ -81,8 +81,7 @@ func NewFixtures(t target.Target, s *spec.Spec, file *FixtureFile, runID string)
 	if file == nil {
 		file = &FixtureFile{}
 	}
-	f := &Fixtures{t: t, cleanup: cleanupTarget(t), s: s, file: file, runID: runID, ids: map[string]string{}, errs: map[string]error{}, once: map[string]*sync.Mutex{}}
-	return f
+	return &Fixtures{t: t, cleanup: CleanupTarget(t), s: s, file: file, runID: runID, ids: map[string]string{}, errs: map[string]error{}, once: map[string]*sync.Mutex{}}
 }
 
 // Options returns the provider-side facts cases may rely on: what the fixtures file declares,
@@ -235,17 +234,8 @@ func (f *Fixtures) track(ctx context.Context, req target.Request, d deletion, se
 	return resp, err
 }
 
-func (f *Fixtures) remember(action string, params []target.KV, region string) {
-	f.rememberAs("", action, params, region)
-}
-
-// rememberAs records a resource for the final cleanup and, first, in the ledger.
-func (f *Fixtures) rememberAs(principal, action string, params []target.KV, region string) {
-	f.rememberNamed(principal, "", action, params, region)
-}
-
-// rememberNamed is rememberAs for a resource whose name is known (it links the ledger's
-// intent line to the created one).
+// rememberNamed records a resource for the final cleanup and, first, in the ledger; name, when
+// known, links the ledger's intent line to the created one.
 func (f *Fixtures) rememberNamed(principal, name, action string, params []target.KV, region string) {
 	seq := f.file.Ledger.created(f.runID, principal, name, action, params, cmp.Or(region, f.t.Region()))
 	f.mu.Lock()
@@ -253,9 +243,10 @@ func (f *Fixtures) rememberNamed(principal, name, action string, params []target
 	f.created = append(f.created, created{action: action, params: params, region: region, principal: principal, seq: seq})
 }
 
-// Remember records a resource to delete at cleanup (used by the runner for setup calls).
+// Remember records a resource to delete at cleanup with action and params, as the primary
+// principal (the runner's listeners that a case could not delete).
 func (f *Fixtures) Remember(action string, params []target.KV) {
-	f.remember(action, params, target.Value(params, spec.ParamRegionID))
+	f.rememberNamed("", "", action, params, target.Value(params, spec.ParamRegionID))
 }
 
 // Cleanup deletes what the run created, each resource as the principal that created it:
@@ -317,11 +308,11 @@ func (f *Fixtures) remove(ctx context.Context, c created) error {
 	return nil
 }
 
-// cleanupTarget is the target deletes of the final cleanup go through: f.t with the patience
-// of target.CleanupRetryPolicy (a resource busy for some seconds is still removed). Its retries
-// are counted in the tally of the retrying target f.t wraps, if any, whose pauses it takes
-// (a replayed cassette has none); else in a tally of its own (Trouble).
-func cleanupTarget(t target.Target) *target.Retrying {
+// CleanupTarget is the target deletes of a clean-up (a run's, clbcheck cleanup's) go through:
+// t with the patience of target.CleanupRetryPolicy (a resource busy for some seconds is still
+// removed). Its retries are counted in the tally of the retrying target t wraps, if any, whose
+// pauses it takes (a replayed cassette has none); else in a tally of its own.
+func CleanupTarget(t target.Target) *target.Retrying {
 	p := target.CleanupRetryPolicy()
 	var tally *target.TroubleTally
 	if inner := target.RetryingOf(t); inner != nil {

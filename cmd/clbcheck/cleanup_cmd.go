@@ -59,7 +59,7 @@ func cleanupWithContext(ctx context.Context, args []string, stdout, stderr io.Wr
 	if tg.kind == kindEmulator && len(st.Pending) > 0 {
 		fmt.Fprintln(stdout, "note: the embedded emulator starts empty; give --target URL to clean up a running implementation")
 	}
-	c := &cleaner{tg: tg, patient: patient(tg), run: f.run, dryRun: f.dryRun, out: stdout, listed: map[string]bool{}}
+	c := &cleaner{tg: tg, patient: resources.CleanupTarget(tg), run: f.run, dryRun: f.dryRun, out: stdout, listed: map[string]bool{}}
 	if !f.dryRun && len(st.Pending) > 0 {
 		if c.ledger, err = resources.OpenLedger(path); err != nil {
 			return usage("%v", err)
@@ -167,16 +167,6 @@ type cleaner struct {
 	removed     int
 	refused     int
 	unreachable bool
-}
-
-// patient wraps t with target.CleanupRetryPolicy, pausing as t's own retries do: a resource
-// busy for some seconds (a listener starting, a TLS policy being configured) is still removed.
-func patient(t target.Target) target.Target {
-	p := target.CleanupRetryPolicy()
-	if inner := target.RetryingOf(t); inner != nil {
-		p.Sleep = inner.Policy.Sleep
-	}
-	return target.NewRetrying(t, p)
 }
 
 // deleteLedgerEntries deletes the ledger's pending entries in the order given, each with the
