@@ -3,6 +3,7 @@ package emulator
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/clbcheck/clbcheck/spec"
 )
@@ -63,6 +64,12 @@ type Choices struct {
 	// (x-source: beyond) are unknown parameters, unless a rule of the page names them, and
 	// inferred constraints, inferred requirements and inferred rules are not enforced.
 	PageOnly bool `json:"pageOnly,omitempty"`
+	// ReadLag is how long a new listener stays out of sight of the reads (Describe of the
+	// listener, the load balancer's listener ports, DescribeLoadBalancerListeners) after it is
+	// created, as a Go duration ("250ms"). Writes see it at once: a second create on its port
+	// is still refused. The page does not say when a listener becomes visible. Empty
+	// (default): at once.
+	ReadLag string `json:"readLag,omitempty"`
 }
 
 // Values of the Choices settings.
@@ -93,7 +100,22 @@ func (c Choices) Check() error {
 			return fmt.Errorf("emulator: choices.%s must be one of %q, got %q", s.name, s.allowed[1:], s.value)
 		}
 	}
+	if _, err := c.readLag(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// readLag is ReadLag read as a duration.
+func (c Choices) readLag() (time.Duration, error) {
+	if c.ReadLag == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(c.ReadLag)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("emulator: choices.readLag must be a duration such as \"250ms\", got %q", c.ReadLag)
+	}
+	return d, nil
 }
 
 // offered reports whether a scenario of this kind of setting is offered under the choices.

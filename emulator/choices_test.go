@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -207,12 +208,42 @@ func TestChoiceReverseOrder(t *testing.T) {
 	assert.ElementsMatch(t, []string{"InvalidParameter.IdleTimeout", "InvalidParameter.RequestTimeout"}, []string{first, second})
 }
 
+func TestChoiceReadLag(t *testing.T) {
+	e := newEnv(t, choose(func(ch *emulator.Choices) { ch.ReadLag = "250ms" }))
+	c, lb, cert := ready(e)
+	c.must(spec.ActionCreateHTTPSListener, listenerParams(lb, cert))
+	ports := func() []any {
+		d := c.must(spec.ActionDescribeLoadBalancer, url.Values{spec.ParamLoadBalancerID: {lb}})
+		holder, _ := d.Body[spec.FieldListenerPorts].(map[string]any)
+		list, _ := holder[spec.FieldListenerPort].([]any)
+		return list
+	}
+	listed := func() float64 {
+		d := c.must(spec.ActionDescribeListeners, url.Values{spec.ParamLoadBalancerID + ".1": {lb}})
+		n, _ := d.Body[spec.FieldTotalCount].(float64)
+		return n
+	}
+	// Within the lag, no read sees the listener, but a second create on its port is refused.
+	e.clock.Advance(249 * time.Millisecond)
+	r := c.call(spec.ActionDescribeHTTPSListener, url.Values{spec.ParamLoadBalancerID: {lb}, spec.ParamListenerPort: {listenerPort}})
+	assert.Equal(t, http.StatusNotFound, r.Status, "Describe does not see it yet: %v", r.Body)
+	assert.Empty(t, ports(), "nor the load balancer's listener ports")
+	assert.Zero(t, listed(), "nor DescribeLoadBalancerListeners")
+	r = c.call(spec.ActionCreateHTTPSListener, listenerParams(lb, cert))
+	assert.Equal(t, "InvalidParameter.ListenerPortConflict", r.code(), "the service itself knows the port is taken")
+	// Once the lag has passed, every read sees it.
+	e.clock.Advance(time.Millisecond)
+	assert.Equal(t, "stopped", c.describe(lb, listenerPort).str(spec.FieldStatus))
+	assert.Equal(t, []any{443.0}, ports())
+	assert.Equal(t, 1.0, listed())
+}
+
 func TestChoicesConfiguration(t *testing.T) {
 	cfg, err := emulator.ParseConfig([]byte(`{"choices":{"emptyOptional":"absent","lenientIntegers":true,"duplicates":"last","pageOnly":true}}`))
 	require.NoError(t, err)
 	assert.Equal(t, emulator.Choices{EmptyOptional: emulator.EmptyAbsent, LenientIntegers: true, Duplicates: emulator.DuplicatesLast, PageOnly: true}, cfg.Choices)
 	for _, bad := range []string{`{"choices":{"emptyOptional":"maybe"}}`, `{"choices":{"duplicates":"middle"}}`, `{"choices":{"indexGaps":"x"}}`,
-		`{"choices":{"unknownParameters":"x"}}`, `{"choices":{"noSuchChoice":true}}`} {
+		`{"choices":{"unknownParameters":"x"}}`, `{"choices":{"noSuchChoice":true}}`, `{"choices":{"readLag":"soon"}}`, `{"choices":{"readLag":"-1s"}}`} {
 		_, err := emulator.ParseConfig([]byte(bad))
 		assert.Error(t, err, bad)
 	}

@@ -35,6 +35,8 @@ type Emulator struct {
 	ops map[string]opFunc
 
 	attributeFields []attributeField // what Describe shows of a listener's attributes, sorted
+
+	readLag time.Duration // how long a new listener stays out of the reads' sight (Choices.ReadLag)
 }
 
 type opFunc func(req *request, op *spec.Operation) (answer, *apiError)
@@ -80,6 +82,10 @@ func New(cfg Config) (*Emulator, error) {
 	e.ops = e.operations()
 	e.attributeFields = attributeFields(s.UnderTest)
 	e.inj, _ = newInjector(cfg.Inject) // checked by cfg.Check above
+	e.readLag, _ = cfg.Choices.readLag()
+	if e.inj.has(swLeaveBehindLate) && e.readLag == 0 {
+		e.readLag = lateFaultLag
+	}
 	if e.engine, err = newEngine(s, cfg.Choices, e.inj.engineFaults()); err != nil {
 		return nil, err
 	}

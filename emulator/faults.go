@@ -108,6 +108,7 @@ const (
 	swPortConflictMissed
 	swListenerQuotaIgnored
 	swLeaveBehind
+	swLeaveBehindLate
 	swOverwriteOnConflict
 	swCreatedRunning
 	swDescribeDefaults
@@ -514,13 +515,19 @@ func (in *injector) otherInstanceGroup(r *regionState, id string) *serverGroup {
 }
 
 // leaveBehind stores the listener of a create that a state check refused
-// (state/refused-create-leaves-listener). Callers hold e.mu.
+// (state/refused-create-leaves-listener, and state/refused-create-lands-late, where every new
+// listener shows in reads only after lateFaultLag unless Choices.ReadLag sets another lag).
+// Callers hold e.mu.
 func (in *injector) leaveBehind(e *Emulator, c *createCtx, op *spec.Operation) {
-	if !in.has(swLeaveBehind) || c.lb == nil || c.region == nil || c.lb.Listeners[c.port] != nil {
+	if !(in.has(swLeaveBehind) || in.has(swLeaveBehindLate)) || c.lb == nil || c.region == nil || c.lb.Listeners[c.port] != nil {
 		return
 	}
 	c.lb.Listeners[c.port] = e.newListener(c, op)
 }
+
+// lateFaultLag is the read lag of state/refused-create-lands-late when the choices set none:
+// the listener it leaves behind is not there yet when a hasty check reads the port.
+const lateFaultLag = 60 * time.Millisecond
 
 // overwrite gives the listener already on the port of a create that a state check refused
 // the create's attributes, keeping its status and age (state/refused-create-overwrites-listener).

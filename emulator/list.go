@@ -191,7 +191,7 @@ func (e *Emulator) describeListeners(req *request, op *spec.Operation) (answer, 
 			}
 			for _, p := range sortedPorts(lb) {
 				l := lb.Listeners[p]
-				if (port != "" && port != strconv.Itoa(p)) || (proto != "" && proto != l.Protocol) ||
+				if !e.visible(l) || (port != "" && port != strconv.Itoa(p)) || (proto != "" && proto != l.Protocol) ||
 					(byDesc && l.Attributes[spec.ParamDescription] != desc) || !hasTags(l.Tags, want) {
 					continue
 				}

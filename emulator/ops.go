@@ -201,6 +201,9 @@ func (e *Emulator) describeLoadBalancer(req *request, _ *spec.Operation) (answer
 	pairs, pairsOld := []any{}, []any{}
 	for _, p := range sortedPorts(lb) {
 		l := lb.Listeners[p]
+		if !e.visible(l) {
+			continue
+		}
 		ports = append(ports, p)
 		pairs = append(pairs, fields(kv{spec.FieldListenerPort, p}, kv{spec.FieldListenerProtocol, l.Protocol}, kv{spec.ParamDescription, l.Attributes[spec.ParamDescription]}))
 		pairsOld = append(pairsOld, fields(kv{spec.FieldListenerPort, p}, kv{spec.FieldListenerProtocal, l.Protocol}))
@@ -716,5 +719,13 @@ func (e *Emulator) describeListener(req *request, _ *spec.Operation) (answer, *a
 	if ae != nil {
 		return nil, ae
 	}
+	if !e.visible(l) {
+		return nil, e.neighbourError(spec.NeighbourListenerNotFound, "port "+req.value(spec.ParamListenerPort))
+	}
 	return e.attributes(l), nil
+}
+
+// visible reports whether reads see the listener yet (Choices.ReadLag). Callers hold e.mu.
+func (e *Emulator) visible(l *listener) bool {
+	return e.readLag == 0 || e.now().Sub(l.Created) >= e.readLag
 }
