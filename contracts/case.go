@@ -305,6 +305,7 @@ func (cr *caseRun) checkState(ctx context.Context, batch bool) bool {
 			cr.out.refused, cr.out.resp = &cr.lref, cr.resp
 			return false
 		}
+		_ = r.awaitSettled(ctx, time.Now()) // an interrupt discards the case
 		res.Checks = append(res.Checks, r.severity(r.checkUnchanged(ctx, cr.lref, cr.before, len(cr.cleanup) > 0), r.opts.Checks[CheckNoStateChange]))
 	}
 	return true

@@ -319,7 +319,7 @@ func (ru *run) work(ctx context.Context, jobs <-chan int, results chan<- CaseRes
 			ru.unreachable.Store(0)
 		}
 		if res.refused != nil {
-			pending = append(pending, pendingRefusal{out: res, c: c})
+			pending = append(pending, pendingRefusal{out: res, c: c, at: time.Now()})
 			if len(pending) >= r.opts.RefusalBatch {
 				flush()
 			}

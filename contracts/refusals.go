@@ -3,6 +3,7 @@ package contracts
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/clbcheck/clbcheck/generators"
 	"github.com/clbcheck/clbcheck/resources"
@@ -37,6 +38,7 @@ const (
 type pendingRefusal struct {
 	out caseOutcome // out.refused names the listener, out.resp is the judged answer
 	c   generators.Case
+	at  time.Time // when the refusal was judged: its port is read back a settle delay later
 }
 
 // listingKey groups pending refusals that one listing can confirm.
@@ -91,6 +93,13 @@ func (r *runner) witnessListing(ctx context.Context, l resources.ListenerKey) {
 func (r *runner) settle(ctx context.Context, pending []pendingRefusal) []caseOutcome {
 	out := make([]caseOutcome, 0, len(pending))
 	listed := map[listingKey]map[string]bool{}
+	var latest time.Time
+	for _, p := range pending {
+		if p.at.After(latest) {
+			latest = p.at
+		}
+	}
+	_ = r.awaitSettled(ctx, latest) // an interrupt is seen below
 	if r.listing.Load() == listingTrusted {
 		for _, p := range pending {
 			l := *p.out.refused

@@ -21,9 +21,12 @@ const visibleEvery = 100 * time.Millisecond
 // visibleWithin; once a wait has run out (the listener never came), later waits take at most
 // twice the longest lag seen (none when none was seen), so a target that does not create
 // listeners costs one wait rather than one per case.
+//
+// The same lag delays the check that a refused create left nothing behind: a listener it
+// wrongly stored would show no sooner than one it rightly created (settleDelay).
 type visibility struct {
 	mu      sync.Mutex
-	longest time.Duration
+	longest time.Duration // the longest lag of a listener that did not show at the first read
 	ranOut  bool
 }
 
@@ -37,15 +40,36 @@ func (v *visibility) bound() time.Duration {
 	return min(2*v.longest, visibleWithin)
 }
 
-// record notes how a wait ended: the lag after which the listener showed, or that it never did.
-func (v *visibility) record(lag time.Duration, showed bool) {
+// settleDelay is how long after a refusal its port is read back: the longest lag seen and
+// half as much again (a lag is measured from the create's answer, not from its change, and
+// varies), at most visibleWithin; none while every listener showed at the first read.
+func (v *visibility) settleDelay() time.Duration {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if showed {
-		v.longest = max(v.longest, lag)
-	} else {
+	return min(v.longest+v.longest/2, visibleWithin)
+}
+
+// record notes how a wait ended: the lag after which the listener showed (at a later read
+// than the first), or that it never did.
+func (v *visibility) record(lag time.Duration, showed, firstRead bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	switch {
+	case !showed:
 		v.ranOut = true
+	case !firstRead:
+		v.longest = max(v.longest, lag)
 	}
+}
+
+// awaitSettled pauses until the settle delay has passed since at, when a refusal answered at
+// at is about to have its port read back. It returns the context's error if that ends first.
+func (r *runner) awaitSettled(ctx context.Context, at time.Time) error {
+	d := time.Until(at.Add(r.visible.settleDelay()))
+	if d <= 0 {
+		return nil
+	}
+	return target.Sleep(ctx, d)
 }
 
 // awaitVisible reads a created listener back until it shows, within the visibility bound; ok
@@ -55,9 +79,12 @@ func (r *runner) awaitVisible(ctx context.Context, l resources.ListenerKey) (*ta
 	if bound < visibleEvery {
 		return nil, false
 	}
-	start := time.Now()
-	d, err := resources.AwaitListener(ctx, r.t, l, (*target.Response).Success, bound, visibleEvery)
+	start, reads := time.Now(), 0
+	d, err := resources.AwaitListener(ctx, r.t, l, func(resp *target.Response) bool {
+		reads++
+		return resp.Success()
+	}, bound, visibleEvery)
 	showed := err == nil && d != nil && d.Success()
-	r.visible.record(time.Since(start), showed)
+	r.visible.record(time.Since(start), showed, reads == 1)
 	return d, showed
 }

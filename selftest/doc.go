@@ -6,9 +6,11 @@
 // emulator.InjectableFaults and builds a kill matrix: for each fault, whether a run caught it,
 // by which check, after how many cases and requests, and how long.
 //
-// Each run uses one worker and a fixed seed, so that the cases come in a fixed order and
-// "cases until detection" (the 1-based position, in result order, of the first failing case)
-// is reproducible. Runs go in parallel with each other.
+// Each fault's run uses one worker and a fixed seed, so that the cases come in a fixed order
+// and "cases until detection" (the 1-based position, in result order, of the first failing
+// case) is reproducible. The faithful emulator and the variants are run as a user runs the
+// harness, with the default number of workers, so that a false positive that only cases in
+// flight at once provoke shows too. Runs go in parallel with each other.
 //
 // Running:
 //   - [Run] runs the matrix for [Options] ([DefaultSeed], [DefaultParallel]) and returns a

@@ -51,7 +51,7 @@ func (m *Matrix) WriteTable(w io.Writer) error {
 		fmt.Fprintf(w, "  first failing case: %s (%s)\n", f.Case, strings.Join(f.Checks, ", "))
 	}
 	fmt.Fprintf(w, "false positives: %d over the faithful emulator and %d conforming variants\n", m.FalsePositives, len(m.Precision))
-	fmt.Fprintf(w, "detected %d of %d faults (profile %s, seed %d, one worker per run", m.Detected, m.Total, orDash(m.Profile), m.Seed)
+	fmt.Fprintf(w, "detected %d of %d faults (profile %s, seed %d, one worker per fault's run", m.Detected, m.Total, orDash(m.Profile), m.Seed)
 	if m.StopAtFirst {
 		fmt.Fprint(w, ", each run stopped at its first failure")
 	}

@@ -220,7 +220,11 @@ type job struct {
 	profile     string
 	stopAtFirst bool
 	record      bool // list the failing cases
-	done        func(Row)
+	// workers is the run's Options.Workers: one for a fault, so that the cases until its
+	// detection are reproducible; the default (0) for the faithful emulator and the variants,
+	// which are judged as a user's run is, with cases in flight at once.
+	workers int
+	done    func(Row)
 }
 
 // Run runs the self-test. The error is for a self-test that could not be set up (an unknown
@@ -268,7 +272,7 @@ func Run(ctx context.Context, opts Options) (*Matrix, error) {
 		cfg := emulator.DefaultConfig()
 		cfg.Inject = []string{info.Name}
 		jobs = append(jobs, job{cfg: cfg, row: faultRow(info), profile: gradedUnder(opts.Profile, info), stopAtFirst: opts.StopAtFirst,
-			done: func(r Row) { m.Rows[i] = r }})
+			workers: 1, done: func(r Row) { m.Rows[i] = r }})
 	}
 	sem := make(chan struct{}, opts.Parallel)
 	var wg sync.WaitGroup
@@ -411,7 +415,7 @@ func runOne(ctx context.Context, opts Options, j job) (row Row) {
 	sum, _, err := contracts.Execute(runCtx, tg, contracts.Options{
 		Profile:   j.profile,
 		Seed:      opts.Seed,
-		Workers:   1,
+		Workers:   j.workers,
 		Random:    opts.Random,
 		Sequences: opts.Sequences,
 		Filter:    opts.Filter,

@@ -74,8 +74,17 @@ func Dimensions() []Dimension {
 		choice("unknown", []string{emulator.UnknownIgnore, emulator.UnknownRefuse}, func(c *emulator.Choices, v string) { c.UnknownParameters = v }),
 		flag("scope", "full", "page-only", func(c *emulator.Choices, b bool) { c.PageOnly = b }),
 		flag("order", "described", "reverse", func(c *emulator.Choices, b bool) { c.ReverseOrder = b }),
+		choice("visibility", []string{"immediate", "lagged"}, func(c *emulator.Choices, v string) {
+			if v == "lagged" {
+				c.ReadLag = laggedReads
+			}
+		}),
 	}
 }
+
+// laggedReads is the read lag of the visibility=lagged variant: a new listener shows in reads
+// this long after its create answered.
+const laggedReads = "60ms"
 
 // otherQuota is a quota's limit in the "other" setting: half the description's default, at
 // least two.
