@@ -111,6 +111,9 @@ func (cr *caseRun) prepare(ctx context.Context) bool {
 		return cr.skip(noCredentials(c.Principal))
 	}
 	cr.env = &caseEnv{binds: map[string]string{}, port: r.nextPort()}
+	if e := r.early.get(c.ID); e != nil && e.port != "" {
+		cr.env.port = e.port // the late replay re-sends its first use, port and all
+	}
 	for _, slot := range c.Needs() {
 		if _, err := r.fx.Resolve(ctx, slot); err != nil {
 			if errors.Is(err, target.ErrUnreachable) {
@@ -189,8 +192,11 @@ func (cr *caseRun) send(ctx context.Context) bool {
 		return cr.skip(fmt.Sprintf("cannot resolve the case's parameters: %v", err))
 	}
 	cr.kvs = kvs
-	req := target.Request{Action: c.Action, Version: c.Version, Params: kvs, Method: c.Method, Placement: c.Placement, Format: c.Format, Principal: c.Principal, Auth: c.Auth, NoRegion: c.NoRegion, Judged: true}
+	req := cr.request()
 	cr.locateListener()
+	if c.UsesEarlyCopy() && !cr.awaitEarlyCopy(ctx, &req) {
+		return false
+	}
 	if cr.portIsOurs && len(cr.cleanup) > 0 && r.enabled(CheckNoStateChange) {
 		cr.before, _ = r.describe(ctx, cr.lref)
 	}
@@ -227,6 +233,12 @@ func (cr *caseRun) send(ctx context.Context) bool {
 		return false
 	}
 	return true
+}
+
+// request is the case's request, its parameters resolved.
+func (cr *caseRun) request() target.Request {
+	c := cr.c
+	return target.Request{Action: c.Action, Version: c.Version, Params: cr.kvs, Method: c.Method, Placement: c.Placement, Format: c.Format, Principal: c.Principal, Auth: c.Auth, NoRegion: c.NoRegion, Judged: true}
 }
 
 // locateListener finds the listener the request names, and whether it is the run's to read

@@ -165,6 +165,7 @@ const seqJob = -1
 // execute feeds the plan to the workers and records every result as it comes, the
 // sequences' included.
 func (ru *run) execute(ctx context.Context) {
+	ru.r.sendEarlyCopies(ru.runCtx, ru.cases)
 	jobs := make(chan int) // positions in the plan: each worker draws the case it takes
 	results := make(chan CaseResult, ru.opts.Workers)
 	var wg sync.WaitGroup

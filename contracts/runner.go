@@ -37,7 +37,9 @@ type runner struct {
 	port   atomic.Int64
 	// leftBehind holds the ports whose listener a case could not delete (nextPort).
 	leftBehind sync.Map
-	uniq       atomic.Int64
+	// early holds the first uses of the late replays' nonces (early.go).
+	early earlyCopies
+	uniq  atomic.Int64
 	// listing says whether listings of listener ports can confirm refusals (refusals.go).
 	listing atomic.Int32
 	// inProcess is set when the target has no network address a curl line could reach.

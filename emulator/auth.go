@@ -251,6 +251,9 @@ func (e *Emulator) useNonce(keyID, nonce string, signedAt time.Time) *apiError {
 	if end := signedAt.Add(e.spec.Wire.TimestampWindow); end.After(until) {
 		until = end
 	}
+	if e.inj.has(swNonceMemoryShort) {
+		until = now.Add(shortNonceMemory)
+	}
 	switch e.nonces.use(keyID, nonce, now, until) {
 	case nonceUsed:
 		if !e.inj.has(swReplayedNonce) {

@@ -109,6 +109,7 @@ const (
 	swListenerQuotaIgnored
 	swLeaveBehind
 	swLeaveBehindLate
+	swNonceMemoryShort
 	swOverwriteOnConflict
 	swCreatedRunning
 	swDescribeDefaults
@@ -524,6 +525,10 @@ func (in *injector) leaveBehind(e *Emulator, c *createCtx, op *spec.Operation) {
 	}
 	c.lb.Listeners[c.port] = e.newListener(c, op)
 }
+
+// shortNonceMemory is how long signature/nonce-memory-short remembers a nonce, instead of
+// the nonce window: a replay at once is caught, one a few seconds later is not.
+const shortNonceMemory = 2 * time.Second
 
 // lateFaultLag is the read lag of state/refused-create-lands-late when the choices set none:
 // the listener it leaves behind is not there yet when a hasty check reads the port.

@@ -126,6 +126,10 @@ func (c Case) Needs() []string {
 // Size is the number of parameters sent; reports show smaller reproducers first.
 func (c Case) Size() int { return len(c.Params) }
 
+// UsesEarlyCopy reports whether the case re-sends a request the run sent when it began (a
+// late nonce replay): the runner sends that first copy before any case, and this case last.
+func (c Case) UsesEarlyCopy() bool { return c.Auth == spec.AuthReplayedNonceLate }
+
 // Get returns the first value of a parameter in the case.
 func (c Case) Get(name string) (Param, bool) { return find(c.Params, name) }
 

@@ -23,7 +23,9 @@ import (
 //  5. the other valid values the page names one by one (every enum value, every literal of
 //     a pattern, a value with every character a pattern allows) and the other ways of
 //     keeping each rule (its premise false, another way to satisfy it);
-//  6. the rest of each group, round by round (the second case of every group, then the third).
+//  6. the rest of each group, round by round (the second case of every group, then the third);
+//  7. the cases that use something the run sent when it began (the nonce of a late replay):
+//     the later they come, the longer the gap they test.
 //
 // Ties keep the builder's order, so the result is deterministic. Ranks 1 to 4 are the
 // catalogue's first round (FirstRound).
@@ -34,6 +36,7 @@ const (
 	rankState
 	rankNamed
 	rankRest
+	rankLast
 )
 
 // group is what a case is about (rank 2 above); cases that break or stand on no recorded
@@ -105,6 +108,8 @@ func orderKeys(cases []Case) []orderKey {
 		switch {
 		case i == 0: // the builder adds the base request first
 			k = orderKey{rank: rankBase, at: i}
+		case c.UsesEarlyCopy():
+			k = orderKey{rank: rankLast, at: i}
 		case c.Category == Security:
 			k = orderKey{rank: rankSecurity, at: i}
 		case c.Category == Stateful:

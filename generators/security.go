@@ -24,6 +24,7 @@ func (b *builder) security(base []Param) {
 		{spec.AuthUnsigned, spec.GatewayMissingSignature},
 		{spec.AuthBadSignature, spec.GatewayBadSignature},
 		{spec.AuthReplayedNonce, spec.GatewayNonceReplayed},
+		{spec.AuthReplayedNonceLate, spec.GatewayNonceReplayed},
 		{spec.AuthV3ReplayedNonce, spec.GatewayNonceReplayed},
 		{spec.AuthStaleTimestamp, spec.GatewayStaleTimestamp},
 		{spec.AuthUnknownKey, spec.GatewayUnknownAccessKey},

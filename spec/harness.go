@@ -35,6 +35,10 @@ const (
 	// AuthV3BodyHashMismatch signs with V3 over an x-acs-content-sha256 that is not the
 	// digest of the body sent: the signature is right for the hash it claims.
 	AuthV3BodyHashMismatch Auth = "v3-body-hash-mismatch"
+	// AuthReplayedNonceLate signs with V1 with a SignatureNonce the run used once when it
+	// began, seconds before: a service must remember a nonce for the whole window, not a
+	// moment.
+	AuthReplayedNonceLate Auth = "replayed-nonce-late"
 	// AuthV3ReplayedNonce signs with V3 twice with the same x-acs-signature-nonce.
 	AuthV3ReplayedNonce Auth = "v3-replayed-nonce"
 	// AuthV3FarFutureDate signs with V3 and an x-acs-date three centuries ahead.
