@@ -62,8 +62,8 @@ type engineSettings struct {
 	duplicates    string // "" (refuse), dupFirst or dupLast
 	reverse       bool   // values are checked in the reverse of the description's order
 	// Engine faults.
-	maxOffByOne, minOffByOne, enumFold, patternSpaces, secondCode bool
-	ruleGate                                                      string // requires rules run only when this parameter is present
+	maxOffByOne, minOffByOne, enumFold, patternSpaces, secondCode, nearMisses bool
+	ruleGate                                                                  string // requires rules run only when this parameter is present
 }
 
 // opModel is one operation as the engine reads it.
@@ -760,7 +760,7 @@ func breaks(set *engineSettings, ch *check, value string, n int64, numeric bool,
 		if set.enumFold {
 			return !slices.ContainsFunc(c.Values, func(e string) bool { return strings.EqualFold(e, value) }), 0
 		}
-		if slices.Contains(c.Values, value) {
+		if slices.Contains(c.Values, value) || (set.nearMisses && slices.Contains(ch.param.NearMisses, value)) {
 			return false, 0
 		}
 		return extends == nil || !extends(ch.param, value), 0

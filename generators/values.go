@@ -371,6 +371,9 @@ func enumBreakers(p *spec.Parameter, c spec.Constraint) []Value {
 			break
 		}
 	}
+	for _, near := range p.NearMisses {
+		out = append(out, Value{Scenario: "ENUM_NEAR_MISS", Value: near, Kind: c.Kind})
+	}
 	return out
 }
 

@@ -174,6 +174,9 @@ func (b *builder) parameter(pv *openapi3.Parameter, action string) (*Parameter, 
 	if err := optional(pv.Extensions, "x-leading-forbidden", where, &p.LeadingForbidden); err != nil {
 		return nil, err
 	}
+	if err := optional(pv.Extensions, "x-near-misses", where, &p.NearMisses); err != nil {
+		return nil, err
+	}
 	var inferred []string
 	if err := optional(pv.Extensions, "x-inferred", where, &inferred); err != nil {
 		return nil, err
@@ -187,6 +190,9 @@ func (b *builder) parameter(pv *openapi3.Parameter, action string) (*Parameter, 
 		return nil, err
 	}
 	if err := b.fill(p, sch, pv.Extensions, inferred, codes, where); err != nil {
+		return nil, err
+	}
+	if err := checkNearMisses(p, where); err != nil {
 		return nil, err
 	}
 	p.RequiredBasis = Documented
@@ -207,6 +213,26 @@ func (b *builder) parameter(pv *openapi3.Parameter, action string) (*Parameter, 
 		}
 	}
 	return p, nil
+}
+
+// checkNearMisses refuses near misses on a parameter without an enum, and near misses the
+// enum allows.
+func checkNearMisses(p *Parameter, where string) error {
+	if len(p.NearMisses) == 0 {
+		return nil
+	}
+	for _, c := range p.Constraints {
+		if c.Kind != KindEnum {
+			continue
+		}
+		for _, v := range p.NearMisses {
+			if slices.Contains(c.Values, v) {
+				return loadErr(ErrCodeBadExtension, where+".x-near-misses", "%q is a value of the enum, not a near miss", v)
+			}
+		}
+		return nil
+	}
+	return loadErr(ErrCodeBadExtension, where+".x-near-misses", "near misses need an enum to miss")
 }
 
 // fillPlain reads what is not a constraint into p: its type, default and the flags of its

@@ -284,6 +284,22 @@ func TestParseRefusesBrokenDocuments(t *testing.T) {
 			where: "IdleTimeout.x-violation-codes",
 		},
 		{
+			name: "x-near-misses holds a value of the enum",
+			edit: func(t *testing.T, d map[string]any) {
+				at(t, d, "components", "parameters", "Scheduler")["x-near-misses"] = []any{"wlc", "rr"}
+			},
+			code:  spec.ErrCodeBadExtension,
+			where: "Scheduler.x-near-misses",
+		},
+		{
+			name: "x-near-misses on a parameter without an enum",
+			edit: func(t *testing.T, d map[string]any) {
+				at(t, d, "components", "parameters", "IdleTimeout")["x-near-misses"] = []any{"16"}
+			},
+			code:  spec.ErrCodeBadExtension,
+			where: "IdleTimeout.x-near-misses",
+		},
+		{
 			name:  "missing x-wire",
 			edit:  func(t *testing.T, d map[string]any) { delete(d, "x-wire") },
 			code:  spec.ErrCodeBadExtension,

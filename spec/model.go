@@ -205,7 +205,11 @@ type Parameter struct {
 	// (x-leading-forbidden: a Cookie may not start with '$'), beyond what the pattern refuses
 	// anywhere: each gets a case of its own there.
 	LeadingForbidden []string `json:"leadingForbidden,omitempty"`
-	List             *List    `json:"list,omitempty"`
+	// NearMisses are values outside the parameter's enum that a service could take by mistake
+	// (x-near-misses): what another source allows, a common spelling of the same idea. Each is
+	// sent and must be refused as the enum's violation.
+	NearMisses []string `json:"nearMisses,omitempty"`
+	List       *List    `json:"list,omitempty"`
 }
 
 // Constraint returns the parameter's constraint of a kind.
