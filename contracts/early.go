@@ -18,7 +18,7 @@ import (
 // lateReplayAfter has passed since that first use.
 
 // lateReplayAfter is the shortest gap between the first use of a nonce and its late replay.
-const lateReplayAfter = 3 * time.Second
+const lateReplayAfter = time.Second
 
 // earlyCopy is the first use of a late replay's nonce.
 type earlyCopy struct {

@@ -527,8 +527,8 @@ func (in *injector) leaveBehind(e *Emulator, c *createCtx, op *spec.Operation) {
 }
 
 // shortNonceMemory is how long signature/nonce-memory-short remembers a nonce, instead of
-// the nonce window: a replay at once is caught, one a few seconds later is not.
-const shortNonceMemory = 2 * time.Second
+// the nonce window: a replay at once is caught, one a second later is not.
+const shortNonceMemory = 500 * time.Millisecond
 
 // lateFaultLag is the read lag of state/refused-create-lands-late when the choices set none:
 // the listener it leaves behind is not there yet when a hasty check reads the port.

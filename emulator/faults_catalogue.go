@@ -469,7 +469,7 @@ func handWritten(s *spec.Spec) []faultDef {
 		{FaultInfo: fi("signature/bad-v3-signature-accepted", FaultCategorySignature, "a wrong V3 (ACS3-HMAC-SHA256) signature is accepted", string(spec.GatewayBadSignature), "signature", DirAcceptsForbidden, doc), sw: swBadSignatureV3},
 		{FaultInfo: fi("signature/unsigned-accepted", FaultCategorySignature, "a V1 request without a Signature is accepted", string(spec.GatewayMissingSignature), "signature", DirAcceptsForbidden, doc), sw: swUnsigned},
 		{FaultInfo: fi("signature/replayed-nonce-accepted", FaultCategorySignature, "a SignatureNonce used before is accepted again", string(spec.GatewayNonceReplayed), "signature", DirAcceptsForbidden, doc), sw: swReplayedNonce},
-		{FaultInfo: fi("signature/nonce-memory-short", FaultCategorySignature, "a SignatureNonce is remembered for two seconds instead of the nonce window", string(spec.GatewayNonceReplayed), "signature", DirAcceptsForbidden, doc), sw: swNonceMemoryShort},
+		{FaultInfo: fi("signature/nonce-memory-short", FaultCategorySignature, "a SignatureNonce is remembered for half a second instead of the nonce window", string(spec.GatewayNonceReplayed), "signature", DirAcceptsForbidden, doc), sw: swNonceMemoryShort},
 		{FaultInfo: fi("signature/stale-timestamp-accepted", FaultCategorySignature, "a Timestamp outside the window is accepted", string(spec.GatewayStaleTimestamp), "signature", DirAcceptsForbidden, doc), sw: swStaleTimestamp},
 
 		{FaultInfo: fi("concurrency/port-check-race", FaultCategoryConcurrency, "a create releases the state lock between its checks and its change, so two simultaneous creates on one port both succeed", string(spec.StatePortInUse), "state", DirWrongState, doc), sw: swPortCheckRace},
