@@ -316,3 +316,29 @@ func TestDiff(t *testing.T) {
 		assert.Equal(t, "outcome", d.Field)
 	}
 }
+
+// auth-enforced is as firm as the page makes a refusal: a security token not issued for the
+// key is refused only by what other sources suggest, so accepting it warns under the
+// documented profile and fails under strict, as expected-outcome does.
+func TestAuthEnforcedFollowsTheDirectionBasis(t *testing.T) {
+	s := spec.MustDefault()
+	mismatch, ok := s.GatewayError(spec.GatewayTokenMismatch)
+	require.True(t, ok)
+	accept := func(a string, p url.Values, rec *httptest.ResponseRecorder) (int, http.Header, []byte) {
+		if strings.Contains(rec.Body.String(), mismatch.Code) {
+			return 200, http.Header{"Content-Type": []string{"application/json;charset=utf-8"}}, []byte(`{"RequestId":"5B3E0A6C-0000-4000-8000-000000000002"}`)
+		}
+		return rec.Code, rec.Header(), rec.Body.Bytes()
+	}
+	only := func(c generators.Case) bool { return c.Auth == spec.AuthSTSWrongToken }
+	for profile, want := range map[string]contracts.Verdict{contracts.ProfileDocumented: contracts.Warn, contracts.ProfileStrict: contracts.Fail} {
+		rep, _ := runBrokenOpts(t, accept, contracts.Options{Profile: profile, Seed: 3, Random: -1, Sequences: -1, Filter: only})
+		require.Len(t, rep.results, 1)
+		verdicts := map[string]contracts.Verdict{}
+		for _, c := range rep.results[0].Checks {
+			verdicts[c.Check] = c.Verdict
+		}
+		assert.Equal(t, want, verdicts[contracts.CheckAuthEnforced], profile)
+		assert.Equal(t, want, verdicts[contracts.CheckExpectedOutcome], profile)
+	}
+}

@@ -202,11 +202,17 @@ var checkFuncs = map[string]checkFunc{
 		return j.judge(CheckErrorEnvelope, EnvelopeSafe(j.resp))
 	},
 	CheckAuthEnforced: func(j *judgement) *CheckResult {
-		if j.c.Category != generators.Security || j.c.Expect.Success {
+		if j.c.Category != generators.Security || j.expect.Direction() != spec.MustRefuse {
 			return nil
 		}
 		if j.resp.Success() {
-			r := j.fail(CheckAuthEnforced, "a request that must be refused ("+j.c.Scenario+") was accepted", j.expect.String(), actualOf(j.resp), false)
+			// As firm as the page makes the refusal: a refusal the references only suggest
+			// (a token not issued for the key) warns under the documented profile.
+			msg := "a request that must be refused (" + j.c.Scenario + ") was accepted"
+			if !j.expect.Firm() {
+				msg = "a request that should be refused (" + j.c.Scenario + ") was accepted; the page does not say it is refused, but other sources suggest it"
+			}
+			r := j.fail(CheckAuthEnforced, msg, j.expect.String(), actualOf(j.resp), !j.expect.Firm())
 			return &r
 		}
 		r := pass(CheckAuthEnforced)
