@@ -81,8 +81,8 @@ func wantServerError(t *testing.T, err error, code string) {
 	if se.ErrorCode() != code {
 		t.Fatalf("want code %s, got %s (%s)", code, se.ErrorCode(), se.Message())
 	}
-	if status := sdkcheck.ExpectedStatus(code); status != 0 && se.HttpStatus() != status {
-		t.Fatalf("%s: want status %d, got %d", code, status, se.HttpStatus())
+	if ec, ok := spec.MustDefault().Error(code); ok && se.HttpStatus() != ec.Status {
+		t.Fatalf("%s: want status %d, got %d", code, ec.Status, se.HttpStatus())
 	}
 	if se.RequestId() == "" || se.HostId() == "" {
 		t.Fatalf("%s: RequestId %q and HostId %q must be set", code, se.RequestId(), se.HostId())

@@ -399,13 +399,7 @@ func acceptAlso(o spec.Outcome, code string, status int) spec.Outcome {
 }
 
 func stateCase(b *builder, e spec.ErrorCode, ps []Param) Case {
-	o := e.Outcome()
-	// An accepted alternative code comes with its own documented status.
-	for _, alt := range o.Accept {
-		if ae, ok := b.s.Error(alt); ok {
-			o = acceptAlso(o, ae.Code, ae.Status)
-		}
-	}
+	o := b.s.Accepting(e) // an accepted alternative code comes with its own documented status
 	name := e.Trigger.State
 	if name == "" {
 		name = e.Trigger.Quota

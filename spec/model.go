@@ -446,6 +446,26 @@ func (e ErrorCode) Outcome() Outcome {
 	return o
 }
 
+// Accepting is the outcome of an error code with each code it accepts beside it allowed with
+// that code's own documented status (a certificate not found may be answered 404
+// ResourceNotFound.Certificate as well as 400 CertificateNotExist).
+func (s *Spec) Accepting(e ErrorCode) Outcome {
+	o := e.Outcome()
+	for _, alt := range o.Accept {
+		ae, ok := s.Error(alt)
+		if !ok {
+			continue
+		}
+		if !slices.Contains(o.Accept, ae.Code) {
+			o.Accept = append(slices.Clone(o.Accept), ae.Code)
+		}
+		if ae.Status != o.Status && !slices.Contains(o.AcceptStatus, ae.Status) {
+			o.AcceptStatus = append(slices.Clone(o.AcceptStatus), ae.Status)
+		}
+	}
+	return o
+}
+
 // State is a named condition of the service's state that some error needs.
 type State struct {
 	Name string `json:"name"`

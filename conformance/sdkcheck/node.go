@@ -118,7 +118,7 @@ func parseNode(out []byte) ([]Step, error) {
 			st.Outcome, st.Detail = Fail, fmt.Sprintf("unknown outcome %q: %s", s.Outcome, s.Detail)
 		}
 		if st.Outcome == Pass && s.Want != "" {
-			if problems := answerProblems(s.Want, s.Status, s.RequestID); len(problems) > 0 {
+			if problems := answerProblems(s.Want, s.Code, s.Status, s.RequestID); len(problems) > 0 {
 				st.Outcome, st.Detail = Fail, strings.Join(problems, "; ")
 			}
 		}

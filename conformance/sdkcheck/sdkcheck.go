@@ -166,11 +166,10 @@ func (r *recorder) expect(name, code string, call func() error, read func(error)
 		return
 	}
 	st.Code, st.Status, st.RequestID = got.code, got.status, got.requestID
-	var problems []string
-	if got.code != code {
-		problems = append(problems, fmt.Sprintf("want code %s, got %q (%s)", code, got.code, oneLine(got.message)))
+	problems := answerProblems(code, got.code, got.status, got.requestID)
+	if len(problems) > 0 && got.message != "" {
+		problems[0] += " (" + oneLine(got.message) + ")"
 	}
-	problems = append(problems, answerProblems(code, got.status, got.requestID)...)
 	problems = append(problems, got.extra...)
 	if len(problems) > 0 {
 		st.Outcome, st.Detail = Fail, strings.Join(problems, "; ")
@@ -187,14 +186,19 @@ type reported struct {
 	extra                    []string // further problems the reader noticed
 }
 
-// answerProblems checks what a client reported for an answer that carried code: the
-// documented HTTP status (any 4xx or 5xx for an undocumented code) and a RequestId.
-func answerProblems(code string, status int, requestID string) []string {
+// answerProblems checks what a client reported for an answer that should carry the error
+// code want: a code and HTTP status the description accepts for that error (its documented
+// pair, or another it lists beside it; for an error the page does not document, any error
+// code with a 4xx or 5xx), and a RequestId.
+func answerProblems(want, code string, status int, requestID string) []string {
 	var problems []string
-	if want := ExpectedStatus(code); want != 0 && status != want {
-		problems = append(problems, fmt.Sprintf("want HTTP status %d, got %d", want, status))
-	} else if status < 400 || status > 599 {
-		problems = append(problems, fmt.Sprintf("want an HTTP error status, got %d", status))
+	o := wantOutcome(want)
+	switch {
+	case o.Acceptable(status, code):
+	case o.Basis == spec.Inferred && code != "" && status >= 400 && status <= 599:
+		// The page does not tie a code to this error: how the client reports it is what counts.
+	default:
+		problems = append(problems, fmt.Sprintf("want %s, got %d %q", acceptedText(o), status, code))
 	}
 	if requestID == "" {
 		problems = append(problems, "the client reported no RequestId")
@@ -202,13 +206,31 @@ func answerProblems(code string, status int, requestID string) []string {
 	return problems
 }
 
-// ExpectedStatus is the documented HTTP status of an error code, 0 when the description does
-// not list the code (then any 4xx or 5xx is accepted).
-func ExpectedStatus(code string) int {
-	if ec, ok := spec.MustDefault().Error(code); ok {
-		return ec.Status
+// wantOutcome is what the description accepts for the error code want: its outcome with the
+// other codes it accepts, each with its own documented status (spec.Spec.Accepting). A code
+// the description does not list is expected as it is, with any error status.
+func wantOutcome(want string) spec.Outcome {
+	s := spec.MustDefault()
+	if ec, ok := s.Error(want); ok {
+		return s.Accepting(ec)
 	}
-	return 0
+	return spec.Outcome{Code: want, Basis: spec.Inferred, Accept: []string{want}}
+}
+
+// acceptedText renders what an outcome accepts: "400 CertificateNotExist (or 404
+// ResourceNotFound.Certificate)".
+func acceptedText(o spec.Outcome) string {
+	text := fmt.Sprintf("%d %s", o.Status, o.Code)
+	var others []string
+	for _, a := range o.Accept {
+		if a != o.Code {
+			others = append(others, a)
+		}
+	}
+	if len(others) > 0 || len(o.AcceptStatus) > 0 {
+		text += fmt.Sprintf(" (also accepted: codes %s; statuses %v)", strings.Join(append([]string{o.Code}, others...), ", "), append([]int{o.Status}, o.AcceptStatus...))
+	}
+	return text
 }
 
 // stateCode is the code the description gives the operation under test in a named state

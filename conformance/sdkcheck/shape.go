@@ -30,11 +30,18 @@ func (p ShapeProblem) String() string { return p.Path + ": " + p.What }
 // shapeWalk compares one answer with a struct type and records the paths it fills.
 type shapeWalk struct {
 	problems []ShapeProblem
-	sent     map[string]bool
+	// extra are the fields the SDK has no place for: it ignores them, so they break nothing,
+	// but an emulator that sends one has likely misnamed a field.
+	extra []ShapeProblem
+	sent  map[string]bool
 }
 
 func (w *shapeWalk) bad(path, format string, a ...any) {
 	w.problems = append(w.problems, ShapeProblem{Path: path, What: fmt.Sprintf(format, a...)})
+}
+
+func (w *shapeWalk) unknown(path, format string, a ...any) {
+	w.extra = append(w.extra, ShapeProblem{Path: path, What: fmt.Sprintf(format, a...)})
 }
 
 // fieldByTag finds the struct field a key names under a tag (json or xml), and, when none
@@ -111,7 +118,7 @@ func (w *shapeWalk) json(path string, v any, t reflect.Type) {
 			case folded:
 				w.bad(join(path, k), "the SDK reads %q (the name differs in case)", tagName(f, "json"))
 			default:
-				w.bad(join(path, k), "the SDK struct %s has no such field", t.Name())
+				w.unknown(join(path, k), "the SDK struct %s has no such field", t.Name())
 			}
 		}
 	case reflect.Slice:
@@ -244,7 +251,7 @@ func (w *shapeWalk) xml(path string, n *xmlNode, t reflect.Type) {
 			case folded:
 				w.bad(join(path, c.name), "the SDK reads <%s> (the name differs in case)", tagName(f, "xml"))
 			default:
-				w.bad(join(path, c.name), "the SDK struct %s has no such element", t.Name())
+				w.unknown(join(path, c.name), "the SDK struct %s has no such element", t.Name())
 			}
 		}
 	case reflect.Slice:
