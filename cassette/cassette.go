@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jarcoal/httpmock"
 
@@ -143,8 +144,15 @@ func (n *normaliser) key(r *http.Request, body []byte) (string, map[string]strin
 	return r.Method + " " + strings.Join(parts, "&"), params
 }
 
+// normalisedRequestID stands for every recorded RequestId; a replay gives each answer one of
+// its own in its place (replayedRequestID), since a RequestId names one request.
+const normalisedRequestID = "normalised-request-id"
+
+// replayedRequestID is the RequestId of the n-th answer a replay gives.
+func replayedRequestID(n int64) string { return fmt.Sprintf("replayed-request-%d", n) }
+
 func (n *normaliser) answer(body []byte) string {
-	s := reRequestID.ReplaceAllString(string(body), "${1}${3}normalised-request-id${2}${4}")
+	s := reRequestID.ReplaceAllString(string(body), "${1}${3}"+normalisedRequestID+"${2}${4}")
 	s = reStringSig.ReplaceAllString(s, `server string to sign is:<redacted>"}`)
 	return n.text(s)
 }
@@ -263,6 +271,7 @@ func NewReplayClient(dir string) (*http.Client, error) {
 	}
 	norm := newNormaliser()
 	var mu sync.Mutex
+	var answered atomic.Int64
 	mock := httpmock.NewMockTransport()
 	mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
 		var body []byte
@@ -290,7 +299,8 @@ func NewReplayClient(dir string) (*http.Client, error) {
 			resp.Header.Set("Content-Type", "application/json;charset=utf-8")
 			return resp, nil
 		}
-		resp := httpmock.NewStringResponse(ex.Status, ex.Response)
+		answer := strings.ReplaceAll(ex.Response, normalisedRequestID, replayedRequestID(answered.Add(1)))
+		resp := httpmock.NewStringResponse(ex.Status, answer)
 		resp.Header.Set("Content-Type", ex.Type)
 		return resp, nil
 	})

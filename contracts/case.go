@@ -277,7 +277,7 @@ func (cr *caseRun) judge(ctx context.Context, batch bool) bool {
 	if err := generators.Confirm(r.s, c, sent); err != nil {
 		res.Checks = append(res.Checks, CheckResult{Check: "case-integrity", Verdict: Fail, Message: "the harness generated a case that does not break what it claims: " + err.Error()})
 	}
-	j := &judgement{s: r.s, c: c, expect: cr.expect, resp: resp, profile: r.opts.Profile}
+	j := &judgement{s: r.s, c: c, expect: cr.expect, resp: resp, profile: r.opts.Profile, ids: &r.ids}
 	// Room for every check at once: the list would otherwise be copied as it grows.
 	res.Checks = slices.Grow(res.Checks, len(r.judges)+2)
 	for _, jd := range r.judges {

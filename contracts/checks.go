@@ -129,6 +129,7 @@ type judgement struct {
 	expect  spec.Outcome
 	resp    *target.Response
 	profile string
+	ids     *recentIDs // the run's memory of RequestIds; nil judges each answer alone
 }
 
 // fail builds a failed check result, softening inferred failures under the documented profile.
@@ -193,7 +194,11 @@ var checkFuncs = map[string]checkFunc{
 		return &r
 	},
 	CheckRequestID: func(j *judgement) *CheckResult {
-		return j.judge(CheckRequestID, RequestIDPresent(j.resp))
+		if p := RequestIDPresent(j.resp); p != nil || j.ids == nil || !j.ids.seen(j.resp.RequestID) {
+			return j.judge(CheckRequestID, p)
+		}
+		r := j.fail(CheckRequestID, "the RequestId was carried by an earlier answer too: a RequestId names one request", "a RequestId of its own", j.resp.RequestID, false)
+		return &r
 	},
 	CheckContentType: func(j *judgement) *CheckResult {
 		return j.judge(CheckContentType, ContentTypeMatches(j.s, j.resp, format(j.c)))

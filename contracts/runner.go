@@ -39,6 +39,8 @@ type runner struct {
 	leftBehind sync.Map
 	// early holds the first uses of the late replays' nonces (early.go).
 	early earlyCopies
+	// ids remembers the RequestIds of the answers judged last (requestids.go).
+	ids recentIDs
 	uniq  atomic.Int64
 	// listing says whether listings of listener ports can confirm refusals (refusals.go).
 	listing atomic.Int32

@@ -101,6 +101,7 @@ type faultSwitch int
 const (
 	swNone faultSwitch = iota
 	swNoRequestID
+	swConstantRequestID
 	swNoCode
 	swCodeInSuccess
 	swTextContentType
@@ -372,6 +373,9 @@ func (in *injector) rewriteBody(s *spec.Spec, req *request, status int, body ord
 		if failed && ((in.on[swNoRequestID] && f.k == spec.FieldRequestID) || (in.on[swNoCode] && f.k == spec.FieldCode)) {
 			continue
 		}
+		if in.on[swConstantRequestID] && f.k == spec.FieldRequestID {
+			f.v = constantRequestID
+		}
 		out = append(out, f)
 	}
 	if !failed && in.on[swCodeInSuccess] {
@@ -394,7 +398,14 @@ func (in *injector) rewriteHeader(s *spec.Spec, req *request, status int, h http
 	if in.on[swNoRequestID] && status >= 400 {
 		h.Del(headerRequestID)
 	}
+	if in.on[swConstantRequestID] && h.Get(headerRequestID) != "" {
+		h.Set(headerRequestID, constantRequestID)
+	}
 }
+
+// constantRequestID is the RequestId of every answer of the operation under test under
+// envelope/constant-request-id.
+const constantRequestID = "0C0C0C0C-0000-4000-8000-00000000C0C0"
 
 // successStatus is the status a success of the operation under test is sent with: 202 under
 // http-status/success-202, else status.

@@ -442,6 +442,7 @@ func handWritten(s *spec.Spec) []faultDef {
 
 		{FaultInfo: fi("http-status/success-202", FaultCategoryHTTPStatus, "successes of the operation are sent with status 202 instead of 200", "", "status", DirWrongStatus, spec.Inferred), sw: swSuccess202},
 
+		{FaultInfo: fi("envelope/constant-request-id", FaultCategoryEnvelope, "every answer of the operation carries the same RequestId", spec.FieldRequestID, "envelope", DirWrongEnvelope, doc), sw: swConstantRequestID},
 		{FaultInfo: fi("envelope/no-request-id", FaultCategoryEnvelope, "error answers of the operation carry no RequestId (body or header)", spec.FieldRequestID, "envelope", DirWrongEnvelope, doc), sw: swNoRequestID},
 		{FaultInfo: fi("envelope/no-code", FaultCategoryEnvelope, "error answers of the operation carry no Code field", spec.FieldCode, "envelope", DirWrongEnvelope, doc), sw: swNoCode},
 		{FaultInfo: fi("envelope/code-in-success", FaultCategoryEnvelope, "success answers of the operation carry Code \"200\"", spec.FieldCode, "envelope", DirWrongEnvelope, doc), sw: swCodeInSuccess},
