@@ -40,8 +40,8 @@ type runner struct {
 	// early holds the first uses of the late replays' nonces (early.go).
 	early earlyCopies
 	// ids remembers the RequestIds of the answers judged last (requestids.go).
-	ids recentIDs
-	uniq  atomic.Int64
+	ids  recentIDs
+	uniq atomic.Int64
 	// listing says whether listings of listener ports can confirm refusals (refusals.go).
 	listing atomic.Int32
 	// inProcess is set when the target has no network address a curl line could reach.
