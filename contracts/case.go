@@ -194,6 +194,9 @@ func (cr *caseRun) send(ctx context.Context) bool {
 	cr.kvs = kvs
 	req := cr.request()
 	cr.locateListener()
+	if c.SettleAfterSetup && r.awaitSettled(ctx, time.Now()) != nil {
+		return cr.skip("interrupted while waiting for the set-up to settle")
+	}
 	if c.UsesEarlyCopy() && !cr.awaitEarlyCopy(ctx, &req) {
 		return false
 	}

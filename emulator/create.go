@@ -338,6 +338,9 @@ func checkPortInUse(c *createCtx) *hit {
 	if l := c.lb.Listeners[c.port]; l != nil && !c.e.inj.raceUnseen(l, c.seen) {
 		return hitf("instance %s already has a %s listener on port %d", c.lb.ID, l.Protocol, c.port)
 	}
+	if c.e.inj.portKept(c.lb.ID, c.port) {
+		return hitf("instance %s had a listener on port %d, deleted", c.lb.ID, c.port)
+	}
 	return nil
 }
 

@@ -102,6 +102,7 @@ const (
 	swNone faultSwitch = iota
 	swNoRequestID
 	swConstantRequestID
+	swKeepDeletedPort
 	swNoCode
 	swCodeInSuccess
 	swTextContentType
@@ -282,6 +283,9 @@ type injector struct {
 	// (storedAt is guarded by the emulator's state lock).
 	stored   atomic.Uint64
 	storedAt map[*listener]uint64
+	// state/deleted-listener-keeps-port: the ports whose listener was deleted, by instance
+	// (guarded by the emulator's state lock).
+	kept map[string]map[int]bool
 }
 
 // newInjector builds the injector for a list of fault names (already checked by Config.Check);
@@ -401,6 +405,27 @@ func (in *injector) rewriteHeader(s *spec.Spec, req *request, status int, h http
 	if in.on[swConstantRequestID] && h.Get(headerRequestID) != "" {
 		h.Set(headerRequestID, constantRequestID)
 	}
+}
+
+// keepPort remembers the port of a deleted listener under state/deleted-listener-keeps-port.
+// Callers hold e.mu.
+func (in *injector) keepPort(lb string, port int) {
+	if !in.has(swKeepDeletedPort) {
+		return
+	}
+	if in.kept == nil {
+		in.kept = map[string]map[int]bool{}
+	}
+	if in.kept[lb] == nil {
+		in.kept[lb] = map[int]bool{}
+	}
+	in.kept[lb][port] = true
+}
+
+// portKept reports whether a deleted listener still holds the port (keepPort). Callers hold
+// e.mu.
+func (in *injector) portKept(lb string, port int) bool {
+	return in.has(swKeepDeletedPort) && in.kept[lb][port]
 }
 
 // constantRequestID is the RequestId of every answer of the operation under test under

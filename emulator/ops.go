@@ -609,6 +609,7 @@ func (e *Emulator) deleteListener(req *request, _ *spec.Operation) (answer, *api
 	if ae := e.commit(func() { lb.Listeners[l.Port] = l }); ae != nil {
 		return nil, ae
 	}
+	e.inj.keepPort(lb.ID, l.Port)
 	return map[string]any{}, nil
 }
 

@@ -91,7 +91,11 @@ type Case struct {
 	Edge     *Edge        `json:"edge,omitempty"` // positive cases: the valid edge they stand on
 	Expect   spec.Outcome `json:"expect"`
 	Setup    []Call       `json:"setup,omitempty"`
-	Static   bool         `json:"static,omitempty"` // Confirm can check the violation on the wire
+	// SettleAfterSetup: the request waits, after the set-up, for as long as the target has
+	// shown its creations take to show in reads (a listener the set-up deleted may take as
+	// long to go).
+	SettleAfterSetup bool `json:"settleAfterSetup,omitempty"`
+	Static           bool `json:"static,omitempty"` // Confirm can check the violation on the wire
 	// Concurrent sends this many identical copies at once; exactly one may win.
 	Concurrent int   `json:"concurrent,omitempty"`
 	Seed       int64 `json:"seed,omitempty"`

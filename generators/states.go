@@ -64,7 +64,12 @@ var stateRecipes = map[spec.StateName]stateRecipe{
 		// The same conflict raced: several creates on one free port at the same moment.
 		race := stateCase(b, e, base)
 		race.ID, race.Scenario, race.Concurrent = race.ID+"/concurrent", "STATE_PORT_RACE", 4
-		return []Case{c, race}
+		// A port whose listener was deleted is free again: the create succeeds.
+		freed := stateCase(b, e, base)
+		freed.ID, freed.Scenario, freed.Expect = freed.ID+"/freed-by-delete", "STATE_PORT_FREED", success()
+		freed.Setup = []Call{{Action: b.s.UnderTest.Action, Params: base}, {Action: spec.ActionDeleteListener, Params: listenerKey(base)}}
+		freed.SettleAfterSetup = true
+		return []Case{c, race, freed}
 	},
 	spec.StateListenerPending: func(b *builder, base []Param, e spec.ErrorCode, _ Options) []Case {
 		c := stateCase(b, e, conflicting(base))
