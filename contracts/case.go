@@ -221,6 +221,10 @@ func (cr *caseRun) send(ctx context.Context) bool {
 	}
 	if err != nil {
 		if errors.Is(err, target.ErrNoPrincipal) {
+			if c.Auth == spec.AuthSTS {
+				// The key is there; what is missing is the token that makes it STS credentials.
+				return cr.skip(noCredentials(c.Principal) + "'s STS token (set " + target.EnvToken + " beside the key)")
+			}
 			return cr.skip(noCredentials(c.Principal))
 		}
 		cr.out.unreachable, cr.out.err = errors.Is(err, target.ErrUnreachable), err

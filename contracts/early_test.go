@@ -13,6 +13,8 @@ import (
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/emulator/embedded"
 	"github.com/clbcheck/clbcheck/generators"
+	"github.com/clbcheck/clbcheck/resources"
+	"github.com/clbcheck/clbcheck/signature"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -87,3 +89,20 @@ func TestLateReplaySkipsWhenTheFirstUseWasRefused(t *testing.T) {
 
 // refuseFirstCreate marks a run whose first create is answered 400 InvalidParameter.
 const refuseFirstCreate = "test/refuse-first-create"
+
+// A target whose primary key has no security token skips the STS case saying that the token,
+// not the key, is missing, and which variable carries it.
+func TestSTSCaseSkipNamesTheMissingToken(t *testing.T) {
+	tg, err := target.NewHTTP(target.HTTPConfig{BaseURL: "http://127.0.0.1:9",
+		Credentials: map[string]signature.Credentials{spec.PrincipalPrimary: {AccessKeyID: "id", AccessKeySecret: "secret"}}})
+	require.NoError(t, err)
+	no := false
+	fixtures := &resources.FixtureFile{Provision: &no, Slots: map[string]string{spec.SlotLB: "lb-given", spec.SlotCert: "cert-given"}}
+	rep := &collect{}
+	_, _, err = contracts.Execute(context.Background(), tg, contracts.Options{Seed: 1, Reporter: rep, Fixtures: fixtures, Random: -1, Sequences: -1,
+		Filter: func(c generators.Case) bool { return c.Auth == spec.AuthSTS }})
+	require.NoError(t, err)
+	require.Len(t, rep.results, 1)
+	assert.Equal(t, contracts.Skip, rep.results[0].Verdict)
+	assert.Contains(t, rep.results[0].SkipReason, "STS token (set "+target.EnvToken)
+}
