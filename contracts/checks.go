@@ -50,7 +50,7 @@ var Registry = []CheckInfo{
 	{CheckCodeDocumented, "an error code is one the operation or the gateway documents"},
 	{CheckExpectedOutcome, "the answer is the outcome documented (or inferred) for the case"},
 	{CheckResponseSchema, "the body matches the response schema of the description"},
-	{CheckRequestID, "every answer carries a RequestId"},
+	{CheckRequestID, "every answer carries a RequestId, one no earlier answer carried"},
 	{CheckContentType, "the content type matches the Format asked for"},
 	{CheckErrorEnvelope, "error fields are strings (official SDKs crash otherwise)"},
 	{CheckListenerCreated, "a success creates exactly the described listener: stopped, attributes echoed, defaults applied"},
