@@ -265,11 +265,13 @@ func (r *classicRun) createAndReadBack() {
 			name += " (" + format + ")"
 		}
 		r.rec.run(name, func() error {
-			got, err := k.describe(lb, port, format)
-			if err != nil {
-				return err
-			}
-			return checkDescribed(got, port, cert, caID, aclID, spec.StatusStopped)
+			return untilVisible(func() error {
+				got, err := k.describe(lb, port, format)
+				if err != nil {
+					return err
+				}
+				return checkDescribed(got, port, cert, caID, aclID, spec.StatusStopped)
+			})
 		})
 	}
 }

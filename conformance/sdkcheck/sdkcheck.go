@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/resources"
@@ -231,6 +232,24 @@ func acceptedText(o spec.Outcome) string {
 		text += fmt.Sprintf(" (also accepted: codes %s; statuses %v)", strings.Join(append([]string{o.Code}, others...), ", "), append([]int{o.Status}, o.AcceptStatus...))
 	}
 	return text
+}
+
+// visibleWithin bounds how long a listener just created may take to show in Describe: the
+// page says nothing of when it shows, so, as clbcheck run does, a read-back that fails is
+// tried again for this long.
+const visibleWithin = 3 * time.Second
+
+// untilVisible runs a read-back of a listener just created until it succeeds or visibleWithin
+// has passed, and returns its last error.
+func untilVisible(read func() error) error {
+	deadline := time.Now().Add(visibleWithin)
+	for {
+		err := read()
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // stateCode is the code the description gives the operation under test in a named state

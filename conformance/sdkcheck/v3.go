@@ -287,7 +287,11 @@ func (r *v3Run) createAndReadBack() {
 		spec.ParamACLStatus: "on", spec.ParamACLType: "white", spec.ParamACLID: r.aclID,
 	})))
 	r.rec.run("DescribeLoadBalancerHTTPSListenerAttribute", func() error {
-		res, err := r.v.json(spec.ActionDescribeHTTPSListener, r.describeParams)
+		var res map[string]any
+		err := untilVisible(func() (err error) {
+			res, err = r.v.json(spec.ActionDescribeHTTPSListener, r.describeParams)
+			return err
+		})
 		if err != nil {
 			return err
 		}
