@@ -1,6 +1,7 @@
 package generators_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -34,4 +35,32 @@ func TestDirectionBasisFollowsThePage(t *testing.T) {
 		assert.Equal(t, want.dir, c.Expect.DirectionBasis, id)
 		assert.Equal(t, want.either, c.Expect.Either, id)
 	}
+}
+
+// A malformed id names no resource either: the refusal of an over-long certificate or ACL id
+// may carry the not-found answer of x-missing-state beside the constraint's code, with that
+// answer's status; the direction stays the constraint's.
+func TestMalformedIdMayBeAnsweredNotFound(t *testing.T) {
+	s := spec.MustDefault()
+	byID := map[string]generators.Case{}
+	for _, c := range generators.Enumerate(s, generators.Options{}) {
+		byID[c.ID] = c
+	}
+	find := func(prefix string) generators.Case {
+		for id, c := range byID {
+			if strings.HasPrefix(id, prefix) {
+				return c
+			}
+		}
+		t.Fatalf("no case %s...", prefix)
+		return generators.Case{}
+	}
+	cert := find("negative/ServerCertificateId/LENGTH_ABOVE_MAXIMUM/")
+	assert.True(t, cert.Expect.Acceptable(404, "ResourceNotFound.Certificate"), "%+v", cert.Expect)
+	assert.True(t, cert.Expect.Acceptable(400, "CertificateNotExist"))
+	assert.True(t, cert.Expect.Acceptable(400, "InvalidParameter"))
+	assert.False(t, cert.Expect.Acceptable(200, ""), "still refused")
+	acl := find("negative/AclId/LENGTH_ABOVE_MAXIMUM/")
+	assert.True(t, acl.Expect.Acceptable(400, "AclNotExist"), "%+v", acl.Expect)
+	assert.False(t, acl.Expect.Acceptable(400, "CertificateNotExist"), "only the id's own not-found")
 }

@@ -36,6 +36,9 @@ func expect(s *spec.Spec, p *spec.Parameter, v Value) spec.Outcome {
 	for _, a := range v.Also {
 		o = widen(o, alsoOutcome(s, p, a))
 	}
+	if p.MissingState != "" && v.Kind != spec.KindRequired {
+		o = alsoMissing(s, p, o)
+	}
 	if v.ByMeaning {
 		// Read as a type error, the value's code is the type's; the direction stays the
 		// broken constraint's (a reader that takes the value for an integer must refuse it
@@ -43,6 +46,24 @@ func expect(s *spec.Spec, p *spec.Parameter, v Value) spec.Outcome {
 		firm := o.DirectionBasis
 		o = widen(o, s.ParamOutcome(p, spec.KindType))
 		o.DirectionBasis, o.Basis = firm, spec.Inferred
+	}
+	return o
+}
+
+// alsoMissing accepts, beside what o accepts, the answers of the state an id that names no
+// resource reaches: a malformed id names none either (an over-long certificate id answered
+// CertificateNotExist). The direction stays o's.
+func alsoMissing(s *spec.Spec, p *spec.Parameter, o spec.Outcome) spec.Outcome {
+	e, ok := s.StateError(p.MissingState)
+	if !ok {
+		return o
+	}
+	m := s.Accepting(e)
+	o.Accept = addCodes(addCodes(o.Accept, spec.Outcome{Code: o.Code}), m)
+	for _, st := range append([]int{m.Status}, m.AcceptStatus...) {
+		if st != o.Status && !slices.Contains(o.AcceptStatus, st) {
+			o.AcceptStatus = append(slices.Clone(o.AcceptStatus), st)
+		}
 	}
 	return o
 }

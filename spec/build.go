@@ -177,6 +177,11 @@ func (b *builder) parameter(pv *openapi3.Parameter, action string) (*Parameter, 
 	if err := optional(pv.Extensions, "x-near-misses", where, &p.NearMisses); err != nil {
 		return nil, err
 	}
+	var missing string
+	if err := optional(pv.Extensions, "x-missing-state", where, &missing); err != nil {
+		return nil, err
+	}
+	p.MissingState = StateName(missing)
 	var inferred []string
 	if err := optional(pv.Extensions, "x-inferred", where, &inferred); err != nil {
 		return nil, err
@@ -525,6 +530,8 @@ func (b *builder) list(p *Parameter, sch *openapi3.Schema, exts map[string]any, 
 		prop := item.Properties[name].Value
 		f := &Parameter{Name: name, Path: p.Name + "." + name, Required: slices.Contains(item.Required, name), Source: p.Source}
 		f.Reference, _ = prop.Extensions["x-reference"].(string)
+		missing, _ := prop.Extensions["x-missing-state"].(string)
+		f.MissingState = StateName(missing)
 		fcodes := map[string]string{}
 		if err := optional(prop.Extensions, "x-violation-codes", where+"."+name, &fcodes); err != nil {
 			return err
@@ -780,6 +787,17 @@ func (b *builder) crossCheckStates() (map[string]bool, error) {
 		for _, p := range st.Params {
 			if !known(p) {
 				return nil, loadErr(ErrCodeUnknownName, "x-states."+st.Name, "names parameter %q, which the operation does not have", p)
+			}
+		}
+	}
+	for _, p := range b.s.UnderTest.Parameters {
+		ps := []*Parameter{p}
+		if p.List != nil {
+			ps = append(ps, p.List.Fields...)
+		}
+		for _, q := range ps {
+			if q.MissingState != "" && !states[string(q.MissingState)] {
+				return nil, loadErr(ErrCodeUnknownName, q.Path+".x-missing-state", "names state %q, which x-states does not have", q.MissingState)
 			}
 		}
 	}

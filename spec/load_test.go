@@ -292,6 +292,14 @@ func TestParseRefusesBrokenDocuments(t *testing.T) {
 			where: "Scheduler.x-near-misses",
 		},
 		{
+			name: "x-missing-state names no state",
+			edit: func(t *testing.T, d map[string]any) {
+				at(t, d, "components", "parameters", "AclId")["x-missing-state"] = "no-such-state"
+			},
+			code:  spec.ErrCodeUnknownName,
+			where: "AclId.x-missing-state",
+		},
+		{
 			name: "x-near-misses on a parameter without an enum",
 			edit: func(t *testing.T, d map[string]any) {
 				at(t, d, "components", "parameters", "IdleTimeout")["x-near-misses"] = []any{"16"}

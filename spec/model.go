@@ -209,6 +209,10 @@ type Parameter struct {
 	// (x-near-misses): what another source allows, a common spelling of the same idea. Each is
 	// sent and must be refused as the enum's violation.
 	NearMisses []string `json:"nearMisses,omitempty"`
+	// MissingState is the state a value of this id parameter reaches when it names no
+	// resource (x-missing-state): a malformed id names none either, so its refusal may carry
+	// that state's codes as well as the broken constraint's.
+	MissingState StateName `json:"missingState,omitempty"`
 	List       *List    `json:"list,omitempty"`
 }
 
