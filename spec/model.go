@@ -213,7 +213,7 @@ type Parameter struct {
 	// resource (x-missing-state): a malformed id names none either, so its refusal may carry
 	// that state's codes as well as the broken constraint's.
 	MissingState StateName `json:"missingState,omitempty"`
-	List       *List    `json:"list,omitempty"`
+	List         *List     `json:"list,omitempty"`
 }
 
 // Constraint returns the parameter's constraint of a kind.
