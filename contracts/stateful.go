@@ -60,6 +60,27 @@ func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult
 		}
 		return a
 	}
+	// onLive sends a call on a listener the sequence created: refused while Describe does not
+	// show the listener yet, it is sent again once Describe does (the lag a created listener's
+	// read-back is allowed). A refusal while the listener shows stands.
+	onLive := func(action string, ps []generators.Param) generators.StepResult {
+		a := exec(action, ps)
+		if a.Err != nil || a.Status >= 500 || (a.Status >= 200 && a.Status < 300 && a.Code == "") {
+			return a
+		}
+		kvs, err := r.kvs(ctx, env, ps)
+		if err != nil {
+			return a
+		}
+		l := resources.ListenerOf(kvs, "")
+		if d, err := r.send(ctx, target.Request{Action: spec.ActionDescribeHTTPSListener, Params: l.Params(), Provoking: true}); err != nil || d.Success() {
+			return a
+		}
+		if _, ok := r.awaitVisible(ctx, l); ok {
+			return exec(action, ps)
+		}
+		return a
+	}
 	var setupErr error
 	newSUT := func() *generators.Lifecycle {
 		id, err := r.fx.Call(ctx, spec.PrincipalPrimary, spec.ActionCreateLoadBalancer,
@@ -67,7 +88,7 @@ func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult
 		if err != nil && setupErr == nil {
 			setupErr = err
 		}
-		return &generators.Lifecycle{Exec: exec, Present: present, LB: id}
+		return &generators.Lifecycle{Exec: exec, Present: present, OnLive: onLive, LB: id}
 	}
 	destroy := func(l *generators.Lifecycle) {
 		if l.LB != "" {

@@ -25,6 +25,7 @@ type laggingReads struct {
 	target.Target
 	lag     time.Duration
 	hide    bool
+	writes  bool // Start, Stop and Delete do not see a hidden listener either
 	mu      sync.Mutex
 	created map[string]time.Time
 	reads   map[string]int // Describes of each created listener while it was hidden
@@ -33,7 +34,8 @@ type laggingReads struct {
 func (l *laggingReads) Unwrap() target.Target { return l.Target }
 func (l *laggingReads) Send(ctx context.Context, req target.Request) (*target.Response, error) {
 	key := target.Value(req.Params, spec.ParamLoadBalancerID) + ":" + target.Value(req.Params, spec.ParamListenerPort)
-	if req.Action == spec.ActionDescribeHTTPSListener {
+	onListener := req.Action == spec.ActionStartListener || req.Action == spec.ActionStopListener || req.Action == spec.ActionDeleteListener
+	if req.Action == spec.ActionDescribeHTTPSListener || (l.writes && onListener) {
 		l.mu.Lock()
 		at, ok := l.created[key]
 		l.mu.Unlock()
@@ -106,6 +108,20 @@ func TestSequencesWaitForALaggingListener(t *testing.T) {
 	emu, err := embedded.New(emulator.DefaultConfig())
 	require.NoError(t, err)
 	tg := &laggingReads{Target: emu, lag: 300 * time.Millisecond, created: map[string]time.Time{}, reads: map[string]int{}}
+	rep := &sequenceVerdict{}
+	_, _, err = contracts.Execute(context.Background(), tg, contracts.Options{Random: -1, Sequences: 5, Seed: 777,
+		Filter: func(c generators.Case) bool { return c.ID == contracts.SequencesID }, Reporter: rep})
+	require.NoError(t, err)
+	require.True(t, rep.seen, "the sequences ran")
+	assert.Equal(t, contracts.Pass, rep.r.Verdict, "%+v", rep.r.Checks)
+}
+
+// A service whose Start, Stop and Delete, like its Describe, see a new listener only after a
+// while passes too: a call refused while the listener does not show is sent again once it does.
+func TestSequencesWaitForALaggingListenerOnEveryCall(t *testing.T) {
+	emu, err := embedded.New(emulator.DefaultConfig())
+	require.NoError(t, err)
+	tg := &laggingReads{Target: emu, lag: 300 * time.Millisecond, writes: true, created: map[string]time.Time{}, reads: map[string]int{}}
 	rep := &sequenceVerdict{}
 	_, _, err = contracts.Execute(context.Background(), tg, contracts.Options{Random: -1, Sequences: 5, Seed: 777,
 		Filter: func(c generators.Case) bool { return c.ID == contracts.SequencesID }, Reporter: rep})

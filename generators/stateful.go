@@ -49,7 +49,11 @@ type Lifecycle struct {
 	// Present, when set, reads back a listener known to exist (its own call just succeeded),
 	// allowing for a service whose reads lag its writes; nil: a Describe through Exec.
 	Present Exec
-	LB      string
+	// OnLive, when set, sends a call on a listener this sequence created and has not deleted,
+	// allowing for a service whose other operations, like its reads, see a new listener only
+	// after a while; nil: Exec.
+	OnLive Exec
+	LB     string
 	// live holds the ports whose listener this sequence created (a create answered success)
 	// and has not deleted since: a Describe of one reads it back through Present.
 	live map[string]bool
@@ -159,7 +163,11 @@ type lifecycleCommands struct {
 func onListener(action, port string) func(commands.SystemUnderTest) commands.Result {
 	return func(sut commands.SystemUnderTest) commands.Result {
 		l := sut.(*Lifecycle)
-		return l.Exec(action, []Param{{Name: spec.ParamLoadBalancerID, Value: l.LB}, {Name: spec.ParamListenerPort, Value: port}})
+		send := l.Exec
+		if l.OnLive != nil && l.live[port] {
+			send = l.OnLive
+		}
+		return send(action, []Param{{Name: spec.ParamLoadBalancerID, Value: l.LB}, {Name: spec.ParamListenerPort, Value: port}})
 	}
 }
 
