@@ -2,6 +2,7 @@ package contracts_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -105,4 +106,41 @@ func TestSTSCaseSkipNamesTheMissingToken(t *testing.T) {
 	require.Len(t, rep.results, 1)
 	assert.Equal(t, contracts.Skip, rep.results[0].Verdict)
 	assert.Contains(t, rep.results[0].SkipReason, "STS token (set "+target.EnvToken)
+}
+
+// A value that should have been refused and was accepted fails expected-outcome once; what it
+// reads back as (ON sent, on stored) is not a second failure of listener-created.
+func TestAcceptedInvalidValueFailsOnce(t *testing.T) {
+	cfg := emulator.DefaultConfig()
+	cfg.Inject = []string{"engine/enum-case-insensitive"}
+	emu, err := embedded.New(cfg)
+	require.NoError(t, err)
+	rep := &collect{}
+	_, _, err = contracts.Execute(context.Background(), lowering{emu}, contracts.Options{Seed: 1, Reporter: rep, Random: -1, Sequences: -1,
+		Filter: func(c generators.Case) bool { return c.ID == "negative/Gzip/ENUM_WRONG_CASE/ON" }})
+	require.NoError(t, err)
+	require.Len(t, rep.results, 1)
+	res := rep.results[0]
+	assert.Equal(t, contracts.Fail, res.Verdict)
+	for _, c := range res.Checks {
+		if c.Verdict == contracts.Fail {
+			assert.Equal(t, contracts.CheckExpectedOutcome, c.Check, "%+v", c)
+		}
+	}
+}
+
+// lowering reads every upper-case value of a listener back in lower case, as a service that
+// folds enum values when it stores them does.
+type lowering struct{ target.Target }
+
+func (l lowering) Send(ctx context.Context, req target.Request) (*target.Response, error) {
+	resp, err := l.Target.Send(ctx, req)
+	if err == nil && req.Action == spec.ActionDescribeHTTPSListener {
+		for k, v := range resp.Fields {
+			if text, ok := v.(string); ok && text == strings.ToUpper(text) {
+				resp.Fields[k] = strings.ToLower(text)
+			}
+		}
+	}
+	return resp, err
 }
