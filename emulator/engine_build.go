@@ -22,8 +22,8 @@ type engineFaults struct {
 	checks map[string]faultMode // by checkKey(path, kind); kinds include required and maxItems
 	rules  map[string]faultMode // by rule id
 	// Engine-wide faults (see engineSettings).
-	maxOffByOne, minOffByOne, enumFold, patternSpaces, secondCode, nearMisses bool
-	ruleGate                                                                  string
+	maxOffByOne, minOffByOne, enumFold, patternSpaces, secondCode, nearMisses, firstEntryOnly bool
+	ruleGate                                                                                  string
 }
 
 func checkKey(path string, k spec.Kind) string { return path + "\x00" + string(k) }
@@ -47,7 +47,7 @@ func newEngine(s *spec.Spec, ch Choices, ef engineFaults) (*engine, error) {
 		gapsAllowed: ch.IndexGaps == GapsAccept, refuseUnknown: ch.UnknownParameters == UnknownRefuse,
 		pageOnly: ch.PageOnly, altCodes: ch.AlternativeCodes, reverse: ch.ReverseOrder,
 		maxOffByOne: ef.maxOffByOne, minOffByOne: ef.minOffByOne, enumFold: ef.enumFold,
-		patternSpaces: ef.patternSpaces, secondCode: ef.secondCode, nearMisses: ef.nearMisses, ruleGate: ef.ruleGate,
+		patternSpaces: ef.patternSpaces, secondCode: ef.secondCode, nearMisses: ef.nearMisses, firstEntryOnly: ef.firstEntryOnly, ruleGate: ef.ruleGate,
 	}
 	if ch.Duplicates == dupFirst || ch.Duplicates == dupLast {
 		en.set.duplicates = ch.Duplicates

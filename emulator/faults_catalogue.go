@@ -511,6 +511,8 @@ func engineWideFaults(s *spec.Spec) []faultDef {
 			engine: func(f *engineFaults) { f.enumFold = true }},
 		{FaultInfo: fi("enum-near-misses-accepted", "every enum also takes its near misses (x-near-misses: values another source allows, or a common spelling of the same idea)", string(spec.KindEnum), DirAcceptsForbidden),
 			engine: func(f *engineFaults) { f.nearMisses = true }},
+		{FaultInfo: fi("first-list-entry-only", "the fields of a list are checked in its first entry only", "list", DirAcceptsForbidden),
+			engine: func(f *engineFaults) { f.firstEntryOnly = true }},
 		{FaultInfo: fi("pattern-lets-spaces-through", "patterns are matched with the spaces of the value left out, so a space passes where none is allowed", string(spec.KindPattern), DirAcceptsForbidden),
 			engine: func(f *engineFaults) { f.patternSpaces = true }},
 		{FaultInfo: fi("second-violation-code", "the engine reads its table of codes one row off: a violation is answered with the code of the check after it (of the second violation, when a request breaks two)", "order", DirWrongCode),

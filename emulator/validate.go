@@ -62,8 +62,8 @@ type engineSettings struct {
 	duplicates    string // "" (refuse), dupFirst or dupLast
 	reverse       bool   // values are checked in the reverse of the description's order
 	// Engine faults.
-	maxOffByOne, minOffByOne, enumFold, patternSpaces, secondCode, nearMisses bool
-	ruleGate                                                                  string // requires rules run only when this parameter is present
+	maxOffByOne, minOffByOne, enumFold, patternSpaces, secondCode, nearMisses, firstEntryOnly bool
+	ruleGate                                                                                  string // requires rules run only when this parameter is present
 }
 
 // opModel is one operation as the engine reads it.
@@ -464,6 +464,9 @@ func (en *engine) validateList(pm *paramModel, es []entry, rw *rewriter, extends
 	for i := 0; i < len(es); {
 		j := nextItem(es, i)
 		it, index := es[i:j], es[i].index
+		if i > 0 && pm.set.firstEntryOnly {
+			break
+		}
 		i = j
 		for _, f := range lm.fields {
 			v, ok := fieldOf(it, f.p.Name)

@@ -581,6 +581,34 @@ func (b *builder) listFields(lp *spec.Parameter, start []Param) {
 			b.add(Case{ID: fmt.Sprintf("%s/%s/%s/%s", category(v), f.Path, v.Scenario, short(v.Value)), Scenario: v.Scenario, Category: category(v), Params: ps, Static: true,
 				Expect: expect(s, f, v), Broken: &Broken{Param: f.Path, Wire: wire, Kind: v.Kind, Original: orig, Sent: v.Value, Also: v.Also}})
 		}
+		b.secondEntry(lp, start, f, orig)
+	}
+}
+
+// secondEntry adds, for the first violation of each kind of a list field, a case whose bad
+// value sits in the list's second entry after a valid first one: a service that checks only
+// the first entry lets it through. Lists that a rule constrains as a whole (one server
+// binding) or that hold a single entry are left out: a second entry would break more.
+func (b *builder) secondEntry(lp *spec.Parameter, start []Param, f *spec.Parameter, orig string) {
+	l := lp.List
+	if l.MaxItems > 0 && l.MaxItems < 2 {
+		return
+	}
+	for _, r := range b.s.Rules {
+		if r.List == lp.Name {
+			return
+		}
+	}
+	wire := l.WireName(l.FirstIndex+1, f.Name)
+	seen := map[spec.Kind]bool{}
+	for _, v := range Violations(f) {
+		if v.Open || seen[v.Kind] || v.Kind == spec.KindRequired || v.Kind == spec.KindEmpty || v.Kind == spec.KindLenient {
+			continue
+		}
+		seen[v.Kind] = true
+		ps := with(append(append(append([]Param{}, start...), listItem(l, l.FirstIndex)...), listItem(l, l.FirstIndex+1)...), wire, v.Value)
+		b.add(Case{ID: fmt.Sprintf("%s/%s/%s/%s/second-entry", category(v), f.Path, v.Scenario, short(v.Value)), Scenario: v.Scenario, Category: category(v), Params: ps, Static: true,
+			Expect: expect(b.s, f, v), Broken: &Broken{Param: f.Path, Wire: wire, Kind: v.Kind, Original: orig, Sent: v.Value, Also: v.Also}})
 	}
 }
 
