@@ -111,8 +111,10 @@ func (cr *caseRun) prepare(ctx context.Context) bool {
 		return cr.skip(noCredentials(c.Principal))
 	}
 	cr.env = &caseEnv{binds: map[string]string{}, port: r.nextPort()}
-	if e := r.early.get(c.ID); e != nil && e.port != "" {
-		cr.env.port = e.port // the late replay re-sends its first use, port and all
+	if c.UsesEarlyCopy() {
+		if e := r.early.get(c.ID); e != nil && e.port != "" {
+			cr.env.port = e.port // the late replay re-sends its first use, port and all
+		}
 	}
 	for _, slot := range c.Needs() {
 		if _, err := r.fx.Resolve(ctx, slot); err != nil {
