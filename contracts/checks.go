@@ -211,12 +211,10 @@ var checkFuncs = map[string]checkFunc{
 			return nil
 		}
 		if j.resp.Success() {
-			// As firm as the page makes the refusal: a refusal the references only suggest
-			// (a token not issued for the key) warns under the documented profile.
-			msg := "a request that must be refused (" + j.c.Scenario + ") was accepted"
-			if !j.expect.Firm() {
-				msg = "a request that should be refused (" + j.c.Scenario + ") was accepted; the page does not say it is refused, but other sources suggest it"
-			}
+			// As firm as the page makes the refusal, worded as expected-outcome words it: a
+			// refusal the references only suggest (a token not issued for the key) warns under
+			// the documented profile.
+			msg := strings.ReplaceAll(against("accepted", "refused", j.expect.DirectionBasis), "{case}", whatCaseBreaks(j.c))
 			r := j.fail(CheckAuthEnforced, msg, j.expect.String(), actualOf(j.resp), !j.expect.Firm())
 			return &r
 		}
