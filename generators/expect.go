@@ -58,14 +58,8 @@ func alsoMissing(s *spec.Spec, p *spec.Parameter, o spec.Outcome) spec.Outcome {
 	if !ok {
 		return o
 	}
-	m := s.Accepting(e)
-	o.Accept = addCodes(addCodes(o.Accept, spec.Outcome{Code: o.Code}), m)
-	for _, st := range append([]int{m.Status}, m.AcceptStatus...) {
-		if st != o.Status && !slices.Contains(o.AcceptStatus, st) {
-			o.AcceptStatus = append(slices.Clone(o.AcceptStatus), st)
-		}
-	}
-	return o
+	// o's own code stays acceptable with the statuses the not-found answers bring.
+	return o.AcceptAlso(o.Code, o.Status).AcceptingAlso(s.Accepting(e))
 }
 
 // edgeInferred reports whether a valid value stands on an edge (a maximum, a length...) that

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"slices"
 	"strings"
 	"time"
 
@@ -34,7 +33,7 @@ var stateRecipes = map[spec.StateName]stateRecipe{
 		// Another account's certificate is one the caller does not own: the page's code
 		// for that is as plausible as not-found.
 		if fe, ok := b.s.StateError(spec.StateForeignCertificate); ok {
-			foreign.Expect = acceptAlso(foreign.Expect, fe.Code, fe.Status)
+			foreign.Expect = foreign.Expect.AcceptAlso(fe.Code, fe.Status)
 		}
 		return []Case{stateCase(b, e, with(base, spec.ParamCACertificateID, missingCA)), foreign}
 	},
@@ -391,17 +390,6 @@ const conflictDescription = "clbcheck-conflicting-create"
 // conflicting is base as a second create on the same port sends it: the same port and
 // instance, another Description.
 func conflicting(base []Param) []Param { return with(base, spec.ParamDescription, conflictDescription) }
-
-// acceptAlso is o with code, and status, accepted too (each once).
-func acceptAlso(o spec.Outcome, code string, status int) spec.Outcome {
-	if !slices.Contains(o.Accept, code) {
-		o.Accept = append(slices.Clone(o.Accept), code)
-	}
-	if status != o.Status && !slices.Contains(o.AcceptStatus, status) {
-		o.AcceptStatus = append(slices.Clone(o.AcceptStatus), status)
-	}
-	return o
-}
 
 func stateCase(b *builder, e spec.ErrorCode, ps []Param) Case {
 	o := b.s.Accepting(e) // an accepted alternative code comes with its own documented status

@@ -44,13 +44,7 @@ func (b *builder) twoViolations(base []Param) {
 // eitherOf is an outcome met by a or by b: a's, with b's code, the codes b accepts and b's
 // statuses accepted too; inferred when either is.
 func eitherOf(a, b spec.Outcome) spec.Outcome {
-	o := acceptAlso(a, b.Code, b.Status)
-	for _, code := range b.Accept {
-		o = acceptAlso(o, code, b.Status)
-	}
-	for _, status := range b.AcceptStatus {
-		o = acceptAlso(o, b.Code, status)
-	}
+	o := a.AcceptingAlso(b)
 	if b.Basis != spec.Documented {
 		o.Basis = b.Basis
 	}

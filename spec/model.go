@@ -145,6 +145,31 @@ func (o Outcome) Acceptable(status int, code string) bool {
 	return false
 }
 
+// AcceptAlso is o with code, and status, accepted too (each once); the slices are copied, never
+// shared with o.
+func (o Outcome) AcceptAlso(code string, status int) Outcome {
+	if !slices.Contains(o.Accept, code) {
+		o.Accept = append(slices.Clone(o.Accept), code)
+	}
+	if status != o.Status && !slices.Contains(o.AcceptStatus, status) {
+		o.AcceptStatus = append(slices.Clone(o.AcceptStatus), status)
+	}
+	return o
+}
+
+// AcceptingAlso is o with other's code, the codes other accepts and other's statuses accepted
+// too; o's code, direction and bases are kept.
+func (o Outcome) AcceptingAlso(other Outcome) Outcome {
+	o = o.AcceptAlso(other.Code, other.Status)
+	for _, code := range other.Accept {
+		o = o.AcceptAlso(code, other.Status)
+	}
+	for _, status := range other.AcceptStatus {
+		o = o.AcceptAlso(other.Code, status)
+	}
+	return o
+}
+
 // String renders an outcome for people: "success" or "400 InvalidParameter".
 func (o Outcome) String() string {
 	if o.Success {
@@ -456,15 +481,8 @@ func (e ErrorCode) Outcome() Outcome {
 func (s *Spec) Accepting(e ErrorCode) Outcome {
 	o := e.Outcome()
 	for _, alt := range o.Accept {
-		ae, ok := s.Error(alt)
-		if !ok {
-			continue
-		}
-		if !slices.Contains(o.Accept, ae.Code) {
-			o.Accept = append(slices.Clone(o.Accept), ae.Code)
-		}
-		if ae.Status != o.Status && !slices.Contains(o.AcceptStatus, ae.Status) {
-			o.AcceptStatus = append(slices.Clone(o.AcceptStatus), ae.Status)
+		if ae, ok := s.Error(alt); ok {
+			o = o.AcceptAlso(ae.Code, ae.Status)
 		}
 	}
 	return o
