@@ -381,7 +381,6 @@ func withStandIns(s *spec.Spec, opt Options) Options {
 	return out
 }
 
-// stateCase builds a case expecting an error code reached through state.
 // conflictDescription is the Description a create on a port already taken sends, different
 // from the taken listener's: a service that overwrote the listener before refusing would show
 // it in the read-back of the no-state-change check.
@@ -391,6 +390,7 @@ const conflictDescription = "clbcheck-conflicting-create"
 // instance, another Description.
 func conflicting(base []Param) []Param { return with(base, spec.ParamDescription, conflictDescription) }
 
+// stateCase builds a case expecting an error code reached through state.
 func stateCase(b *builder, e spec.ErrorCode, ps []Param) Case {
 	o := b.s.Accepting(e) // an accepted alternative code comes with its own documented status
 	name := e.Trigger.State
