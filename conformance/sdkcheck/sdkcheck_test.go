@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/clbcheck/clbcheck/emulator"
 	"github.com/clbcheck/clbcheck/signature"
+	"github.com/clbcheck/clbcheck/spec"
 )
 
 // emulatorConfig serves a fresh emulator on loopback and returns a Config with all of its
@@ -130,10 +132,10 @@ func TestClassicSDKPanicIsAFailedStep(t *testing.T) {
 	}
 }
 
-// An implementation that drops RequestId from its error answers fails every error step, and
-// one that answers a status the description accepts for no row of the error fails too.
-func TestDefectsAreReported(t *testing.T) {
-	cfg := emulatorConfig(t)
+// rewritingProxy serves, in front of cfg's endpoint, a proxy that hands every error answer's
+// JSON body to edit (which may change the status too), and returns cfg pointed at it.
+func rewritingProxy(t *testing.T, cfg Config, edit func(r *http.Response, body map[string]any)) Config {
+	t.Helper()
 	em := httputil.NewSingleHostReverseProxy(mustURL(t, cfg.Endpoint))
 	em.ModifyResponse = func(r *http.Response) error {
 		if r.StatusCode < 400 {
@@ -145,11 +147,8 @@ func TestDefectsAreReported(t *testing.T) {
 		}
 		var m map[string]any
 		if json.Unmarshal(body, &m) == nil {
-			delete(m, "RequestId")
+			edit(r, m)
 			body, _ = json.Marshal(m)
-		}
-		if m["Code"] == "CertificateNotExist" {
-			r.StatusCode = http.StatusConflict // neither its 400 nor the 404 of the page's other row
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
@@ -157,8 +156,31 @@ func TestDefectsAreReported(t *testing.T) {
 		return nil
 	}
 	proxy := httptest.NewServer(em)
-	defer proxy.Close()
+	t.Cleanup(proxy.Close)
 	cfg.Endpoint = proxy.URL
+	return cfg
+}
+
+// codeOf is the code the description gives a state of the operation under test.
+func codeOf(t *testing.T, state spec.StateName) spec.ErrorCode {
+	t.Helper()
+	e, ok := spec.MustDefault().StateError(state)
+	if !ok {
+		t.Fatalf("no error for state %s", state)
+	}
+	return e
+}
+
+// An implementation that drops RequestId from its error answers fails every error step, and
+// one that answers a status the description accepts for no row of the error fails too.
+func TestDefectsAreReported(t *testing.T) {
+	missing := codeOf(t, spec.StateCertificateNotFound)
+	cfg := rewritingProxy(t, emulatorConfig(t), func(r *http.Response, m map[string]any) {
+		delete(m, spec.FieldRequestID)
+		if m[spec.FieldCode] == missing.Code {
+			r.StatusCode = http.StatusConflict // neither its 400 nor the 404 of the page's other row
+		}
+	})
 	steps, err := RunClassic(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -169,8 +191,9 @@ func TestDefectsAreReported(t *testing.T) {
 			failed[st.Name] = st.Detail
 		}
 	}
-	if d := failed["unknown server certificate"]; !strings.Contains(d, `want 400 CertificateNotExist (also accepted: codes CertificateNotExist, ResourceNotFound.Certificate; statuses [400 404]), got 409 "CertificateNotExist"`) {
-		t.Errorf("status defect not reported: %q", d)
+	want := fmt.Sprintf("want %s, got 409 %q", acceptedText(wantOutcome(missing.Code)), missing.Code)
+	if d := failed["unknown server certificate"]; !strings.Contains(d, want) {
+		t.Errorf("status defect not reported: %q, want %q", d, want)
 	}
 	if d := failed["wrong secret"]; !strings.Contains(d, "no RequestId") {
 		t.Errorf("missing RequestId not reported: %q", d)
@@ -185,33 +208,31 @@ func TestDefectsAreReported(t *testing.T) {
 // access key, and any code with a 4xx for an unknown instance, whose code the page does not
 // give.
 func TestOtherAcceptedAnswersPass(t *testing.T) {
-	cfg := emulatorConfig(t)
-	em := httputil.NewSingleHostReverseProxy(mustURL(t, cfg.Endpoint))
-	em.ModifyResponse = func(r *http.Response) error {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			return err
+	s := spec.MustDefault()
+	cert, instance := codeOf(t, spec.StateCertificateNotFound), codeOf(t, spec.StateLoadBalancerNotFound)
+	key, _ := s.GatewayError(spec.GatewayUnknownAccessKey)
+	var otherRow spec.ErrorCode // the row of the page the certificate's code accepts beside it
+	for _, alt := range cert.Accept {
+		if e, ok := s.Error(alt); ok && e.Code != cert.Code && e.Status != cert.Status {
+			otherRow = e
 		}
-		var m map[string]any
-		if r.StatusCode >= 400 && json.Unmarshal(body, &m) == nil {
-			switch m["Code"] {
-			case "CertificateNotExist":
-				m["Code"], r.StatusCode = "ResourceNotFound.Certificate", http.StatusNotFound
-			case "InvalidAccessKeyId.NotFound":
-				r.StatusCode = http.StatusBadRequest
-			case "InvalidLoadBalancerId.NotFound":
-				m["Code"], r.StatusCode = "LoadBalancerNotFound", http.StatusNotFound
-			}
-			body, _ = json.Marshal(m)
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		r.ContentLength = int64(len(body))
-		r.Header.Set("Content-Length", strconv.Itoa(len(body)))
-		return nil
 	}
-	proxy := httptest.NewServer(em)
-	defer proxy.Close()
-	cfg.Endpoint = proxy.URL
+	if otherRow.Code == "" || len(key.AcceptStatus) == 0 {
+		t.Fatal("the description no longer gives the other answers this test sends")
+	}
+	cfg := rewritingProxy(t, emulatorConfig(t), func(r *http.Response, m map[string]any) {
+		switch m[spec.FieldCode] {
+		case cert.Code:
+			m[spec.FieldCode], r.StatusCode = otherRow.Code, otherRow.Status
+		case key.Code:
+			r.StatusCode = key.AcceptStatus[0]
+			if r.StatusCode == key.Status {
+				r.StatusCode = key.AcceptStatus[len(key.AcceptStatus)-1]
+			}
+		case instance.Code:
+			m[spec.FieldCode], r.StatusCode = "LoadBalancerNotFound", http.StatusNotFound // a code of its own
+		}
+	})
 	steps, err := RunClassic(cfg)
 	if err != nil {
 		t.Fatal(err)
