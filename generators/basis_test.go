@@ -42,6 +42,7 @@ func TestDirectionBasisFollowsThePage(t *testing.T) {
 // answer's status; the direction stays the constraint's.
 func TestMalformedIdMayBeAnsweredNotFound(t *testing.T) {
 	s := spec.MustDefault()
+	require.NotEmpty(t, s.UnderTest.Param(spec.ParamServerCertificateID).MissingState)
 	byID := map[string]generators.Case{}
 	for _, c := range generators.Enumerate(s, generators.Options{}) {
 		byID[c.ID] = c
@@ -55,12 +56,21 @@ func TestMalformedIdMayBeAnsweredNotFound(t *testing.T) {
 		t.Fatalf("no case %s...", prefix)
 		return generators.Case{}
 	}
-	cert := find("negative/ServerCertificateId/LENGTH_ABOVE_MAXIMUM/")
-	assert.True(t, cert.Expect.Acceptable(404, "ResourceNotFound.Certificate"), "%+v", cert.Expect)
-	assert.True(t, cert.Expect.Acceptable(400, "CertificateNotExist"))
-	assert.True(t, cert.Expect.Acceptable(400, "InvalidParameter"))
+	notFound := func(p string) spec.Outcome {
+		e, ok := s.StateError(s.UnderTest.Param(p).MissingState)
+		require.True(t, ok, p)
+		return s.Accepting(e)
+	}
+	certMissing, aclMissing := notFound(spec.ParamServerCertificateID), notFound(spec.ParamACLID)
+	cert := find("negative/" + spec.ParamServerCertificateID + "/LENGTH_ABOVE_MAXIMUM/")
+	for _, code := range certMissing.Accept {
+		if e, ok := s.Error(code); ok {
+			assert.True(t, cert.Expect.Acceptable(e.Status, e.Code), "%s %d: %+v", e.Code, e.Status, cert.Expect)
+		}
+	}
+	assert.True(t, cert.Expect.Exact(cert.Expect.Status, cert.Expect.Code), "the constraint's own code still passes")
 	assert.False(t, cert.Expect.Acceptable(200, ""), "still refused")
-	acl := find("negative/AclId/LENGTH_ABOVE_MAXIMUM/")
-	assert.True(t, acl.Expect.Acceptable(400, "AclNotExist"), "%+v", acl.Expect)
-	assert.False(t, acl.Expect.Acceptable(400, "CertificateNotExist"), "only the id's own not-found")
+	acl := find("negative/" + spec.ParamACLID + "/LENGTH_ABOVE_MAXIMUM/")
+	assert.True(t, acl.Expect.Acceptable(aclMissing.Status, aclMissing.Code), "%+v", acl.Expect)
+	assert.False(t, acl.Expect.Acceptable(certMissing.Status, certMissing.Code), "only the id's own not-found")
 }
