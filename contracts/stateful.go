@@ -10,7 +10,6 @@ import (
 	"github.com/leanovate/gopter/commands"
 
 	"github.com/clbcheck/clbcheck/generators"
-	"github.com/clbcheck/clbcheck/resources"
 	"github.com/clbcheck/clbcheck/spec"
 	"github.com/clbcheck/clbcheck/target"
 )
@@ -25,62 +24,7 @@ func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult
 	start := time.Now()
 	res := CaseResult{ID: SequencesID, Scenario: "STATEFUL_SEQUENCES", Category: string(generators.Stateful), Seed: seed,
 		Expected: "every answer as the model predicts", Basis: string(spec.Documented)}
-	env := &caseEnv{binds: map[string]string{}, port: "0"}
-	exec := func(action string, ps []generators.Param) generators.StepResult {
-		kvs, err := r.kvs(ctx, env, ps)
-		if err != nil {
-			return generators.StepResult{Err: err}
-		}
-		// Each step acts on a listener the previous one may still be changing.
-		resp, err := r.send(ctx, target.Request{Action: action, Params: kvs, Provoking: true})
-		if err != nil {
-			return generators.StepResult{Err: err}
-		}
-		// Every answer of a sequence passes the same answer checks as a case's, as firmly:
-		// what the page does not state (the code a neighbouring operation gives a missing
-		// listener) fails a sequence only under the strict profile.
-		if p := firmProblem(AnswerProblems(r.s, action, "JSON", resp), r.opts.Profile); p != nil {
-			return generators.StepResult{Err: fmt.Errorf("%s answered badly: %s", action, p.Message)}
-		}
-		return generators.StepResult{Status: resp.Status, Code: resp.Code, Fields: resp.Fields}
-	}
-	// present reads back a listener its step just acted on successfully: one that does not
-	// show at once is read again, as a created listener's read-back is (visibility.go).
-	present := func(action string, ps []generators.Param) generators.StepResult {
-		a := exec(action, ps)
-		if a.Err != nil || (a.Status >= 200 && a.Status < 300 && a.Code == "") {
-			return a
-		}
-		kvs, err := r.kvs(ctx, env, ps)
-		if err != nil {
-			return a
-		}
-		if later, ok := r.awaitVisible(ctx, resources.ListenerOf(kvs, "")); ok {
-			return generators.StepResult{Status: later.Status, Code: later.Code, Fields: later.Fields}
-		}
-		return a
-	}
-	// onLive sends a call on a listener the sequence created: refused while Describe does not
-	// show the listener yet, it is sent again once Describe does (the lag a created listener's
-	// read-back is allowed). A refusal while the listener shows stands.
-	onLive := func(action string, ps []generators.Param) generators.StepResult {
-		a := exec(action, ps)
-		if a.Err != nil || a.Status >= 500 || (a.Status >= 200 && a.Status < 300 && a.Code == "") {
-			return a
-		}
-		kvs, err := r.kvs(ctx, env, ps)
-		if err != nil {
-			return a
-		}
-		l := resources.ListenerOf(kvs, "")
-		if d, err := r.send(ctx, target.Request{Action: spec.ActionDescribeHTTPSListener, Params: l.Params(), Provoking: true}); err != nil || d.Success() {
-			return a
-		}
-		if _, ok := r.awaitVisible(ctx, l); ok {
-			return exec(action, ps)
-		}
-		return a
-	}
+	calls := &seqCalls{r: r, ctx: ctx, env: &caseEnv{binds: map[string]string{}, port: "0"}}
 	var setupErr error
 	newSUT := func() *generators.Lifecycle {
 		id, err := r.fx.Call(ctx, spec.PrincipalPrimary, spec.ActionCreateLoadBalancer,
@@ -88,7 +32,7 @@ func (r *runner) runSequences(ctx context.Context, seed int64, n int) CaseResult
 		if err != nil && setupErr == nil {
 			setupErr = err
 		}
-		return &generators.Lifecycle{Exec: exec, Present: present, OnLive: onLive, LB: id}
+		return &generators.Lifecycle{Exec: calls.exec, Present: calls.present, OnLive: calls.onLive, LB: id}
 	}
 	destroy := func(l *generators.Lifecycle) {
 		if l.LB != "" {
