@@ -121,6 +121,9 @@ func TestChoiceAlternativeCodes(t *testing.T) {
 	assert.Equal(t, "InvalidParameter.ListenerPort", code(spec.ParamListenerPort, "0"))
 	assert.Equal(t, "InvalidParameter", code(spec.ParamHealthCheck, ""), "a missing parameter: the other generic code")
 	assert.Equal(t, "CertificateNotExist", code(spec.ParamCACertificateID, "ca-none"), "an unknown CA certificate like an unknown certificate")
+	missing, _ := spec.MustDefault().StateError(spec.MustDefault().UnderTest.Param(spec.ParamACLID).MissingState)
+	assert.Equal(t, missing.Code, code(spec.ParamACLStatus, "on", spec.ParamACLType, "white", spec.ParamACLID, strings.Repeat("a", 600)),
+		"a malformed id (too long) answered like one that names nothing (x-missing-state)")
 	r := c.call(spec.ActionCreateHTTPSListener, listenerParams(lb, "cert-none"))
 	assert.Equal(t, "ResourceNotFound.Certificate", r.code(), "an unknown server certificate: the page's other row")
 	assert.Equal(t, http.StatusNotFound, r.Status, "with its own status")

@@ -663,12 +663,19 @@ func (en *engine) outcome(set *engineSettings, o spec.Outcome, k spec.Kind, pm *
 }
 
 // plausibleOutcome picks the other code a conforming service might answer where the page does
-// not tie one: for a missing list field, the code the page gives the field's other constraints
+// not tie one: for a malformed id, the not-found answer of its x-missing-state; for a missing
+// list field, the code the page gives the field's other constraints
 // (a tag entry without a key answered like an empty key); for a missing parameter or a broken
 // requires rule, the other generic code of the family; for a specific inferred code, the
 // generic one; for the generic code itself, the same code with the parameter's name appended
 // (InvalidParameter.Bandwidth), as many services spell it.
 func (en *engine) plausibleOutcome(o spec.Outcome, k spec.Kind, pm *paramModel, r *spec.Rule, name string) spec.Outcome {
+	if k != spec.KindRequired && pm != nil && pm.p.MissingState != "" {
+		// A malformed id names no resource either: answered like one that names none.
+		if e, ok := en.s.StateError(pm.p.MissingState); ok {
+			return e.Outcome()
+		}
+	}
 	if k == spec.KindRequired && pm != nil && pm.field {
 		for _, ch := range pm.checks {
 			if c := ch.c.Outcome; c.Basis == spec.Documented && c.Code != "" && c.Code != o.Code {
