@@ -9,10 +9,9 @@ import (
 	"github.com/clbcheck/clbcheck/target"
 )
 
-// visibleWithin is how long a created listener may take to show in Describe. The page says
-// nothing of when a new listener becomes visible, and services whose reads lag their writes
-// are common, so a read-back that finds nothing reads again for this long before it fails.
-const visibleWithin = 3 * time.Second
+// visibleWithin is how long a created listener may take to show in Describe
+// (resources.VisibleWithin).
+const visibleWithin = resources.VisibleWithin
 
 // visibleEvery is the pause between those reads.
 const visibleEvery = 100 * time.Millisecond

@@ -40,6 +40,12 @@ func (k ListenerKey) LoadBalancerParams() []target.KV {
 	return ps
 }
 
+// VisibleWithin is how long a created listener may take to show in reads. The page says
+// nothing of when a new listener becomes visible, and services whose reads lag their writes
+// are common, so a read-back that finds nothing reads again for this long before it fails
+// (clbcheck run's read-backs, sdk-check's).
+const VisibleWithin = 3 * time.Second
+
 // AwaitListener reads a listener back until done accepts its answer or timeout passes, pausing
 // interval between reads (a listener's status changes asynchronously on the real service:
 // starting becomes running, a pending configuration settles). It returns the last answer; the

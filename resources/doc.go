@@ -28,6 +28,6 @@
 //     spec.RunTagKey=run id; [TaggedInstances] finds them.
 //
 // Waits:
-//   - [AwaitListener], [ListenerKey], [ListenerOf], [Settled]: a bounded wait for a listener
+//   - [AwaitListener], [VisibleWithin], [ListenerKey], [ListenerOf], [Settled]: a bounded wait for a listener
 //     to leave its transitional status.
 package resources

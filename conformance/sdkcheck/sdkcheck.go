@@ -234,15 +234,11 @@ func acceptedText(o spec.Outcome) string {
 	return text
 }
 
-// visibleWithin bounds how long a listener just created may take to show in Describe: the
-// page says nothing of when it shows, so, as clbcheck run does, a read-back that fails is
-// tried again for this long.
-const visibleWithin = 3 * time.Second
-
-// untilVisible runs a read-back of a listener just created until it succeeds or visibleWithin
-// has passed, and returns its last error.
+// untilVisible runs a read-back of a listener just created until it succeeds or
+// resources.VisibleWithin has passed (the page says nothing of when a new listener shows, and
+// clbcheck run allows as long), and returns its last error.
 func untilVisible(read func() error) error {
-	deadline := time.Now().Add(visibleWithin)
+	deadline := time.Now().Add(resources.VisibleWithin)
 	for {
 		err := read()
 		if err == nil || time.Now().After(deadline) {
